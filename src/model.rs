@@ -1,0 +1,166 @@
+//! The format-neutral model every later stage speaks: App Service resources and their values.
+//!
+//! Front ends (Terraform, ARM, …) build [`Resource`]s; rules read them and never see syntax.
+
+use crate::source::Span;
+
+/// What an App Service resource deploys, as far as the control cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SiteKind {
+    WebApp,
+    FunctionApp,
+    LogicApp,
+}
+
+impl SiteKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SiteKind::WebApp => "web app",
+            SiteKind::FunctionApp => "function app",
+            SiteKind::LogicApp => "logic app",
+        }
+    }
+}
+
+/// Which surface syntax declared the resource: decides how help text spells a suggested fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// Terraform native syntax (`.tf`).
+    Hcl,
+    /// Terraform JSON syntax (`.tf.json`).
+    TerraformJson,
+    /// An ARM template.
+    ArmJson,
+}
+
+/// A client certificate mode as Azure defines it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertMode {
+    Required,
+    Optional,
+    OptionalInteractiveUser,
+}
+
+impl CertMode {
+    /// Parses a mode value; Azure's enum is matched case-insensitively.
+    pub fn parse(text: &str) -> Option<CertMode> {
+        [
+            CertMode::Required,
+            CertMode::Optional,
+            CertMode::OptionalInteractiveUser,
+        ]
+        .into_iter()
+        .find(|mode| mode.as_str().eq_ignore_ascii_case(text))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertMode::Required => "Required",
+            CertMode::Optional => "Optional",
+            CertMode::OptionalInteractiveUser => "OptionalInteractiveUser",
+        }
+    }
+}
+
+/// How a resource type expresses the control.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertControl {
+    /// An enabled flag (default false) plus a mode with a type-specific default.
+    EnabledAndMode { default_mode: CertMode },
+    /// No enabled flag: certificates are enabled exactly when the mode is set.
+    /// `default_mode` is what an omitted mode means (`None`: unset, so disabled).
+    ModeOnly { default_mode: Option<CertMode> },
+    /// The type cannot express the control at all; `migrate_to` names what can.
+    Unsupported { migrate_to: &'static str },
+}
+
+/// The attribute names a resource type uses, for messages and help text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CertAttributes {
+    pub enabled: Option<&'static str>,
+    pub mode: Option<&'static str>,
+    pub exclusion_paths: Option<&'static str>,
+}
+
+/// A value as the front end (and later the resolver) understood it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Data {
+    Bool(bool),
+    String(String),
+    Null,
+    /// Some other literal (number, list, object): named by its type for messages.
+    Other(&'static str),
+    /// Cannot be decided statically; the text says what and why.
+    Unknown(String),
+}
+
+/// One step of where a value came from, outermost first in [`Value::origin`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    pub span: Span,
+    pub note: String,
+}
+
+/// An attribute's value with the span of the attribute that set it and its provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    pub data: Data,
+    /// The whole attribute (`name = value` / `"name": value`) in the resource's own file.
+    pub span: Span,
+    /// Where the value was resolved from, when not written literally at `span`.
+    pub origin: Vec<Origin>,
+}
+
+impl Value {
+    pub fn literal(data: Data, span: Span) -> Self {
+        Value {
+            data,
+            span,
+            origin: Vec::new(),
+        }
+    }
+}
+
+/// One App Service site or slot, as deployed by one resource declaration (or instance).
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// `azurerm_linux_web_app.api`, `module.web.azurerm_linux_web_app.this`, an ARM name, …
+    pub address: String,
+    /// The type as written (`azurerm_linux_web_app`, `Microsoft.Web/sites`).
+    pub resource_type: String,
+    pub kind: SiteKind,
+    pub is_slot: bool,
+    /// Extra `kind` tokens worth showing (`linux`, `container`, …), lower case.
+    pub kind_tags: Vec<String>,
+    pub syntax: Syntax,
+    /// The declaration's header (block labels, or the resource object's `type`).
+    pub header: Span,
+    pub control: CertControl,
+    pub attributes: CertAttributes,
+    pub enabled: Option<Value>,
+    pub mode: Option<Value>,
+    pub exclusion_paths: Option<Value>,
+}
+
+impl Resource {
+    /// A readable kind, e.g. `function app slot`.
+    pub fn kind_label(&self) -> String {
+        let mut label = self.kind.label().to_string();
+        if self.is_slot {
+            label.push_str(" slot");
+        }
+        label
+    }
+
+    /// The stable machine form of the kind, e.g. `function-app-slot`.
+    pub fn kind_id(&self) -> String {
+        self.kind_label().replace(' ', "-")
+    }
+}
+
+/// What a front end found in one unit of analysis (a module directory, a template).
+#[derive(Debug, Default)]
+pub struct UnitScan {
+    pub resources: Vec<Resource>,
+    pub errors: Vec<crate::error::FileError>,
+}
