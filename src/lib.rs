@@ -1,7 +1,20 @@
 //! certgate: finds Azure App Service sites and slots in infrastructure-as-code and checks that
 //! they require incoming client certificates (mutual TLS).
 
+pub mod app;
+pub mod arm;
+pub mod cli;
+pub mod discover;
 pub mod error;
+pub mod file_kind;
 pub mod json;
+pub mod load;
 pub mod model;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod sniff;
 pub mod source;
+pub mod terraform;
+
+pub use scan::{Settings, scan};

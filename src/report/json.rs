@@ -1,0 +1,98 @@
+//! `--format json`: the stable, documented machine-readable report (schema version 1).
+
+use serde::Serialize;
+
+use super::{Report, Summary};
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    resources: Vec<JsonResource<'a>>,
+    findings: Vec<JsonFinding<'a>>,
+    errors: Vec<JsonError<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonResource<'a> {
+    address: &'a str,
+    #[serde(rename = "type")]
+    resource_type: &'a str,
+    kind: &'a str,
+    path: String,
+    line: usize,
+    column: usize,
+    verdict: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: &'a str,
+    address: &'a str,
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: String,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+/// Renders the report as pretty-printed JSON with a trailing newline.
+pub fn render(report: &Report) -> String {
+    let document = JsonReport {
+        version: 1,
+        resources: report
+            .resources
+            .iter()
+            .map(|r| JsonResource {
+                address: &r.address,
+                resource_type: &r.resource_type,
+                kind: &r.kind,
+                path: r.location.path.to_string_lossy().into_owned(),
+                line: r.location.start.line,
+                column: r.location.start.column,
+                verdict: r.verdict,
+            })
+            .collect(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                help: &f.help,
+                address: &f.address,
+                path: f.location.path.to_string_lossy().into_owned(),
+                line: f.location.start.line,
+                column: f.location.start.column,
+                end_line: f.location.end.line,
+                end_column: f.location.end.column,
+            })
+            .collect(),
+        errors: report
+            .errors
+            .iter()
+            .map(|e| JsonError {
+                path: e.path.to_string_lossy().into_owned(),
+                line: e.start.line,
+                column: e.start.column,
+                message: &e.message,
+            })
+            .collect(),
+        summary: report.summary(),
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("report serialises");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,134 @@
+//! The result of a scan as plain data, and one renderer per output format.
+//!
+//! Everything here is sorted by (path, line, column) so output is identical across runs and
+//! thread counts. Renderers read only this data and the loaded sources, never a parser.
+
+pub mod human;
+pub mod json;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::model::Origin;
+use crate::rules::Severity;
+use crate::source::{LineCol, SourceMap, Span};
+
+/// A position range in a file, resolved from a [`Span`] for output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub path: PathBuf,
+    pub start: LineCol,
+    /// Exclusive: the position just after the last character.
+    pub end: LineCol,
+}
+
+impl Location {
+    pub fn of(sources: &SourceMap, span: Span) -> Self {
+        let (start, end) = sources.line_col(span);
+        Location {
+            path: sources.get(span.file).path().to_path_buf(),
+            start,
+            end,
+        }
+    }
+}
+
+/// One rule violation on one resource.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub address: String,
+    pub span: Span,
+    pub location: Location,
+    pub label: String,
+    pub origin: Vec<Origin>,
+}
+
+/// One in-scope resource and its verdict (`pass` or the rule id).
+#[derive(Debug, Clone)]
+pub struct ResourceRecord {
+    pub address: String,
+    pub resource_type: String,
+    pub kind: String,
+    pub location: Location,
+    pub verdict: &'static str,
+    /// The verdict's severity; `None` when it passes.
+    pub severity: Option<Severity>,
+}
+
+/// A file that is ours but could not be read or parsed.
+#[derive(Debug, Clone)]
+pub struct ErrorRecord {
+    pub path: PathBuf,
+    pub span: Option<Span>,
+    /// Line 1, column 1 when the error has no position (e.g. the file could not be read).
+    pub start: LineCol,
+    pub message: String,
+}
+
+/// Counts for the summary line and the JSON `summary` object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub resources: usize,
+    pub failing: usize,
+    pub warnings: usize,
+    pub passing: usize,
+    pub errors: usize,
+}
+
+/// Everything a scan found, ready to render.
+#[derive(Debug)]
+pub struct Report {
+    pub resources: Vec<ResourceRecord>,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<ErrorRecord>,
+    pub files_scanned: usize,
+    pub sources: SourceMap,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let count = |severity| {
+            self.resources
+                .iter()
+                .filter(|r| r.severity == severity)
+                .count()
+        };
+        Summary {
+            files_scanned: self.files_scanned,
+            resources: self.resources.len(),
+            failing: count(Some(Severity::Error)),
+            warnings: count(Some(Severity::Warning)),
+            passing: count(None),
+            errors: self.errors.len(),
+        }
+    }
+
+    /// Puts every list in (path, line, column) order, with ties broken by the remaining fields.
+    pub fn sort(&mut self) {
+        self.resources.sort_by(|a, b| {
+            (&a.location, &a.address, a.verdict).cmp(&(&b.location, &b.address, b.verdict))
+        });
+        self.findings.sort_by(|a, b| {
+            (&a.location, &a.address, a.rule).cmp(&(&b.location, &b.address, b.rule))
+        });
+        self.errors
+            .sort_by(|a, b| (&a.path, a.start, &a.message).cmp(&(&b.path, b.start, &b.message)));
+    }
+
+    /// Exit code per SPEC.md: 2 when the run failed, 1 on error findings, else 0.
+    pub fn exit_code(&self) -> u8 {
+        if !self.errors.is_empty() {
+            2
+        } else if self.findings.iter().any(|f| f.severity == Severity::Error) {
+            1
+        } else {
+            0
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! Spells a suggested setting in the resource's own syntax, for help texts.
+
+use crate::model::{Resource, Syntax};
+
+/// A literal to suggest: rendered per syntax.
+pub(crate) enum Suggested {
+    True,
+    Required,
+}
+
+/// `client_certificate_enabled = true`, `"clientCertEnabled": true`, … for `attribute`.
+pub(crate) fn assignment(resource: &Resource, attribute: &str, value: Suggested) -> String {
+    let literal = match value {
+        Suggested::True => "true",
+        Suggested::Required => "\"Required\"",
+    };
+    match resource.syntax {
+        Syntax::Hcl => format!("`{attribute} = {literal}`"),
+        Syntax::TerraformJson | Syntax::ArmJson => format!("`\"{attribute}\": {literal}`"),
+    }
+}
+
+/// Where the setting lives, appended to help texts for formats where it is not obvious.
+pub(crate) fn placement(resource: &Resource) -> &'static str {
+    match resource.syntax {
+        Syntax::Hcl | Syntax::TerraformJson => "",
+        Syntax::ArmJson => " in the resource's `properties` (not `siteConfig`)",
+    }
+}

@@ -1,0 +1,314 @@
+//! End-to-end tests of the `certgate` binary: exit codes, arguments, discovery and bad input.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn certgate() -> Command {
+    let mut cmd = Command::cargo_bin("certgate").unwrap();
+    cmd.env("NO_COLOR", "1").env("COLUMNS", "100");
+    cmd
+}
+
+const PASSING_TF: &str = r#"resource "azurerm_linux_web_app" "ok" {
+  client_certificate_enabled = true
+  client_certificate_mode    = "Required"
+}
+"#;
+
+const FAILING_TF: &str = r#"resource "azurerm_linux_web_app" "bad" {
+  client_certificate_enabled = false
+}
+"#;
+
+const WARNING_TF: &str = r#"resource "azurerm_linux_web_app" "unknown" {
+  client_certificate_enabled = var.mtls
+}
+"#;
+
+fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
+    let path = dir.join(name);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+fn json_output(cmd: &mut Command) -> (serde_json::Value, i32) {
+    let output = cmd.arg("--format").arg("json").output().unwrap();
+    let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    (value, output.status.code().unwrap())
+}
+
+#[test]
+fn exit_code_is_0_when_clean_even_with_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a/main.tf", PASSING_TF);
+    write(dir.path(), "b/main.tf", WARNING_TF);
+    let (json, code) = json_output(certgate().arg("check").arg(dir.path()));
+    assert_eq!(code, 0);
+    assert_eq!(json["summary"]["passing"], 1);
+    assert_eq!(json["summary"]["warnings"], 1);
+}
+
+#[test]
+fn exit_code_is_1_on_error_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", FAILING_TF);
+    certgate().arg("check").arg(dir.path()).assert().code(1);
+}
+
+#[test]
+fn exit_code_is_2_on_a_parse_error_and_other_files_are_still_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "broken/main.tf",
+        "resource \"azurerm_linux_web_app\" \"x\" {\n  = \n",
+    );
+    write(dir.path(), "good/main.tf", FAILING_TF);
+    let (json, code) = json_output(certgate().arg("check").arg(dir.path()));
+    assert_eq!(code, 2);
+    assert_eq!(json["findings"][0]["address"], "azurerm_linux_web_app.bad");
+    let error = &json["errors"][0];
+    assert!(error["path"].as_str().unwrap().ends_with("broken/main.tf"));
+    assert_eq!(error["line"], 2);
+}
+
+#[test]
+fn exit_code_is_2_on_bad_arguments_and_missing_paths() {
+    certgate()
+        .arg("check")
+        .arg("--format")
+        .arg("xml")
+        .assert()
+        .code(2);
+    certgate()
+        .arg("explain")
+        .arg("no-such-rule")
+        .assert()
+        .code(2);
+    let output = certgate()
+        .arg("check")
+        .arg("does/not/exist")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("does/not/exist: no such file or directory"),
+        "{text}"
+    );
+}
+
+#[test]
+fn gitignored_files_are_skipped_unless_named_explicitly() {
+    let dir = tempfile::tempdir().unwrap();
+    // No git repository: .gitignore is honoured anyway.
+    write(dir.path(), ".gitignore", "ignored/\n");
+    write(dir.path(), "ignored/main.tf", FAILING_TF);
+    write(dir.path(), "kept/main.tf", PASSING_TF);
+    write(dir.path(), ".terraform/modules/x/main.tf", FAILING_TF);
+    let (json, code) = json_output(certgate().arg("check").arg(dir.path()));
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["resources"].as_array().unwrap().len(), 1);
+
+    let explicit = dir.path().join("ignored/main.tf");
+    let (json, code) = json_output(certgate().arg("check").arg(&explicit));
+    assert_eq!(code, 1);
+    assert_eq!(json["resources"][0]["address"], "azurerm_linux_web_app.bad");
+}
+
+#[test]
+fn relative_paths_stay_relative_and_explicit_files_mix_with_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "mod/main.tf", FAILING_TF);
+    write(
+        dir.path(),
+        "arm/azuredeploy.json",
+        r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [{"type": "Microsoft.Web/sites", "name": "s", "properties": {"clientCertEnabled": true}}]}"#,
+    );
+    let (json, _) = json_output(
+        certgate()
+            .current_dir(dir.path())
+            .arg("check")
+            .arg("mod/main.tf")
+            .arg("arm"),
+    );
+    let paths: Vec<&str> = json["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["arm/azuredeploy.json", "mod/main.tf"]);
+}
+
+#[test]
+fn bad_input_gets_a_positioned_error_and_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "utf8/main.tf",
+        b"resource \"azurerm_linux_web_app\" \"x\" {\n  name = \"\xFF\"\n}\n".as_slice(),
+    );
+    write(
+        dir.path(),
+        "binary/main.tf",
+        b"azurerm_linux_web_app\0\0\x01".as_slice(),
+    );
+    let deep = format!(
+        "{{\"$schema\": \"deploymentTemplate.json\", \"x\": \"Microsoft.Web/sites\", \"y\": {}}}",
+        "[".repeat(100_000)
+    );
+    write(dir.path(), "deep/azuredeploy.json", deep);
+    let deep_tf = format!(
+        "resource \"azurerm_linux_web_app\" \"x\" {{\n  tags = {}\n}}\n",
+        "[".repeat(100_000)
+    );
+    write(dir.path(), "deeptf/main.tf", deep_tf);
+    write(dir.path(), "good/main.tf", FAILING_TF);
+    let output = certgate().arg("check").arg(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(2));
+    let (json, _) = json_output(certgate().arg("check").arg(dir.path()));
+    let errors = json["errors"].as_array().unwrap();
+    let find = |dir: &str| {
+        errors
+            .iter()
+            .find(|e| e["path"].as_str().unwrap().contains(dir))
+            .unwrap_or_else(|| panic!("no error for {dir}: {errors:?}"))
+    };
+    assert_eq!(find("utf8/")["line"], 2);
+    assert!(find("utf8/")["message"].as_str().unwrap().contains("UTF-8"));
+    assert!(find("binary/")["message"].as_str().unwrap().contains("NUL"));
+    assert!(
+        find("deep/")["message"]
+            .as_str()
+            .unwrap()
+            .contains("nesting")
+    );
+    assert!(
+        find("deeptf/")["message"]
+            .as_str()
+            .unwrap()
+            .contains("nest")
+    );
+    // The good file next to them is still scanned.
+    assert_eq!(json["findings"][0]["address"], "azurerm_linux_web_app.bad");
+}
+
+#[test]
+fn an_empty_file_of_ours_is_fine_and_non_arm_json_is_skipped_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty/main.tf", "");
+    write(
+        dir.path(),
+        "pkg/package.json",
+        "{ not json at all, but mentions Microsoft.Web/sites",
+    );
+    let (json, code) = json_output(certgate().arg("check").arg(dir.path()));
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["summary"]["files_scanned"], 2);
+    assert!(json["errors"].as_array().unwrap().is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_and_an_unreadable_file_are_errors_not_hangs() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("main.tf");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Unreadable even for root: reading /proc/self/mem at offset 0 fails with EIO.
+    let unreadable = dir.path().join("unreadable.tf");
+    std::os::unix::fs::symlink("/proc/self/mem", &unreadable).unwrap();
+    let (json, code) = json_output(
+        certgate()
+            .arg("check")
+            .arg(&fifo)
+            .arg(&unreadable)
+            .timeout(std::time::Duration::from_secs(20)),
+    );
+    assert_eq!(code, 2);
+    let messages: Vec<&str> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("not a regular file")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("cannot read")),
+        "{messages:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_harmless_and_links_out_of_the_root_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "main.tf", FAILING_TF);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app/main.tf", PASSING_TF);
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("app/loop")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("outside")).unwrap();
+    let (json, code) = json_output(certgate().arg("check").arg(dir.path()));
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["resources"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn quiet_drops_the_summary_and_human_output_names_rule_and_position() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", FAILING_TF);
+    let output = certgate().arg("check").arg(dir.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("client-cert-disabled"), "{text}");
+    assert!(text.contains("main.tf:2:3"), "{text}");
+    assert!(text.contains("Scanned 1 file"), "{text}");
+    assert!(!text.contains('\u{1b}'), "colour with NO_COLOR set: {text}");
+    let quiet = certgate()
+        .arg("check")
+        .arg("-q")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let quiet = String::from_utf8_lossy(&quiet.stdout);
+    assert!(quiet.contains("client-cert-disabled"));
+    assert!(!quiet.contains("Scanned"), "{quiet}");
+}
+
+#[test]
+fn rules_and_explain_document_every_rule() {
+    let output = certgate().arg("rules").output().unwrap();
+    assert!(output.status.success());
+    let table = String::from_utf8_lossy(&output.stdout);
+    for rule in certgate::rules::RULES {
+        assert!(table.contains(rule.id), "{table}");
+        let explain = certgate().arg("explain").arg(rule.id).output().unwrap();
+        assert!(explain.status.success());
+        let text = String::from_utf8_lossy(&explain.stdout);
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Fix",
+        ] {
+            assert!(text.contains(section), "{} lacks {section}", rule.id);
+        }
+    }
+    let version = certgate().arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("certgate "));
+}
