@@ -17,9 +17,10 @@ summary=$("$bin" check "$dir" --format json | python3 -c 'import json,sys; s=jso
 times=()
 peak=0
 for _ in $(seq "$runs"); do
-  out=$( { /usr/bin/time -f '%e %M' "$bin" check "$dir" --quiet --format json >/dev/null; } 2>&1 | tail -n 1 || true)
-  times+=("${out% *}")
-  rss=${out#* }
+  start=$EPOCHREALTIME
+  rss=$( { /usr/bin/time -f '%M' "$bin" check "$dir" --quiet --format json >/dev/null; } 2>&1 | tail -n 1 || true)
+  end=$EPOCHREALTIME
+  times+=("$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", (b - a) * 1000}')")
   (( rss > peak )) && peak=$rss
 done
 median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
@@ -27,5 +28,5 @@ median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[in
 echo "directory:      $dir"
 echo "files on disk:  $files (IaC-named), $bytes bytes in all"
 echo "scan summary:   $summary"
-echo "wall time:      ${median}s median of $runs runs (warm cache)"
+echo "wall time:      ${median} ms median of $runs runs (warm cache)"
 echo "peak memory:    $((peak / 1024)) MiB (max RSS)"
