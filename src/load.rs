@@ -142,6 +142,13 @@ mod tests {
     }
 
     #[test]
+    fn a_file_that_disappeared_is_a_read_error_naming_it() {
+        let error = read_bytes(Path::new("gone/main.tf")).unwrap_err();
+        assert_eq!(error.path, Path::new("gone/main.tf"));
+        assert_eq!(error.message, "cannot read: no such file or directory");
+    }
+
+    #[test]
     fn utf16_candidates_are_found() {
         let text = "resource \"azurerm_linux_web_app\" \"a\" {}";
         let mut bytes = vec![0xFF, 0xFE];

@@ -93,8 +93,13 @@ fn summary_line(report: &Report, timing: bool) -> String {
             format!("{n} {word}s")
         }
     };
+    let timing = if timing {
+        format!(" in {:.2?}", report.elapsed)
+    } else {
+        String::new()
+    };
     let mut line = format!(
-        "Scanned {}, checked {}: {} failing, {}, {} passing",
+        "Scanned {}{timing}, checked {}: {} failing, {}, {} passing",
         plural(summary.files_scanned, "file"),
         plural(summary.resources, "App Service resource"),
         summary.failing,
@@ -107,9 +112,6 @@ fn summary_line(report: &Report, timing: bool) -> String {
             "; {} could not be scanned",
             plural(summary.errors, "file")
         );
-    }
-    if timing {
-        let _ = write!(line, " in {:.2?}", report.elapsed);
     }
     line.push('.');
     line
