@@ -31,7 +31,20 @@ fn check(args: CheckArgs) -> (String, u8) {
     } else {
         args.paths
     };
-    let report = scan(&paths, &Settings::default());
+    let env_vars = if args.env_vars {
+        std::env::vars()
+            .filter_map(|(key, value)| Some((key.strip_prefix("TF_VAR_")?.to_string(), value)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let settings = Settings {
+        var_files: args.var_files,
+        vars: args.vars,
+        env_vars,
+        parameter_files: args.parameter_files,
+    };
+    let report = scan(&paths, &settings);
     let text = match args.format {
         Format::Json => crate::report::json::render(&report),
         Format::Human => crate::report::human::render(

@@ -40,6 +40,30 @@ pub struct CheckArgs {
     /// When to use colour (auto: only on a terminal and when NO_COLOR is unset).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Terraform variable file, applied after the automatic tfvars files (repeatable, in order),
+    /// like `terraform plan -var-file`.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform variable value NAME=VALUE, applied last (repeatable), like `terraform plan -var`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_assignment)]
+    pub vars: Vec<(String, String)>,
+    /// Honour TF_VAR_name environment variables (off by default: a linter should not depend on
+    /// the shell by surprise).
+    #[arg(long)]
+    pub env_vars: bool,
+    /// ARM or Bicep parameter file for the scanned templates (repeatable; each is a scenario).
+    #[arg(long = "parameters", value_name = "FILE")]
+    pub parameter_files: Vec<PathBuf>,
+}
+
+/// Parses `NAME=VALUE`; the value may itself contain `=`.
+fn parse_assignment(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected NAME=VALUE, got `{text}`")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

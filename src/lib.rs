@@ -10,6 +10,7 @@ pub mod file_kind;
 pub mod json;
 pub mod load;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -1,12 +1,15 @@
 //! Reads input files safely: regular files only, UTF-8 only, with a positioned error otherwise.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read as _;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::FileError;
 use crate::file_kind::FileKind;
-use crate::source::{SourceFile, SourceMap, Span};
+use crate::sniff::Interest;
+use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -27,14 +30,14 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
     Ok(bytes)
 }
 
-/// Whether the bytes can declare one of our resources. UTF-16 text is decoded for the search so
-/// that such a file is reported (by [`decode`]) rather than silently skipped.
-pub fn sniff(kind: FileKind, bytes: &[u8]) -> bool {
+/// What the bytes can contribute (see [`crate::sniff`]). UTF-16 text is decoded for the search
+/// so that such a file is reported (by [`decode`]) rather than silently skipped.
+pub fn sniff(kind: FileKind, bytes: &[u8]) -> Option<Interest> {
     if utf16_order(bytes).is_some() {
         let text = decode_utf16_lossy(bytes);
-        return crate::sniff::is_candidate(kind, text.as_bytes());
+        return crate::sniff::interest(kind, text.as_bytes());
     }
-    crate::sniff::is_candidate(kind, bytes)
+    crate::sniff::interest(kind, bytes)
 }
 
 /// Turns bytes into a loaded source, registered in `sources`. Errors carry a position: the file
@@ -116,6 +119,133 @@ fn io_error(path: &Path, error: &std::io::Error) -> FileError {
     FileError::unplaced(path, format!("cannot read: {reason}"))
 }
 
+/// A file loaded into the scan's [`SourceMap`].
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub id: FileId,
+    pub source: Arc<SourceFile>,
+}
+
+/// Loads files for the front ends, each at most once, and collects the errors once per file.
+///
+/// Front ends reach beyond the discovered files (a module's other files, a called module's
+/// directory, a parameter file), and several units can reach the same file: the cache makes
+/// that one read and one error.
+pub struct Loader<'a> {
+    sources: &'a SourceMap,
+    cache: Mutex<HashMap<PathBuf, Arc<OnceLock<Option<Loaded>>>>>,
+    errors: Mutex<Vec<FileError>>,
+}
+
+impl<'a> Loader<'a> {
+    pub fn new(sources: &'a SourceMap) -> Self {
+        Loader {
+            sources,
+            cache: Mutex::default(),
+            errors: Mutex::default(),
+        }
+    }
+
+    pub fn sources(&self) -> &'a SourceMap {
+        self.sources
+    }
+
+    /// Loads `path` (normalised lexically first). `None` when it cannot be read or decoded;
+    /// the error is recorded once, whoever asks. Concurrent requests for one path wait for a
+    /// single load.
+    pub fn file(&self, path: &Path) -> Option<Loaded> {
+        let path = normalize(path);
+        let slot = lock(&self.cache).entry(path.clone()).or_default().clone();
+        slot.get_or_init(|| {
+            match read_bytes(&path).and_then(|bytes| decode(&path, bytes, self.sources)) {
+                Ok(source) => {
+                    let id = self.sources.add(source);
+                    Some(Loaded {
+                        id,
+                        source: self.sources.get(id),
+                    })
+                }
+                Err(error) => {
+                    self.record(error);
+                    None
+                }
+            }
+        })
+        .clone()
+    }
+
+    /// The regular files directly in `dir` whose path satisfies `wanted`, sorted by name.
+    /// A directory that cannot be listed is recorded as an error and yields nothing.
+    pub fn list_dir(&self, dir: &Path, wanted: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+        let dir = normalize(dir);
+        let listing = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir.as_path()
+        };
+        let entries = match fs::read_dir(listing) {
+            Ok(entries) => entries,
+            Err(error) => {
+                self.record(FileError::unplaced(
+                    &dir,
+                    format!("cannot list the directory: {error}"),
+                ));
+                return Vec::new();
+            }
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+            .map(|entry| dir.join(entry.file_name()))
+            .filter(|path| wanted(path))
+            .collect();
+        paths.sort();
+        paths
+    }
+
+    /// Records an error or notice found while loading (e.g. by a front end following a link).
+    pub fn record(&self, error: FileError) {
+        lock(&self.errors).push(error);
+    }
+
+    /// Every error and notice recorded, in no particular order.
+    pub fn into_errors(self) -> Vec<FileError> {
+        self.errors
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Removes `.` components and folds `dir/..` pairs without touching the file system, so the
+/// same file reached two ways (`envs/prod/../../modules/web`) has one key and one display path.
+/// Leading `..` components are kept.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last = out.components().next_back();
+                match last {
+                    Some(Component::Normal(_)) => {
+                        out.pop();
+                    }
+                    Some(Component::RootDir) => {}
+                    _ => out.push(".."),
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +272,34 @@ mod tests {
     }
 
     #[test]
+    fn normalize_folds_dot_and_dotdot_lexically() {
+        assert_eq!(normalize(Path::new("./a/b/../c")), Path::new("a/c"));
+        assert_eq!(
+            normalize(Path::new("envs/prod/../../modules/web")),
+            Path::new("modules/web")
+        );
+        assert_eq!(normalize(Path::new("../x/./y")), Path::new("../x/y"));
+        assert_eq!(normalize(Path::new("a/../../b")), Path::new("../b"));
+        assert_eq!(normalize(Path::new("/a/../..")), Path::new("/"));
+    }
+
+    #[test]
+    fn loader_reads_each_file_once_and_records_its_error_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("main.tf");
+        std::fs::write(&file, "x").unwrap();
+        let sources = SourceMap::default();
+        let loader = Loader::new(&sources);
+        let first = loader.file(&file).unwrap();
+        let second = loader.file(&dir.path().join("./main.tf")).unwrap();
+        assert_eq!(first.id, second.id);
+        assert!(loader.file(&dir.path().join("missing.tf")).is_none());
+        assert!(loader.file(&dir.path().join("missing.tf")).is_none());
+        assert_eq!(sources.len(), 1);
+        assert_eq!(loader.into_errors().len(), 1);
+    }
+
+    #[test]
     fn a_file_that_disappeared_is_a_read_error_naming_it() {
         let error = read_bytes(Path::new("gone/main.tf")).unwrap_err();
         assert_eq!(error.path, Path::new("gone/main.tf"));
@@ -153,6 +311,9 @@ mod tests {
         let text = "resource \"azurerm_linux_web_app\" \"a\" {}";
         let mut bytes = vec![0xFF, 0xFE];
         bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-        assert!(sniff(FileKind::Terraform, &bytes));
+        assert_eq!(
+            sniff(FileKind::Terraform, &bytes),
+            Some(Interest::TerraformModule)
+        );
     }
 }

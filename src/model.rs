@@ -140,6 +140,12 @@ pub struct Resource {
     pub enabled: Option<Value>,
     pub mode: Option<Value>,
     pub exclusion_paths: Option<Value>,
+    /// The deployment scenario (a parameter file) this judgement is for, when there are several.
+    pub scenario: Option<String>,
+    /// The instance's full address (`azurerm_linux_web_app.api[1]`, `module.web["a"]…`) when the
+    /// declaration expands to several instances judged separately; `address` stays the
+    /// declaration's, so instances of one declaration share it.
+    pub instance: Option<String>,
 }
 
 impl Resource {
@@ -162,5 +168,6 @@ impl Resource {
 #[derive(Debug, Default)]
 pub struct UnitScan {
     pub resources: Vec<Resource>,
+    /// Errors (the run fails) and notices (information, e.g. a module that cannot be followed).
     pub errors: Vec<crate::error::FileError>,
 }

@@ -1,8 +1,8 @@
 //! The pure entry point: paths in, [`Report`] out. No printing, no exit codes.
 //!
-//! Stages: discover → read and sniff every file in parallel → group candidates into units of
-//! analysis (a Terraform module directory, an ARM template) → parse and judge each unit in
-//! parallel → sort.
+//! Stages: discover → read and sniff every file in parallel → hand the interesting files to
+//! each front end (which reads the rest of its units through the shared [`Loader`]) → judge
+//! every resource → sort.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,186 +11,186 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::discover::discover;
-use crate::error::FileError;
-use crate::file_kind::FileKind;
-use crate::load;
-use crate::model::UnitScan;
+use crate::error::{FileError, Level};
+use crate::load::{self, Loader};
+use crate::model::{Resource, UnitScan};
 use crate::report::{ErrorRecord, Finding, Location, Report, ResourceRecord};
-use crate::rules;
+use crate::rules::{self, Rule, Violation};
+use crate::sniff::Interest;
 use crate::source::{LineCol, SourceMap};
-use crate::terraform::ModuleFile;
 
-/// Options that change what a scan does. Empty for now: later stages (variable files,
-/// parameters, configuration) add theirs here.
+/// Options that change what a scan computes. The CLI fills them; the scan reads no environment.
 #[derive(Debug, Clone, Default)]
-pub struct Settings {}
-
-/// One unit of analysis.
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Unit {
-    /// A directory holding at least one candidate `.tf` / `.tf.json` file.
-    TerraformModule(PathBuf),
-    /// A `.json` file that may be an ARM template.
-    ArmTemplate(PathBuf),
+pub struct Settings {
+    /// Terraform `-var-file` files, in order (they override the automatic tfvars files).
+    pub var_files: Vec<PathBuf>,
+    /// Terraform `-var NAME=VALUE` assignments, in order (they override everything).
+    pub vars: Vec<(String, String)>,
+    /// `TF_VAR_name` values (name without the prefix), honoured only when the user asks.
+    pub env_vars: Vec<(String, String)>,
+    /// ARM / Bicep parameter files given explicitly; each is a deployment scenario.
+    pub parameter_files: Vec<PathBuf>,
 }
 
 /// Scans files and directories and judges every App Service resource found.
-pub fn scan(paths: &[PathBuf], _settings: &Settings) -> Report {
+pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     let started = Instant::now();
     let discovery = discover(paths);
     let sources = SourceMap::default();
+    let loader = Loader::new(&sources);
     let mut errors = discovery.errors;
 
-    let sniffed: Vec<Result<Option<Unit>, FileError>> = discovery
+    let sniffed: Vec<Result<Option<(Interest, &Path)>, FileError>> = discovery
         .files
         .par_iter()
         .map(|(path, kind)| {
             let bytes = load::read_bytes(path)?;
-            Ok(load::sniff(*kind, &bytes).then(|| unit_of(path, *kind)))
+            Ok(load::sniff(*kind, &bytes).map(|interest| (interest, path.as_path())))
         })
         .collect();
-    let mut units = BTreeSet::new();
+    let mut terraform_dirs = BTreeSet::new();
+    let mut templates = Vec::new();
+    let mut plans = Vec::new();
     for result in sniffed {
         match result {
-            Ok(Some(unit)) => {
-                units.insert(unit);
+            Ok(Some((Interest::TerraformModule, path))) => {
+                terraform_dirs.insert(path.parent().map_or_else(PathBuf::new, load::normalize));
             }
+            Ok(Some((Interest::ArmTemplate, path))) => templates.push(path.to_path_buf()),
+            Ok(Some((Interest::TerraformPlan, path))) => plans.push(path.to_path_buf()),
             Ok(None) => {}
             Err(error) => errors.push(error),
         }
     }
+    let terraform_dirs: Vec<PathBuf> = terraform_dirs.into_iter().collect();
 
-    let scans: Vec<UnitScan> = units
-        .par_iter()
-        .map(|unit| match unit {
-            Unit::TerraformModule(dir) => scan_terraform(dir, &sources),
-            Unit::ArmTemplate(path) => scan_arm(path, &sources),
-        })
-        .collect();
+    let (terraform, (arm, plan)) = rayon::join(
+        || crate::terraform::scan_project(&terraform_dirs, &loader, settings),
+        || {
+            rayon::join(
+                || crate::arm::scan_templates(&templates, &loader, settings),
+                || crate::plan::scan_plans(&plans, &loader),
+            )
+        },
+    );
+
+    let mut resources = Vec::new();
+    for unit in [terraform, arm, plan] {
+        let UnitScan {
+            resources: found,
+            errors: unit_errors,
+        } = unit;
+        resources.extend(found);
+        errors.extend(unit_errors);
+    }
+    errors.extend(loader.into_errors());
 
     let mut report = Report {
         resources: Vec::new(),
         findings: Vec::new(),
         errors: Vec::new(),
+        notices: Vec::new(),
         files_scanned: discovery.files.len(),
         sources,
         elapsed: Default::default(),
     };
-    for scan in scans {
-        errors.extend(scan.errors);
-        for resource in scan.resources {
-            judge_into(&mut report, resource);
+    for group in instance_groups(resources) {
+        judge_group(&mut report, group);
+    }
+    for error in errors {
+        let record = error_record(&report.sources, &error);
+        match error.level {
+            Level::Error => report.errors.push(record),
+            Level::Notice => report.notices.push(record),
         }
     }
-    report.errors = errors
-        .into_iter()
-        .map(|error| error_record(&report.sources, error))
-        .collect();
+    report.dedup_errors();
     report.sort();
     report.elapsed = started.elapsed();
     report
 }
 
-fn unit_of(path: &Path, kind: FileKind) -> Unit {
-    if kind.is_terraform() {
-        let dir = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-        Unit::TerraformModule(dir)
-    } else {
-        Unit::ArmTemplate(path.to_path_buf())
-    }
-}
-
-/// Reads the whole module directory (every `.tf` and `.tf.json`, whether discovered or not, as
-/// Terraform does) and hands it to the Terraform front end.
-fn scan_terraform(dir: &Path, sources: &SourceMap) -> UnitScan {
-    let mut unit = UnitScan::default();
-    let listing = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let entries = match std::fs::read_dir(listing) {
-        Ok(entries) => entries,
-        Err(error) => {
-            unit.errors.push(FileError::unplaced(
-                dir,
-                format!("cannot list the module directory: {error}"),
-            ));
-            return unit;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
-        .map(|entry| dir.join(entry.file_name()))
-        .filter(|path| FileKind::of(path).is_some_and(FileKind::is_terraform))
-        .collect();
-    paths.sort();
-    let mut files = Vec::new();
-    for path in paths {
-        match load::read_bytes(&path).and_then(|bytes| load::decode(&path, bytes, sources)) {
-            Ok(source) => {
-                let id = sources.add(source);
-                files.push(ModuleFile {
-                    id,
-                    source: sources.get(id),
-                });
+/// Groups the instances of one declaration (same address, scenario and header) so the
+/// declaration gets one verdict; the order of first appearance is kept.
+fn instance_groups(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
+    let mut groups: Vec<Vec<Resource>> = Vec::new();
+    let mut index: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    for resource in resources {
+        let key = (
+            resource.address.clone(),
+            resource.scenario.clone(),
+            resource.header,
+        );
+        match index.get(&key) {
+            Some(&i) => groups[i].push(resource),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(vec![resource]);
             }
-            Err(error) => unit.errors.push(error),
         }
     }
-    let mut scanned = crate::terraform::scan_module(&files);
-    unit.errors.append(&mut scanned.errors);
-    unit.resources = scanned.resources;
-    unit
+    groups
 }
 
-fn scan_arm(path: &Path, sources: &SourceMap) -> UnitScan {
-    match load::read_bytes(path).and_then(|bytes| load::decode(path, bytes, sources)) {
-        Ok(source) => {
-            let id = sources.add(source);
-            crate::arm::scan_file(id, &sources.get(id))
-        }
-        Err(error) => UnitScan {
-            resources: Vec::new(),
-            errors: vec![error],
-        },
-    }
-}
-
-fn judge_into(report: &mut Report, resource: crate::model::Resource) {
-    let verdict = rules::judge(&resource);
+/// Judges every instance of a declaration; the declaration's verdict is its worst instance's
+/// (errors before warnings, first instance first), and the message names that instance.
+fn judge_group(report: &mut Report, group: Vec<Resource>) {
+    let total = group.len();
+    let verdicts: Vec<Option<(&'static Rule, Violation)>> =
+        group.iter().map(rules::judge).collect();
+    let failing = verdicts.iter().filter(|v| v.is_some()).count();
+    let worst = verdicts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.as_ref().map(|(rule, _)| (rule.severity, i)))
+        .min()
+        .map(|(_, i)| i);
+    let chosen = worst.unwrap_or(0);
+    let resource = &group[chosen];
+    let verdict = verdicts.into_iter().nth(chosen).flatten();
     report.resources.push(ResourceRecord {
         address: resource.address.clone(),
         resource_type: resource.resource_type.clone(),
         kind: resource.kind_id(),
+        scenario: resource.scenario.clone(),
         location: Location::of(&report.sources, resource.header),
         verdict: verdict.as_ref().map_or("pass", |(rule, _)| rule.id),
         severity: verdict.as_ref().map(|(rule, _)| rule.severity),
     });
-    if let Some((rule, violation)) = verdict {
-        report.findings.push(Finding {
-            rule: rule.id,
-            severity: rule.severity,
-            message: violation.message,
-            help: violation.help,
-            address: resource.address,
-            location: Location::of(&report.sources, violation.span),
-            span: violation.span,
-            label: violation.label,
-            origin: violation.origin,
-        });
+    let Some((rule, violation)) = verdict else {
+        return;
+    };
+    let mut message = violation.message;
+    if let Some(instance) = resource.instance.as_ref().filter(|_| total > 1) {
+        message.push_str(&format!(
+            " (instance `{instance}`; {failing} of {total} instances fail)"
+        ));
     }
+    if let Some(scenario) = &resource.scenario {
+        message.push_str(&format!(" [scenario {scenario}]"));
+    }
+    report.findings.push(Finding {
+        rule: rule.id,
+        severity: rule.severity,
+        message,
+        help: violation.help,
+        address: resource.address.clone(),
+        scenario: resource.scenario.clone(),
+        location: Location::of(&report.sources, violation.span),
+        span: violation.span,
+        label: violation.label,
+        origin: violation.origin,
+    });
 }
 
-fn error_record(sources: &SourceMap, error: FileError) -> ErrorRecord {
+fn error_record(sources: &SourceMap, error: &FileError) -> ErrorRecord {
     let start = error.span.map_or(LineCol { line: 1, column: 1 }, |span| {
         sources.line_col(span).0
     });
     ErrorRecord {
-        path: error.path,
+        path: error.path.clone(),
         span: error.span,
         start,
-        message: error.message,
+        message: error.message.clone(),
     }
 }

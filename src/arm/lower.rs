@@ -59,6 +59,8 @@ pub fn lower(id: FileId, site: &Site<'_>) -> Resource {
         enabled: value(ATTRIBUTES.enabled, true),
         mode: value(ATTRIBUTES.mode, false),
         exclusion_paths: value(ATTRIBUTES.exclusion_paths, false),
+        scenario: None,
+        instance: None,
     }
 }
 

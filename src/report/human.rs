@@ -1,9 +1,14 @@
-//! Human output: one miette diagnostic per finding and per file error, then a summary line.
+//! Human output: one miette diagnostic per finding, error and notice, then a summary line.
+//!
+//! A finding's primary label sits on the attribute (or resource header); each step of the
+//! value's origin is a second label in the same file or a related diagnostic in another file.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
 
 use super::{ErrorRecord, Finding, Report};
 use crate::rules::Severity;
@@ -19,7 +24,7 @@ pub struct Style {
     pub timing: bool,
 }
 
-/// Renders every finding and error, then the summary unless quiet.
+/// Renders every error, notice and finding, then the summary unless quiet.
 pub fn render(report: &Report, style: Style) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -31,7 +36,18 @@ pub fn render(report: &Report, style: Style) -> String {
         .with_links(false);
     let mut out = String::new();
     for error in &report.errors {
-        draw(&handler, &error_diagnostic(report, error), &mut out);
+        draw(
+            &handler,
+            &file_diagnostic(report, error, miette::Severity::Error),
+            &mut out,
+        );
+    }
+    for notice in &report.notices {
+        draw(
+            &handler,
+            &file_diagnostic(report, notice, miette::Severity::Advice),
+            &mut out,
+        );
     }
     for finding in &report.findings {
         draw(&handler, &finding_diagnostic(report, finding), &mut out);
@@ -43,10 +59,61 @@ pub fn render(report: &Report, style: Style) -> String {
     out
 }
 
-fn draw(handler: &GraphicalReportHandler, diagnostic: &miette::Report, out: &mut String) {
+fn draw(handler: &GraphicalReportHandler, diagnostic: &Rendered, out: &mut String) {
     // Writing into a String cannot fail; a rendering error would only lose this diagnostic.
-    let _ = handler.render_report(out, diagnostic.as_ref());
+    let _ = handler.render_report(out, diagnostic);
     out.push('\n');
+}
+
+/// A diagnostic assembled for miette: message, labels in one source, related diagnostics.
+#[derive(Debug)]
+struct Rendered {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<Arc<str>>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Rendered>,
+}
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered {}
+
+impl Diagnostic for Rendered {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code
+            .as_ref()
+            .map(|code| Box::new(code) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|source| source as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<_>)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        (!self.related.is_empty())
+            .then(|| Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<_>)
+    }
 }
 
 fn source_of(report: &Report, file: usize) -> NamedSource<Arc<str>> {
@@ -54,33 +121,62 @@ fn source_of(report: &Report, file: usize) -> NamedSource<Arc<str>> {
     NamedSource::new(file.path().to_string_lossy(), file.shared_text())
 }
 
-fn finding_diagnostic(report: &Report, finding: &Finding) -> miette::Report {
+fn finding_diagnostic(report: &Report, finding: &Finding) -> Rendered {
     let severity = match finding.severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
     };
-    let diagnostic = MietteDiagnostic::new(finding.message.clone())
-        .with_code(finding.rule)
-        .with_severity(severity)
-        .with_help(format!(
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        Some(finding.label.clone()),
+        finding.span.range(),
+    )];
+    let mut related = Vec::new();
+    for step in &finding.origin {
+        if step.span.file == finding.span.file {
+            labels.push(LabeledSpan::at(step.span.range(), step.note.clone()));
+        } else {
+            related.push(Rendered {
+                message: format!("the value comes from here: {}", step.note),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                source: Some(source_of(report, step.span.file)),
+                labels: vec![LabeledSpan::at(step.span.range(), step.note.clone())],
+                related: Vec::new(),
+            });
+        }
+    }
+    Rendered {
+        message: finding.message.clone(),
+        code: Some(finding.rule.to_string()),
+        severity,
+        help: Some(format!(
             "{}\n(run `certgate explain {}` for the rule's documentation)",
             finding.help, finding.rule
-        ))
-        .with_label(LabeledSpan::at(finding.span.range(), finding.label.clone()));
-    miette::Report::new(diagnostic).with_source_code(source_of(report, finding.span.file))
+        )),
+        source: Some(source_of(report, finding.span.file)),
+        labels,
+        related,
+    }
 }
 
-fn error_diagnostic(report: &Report, error: &ErrorRecord) -> miette::Report {
+fn file_diagnostic(report: &Report, error: &ErrorRecord, severity: miette::Severity) -> Rendered {
     let path = error.path.to_string_lossy();
-    let diagnostic = MietteDiagnostic::new(format!("{path}: {}", error.message))
-        .with_code("certgate::input")
-        .with_severity(miette::Severity::Error);
-    match error.span {
-        Some(span) => {
-            let diagnostic = diagnostic.with_label(LabeledSpan::at(span.range(), "here"));
-            miette::Report::new(diagnostic).with_source_code(source_of(report, span.file))
-        }
-        None => miette::Report::new(diagnostic),
+    let code = match severity {
+        miette::Severity::Advice => "certgate::notice",
+        _ => "certgate::input",
+    };
+    Rendered {
+        message: format!("{path}: {}", error.message),
+        code: Some(code.to_string()),
+        severity,
+        help: None,
+        source: error.span.map(|span| source_of(report, span.file)),
+        labels: error
+            .span
+            .map(|span| vec![LabeledSpan::at(span.range(), "here")])
+            .unwrap_or_default(),
+        related: Vec::new(),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Report, Summary};
+use super::{ErrorRecord, Location, Report, Summary};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -10,6 +10,7 @@ struct JsonReport<'a> {
     resources: Vec<JsonResource<'a>>,
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
+    notices: Vec<JsonError<'a>>,
     summary: Summary,
 }
 
@@ -19,6 +20,8 @@ struct JsonResource<'a> {
     #[serde(rename = "type")]
     resource_type: &'a str,
     kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<&'a str>,
     path: String,
     line: usize,
     column: usize,
@@ -32,11 +35,22 @@ struct JsonFinding<'a> {
     message: &'a str,
     help: &'a str,
     address: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<&'a str>,
     path: String,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
+    origin: Vec<JsonOrigin<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonOrigin<'a> {
+    path: String,
+    line: usize,
+    column: usize,
+    note: &'a str,
 }
 
 #[derive(Serialize)]
@@ -58,6 +72,7 @@ pub fn render(report: &Report) -> String {
                 address: &r.address,
                 resource_type: &r.resource_type,
                 kind: &r.kind,
+                scenario: r.scenario.as_deref(),
                 path: r.location.path.to_string_lossy().into_owned(),
                 line: r.location.start.line,
                 column: r.location.start.column,
@@ -73,26 +88,41 @@ pub fn render(report: &Report) -> String {
                 message: &f.message,
                 help: &f.help,
                 address: &f.address,
+                scenario: f.scenario.as_deref(),
                 path: f.location.path.to_string_lossy().into_owned(),
                 line: f.location.start.line,
                 column: f.location.start.column,
                 end_line: f.location.end.line,
                 end_column: f.location.end.column,
+                origin: f
+                    .origin
+                    .iter()
+                    .map(|step| {
+                        let at = Location::of(&report.sources, step.span);
+                        JsonOrigin {
+                            path: at.path.to_string_lossy().into_owned(),
+                            line: at.start.line,
+                            column: at.start.column,
+                            note: &step.note,
+                        }
+                    })
+                    .collect(),
             })
             .collect(),
-        errors: report
-            .errors
-            .iter()
-            .map(|e| JsonError {
-                path: e.path.to_string_lossy().into_owned(),
-                line: e.start.line,
-                column: e.start.column,
-                message: &e.message,
-            })
-            .collect(),
+        errors: report.errors.iter().map(json_error).collect(),
+        notices: report.notices.iter().map(json_error).collect(),
         summary: report.summary(),
     };
     let mut text = serde_json::to_string_pretty(&document).expect("report serialises");
     text.push('\n');
     text
+}
+
+fn json_error(error: &ErrorRecord) -> JsonError<'_> {
+    JsonError {
+        path: error.path.to_string_lossy().into_owned(),
+        line: error.start.line,
+        column: error.start.column,
+        message: &error.message,
+    }
 }

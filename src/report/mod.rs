@@ -41,6 +41,8 @@ pub struct Finding {
     pub message: String,
     pub help: String,
     pub address: String,
+    /// The deployment scenario (parameter file) the finding is for, when there are several.
+    pub scenario: Option<String>,
     pub span: Span,
     pub location: Location,
     pub label: String,
@@ -53,6 +55,7 @@ pub struct ResourceRecord {
     pub address: String,
     pub resource_type: String,
     pub kind: String,
+    pub scenario: Option<String>,
     pub location: Location,
     pub verdict: &'static str,
     /// The verdict's severity; `None` when it passes.
@@ -86,6 +89,8 @@ pub struct Report {
     pub resources: Vec<ResourceRecord>,
     pub findings: Vec<Finding>,
     pub errors: Vec<ErrorRecord>,
+    /// Things certgate could not follow (a remote module, a `templateLink`): not failures.
+    pub notices: Vec<ErrorRecord>,
     pub files_scanned: usize,
     pub sources: SourceMap,
     pub elapsed: Duration,
@@ -112,13 +117,35 @@ impl Report {
     /// Puts every list in (path, line, column) order, with ties broken by the remaining fields.
     pub fn sort(&mut self) {
         self.resources.sort_by(|a, b| {
-            (&a.location, &a.address, a.verdict).cmp(&(&b.location, &b.address, b.verdict))
+            (&a.location, &a.address, &a.scenario, a.verdict).cmp(&(
+                &b.location,
+                &b.address,
+                &b.scenario,
+                b.verdict,
+            ))
         });
         self.findings.sort_by(|a, b| {
-            (&a.location, &a.address, a.rule).cmp(&(&b.location, &b.address, b.rule))
+            (&a.location, &a.address, &a.scenario, a.rule).cmp(&(
+                &b.location,
+                &b.address,
+                &b.scenario,
+                b.rule,
+            ))
         });
-        self.errors
-            .sort_by(|a, b| (&a.path, a.start, &a.message).cmp(&(&b.path, b.start, &b.message)));
+        for list in [&mut self.errors, &mut self.notices] {
+            list.sort_by(|a, b| {
+                (&a.path, a.start, &a.message).cmp(&(&b.path, b.start, &b.message))
+            });
+        }
+    }
+
+    /// Drops repeated errors and notices (the same message at the same place), which arise
+    /// when several units reach the same file.
+    pub fn dedup_errors(&mut self) {
+        for list in [&mut self.errors, &mut self.notices] {
+            let mut seen = std::collections::HashSet::new();
+            list.retain(|e| seen.insert((e.path.clone(), e.start, e.message.clone())));
+        }
     }
 
     /// Exit code per SPEC.md: 2 when the run failed, 1 on error findings, else 0.

@@ -51,6 +51,8 @@ pub fn lower(
         enabled,
         control: info.control,
         attributes: info.attributes,
+        scenario: None,
+        instance: None,
     })
 }
 
