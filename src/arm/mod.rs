@@ -38,6 +38,26 @@ pub fn scan_file(id: FileId, source: &SourceFile) -> UnitScan {
     }
 }
 
+/// Scans the JSON files that may be ARM templates, each on its own.
+pub fn scan_templates(
+    paths: &[std::path::PathBuf],
+    loader: &crate::load::Loader,
+    _settings: &crate::scan::Settings,
+) -> UnitScan {
+    use rayon::prelude::*;
+    let scans: Vec<UnitScan> = paths
+        .par_iter()
+        .filter_map(|path| loader.file(path))
+        .map(|loaded| scan_file(loaded.id, &loaded.source))
+        .collect();
+    let mut all = UnitScan::default();
+    for scan in scans {
+        all.resources.extend(scan.resources);
+        all.errors.extend(scan.errors);
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,24 +154,4 @@ mod tests {
             assert!(scan.errors.is_empty(), "{text}");
         }
     }
-}
-
-/// Scans the JSON files that may be ARM templates, each on its own.
-pub fn scan_templates(
-    paths: &[std::path::PathBuf],
-    loader: &crate::load::Loader,
-    _settings: &crate::scan::Settings,
-) -> UnitScan {
-    use rayon::prelude::*;
-    let scans: Vec<UnitScan> = paths
-        .par_iter()
-        .filter_map(|path| loader.file(path))
-        .map(|loaded| scan_file(loaded.id, &loaded.source))
-        .collect();
-    let mut all = UnitScan::default();
-    for scan in scans {
-        all.resources.extend(scan.resources);
-        all.errors.extend(scan.errors);
-    }
-    all
 }

@@ -144,6 +144,37 @@ fn duplicate_error(
     )
 }
 
+/// Scans the Terraform module directories that hold candidate files (in-scope types or module
+/// calls), reading each directory's files through the loader.
+pub fn scan_project(
+    dirs: &[std::path::PathBuf],
+    loader: &crate::load::Loader,
+    _settings: &crate::scan::Settings,
+) -> UnitScan {
+    use rayon::prelude::*;
+    let scans: Vec<UnitScan> = dirs
+        .par_iter()
+        .map(|dir| {
+            let files: Vec<ModuleFile> = loader
+                .list_dir(dir, |path| syntax_of(path).is_some())
+                .iter()
+                .filter_map(|path| loader.file(path))
+                .map(|loaded| ModuleFile {
+                    id: loaded.id,
+                    source: loaded.source,
+                })
+                .collect();
+            scan_module(&files)
+        })
+        .collect();
+    let mut all = UnitScan::default();
+    for scan in scans {
+        all.resources.extend(scan.resources);
+        all.errors.extend(scan.errors);
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,35 +308,4 @@ mod tests {
         assert!(RESOURCE_TYPES.contains(&"azurerm_logic_app_standard"));
         assert!(lookup("azurerm_linux_web_app", ProviderVersion::Unknown).is_some());
     }
-}
-
-/// Scans the Terraform module directories that hold candidate files (in-scope types or module
-/// calls), reading each directory's files through the loader.
-pub fn scan_project(
-    dirs: &[std::path::PathBuf],
-    loader: &crate::load::Loader,
-    _settings: &crate::scan::Settings,
-) -> UnitScan {
-    use rayon::prelude::*;
-    let scans: Vec<UnitScan> = dirs
-        .par_iter()
-        .map(|dir| {
-            let files: Vec<ModuleFile> = loader
-                .list_dir(dir, |path| syntax_of(path).is_some())
-                .iter()
-                .filter_map(|path| loader.file(path))
-                .map(|loaded| ModuleFile {
-                    id: loaded.id,
-                    source: loaded.source,
-                })
-                .collect();
-            scan_module(&files)
-        })
-        .collect();
-    let mut all = UnitScan::default();
-    for scan in scans {
-        all.resources.extend(scan.resources);
-        all.errors.extend(scan.errors);
-    }
-    all
 }
