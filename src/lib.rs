@@ -17,5 +17,6 @@ pub mod scan;
 pub mod sniff;
 pub mod source;
 pub mod terraform;
+pub mod value;
 
 pub use scan::{Settings, scan};
