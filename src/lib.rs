@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod arm;
+pub mod bicep;
 pub mod cli;
 pub mod discover;
 pub mod error;

@@ -62,7 +62,16 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
             Err(error) => errors.push(error),
         }
     }
-    let terraform_dirs: Vec<PathBuf> = terraform_dirs.into_iter().collect();
+    // A plan is the resolved truth of the configuration it sits next to: judge that directory
+    // through its plan only, so each resource is reported once.
+    let plan_dirs: BTreeSet<PathBuf> = plans
+        .iter()
+        .map(|plan| plan.parent().map_or_else(PathBuf::new, load::normalize))
+        .collect();
+    let terraform_dirs: Vec<PathBuf> = terraform_dirs
+        .into_iter()
+        .filter(|dir| !plan_dirs.contains(dir))
+        .collect();
 
     let (terraform, (arm, plan)) = rayon::join(
         || crate::terraform::scan_project(&terraform_dirs, &loader, settings),

@@ -2,33 +2,19 @@
 //!
 //! `kind` is a comma-separated list of tokens in any order and case (`functionapp,linux`,
 //! `app,linux,container`, `functionapp,workflowapp`). `workflowapp` wins over `functionapp`
-//! because a logic app standard is deployed with kind `functionapp,workflowapp`. A missing kind,
-//! a kind that is not a string, or a kind that is an ARM expression (`"[parameters('kind')]"`)
-//! classifies as a plain web app with no tags: the kind only labels findings and filters which
-//! kinds are checked, and every ARM site kind has the same certificate defaults, so guessing
-//! "web app" cannot hide a failing value. The resolver may later evaluate expression kinds.
+//! because a logic app standard is deployed with kind `functionapp,workflowapp`. The caller
+//! evaluates expression kinds first; a missing kind, one that is not a string or one that does
+//! not resolve classifies as a plain web app with no tags (pass `""`): the kind only labels
+//! findings and filters which kinds are checked, and every ARM site kind has the same
+//! certificate defaults, so guessing "web app" cannot hide a failing value.
 
-use crate::json::Json;
 use crate::model::SiteKind;
-
-use super::expr::literal_text;
 
 /// A site's kind and its remaining `kind` tokens (lower case, de-duplicated, in written order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Classified {
     pub kind: SiteKind,
     pub tags: Vec<String>,
-}
-
-/// Classifies a `kind` value as written (`None` when the resource has no `kind`).
-pub fn classify(kind: Option<&Json>) -> Classified {
-    match kind.and_then(Json::as_str).and_then(literal_text) {
-        Some(text) => classify_str(text),
-        None => Classified {
-            kind: SiteKind::WebApp,
-            tags: Vec::new(),
-        },
-    }
 }
 
 /// Classifies a literal `kind` string.
@@ -59,15 +45,6 @@ pub fn classify_str(text: &str) -> Classified {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::JsonKind;
-
-    fn string(text: &str) -> Json {
-        Json {
-            kind: JsonKind::String(text.into()),
-            span: 0..0,
-        }
-    }
-
     #[test]
     fn function_app_on_linux() {
         let c = classify_str("functionapp,linux");
@@ -99,23 +76,9 @@ mod tests {
     }
 
     #[test]
-    fn missing_non_string_and_expression_kinds_are_plain_web_apps() {
-        let number = Json {
-            kind: JsonKind::Number("1".into()),
-            span: 0..0,
-        };
-        for kind in [None, Some(&number), Some(&string("[parameters('kind')]"))] {
-            let c = classify(kind);
-            assert_eq!(c.kind, SiteKind::WebApp);
-            assert!(c.tags.is_empty());
-        }
-    }
-
-    #[test]
-    fn escaped_bracket_kind_is_a_literal() {
-        // `[[` escapes a literal `[`: not an expression, so the tokens are read as written.
-        let c = classify(Some(&string("[[functionapp]")));
+    fn an_empty_kind_is_a_plain_web_app() {
+        let c = classify_str("");
         assert_eq!(c.kind, SiteKind::WebApp);
-        assert_eq!(c.tags, vec!["[functionapp]"]);
+        assert!(c.tags.is_empty());
     }
 }

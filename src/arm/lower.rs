@@ -1,24 +1,24 @@
-//! Lowers one walked site or slot into the model's [`Resource`], reading values as literals.
+//! Lowers one walked site or slot into the model's [`Resource`], evaluating its values.
 //!
-//! This is the seam the parameter resolver (a later issue) replaces or extends: today every ARM
-//! expression (`"[parameters('x')]"`) becomes [`Data::Unknown`], saying so. The rest is fixed:
-//! - address: the resource's symbolic name (`languageVersion` 2.0) or its `name` as written; a
-//!   nested child is `PARENT/CHILD`; inside inline deployments each deployment's name is
-//!   prefixed with ` > `, e.g. `outer > nested-web > [parameters('siteName')]`;
+//! - address and instance: computed by the walk (resolved names, deployments, copy indices);
 //! - header: the `"type": …` member (the whole resource object when it has none);
 //! - control: enabled flag + mode defaulting to `Required` for every kind (the ARM API
 //!   defaults: `clientCertEnabled` false, `clientCertMode` `Required`);
 //! - values come from `properties` only (never `siteConfig`), and each value's span is the whole
-//!   `"name": value` member. `null` counts as absent. The enabled flag also accepts the strings
-//!   `"true"`/`"false"` in any case, because Azure deserialises them into booleans.
+//!   `"name": value` member, or the `properties` member when `properties` is itself an
+//!   expression. Expressions are evaluated in the site's environment and carry their origin.
+//!   A literal `null` counts as absent. The enabled flag also accepts the strings
+//!   `"true"`/`"false"` in any case, because Azure deserialises them into booleans;
+//! - `kind` is evaluated too, so `"[parameters('kind')]"` classifies like its value.
 
 use crate::json::{Json, JsonKind, Member};
 use crate::model::{CertAttributes, CertControl, CertMode, Data, Resource, Syntax, Value};
 use crate::source::{FileId, Span};
+use crate::value::{Traced, Val};
 
-use super::expr::{is_expression, literal_text};
+use super::eval::Env;
+use super::expr::{self, Accessor, Expr};
 use super::kind;
-use super::walk::Site;
 
 /// The ARM attribute names, as Azure documents them.
 pub const ATTRIBUTES: CertAttributes = CertAttributes {
@@ -27,8 +27,25 @@ pub const ATTRIBUTES: CertAttributes = CertAttributes {
     exclusion_paths: Some("clientCertExclusionPaths"),
 };
 
-/// Builds the model resource for `site`, declared in file `id`.
-pub fn lower(id: FileId, site: &Site<'_>) -> Resource {
+/// One site or slot instance as the walk found it.
+#[derive(Debug, Clone)]
+pub struct SiteDecl<'a> {
+    /// The resource object.
+    pub object: &'a Json,
+    /// The file it is written in.
+    pub file: FileId,
+    /// The full type: as written, or the parent's full type + `/` + a child's short type.
+    pub resource_type: String,
+    pub is_slot: bool,
+    /// The site object this was nested under, if any (a slot without a `kind` inherits its).
+    pub parent_site: Option<&'a Json>,
+    pub address: String,
+    pub instance: Option<String>,
+    pub scenario: Option<String>,
+}
+
+/// Builds the model resource for `site`, evaluating in `env`.
+pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
     let object = site.object;
     let header = object
         .member_ignore_case("type")
@@ -39,19 +56,22 @@ pub fn lower(id: FileId, site: &Site<'_>) -> Resource {
             .filter(|_| site.is_slot)
             .and_then(|parent| parent.get_ignore_case("kind"))
     });
-    let kind = kind::classify(kind_value);
+    let kind = match kind_value.map(|k| env.json(k).val) {
+        Some(Val::String(text)) => kind::classify_str(&text),
+        _ => kind::classify_str(""),
+    };
     let properties = object.member_ignore_case("properties");
     let value = |name: Option<&str>, flag: bool| {
-        name.and_then(|name| attribute(id, properties, name, flag))
+        name.and_then(|name| attribute(site.file, env, properties, name, flag))
     };
     Resource {
-        address: address(site),
+        address: site.address.clone(),
         resource_type: site.resource_type.clone(),
         kind: kind.kind,
         is_slot: site.is_slot,
         kind_tags: kind.tags,
         syntax: Syntax::ArmJson,
-        header: Span::new(id, header),
+        header: Span::new(site.file, header),
         control: CertControl::EnabledAndMode {
             default_mode: CertMode::Required,
         },
@@ -59,70 +79,82 @@ pub fn lower(id: FileId, site: &Site<'_>) -> Resource {
         enabled: value(ATTRIBUTES.enabled, true),
         mode: value(ATTRIBUTES.mode, false),
         exclusion_paths: value(ATTRIBUTES.exclusion_paths, false),
-        scenario: None,
-        instance: None,
+        scenario: site.scenario.clone(),
+        instance: site.instance.clone(),
     }
 }
 
-/// The address of a walked site: deployments, then the `/`-joined resource names.
-fn address(site: &Site<'_>) -> String {
-    let mut parts = site.deployments.clone();
-    parts.push(site.names.join("/"));
-    parts.join(" > ")
-}
-
 /// One certificate attribute under `properties`; `flag` marks the boolean enabled attribute.
-fn attribute(id: FileId, properties: Option<&Member>, name: &str, flag: bool) -> Option<Value> {
+fn attribute(
+    file: FileId,
+    env: Env<'_>,
+    properties: Option<&Member>,
+    name: &str,
+    flag: bool,
+) -> Option<Value> {
     let properties = properties?;
     match &properties.value.kind {
         JsonKind::Object(_) => {
             let member = properties.value.member_ignore_case(name)?;
-            let data = data(&member.value, flag)?;
-            Some(Value::literal(data, Span::new(id, member.span.clone())))
+            if matches!(member.value.kind, JsonKind::Null) {
+                return None;
+            }
+            let traced = env.json(&member.value);
+            Some(value(traced, flag, Span::new(file, member.span.clone())))
         }
-        // The whole `properties` object is computed, so any attribute may be set inside it.
-        JsonKind::String(text) if is_expression(text) => Some(Value::literal(
-            Data::Unknown(format!(
-                "`properties` is the ARM expression `{text}`, so `{name}` cannot be read; \
-                 parameters, variables and functions are not resolved yet"
-            )),
-            Span::new(id, properties.span.clone()),
-        )),
+        // The whole `properties` object is computed: read the attribute out of its value.
+        JsonKind::String(text) if expr::is_expression(text) => {
+            let span = Span::new(file, properties.span.clone());
+            let whole = env.string(text);
+            match &whole.val {
+                Val::Object(_) => {
+                    let found = whole.val.get_ignore_case(name)?;
+                    // Re-evaluate with the attribute appended, so the origin is the member.
+                    let traced = match expr::parse(text) {
+                        Ok(Expr::Call(mut call)) => {
+                            call.accessors.push(Accessor::Property(name.to_string()));
+                            env.expr(&Expr::Call(call))
+                        }
+                        _ => Traced {
+                            val: found.clone(),
+                            origin: whole.origin.clone(),
+                        },
+                    };
+                    Some(value(traced, flag, span))
+                }
+                Val::Unknown(why) => Some(Value::literal(
+                    Data::Unknown(format!("`properties` is `{text}`, and {why}")),
+                    span,
+                )),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
 
-/// A JSON value as model data; `None` for `null`, which ARM treats as not set.
-fn data(value: &Json, flag: bool) -> Option<Data> {
-    Some(match &value.kind {
-        JsonKind::Null => return None,
-        JsonKind::Bool(b) => Data::Bool(*b),
-        JsonKind::String(text) => match literal_text(text) {
-            None => Data::Unknown(format!(
-                "`{text}` is an ARM expression; parameters, variables and functions are not \
-                 resolved yet"
-            )),
-            Some(literal) if flag && literal.eq_ignore_ascii_case("true") => Data::Bool(true),
-            Some(literal) if flag && literal.eq_ignore_ascii_case("false") => Data::Bool(false),
-            Some(literal) => Data::String(literal.to_string()),
-        },
-        JsonKind::Number(_) | JsonKind::Array(_) | JsonKind::Object(_) => {
-            Data::Other(value.type_name())
-        }
-    })
+/// An evaluated value as model data, with its origin.
+fn value(traced: Traced, flag: bool, span: Span) -> Value {
+    let data = match &traced.val {
+        Val::String(text) if flag && text.eq_ignore_ascii_case("true") => Data::Bool(true),
+        Val::String(text) if flag && text.eq_ignore_ascii_case("false") => Data::Bool(false),
+        Val::List(_) => Data::Other("array"),
+        other => other.to_data(),
+    };
+    Value {
+        data,
+        span,
+        origin: traced.origin,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
     use crate::model::SiteKind;
 
-    use super::super::walk::walk;
-
     fn lower_all(text: &str) -> Vec<Resource> {
-        let doc = json::parse(text).unwrap();
-        walk(&doc.root).iter().map(|s| lower(3, s)).collect()
+        super::super::walk_text(text).0
     }
 
     fn one(text: &str) -> Resource {
@@ -185,24 +217,29 @@ mod tests {
     }
 
     #[test]
-    fn expressions_are_unknown_and_double_brackets_are_literals() {
-        let text = site_with(
-            r#"{ "clientCertEnabled": "[parameters('certs')]", "clientCertMode": "[[Required]" }"#,
-        );
-        let r = one(&text);
+    fn expressions_are_evaluated_and_double_brackets_are_literals() {
+        let text = r#"{"parameters": {"certs": {"type": "bool", "defaultValue": true}},
+            "resources": [{"type": "Microsoft.Web/sites", "name": "web", "properties": {
+              "clientCertEnabled": "[parameters('certs')]", "clientCertMode": "[[Required]",
+              "clientCertExclusionPaths": "[parameters('paths')]" }}]}"#;
+        let r = one(text);
+        let enabled = r.enabled.as_ref().unwrap();
+        assert_eq!(enabled.data, Data::Bool(true));
         assert_eq!(
-            r.enabled.as_ref().unwrap().data,
-            Data::Unknown(
-                "`[parameters('certs')]` is an ARM expression; parameters, variables and \
-                 functions are not resolved yet"
-                    .into()
-            )
-        );
-        assert_eq!(
-            slice(&text, &r.enabled),
+            slice(text, &r.enabled),
             r#""clientCertEnabled": "[parameters('certs')]""#
         );
+        assert_eq!(enabled.origin.len(), 1);
+        assert_eq!(enabled.origin[0].note, "default of parameter `certs`");
+        assert_eq!(
+            &text[enabled.origin[0].span.range()],
+            r#""defaultValue": true"#
+        );
         assert_eq!(r.mode.unwrap().data, Data::String("[Required]".into()));
+        assert_eq!(
+            r.exclusion_paths.unwrap().data,
+            Data::Unknown("parameter `paths` is not declared in the template".into())
+        );
     }
 
     #[test]
@@ -216,14 +253,38 @@ mod tests {
     }
 
     #[test]
-    fn computed_properties_object_makes_every_value_unknown() {
+    fn computed_properties_object_is_read_member_by_member() {
+        let text = r#"{"variables": {"siteProperties": {"ClientCertEnabled": "TRUE",
+              "clientCertMode": "[reference('x').mode]"}},
+            "resources": [{"type": "Microsoft.Web/sites", "name": "web",
+              "properties": "[variables('siteProperties')]"}]}"#;
+        let r = one(text);
+        let enabled = r.enabled.as_ref().unwrap();
+        assert_eq!(enabled.data, Data::Bool(true));
+        assert_eq!(
+            slice(text, &r.enabled),
+            r#""properties": "[variables('siteProperties')]""#
+        );
+        assert_eq!(
+            enabled.origin[0].note,
+            "`ClientCertEnabled` in variable `siteProperties`"
+        );
+        assert_eq!(
+            r.mode.unwrap().data,
+            Data::Unknown("function `reference()` is only known at deployment time".into())
+        );
+        assert_eq!(r.exclusion_paths, None);
+
         let text = site_with(r#""[variables('siteProperties')]""#);
         let r = one(&text);
         for value in [&r.enabled, &r.mode, &r.exclusion_paths] {
-            assert!(matches!(value.as_ref().unwrap().data, Data::Unknown(_)));
             assert_eq!(
-                slice(&text, value),
-                r#""properties": "[variables('siteProperties')]""#
+                value.as_ref().unwrap().data,
+                Data::Unknown(
+                    "`properties` is `[variables('siteProperties')]`, and variable \
+                     `siteProperties` is not declared in the template"
+                        .into()
+                )
             );
         }
     }

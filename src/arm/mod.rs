@@ -1,61 +1,238 @@
-//! The ARM template front end: one JSON file in, the App Service sites and slots it deploys out.
+//! The ARM template front end: JSON templates in, the App Service sites and slots they would
+//! deploy out, with their values evaluated as the deployment engine would.
 //!
-//! `detect` decides whether the file is a template (and whether a parse failure is ours),
-//! `walk` finds every site and slot that would be deployed, `lower` turns each into the model's
-//! [`Resource`](crate::model::Resource), `kind` classifies the `kind` string on the way, and
-//! `expr` tells ARM expressions from literal strings.
-//! Values are read as written; resolving parameters and variables is a later stage's job and
-//! plugs in at `lower`.
+//! `detect` decides whether a file is a template (and whether a parse failure is ours),
+//! `params` finds its parameter files (each a deployment scenario), `walk` follows resources,
+//! conditions and nested deployments, `instance` expands copy loops and names instances,
+//! `link` follows local `templateLink`s, `lower` turns each site into the model's
+//! [`Resource`] and `kind` classifies its `kind`. Expressions are
+//! parsed by `expr` and evaluated by `eval` (with `functions` and `strings`) against a `scope`
+//! of parameters and variables, within the bounds of a `budget`.
+//!
+//! Roots: a template that another scanned template links to (a local `templateLink`, followed
+//! or written literally) is judged only through its callers, with the parameters they pass;
+//! every other template is a root, judged once per parameter file (each finding names it as
+//! the scenario), or once with its defaults when it has none.
 
+mod budget;
 mod detect;
+mod eval;
 mod expr;
+mod functions;
+mod instance;
 mod kind;
+mod link;
 mod lower;
+mod params;
+mod scope;
+mod strings;
 mod walk;
 
-use crate::model::UnitScan;
-use crate::source::{FileId, SourceFile};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
+use crate::error::FileError;
+use crate::json::JsonDocument;
+use crate::load::Loader;
+use crate::model::{Resource, UnitScan};
+use crate::source::{FileId, Span};
+
+use budget::Budget;
 use detect::Detected;
+use eval::Env;
+use params::ParameterFile;
+use scope::Scope;
+use walk::{Template, Walker};
 
-/// Scans one JSON file. A JSON file that is not an ARM template (package.json, a parameter
-/// file, …) yields an empty [`UnitScan`] silently; a file that announces itself as a template
-/// but does not parse yields one [`FileError`](crate::error::FileError) with the position.
-pub fn scan_file(id: FileId, source: &SourceFile) -> UnitScan {
-    match detect::detect(id, source) {
-        Detected::Template(doc) => UnitScan {
-            resources: walk::walk(&doc.root)
-                .iter()
-                .map(|site| lower::lower(id, site))
-                .collect(),
-            errors: Vec::new(),
-        },
-        Detected::NotOurs => UnitScan::default(),
-        Detected::Broken(error) => UnitScan {
-            resources: Vec::new(),
-            errors: vec![error],
-        },
-    }
-}
-
-/// Scans the JSON files that may be ARM templates, each on its own.
+/// Scans the JSON files that may be ARM templates. JSON that is not a template (package.json,
+/// a parameter file, …) is skipped silently; a file that announces itself as a template but
+/// does not parse is a [`FileError`] with the position.
 pub fn scan_templates(
-    paths: &[std::path::PathBuf],
-    loader: &crate::load::Loader,
-    _settings: &crate::scan::Settings,
+    paths: &[PathBuf],
+    loader: &Loader,
+    settings: &crate::scan::Settings,
 ) -> UnitScan {
-    use rayon::prelude::*;
-    let scans: Vec<UnitScan> = paths
+    let mut all = UnitScan::default();
+    let parsed: Vec<(PathBuf, FileId, Detected)> = paths
         .par_iter()
         .filter_map(|path| loader.file(path))
-        .map(|loaded| scan_file(loaded.id, &loaded.source))
+        .map(|loaded| {
+            let detected = detect::detect(loaded.id, &loaded.source);
+            (loaded.source.path().to_path_buf(), loaded.id, detected)
+        })
         .collect();
-    let mut all = UnitScan::default();
-    for scan in scans {
-        all.resources.extend(scan.resources);
-        all.errors.extend(scan.errors);
+    let mut templates = Vec::new();
+    for (path, id, detected) in parsed {
+        match detected {
+            Detected::Template(doc) => templates.push((path, id, doc)),
+            Detected::NotOurs => {}
+            Detected::Broken(error) => all.errors.push(error),
+        }
+    }
+    let (explicit, errors) = params::read_explicit(loader, &settings.parameter_files);
+    all.errors.extend(errors);
+
+    let units: Vec<Unit> = templates
+        .par_iter()
+        .map(|(path, id, doc)| scan_unit(loader, path, *id, doc, &explicit))
+        .collect();
+    // Linked templates are judged through their callers: those followed by a walk, and those
+    // a caller names literally (even behind a false condition).
+    let mut linked: HashSet<PathBuf> = HashSet::new();
+    for (unit, (path, _, doc)) in units.iter().zip(&templates) {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let mut literal = Vec::new();
+        link::literal_links(&doc.root, dir, &mut literal);
+        let others = unit.followed.iter().cloned().chain(literal);
+        linked.extend(others.filter(|p| p != path));
+    }
+    let mut used = BTreeSet::new();
+    for unit in units.into_iter().filter(|u| !linked.contains(&u.path)) {
+        all.resources.extend(unit.resources);
+        all.errors.extend(unit.errors);
+        used.extend(unit.explicit_used);
+    }
+    if !templates.is_empty() {
+        for (_, file) in explicit
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !used.contains(i))
+        {
+            all.errors.push(FileError::notice(
+                &file.path,
+                None,
+                "no scanned ARM template declares every parameter this file sets, so it is \
+                 not used",
+            ));
+        }
     }
     all
+}
+
+/// What one template found, before it is known whether it is a root.
+struct Unit {
+    path: PathBuf,
+    resources: Vec<Resource>,
+    errors: Vec<FileError>,
+    /// The linked templates its walks followed.
+    followed: BTreeSet<PathBuf>,
+    /// The command-line parameter files it used (indices).
+    explicit_used: Vec<usize>,
+}
+
+/// Judges one template once per parameter file (or once with its defaults).
+fn scan_unit(
+    loader: &Loader,
+    path: &Path,
+    id: FileId,
+    doc: &JsonDocument,
+    explicit: &[ParameterFile],
+) -> Unit {
+    let mut unit = Unit {
+        path: path.to_path_buf(),
+        resources: Vec::new(),
+        errors: Vec::new(),
+        followed: BTreeSet::new(),
+        explicit_used: Vec::new(),
+    };
+    let mut siblings = Vec::new();
+    for sibling in params::siblings(loader, path) {
+        let name = sibling
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        match params::read(loader, &sibling, name) {
+            Ok(Some(file)) => siblings.push(file),
+            Ok(None) => {}
+            Err(error) => unit.errors.push(error),
+        }
+    }
+    let mut scenarios: Vec<&ParameterFile> = siblings.iter().collect();
+    for (i, file) in explicit.iter().enumerate() {
+        if !file.fits(&doc.root) {
+            continue;
+        }
+        unit.explicit_used.push(i);
+        // A sibling named on the command line too is still one scenario.
+        if scenarios.iter().all(|s| s.path != file.path) {
+            scenarios.push(file);
+        }
+    }
+    if scenarios.is_empty() {
+        scan_scenario(loader, path, id, doc, None, &mut unit);
+    }
+    for file in scenarios {
+        scan_scenario(loader, path, id, doc, Some(file), &mut unit);
+    }
+    unit
+}
+
+fn scan_scenario(
+    loader: &Loader,
+    path: &Path,
+    id: FileId,
+    doc: &JsonDocument,
+    file: Option<&ParameterFile>,
+    unit: &mut Unit,
+) {
+    let budget = Budget::default();
+    let (inputs, missing) = match file {
+        Some(file) => (
+            Scope::inputs(file.parameters(), file.id, None, &file.display),
+            format!("{} does not set it", file.display),
+        ),
+        None => (HashMap::new(), "no value in any parameter file".to_string()),
+    };
+    let scope = Scope::new(&doc.root, id, inputs, missing, &budget);
+    let mut walker = Walker::new(loader, path, file.map(|f| f.display.clone()));
+    let template = Template {
+        json: &doc.root,
+        file: id,
+        path,
+    };
+    walker.template(template, Env::new(&scope, &[]));
+    if budget.exhausted() {
+        let scenario = file.map_or(String::new(), |f| format!(" with {}", f.display));
+        unit.errors.push(FileError::notice(
+            path,
+            Some(Span::new(id, doc.root.span.start..doc.root.span.start + 1)),
+            format!(
+                "evaluating this template{scenario} took more than {} steps; what was not \
+                 evaluated by then is reported as unresolved",
+                budget::MAX_STEPS
+            ),
+        ));
+    }
+    unit.resources.append(&mut walker.resources);
+    unit.errors.append(&mut walker.errors);
+    unit.followed.append(&mut walker.followed);
+}
+
+/// Walks `text` as a root template with its defaults (file 3, `t/azuredeploy.json`): the
+/// resources and notices, for unit tests.
+#[cfg(test)]
+fn walk_text(text: &str) -> (Vec<Resource>, Vec<FileError>) {
+    let doc = crate::json::parse(text).expect("valid JSON");
+    let sources = crate::source::SourceMap::default();
+    let loader = Loader::new(&sources);
+    let budget = Budget::default();
+    let scope = Scope::new(
+        &doc.root,
+        3,
+        HashMap::new(),
+        "no value in any parameter file".into(),
+        &budget,
+    );
+    let path = Path::new("t/azuredeploy.json");
+    let mut walker = Walker::new(&loader, path, None);
+    let template = Template {
+        json: &doc.root,
+        file: 3,
+        path,
+    };
+    walker.template(template, Env::new(&scope, &[]));
+    (walker.resources, walker.errors)
 }
 
 #[cfg(test)]
@@ -63,8 +240,37 @@ mod tests {
     use super::*;
     use crate::model::{Data, SiteKind};
 
+    use crate::scan::Settings;
+    use crate::source::SourceMap;
+
+    /// Writes `files` into a temporary directory and scans them all, with `parameters` given
+    /// as command-line parameter files. The directory lives as long as the returned guard.
+    fn scan_tree(
+        files: &[(&str, &str)],
+        parameters: &[&str],
+    ) -> (UnitScan, tempfile::TempDir, SourceMap) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut paths = Vec::new();
+        for (name, text) in files {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            paths.push(path);
+        }
+        let settings = Settings {
+            parameter_files: parameters.iter().map(|p| root.join(p)).collect(),
+            ..Settings::default()
+        };
+        let sources = SourceMap::default();
+        let loader = Loader::new(&sources);
+        let mut scan = scan_templates(&paths, &loader, &settings);
+        scan.errors.extend(loader.into_errors());
+        (scan, dir, sources)
+    }
+
     fn scan(text: &str) -> UnitScan {
-        scan_file(0, &SourceFile::new("infra/azuredeploy.json".into(), text))
+        scan_tree(&[("infra/azuredeploy.json", text)], &[]).0
     }
 
     #[test]
@@ -93,7 +299,6 @@ mod tests {
         assert_eq!(site.kind, SiteKind::WebApp);
         assert_eq!(site.kind_tags, vec!["app", "linux"]);
         assert_eq!(site.enabled.as_ref().unwrap().data, Data::Bool(true));
-        assert_eq!(site.header.file, 0);
         assert_eq!(
             &text[site.header.range()],
             r#""type": "Microsoft.Web/sites""#
@@ -126,10 +331,7 @@ mod tests {
         assert!(scan.resources.is_empty());
         assert_eq!(scan.errors.len(), 1);
         let error = &scan.errors[0];
-        assert_eq!(
-            error.path,
-            std::path::PathBuf::from("infra/azuredeploy.json")
-        );
+        assert!(error.path.ends_with("infra/azuredeploy.json"));
         // "Expected comma" points just past the string that should have been followed by one.
         let value = "\"Microsoft.Web/sites\"";
         let at = text.find(value).unwrap() + value.len();
@@ -153,5 +355,162 @@ mod tests {
             assert!(scan.resources.is_empty(), "{text}");
             assert!(scan.errors.is_empty(), "{text}");
         }
+    }
+
+    const SITE: &str = r#"{
+      "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+      "contentVersion": "1.0.0.0",
+      "parameters": { "env": { "type": "string", "defaultValue": "dev" },
+                      "certs": { "type": "bool", "defaultValue": true } },
+      "resources": [ { "type": "Microsoft.Web/sites", "name": "[concat('web-', parameters('env'))]",
+                       "properties": { "clientCertEnabled": "[parameters('certs')]" } } ]
+    }"#;
+
+    fn parameters(values: &str) -> String {
+        format!(
+            r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+                "contentVersion": "1.0.0.0", "parameters": {values}}}"#
+        )
+    }
+
+    fn summary(scan: &UnitScan) -> Vec<(String, Option<String>, Option<Data>)> {
+        let mut all: Vec<_> = scan
+            .resources
+            .iter()
+            .map(|r| {
+                (
+                    r.address.clone(),
+                    r.scenario.clone(),
+                    r.enabled.as_ref().map(|v| v.data.clone()),
+                )
+            })
+            .collect();
+        all.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+        all
+    }
+
+    #[test]
+    fn each_sibling_parameter_file_is_a_scenario() {
+        let prod = parameters(r#"{"env": {"value": "prod"}, "certs": {"value": false}}"#);
+        let dev = parameters(r#"{"env": {"value": "dev"}}"#);
+        let (scan, _dir, _) = scan_tree(
+            &[
+                ("azuredeploy.json", SITE),
+                ("azuredeploy.parameters.json", &dev),
+                ("azuredeploy.parameters.prod.json", &prod),
+            ],
+            &[],
+        );
+        assert!(scan.errors.is_empty(), "{:?}", scan.errors);
+        assert_eq!(
+            summary(&scan),
+            [
+                (
+                    "web-dev".into(),
+                    Some("azuredeploy.parameters.json".into()),
+                    Some(Data::Bool(true))
+                ),
+                (
+                    "web-prod".into(),
+                    Some("azuredeploy.parameters.prod.json".into()),
+                    Some(Data::Bool(false))
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn command_line_parameter_files_apply_where_they_fit() {
+        let prod = parameters(r#"{"env": {"value": "prod"}}"#);
+        let dev = parameters(r#"{"env": {"value": "dev"}}"#);
+        let other = parameters(r#"{"unknownParameter": {"value": 1}}"#);
+        let (scan, _dir, _) = scan_tree(
+            &[
+                ("a/main.json", SITE),
+                ("a/main.parameters.json", &dev),
+                ("envs/prod.json", &prod),
+                ("envs/other.json", &other),
+            ],
+            &[
+                "envs/prod.json",
+                "envs/other.json",
+                "main.bicepparam",
+                "a/main.parameters.json",
+            ],
+        );
+        let found = summary(&scan);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].0, "web-dev");
+        assert_eq!(found[0].1.as_deref(), Some("main.parameters.json"));
+        assert_eq!(found[1].0, "web-prod");
+        assert!(found[1].1.as_ref().unwrap().ends_with("envs/prod.json"));
+        let notices: Vec<_> = scan
+            .errors
+            .iter()
+            .map(|e| (e.level, e.path.ends_with("envs/other.json")))
+            .collect();
+        assert_eq!(notices, [(crate::error::Level::Notice, true)]);
+    }
+
+    #[test]
+    fn a_linked_template_is_judged_only_through_its_caller() {
+        let caller = r#"{
+          "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+          "contentVersion": "1.0.0.0",
+          "resources": [
+            { "type": "Microsoft.Resources/deployments", "name": "web",
+              "properties": { "templateLink": { "relativePath": "nested/site.json" },
+                              "parameters": { "env": { "value": "prod" } } } },
+            { "type": "Microsoft.Resources/deployments", "name": "never", "condition": false,
+              "properties": { "templateLink": { "relativePath": "nested/other.json" } } },
+            { "type": "Microsoft.Resources/deployments", "name": "remote",
+              "properties": { "templateLink": { "uri": "https://example.org/site.json" } } }
+          ]
+        }"#;
+        let (scan, _dir, _) = scan_tree(
+            &[
+                ("main.json", caller),
+                ("nested/site.json", SITE),
+                ("nested/other.json", SITE),
+            ],
+            &[],
+        );
+        assert_eq!(
+            summary(&scan),
+            [("web > web-prod".into(), None, Some(Data::Bool(true)))]
+        );
+        let messages: Vec<_> = scan.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "templateLink `https://example.org/site.json` is not followed: only local relative \
+              paths can be read statically"
+            ]
+        );
+    }
+
+    #[test]
+    fn link_cycles_and_missing_targets_are_notices() {
+        let linking = |target: &str| {
+            format!(
+                r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "resources": [ {{ "type": "Microsoft.Resources/deployments", "name": "d",
+                  "properties": {{ "templateLink": {{ "relativePath": "{target}" }} }} }},
+                  {{ "type": "Microsoft.Web/sites", "name": "w" }} ] }}"#
+            )
+        };
+        let (scan, _dir, _) = scan_tree(
+            &[
+                ("self.json", &linking("./self.json")),
+                ("gone.json", &linking("missing.json")),
+            ],
+            &[],
+        );
+        let mut messages: Vec<_> = scan.errors.iter().map(|e| e.message.clone()).collect();
+        messages.sort();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].contains("a cycle"), "{messages:?}");
+        assert!(messages[1].contains("does not exist"), "{messages:?}");
+        assert_eq!(scan.resources.len(), 2);
     }
 }

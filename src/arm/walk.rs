@@ -1,72 +1,118 @@
-//! Walks a template's resources to every App Service site and slot it would deploy.
+//! Walks a template's resources to every App Service site and slot it would deploy, evaluating
+//! what decides that as ARM would.
 //!
 //! Followed: `resources` as an array or as an object keyed by symbolic name (`languageVersion`
 //! 2.0), nested child `resources` (short child types are prefixed with the parent's full type),
-//! and inline nested deployments (`Microsoft.Resources/deployments` with `properties.template`),
-//! to any depth. Skipped: resources whose `condition` is literally false (with everything under
-//! them) and `"existing": true` references, which deploy nothing themselves. Not followed yet:
-//! `templateLink` deployments and `copy` loops (a looped site is reported once, as written).
+//! `condition` (false: the resource and its children are not deployed; unknown: deployed),
+//! `copy` loops (one instance per index, none for a count of 0, one with an unknown
+//! `copyIndex()` when the count does not resolve), and nested deployments to any depth:
+//! inline templates in `inner` scope (their own parameters, fed by the deployment's
+//! `parameters` evaluated in the parent) or `outer` scope (the default: the parent's
+//! parameters and variables), and templates linked by a local relative path (`relativePath`,
+//! or a `uri` without a scheme), read like inner-scope templates. Other links are notices.
+//! Skipped: `"existing": true` references, which deploy nothing themselves.
 //! Types and property names are compared case-insensitively, as ARM does.
 
-use crate::json::{Json, JsonKind};
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
-use super::expr::is_false_literal;
+use crate::error::FileError;
+use crate::json::{Json, JsonKind};
+use crate::load::{self, Loader};
+use crate::model::Resource;
+use crate::source::{FileId, Span};
+use crate::value::Val;
+
+use super::eval::{Env, Loop};
+use super::instance::{self, Part, address, entries, instances};
+use super::link::Linked;
+use super::lower::{self, SiteDecl};
+use super::scope::Scope;
 
 /// The in-scope site type.
 pub const SITE_TYPE: &str = "Microsoft.Web/sites";
 /// The in-scope slot type.
 pub const SLOT_TYPE: &str = "Microsoft.Web/sites/slots";
 const DEPLOYMENT_TYPE: &str = "Microsoft.Resources/deployments";
+/// How deeply deployments (inline or linked) may nest before the walk stops following them.
+const MAX_DEPLOYMENT_DEPTH: usize = 32;
+/// What visiting one resource instance costs from the evaluation budget, so that nested copy
+/// loops cannot multiply into millions of resources.
+const RESOURCE_COST: u64 = 100;
 
-/// One site or slot declaration and where it sits in the template.
-#[derive(Debug, Clone)]
-pub struct Site<'a> {
-    /// The resource object.
-    pub object: &'a Json,
-    /// The full type: as written, or the parent's full type + `/` + a child's short type.
-    pub resource_type: String,
-    pub is_slot: bool,
-    /// Names of the inline deployments around it, outermost first.
-    pub deployments: Vec<String>,
-    /// Names of its parent resources, outermost first, then its own name, each as written.
-    pub names: Vec<String>,
-    /// The site object this was nested under, if any (a slot without a `kind` inherits its).
-    pub parent_site: Option<&'a Json>,
-}
-
-/// Every site and slot in `template` (a template root), in document order.
-pub fn walk(template: &Json) -> Vec<Site<'_>> {
-    let mut walker = Walker::default();
-    walker.template(template);
-    walker.sites
+/// A template being walked: its root object, the file it is in, and that file's path.
+#[derive(Clone, Copy)]
+pub struct Template<'a> {
+    pub json: &'a Json,
+    pub file: FileId,
+    pub path: &'a Path,
 }
 
 /// The resource a child is nested under.
 struct Parent<'a> {
     object: &'a Json,
     full_type: String,
-    names: Vec<String>,
+    names: Vec<Part>,
 }
 
-#[derive(Default)]
-struct Walker<'a> {
-    sites: Vec<Site<'a>>,
-    /// The inline deployments currently being walked, outermost first.
-    deployments: Vec<String>,
+/// Walks one scenario of one root template and everything it links.
+pub struct Walker<'l, 's> {
+    pub(super) loader: &'l Loader<'s>,
+    scenario: Option<String>,
+    pub resources: Vec<Resource>,
+    /// Notices (links not followed) and errors (a linked template that does not parse).
+    pub errors: Vec<FileError>,
+    /// The linked templates followed (normalised paths).
+    pub followed: BTreeSet<PathBuf>,
+    /// The templates being walked, root first, to stop link cycles.
+    pub(super) links: Vec<PathBuf>,
+    pub(super) linked: HashMap<PathBuf, Linked>,
 }
 
-impl<'a> Walker<'a> {
-    fn template(&mut self, template: &'a Json) {
-        if let Some(resources) = template.get_ignore_case("resources") {
-            for (name, object) in entries(resources) {
-                self.resource(object, name, None);
+impl<'l, 's> Walker<'l, 's> {
+    pub fn new(loader: &'l Loader<'s>, root: &Path, scenario: Option<String>) -> Self {
+        Walker {
+            loader,
+            scenario,
+            resources: Vec::new(),
+            errors: Vec::new(),
+            followed: BTreeSet::new(),
+            links: vec![load::normalize(root)],
+            linked: HashMap::new(),
+        }
+    }
+
+    /// Walks a root template's resources with `env`.
+    pub fn template<'a>(&mut self, template: Template<'a>, env: Env<'a>) {
+        self.resources_of(template, env, &[]);
+    }
+
+    /// Walks `template`'s resources; `deployments` are the deployments around it.
+    pub(super) fn resources_of<'a>(
+        &mut self,
+        template: Template<'a>,
+        env: Env<'a>,
+        deployments: &[Part],
+    ) {
+        if let Some(resources) = template.json.get_ignore_case("resources") {
+            for entry in entries(resources) {
+                self.resource(template, entry, env, None, deployments);
             }
         }
     }
 
-    // Recursion depth is bounded: the JSON parser caps nesting at 512.
-    fn resource(&mut self, object: &'a Json, name: String, parent: Option<&Parent<'a>>) {
-        if !object.is_object() || is_literally_false(object.get_ignore_case("condition")) {
+    // Recursion depth is bounded: the JSON parser caps nesting at 512, deployments at
+    // MAX_DEPLOYMENT_DEPTH.
+    fn resource<'a>(
+        &mut self,
+        template: Template<'a>,
+        entry: instance::Entry<'a>,
+        env: Env<'a>,
+        parent: Option<&Parent<'a>>,
+        deployments: &[Part],
+    ) {
+        let object = entry.object;
+        if !object.is_object() {
             return;
         }
         // Without a type the resource cannot be classified, nor its short-typed children.
@@ -77,9 +123,48 @@ impl<'a> Walker<'a> {
             Some(parent) if !written.contains('/') => format!("{}/{written}", parent.full_type),
             _ => written.to_string(),
         };
-        let mut names = parent.map(|p| p.names.clone()).unwrap_or_default();
-        names.push(name);
+        for copy in instances(object, env) {
+            let loops: Vec<Loop> = env.loops.iter().cloned().chain(copy.clone()).collect();
+            let env = Env::new(env.scope, &loops);
+            let deployed = object
+                .get_ignore_case("condition")
+                .is_none_or(|condition| env.json(condition).val != Val::Bool(false));
+            if !deployed {
+                continue;
+            }
+            // Past the budget every value is unknown, so nothing new would be learnt.
+            if !env.scope.budget.charge(RESOURCE_COST) {
+                return;
+            }
+            let own_index = copy.and_then(|l| l.index.ok());
+            let mut names = parent.map(|p| p.names.clone()).unwrap_or_default();
+            // Inside a copied deployment the child's own scope cannot tell which of its values
+            // depend on the deployment's index, so the declaration is named as written.
+            let as_written = deployments.iter().any(|d| d.looped);
+            names.push(instance::part(&entry, env, own_index, as_written));
+            self.instance(
+                template,
+                object,
+                &full_type,
+                env,
+                parent,
+                names,
+                deployments,
+            );
+        }
+    }
 
+    #[allow(clippy::too_many_arguments)]
+    fn instance<'a>(
+        &mut self,
+        template: Template<'a>,
+        object: &'a Json,
+        full_type: &str,
+        env: Env<'a>,
+        parent: Option<&Parent<'a>>,
+        names: Vec<Part>,
+        deployments: &[Part],
+    ) {
         // An `existing` reference deploys nothing, but children nested under it still deploy.
         let existing = matches!(
             object.get_ignore_case("existing").map(|v| &v.kind),
@@ -89,212 +174,350 @@ impl<'a> Walker<'a> {
             let is_site = full_type.eq_ignore_ascii_case(SITE_TYPE);
             let is_slot = full_type.eq_ignore_ascii_case(SLOT_TYPE);
             if is_site || is_slot {
-                self.sites.push(Site {
+                let (address, instance) = address(deployments, &names);
+                let site = SiteDecl {
                     object,
-                    resource_type: full_type.clone(),
+                    file: template.file,
+                    resource_type: full_type.to_string(),
                     is_slot,
-                    deployments: self.deployments.clone(),
-                    names: names.clone(),
                     parent_site: parent
                         .filter(|p| p.full_type.eq_ignore_ascii_case(SITE_TYPE))
                         .map(|p| p.object),
-                });
-            } else if full_type.eq_ignore_ascii_case(DEPLOYMENT_TYPE) {
-                self.deployment(object, names.last().cloned().unwrap_or_default());
+                    address,
+                    instance,
+                    scenario: self.scenario.clone(),
+                };
+                self.resources.push(lower::lower(&site, env));
+            } else if full_type.eq_ignore_ascii_case(DEPLOYMENT_TYPE)
+                && let Some(own) = names.last()
+            {
+                let mut chain = deployments.to_vec();
+                chain.push(own.clone());
+                self.deployment(template, object, env, &chain);
             }
         }
 
         if let Some(children) = object.get_ignore_case("resources") {
             let parent = Parent {
                 object,
-                full_type,
+                full_type: full_type.to_string(),
                 names,
             };
-            for (name, child) in entries(children) {
-                self.resource(child, name, Some(&parent));
+            for child in entries(children) {
+                self.resource(template, child, env, Some(&parent), deployments);
             }
         }
     }
 
-    fn deployment(&mut self, object: &'a Json, name: String) {
-        let properties = object.get_ignore_case("properties");
-        if let Some(template) = properties
-            .and_then(|p| p.get_ignore_case("template"))
+    /// A nested deployment; `chain` ends with the deployment itself.
+    fn deployment<'a>(
+        &mut self,
+        template: Template<'a>,
+        object: &'a Json,
+        env: Env<'a>,
+        chain: &[Part],
+    ) {
+        let Some(properties) = object
+            .get_ignore_case("properties")
+            .filter(|p| p.is_object())
+        else {
+            return;
+        };
+        let name = chain.last().map_or("", |p| p.instance.as_str());
+        if chain.len() > MAX_DEPLOYMENT_DEPTH {
+            self.errors.push(FileError::notice(
+                template.path,
+                Some(Span::new(template.file, object.span.clone())),
+                format!(
+                    "deployment `{name}` is not followed: deployments nest deeper than \
+                     {MAX_DEPLOYMENT_DEPTH} levels"
+                ),
+            ));
+            return;
+        }
+        if let Some(inline) = properties
+            .get_ignore_case("template")
             .filter(|t| t.is_object())
         {
-            self.deployments.push(name);
-            self.template(template);
-            self.deployments.pop();
-        } else if properties
-            .and_then(|p| p.get_ignore_case("templateLink"))
-            .is_some()
-        {
-            // A linked template cannot be read statically. This is where a later issue reports
-            // `client-cert-unresolved` (or follows a local relative path); for now it is silent.
+            let child = Template {
+                json: inline,
+                ..template
+            };
+            if is_inner_scope(properties) {
+                let inputs = Scope::inputs(
+                    properties.get_ignore_case("parameters"),
+                    template.file,
+                    Some(env),
+                    &format!("the parameters of deployment `{name}`"),
+                );
+                let missing = format!("deployment `{name}` does not pass it");
+                let scope = Scope::new(inline, template.file, inputs, missing, env.scope.budget);
+                self.resources_of(child, Env::new(&scope, &[]), chain);
+            } else {
+                self.resources_of(child, env, chain);
+            }
+        } else if let Some(link) = properties.member_ignore_case("templateLink") {
+            self.link(template, properties, link, env, chain);
         }
     }
 }
 
-/// The resources in a `resources` value with their names: an array's entries named by their
-/// `name` (or `resources[INDEX]` when that is not a string), an object's by symbolic name.
-fn entries(resources: &Json) -> Vec<(String, &Json)> {
-    match &resources.kind {
-        JsonKind::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| {
-                let name = match item.get_ignore_case("name").and_then(Json::as_str) {
-                    Some(name) => name.to_string(),
-                    None => format!("resources[{index}]"),
-                };
-                (name, item)
-            })
-            .collect(),
-        JsonKind::Object(members) => members.iter().map(|m| (m.key.clone(), &m.value)).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Whether a `condition` is literally false: the JSON boolean, or the expression `[false()]`.
-/// Anything else (absent, true, an expression on parameters) is deployed as far as we know.
-fn is_literally_false(condition: Option<&Json>) -> bool {
-    match condition.map(|c| &c.kind) {
-        Some(JsonKind::Bool(value)) => !value,
-        Some(JsonKind::String(text)) => is_false_literal(text),
-        _ => false,
-    }
+/// Whether a deployment evaluates its inline template in `inner` scope (`outer` is ARM's
+/// default).
+fn is_inner_scope(properties: &Json) -> bool {
+    properties
+        .get_ignore_case("expressionEvaluationOptions")
+        .and_then(|o| o.get_ignore_case("scope"))
+        .and_then(Json::as_str)
+        .is_some_and(|scope| scope.eq_ignore_ascii_case("inner"))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::json;
+    use super::RESOURCE_COST;
+    use crate::model::{Data, Resource};
 
-    fn sites(text: &str) -> Vec<(String, bool, Vec<String>, Vec<String>)> {
-        let doc = json::parse(text).unwrap();
-        walk(&doc.root)
+    fn walk(text: &str) -> Vec<Resource> {
+        super::super::walk_text(text).0
+    }
+
+    fn addresses(text: &str) -> Vec<(String, Option<String>)> {
+        walk(text)
             .into_iter()
-            .map(|s| (s.resource_type, s.is_slot, s.deployments, s.names))
+            .map(|r| (r.address, r.instance))
             .collect()
     }
 
-    fn strings(items: &[&str]) -> Vec<String> {
-        items.iter().map(|s| s.to_string()).collect()
+    fn declared(items: &[&str]) -> Vec<(String, Option<String>)> {
+        items.iter().map(|s| (s.to_string(), None)).collect()
     }
 
     #[test]
-    fn finds_sites_and_slots_in_a_resources_array_case_insensitively() {
+    fn finds_sites_and_slots_case_insensitively_with_child_types() {
         let text = r#"{ "resources": [
-            { "type": "microsoft.web/SITES", "name": "a" },
-            { "type": "Microsoft.Web/serverfarms", "name": "plan" },
-            { "type": "Microsoft.Web/sites/slots", "name": "a/staging" },
-            { "TYPE": "Microsoft.Web/sites", "Name": "b" }
-        ]}"#;
-        assert_eq!(
-            sites(text),
-            vec![
-                ("microsoft.web/SITES".into(), false, vec![], strings(&["a"])),
-                (SLOT_TYPE.into(), true, vec![], strings(&["a/staging"])),
-                (SITE_TYPE.into(), false, vec![], strings(&["b"])),
-            ]
-        );
-    }
-
-    #[test]
-    fn symbolic_resources_object_skips_existing_references() {
-        let text = r#"{ "languageVersion": "2.0", "resources": {
-            "shared": { "type": "Microsoft.Web/sites", "existing": true, "name": "shared-site" },
-            "web": { "type": "Microsoft.Web/sites", "name": "[parameters('name')]" }
-        }}"#;
-        assert_eq!(
-            sites(text),
-            vec![(SITE_TYPE.into(), false, vec![], strings(&["web"]))]
-        );
-    }
-
-    #[test]
-    fn short_and_full_child_slot_types_under_a_site() {
-        let text = r#"{ "resources": [ { "type": "Microsoft.Web/sites", "name": "web",
-            "kind": "functionapp",
-            "resources": [
+            { "type": "microsoft.web/SITES", "name": "a", "resources": [
                 { "type": "slots", "name": "staging" },
-                { "type": "Microsoft.Web/sites/slots", "name": "canary" },
-                { "type": "config", "name": "web" }
-            ] } ] }"#;
-        let doc = json::parse(text).unwrap();
-        let found = walk(&doc.root);
-        assert_eq!(found.len(), 3);
-        assert_eq!(found[1].resource_type, "Microsoft.Web/sites/slots");
-        assert_eq!(found[1].names, strings(&["web", "staging"]));
-        assert!(found[1].is_slot);
-        assert_eq!(found[2].resource_type, "Microsoft.Web/sites/slots");
-        assert_eq!(found[2].names, strings(&["web", "canary"]));
-        // Both slots know the site they sit under; the site itself has no parent.
-        assert!(std::ptr::eq(found[1].parent_site.unwrap(), found[0].object));
-        assert!(found[0].parent_site.is_none());
-    }
-
-    #[test]
-    fn inline_nested_deployments_are_walked_to_any_depth() {
-        let text = r#"{ "resources": [
-          { "type": "Microsoft.Resources/deployments", "name": "outer",
-            "properties": { "template": { "resources": [
-              { "type": "Microsoft.Web/sites", "name": "mid-site" },
-              { "type": "microsoft.resources/DEPLOYMENTS", "name": "inner",
-                "properties": { "template": { "languageVersion": "2.0", "resources": {
-                  "deep": { "type": "Microsoft.Web/sites", "name": "[parameters('siteName')]" }
-                } } } }
-            ] } } },
-          { "type": "Microsoft.Resources/deployments", "name": "linked",
-            "properties": { "templateLink": { "uri": "https://example.org/site.json" } } },
-          { "type": "Microsoft.Web/sites", "name": "top" }
-        ]}"#;
-        assert_eq!(
-            sites(text),
-            vec![
-                (
-                    SITE_TYPE.into(),
-                    false,
-                    strings(&["outer"]),
-                    strings(&["mid-site"])
-                ),
-                (
-                    SITE_TYPE.into(),
-                    false,
-                    strings(&["outer", "inner"]),
-                    strings(&["deep"])
-                ),
-                (SITE_TYPE.into(), false, vec![], strings(&["top"])),
-            ]
-        );
-    }
-
-    #[test]
-    fn literally_false_conditions_skip_the_resource_and_its_children() {
-        let text = r#"{ "resources": [
-          { "type": "Microsoft.Web/sites", "name": "off", "condition": false,
-            "resources": [ { "type": "slots", "name": "s" } ] },
-          { "type": "Microsoft.Web/sites", "name": "off2", "condition": "[FALSE()]" },
-          { "type": "Microsoft.Resources/deployments", "name": "d", "condition": "[ false() ]",
-            "properties": { "template": { "resources": [
-              { "type": "Microsoft.Web/sites", "name": "hidden" } ] } } },
-          { "type": "Microsoft.Web/sites", "name": "on", "condition": true },
-          { "type": "Microsoft.Web/sites", "name": "maybe", "condition": "[parameters('deploy')]" }
-        ]}"#;
-        let names: Vec<_> = sites(text).into_iter().map(|s| s.3).collect();
-        assert_eq!(names, vec![strings(&["on"]), strings(&["maybe"])]);
-    }
-
-    #[test]
-    fn unnamed_and_untyped_resources() {
-        let text = r#"{ "resources": [
+                { "type": "config", "name": "web" } ] },
+            { "type": "Microsoft.Web/serverfarms", "name": "plan" },
+            { "type": "Microsoft.Web/sites/slots", "name": "a/blue" },
+            { "TYPE": "Microsoft.Web/sites", "Name": "b" },
             { "type": "Microsoft.Web/sites", "name": ["not", "a", "string"] },
             { "name": "no-type", "resources": [ { "type": "Microsoft.Web/sites", "name": "x" } ] },
             "not an object"
         ]}"#;
         assert_eq!(
-            sites(text),
-            vec![(SITE_TYPE.into(), false, vec![], strings(&["resources[0]"]))]
+            addresses(text),
+            declared(&["a", "a/staging", "a/blue", "b", "resources[4]"])
+        );
+        let all = walk(text);
+        assert_eq!(all[1].resource_type, "microsoft.web/SITES/slots");
+        assert!(all[1].is_slot && all[2].is_slot && !all[0].is_slot);
+    }
+
+    #[test]
+    fn names_resolve_and_symbolic_names_stay() {
+        let text = r#"{ "parameters": { "env": { "type": "string", "defaultValue": "prod" } },
+          "resources": [
+            { "type": "Microsoft.Web/sites", "name": "[concat('web-', parameters('env'))]" },
+            { "type": "Microsoft.Web/sites", "name": "[concat('api-', reference('x').id)]" },
+            { "type": "Microsoft.Web/sites", "name": "[[literal]" }
+        ]}"#;
+        assert_eq!(
+            addresses(text),
+            declared(&[
+                "web-prod",
+                "[concat('api-', reference('x').id)]",
+                "[literal]"
+            ])
+        );
+        let text = r#"{ "languageVersion": "2.0", "resources": {
+            "shared": { "type": "Microsoft.Web/sites", "existing": true, "name": "shared-site" },
+            "web": { "type": "Microsoft.Web/sites", "name": "[parameters('name')]" }
+        }}"#;
+        assert_eq!(addresses(text), declared(&["web"]));
+    }
+
+    #[test]
+    fn conditions_evaluate_and_false_skips_children() {
+        let text = r#"{ "parameters": { "deploy": { "type": "bool", "defaultValue": false } },
+          "resources": [
+            { "type": "Microsoft.Web/sites", "name": "off", "condition": false,
+              "resources": [ { "type": "slots", "name": "s" } ] },
+            { "type": "Microsoft.Web/sites", "name": "off2", "condition": "[FALSE()]" },
+            { "type": "Microsoft.Web/sites", "name": "off3", "condition": "[parameters('deploy')]" },
+            { "type": "Microsoft.Web/sites", "name": "on", "condition": "[not(parameters('deploy'))]" },
+            { "type": "Microsoft.Web/sites", "name": "maybe", "condition": "[reference('x').on]" }
+        ]}"#;
+        assert_eq!(addresses(text), declared(&["on", "maybe"]));
+    }
+
+    #[test]
+    fn copy_loops_give_one_instance_per_index() {
+        let text = r#"{ "parameters": { "n": { "type": "int" } }, "resources": [
+            { "type": "Microsoft.Web/sites", "name": "[concat('web-', copyIndex(1))]",
+              "copy": { "name": "webs", "count": 2 },
+              "properties": { "clientCertEnabled": true,
+                "clientCertMode": "[if(equals(copyIndex('webs'), 0), 'Required', 'Optional')]" } },
+            { "type": "Microsoft.Web/sites", "name": "none", "copy": { "name": "z", "count": 0 } },
+            { "type": "Microsoft.Web/sites", "name": "[concat('fn-', copyIndex())]",
+              "copy": { "name": "fns", "count": "[parameters('n')]" },
+              "properties": { "clientCertMode": "[if(equals(copyIndex(), 0), 'Required', 'Optional')]" } }
+        ]}"#;
+        let all = walk(text);
+        let found: Vec<_> = all
+            .iter()
+            .map(|r| (r.address.as_str(), r.instance.as_deref()))
+            .collect();
+        let copy_name = "[concat('web-', copyIndex(1))]";
+        let fn_name = "[concat('fn-', copyIndex())]";
+        assert_eq!(
+            found,
+            [
+                (copy_name, Some("web-1")),
+                (copy_name, Some("web-2")),
+                (fn_name, None)
+            ]
+        );
+        let modes: Vec<_> = all
+            .iter()
+            .map(|r| r.mode.as_ref().unwrap().data.clone())
+            .collect();
+        assert_eq!(modes[0], Data::String("Required".into()));
+        assert_eq!(modes[1], Data::String("Optional".into()));
+        assert_eq!(
+            modes[2],
+            Data::Unknown(
+                "the copy count of loop `fns` cannot be resolved: parameter `n` has no \
+                 defaultValue and no value in any parameter file"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn inner_scope_has_its_own_parameters_and_outer_scope_the_parents() {
+        let text = r#"{ "parameters": { "mode": { "type": "string", "defaultValue": "Optional" } },
+          "variables": { "name": "outer-var" },
+          "resources": [
+            { "type": "Microsoft.Resources/deployments", "name": "inner",
+              "properties": { "expressionEvaluationOptions": { "scope": "Inner" },
+                "parameters": { "mode": { "value": "[if(equals(parameters('mode'), 'Optional'), 'Required', 'Optional')]" } },
+                "template": {
+                  "parameters": { "mode": { "type": "string", "defaultValue": "Optional" },
+                                  "unset": { "type": "string" } },
+                  "variables": { "name": "inner-var" },
+                  "resources": [ { "type": "Microsoft.Web/sites", "name": "[variables('name')]",
+                    "properties": { "clientCertMode": "[parameters('mode')]",
+                                    "clientCertExclusionPaths": "[parameters('unset')]" } } ] } } },
+            { "type": "Microsoft.Resources/deployments", "name": "outer",
+              "properties": { "template": {
+                  "parameters": { "mode": { "type": "string", "defaultValue": "Required" } },
+                  "resources": [ { "type": "Microsoft.Web/sites", "name": "[variables('name')]",
+                    "properties": { "clientCertMode": "[parameters('mode')]" } } ] } } }
+        ]}"#;
+        let all = walk(text);
+        let found: Vec<_> = all
+            .iter()
+            .map(|r| (r.address.as_str(), r.mode.as_ref().unwrap().data.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("inner > inner-var", Data::String("Required".into())),
+                ("outer > outer-var", Data::String("Optional".into())),
+            ]
+        );
+        let notes: Vec<_> = all[0]
+            .mode
+            .as_ref()
+            .unwrap()
+            .origin
+            .iter()
+            .map(|o| o.note.as_str())
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "default of parameter `mode`",
+                "value in the parameters of deployment `inner`",
+                "parameter `mode`"
+            ]
+        );
+        assert_eq!(
+            all[0].exclusion_paths.as_ref().unwrap().data,
+            Data::Unknown(
+                "parameter `unset` has no defaultValue and deployment `inner` does not pass it"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn deep_nesting_neither_overflows_nor_runs_away() {
+        // Children nearly as deep as the JSON parser accepts, on a test thread's default stack.
+        let depth = 160;
+        let child = r#"{ "type": "Microsoft.Web/sites", "name": "s", "resources": ["#;
+        let text = format!(
+            r#"{{ "resources": [ {}{} ] }}"#,
+            child.repeat(depth),
+            "] }".repeat(depth)
+        );
+        assert_eq!(walk(&text).len(), depth);
+        // Deployments nest only so deep.
+        let deployment = r#"{ "type": "Microsoft.Resources/deployments", "name": "d",
+            "properties": { "template": { "resources": ["#;
+        let text = format!(
+            r#"{{ "resources": [ {}{} ] }}"#,
+            deployment.repeat(50),
+            "] } } }".repeat(50)
+        );
+        let (found, notices) = super::super::walk_text(&text);
+        assert!(found.is_empty());
+        assert_eq!(notices.len(), 1);
+        assert!(
+            notices[0].message.contains("nest deeper than 32"),
+            "{notices:?}"
+        );
+    }
+
+    #[test]
+    fn nested_copy_loops_stop_at_the_budget() {
+        // 800 deployments of 800 sites each would be 640 000 resources.
+        let text = r#"{ "resources": [
+            { "type": "Microsoft.Resources/deployments", "name": "[concat('d', copyIndex())]",
+              "copy": { "name": "ds", "count": 800 },
+              "properties": { "template": { "resources": [
+                { "type": "Microsoft.Web/sites", "name": "[concat('w', copyIndex('ws'))]",
+                  "copy": { "name": "ws", "count": 800 } } ] } } }
+        ]}"#;
+        let found = walk(text);
+        let limit = (crate::arm::budget::MAX_STEPS / RESOURCE_COST) as usize;
+        assert!(found.len() < limit, "{}", found.len());
+        assert!(found.len() > 1000, "{}", found.len());
+    }
+
+    #[test]
+    fn copied_deployments_name_their_instances() {
+        let text = r#"{ "resources": [
+            { "type": "Microsoft.Resources/deployments", "name": "[concat('d', copyIndex())]",
+              "copy": { "name": "ds", "count": 2 },
+              "properties": { "expressionEvaluationOptions": { "scope": "inner" },
+                "parameters": { "i": { "value": "[copyIndex()]" } },
+                "template": { "parameters": { "i": { "type": "int" } },
+                  "resources": [ { "type": "Microsoft.Web/sites", "name": "[concat('w', parameters('i'))]" } ] } } }
+        ]}"#;
+        assert_eq!(
+            addresses(text),
+            [
+                (
+                    "[concat('d', copyIndex())] > [concat('w', parameters('i'))]".to_string(),
+                    Some("d0 > w0".to_string())
+                ),
+                (
+                    "[concat('d', copyIndex())] > [concat('w', parameters('i'))]".to_string(),
+                    Some("d1 > w1".to_string())
+                ),
+            ]
         );
     }
 }

@@ -137,7 +137,7 @@ fn finding_diagnostic(report: &Report, finding: &Finding) -> Rendered {
         } else {
             related.push(Rendered {
                 message: format!("the value comes from here: {}", step.note),
-                code: None,
+                code: Some("origin".to_string()),
                 severity: miette::Severity::Advice,
                 help: None,
                 source: Some(source_of(report, step.span.file)),

@@ -1,6 +1,6 @@
 //! Spells a suggested setting in the resource's own syntax, for help texts.
 
-use crate::model::{Resource, Syntax};
+use crate::model::{Origin, Resource, Syntax};
 
 /// A literal to suggest: rendered per syntax.
 pub(crate) enum Suggested {
@@ -17,6 +17,15 @@ pub(crate) fn assignment(resource: &Resource, attribute: &str, value: Suggested)
     match resource.syntax {
         Syntax::Hcl => format!("`{attribute} = {literal}`"),
         Syntax::TerraformJson | Syntax::ArmJson => format!("`\"{attribute}\": {literal}`"),
+    }
+}
+
+/// When the offending value was resolved from elsewhere, says where to change it; the
+/// suggestion written here alone would override the variable or parameter rather than fix it.
+pub(crate) fn at_origin(help: String, origin: &[Origin]) -> String {
+    match origin.first() {
+        Some(source) => format!("{help}; the value comes from {}, so change it there", source.note),
+        None => help,
     }
 }
 

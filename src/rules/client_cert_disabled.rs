@@ -1,6 +1,6 @@
 //! Rule `client-cert-disabled`: incoming client certificates are not enabled.
 
-use super::advice::{Suggested, assignment, placement};
+use super::advice::{Suggested, assignment, at_origin, placement};
 use super::{Rule, Severity, Violation, describe};
 use crate::model::{CertMode, Resource};
 use crate::rules::state::{CertState, Setting};
@@ -89,15 +89,16 @@ fn check(resource: &Resource, state: Option<&CertState>) -> Option<Violation> {
         help.push_str(&assignment(resource, mode, Suggested::Required));
     }
     help.push_str(placement(resource));
+    let origin = state
+        .enabled
+        .value()
+        .map(|v| v.origin.clone())
+        .unwrap_or_default();
     Some(Violation {
         message,
-        help,
+        help: at_origin(help, &origin),
         span,
         label,
-        origin: state
-            .enabled
-            .value()
-            .map(|v| v.origin.clone())
-            .unwrap_or_default(),
+        origin,
     })
 }

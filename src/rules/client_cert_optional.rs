@@ -1,6 +1,6 @@
 //! Rule `client-cert-optional`: certificates are enabled but the mode lets clients without one in.
 
-use super::advice::{Suggested, assignment, placement};
+use super::advice::{Suggested, assignment, at_origin, placement};
 use super::{Rule, Severity, Violation, describe};
 use crate::model::{CertMode, Resource};
 use crate::rules::state::{CertState, Setting};
@@ -76,13 +76,14 @@ fn check(resource: &Resource, state: Option<&CertState>) -> Option<Violation> {
             Vec::new(),
         ),
     };
+    let help = format!(
+        "set {}{}",
+        assignment(resource, attribute, Suggested::Required),
+        placement(resource)
+    );
     Some(Violation {
         message,
-        help: format!(
-            "set {}{}",
-            assignment(resource, attribute, Suggested::Required),
-            placement(resource)
-        ),
+        help: at_origin(help, &origin),
         span,
         label,
         origin,

@@ -1,18 +1,30 @@
-//! Reads one `.tf` file (Terraform native syntax) into resource blocks, using hcl-edit.
+//! Reads one `.tf` file (Terraform native syntax) into the items value resolution reads:
+//! resources, variables, locals, module calls and azurerm version constraints, using hcl-edit.
 //!
 //! hcl-edit is a real parser, so comments and heredoc text never look like resources.
 
+use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block, BlockLabel, Body};
 use hcl_edit::{Decorate as _, Span as _};
 
+use super::convert::TypeConstraint;
 use super::nesting::{self, MAX_NESTING};
-use super::syntax::{Attribute, AttributeExpr, FileBlocks, ResourceBlock};
+use super::syntax::{
+    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, ResourceBlock, Variable,
+};
 use crate::error::FileError;
 use crate::model::Syntax;
 use crate::source::{FileId, SourceFile, Span};
 
-/// Parses `source` and returns its top-level `resource` blocks with two labels.
-pub fn read(file: FileId, source: &SourceFile) -> FileBlocks {
+/// Parses `source` and returns what it declares.
+pub fn read(file: FileId, source: &SourceFile) -> FileRead {
+    let body = parse(file, source)?;
+    Ok(items(file, source.text(), body))
+}
+
+/// Parses a native syntax file (a `.tf` file, a `.tfvars` file, a lock file) into its body,
+/// refusing files nested too deeply for hcl-edit's recursive parser.
+pub fn parse(file: FileId, source: &SourceFile) -> Result<Body, FileError> {
     let text = source.text();
     if let Err(offset) = nesting::check(text, MAX_NESTING) {
         return Err(FileError::at(
@@ -24,30 +36,127 @@ pub fn read(file: FileId, source: &SourceFile) -> FileBlocks {
             ),
         ));
     }
-    let body = hcl_edit::parser::parse_body(text).map_err(|error| {
+    hcl_edit::parser::parse_body(text).map_err(|error| {
         let offset = error_offset(text, error.location());
         FileError::at(
             source.path(),
             char_span(file, text, offset),
             format!("invalid Terraform syntax: {}", error.message()),
         )
-    })?;
-    Ok(resource_blocks(file, text, &body))
+    })
 }
 
-fn resource_blocks(file: FileId, text: &str, body: &Body) -> Vec<ResourceBlock> {
-    body.blocks()
-        .filter(|block| block.has_ident("resource") && block.labels.len() == 2)
-        .filter_map(|block| resource_block(file, text, block))
+/// What the file declares. The parsed body is consumed: its expressions move into the items
+/// rather than being copied.
+fn items(file: FileId, text: &str, body: Body) -> FileItems {
+    let mut items = FileItems::default();
+    for block in body.into_blocks() {
+        let labels = block.labels.len();
+        match block.ident.as_str() {
+            "resource" if labels == 2 => items.resources.extend(resource_block(file, text, block)),
+            "variable" if labels == 1 => items.variables.extend(variable(file, block)),
+            "locals" if labels == 0 => items.locals.extend(attributes(file, block.body)),
+            "module" if labels == 1 => items.calls.extend(module_call(file, block)),
+            "terraform" if labels == 0 => {
+                for nested in block
+                    .body
+                    .blocks()
+                    .filter(|b| b.has_ident("required_providers"))
+                {
+                    items
+                        .azurerm_constraints
+                        .extend(required_azurerm(&nested.body));
+                }
+            }
+            // Terraform 0.12 style: `provider "azurerm" { version = "~> 2.0" }`.
+            "provider" if labels == 1 && block.labels[0].as_str() == "azurerm" => {
+                items.azurerm_constraints.extend(
+                    block
+                        .body
+                        .get_attribute("version")
+                        .and_then(|a| string(&a.value)),
+                )
+            }
+            _ => {}
+        }
+    }
+    items
+}
+
+/// The attributes of a body, in source order.
+pub fn attributes(file: FileId, body: Body) -> Vec<Attribute> {
+    body.into_attributes()
+        .filter_map(|attr| attribute(file, attr))
         .collect()
 }
 
-fn resource_block(file: FileId, text: &str, block: &Block) -> Option<ResourceBlock> {
+fn attribute(file: FileId, attr: hcl_edit::structure::Attribute) -> Option<Attribute> {
+    Some(Attribute {
+        name: attr.key.as_str().to_string(),
+        span: Span::new(file, attr.span()?),
+        value_span: Span::new(file, attr.value.span()?),
+        expr: AttributeExpr::Hcl(attr.value),
+    })
+}
+
+fn header(file: FileId, block: &Block) -> Option<Span> {
+    let start = block.ident.span()?.start;
+    let end = block.labels.last()?.span()?.end;
+    Some(Span::new(file, start..end))
+}
+
+fn variable(file: FileId, block: Block) -> Option<Variable> {
+    let mut variable = Variable {
+        name: block.labels[0].as_str().to_string(),
+        header: header(file, &block)?,
+        default: None,
+        type_constraint: None,
+        nullable: None,
+    };
+    for attr in block.body.into_attributes() {
+        match attr.key.as_str() {
+            "type" => variable.type_constraint = Some(TypeConstraint::from_hcl(&attr.value)),
+            "nullable" => variable.nullable = attr.value.as_bool(),
+            "default" => variable.default = attribute(file, attr),
+            _ => {}
+        }
+    }
+    Some(variable)
+}
+
+fn module_call(file: FileId, block: Block) -> Option<ModuleCall> {
+    Some(ModuleCall {
+        name: block.labels[0].as_str().to_string(),
+        header: header(file, &block)?,
+        attributes: attributes(file, block.body),
+    })
+}
+
+/// `azurerm = { version = "…" }` (or the legacy `azurerm = "…"`) in `required_providers`.
+fn required_azurerm(body: &Body) -> Option<String> {
+    let value = &body.get_attribute("azurerm")?.value;
+    match value {
+        Expression::Object(object) => object.iter().find_map(|(key, value)| {
+            let name = match key {
+                ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                ObjectKey::Expression(expr) => expr.as_str()?.to_string(),
+            };
+            (name == "version").then(|| string(value.expr())).flatten()
+        }),
+        other => string(other),
+    }
+}
+
+fn string(expr: &Expression) -> Option<String> {
+    expr.as_str().map(str::to_string)
+}
+
+fn resource_block(file: FileId, text: &str, block: Block) -> Option<ResourceBlock> {
     // Every node hcl-edit returns from parsing has a span; `?` only guards the API's Option.
     let block_span = block.span()?;
-    let start = block.ident.span()?.start;
+    let header = header(file, &block)?;
     let last_label = block.labels.last()?;
-    let header_end = last_label.span()?.end;
+    let header_end = header.end;
     // The body starts at the first `{` after the labels; comments may sit in between, and
     // hcl-edit keeps them as the label's decoration.
     let decor = match last_label {
@@ -63,26 +172,24 @@ fn resource_block(file: FileId, text: &str, block: &Block) -> Option<ResourceBlo
             .find('{')
             .map_or(header_end, |at| header_end + at)
     };
-    let attributes = block
-        .body
-        .attributes()
-        .filter_map(|attr| {
-            Some(Attribute {
-                name: attr.key.as_str().to_string(),
-                span: Span::new(file, attr.span()?),
-                value_span: Span::new(file, attr.value.span()?),
-                expr: AttributeExpr::Hcl(attr.value.clone()),
-            })
-        })
-        .collect();
+    let resource_type = block.labels[0].as_str().to_string();
+    let name = last_label.as_str().to_string();
+    // Only the types certgate judges keep their attributes: moving the (often large) bodies of
+    // every other resource along would be wasted work.
+    let in_scope =
+        super::types::lookup(&resource_type, super::types::ProviderVersion::Unknown).is_some();
     Some(ResourceBlock {
-        resource_type: block.labels[0].as_str().to_string(),
-        name: last_label.as_str().to_string(),
+        resource_type,
+        name,
         file,
         syntax: Syntax::Hcl,
-        header: Span::new(file, start..header_end),
+        header,
         body_span: Span::new(file, body_start..block_span.end),
-        attributes,
+        attributes: if in_scope {
+            attributes(file, block.body)
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -105,7 +212,7 @@ fn error_offset(text: &str, location: &hcl_edit::parser::Location) -> usize {
 }
 
 /// The character at `offset` (empty at the end of the text), for pointing at an error.
-fn char_span(file: FileId, text: &str, offset: usize) -> Span {
+pub fn char_span(file: FileId, text: &str, offset: usize) -> Span {
     // Never slice inside a character, whatever offset a parser reports.
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
@@ -122,8 +229,8 @@ fn char_span(file: FileId, text: &str, offset: usize) -> Span {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> FileBlocks {
-        read(7, &SourceFile::new("main.tf".into(), text))
+    fn parse(text: &str) -> Result<Vec<ResourceBlock>, FileError> {
+        read(7, &SourceFile::new("main.tf".into(), text)).map(|items| items.resources)
     }
 
     fn slice(text: &str, span: Span) -> &str {
@@ -169,6 +276,32 @@ mod tests {
         let addresses: Vec<String> = blocks.iter().map(ResourceBlock::address).collect();
         assert_eq!(addresses, ["azurerm_windows_web_app.bare"]);
         assert_eq!(slice(text, blocks[0].body_span), "{}");
+    }
+
+    #[test]
+    fn reads_variables_locals_module_calls_and_constraints() {
+        let text = "variable \"mtls\" {\n  type = bool\n  default = true\n  nullable = false\n}\nvariable \"free\" {}\nlocals {\n  a = local.b\n}\nlocals {\n  b = 1\n}\nmodule \"web\" {\n  source = \"./web\"\n  count = 2\n  mtls = var.mtls\n}\nterraform {\n  required_providers {\n    azurerm = {\n      source = \"hashicorp/azurerm\"\n      version = \"~> 4.0\"\n    }\n  }\n}\nprovider \"azurerm\" {\n  version = \"~> 2.0\"\n}\n";
+        let items = read(7, &SourceFile::new("main.tf".into(), text)).unwrap();
+        let mtls = &items.variables[0];
+        assert_eq!(mtls.name, "mtls");
+        assert_eq!(slice(text, mtls.header), "variable \"mtls\"");
+        assert_eq!(
+            slice(text, mtls.default.as_ref().unwrap().span),
+            "default = true"
+        );
+        assert_eq!(mtls.type_constraint, Some(TypeConstraint::Bool));
+        assert_eq!(mtls.nullable, Some(false));
+        let free = &items.variables[1];
+        assert!(free.default.is_none() && free.type_constraint.is_none());
+        let locals: Vec<&str> = items.locals.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(locals, ["a", "b"]);
+        let call = &items.calls[0];
+        assert_eq!(call.name, "web");
+        assert_eq!(call.source().as_deref(), Some("./web"));
+        let inputs: Vec<&str> = call.inputs().map(|a| a.name.as_str()).collect();
+        assert_eq!(inputs, ["mtls"]);
+        assert!(call.attribute("count").is_some());
+        assert_eq!(items.azurerm_constraints, ["~> 4.0", "~> 2.0"]);
     }
 
     #[test]

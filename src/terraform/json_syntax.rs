@@ -1,17 +1,21 @@
-//! Reads one `.tf.json` file (Terraform JSON syntax) into resource blocks.
+//! Reads one `.tf.json` file (Terraform JSON syntax) into the items value resolution reads.
 //!
-//! Shape: `{"resource": {"TYPE": {"NAME": {body}}}}`. As HCL's JSON syntax allows, each level
-//! of labels may also be an array of such objects, and a body an array of bodies. Properties
-//! named `"//"` are comments.
+//! Shape: `{"resource": {"TYPE": {"NAME": {body}}}}`, `{"variable": {"NAME": {…}}}`,
+//! `{"locals": {…}}`, `{"module": {"NAME": {…}}}`, `{"terraform": {"required_providers": …}}`.
+//! As HCL's JSON syntax allows, each level of labels may also be an array of such objects, and a
+//! body an array of bodies. Properties named `"//"` are comments.
 
-use super::syntax::{Attribute, AttributeExpr, FileBlocks, ResourceBlock};
+use super::convert::TypeConstraint;
+use super::syntax::{
+    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, ResourceBlock, Variable,
+};
 use crate::error::FileError;
 use crate::json::{Json, JsonKind, Member};
 use crate::model::Syntax;
 use crate::source::{FileId, SourceFile, Span};
 
-/// Parses `source` and returns the resource blocks it declares.
-pub fn read(file: FileId, source: &SourceFile) -> FileBlocks {
+/// Parses `source` and returns what it declares.
+pub fn read(file: FileId, source: &SourceFile) -> FileRead {
     let reader = Reader { file, source };
     let document = crate::json::parse(source.text()).map_err(|error| {
         reader.error(
@@ -29,16 +33,73 @@ pub fn read(file: FileId, source: &SourceFile) -> FileBlocks {
             ),
         ));
     }
-    let mut blocks = Vec::new();
-    // Every `resource` member counts, as Terraform merges repeated top-level properties.
-    for member in root.members().iter().filter(|m| m.key == "resource") {
-        for types in reader.objects(&member.value, "`resource`")? {
-            for type_member in types.members().iter().filter(|m| m.key != "//") {
-                reader.resources_of_type(type_member, &mut blocks)?;
+    let mut items = FileItems::default();
+    // Every repeated top-level property counts, as Terraform merges them.
+    for member in root.members() {
+        match member.key.as_str() {
+            "resource" => {
+                for types in reader.objects(&member.value, "`resource`")? {
+                    for type_member in reader.members(types) {
+                        reader.resources_of_type(type_member, &mut items.resources)?;
+                    }
+                }
             }
+            "variable" => {
+                for (name, body) in reader.labelled(&member.value, "variable")? {
+                    items.variables.push(reader.variable(name, body));
+                }
+            }
+            "locals" => {
+                for body in reader.objects(&member.value, "`locals`")? {
+                    items.locals.extend(reader.attributes(body));
+                }
+            }
+            "module" => {
+                for (name, body) in reader.labelled(&member.value, "module")? {
+                    items.calls.push(ModuleCall {
+                        name: name.key.clone(),
+                        header: reader.span(name.key_span.clone()),
+                        attributes: reader.attributes(body),
+                    });
+                }
+            }
+            "terraform" => {
+                for body in reader.objects(&member.value, "`terraform`")? {
+                    for providers in body
+                        .members()
+                        .iter()
+                        .filter(|m| m.key == "required_providers")
+                    {
+                        for providers in reader.objects(&providers.value, "`required_providers`")? {
+                            items
+                                .azurerm_constraints
+                                .extend(azurerm_constraint(providers));
+                        }
+                    }
+                }
+            }
+            "provider" => {
+                for (name, body) in reader.labelled(&member.value, "provider")? {
+                    if name.key == "azurerm"
+                        && let Some(version) = body.get("version").and_then(Json::as_str)
+                    {
+                        items.azurerm_constraints.push(version.to_string());
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    Ok(blocks)
+    Ok(items)
+}
+
+/// `"azurerm": {"version": "…"}` or the legacy `"azurerm": "…"`.
+fn azurerm_constraint(providers: &Json) -> Option<String> {
+    let azurerm = providers.get("azurerm")?;
+    azurerm
+        .as_str()
+        .or_else(|| azurerm.get("version").and_then(Json::as_str))
+        .map(str::to_string)
 }
 
 struct Reader<'a> {
@@ -79,6 +140,68 @@ impl Reader<'_> {
             .collect()
     }
 
+    /// An object's members, comments left out.
+    fn members<'j>(&self, object: &'j Json) -> impl Iterator<Item = &'j Member> {
+        object.members().iter().filter(|m| m.key != "//")
+    }
+
+    /// `{"NAME": body, …}` (with the array forms): each name with each of its bodies.
+    fn labelled<'j>(
+        &self,
+        value: &'j Json,
+        kind: &str,
+    ) -> Result<Vec<(&'j Member, &'j Json)>, FileError> {
+        let mut out = Vec::new();
+        for names in self.objects(value, &format!("`{kind}`"))? {
+            for name in self.members(names) {
+                let what = format!("{kind} `{}`", name.key);
+                for body in self.objects(&name.value, &what)? {
+                    out.push((name, body));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// A body's attributes; a repeated key keeps its last value, as `Json::member` reads it.
+    fn attributes(&self, body: &Json) -> Vec<Attribute> {
+        let mut attributes = Vec::new();
+        for member in self.members(body) {
+            super::syntax::set_attribute(&mut attributes, self.attribute(member));
+        }
+        attributes
+    }
+
+    fn attribute(&self, member: &Member) -> Attribute {
+        Attribute {
+            name: member.key.clone(),
+            expr: AttributeExpr::Json(member.value.clone()),
+            span: self.span(member.span.clone()),
+            value_span: self.span(member.value.span.clone()),
+        }
+    }
+
+    fn variable(&self, name: &Member, body: &Json) -> Variable {
+        // Terraform evaluates a JSON default without templates: strings are literal.
+        let default = body.member("default").map(|member| Attribute {
+            expr: AttributeExpr::JsonLiteral(member.value.clone()),
+            ..self.attribute(member)
+        });
+        Variable {
+            name: name.key.clone(),
+            header: self.span(name.key_span.clone()),
+            default,
+            type_constraint: body
+                .get("type")
+                .and_then(Json::as_str)
+                .map(TypeConstraint::from_source),
+            nullable: match body.get("nullable").map(|n| &n.kind) {
+                Some(JsonKind::Bool(b)) => Some(*b),
+                _ => None,
+            },
+        }
+    }
+
     /// `"TYPE": {"NAME": body, …}`.
     fn resources_of_type(
         &self,
@@ -87,7 +210,7 @@ impl Reader<'_> {
     ) -> Result<(), FileError> {
         let what = format!("resource type `{}`", type_member.key);
         for names in self.objects(&type_member.value, &what)? {
-            for name_member in names.members().iter().filter(|m| m.key != "//") {
+            for name_member in self.members(names) {
                 let what = format!("resource `{}.{}`", type_member.key, name_member.key);
                 for body in self.objects(&name_member.value, &what)? {
                     blocks.push(self.block(type_member, name_member, body));
@@ -98,27 +221,20 @@ impl Reader<'_> {
     }
 
     fn block(&self, type_member: &Member, name_member: &Member, body: &Json) -> ResourceBlock {
-        let mut block = ResourceBlock {
+        ResourceBlock {
             resource_type: type_member.key.clone(),
             name: name_member.key.clone(),
             file: self.file,
             syntax: Syntax::TerraformJson,
             header: self.span(name_member.key_span.clone()),
             body_span: self.span(body.span.clone()),
-            attributes: Vec::new(),
-        };
-        // Nested blocks (`site_config`, `lifecycle`) look like object-valued attributes in
-        // JSON; keeping them does no harm, as only named attributes are ever read.
-        for member in body.members().iter().filter(|m| m.key != "//") {
-            // A repeated key: the last one wins, as `Json::member` reads it.
-            block.set_attribute(Attribute {
-                name: member.key.clone(),
-                expr: AttributeExpr::Json(member.value.clone()),
-                span: self.span(member.span.clone()),
-                value_span: self.span(member.value.span.clone()),
-            });
+            // Nested blocks (`site_config`, `lifecycle`) look like object-valued attributes in
+            // JSON; keeping them does no harm, as only named attributes are ever read.
+            attributes: match super::types::lookup(&type_member.key, Default::default()) {
+                Some(_) => self.attributes(body),
+                None => Vec::new(),
+            },
         }
-        block
     }
 }
 
@@ -126,8 +242,8 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> FileBlocks {
-        read(3, &SourceFile::new("main.tf.json".into(), text))
+    fn parse(text: &str) -> Result<Vec<ResourceBlock>, FileError> {
+        read(3, &SourceFile::new("main.tf.json".into(), text)).map(|items| items.resources)
     }
 
     fn slice(text: &str, span: Span) -> &str {
@@ -245,6 +361,37 @@ mod tests {
 
     #[test]
     fn files_without_resources_are_fine() {
-        assert!(parse(r#"{"variable": {"x": {}}}"#).unwrap().is_empty());
+        assert!(parse(r#"{"output": {"x": {}}}"#).unwrap().is_empty());
+    }
+
+    #[test]
+    fn reads_variables_locals_module_calls_and_constraints() {
+        let text = r#"{
+  "variable": {"mtls": {"type": "bool", "default": "${not_a_template}", "nullable": false}},
+  "locals": [{"a": "${local.b}", "//": "c"}, {"b": 1}],
+  "module": {"web": {"source": "./web", "mtls": "${var.mtls}"}},
+  "terraform": {"required_providers": [{"azurerm": {"version": "~> 4.0"}}]},
+  "provider": {"azurerm": {"version": "~> 2.0"}}
+}"#;
+        let items = read(3, &SourceFile::new("main.tf.json".into(), text)).unwrap();
+        let mtls = &items.variables[0];
+        assert_eq!(slice(text, mtls.header), "\"mtls\"");
+        assert_eq!(mtls.type_constraint, Some(TypeConstraint::Bool));
+        assert_eq!(mtls.nullable, Some(false));
+        let default = mtls.default.as_ref().unwrap();
+        assert!(matches!(default.expr, AttributeExpr::JsonLiteral(_)));
+        assert_eq!(
+            slice(text, default.span),
+            "\"default\": \"${not_a_template}\""
+        );
+        let locals: Vec<&str> = items.locals.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(locals, ["a", "b"]);
+        let call = &items.calls[0];
+        assert_eq!(
+            (call.name.as_str(), call.source().as_deref()),
+            ("web", Some("./web"))
+        );
+        assert_eq!(call.inputs().count(), 1);
+        assert_eq!(items.azurerm_constraints, ["~> 4.0", "~> 2.0"]);
     }
 }

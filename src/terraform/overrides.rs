@@ -1,9 +1,10 @@
-//! Terraform's override files: which files they are, and how their resource blocks merge over
-//! the ones declared in the module's other files.
+//! Terraform's override files: which files they are, and how their blocks (resources,
+//! variables, locals, module calls) merge over the ones declared in the module's other files.
 
+use std::collections::HashMap;
 use std::path::Path;
 
-use super::syntax::ResourceBlock;
+use super::syntax::{Attribute, ModuleCall, ResourceBlock, Variable, set_attribute};
 
 /// `override.tf`, `override.tf.json`, `*_override.tf` and `*_override.tf.json`, as Terraform
 /// names them (case-sensitive, like Terraform on every platform).
@@ -36,6 +37,44 @@ pub fn merge(originals: &mut [ResourceBlock], overrides: Vec<ResourceBlock>) {
     }
 }
 
+/// Merges override variables: each field the override sets replaces the original's.
+pub fn merge_variables(originals: &mut [Variable], overrides: Vec<Variable>) {
+    for over in overrides {
+        let Some(original) = originals.iter_mut().find(|o| o.name == over.name) else {
+            continue;
+        };
+        if over.default.is_some() {
+            original.default = over.default;
+        }
+        if over.type_constraint.is_some() {
+            original.type_constraint = over.type_constraint;
+        }
+        if over.nullable.is_some() {
+            original.nullable = over.nullable;
+        }
+    }
+}
+
+/// Merges override locals: an override replaces the local of the same name.
+pub fn merge_locals(originals: &mut HashMap<String, Attribute>, overrides: Vec<Attribute>) {
+    for over in overrides {
+        if let Some(original) = originals.get_mut(&over.name) {
+            *original = over;
+        }
+    }
+}
+
+/// Merges override module calls attribute by attribute, like resources.
+pub fn merge_calls(originals: &mut [ModuleCall], overrides: Vec<ModuleCall>) {
+    for over in overrides {
+        if let Some(original) = originals.iter_mut().find(|o| o.name == over.name) {
+            for attribute in over.attributes {
+                set_attribute(&mut original.attributes, attribute);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,7 +83,9 @@ mod tests {
     use crate::terraform::hcl;
 
     fn blocks(file: usize, text: &str) -> Vec<ResourceBlock> {
-        hcl::read(file, &SourceFile::new("x.tf".into(), text)).unwrap()
+        hcl::read(file, &SourceFile::new("x.tf".into(), text))
+            .unwrap()
+            .resources
     }
 
     #[test]
@@ -110,12 +151,18 @@ mod tests {
 
     #[test]
     fn later_overrides_win_and_orphans_are_ignored() {
-        let mut originals = blocks(0, "resource \"t\" \"a\" {\n  x = 1\n}\n");
+        let mut originals = blocks(
+            0,
+            "resource \"azurerm_linux_web_app\" \"a\" {\n  x = 1\n}\n",
+        );
         let mut overrides = blocks(
             1,
-            "resource \"t\" \"a\" {\n  x = 2\n}\nresource \"t\" \"orphan\" {\n  x = 3\n}\n",
+            "resource \"azurerm_linux_web_app\" \"a\" {\n  x = 2\n}\nresource \"azurerm_linux_web_app\" \"orphan\" {\n  x = 3\n}\n",
         );
-        overrides.extend(blocks(2, "resource \"t\" \"a\" {\n  x = 4\n}\n"));
+        overrides.extend(blocks(
+            2,
+            "resource \"azurerm_linux_web_app\" \"a\" {\n  x = 4\n}\n",
+        ));
         merge(&mut originals, overrides);
         assert_eq!(originals.len(), 1);
         assert_eq!(originals[0].attribute("x").unwrap().span.file, 2);

@@ -1,20 +1,24 @@
-//! The syntax-level model both Terraform readers (`.tf`, `.tf.json`) produce: resource blocks
-//! with their attributes kept as raw expressions, so values can be evaluated later.
+//! The syntax-level model both Terraform readers (`.tf`, `.tf.json`) produce: the blocks that
+//! decide a site's values (resources, variables, locals, module calls, provider constraints),
+//! with their values kept as raw expressions for the evaluator.
 
+use super::convert::TypeConstraint;
 use crate::model::Syntax;
 use crate::source::{FileId, Span};
 
-/// An attribute's value as written, not yet evaluated. This is the seam for value resolution:
-/// a resolver can evaluate variables, locals and conditionals from here.
+/// A value as written, not yet evaluated.
 #[derive(Debug, Clone)]
 pub enum AttributeExpr {
     /// A native syntax expression; its spans are byte offsets in the attribute's file.
     Hcl(hcl_edit::expr::Expression),
     /// A JSON syntax value; strings in it are templates.
     Json(crate::json::Json),
+    /// A JSON value read literally, strings included: variable defaults and `.tfvars.json`
+    /// values, which Terraform evaluates without templates.
+    JsonLiteral(crate::json::Json),
 }
 
-/// One `name = value` (or `"name": value`) of a resource body.
+/// One `name = value` (or `"name": value`).
 #[derive(Debug, Clone)]
 pub struct Attribute {
     pub name: String,
@@ -38,12 +42,13 @@ pub struct ResourceBlock {
     /// The body from `{` through `}`.
     pub body_span: Span,
     /// Top-level attributes in source order, meta-arguments (`count`, `for_each`) included.
-    /// Nested blocks (`site_config`, `lifecycle`, …) are not kept: nothing reads them yet.
+    /// Nested blocks (`site_config`, `lifecycle`, …) are not kept: nothing reads them. Empty for
+    /// types certgate does not judge.
     pub attributes: Vec<Attribute>,
 }
 
 impl ResourceBlock {
-    /// `TYPE.NAME`, the address Terraform gives the declaration in the root module.
+    /// `TYPE.NAME`, the address Terraform gives the declaration inside its module.
     pub fn address(&self) -> String {
         format!("{}.{}", self.resource_type, self.name)
     }
@@ -62,16 +67,88 @@ impl ResourceBlock {
 
     /// Sets an attribute: replaces one of the same name in place, or appends it.
     pub fn set_attribute(&mut self, attribute: Attribute) {
-        match self
-            .attributes
-            .iter_mut()
-            .find(|a| a.name == attribute.name)
-        {
-            Some(slot) => *slot = attribute,
-            None => self.attributes.push(attribute),
+        set_attribute(&mut self.attributes, attribute);
+    }
+}
+
+/// Replaces the attribute of the same name in place, or appends it.
+pub fn set_attribute(attributes: &mut Vec<Attribute>, attribute: Attribute) {
+    match attributes.iter_mut().find(|a| a.name == attribute.name) {
+        Some(slot) => *slot = attribute,
+        None => attributes.push(attribute),
+    }
+}
+
+/// One `variable "NAME" { … }` declaration. Fields an override file may replace are optional.
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub name: String,
+    /// `variable "NAME"` (native) or the name's key (JSON).
+    pub header: Span,
+    pub default: Option<Attribute>,
+    /// `None` when the declaration has no `type` (any value, read literally from `--var`).
+    pub type_constraint: Option<TypeConstraint>,
+    /// `nullable = false` makes a null input fall back to the default.
+    pub nullable: Option<bool>,
+}
+
+/// One `module "NAME" { … }` call.
+#[derive(Debug, Clone)]
+pub struct ModuleCall {
+    pub name: String,
+    pub header: Span,
+    /// Every attribute: inputs and meta-arguments (`source`, `count`, …) alike.
+    pub attributes: Vec<Attribute>,
+}
+
+/// Module call arguments that are not inputs of the called module.
+const META_ARGUMENTS: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
+impl ModuleCall {
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|attr| attr.name == name)
+    }
+
+    /// The attributes passed to the called module's variables.
+    pub fn inputs(&self) -> impl Iterator<Item = &Attribute> {
+        self.attributes
+            .iter()
+            .filter(|attr| !META_ARGUMENTS.contains(&attr.name.as_str()))
+    }
+
+    /// The `source` as written, when it is a plain string (Terraform requires one).
+    pub fn source(&self) -> Option<String> {
+        let attribute = self.attribute("source")?;
+        match &attribute.expr {
+            AttributeExpr::Hcl(expr) => match expr {
+                hcl_edit::expr::Expression::String(s) => Some(s.value().clone()),
+                _ => None,
+            },
+            AttributeExpr::Json(json) | AttributeExpr::JsonLiteral(json) => {
+                json.as_str().map(str::to_string)
+            }
         }
     }
 }
 
-/// What reading one file produced: its resource blocks, or the error that stopped it.
-pub type FileBlocks = Result<Vec<ResourceBlock>, crate::error::FileError>;
+/// Everything one file declares that value resolution reads.
+#[derive(Debug, Default)]
+pub struct FileItems {
+    pub resources: Vec<ResourceBlock>,
+    pub variables: Vec<Variable>,
+    /// Each `locals` entry as an attribute named after the local.
+    pub locals: Vec<Attribute>,
+    pub calls: Vec<ModuleCall>,
+    /// `required_providers` version constraints for azurerm, as written.
+    pub azurerm_constraints: Vec<String>,
+}
+
+/// What reading one file produced: its items, or the error that stopped it.
+pub type FileRead = Result<FileItems, crate::error::FileError>;

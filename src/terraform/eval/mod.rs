@@ -1,0 +1,419 @@
+//! Evaluates Terraform expressions (native syntax, and JSON syntax whose strings are templates)
+//! to [`Traced`] values: what the value is, or why it cannot be known, and where it came from.
+//!
+//! Why hand-written: the one crate that evaluates HCL (`hcl-rs` with its `eval` feature) works
+//! on its own expression tree, not hcl-edit's (whose spans certgate reports), treats every
+//! problem as fatal and has no notion of a value that is unknown until apply. certgate needs
+//! Terraform's three outcomes kept apart: a value, an *unknown* (`Val::Unknown`, with the
+//! reason: a variable without a value, an unsupported function, a resource attribute), and an
+//! *error* ([`EvalError`]: what Terraform itself would reject, which `try` and `can` catch).
+//!
+//! Evaluation is bounded: a [`Budget`] caps the nesting (through locals, variables and
+//! expressions) and the total work, and turns into an unknown with a reason when exceeded.
+
+mod functions;
+mod operators;
+mod reference;
+mod template;
+#[cfg(test)]
+mod tests;
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+
+use super::syntax::AttributeExpr;
+use crate::json::{Json, JsonKind};
+use crate::model::Origin;
+use crate::value::{Traced, Val};
+
+pub use template::json_string;
+
+/// Something Terraform itself would reject (a missing attribute, a bad conversion, a call that
+/// fails). `try` and `can` catch these; nothing catches an unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError(pub String);
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub type Outcome = Result<Traced, EvalError>;
+
+fn error<T>(message: impl Into<String>) -> Result<T, EvalError> {
+    Err(EvalError(message.into()))
+}
+
+/// What `count.index` and `each.*` mean where an expression is evaluated.
+#[derive(Debug, Clone)]
+pub enum InstanceKeys {
+    /// No `count` or `for_each` on the block.
+    None,
+    Count(usize),
+    Each {
+        key: String,
+        value: Traced,
+    },
+    /// The block has `count`/`for_each`, but it cannot be resolved: the reason why.
+    Unknown(String),
+    /// Not allowed here at all (locals, variables files).
+    NotAllowed,
+}
+
+/// A variable's or local's value, computed once and shared by every reference to it; its size
+/// (in value nodes) is what copying it costs.
+#[derive(Debug)]
+pub struct Shared {
+    pub traced: Traced,
+    pub size: u64,
+}
+
+impl Shared {
+    pub fn new(traced: Traced) -> Rc<Shared> {
+        let size = size(&traced.val);
+        Rc::new(Shared { traced, size })
+    }
+}
+
+pub type SharedOutcome = Result<Rc<Shared>, EvalError>;
+
+/// A value's node count.
+pub fn size(val: &Val) -> u64 {
+    match val {
+        Val::List(items) => 1 + items.iter().map(size).sum::<u64>(),
+        Val::Object(members) => 1 + members.values().map(size).sum::<u64>(),
+        _ => 1,
+    }
+}
+
+/// The names an expression can refer to, supplied by whoever evaluates it.
+pub trait Scope {
+    /// `var.NAME`.
+    fn var(&self, name: &str) -> SharedOutcome;
+    /// `local.NAME`: the scope evaluates it on demand and detects cycles.
+    fn local(&self, name: &str) -> SharedOutcome;
+    fn instance(&self) -> &InstanceKeys;
+    /// `path.module` and `path.root`.
+    fn path(&self, name: &str) -> Option<String>;
+    fn budget(&self) -> &Budget;
+}
+
+/// Deepest nesting of evaluation (expressions inside expressions, through locals and variables).
+pub const MAX_DEPTH: u32 = 200;
+/// Most stack one evaluation may use. Frames differ a lot between paths and builds (a debug
+/// build spends up to 9 KiB per level through templates and locals, a release build a tenth of
+/// that), so the stack itself is measured too: this keeps evaluation well inside the 2 MiB a
+/// worker thread gets.
+pub const MAX_STACK: usize = 1 << 20;
+/// Most evaluation steps for one root module and everything it calls.
+pub const MAX_STEPS: u64 = 1_000_000;
+
+/// The nesting and work left for one evaluation. Create it on the thread that evaluates, at the
+/// top of the evaluation: the stack used is measured from there.
+#[derive(Debug)]
+pub struct Budget {
+    steps: Cell<u64>,
+    depth: Cell<u32>,
+    stack_base: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            steps: Cell::new(0),
+            depth: Cell::new(0),
+            stack_base: stack_address(),
+        }
+    }
+}
+
+/// The address of a local: how deep the stack is here.
+#[inline(never)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+impl Budget {
+    /// Enters one level; `Err` with the reason when a limit is reached.
+    fn enter(&self) -> Result<DepthGuard<'_>, String> {
+        self.charge(1)?;
+        let depth = self.depth.get() + 1;
+        // Whichever way the stack grows, the distance from the base is what was used.
+        if depth > MAX_DEPTH || stack_address().abs_diff(self.stack_base) > MAX_STACK {
+            return Err(format!(
+                "expressions nest too deeply through locals and variables (at most {MAX_DEPTH} \
+                 levels)"
+            ));
+        }
+        self.depth.set(depth);
+        Ok(DepthGuard(self))
+    }
+
+    /// Charges `n` steps for copying a value of `n` nodes, before it is copied; `Err` with the
+    /// reason when that would exceed the budget.
+    pub fn charge(&self, n: u64) -> Result<(), String> {
+        let steps = self.steps.get().saturating_add(n);
+        self.steps.set(steps);
+        if steps > MAX_STEPS {
+            return Err(format!(
+                "evaluation stopped after {MAX_STEPS} steps (the configuration is too large or \
+                 loops)"
+            ));
+        }
+        Ok(())
+    }
+}
+
+struct DepthGuard<'a>(&'a Budget);
+
+impl Drop for DepthGuard<'_> {
+    fn drop(&mut self) {
+        self.0.depth.set(self.0.depth.get().saturating_sub(1));
+    }
+}
+
+/// A scope plus the names bound by enclosing `for` expressions and directives.
+pub struct Env<'a> {
+    scope: &'a dyn Scope,
+    names: Vec<(String, Traced)>,
+    parent: Option<&'a Env<'a>>,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(scope: &'a dyn Scope) -> Env<'a> {
+        Env {
+            scope,
+            names: Vec::new(),
+            parent: None,
+        }
+    }
+
+    /// A child environment binding `names` on top of this one.
+    fn bind(&'a self, names: Vec<(String, Traced)>) -> Env<'a> {
+        Env {
+            scope: self.scope,
+            names,
+            parent: Some(self),
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Traced> {
+        let mut env = Some(self);
+        while let Some(current) = env {
+            if let Some((_, value)) = current.names.iter().find(|(n, _)| n == name) {
+                return Some(value);
+            }
+            env = current.parent;
+        }
+        None
+    }
+}
+
+/// Evaluates an attribute's value in `env`.
+pub fn eval_attr(expr: &AttributeExpr, env: &Env) -> Outcome {
+    match expr {
+        AttributeExpr::Hcl(expr) => eval(expr, env),
+        AttributeExpr::Json(json) => eval_json(json, env),
+        AttributeExpr::JsonLiteral(json) => Ok(Traced::here(Val::from_json(json))),
+    }
+}
+
+/// Evaluates a native syntax expression in `env`.
+pub fn eval(expr: &Expression, env: &Env) -> Outcome {
+    let _guard = match env.scope.budget().enter() {
+        Ok(guard) => guard,
+        Err(reason) => return Ok(Traced::here(Val::Unknown(reason))),
+    };
+    match expr {
+        Expression::Null(_) => Ok(Traced::here(Val::Null)),
+        Expression::Bool(b) => Ok(Traced::here(Val::Bool(*b.value()))),
+        Expression::Number(n) => match n.value().as_f64() {
+            Some(n) => Ok(Traced::here(Val::Number(n))),
+            None => error("a number out of range"),
+        },
+        Expression::String(s) => Ok(Traced::here(Val::String(s.value().clone()))),
+        Expression::StringTemplate(t) => template::eval_template(t, env),
+        Expression::HeredocTemplate(h) => template::eval_template(&h.template, env),
+        Expression::Parenthesis(inner) => eval(inner.inner(), env),
+        Expression::Array(items) => {
+            let items = items
+                .iter()
+                .map(|item| eval(item, env))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(collect_list(items))
+        }
+        Expression::Object(object) => {
+            let mut members = Vec::with_capacity(object.len());
+            for (key, value) in object.iter() {
+                let key = match key {
+                    ObjectKey::Ident(ident) => Traced::here(Val::String(ident.as_str().into())),
+                    ObjectKey::Expression(key) => eval(key, env)?,
+                };
+                members.push((key, eval(value.expr(), env)?));
+            }
+            collect_object(members)
+        }
+        Expression::Variable(name) => match env.lookup(name.as_str()) {
+            Some(value) => Ok(value.clone()),
+            None => reference::traversal(&Expression::Variable(name.clone()), &[], env),
+        },
+        Expression::Traversal(traversal) => {
+            let operators: Vec<&TraversalOperator> =
+                traversal.operators.iter().map(|op| op.value()).collect();
+            reference::traversal(&traversal.expr, &operators, env)
+        }
+        Expression::Conditional(c) => {
+            operators::conditional(&c.cond_expr, &c.true_expr, &c.false_expr, env)
+        }
+        Expression::UnaryOp(op) => operators::unary(*op.operator.value(), &op.expr, env),
+        Expression::BinaryOp(op) => {
+            operators::binary(*op.operator.value(), &op.lhs_expr, &op.rhs_expr, env)
+        }
+        Expression::FuncCall(call) => functions::call(call, env),
+        Expression::ForExpr(for_expr) => operators::for_expr(for_expr, env),
+    }
+}
+
+/// Evaluates a JSON syntax value: strings are templates.
+fn eval_json(json: &Json, env: &Env) -> Outcome {
+    let _guard = match env.scope.budget().enter() {
+        Ok(guard) => guard,
+        Err(reason) => return Ok(Traced::here(Val::Unknown(reason))),
+    };
+    match &json.kind {
+        JsonKind::String(text) => json_string(text, env),
+        JsonKind::Array(items) => {
+            let items = items
+                .iter()
+                .map(|item| eval_json(item, env))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(collect_list(items))
+        }
+        JsonKind::Object(members) => {
+            let mut out = Vec::with_capacity(members.len());
+            for member in members {
+                out.push((
+                    json_string(&member.key, env)?,
+                    eval_json(&member.value, env)?,
+                ));
+            }
+            collect_object(out)
+        }
+        _ => Ok(Traced::here(Val::from_json(json))),
+    }
+}
+
+/// A list of evaluated items, with their origins merged.
+fn collect_list(items: Vec<Traced>) -> Traced {
+    let mut origin = Vec::new();
+    let vals = items
+        .into_iter()
+        .map(|item| {
+            merge_origins(&mut origin, &item.origin);
+            item.val
+        })
+        .collect();
+    Traced {
+        val: Val::List(vals),
+        origin,
+    }
+}
+
+/// An object from evaluated keys and values; a key must be a string (numbers and bools convert).
+fn collect_object(members: Vec<(Traced, Traced)>) -> Outcome {
+    let mut origin = Vec::new();
+    let mut out = BTreeMap::new();
+    for (key, value) in members {
+        merge_origins(&mut origin, &value.origin);
+        let key = match key.val {
+            Val::String(key) => key,
+            Val::Number(n) => super::convert::format_number(n),
+            Val::Bool(b) => b.to_string(),
+            Val::Unknown(reason) => {
+                return Ok(Traced {
+                    val: Val::Unknown(reason),
+                    origin,
+                });
+            }
+            other => return error(format!("an object key cannot be a {}", other.type_name())),
+        };
+        out.insert(key, value.val);
+    }
+    Ok(Traced {
+        val: Val::Object(out),
+        origin,
+    })
+}
+
+/// Most origins kept on one value: enough to explain it, bounded for huge expressions.
+const MAX_ORIGINS: usize = 8;
+
+/// Adds `more` to `origin`, skipping steps already there.
+pub fn merge_origins(origin: &mut Vec<Origin>, more: &[Origin]) {
+    for step in more {
+        if origin.len() >= MAX_ORIGINS {
+            break;
+        }
+        if !origin.contains(step) {
+            origin.push(step.clone());
+        }
+    }
+}
+
+/// The first unknown anywhere inside `val`, with its reason.
+pub fn first_unknown(val: &Val) -> Option<&str> {
+    match val {
+        Val::Unknown(reason) => Some(reason),
+        Val::List(items) => items.iter().find_map(first_unknown),
+        Val::Object(members) => members.values().find_map(first_unknown),
+        _ => None,
+    }
+}
+
+/// A scope with no names at all: variables files and `--var` values are constants.
+struct ConstScope(Budget);
+
+impl Scope for ConstScope {
+    fn var(&self, name: &str) -> SharedOutcome {
+        error(format!("`var.{name}`: variables cannot be used here"))
+    }
+    fn local(&self, name: &str) -> SharedOutcome {
+        error(format!("`local.{name}`: locals cannot be used here"))
+    }
+    fn instance(&self) -> &InstanceKeys {
+        &InstanceKeys::NotAllowed
+    }
+    fn path(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn budget(&self) -> &Budget {
+        &self.0
+    }
+}
+
+/// Evaluates an expression that may refer to nothing (a variables file entry, a type default).
+pub fn constant_attr(expr: &AttributeExpr) -> Outcome {
+    let scope = ConstScope(Budget::default());
+    eval_attr(expr, &Env::new(&scope))
+}
+
+/// [`constant_attr`] for a bare native syntax expression, without origins.
+pub fn constant(expr: &Expression) -> Result<Val, EvalError> {
+    let scope = ConstScope(Budget::default());
+    eval(expr, &Env::new(&scope)).map(|traced| traced.val)
+}
+
+/// Parses a native syntax expression written outside a file (`--var`, a JSON `type`), refusing
+/// text nested too deeply for hcl-edit's recursive parser.
+pub fn parse_expression(text: &str) -> Result<Expression, String> {
+    let limit = super::nesting::MAX_NESTING;
+    if super::nesting::check(&format!("x = {text}\n"), limit).is_err() {
+        return Err(format!("it nests deeper than {limit} levels"));
+    }
+    hcl_edit::parser::parse_expr(text).map_err(|e| e.message().to_string())
+}

@@ -1,0 +1,365 @@
+//! One module instance's names: its variables' values (from the caller's inputs or the root's
+//! variables files, else defaults, converted to their types), its locals (evaluated on demand,
+//! memoised, cycles reported), and the `count` / `for_each` expansion of its blocks.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::convert::{TypeConstraint, convert};
+use super::eval::{
+    Budget, Env, EvalError, InstanceKeys, Outcome, Scope, Shared, SharedOutcome, eval_attr,
+};
+use super::module::Module;
+use super::syntax::{Attribute, ModuleCall, Variable};
+use super::tfvars::Assignment;
+use crate::model::Origin;
+use crate::value::{Traced, Val};
+
+/// Most instances one `count` / `for_each` is expanded into; more are judged once.
+pub const MAX_INSTANCES: usize = 1000;
+
+/// A module instance's variables and locals.
+pub struct ModuleScope<'a> {
+    pub module: &'a Module,
+    source: VarSource<'a>,
+    /// Variables evaluated so far.
+    vars: RefCell<HashMap<String, SharedOutcome>>,
+    /// `None` while the local is being evaluated: meeting it again is a cycle.
+    locals: RefCell<HashMap<String, Option<SharedOutcome>>>,
+    in_progress: RefCell<Vec<String>>,
+    budget: &'a Budget,
+    root_dir: String,
+}
+
+impl<'a> ModuleScope<'a> {
+    pub fn new(
+        module: &'a Module,
+        source: VarSource<'a>,
+        budget: &'a Budget,
+        root_dir: String,
+    ) -> Self {
+        ModuleScope {
+            module,
+            source,
+            vars: RefCell::default(),
+            locals: RefCell::default(),
+            in_progress: RefCell::default(),
+            budget,
+            root_dir,
+        }
+    }
+
+    /// The scope for one instance of a block of this module.
+    pub fn instance(&self, keys: InstanceKeys) -> InstanceScope<'_> {
+        InstanceScope { module: self, keys }
+    }
+
+    fn var(&self, name: &str) -> SharedOutcome {
+        if let Some(value) = self.vars.borrow().get(name) {
+            return value.clone();
+        }
+        let Some(variable) = self.module.variables.get(name) else {
+            return Err(EvalError(format!(
+                "there is no variable `{name}` in this module"
+            )));
+        };
+        let value = self.source.value(variable).map(Shared::new);
+        self.vars
+            .borrow_mut()
+            .insert(name.to_string(), value.clone());
+        value
+    }
+
+    fn local(&self, name: &str) -> SharedOutcome {
+        if let Some(slot) = self.locals.borrow().get(name) {
+            return match slot {
+                Some(memo) => memo.clone(),
+                None => Ok(Shared::new(Traced::here(Val::Unknown(self.cycle(name))))),
+            };
+        }
+        let Some(attribute) = self.module.locals.get(name) else {
+            return Err(EvalError(format!(
+                "there is no local `{name}` in this module"
+            )));
+        };
+        self.locals.borrow_mut().insert(name.to_string(), None);
+        self.in_progress.borrow_mut().push(name.to_string());
+        // Locals cannot use `count.index` or `each`: they belong to no block instance.
+        let scope = self.instance(InstanceKeys::NotAllowed);
+        let outcome = eval_attr(&attribute.expr, &Env::new(&scope)).map(|traced| {
+            Shared::new(traced.through(Origin {
+                span: attribute.span,
+                note: format!("local `{name}`"),
+            }))
+        });
+        self.in_progress.borrow_mut().pop();
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Some(outcome.clone()));
+        outcome
+    }
+
+    fn cycle(&self, name: &str) -> String {
+        let stack = self.in_progress.borrow();
+        let start = stack.iter().position(|n| n == name).unwrap_or(0);
+        let chain: Vec<String> = stack[start..]
+            .iter()
+            .chain(std::iter::once(&name.to_string()))
+            .map(|n| format!("`local.{n}`"))
+            .collect();
+        format!(
+            "locals refer to each other in a cycle: {}",
+            chain.join(" → ")
+        )
+    }
+}
+
+/// A module scope seen from one instance of one block.
+pub struct InstanceScope<'a> {
+    module: &'a ModuleScope<'a>,
+    keys: InstanceKeys,
+}
+
+impl Scope for InstanceScope<'_> {
+    fn var(&self, name: &str) -> SharedOutcome {
+        self.module.var(name)
+    }
+    fn local(&self, name: &str) -> SharedOutcome {
+        self.module.local(name)
+    }
+    fn instance(&self) -> &InstanceKeys {
+        &self.keys
+    }
+    fn path(&self, name: &str) -> Option<String> {
+        let dir = match name {
+            "module" => self.module.module.dir.display().to_string(),
+            _ => self.module.root_dir.clone(),
+        };
+        Some(if dir.is_empty() { ".".into() } else { dir })
+    }
+    fn budget(&self) -> &Budget {
+        self.module.budget
+    }
+}
+
+/// Where a module instance's variables get their values. Each variable is evaluated on first
+/// use only: modules declare many more variables than the control's attributes read.
+pub enum VarSource<'a> {
+    /// A root module: values from variables files and the command line, else defaults.
+    Root(&'a HashMap<String, Assignment>),
+    /// A called module: the call's inputs, evaluated in the caller's instance, else defaults.
+    Call {
+        call: &'a ModuleCall,
+        caller: &'a InstanceScope<'a>,
+    },
+}
+
+impl VarSource<'_> {
+    fn value(&self, variable: &Variable) -> Outcome {
+        let outcome = match self {
+            VarSource::Root(assignments) => match assignments.get(&variable.name) {
+                Some(assignment) => assignment.value(variable.type_constraint.as_ref()),
+                None => default(variable, || {
+                    Ok(no_value(
+                        variable,
+                        format!(
+                            "variable `{}` has no default and no value in any tfvars file; pass \
+                             it with --var or --var-file",
+                            variable.name
+                        ),
+                    ))
+                }),
+            },
+            VarSource::Call { call, caller } => {
+                match call.inputs().find(|a| a.name == variable.name) {
+                    Some(input) => eval_attr(&input.expr, &Env::new(*caller)).map(|traced| {
+                        traced.through(Origin {
+                            span: input.span,
+                            note: format!("input `{}` of module `{}`", variable.name, call.name),
+                        })
+                    }),
+                    None => default(variable, || {
+                        Err(EvalError(format!(
+                            "module `{}` does not set `{}`, which has no default",
+                            call.name, variable.name
+                        )))
+                    }),
+                }
+            }
+        };
+        finish(variable, outcome)
+    }
+}
+
+fn no_value(variable: &Variable, reason: String) -> Traced {
+    Traced {
+        val: Val::Unknown(reason),
+        origin: vec![Origin {
+            span: variable.header,
+            note: format!("variable `{}` has no default", variable.name),
+        }],
+    }
+}
+
+/// The variable's default, or `missing()` when it has none.
+fn default(variable: &Variable, missing: impl FnOnce() -> Outcome) -> Outcome {
+    match &variable.default {
+        Some(default) => super::eval::constant_attr(&default.expr).map(|traced| {
+            traced.through(Origin {
+                span: default.span,
+                note: format!("default of variable `{}`", variable.name),
+            })
+        }),
+        None => missing(),
+    }
+}
+
+/// Applies `nullable = false` and the variable's type, as Terraform does on the way in.
+fn finish(variable: &Variable, outcome: Outcome) -> Outcome {
+    let traced = outcome?;
+    let traced = if traced.val == Val::Null && variable.nullable == Some(false) {
+        default(variable, || Ok(traced))?
+    } else {
+        traced
+    };
+    let ty = variable
+        .type_constraint
+        .as_ref()
+        .unwrap_or(&TypeConstraint::Any);
+    match convert(traced.val, ty) {
+        Ok(val) => Ok(Traced {
+            val,
+            origin: traced.origin,
+        }),
+        Err(e) => Err(EvalError(format!(
+            "the value of variable `{}` does not fit its type {}: {e}",
+            variable.name,
+            ty.describe()
+        ))),
+    }
+}
+
+/// How many instances a block has.
+pub enum Expansion {
+    /// No `count` / `for_each`: one instance without keys.
+    Single,
+    /// Each instance's keys and its address suffix (`[0]`, `["a"]`); empty: none deployed.
+    Instances(Vec<(InstanceKeys, String)>),
+    /// `count` / `for_each` cannot be resolved: judged once, the reason says why.
+    Unresolved(String),
+}
+
+/// Expands a block's `count` or `for_each` in `scope`.
+pub fn expand(
+    count: Option<&Attribute>,
+    for_each: Option<&Attribute>,
+    scope: &ModuleScope,
+) -> Expansion {
+    let meta = scope.instance(InstanceKeys::NotAllowed);
+    let env = Env::new(&meta);
+    if let Some(count) = count {
+        let n = match eval_attr(&count.expr, &env).map(|t| convert(t.val, &TypeConstraint::Number))
+        {
+            Ok(Ok(Val::Number(n))) if n >= 0.0 && n.fract() == 0.0 => n as usize,
+            Ok(Ok(Val::Unknown(reason))) => {
+                return Expansion::Unresolved(format!("`count` cannot be resolved: {reason}"));
+            }
+            Ok(Ok(other)) => {
+                return rejected(
+                    "count",
+                    format!(
+                        "it must be a whole number of at least 0, not {}",
+                        shown(&other)
+                    ),
+                );
+            }
+            Ok(Err(e)) | Err(EvalError(e)) => return rejected("count", e),
+        };
+        if n > MAX_INSTANCES {
+            return Expansion::Unresolved(format!(
+                "`count` is {n}, more than the {MAX_INSTANCES} instances certgate expands"
+            ));
+        }
+        return Expansion::Instances(
+            (0..n)
+                .map(|i| (InstanceKeys::Count(i), format!("[{i}]")))
+                .collect(),
+        );
+    }
+    let Some(for_each) = for_each else {
+        return Expansion::Single;
+    };
+    let traced = match eval_attr(&for_each.expr, &env) {
+        Ok(traced) => traced,
+        Err(EvalError(e)) => return rejected("for_each", e),
+    };
+    let entries: Vec<(String, Val)> = match traced.val {
+        Val::Unknown(reason) => {
+            return Expansion::Unresolved(format!("`for_each` cannot be resolved: {reason}"));
+        }
+        Val::Object(members) => members.into_iter().collect(),
+        // A set of strings: each key and value is the element.
+        Val::List(items) => {
+            let mut entries = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Val::String(s) => entries.push((s.clone(), Val::String(s))),
+                    Val::Unknown(reason) => {
+                        return Expansion::Unresolved(format!(
+                            "`for_each` cannot be resolved: {reason}"
+                        ));
+                    }
+                    other => {
+                        return rejected(
+                            "for_each",
+                            format!(
+                                "a set for `for_each` must hold strings, not {}",
+                                shown(&other)
+                            ),
+                        );
+                    }
+                }
+            }
+            entries
+        }
+        other => {
+            return rejected(
+                "for_each",
+                format!(
+                    "it must be a map or a set of strings, not {}",
+                    shown(&other)
+                ),
+            );
+        }
+    };
+    if entries.len() > MAX_INSTANCES {
+        return Expansion::Unresolved(format!(
+            "`for_each` has {} elements, more than the {MAX_INSTANCES} instances certgate expands",
+            entries.len()
+        ));
+    }
+    Expansion::Instances(
+        entries
+            .into_iter()
+            .map(|(key, val)| {
+                let suffix = format!("[{}]", serde_json::to_string(&key).unwrap_or_default());
+                let value = Traced {
+                    val,
+                    origin: traced.origin.clone(),
+                };
+                (InstanceKeys::Each { key, value }, suffix)
+            })
+            .collect(),
+    )
+}
+
+fn rejected(meta: &str, why: String) -> Expansion {
+    Expansion::Unresolved(format!("Terraform would reject `{meta}`: {why}"))
+}
+
+fn shown(val: &Val) -> String {
+    match val {
+        Val::Null => "null".into(),
+        other => format!("a {}", other.type_name()),
+    }
+}

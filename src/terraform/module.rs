@@ -1,0 +1,173 @@
+//! One module directory's files assembled as Terraform reads them: primary files in name order,
+//! then override files merged over them; a name declared twice is an error.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::syntax::{Attribute, FileItems, ModuleCall, ResourceBlock, Variable};
+use super::{hcl, json_syntax, overrides};
+use crate::error::FileError;
+use crate::source::{FileId, SourceFile, Span};
+
+/// One file of a Terraform module directory, already loaded.
+pub struct ModuleFile {
+    pub id: FileId,
+    pub source: Arc<SourceFile>,
+}
+
+/// A module directory's declarations, ready to be evaluated any number of times.
+#[derive(Debug, Default)]
+pub struct Module {
+    /// The directory, normalised lexically (`load::normalize`).
+    pub dir: PathBuf,
+    pub resources: Vec<ResourceBlock>,
+    pub variables: BTreeMap<String, Variable>,
+    pub locals: HashMap<String, Attribute>,
+    pub calls: Vec<ModuleCall>,
+    /// azurerm version constraints from `required_providers`.
+    pub azurerm_constraints: Vec<String>,
+    /// Every file of the directory certgate reads (configuration, variables files, the lock
+    /// file): a root module's variables files and lock file are found here.
+    pub files: Vec<PathBuf>,
+    /// The path of each configuration file, for messages that name it.
+    pub paths: HashMap<FileId, PathBuf>,
+    /// Files that could not be parsed, and duplicate declarations.
+    pub errors: Vec<FileError>,
+}
+
+/// Terraform reads a directory's files by suffix: `.tf.json` is JSON syntax, `.tf` native.
+pub fn is_configuration_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.ends_with(".tf") || name.ends_with(".tf.json"))
+}
+
+/// Assembles the module in `dir` from its loaded files; files with other names are ignored.
+pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
+    let mut module = Module {
+        dir,
+        ..Module::default()
+    };
+    // Terraform reads primary files first and override files after them, each in name order.
+    let mut ordered: Vec<(bool, &ModuleFile)> = files
+        .iter()
+        .filter(|file| is_configuration_file(file.source.path()))
+        .map(|file| (overrides::is_override_file(file.source.path()), file))
+        .collect();
+    ordered.sort_by(|(a_over, a), (b_over, b)| {
+        (a_over, a.source.path().file_name(), a.source.path()).cmp(&(
+            b_over,
+            b.source.path().file_name(),
+            b.source.path(),
+        ))
+    });
+    module.paths = ordered
+        .iter()
+        .map(|(_, file)| (file.id, file.source.path().to_path_buf()))
+        .collect();
+
+    let mut variables: Vec<Variable> = Vec::new();
+    let mut duplicates: Vec<FileError> = Vec::new();
+    let mut replacements = FileItems::default();
+    let mut first_seen: HashMap<(&'static str, String), Span> = HashMap::new();
+    for (is_override, file) in ordered {
+        let path = file.source.path();
+        let read = if path.to_string_lossy().ends_with(".json") {
+            json_syntax::read(file.id, &file.source)
+        } else {
+            hcl::read(file.id, &file.source)
+        };
+        let items = match read {
+            Ok(items) => items,
+            Err(error) => {
+                module.errors.push(error);
+                continue;
+            }
+        };
+        if is_override {
+            replacements.resources.extend(items.resources);
+            replacements.variables.extend(items.variables);
+            replacements.locals.extend(items.locals);
+            replacements.calls.extend(items.calls);
+            module.azurerm_constraints.extend(items.azurerm_constraints);
+            continue;
+        }
+        // Terraform refuses a module that declares one name twice.
+        let mut unique =
+            |kind: &'static str, name: String, span: Span, shown: &str| match first_seen
+                .get(&(kind, name.clone()))
+            {
+                Some(first) => {
+                    let message = format!(
+                        "{shown} is declared twice in this module; the first declaration is at {}",
+                        place(files, *first)
+                    );
+                    duplicates.push(FileError::at(path, span, message));
+                    false
+                }
+                None => {
+                    first_seen.insert((kind, name), span);
+                    true
+                }
+            };
+        for block in items.resources {
+            if unique(
+                "resource",
+                block.address(),
+                block.header,
+                &format!("`{}`", block.address()),
+            ) {
+                module.resources.push(block);
+            }
+        }
+        for variable in items.variables {
+            let shown = format!("variable `{}`", variable.name);
+            if unique("variable", variable.name.clone(), variable.header, &shown) {
+                variables.push(variable);
+            }
+        }
+        for local in items.locals {
+            let shown = format!("local `{}`", local.name);
+            if unique("local", local.name.clone(), local.span, &shown) {
+                module.locals.insert(local.name.clone(), local);
+            }
+        }
+        for call in items.calls {
+            let shown = format!("module `{}`", call.name);
+            if unique("module", call.name.clone(), call.header, &shown) {
+                module.calls.push(call);
+            }
+        }
+        module.azurerm_constraints.extend(items.azurerm_constraints);
+    }
+    module.errors.extend(duplicates);
+    overrides::merge(&mut module.resources, replacements.resources);
+    overrides::merge_variables(&mut variables, replacements.variables);
+    overrides::merge_locals(&mut module.locals, replacements.locals);
+    overrides::merge_calls(&mut module.calls, replacements.calls);
+    module.variables = variables.into_iter().map(|v| (v.name.clone(), v)).collect();
+    module
+}
+
+impl Module {
+    /// Whether the module can deploy no site: no in-scope resource and no module call.
+    pub fn is_inert(&self) -> bool {
+        self.calls.is_empty()
+            && self.resources.iter().all(|block| {
+                super::types::lookup(&block.resource_type, Default::default()).is_none()
+            })
+    }
+}
+
+/// `path line N` of a span in one of the module's files, for messages.
+fn place(files: &[ModuleFile], span: Span) -> String {
+    files
+        .iter()
+        .find(|file| file.id == span.file)
+        .map(|file| {
+            let at = file.source.line_col(span.start);
+            format!("{} line {}", file.source.path().display(), at.line)
+        })
+        .unwrap_or_else(|| "another file".to_string())
+}

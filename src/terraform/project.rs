@@ -1,0 +1,477 @@
+//! The Terraform configurations in a scan: which module directories are roots, and the walk of
+//! each root's module tree (local calls, and registry or git calls installed by `terraform
+//! init` per `.terraform/modules/modules.json`), producing one resource per block instance.
+//!
+//! Every directory is parsed once and shared ([`Project::module`]): a child called by ten
+//! callers is parsed once and evaluated ten times, once per call instance.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::eval::{Budget, InstanceKeys};
+use super::instance::{self, Expansion, ModuleScope, VarSource};
+use super::module::{self, Module, ModuleFile};
+use super::syntax::ModuleCall;
+use super::tfvars::{self, CommandLine};
+use super::types::{self, ProviderVersion};
+use super::{lower, version};
+use crate::error::FileError;
+use crate::file_kind::FileKind;
+use crate::load::{Loader, normalize};
+use crate::model::Resource;
+use crate::scan::Settings;
+
+/// A root's judged resources, with the errors and notices found on the way.
+pub type Judged = (Vec<Resource>, Vec<FileError>);
+
+/// Deepest chain of module calls followed from a root.
+pub const MAX_MODULE_DEPTH: usize = 32;
+
+const LOCK_FILE: &str = ".terraform.lock.hcl";
+
+/// Shared state for every root of one scan.
+pub struct Project<'a> {
+    loader: &'a Loader<'a>,
+    pub command_line: CommandLine,
+    modules: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    /// Whether each module directory asked about exists: every root asks again.
+    existing: Mutex<HashMap<PathBuf, bool>>,
+}
+
+impl<'a> Project<'a> {
+    pub fn new(loader: &'a Loader<'a>, settings: &Settings) -> Self {
+        Project {
+            loader,
+            command_line: CommandLine::new(settings, loader),
+            modules: Mutex::default(),
+            existing: Mutex::default(),
+        }
+    }
+
+    /// The module in `dir`, parsed on first use.
+    pub fn module(&self, dir: &Path) -> Arc<Module> {
+        let dir = normalize(dir);
+        let slot = self
+            .modules
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(dir.clone())
+            .or_default()
+            .clone();
+        slot.get_or_init(|| Arc::new(self.parse(dir))).clone()
+    }
+
+    fn parse(&self, dir: PathBuf) -> Module {
+        let listing = self.loader.list_dir(&dir, |path| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            module::is_configuration_file(path) || tfvars::is_automatic(path) || name == LOCK_FILE
+        });
+        let mut files: Vec<ModuleFile> = listing
+            .iter()
+            .filter(|path| module::is_configuration_file(path))
+            .filter_map(|path| self.loader.file(path))
+            .map(|loaded| ModuleFile {
+                id: loaded.id,
+                source: loaded.source,
+            })
+            .collect();
+        // A directory with no in-scope type and no module call deploys no site (a helper
+        // module reached through a call): only its provider constraints can matter, so only
+        // the files stating one are parsed. The byte search is the one discovery uses.
+        let deploys = files.iter().any(|file| {
+            crate::sniff::interest(FileKind::Terraform, file.source.text().as_bytes()).is_some()
+        });
+        if !deploys {
+            files.retain(|file| {
+                let text = file.source.text();
+                ["required_providers", "provider \"azurerm\"", "\"provider\""]
+                    .iter()
+                    .any(|needle| text.contains(needle))
+            });
+        }
+        let mut module = module::assemble(dir, &files);
+        module.files = listing;
+        module
+    }
+
+    /// Whether `dir` is a directory, asked of the file system once.
+    fn is_dir(&self, dir: &Path) -> bool {
+        let mut existing = self.existing.lock().unwrap_or_else(|p| p.into_inner());
+        *existing
+            .entry(dir.to_path_buf())
+            .or_insert_with(|| dir.is_dir())
+    }
+
+    /// Every parse error and duplicate declaration, once per module.
+    pub fn module_errors(&self) -> Vec<FileError> {
+        let modules = self.modules.lock().unwrap_or_else(|p| p.into_inner());
+        modules
+            .values()
+            .filter_map(|slot| slot.get())
+            .flat_map(|module| module.errors.iter().cloned())
+            .collect()
+    }
+
+    /// The directories local calls of `dir`'s module lead to.
+    pub fn local_children(&self, dir: &Path) -> Vec<PathBuf> {
+        let module = self.module(dir);
+        module
+            .calls
+            .iter()
+            .filter_map(|call| local_source(&module.dir, call))
+            .filter(|child| self.is_dir(child))
+            .collect()
+    }
+
+    /// Judges the root module in `dir` and everything it calls.
+    pub fn judge_root(&self, dir: &Path) -> Judged {
+        self.judge(&self.module(dir))
+    }
+
+    /// Judges `module` as a root: with its directory's variables files and lock file.
+    pub fn judge(&self, module: &Module) -> Judged {
+        let (assignments, mut errors) =
+            tfvars::root_assignments(&module.files, &self.command_line, self.loader);
+        let budget = Budget::default();
+        let mut walk = Walk {
+            project: self,
+            root_dir: module.dir.clone(),
+            budget: &budget,
+            resources: Vec::new(),
+            errors: Vec::new(),
+            constraints: Vec::new(),
+            installed: None,
+        };
+        walk.module(
+            module,
+            VarSource::Root(&assignments),
+            &ModulePath::default(),
+            &mut vec![module.dir.clone()],
+        );
+        let version = module
+            .files
+            .iter()
+            .find(|path| path.file_name().is_some_and(|n| n == LOCK_FILE))
+            .and_then(|path| self.loader.file(path))
+            .and_then(|lock| version::from_lock_file(&lock.source))
+            .unwrap_or_else(|| version::from_constraints(&walk.constraints));
+        errors.append(&mut walk.errors);
+        (with_version(walk.resources, version), errors)
+    }
+}
+
+/// Sets each resource's control for the provider version found once the whole tree was read.
+fn with_version(mut resources: Vec<Resource>, version: ProviderVersion) -> Vec<Resource> {
+    for resource in &mut resources {
+        if let Some(info) = types::lookup(&resource.resource_type, version) {
+            resource.control = info.control;
+        }
+    }
+    resources
+}
+
+/// `source = "./…"` or `"../…"`: a directory next to the caller.
+fn local_source(dir: &Path, call: &ModuleCall) -> Option<PathBuf> {
+    let source = call.source()?;
+    (source.starts_with("./") || source.starts_with("../")).then(|| normalize(&dir.join(source)))
+}
+
+/// Where a module instance sits: `module.web.` for declarations, `module.web[0].` for
+/// instances, and the call names (`web`, `child`) that key `modules.json`.
+#[derive(Default, Clone)]
+struct ModulePath {
+    declaration: String,
+    instance: String,
+    names: Vec<String>,
+}
+
+impl ModulePath {
+    fn child(&self, name: &str, suffix: &str) -> ModulePath {
+        let mut names = self.names.clone();
+        names.push(name.to_string());
+        ModulePath {
+            declaration: format!("{}module.{name}.", self.declaration),
+            instance: format!("{}module.{name}{suffix}.", self.instance),
+            names,
+        }
+    }
+}
+
+/// One root's walk of its module tree.
+struct Walk<'p, 'a> {
+    project: &'p Project<'a>,
+    root_dir: PathBuf,
+    /// Shared by every module instance of the root: the bound is on the whole walk.
+    budget: &'p Budget,
+    resources: Vec<Resource>,
+    errors: Vec<FileError>,
+    constraints: Vec<String>,
+    /// `.terraform/modules/modules.json`: key → directory, read on first need.
+    installed: Option<Option<HashMap<String, PathBuf>>>,
+}
+
+impl Walk<'_, '_> {
+    fn module(
+        &mut self,
+        module: &Module,
+        vars: VarSource,
+        path: &ModulePath,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        self.constraints
+            .extend(module.azurerm_constraints.iter().cloned());
+        let root_dir = self.root_dir.display().to_string();
+        let scope = ModuleScope::new(module, vars, self.budget, root_dir);
+        for block in &module.resources {
+            let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
+                continue;
+            };
+            let address = format!("{}{}", path.declaration, block.address());
+            for (keys, suffix) in
+                instances(instance::expand(block.count(), block.for_each(), &scope))
+            {
+                let full = format!("{}{}{suffix}", path.instance, block.address());
+                let instance = (full != address).then_some(full);
+                let scope = scope.instance(keys);
+                let env = super::eval::Env::new(&scope);
+                self.resources
+                    .push(lower::lower(block, &info, &env, address.clone(), instance));
+            }
+        }
+        for call in &module.calls {
+            self.call(module, call, &scope, path, stack);
+        }
+    }
+
+    fn call(
+        &mut self,
+        caller: &Module,
+        call: &ModuleCall,
+        scope: &ModuleScope,
+        path: &ModulePath,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        let Some(dir) = self.resolve(caller, call, path) else {
+            return;
+        };
+        let file = caller
+            .paths
+            .get(&call.header.file)
+            .cloned()
+            .unwrap_or_default();
+        if stack.len() > MAX_MODULE_DEPTH {
+            let message = format!(
+                "module `{}` is nested more than {MAX_MODULE_DEPTH} calls deep; certgate stops here",
+                call.name
+            );
+            self.errors.push(FileError::at(file, call.header, message));
+            return;
+        }
+        if let Some(at) = stack.iter().position(|d| *d == dir) {
+            let chain: Vec<String> = stack[at..]
+                .iter()
+                .chain(std::iter::once(&dir))
+                .map(|d| format!("`{}`", shown_dir(d)))
+                .collect();
+            let message = format!(
+                "module `{}` calls itself ({}); Terraform rejects recursive modules",
+                call.name,
+                chain.join(" → ")
+            );
+            self.errors.push(FileError::at(file, call.header, message));
+            return;
+        }
+        let child = self.project.module(&dir);
+        // A module that declares no site and calls nothing deploys no site whatever its inputs:
+        // only its provider constraints count, and its instances need not be evaluated.
+        if child.is_inert() {
+            self.constraints
+                .extend(child.azurerm_constraints.iter().cloned());
+            return;
+        }
+        stack.push(dir);
+        for (keys, suffix) in instances(instance::expand(
+            call.attribute("count"),
+            call.attribute("for_each"),
+            scope,
+        )) {
+            let caller = scope.instance(keys);
+            let vars = VarSource::Call {
+                call,
+                caller: &caller,
+            };
+            self.module(&child, vars, &path.child(&call.name, &suffix), stack);
+        }
+        stack.pop();
+    }
+
+    /// The directory a call leads to, or `None` (with an error or notice recorded).
+    fn resolve(
+        &mut self,
+        caller: &Module,
+        call: &ModuleCall,
+        path: &ModulePath,
+    ) -> Option<PathBuf> {
+        let file = caller
+            .paths
+            .get(&call.header.file)
+            .cloned()
+            .unwrap_or_default();
+        let Some(source) = call.source() else {
+            let message = format!(
+                "module `{}` has no literal `source`; it is not followed",
+                call.name
+            );
+            self.errors
+                .push(FileError::notice(file, Some(call.header), message));
+            return None;
+        };
+        if let Some(dir) = local_source(&caller.dir, call) {
+            if self.project.is_dir(&dir) {
+                return Some(dir);
+            }
+            let span = call.attribute("source").map_or(call.header, |a| a.span);
+            let message = format!(
+                "module `{}`: the directory `{}` does not exist",
+                call.name,
+                shown_dir(&dir)
+            );
+            self.errors.push(FileError::at(file, span, message));
+            return None;
+        }
+        let mut key = path.names.clone();
+        key.push(call.name.clone());
+        let key = key.join(".");
+        let installed = self.installed().map(|dirs| dirs.get(&key).cloned());
+        let message = match installed {
+            None => format!(
+                "module `{}` (source `{source}`) is not followed: run `terraform init` so \
+                 `.terraform/modules/modules.json` exists",
+                call.name
+            ),
+            Some(entry) => match entry {
+                Some(dir) if self.project.is_dir(&dir) => return Some(dir),
+                Some(dir) => format!(
+                    "module `{}` (source `{source}`) is not followed: its directory `{}` from \
+                     `.terraform/modules/modules.json` does not exist; run `terraform init` again",
+                    call.name,
+                    shown_dir(&dir)
+                ),
+                None => format!(
+                    "module `{}` (source `{source}`) is not followed: `.terraform/modules/modules.json` \
+                     has no entry `{key}`; run `terraform init` again",
+                    call.name
+                ),
+            },
+        };
+        self.errors
+            .push(FileError::notice(file, Some(call.header), message));
+        None
+    }
+
+    /// The root's `.terraform/modules/modules.json`, as key → directory.
+    fn installed(&mut self) -> Option<&HashMap<String, PathBuf>> {
+        if self.installed.is_none() {
+            let path = self.root_dir.join(".terraform/modules/modules.json");
+            let read = path.is_file().then(|| self.read_installed(&path)).flatten();
+            self.installed = Some(read);
+        }
+        self.installed.as_ref().and_then(Option::as_ref)
+    }
+
+    fn read_installed(&mut self, path: &Path) -> Option<HashMap<String, PathBuf>> {
+        let loaded = self.project.loader.file(path)?;
+        let document = match crate::json::parse(loaded.source.text()) {
+            Ok(document) => document,
+            Err(error) => {
+                let span = crate::source::Span::new(loaded.id, error.span);
+                let message = format!("invalid JSON in modules.json: {}", error.message);
+                self.errors.push(FileError::at(path, span, message));
+                return None;
+            }
+        };
+        let entries = document
+            .root
+            .get("Modules")
+            .and_then(|m| m.as_array())
+            .unwrap_or(&[]);
+        Some(
+            entries
+                .iter()
+                .filter_map(|entry| {
+                    let key = entry.get("Key")?.as_str()?;
+                    let dir = entry.get("Dir")?.as_str()?;
+                    Some((key.to_string(), normalize(&self.root_dir.join(dir))))
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The instances to evaluate: an unresolved expansion is evaluated once, with the reason.
+fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
+    match expansion {
+        Expansion::Single => vec![(InstanceKeys::None, String::new())],
+        Expansion::Instances(instances) => instances,
+        Expansion::Unresolved(reason) => vec![(InstanceKeys::Unknown(reason), String::new())],
+    }
+}
+
+fn shown_dir(dir: &Path) -> String {
+    let text = dir.display().to_string();
+    if text.is_empty() { ".".into() } else { text }
+}
+
+/// Which of `dirs` are roots: those no other scanned (or reached) module calls through a local
+/// source. Directories only reachable through a call cycle are roots too, so that the cycle is
+/// reported rather than the modules silently skipped.
+pub fn roots(project: &Project, dirs: &[PathBuf]) -> Vec<PathBuf> {
+    use rayon::prelude::*;
+    let mut children: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    let mut frontier: Vec<PathBuf> = dirs.iter().map(|d| normalize(d)).collect();
+    let mut seen: HashSet<PathBuf> = frontier.iter().cloned().collect();
+    while !frontier.is_empty() {
+        let found: Vec<(PathBuf, Vec<PathBuf>)> = frontier
+            .par_iter()
+            .map(|dir| (dir.clone(), project.local_children(dir)))
+            .collect();
+        frontier = Vec::new();
+        for (dir, kids) in found {
+            for kid in &kids {
+                if seen.insert(kid.clone()) {
+                    frontier.push(kid.clone());
+                }
+            }
+            children.insert(dir, kids);
+        }
+    }
+    let called: HashSet<&PathBuf> = children.values().flatten().collect();
+    let mut sorted: Vec<PathBuf> = dirs.iter().map(|d| normalize(d)).collect();
+    sorted.sort();
+    sorted.dedup();
+    let mut roots: Vec<PathBuf> = sorted
+        .iter()
+        .filter(|d| !called.contains(d))
+        .cloned()
+        .collect();
+    let mut reached: HashSet<PathBuf> = HashSet::new();
+    let reach = |from: &PathBuf, reached: &mut HashSet<PathBuf>| {
+        let mut stack = vec![from.clone()];
+        while let Some(dir) = stack.pop() {
+            if reached.insert(dir.clone()) {
+                stack.extend(children.get(&dir).into_iter().flatten().cloned());
+            }
+        }
+    };
+    for root in &roots {
+        reach(root, &mut reached);
+    }
+    for dir in &sorted {
+        if !reached.contains(dir) {
+            roots.push(dir.clone());
+            reach(dir, &mut reached);
+        }
+    }
+    roots
+}
