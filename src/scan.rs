@@ -68,13 +68,10 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         .iter()
         .map(|plan| plan.parent().map_or_else(PathBuf::new, load::normalize))
         .collect();
-    let terraform_dirs: Vec<PathBuf> = terraform_dirs
-        .into_iter()
-        .filter(|dir| !plan_dirs.contains(dir))
-        .collect();
+    let terraform_dirs: Vec<PathBuf> = terraform_dirs.into_iter().collect();
 
     let (terraform, (arm, plan)) = rayon::join(
-        || crate::terraform::scan_project(&terraform_dirs, &loader, settings),
+        || crate::terraform::scan_project(&terraform_dirs, &plan_dirs, &loader, settings),
         || {
             rayon::join(
                 || crate::arm::scan_templates(&templates, &loader, settings),

@@ -24,7 +24,10 @@ pub(crate) fn assignment(resource: &Resource, attribute: &str, value: Suggested)
 /// suggestion written here alone would override the variable or parameter rather than fix it.
 pub(crate) fn at_origin(help: String, origin: &[Origin]) -> String {
     match origin.first() {
-        Some(source) => format!("{help}; the value comes from {}, so change it there", source.note),
+        Some(source) => format!(
+            "{help}; the value comes from {}, so change it there",
+            source.note
+        ),
         None => help,
     }
 }

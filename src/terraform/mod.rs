@@ -2,7 +2,7 @@
 //! with resolved values out.
 //!
 //! Pipeline: read each file ([`hcl`], [`json_syntax`]) and assemble each directory once
-//! ([`module`], with [`overrides`]); find the roots ([`project`]); walk each root's module tree
+//! ([`module`], with [`overrides`]); find the roots ([`roots`]); walk each root's module tree
 //! evaluating variables ([`tfvars`], [`instance`]), locals and expressions ([`eval`]), expand
 //! `count` / `for_each`, and lower every block instance to a resource ([`lower`]) using the
 //! azurerm type table ([`types`]) and the provider version ([`version`]).
@@ -17,6 +17,7 @@ mod module;
 mod nesting;
 mod overrides;
 mod project;
+mod roots;
 mod syntax;
 mod tfvars;
 mod types;
@@ -38,13 +39,22 @@ use crate::source::{SourceMap, Span};
 /// Scans the Terraform module directories that hold candidate files (in-scope types or module
 /// calls). Directories called by another one through a local `source` are judged through their
 /// callers only; the others are roots, judged with their own defaults and variables files.
-pub fn scan_project(dirs: &[PathBuf], loader: &Loader, settings: &Settings) -> UnitScan {
+///
+/// Roots listed in `planned` are not judged: a plan JSON next to them is their resolved truth
+/// (their called modules are still not roots, so nothing is reported twice).
+pub fn scan_project(
+    dirs: &[PathBuf],
+    planned: &std::collections::BTreeSet<PathBuf>,
+    loader: &Loader,
+    settings: &Settings,
+) -> UnitScan {
     use rayon::prelude::*;
     let project = project::Project::new(loader, settings);
     dirs.par_iter().for_each(|dir| {
         project.module(dir);
     });
-    let roots = project::roots(&project, dirs);
+    let mut roots = roots::roots(&project, dirs);
+    roots.retain(|root| !planned.contains(root));
     let judged: Vec<(PathBuf, project::Judged)> = roots
         .par_iter()
         .map(|root| (root.clone(), project.judge_root(root)))
@@ -121,7 +131,8 @@ fn name_roots(per_root: Vec<(PathBuf, Vec<Resource>)>) -> Vec<Resource> {
     let mut out = Vec::new();
     for (root, resources) in per_root {
         for mut resource in resources {
-            if roots_of[&(resource.address.clone(), resource.header)].len() > 1 {
+            let key = (resource.address.clone(), resource.header);
+            if roots_of.get(&key).is_some_and(|roots| roots.len() > 1) {
                 let shown = root.display().to_string();
                 resource.scenario = Some(format!(
                     "root module {}",

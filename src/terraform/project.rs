@@ -1,11 +1,11 @@
-//! The Terraform configurations in a scan: which module directories are roots, and the walk of
-//! each root's module tree (local calls, and registry or git calls installed by `terraform
+//! The Terraform configurations in a scan: the shared module cache, and the walk of each root's
+//! module tree (local calls, and registry or git calls installed by `terraform
 //! init` per `.terraform/modules/modules.json`), producing one resource per block instance.
 //!
 //! Every directory is parsed once and shared ([`Project::module`]): a child called by ten
 //! callers is parsed once and evaluated ten times, once per call instance.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -421,57 +421,4 @@ fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
 fn shown_dir(dir: &Path) -> String {
     let text = dir.display().to_string();
     if text.is_empty() { ".".into() } else { text }
-}
-
-/// Which of `dirs` are roots: those no other scanned (or reached) module calls through a local
-/// source. Directories only reachable through a call cycle are roots too, so that the cycle is
-/// reported rather than the modules silently skipped.
-pub fn roots(project: &Project, dirs: &[PathBuf]) -> Vec<PathBuf> {
-    use rayon::prelude::*;
-    let mut children: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
-    let mut frontier: Vec<PathBuf> = dirs.iter().map(|d| normalize(d)).collect();
-    let mut seen: HashSet<PathBuf> = frontier.iter().cloned().collect();
-    while !frontier.is_empty() {
-        let found: Vec<(PathBuf, Vec<PathBuf>)> = frontier
-            .par_iter()
-            .map(|dir| (dir.clone(), project.local_children(dir)))
-            .collect();
-        frontier = Vec::new();
-        for (dir, kids) in found {
-            for kid in &kids {
-                if seen.insert(kid.clone()) {
-                    frontier.push(kid.clone());
-                }
-            }
-            children.insert(dir, kids);
-        }
-    }
-    let called: HashSet<&PathBuf> = children.values().flatten().collect();
-    let mut sorted: Vec<PathBuf> = dirs.iter().map(|d| normalize(d)).collect();
-    sorted.sort();
-    sorted.dedup();
-    let mut roots: Vec<PathBuf> = sorted
-        .iter()
-        .filter(|d| !called.contains(d))
-        .cloned()
-        .collect();
-    let mut reached: HashSet<PathBuf> = HashSet::new();
-    let reach = |from: &PathBuf, reached: &mut HashSet<PathBuf>| {
-        let mut stack = vec![from.clone()];
-        while let Some(dir) = stack.pop() {
-            if reached.insert(dir.clone()) {
-                stack.extend(children.get(&dir).into_iter().flatten().cloned());
-            }
-        }
-    };
-    for root in &roots {
-        reach(root, &mut reached);
-    }
-    for dir in &sorted {
-        if !reached.contains(dir) {
-            roots.push(dir.clone());
-            reach(dir, &mut reached);
-        }
-    }
-    roots
 }

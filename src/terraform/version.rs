@@ -1,6 +1,9 @@
 //! The azurerm provider's major version for a configuration (it decides some defaults): the
 //! version `.terraform.lock.hcl` selected, else what the `required_providers` constraints let
 //! `terraform init` pick (the newest allowed), else unknown, which the type table reads as 4.x.
+//!
+//! Only the major version matters, so the constraints are read by hand: the `semver` crate does
+//! not know Terraform's pessimistic operator `~>`, and a crate for one number is too much.
 
 use super::types::ProviderVersion;
 use crate::source::SourceFile;

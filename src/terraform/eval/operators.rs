@@ -52,16 +52,16 @@ fn derived(val: Val, inputs: &[&Traced]) -> Traced {
     Traced { val, origin }
 }
 
-/// `cond ? a : b`. Only the chosen branch's errors count, as in Terraform.
+/// `cond ? a : b`. Only the chosen branch's errors count, as in Terraform. The result's origin
+/// is the chosen branch's: that is where its value was written (and where a fix goes); the
+/// condition only picked it.
 pub fn conditional(cond: &Expression, yes: &Expression, no: &Expression, env: &Env) -> Outcome {
     let condition = eval(cond, env)?;
     match as_bool(&condition, "the condition")? {
-        Decided::Known(choice) => {
-            let branch = eval(if choice { yes } else { no }, env)?;
-            Ok(derived(branch.val.clone(), &[&branch, &condition]))
-        }
+        Decided::Known(choice) => eval(if choice { yes } else { no }, env),
         Decided::Unknown(reason) => {
             // Both branches giving the same known value decide it whatever the condition is.
+            // Otherwise the unknown condition is what the result depends on.
             if let (Ok(a), Ok(b)) = (eval(yes, env), eval(no, env))
                 && a.val == b.val
                 && first_unknown(&a.val).is_none()

@@ -8,8 +8,7 @@
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 
-use super::{Env, EvalError, InstanceKeys, Outcome, Shared, error, eval, merge_origins, size};
-use crate::model::Origin;
+use super::{Env, EvalError, InstanceKeys, Outcome, Shared, error, eval, size};
 use crate::terraform::convert::format_number;
 use crate::value::{Traced, Val};
 
@@ -32,13 +31,14 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
         Reached::Owned(traced) => traced,
         Reached::Shared(shared) => {
             let mut val = &shared.traced.val;
-            let mut origin = shared.traced.origin.clone();
+            let origin = shared.traced.origin.clone();
             let mut walked = 0;
             for op in rest {
-                let Some((key, key_origin)) = key_of(op, env)? else {
+                // The key picks an element; the element's value was written where the whole
+                // value was, so only that origin is kept.
+                let Some(key) = key_of(op, env)? else {
                     break;
                 };
-                merge_origins(&mut origin, &key_origin);
                 walked += 1;
                 match step(val, &key, is_attr(op))? {
                     Step::Found(next) => val = next,
@@ -62,12 +62,11 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
         }
     };
     for op in rest {
-        let Some((key, key_origin)) = key_of(op, env)? else {
+        let Some(key) = key_of(op, env)? else {
             return Ok(Traced::here(Val::unknown(
                 "it uses a splat expression (`[*]`), which certgate does not evaluate",
             )));
         };
-        merge_origins(&mut current.origin, &key_origin);
         current.val = match step(&current.val, &key, is_attr(op))? {
             Step::Found(next) => next.clone(),
             Step::Unknown(reason) => Val::Unknown(reason),
@@ -151,15 +150,12 @@ fn is_attr(op: &TraversalOperator) -> bool {
     matches!(op, TraversalOperator::GetAttr(_))
 }
 
-/// The key one traversal step looks up, with the key's own origin; `None` for a splat.
-fn key_of(op: &TraversalOperator, env: &Env) -> Result<Option<(Val, Vec<Origin>)>, EvalError> {
+/// The key one traversal step looks up; `None` for a splat.
+fn key_of(op: &TraversalOperator, env: &Env) -> Result<Option<Val>, EvalError> {
     Ok(Some(match op {
-        TraversalOperator::GetAttr(name) => (Val::String(name.as_str().into()), Vec::new()),
-        TraversalOperator::Index(expr) => {
-            let key = eval(expr, env)?;
-            (key.val, key.origin)
-        }
-        TraversalOperator::LegacyIndex(n) => (Val::Number(*n.value() as f64), Vec::new()),
+        TraversalOperator::GetAttr(name) => Val::String(name.as_str().into()),
+        TraversalOperator::Index(expr) => eval(expr, env)?.val,
+        TraversalOperator::LegacyIndex(n) => Val::Number(*n.value() as f64),
         TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => return Ok(None),
     }))
 }
