@@ -312,3 +312,93 @@ fn rules_and_explain_document_every_rule() {
     let version = certgate().arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("certgate "));
 }
+
+const VARIABLE_TF: &str = r#"variable "mtls" {
+  type    = bool
+  default = false
+}
+
+resource "azurerm_linux_web_app" "api" {
+  client_certificate_enabled = var.mtls
+}
+"#;
+
+#[test]
+fn var_var_file_and_env_vars_flags_override_defaults_in_terraform_order() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "infra/main.tf", VARIABLE_TF);
+    write(dir.path(), "prod.tfvars", "mtls = true\n");
+    let verdict = |cmd: &mut Command| json_output(cmd).0["resources"][0]["verdict"].clone();
+    let base = || {
+        let mut cmd = certgate();
+        cmd.current_dir(dir.path()).arg("check").arg("infra");
+        cmd
+    };
+    assert_eq!(verdict(&mut base()), "client-cert-disabled");
+    assert_eq!(verdict(base().arg("--var-file").arg("prod.tfvars")), "pass");
+    // --var applies after --var-file.
+    assert_eq!(
+        verdict(
+            base()
+                .arg("--var-file")
+                .arg("prod.tfvars")
+                .arg("--var")
+                .arg("mtls=false")
+        ),
+        "client-cert-disabled"
+    );
+    // TF_VAR_ only counts with --env-vars.
+    assert_eq!(
+        verdict(base().env("TF_VAR_mtls", "true")),
+        "client-cert-disabled"
+    );
+    assert_eq!(
+        verdict(base().env("TF_VAR_mtls", "true").arg("--env-vars")),
+        "pass"
+    );
+    base().arg("--var").arg("no-equals-sign").assert().code(2);
+}
+
+#[test]
+fn parameters_flag_adds_a_named_scenario_to_an_arm_template() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "arm/azuredeploy.json",
+        r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+      "parameters": {"mtls": {"type": "bool", "defaultValue": true}},
+      "resources": [{"type": "Microsoft.Web/sites", "name": "s", "properties": {"clientCertEnabled": "[parameters('mtls')]"}}]}"#,
+    );
+    write(
+        dir.path(),
+        "off.json",
+        r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {"mtls": {"value": false}}}"#,
+    );
+    let (json, code) = json_output(certgate().current_dir(dir.path()).arg("check").arg("arm"));
+    assert_eq!(
+        (code, json["resources"][0]["verdict"].as_str()),
+        (0, Some("pass"))
+    );
+    let (json, code) = json_output(
+        certgate()
+            .current_dir(dir.path())
+            .arg("check")
+            .arg("arm")
+            .arg("--parameters")
+            .arg("off.json"),
+    );
+    assert_eq!(code, 1, "{json}");
+    let finding = &json["findings"][0];
+    assert_eq!(finding["rule"], "client-cert-disabled");
+    assert!(
+        finding["scenario"].as_str().unwrap().contains("off.json"),
+        "{finding}"
+    );
+    assert!(
+        finding["origin"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("off.json"),
+        "{finding}"
+    );
+}
