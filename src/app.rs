@@ -4,9 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, Format};
+use crate::fix::{self, FixStatus};
 use crate::report::human::Style;
+use crate::report::{ErrorRecord, Fixed, Report};
 use crate::rules::{self, RULES};
 use crate::scan::{Settings, scan};
+use crate::source::LineCol;
 
 /// Exit code when the run itself failed (bad arguments, unreadable or unparsable input).
 pub const EXIT_FAILURE: u8 = 2;
@@ -43,8 +46,25 @@ fn check(args: CheckArgs) -> (String, u8) {
         vars: args.vars,
         env_vars,
         parameter_files: args.parameter_files,
+        ..Settings::default()
     };
-    let report = scan(&paths, &settings);
+    if args.diff {
+        let (diff, report) = diff(&paths, &settings);
+        if !args.quiet {
+            eprintln!("{}", diff_summary(&report));
+        }
+        return (diff, report.exit_code());
+    }
+    let report = if args.fix {
+        fix(&paths, &settings)
+    } else {
+        let mut report = scan(&paths, &settings);
+        // JSON carries each finding's fix; computing it costs a second scan when any exists.
+        if args.format == Format::Json {
+            plan_fixes(&mut report, &paths, &settings);
+        }
+        report
+    };
     let text = match args.format {
         Format::Json => crate::report::json::render(&report),
         Format::Human => crate::report::human::render(
@@ -58,6 +78,141 @@ fn check(args: CheckArgs) -> (String, u8) {
         ),
     };
     (text, report.exit_code())
+}
+
+/// Plans `report`'s fixes (setting each finding's `fix`), checking them by re-scanning `paths`
+/// with the fixed texts.
+fn plan_fixes(report: &mut Report, paths: &[PathBuf], settings: &Settings) -> fix::FixPlan {
+    let check = |overrides: &crate::load::Overrides| {
+        scan(
+            paths,
+            &Settings {
+                overrides: overrides.clone(),
+                ..settings.clone()
+            },
+        )
+    };
+    fix::plan(report, paths, &check)
+}
+
+/// `check --fix`: plans and writes the fixes, then scans again. The returned report is what
+/// remains, with the fixes made in `fixed` and files that could not be written as errors.
+pub fn fix(paths: &[PathBuf], settings: &Settings) -> Report {
+    let mut before = scan(paths, settings);
+    let plan = plan_fixes(&mut before, paths, settings);
+    let mut failed = Vec::new();
+    for (path, why) in &plan.blocked {
+        failed.push((
+            path.clone(),
+            format!("cannot fix: {why}; the file is unchanged"),
+        ));
+    }
+    for file in &plan.files {
+        if let Err(why) =
+            fix::write::write_atomic(&file.path, file.original.as_bytes(), file.fixed.as_bytes())
+        {
+            failed.push((
+                file.path.clone(),
+                format!("cannot write the fix: {why}; the file is unchanged"),
+            ));
+        }
+    }
+    let mut after = scan(paths, settings);
+    let not_written: Vec<&PathBuf> = failed.iter().map(|(path, _)| path).collect();
+    let fixed = before
+        .findings
+        .iter()
+        .filter_map(|finding| match &finding.fix {
+            FixStatus::Available(fix)
+                if fix.edits.iter().all(|e| !not_written.contains(&&e.path)) =>
+            {
+                Some(Fixed {
+                    rule: finding.rule,
+                    address: finding.address.clone(),
+                    scenario: finding.scenario.clone(),
+                    location: finding.location.clone(),
+                    fix: fix.clone(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    after.fixed = Some(fixed);
+    // What remains keeps the reason it was not fixed.
+    for finding in &mut after.findings {
+        let reason = before.findings.iter().find_map(|old| match &old.fix {
+            FixStatus::Unavailable(why)
+                if old.rule == finding.rule
+                    && old.address == finding.address
+                    && old.scenario == finding.scenario
+                    && old.location.path == finding.location.path =>
+            {
+                Some(why.clone())
+            }
+            _ => None,
+        });
+        if let Some(why) = reason {
+            finding.fix = FixStatus::Unavailable(why);
+        }
+    }
+    for (path, message) in failed {
+        after.errors.push(ErrorRecord {
+            path,
+            span: None,
+            start: LineCol { line: 1, column: 1 },
+            message,
+        });
+    }
+    after.sort();
+    after
+}
+
+/// `check --diff`: the unified diff of what `--fix` would write, and the report before fixing
+/// (with each finding's fix planned).
+pub fn diff(paths: &[PathBuf], settings: &Settings) -> (String, Report) {
+    let mut report = scan(paths, settings);
+    let plan = plan_fixes(&mut report, paths, settings);
+    let text = plan
+        .files
+        .iter()
+        .map(|file| fix::diff::unified(&file.path, &file.original, &file.fixed))
+        .collect();
+    (text, report)
+}
+
+/// The line `--diff` prints on stderr: what would be fixed and what would not.
+fn diff_summary(report: &Report) -> String {
+    let fixable = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.fix, FixStatus::Available(_)))
+        .count();
+    let mut files: Vec<&PathBuf> = report
+        .findings
+        .iter()
+        .filter_map(|f| match &f.fix {
+            FixStatus::Available(fix) => Some(fix.edits.iter().map(|e| &e.path)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    files.sort();
+    files.dedup();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut line = format!(
+        "certgate: --fix would fix {fixable} of {} in {}",
+        plural(report.findings.len(), "finding"),
+        plural(files.len(), "file")
+    );
+    for finding in &report.findings {
+        if let FixStatus::Unavailable(why) = &finding.fix {
+            line.push_str(&format!(
+                "\n  not fixable: {} `{}`: {why}",
+                finding.rule, finding.address
+            ));
+        }
+    }
+    line
 }
 
 fn use_color(choice: ColorChoice) -> bool {

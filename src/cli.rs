@@ -54,6 +54,13 @@ pub struct CheckArgs {
     /// ARM or Bicep parameter file for the scanned templates (repeatable; each is a scenario).
     #[arg(long = "parameters", value_name = "FILE")]
     pub parameter_files: Vec<PathBuf>,
+    /// Write the automatic fixes (they make the apps require client certificates), then report
+    /// what remains.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print a unified diff of what --fix would write, and write nothing.
+    #[arg(long, conflicts_with = "format")]
+    pub diff: bool,
 }
 
 /// Parses `NAME=VALUE`; the value may itself contain `=`.

@@ -11,6 +11,10 @@ pub enum FileKind {
     TerraformJson,
     /// Any other `*.json`: maybe an ARM template, maybe nothing of ours.
     Json,
+    /// `*.bicep`
+    Bicep,
+    /// `*.bicepparam`: parameter values for the Bicep file its `using` names.
+    BicepParams,
 }
 
 impl FileKind {
@@ -24,6 +28,10 @@ impl FileKind {
             Some(FileKind::Terraform)
         } else if lower.ends_with(".json") {
             Some(FileKind::Json)
+        } else if lower.ends_with(".bicep") {
+            Some(FileKind::Bicep)
+        } else if lower.ends_with(".bicepparam") {
+            Some(FileKind::BicepParams)
         } else {
             None
         }
@@ -52,6 +60,14 @@ mod tests {
         assert_eq!(
             FileKind::of(Path::new("azuredeploy.json")),
             Some(FileKind::Json)
+        );
+        assert_eq!(
+            FileKind::of(Path::new("infra/main.bicep")),
+            Some(FileKind::Bicep)
+        );
+        assert_eq!(
+            FileKind::of(Path::new("main.prod.bicepparam")),
+            Some(FileKind::BicepParams)
         );
         assert_eq!(FileKind::of(Path::new("main.tfvars")), None);
         assert_eq!(FileKind::of(Path::new("README.md")), None);

@@ -3,11 +3,14 @@
 
 pub mod app;
 pub mod arm;
+pub mod baseline;
 pub mod bicep;
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod error;
 pub mod file_kind;
+pub mod fix;
 pub mod json;
 pub mod load;
 pub mod model;
@@ -17,6 +20,7 @@ pub mod rules;
 pub mod scan;
 pub mod sniff;
 pub mod source;
+pub mod suppress;
 pub mod terraform;
 pub mod value;
 

@@ -60,7 +60,9 @@ pub fn decode(path: &Path, bytes: Vec<u8>, sources: &SourceMap) -> Result<Source
         ));
     }
     match std::str::from_utf8(body) {
-        Ok(text) => Ok(SourceFile::new(path.to_path_buf(), text)),
+        Ok(text) => {
+            Ok(SourceFile::new(path.to_path_buf(), text).with_bom(body.len() < bytes.len()))
+        }
         Err(error) => Err(positioned(
             path,
             body,
@@ -135,7 +137,12 @@ pub struct Loader<'a> {
     sources: &'a SourceMap,
     cache: Mutex<HashMap<PathBuf, Arc<OnceLock<Option<Loaded>>>>>,
     errors: Mutex<Vec<FileError>>,
+    overrides: Option<&'a Overrides>,
 }
+
+/// File contents to use instead of what is on disk, by normalised path: `--fix` re-checks its
+/// edits before writing them (and an editor could scan unsaved buffers).
+pub type Overrides = std::collections::BTreeMap<PathBuf, String>;
 
 impl<'a> Loader<'a> {
     pub fn new(sources: &'a SourceMap) -> Self {
@@ -143,6 +150,23 @@ impl<'a> Loader<'a> {
             sources,
             cache: Mutex::default(),
             errors: Mutex::default(),
+            overrides: None,
+        }
+    }
+
+    /// A loader that reads `overrides` instead of the files they name.
+    pub fn with_overrides(sources: &'a SourceMap, overrides: &'a Overrides) -> Self {
+        Loader {
+            overrides: Some(overrides),
+            ..Loader::new(sources)
+        }
+    }
+
+    /// A file's bytes: its override when there is one, else what is on disk.
+    pub fn read_bytes(&self, path: &Path) -> Result<Vec<u8>, FileError> {
+        match self.overrides.and_then(|o| o.get(&normalize(path))) {
+            Some(text) => Ok(text.as_bytes().to_vec()),
+            None => read_bytes(path),
         }
     }
 
@@ -157,7 +181,10 @@ impl<'a> Loader<'a> {
         let path = normalize(path);
         let slot = lock(&self.cache).entry(path.clone()).or_default().clone();
         slot.get_or_init(|| {
-            match read_bytes(&path).and_then(|bytes| decode(&path, bytes, self.sources)) {
+            match self
+                .read_bytes(&path)
+                .and_then(|bytes| decode(&path, bytes, self.sources))
+            {
                 Ok(source) => {
                     let id = self.sources.add(source);
                     Some(Loaded {

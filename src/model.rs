@@ -31,6 +31,8 @@ pub enum Syntax {
     TerraformJson,
     /// An ARM template.
     ArmJson,
+    /// A Bicep file (`.bicep`).
+    Bicep,
 }
 
 /// A client certificate mode as Azure defines it.
@@ -146,6 +148,44 @@ pub struct Resource {
     /// declaration expands to several instances judged separately; `address` stays the
     /// declaration's, so instances of one declaration share it.
     pub instance: Option<String>,
+    /// Where the certificate attributes are written, for `--fix`; `None` when the front end
+    /// cannot say (plan JSON), so the resource has no automatic fix.
+    pub fix_anchor: Option<FixAnchor>,
+}
+
+/// Where a resource's certificate attributes live in the source, so the fixer can edit them
+/// without a parser: the front end that read the syntax records it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixAnchor {
+    /// The object holding the attributes, `{` through `}`: a Terraform block body, an ARM
+    /// `properties` object (or the resource object when `properties` is missing).
+    pub body: Span,
+    /// Every attribute directly in `body` (null-valued ones too), with its value's span.
+    pub members: Vec<AnchorMember>,
+    /// How a missing attribute is added.
+    pub placement: Placement,
+}
+
+/// One `name = value` / `"name": value` directly in a [`FixAnchor`]'s body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnchorMember {
+    pub name: String,
+    /// Key through value (the same span as [`Value::span`] when the value was read from it).
+    pub span: Span,
+    /// The value alone.
+    pub value: Span,
+}
+
+/// How a missing attribute is added to a [`FixAnchor`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placement {
+    /// Directly in the body.
+    Body,
+    /// The body is the resource object, which lacks this member (ARM `properties`): create
+    /// it as an object holding the attributes.
+    NewObject(&'static str),
+    /// Attributes cannot be added (e.g. ARM `properties` is an expression); the text says why.
+    Unavailable(String),
 }
 
 impl Resource {

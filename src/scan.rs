@@ -30,6 +30,9 @@ pub struct Settings {
     pub env_vars: Vec<(String, String)>,
     /// ARM / Bicep parameter files given explicitly; each is a deployment scenario.
     pub parameter_files: Vec<PathBuf>,
+    /// Contents to scan instead of what is on disk (by normalised path): how `--fix` re-checks
+    /// its edits before writing them.
+    pub overrides: load::Overrides,
 }
 
 /// Scans files and directories and judges every App Service resource found.
@@ -37,31 +40,52 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     let started = Instant::now();
     let discovery = discover(paths);
     let sources = SourceMap::default();
-    let loader = Loader::new(&sources);
+    let loader = Loader::with_overrides(&sources, &settings.overrides);
     let mut errors = discovery.errors;
 
-    let sniffed: Vec<Result<Option<(Interest, &Path)>, FileError>> = discovery
+    // Each file's interest, and for an ARM template whether `bicep build` generated it.
+    type Sniffed<'a> = Result<Option<(Interest, &'a Path, bool)>, FileError>;
+    let sniffed: Vec<Sniffed> = discovery
         .files
         .par_iter()
         .map(|(path, kind)| {
-            let bytes = load::read_bytes(path)?;
-            Ok(load::sniff(*kind, &bytes).map(|interest| (interest, path.as_path())))
+            let bytes = loader.read_bytes(path)?;
+            Ok(load::sniff(*kind, &bytes).map(|interest| {
+                let generated = interest == Interest::ArmTemplate
+                    && crate::bicep::outline::generated_by_bicep(&bytes);
+                (interest, path.as_path(), generated)
+            }))
         })
         .collect();
     let mut terraform_dirs = BTreeSet::new();
     let mut templates = Vec::new();
     let mut plans = Vec::new();
+    let mut bicep = Vec::new();
+    let mut generated = Vec::new();
+    let mut bicep_dirs = BTreeSet::new();
     for result in sniffed {
         match result {
-            Ok(Some((Interest::TerraformModule, path))) => {
+            Ok(Some((Interest::TerraformModule, path, _))) => {
                 terraform_dirs.insert(path.parent().map_or_else(PathBuf::new, load::normalize));
             }
-            Ok(Some((Interest::ArmTemplate, path))) => templates.push(path.to_path_buf()),
-            Ok(Some((Interest::TerraformPlan, path))) => plans.push(path.to_path_buf()),
+            Ok(Some((Interest::ArmTemplate, path, true))) => generated.push(path.to_path_buf()),
+            Ok(Some((Interest::ArmTemplate, path, false))) => templates.push(path.to_path_buf()),
+            Ok(Some((Interest::TerraformPlan, path, _))) => plans.push(path.to_path_buf()),
+            Ok(Some((interest @ (Interest::BicepFile | Interest::BicepParams), path, _))) => {
+                if interest == Interest::BicepFile {
+                    bicep_dirs.insert(path.parent().map_or_else(PathBuf::new, load::normalize));
+                }
+                bicep.push(path.to_path_buf());
+            }
             Ok(None) => {}
             Err(error) => errors.push(error),
         }
     }
+    // A template that `bicep build` generated from a Bicep file next to it is judged through
+    // that Bicep source, where a fix belongs, so each site is reported once.
+    templates.extend(generated.into_iter().filter(|template| {
+        !bicep_dirs.contains(&template.parent().map_or_else(PathBuf::new, load::normalize))
+    }));
     // A plan is the resolved truth of the configuration it sits next to: judge that directory
     // through its plan only, so each resource is reported once.
     let plan_dirs: BTreeSet<PathBuf> = plans
@@ -70,8 +94,13 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         .collect();
     let terraform_dirs: Vec<PathBuf> = terraform_dirs.into_iter().collect();
 
-    let (terraform, (arm, plan)) = rayon::join(
-        || crate::terraform::scan_project(&terraform_dirs, &plan_dirs, &loader, settings),
+    let ((terraform, bicep), (arm, plan)) = rayon::join(
+        || {
+            rayon::join(
+                || crate::terraform::scan_project(&terraform_dirs, &plan_dirs, &loader, settings),
+                || crate::bicep::scan_files(&bicep, &loader, settings),
+            )
+        },
         || {
             rayon::join(
                 || crate::arm::scan_templates(&templates, &loader, settings),
@@ -81,7 +110,7 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     );
 
     let mut resources = Vec::new();
-    for unit in [terraform, arm, plan] {
+    for unit in [terraform, arm, plan, bicep] {
         let UnitScan {
             resources: found,
             errors: unit_errors,
@@ -99,9 +128,12 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         files_scanned: discovery.files.len(),
         sources,
         elapsed: Default::default(),
+        groups: Vec::new(),
+        fixed: None,
     };
     for group in instance_groups(resources) {
-        judge_group(&mut report, group);
+        judge_group(&mut report, &group);
+        report.groups.push(group);
     }
     for error in errors {
         let record = error_record(&report.sources, &error);
@@ -140,7 +172,8 @@ fn instance_groups(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
 
 /// Judges every instance of a declaration; the declaration's verdict is its worst instance's
 /// (errors before warnings, first instance first), and the message names that instance.
-fn judge_group(report: &mut Report, group: Vec<Resource>) {
+/// The group is then kept in `report.groups`, where the finding's `group` index points.
+fn judge_group(report: &mut Report, group: &[Resource]) {
     let total = group.len();
     let verdicts: Vec<Option<(&'static Rule, Violation)>> =
         group.iter().map(rules::judge).collect();
@@ -186,6 +219,8 @@ fn judge_group(report: &mut Report, group: Vec<Resource>) {
         span: violation.span,
         label: violation.label,
         origin: violation.origin,
+        group: report.groups.len(),
+        fix: Default::default(),
     });
 }
 

@@ -17,6 +17,11 @@ pub enum Interest {
     ArmTemplate,
     /// JSON that may be a Terraform plan (`terraform show -json`) with in-scope types.
     TerraformPlan,
+    /// A Bicep file naming the site type, or calling a local module (its callers must be
+    /// read even when they declare no site).
+    BicepFile,
+    /// A `.bicepparam` file: read for the Bicep file its `using` names.
+    BicepParams,
 }
 
 /// Terraform: any in-scope azurerm resource type name.
@@ -55,6 +60,12 @@ pub fn interest(kind: FileKind, bytes: &[u8]) -> Option<Interest> {
                 ARM.is_match(bytes).then_some(Interest::ArmTemplate)
             }
         }
+        FileKind::Bicep => {
+            crate::bicep::outline::is_interesting(bytes).then_some(Interest::BicepFile)
+        }
+        // Parameter files are small and name no type: which template they feed is read from
+        // their `using` line by the Bicep front end.
+        FileKind::BicepParams => Some(Interest::BicepParams),
     }
 }
 
@@ -88,5 +99,23 @@ mod tests {
             Some(Interest::TerraformPlan)
         );
         assert_eq!(json("{\"name\": \"package\"}"), None);
+        let bicep = |text: &str| interest(FileKind::Bicep, text.as_bytes());
+        assert_eq!(
+            bicep("resource site 'Microsoft.Web/sites@2023-12-01' = {}"),
+            Some(Interest::BicepFile)
+        );
+        assert_eq!(
+            bicep("module web './web.bicep' = { params: {} }"),
+            Some(Interest::BicepFile)
+        );
+        assert_eq!(
+            bicep("module web 'br/public:avm/res/web/site:0.1.0' = {}"),
+            None
+        );
+        assert_eq!(bicep("param location string"), None);
+        assert_eq!(
+            interest(FileKind::BicepParams, b"using './main.bicep'"),
+            Some(Interest::BicepParams)
+        );
     }
 }

@@ -42,6 +42,9 @@ pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
     line_starts: Vec<usize>,
+    /// The file on disk starts with a UTF-8 byte order mark, which `text` leaves out: offsets
+    /// are into `text`, and a fix writes the mark back.
+    has_bom: bool,
 }
 
 impl SourceFile {
@@ -54,7 +57,19 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            has_bom: false,
         }
+    }
+
+    /// Records that the file on disk starts with a UTF-8 byte order mark.
+    pub fn with_bom(mut self, has_bom: bool) -> Self {
+        self.has_bom = has_bom;
+        self
+    }
+
+    /// Whether the file on disk starts with a UTF-8 byte order mark (not part of [`Self::text`]).
+    pub fn has_bom(&self) -> bool {
+        self.has_bom
     }
 
     /// The path as the user gave it (relative stays relative).

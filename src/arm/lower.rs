@@ -12,7 +12,10 @@
 //! - `kind` is evaluated too, so `"[parameters('kind')]"` classifies like its value.
 
 use crate::json::{Json, JsonKind, Member};
-use crate::model::{CertAttributes, CertControl, CertMode, Data, Resource, Syntax, Value};
+use crate::model::{
+    AnchorMember, CertAttributes, CertControl, CertMode, Data, FixAnchor, Placement, Resource,
+    Syntax, Value,
+};
 use crate::source::{FileId, Span};
 use crate::value::{Traced, Val};
 
@@ -81,6 +84,40 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         exclusion_paths: value(ATTRIBUTES.exclusion_paths, false),
         scenario: site.scenario.clone(),
         instance: site.instance.clone(),
+        fix_anchor: Some(fix_anchor(site.file, object, properties)),
+    }
+}
+
+/// Where `--fix` edits: the `properties` object, or the resource object when `properties` is
+/// missing (the fix then creates it).
+fn fix_anchor(file: FileId, object: &Json, properties: Option<&Member>) -> FixAnchor {
+    let anchor = |body: &Json, placement| FixAnchor {
+        body: Span::new(file, body.span.clone()),
+        members: body
+            .members()
+            .iter()
+            .map(|member| AnchorMember {
+                name: member.key.clone(),
+                span: Span::new(file, member.span.clone()),
+                value: Span::new(file, member.value.span.clone()),
+            })
+            .collect(),
+        placement,
+    };
+    match properties.map(|p| &p.value) {
+        None => anchor(object, Placement::NewObject("properties")),
+        Some(body) if body.is_object() => anchor(body, Placement::Body),
+        Some(_) => FixAnchor {
+            members: Vec::new(),
+            ..anchor(
+                object,
+                Placement::Unavailable(
+                    "`properties` is not written as an object here (it is an expression), so \
+                     certgate cannot add a setting to it"
+                        .into(),
+                ),
+            )
+        },
     }
 }
 

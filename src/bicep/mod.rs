@@ -1,5 +1,8 @@
-//! Bicep syntax: parses `.bicep` and `.bicepparam` text into a tree with byte spans, reporting
-//! every syntax error and still returning the declarations around them.
+//! The Bicep front end: `.bicep` and `.bicepparam` files in, the App Service sites and slots
+//! they would deploy out, with their values evaluated as Bicep and the deployment engine would.
+//!
+//! Syntax: [`parse`] turns one file into a tree with byte spans, reporting every syntax error
+//! and still returning the declarations around them.
 //!
 //! Why hand-written: Bicep's own parser is C# (`Bicep.Core`) and reachable only through the Bicep
 //! CLI, which certgate must not require. No maintained Rust crate parses Bicep with spans and
@@ -7,24 +10,46 @@
 //! error nodes for `...` spreads, typed `var x string = …`, `extension` and `$'''` strings,
 //! all of which current templates use (see the README for the corpus measurement). The
 //! language is small and line-oriented, so a recursive-descent parser over a token list stays
-//! short, follows Bicep's own lexer and precedence rules, and is fast.
+//! short, follows Bicep's own lexer and precedence rules, and is fast. The evaluator is
+//! hand-written for the same reason: nothing outside the Bicep compiler evaluates Bicep.
 //!
-//! Layout: `lexer` (tokens, comments), `string_lexer` (string tokens and their holes), `parser` (cursor, errors, limits,
-//! recovery), `decls` (statements), `expr` (operators, access, calls, lambdas), `strings`,
-//! `collections` (objects, arrays, loops), `types` (type expressions), `ast` (the tree).
+//! Parser layout: `lexer` (tokens, comments), `string_lexer` (string tokens and their holes),
+//! `parser` (cursor, errors, limits, recovery), `decls` (statements), `expr` (operators,
+//! access, calls, lambdas), `strings`, `collections` (objects, arrays, loops), `types` (type
+//! expressions), `ast` (the tree).
 //!
-//! Limits: nesting deeper than [`MAX_DEPTH`] levels stops with an error instead of overflowing
-//! the stack; every loop consumes a token or ends, so any input terminates.
+//! Front end layout: `outline` (the parse-free look at a file for discovery), `project` (each
+//! file parsed once, and whether it can lead to a site), `front` (roots and scenarios),
+//! `params` (`.bicepparam` and ARM parameter JSON), `walk` (resources, conditions, loops and
+//! modules), `lower` (a site into the model), and the evaluator: `scope` (parameters,
+//! variables, budget), `eval` (expressions), `operators`, `functions`.
+//!
+//! Limits: nesting deeper than [`MAX_DEPTH`] levels stops parsing with an error instead of
+//! overflowing the stack; every loop consumes a token or ends, so any input terminates.
+//! Evaluation is bounded by a step budget and a nesting limit per scenario, and modules by a
+//! depth of 32 and cycle detection.
 
 pub mod ast;
 mod collections;
 mod decls;
+mod eval;
 mod expr;
+mod front;
+mod functions;
 mod lexer;
+mod lower;
+mod operators;
+pub mod outline;
+mod params;
 mod parser;
+mod project;
+mod scope;
 mod string_lexer;
 mod strings;
 mod types;
+mod walk;
+
+pub use front::scan_files;
 
 pub use lexer::CommentKind;
 pub use parser::MAX_DEPTH;

@@ -53,6 +53,8 @@ pub fn lower(
         attributes: info.attributes,
         scenario: None,
         instance: placement.instance,
+        // A plan is generated: fixes go to the configuration, which the plan does not locate.
+        fix_anchor: None,
     })
 }
 

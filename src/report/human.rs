@@ -10,7 +10,8 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
-use super::{ErrorRecord, Finding, Report};
+use super::{ErrorRecord, Finding, Fixed, Report};
+use crate::fix::FixStatus;
 use crate::rules::Severity;
 
 /// How to draw: colour or not, and the width to wrap at.
@@ -51,6 +52,10 @@ pub fn render(report: &Report, style: Style) -> String {
     }
     for finding in &report.findings {
         draw(&handler, &finding_diagnostic(report, finding), &mut out);
+    }
+    for fixed in report.fixed.iter().flatten() {
+        out.push_str(&fixed_line(fixed));
+        out.push('\n');
     }
     if !style.quiet {
         out.push_str(&summary_line(report, style.timing));
@@ -151,13 +156,35 @@ fn finding_diagnostic(report: &Report, finding: &Finding) -> Rendered {
         code: Some(finding.rule.to_string()),
         severity,
         help: Some(format!(
-            "{}\n(run `certgate explain {}` for the rule's documentation)",
-            finding.help, finding.rule
+            "{}{}\n(run `certgate explain {}` for the rule's documentation)",
+            finding.help,
+            match &finding.fix {
+                FixStatus::Unavailable(why) => format!("\nnot fixed automatically: {why}"),
+                _ => String::new(),
+            },
+            finding.rule
         )),
         source: Some(source_of(report, finding.span.file)),
         labels,
         related,
     }
+}
+
+/// `fixed main.tf:3:1: azurerm_linux_web_app.api (client-cert-disabled): add `…``.
+fn fixed_line(fixed: &Fixed) -> String {
+    let scenario = fixed
+        .scenario
+        .as_ref()
+        .map_or(String::new(), |s| format!(" [scenario {s}]"));
+    format!(
+        "fixed {}:{}:{}: {}{scenario} ({}): {}",
+        fixed.location.path.display(),
+        fixed.location.start.line,
+        fixed.location.start.column,
+        fixed.address,
+        fixed.rule,
+        fixed.fix.description
+    )
 }
 
 fn file_diagnostic(report: &Report, error: &ErrorRecord, severity: miette::Severity) -> Rendered {
@@ -210,5 +237,19 @@ fn summary_line(report: &Report, timing: bool) -> String {
         );
     }
     line.push('.');
+    if let Some(fixed) = &report.fixed {
+        let mut files: Vec<&std::path::Path> = fixed
+            .iter()
+            .flat_map(|f| f.fix.edits.iter().map(|e| e.path.as_path()))
+            .collect();
+        files.sort();
+        files.dedup();
+        let _ = write!(
+            line,
+            " Fixed {} in {}.",
+            plural(fixed.len(), "finding"),
+            plural(files.len(), "file")
+        );
+    }
     line
 }

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::{ErrorRecord, Location, Report, Summary};
+use super::{ErrorRecord, Fixed, Location, Report, Summary};
+use crate::fix::{Fix, FixStatus};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -11,6 +12,9 @@ struct JsonReport<'a> {
     findings: Vec<JsonFinding<'a>>,
     errors: Vec<JsonError<'a>>,
     notices: Vec<JsonError<'a>>,
+    /// Only in a `--fix` run: the findings fixed before the report was scanned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<Vec<JsonFixed<'a>>>,
     summary: Summary,
 }
 
@@ -43,6 +47,40 @@ struct JsonFinding<'a> {
     end_line: usize,
     end_column: usize,
     origin: Vec<JsonOrigin<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+    /// Why a finding of a rule that has automatic fixes has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix_unavailable: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: &'a str,
+    description: &'a str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Byte offsets into the file as it is on disk.
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    path: String,
+    start: usize,
+    end: usize,
+    replacement: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFixed<'a> {
+    rule: &'a str,
+    address: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<&'a str>,
+    /// Where the finding was before the fix.
+    path: String,
+    line: usize,
+    column: usize,
+    fix: JsonFix<'a>,
 }
 
 #[derive(Serialize)]
@@ -107,15 +145,56 @@ pub fn render(report: &Report) -> String {
                         }
                     })
                     .collect(),
+                fix: match &f.fix {
+                    FixStatus::Available(fix) => Some(json_fix(fix)),
+                    _ => None,
+                },
+                fix_unavailable: match &f.fix {
+                    FixStatus::Unavailable(why) => Some(why),
+                    _ => None,
+                },
             })
             .collect(),
         errors: report.errors.iter().map(json_error).collect(),
         notices: report.notices.iter().map(json_error).collect(),
+        fixed: report
+            .fixed
+            .as_ref()
+            .map(|fixed| fixed.iter().map(json_fixed).collect()),
         summary: report.summary(),
     };
     let mut text = serde_json::to_string_pretty(&document).expect("report serialises");
     text.push('\n');
     text
+}
+
+fn json_fix(fix: &Fix) -> JsonFix<'_> {
+    JsonFix {
+        applicability: fix.applicability.as_str(),
+        description: &fix.description,
+        edits: fix
+            .edits
+            .iter()
+            .map(|edit| JsonEdit {
+                path: edit.path.to_string_lossy().into_owned(),
+                start: edit.start,
+                end: edit.end,
+                replacement: &edit.replacement,
+            })
+            .collect(),
+    }
+}
+
+fn json_fixed(fixed: &Fixed) -> JsonFixed<'_> {
+    JsonFixed {
+        rule: fixed.rule,
+        address: &fixed.address,
+        scenario: fixed.scenario.as_deref(),
+        path: fixed.location.path.to_string_lossy().into_owned(),
+        line: fixed.location.start.line,
+        column: fixed.location.start.column,
+        fix: json_fix(&fixed.fix),
+    }
 }
 
 fn json_error(error: &ErrorRecord) -> JsonError<'_> {

@@ -9,7 +9,8 @@ pub mod json;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::model::Origin;
+use crate::fix::{Fix, FixStatus};
+use crate::model::{Origin, Resource};
 use crate::rules::Severity;
 use crate::source::{LineCol, SourceMap, Span};
 
@@ -47,6 +48,20 @@ pub struct Finding {
     pub location: Location,
     pub label: String,
     pub origin: Vec<Origin>,
+    /// The judged declaration's instances: an index into [`Report::groups`].
+    pub group: usize,
+    /// What `--fix` can do about it (filled by [`crate::fix`], not by the scan).
+    pub fix: FixStatus,
+}
+
+/// A finding that `--fix` fixed, with where it was before the fix.
+#[derive(Debug, Clone)]
+pub struct Fixed {
+    pub rule: &'static str,
+    pub address: String,
+    pub scenario: Option<String>,
+    pub location: Location,
+    pub fix: Fix,
 }
 
 /// One in-scope resource and its verdict (`pass` or the rule id).
@@ -94,6 +109,10 @@ pub struct Report {
     pub files_scanned: usize,
     pub sources: SourceMap,
     pub elapsed: Duration,
+    /// Every judged declaration's model resources (its instances), for the fixer.
+    pub groups: Vec<Vec<Resource>>,
+    /// Findings fixed by `--fix` before this report was scanned; `None` when not fixing.
+    pub fixed: Option<Vec<Fixed>>,
 }
 
 impl Report {

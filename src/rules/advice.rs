@@ -10,13 +10,16 @@ pub(crate) enum Suggested {
 
 /// `client_certificate_enabled = true`, `"clientCertEnabled": true`, … for `attribute`.
 pub(crate) fn assignment(resource: &Resource, attribute: &str, value: Suggested) -> String {
-    let literal = match value {
-        Suggested::True => "true",
-        Suggested::Required => "\"Required\"",
+    let literal = match (value, resource.syntax) {
+        (Suggested::True, _) => "true",
+        // Bicep strings are single-quoted.
+        (Suggested::Required, Syntax::Bicep) => "'Required'",
+        (Suggested::Required, _) => "\"Required\"",
     };
     match resource.syntax {
         Syntax::Hcl => format!("`{attribute} = {literal}`"),
         Syntax::TerraformJson | Syntax::ArmJson => format!("`\"{attribute}\": {literal}`"),
+        Syntax::Bicep => format!("`{attribute}: {literal}`"),
     }
 }
 
@@ -36,6 +39,6 @@ pub(crate) fn at_origin(help: String, origin: &[Origin]) -> String {
 pub(crate) fn placement(resource: &Resource) -> &'static str {
     match resource.syntax {
         Syntax::Hcl | Syntax::TerraformJson => "",
-        Syntax::ArmJson => " in the resource's `properties` (not `siteConfig`)",
+        Syntax::ArmJson | Syntax::Bicep => " in the resource's `properties` (not `siteConfig`)",
     }
 }

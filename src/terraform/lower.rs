@@ -5,7 +5,7 @@ use super::convert::string_to_bool;
 use super::eval::{Env, eval_attr};
 use super::syntax::{Attribute, ResourceBlock};
 use super::types::TypeInfo;
-use crate::model::{Data, Resource, Value};
+use crate::model::{AnchorMember, Data, FixAnchor, Placement, Resource, Value};
 
 /// The resource one instance of `block` deploys. `address` is the declaration's address (with
 /// its module path); `instance` the instance's, when it has keys.
@@ -42,6 +42,25 @@ pub fn lower(
         attributes: info.attributes,
         scenario: None,
         instance,
+        fix_anchor: Some(fix_anchor(block)),
+    }
+}
+
+/// The block body and its attributes, for `--fix`. After an override merge an attribute may
+/// lie in the override file: its span says so.
+fn fix_anchor(block: &ResourceBlock) -> FixAnchor {
+    FixAnchor {
+        body: block.body_span,
+        members: block
+            .attributes
+            .iter()
+            .map(|attribute| AnchorMember {
+                name: attribute.name.clone(),
+                span: attribute.span,
+                value: attribute.value_span,
+            })
+            .collect(),
+        placement: Placement::Body,
     }
 }
 

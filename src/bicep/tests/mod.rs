@@ -3,7 +3,9 @@
 
 mod decls;
 mod errors;
+mod eval;
 mod exprs;
+mod front;
 
 use super::ast::*;
 use super::{ParseResult, parse};

@@ -1,0 +1,696 @@
+//! Evaluates Bicep expressions into traced values, as the Bicep compiler and the deployment
+//! engine together would.
+//!
+//! An [`Env`] is what an expression can see: its file's [`Scope`] (parameters, variables,
+//! resources, modules) and the loop and lambda variables around it. Anything that cannot be
+//! known statically (`resourceGroup()`, a resource's runtime property, a parameter without a
+//! value, …) evaluates to [`Val::Unknown`] with the reason, and only makes a result unknown when
+//! the result depends on it: `?:`, `??`, `if()` and `coalesce()` are lazy, `&&` / `||` use
+//! three-valued logic, and an unknown member of an object does not taint its siblings.
+//!
+//! Property access is followed into object and array literals as far as they are written
+//! (`settings.mtls.mode`), so an origin points at the exact member; spreads are honoured (the
+//! last member or spread that sets a key wins). Operators live in `operators`, function calls
+//! in `functions`. Every evaluation costs a step of the shared [`Budget`](super::scope::Budget),
+//! and nesting is limited, so cycles and blow-ups end with a clear unknown.
+
+use std::collections::BTreeMap;
+
+use crate::model::Origin;
+use crate::source::Span;
+use crate::value::{Traced, Val};
+
+use super::ast::{
+    ArrayItem, DeclBody, Expr, ExprKind, ForExpr, ModuleDecl, ObjectExpr, ObjectKey, ObjectMember,
+    ResourceDecl, StatementKind, StringExpr, StringPart,
+};
+use super::scope::{MAX_NESTING, Scope, exhausted_reason, weigh};
+
+/// A property name or array index, evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Key {
+    Name(String),
+    Index(i64),
+}
+
+/// One access: `.name`, `[index]`, or their safe forms `.?name` / `[?index]` (null when absent).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub key: Key,
+    pub safe: bool,
+}
+
+impl Step {
+    pub fn name(name: &str) -> Step {
+        Step {
+            key: Key::Name(name.to_string()),
+            safe: false,
+        }
+    }
+
+    fn text(&self) -> String {
+        match &self.key {
+            Key::Name(name) => format!(".{name}"),
+            Key::Index(i) => format!("[{i}]"),
+        }
+    }
+}
+
+/// Loop, lambda or function variables bound together, and the frame around them.
+pub struct Frame<'a> {
+    pub bindings: Vec<(&'a str, Traced)>,
+    pub next: Option<&'a Frame<'a>>,
+}
+
+/// What an expression can see.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    pub scope: &'a Scope<'a>,
+    pub locals: Option<&'a Frame<'a>>,
+}
+
+/// A value reached by following accesses into written literals.
+pub struct Followed {
+    pub traced: Traced,
+    /// The deepest `key: value` member (or array item) reached, if any.
+    pub member: Option<Span>,
+    /// The accesses walked to get there, e.g. `mtls.mode` or `[1]`.
+    pub path: String,
+}
+
+/// One step of following an access into a written value.
+enum Literal<'e> {
+    /// The member or item the access selects.
+    Into(&'e Expr, Span, String),
+    /// The access is decided by this sub-expression (a spread, parentheses).
+    Redirect(&'e Expr),
+    /// The literal has no such member: why.
+    Absent(String),
+    /// Not a literal: evaluate it.
+    Opaque,
+}
+
+pub fn unknown(reason: impl Into<String>) -> Traced {
+    Traced::here(Val::unknown(reason))
+}
+
+impl<'a> Env<'a> {
+    pub fn new(scope: &'a Scope<'a>, locals: Option<&'a Frame<'a>>) -> Self {
+        Env { scope, locals }
+    }
+
+    pub fn eval(&self, expr: &Expr) -> Traced {
+        self.at(expr, &[])
+    }
+
+    /// Evaluates `expr` followed by `steps`.
+    pub fn at(&self, expr: &Expr, steps: &[Step]) -> Traced {
+        let budget = self.scope.budget;
+        if !budget.charge(1) {
+            return unknown(exhausted_reason());
+        }
+        let nesting = budget.nesting.get();
+        if nesting >= MAX_NESTING {
+            return unknown(format!(
+                "evaluation nests deeper than {MAX_NESTING} levels (a long chain of variables \
+                 or parameters?)"
+            ));
+        }
+        budget.nesting.set(nesting + 1);
+        let result = self.at_inner(expr, steps);
+        budget.nesting.set(nesting);
+        result
+    }
+
+    fn at_inner(&self, expr: &Expr, steps: &[Step]) -> Traced {
+        let then = |traced: Traced| apply_steps(traced, steps, "the value");
+        match &expr.kind {
+            ExprKind::Null => then(Traced::here(Val::Null)),
+            ExprKind::Bool(b) => then(Traced::here(Val::Bool(*b))),
+            ExprKind::Int(n) => then(Traced::here(Val::Number(*n as f64))),
+            ExprKind::String(string) => then(self.string(string)),
+            ExprKind::Ident(name) => self.name(name, steps),
+            ExprKind::Member { object, name, safe } => {
+                let step = Step {
+                    key: Key::Name(name.name.clone()),
+                    safe: *safe,
+                };
+                self.at(object, &prepend(step, steps))
+            }
+            ExprKind::Index {
+                object,
+                index,
+                safe,
+            } => {
+                let index = self.eval(index);
+                let key = match index.val {
+                    Val::String(name) => Key::Name(name),
+                    Val::Number(n) if n.fract() == 0.0 => Key::Index(n as i64),
+                    Val::Unknown(_) => return index,
+                    other => {
+                        return unknown(format!(
+                            "an index must be a string or an integer, not a {}",
+                            other.type_name()
+                        ));
+                    }
+                };
+                let step = Step { key, safe: *safe };
+                self.at(object, &prepend(step, steps))
+            }
+            ExprKind::NonNull(inner) | ExprKind::Paren(inner) => self.at(inner, steps),
+            ExprKind::Object(object) if steps.is_empty() => self.object(object),
+            ExprKind::Array(items) if steps.is_empty() => self.array(items),
+            ExprKind::Object(_) | ExprKind::Array(_) => {
+                self.follow(expr, steps, "the value").traced
+            }
+            ExprKind::For(for_expr) => then(self.for_values(for_expr)),
+            ExprKind::Unary { op, operand } => then(self.unary(*op, operand)),
+            ExprKind::Binary { op, left, right } => then(self.binary(*op, left, right)),
+            ExprKind::Ternary {
+                condition,
+                then: yes,
+                otherwise,
+            } => self.ternary(condition, yes, otherwise, steps),
+            ExprKind::Call { target, name, args } => {
+                self.call(target.as_deref(), name, args, steps)
+            }
+            ExprKind::ChildResource { .. } => unknown(format!(
+                "nested resource `{}` is only known once it is deployed",
+                self.text_of(expr.span)
+            )),
+            ExprKind::Lambda { .. } => {
+                unknown("a lambda is only evaluated as the argument of `map`, `filter` or `reduce`")
+            }
+        }
+    }
+
+    /// A name: a loop or lambda variable, then a declaration of the file.
+    fn name(&self, name: &str, steps: &[Step]) -> Traced {
+        let mut frame = self.locals;
+        while let Some(current) = frame {
+            if let Some((_, value)) = current.bindings.iter().find(|(n, _)| *n == name) {
+                return apply_steps(value.clone(), steps, &format!("`{name}`"));
+            }
+            frame = current.next;
+        }
+        let file = self.scope.file;
+        let Some(statement) = file.symbol(name) else {
+            return unknown(format!(
+                "`{name}` is not declared in {}",
+                file.source.path().display()
+            ));
+        };
+        match &statement.kind {
+            StatementKind::Param { .. } | StatementKind::Var { .. } => {
+                self.scope.lookup(statement, name, steps)
+            }
+            StatementKind::Resource(resource) => self.resource_reference(resource, steps),
+            StatementKind::Module(module) => module_reference(module, steps),
+            StatementKind::Import(_) => unknown(format!(
+                "`{name}` is imported from another file, which certgate does not follow"
+            )),
+            _ => unknown(format!("`{name}` is not a value")),
+        }
+    }
+
+    /// `site.name` is what the declaration writes; every other property of a resource exists
+    /// only once Azure has deployed it (or, for `existing`, is read from Azure).
+    fn resource_reference(&self, resource: &ResourceDecl, steps: &[Step]) -> Traced {
+        let symbol = &resource.name.name;
+        let first = match steps.first().map(|s| &s.key) {
+            Some(Key::Name(first)) => first.as_str(),
+            _ => {
+                return unknown(format!(
+                    "resource `{symbol}` is only known once it is deployed"
+                ));
+            }
+        };
+        let looped = matches!(resource.body, DeclBody::For(_));
+        if first == "name"
+            && !looped
+            && let Some(name) = resource.body.object().and_then(|o| o.property("name"))
+        {
+            // The name is written in the declaration, in the file's own scope.
+            let own = Env::new(self.scope, None);
+            return apply_steps(
+                own.eval(&name.value),
+                &steps[1..],
+                &format!("`{symbol}.name`"),
+            );
+        }
+        if resource.existing {
+            unknown(format!(
+                "`{symbol}.{first}` is read from Azure at deployment time (`{symbol}` is an \
+                 existing resource)"
+            ))
+        } else {
+            unknown(format!(
+                "`{symbol}.{first}` is only known once the resource is deployed"
+            ))
+        }
+    }
+
+    /// A string, with its `${…}` holes formatted as the deployment engine formats them.
+    fn string(&self, string: &StringExpr) -> Traced {
+        if let Some(text) = string.literal() {
+            return Traced::here(Val::String(text.to_string()));
+        }
+        let mut out = String::new();
+        let mut origin = Vec::new();
+        for part in &string.parts {
+            match part {
+                StringPart::Text { value, .. } => out.push_str(value),
+                StringPart::Interpolation(hole) => {
+                    let traced = self.eval(hole);
+                    if traced.val.is_unknown() {
+                        return traced;
+                    }
+                    match crate::arm::functions::apply("string", std::slice::from_ref(&traced.val))
+                    {
+                        Some(Ok(Val::String(text))) => out.push_str(&text),
+                        Some(Err(why)) => return unknown(why),
+                        _ => return unknown("a `${…}` value cannot be formatted"),
+                    }
+                    if origin.is_empty() {
+                        origin = traced.origin;
+                    }
+                }
+            }
+        }
+        Traced {
+            val: Val::String(out),
+            origin,
+        }
+    }
+
+    fn object(&self, object: &ObjectExpr) -> Traced {
+        let mut members = BTreeMap::new();
+        for member in &object.members {
+            match member {
+                ObjectMember::Property(property) => {
+                    let key = match self.key(&property.key) {
+                        Ok(key) => key,
+                        Err(unknown) => return unknown,
+                    };
+                    insert_ignore_case(&mut members, key, self.eval(&property.value).val);
+                }
+                ObjectMember::Spread { value, .. } => {
+                    let spread = self.eval(value);
+                    match spread.val {
+                        Val::Object(more) => {
+                            if !self.charge_for(&Val::Object(more.clone())) {
+                                return unknown(exhausted_reason());
+                            }
+                            for (key, value) in more {
+                                insert_ignore_case(&mut members, key, value);
+                            }
+                        }
+                        Val::Null => {}
+                        Val::Unknown(_) => return spread,
+                        other => {
+                            return unknown(format!(
+                                "`...` spreads a {} into an object",
+                                other.type_name()
+                            ));
+                        }
+                    }
+                }
+                ObjectMember::Resource(_) => {}
+            }
+        }
+        Traced::here(Val::Object(members))
+    }
+
+    fn key(&self, key: &ObjectKey) -> Result<String, Traced> {
+        match key {
+            ObjectKey::Ident(name) => Ok(name.clone()),
+            ObjectKey::String(string) => {
+                let traced = self.string(string);
+                match traced.val {
+                    Val::String(text) => Ok(text),
+                    _ => Err(traced),
+                }
+            }
+        }
+    }
+
+    fn array(&self, items: &[ArrayItem]) -> Traced {
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            let value = self.eval(&item.value);
+            if !item.spread {
+                out.push(value.val);
+                continue;
+            }
+            match value.val {
+                Val::List(more) => {
+                    if !self.charge_for(&Val::List(more.clone())) {
+                        return unknown(exhausted_reason());
+                    }
+                    out.extend(more);
+                }
+                Val::Null => {}
+                Val::Unknown(_) => return value,
+                other => {
+                    return unknown(format!(
+                        "`...` spreads a {} into an array",
+                        other.type_name()
+                    ));
+                }
+            }
+        }
+        Traced::here(Val::List(out))
+    }
+
+    /// The source text of `span` in this file, on one line and shortened, for messages.
+    pub fn text_of(&self, span: Span) -> String {
+        let text = self
+            .scope
+            .file
+            .source
+            .text()
+            .get(span.range())
+            .unwrap_or("…");
+        let mut short: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if short.chars().count() > 60 {
+            short = short.chars().take(59).collect::<String>() + "…";
+        }
+        short
+    }
+
+    /// Charges a computed value's size; false once the budget is gone or the value nests too
+    /// deeply.
+    pub fn charge_for(&self, val: &Val) -> bool {
+        weigh(val).is_some_and(|weight| self.scope.budget.charge(weight))
+    }
+
+    /// `[for item in items: body]` as a value.
+    fn for_values(&self, for_expr: &ForExpr) -> Traced {
+        let items = match self.iterate(&for_expr.iterable) {
+            Ok(items) => items,
+            Err(unknown) => return unknown,
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            let index = Traced::here(Val::Number(index as f64));
+            let frame = loop_frame(for_expr, item, index, self.locals);
+            let env = self.with(&frame);
+            if let Some(condition) = &for_expr.condition {
+                let traced = env.eval(condition);
+                match traced.val {
+                    Val::Bool(true) => {}
+                    Val::Bool(false) => continue,
+                    Val::Unknown(_) => return traced,
+                    other => {
+                        return unknown(format!(
+                            "a loop's `if` condition is a {}, not a boolean",
+                            other.type_name()
+                        ));
+                    }
+                }
+            }
+            out.push(env.eval(&for_expr.body).val);
+        }
+        Traced::here(Val::List(out))
+    }
+
+    /// The elements a `for` loop visits, each with the origin of the array.
+    pub fn iterate(&self, iterable: &Expr) -> Result<Vec<Traced>, Traced> {
+        let traced = self.eval(iterable);
+        match traced.val {
+            Val::List(items) => {
+                if !self.scope.budget.charge(items.len() as u64) {
+                    return Err(unknown(exhausted_reason()));
+                }
+                // A named array (a parameter, a variable's member) is cheap to read again
+                // element by element, which gives each element the origin it is written at.
+                let named = matches!(
+                    iterable.kind,
+                    ExprKind::Ident(_) | ExprKind::Member { .. } | ExprKind::Paren(_)
+                );
+                Ok(items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, val)| {
+                        if named {
+                            let step = Step {
+                                key: Key::Index(i as i64),
+                                safe: false,
+                            };
+                            let element = self.at(iterable, &[step]);
+                            if element.val == val {
+                                return element;
+                            }
+                        }
+                        Traced {
+                            val,
+                            origin: traced.origin.clone(),
+                        }
+                    })
+                    .collect())
+            }
+            Val::Unknown(_) => Err(traced),
+            other => Err(unknown(format!(
+                "a `for` loop iterates over an array, not a {}",
+                other.type_name()
+            ))),
+        }
+    }
+
+    /// This environment with `frame`'s variables in scope too.
+    pub fn with<'b>(&self, frame: &'b Frame<'b>) -> Env<'b>
+    where
+        'a: 'b,
+    {
+        Env {
+            scope: self.scope,
+            locals: Some(frame),
+        }
+    }
+
+    /// Follows `steps` into `expr` as far as it is a written object or array literal, then
+    /// evaluates the rest. `what` names `expr` in messages (`variable `settings``).
+    pub fn follow(&self, expr: &Expr, steps: &[Step], what: &str) -> Followed {
+        let mut node = expr;
+        let mut member = None;
+        let mut path = String::new();
+        let mut taken = 0;
+        while let Some(step) = steps.get(taken) {
+            match self.literal_step(node, step) {
+                Literal::Into(next, span, text) => {
+                    node = next;
+                    member = Some(span);
+                    path.push_str(&text);
+                    taken += 1;
+                }
+                // A sub-expression: the tree gets smaller, so this ends.
+                Literal::Redirect(next) => node = next,
+                Literal::Absent(problem) => {
+                    let traced = if step.safe {
+                        Traced::here(Val::Null)
+                    } else {
+                        let shown = path.strip_prefix('.').unwrap_or(&path);
+                        let subject = if shown.is_empty() {
+                            what.to_string()
+                        } else {
+                            format!("`{shown}` in {what}")
+                        };
+                        unknown(format!("{subject} {problem}"))
+                    };
+                    return Followed {
+                        traced,
+                        member,
+                        path: shown_path(path),
+                    };
+                }
+                Literal::Opaque => break,
+            }
+        }
+        let rest = &steps[taken..];
+        let subject = || {
+            let shown = path.strip_prefix('.').unwrap_or(&path);
+            if shown.is_empty() {
+                what.to_string()
+            } else {
+                format!("`{shown}` in {what}")
+            }
+        };
+        // A literal that cannot be followed further (spreads, computed keys) is built whole.
+        let traced = match &node.kind {
+            ExprKind::Object(object) if !rest.is_empty() => {
+                apply_steps(self.object(object), rest, &subject())
+            }
+            ExprKind::Array(items) if !rest.is_empty() => {
+                apply_steps(self.array(items), rest, &subject())
+            }
+            _ => self.at(node, rest),
+        };
+        Followed {
+            traced,
+            member,
+            path: shown_path(path),
+        }
+    }
+
+    fn literal_step<'e>(&self, node: &'e Expr, step: &Step) -> Literal<'e> {
+        match (&node.kind, &step.key) {
+            (ExprKind::Paren(inner) | ExprKind::NonNull(inner), _) => Literal::Redirect(inner),
+            (ExprKind::Object(object), Key::Name(wanted)) => {
+                for member in object.members.iter().rev() {
+                    match member {
+                        ObjectMember::Property(property) => match property.key.text() {
+                            Some(key) if key.eq_ignore_ascii_case(wanted) => {
+                                return Literal::Into(
+                                    &property.value,
+                                    property.span,
+                                    format!(".{key}"),
+                                );
+                            }
+                            Some(_) => {}
+                            // An interpolated key may be the one wanted.
+                            None => return Literal::Opaque,
+                        },
+                        ObjectMember::Spread { value, .. } => match self.eval(value).val {
+                            Val::Object(spread)
+                                if !spread.keys().any(|k| k.eq_ignore_ascii_case(wanted)) => {}
+                            Val::Null => {}
+                            _ => return Literal::Redirect(value),
+                        },
+                        ObjectMember::Resource(_) => {}
+                    }
+                }
+                Literal::Absent(format!("has no property `{wanted}`"))
+            }
+            (ExprKind::Array(items), Key::Index(index)) => {
+                if items.iter().any(|item| item.spread) {
+                    return Literal::Opaque;
+                }
+                match usize::try_from(*index).ok().and_then(|i| items.get(i)) {
+                    Some(item) => Literal::Into(&item.value, item.span, format!("[{index}]")),
+                    None => {
+                        Literal::Absent(format!("has no index [{index}] (length {})", items.len()))
+                    }
+                }
+            }
+            _ => Literal::Opaque,
+        }
+    }
+}
+
+/// `module.outputs.x`: outputs are not evaluated.
+fn module_reference(module: &ModuleDecl, steps: &[Step]) -> Traced {
+    let name = &module.name.name;
+    match steps {
+        [
+            Step {
+                key: Key::Name(outputs),
+                ..
+            },
+            Step {
+                key: Key::Name(output),
+                ..
+            },
+            ..,
+        ] if outputs == "outputs" => unknown(format!(
+            "it uses output `{output}` of module `{name}`, and certgate does not evaluate module \
+             outputs"
+        )),
+        _ => unknown(format!(
+            "it uses module `{name}`, which is only known once it is deployed"
+        )),
+    }
+}
+
+/// The frame of one loop iteration: the item, and the index when the loop names one.
+pub fn loop_frame<'a>(
+    for_expr: &'a ForExpr,
+    item: Traced,
+    index: Traced,
+    next: Option<&'a Frame<'a>>,
+) -> Frame<'a> {
+    let mut bindings = vec![(for_expr.item.name.as_str(), item)];
+    if let Some(name) = &for_expr.index {
+        bindings.push((name.name.as_str(), index));
+    }
+    Frame { bindings, next }
+}
+
+fn shown_path(path: String) -> String {
+    match path.strip_prefix('.') {
+        Some(stripped) => stripped.to_string(),
+        None => path,
+    }
+}
+
+fn prepend(step: Step, steps: &[Step]) -> Vec<Step> {
+    let mut all = Vec::with_capacity(steps.len() + 1);
+    all.push(step);
+    all.extend_from_slice(steps);
+    all
+}
+
+/// Sets `key`, replacing a member whose name differs only in case (ARM property names are
+/// case-insensitive).
+pub fn insert_ignore_case(members: &mut BTreeMap<String, Val>, key: String, value: Val) {
+    if let Some(existing) = members
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(&key))
+        .cloned()
+    {
+        members.remove(&existing);
+    }
+    members.insert(key, value);
+}
+
+/// Reads `steps` from a traced value; the origin stays the value's. `what` names the value in
+/// messages.
+pub fn apply_steps(mut traced: Traced, steps: &[Step], what: &str) -> Traced {
+    let mut path = String::new();
+    for step in steps {
+        let next = match (&traced.val, &step.key) {
+            (Val::Unknown(_), _) => return traced,
+            (Val::Null, _) if step.safe => return Traced::here(Val::Null),
+            (Val::Object(_), Key::Name(name)) => traced.val.get_ignore_case(name).cloned(),
+            (Val::List(items), Key::Index(i)) => {
+                usize::try_from(*i).ok().and_then(|i| items.get(i)).cloned()
+            }
+            _ => None,
+        };
+        match next {
+            Some(val) => {
+                traced.val = val;
+                path.push_str(&step.text());
+            }
+            None if step.safe => {
+                traced.val = Val::Null;
+                return traced;
+            }
+            None => {
+                let text = step.text();
+                let problem = match (&traced.val, &step.key) {
+                    (Val::Object(_), Key::Name(name)) => format!("has no property `{name}`"),
+                    (Val::List(items), Key::Index(_)) => {
+                        format!("has no index {text} (length {})", items.len())
+                    }
+                    (val, _) => format!("is a {}, so `{text}` cannot be read", val.type_name()),
+                };
+                let subject = if path.is_empty() {
+                    what.to_string()
+                } else {
+                    format!("`{}` of {what}", shown_path(path))
+                };
+                traced.val = Val::unknown(format!("{subject} {problem}"));
+                return traced;
+            }
+        }
+    }
+    traced
+}
+
+/// A result that takes its origin from what decided it when it has none of its own.
+pub fn decided_by(mut traced: Traced, origin: Vec<Origin>) -> Traced {
+    if traced.origin.is_empty() {
+        traced.origin = origin;
+    }
+    traced
+}

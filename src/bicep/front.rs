@@ -1,0 +1,395 @@
+//! The Bicep front end's entry point: which files are roots, which scenarios each root has,
+//! and judging every root once per scenario in parallel.
+//!
+//! Roots: a Bicep file that another scanned (or reached) Bicep file calls as a local module
+//! is judged only through its callers, with the `params` they pass; every other file that can
+//! lead to a site is a root, judged once per parameter file (each finding names it as the
+//! scenario), or once with its defaults when it has none. A file reached only through a
+//! module cycle is a root too, so the cycle is reported rather than the files skipped. When a
+//! module file is judged from several roots, each result names its root as the scenario.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::error::FileError;
+use crate::load::{Loader, normalize};
+use crate::model::{Resource, UnitScan};
+use crate::scan::Settings;
+use crate::source::Span;
+
+use super::params::{self, JsonParams, ParamsFile, Scenario};
+use super::project::{Parsed, Project};
+use super::scope::{self, Budget, Role, Scope};
+use super::walk::Walker;
+
+/// A `.bicepparam` file with the name findings give it and the command-line position that
+/// named it, if any.
+struct ParamSource {
+    file: ParamsFile,
+    name: String,
+    explicit: Option<usize>,
+}
+
+/// Scans the Bicep and `.bicepparam` files discovery found (those passing the sniff).
+pub fn scan_files(paths: &[PathBuf], loader: &Loader<'_>, settings: &Settings) -> UnitScan {
+    let project = Project::new(loader);
+    let mut all = UnitScan::default();
+    if std::env::var_os("CG_SKIP").is_some() {
+        return all;
+    }
+    let is_params = |path: &Path| {
+        path.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
+    };
+
+    // Parameter files first: their `using` lines name files to judge.
+    let mut sources: Vec<ParamSource> = Vec::new();
+    let mut read: HashSet<PathBuf> = HashSet::new();
+    let mut add = |sources: &mut Vec<ParamSource>, path: &Path, explicit: Option<usize>| {
+        let key = normalize(path);
+        if let Some(existing) = sources.iter_mut().find(|s| s.file.parsed.path == key) {
+            existing.explicit = existing.explicit.or(explicit);
+            return;
+        }
+        if !read.insert(key) {
+            return;
+        }
+        if let Some(file) = params::read_bicepparam(&project, path) {
+            let name = match explicit {
+                Some(_) => path.display().to_string(),
+                None => scenario_name(&file),
+            };
+            sources.push(ParamSource {
+                file,
+                name,
+                explicit,
+            });
+        }
+    };
+    for path in paths.iter().filter(|p| is_params(p)) {
+        add(&mut sources, path, None);
+    }
+    let mut explicit_json: Vec<(usize, JsonParams)> = Vec::new();
+    for (i, path) in settings.parameter_files.iter().enumerate() {
+        if is_params(path) {
+            add(&mut sources, path, Some(i));
+        } else if let Ok(Some(file)) = params::read_json(loader, path, path.display().to_string()) {
+            // Broken or unreadable JSON is reported by the ARM front end, which reads it too.
+            explicit_json.push((i, file));
+        }
+    }
+
+    // Candidates: discovered Bicep files and the files parameter files name.
+    let mut candidates: BTreeSet<PathBuf> = paths
+        .iter()
+        .filter(|p| !is_params(p))
+        .map(|p| normalize(p))
+        .collect();
+    candidates.extend(
+        sources
+            .iter()
+            .filter_map(|s| s.file.target.clone())
+            .filter(|t| t.is_file()),
+    );
+    let t2 = std::time::Instant::now();
+    let n = candidates.len();
+    let candidates: Vec<PathBuf> = candidates
+        .into_par_iter()
+        .filter(|path| project.relevant(path))
+        .collect();
+    if std::env::var_os("CG_TIME").is_some() {
+        eprintln!("relevance of {n} in {:?}", t2.elapsed());
+    }
+    let t0 = std::time::Instant::now();
+    let roots = roots(&project, &candidates);
+    if std::env::var_os("CG_TIME").is_some() {
+        eprintln!(
+            "candidates {} roots {} in {:?}",
+            candidates.len(),
+            roots.len(),
+            t0.elapsed()
+        );
+    }
+
+    // `.bicepparam` files next to a root belong to it even when discovery did not pass them
+    // (a single file named on the command line, as pre-commit does).
+    for root in &roots {
+        let dir = root.parent().unwrap_or(Path::new(""));
+        for path in params::bicepparam_siblings(loader, dir) {
+            add(&mut sources, &path, None);
+        }
+    }
+
+    let mut tasks: Vec<(Arc<Parsed>, Option<Scenario>)> = Vec::new();
+    let mut used: BTreeSet<usize> = BTreeSet::new();
+    for root in &roots {
+        let Some(parsed) = project.parsed(root) else {
+            continue;
+        };
+        let mut scenarios: Vec<Scenario> = Vec::new();
+        for source in sources
+            .iter()
+            .filter(|s| s.file.target.as_ref() == Some(root))
+        {
+            used.extend(source.explicit);
+            let inputs = params::bicepparam_inputs(
+                &project,
+                &source.file.parsed,
+                &source.name,
+                &mut all.errors,
+            );
+            scenarios.push(Scenario {
+                path: source.file.parsed.path.clone(),
+                name: source.name.clone(),
+                inputs,
+            });
+        }
+        for path in params::json_siblings(loader, root) {
+            match params::read_json(loader, &path, params::display_name(&path)) {
+                Ok(Some(file)) => scenarios.push(Scenario {
+                    path: file.path.clone(),
+                    name: file.display.clone(),
+                    inputs: file.inputs(),
+                }),
+                Ok(None) => {}
+                Err(error) => all.errors.push(error),
+            }
+        }
+        for (i, file) in &explicit_json {
+            if !file.fits(&parsed) {
+                continue;
+            }
+            used.insert(*i);
+            // A sibling named on the command line too is still one scenario.
+            if scenarios.iter().all(|s| s.path != file.path) {
+                scenarios.push(Scenario {
+                    path: file.path.clone(),
+                    name: file.display.clone(),
+                    inputs: file.inputs(),
+                });
+            }
+        }
+        if scenarios.is_empty() {
+            tasks.push((parsed, None));
+        } else {
+            tasks.extend(scenarios.into_iter().map(|s| (parsed.clone(), Some(s))));
+        }
+    }
+
+    let t1 = std::time::Instant::now();
+    let judged: Vec<(PathBuf, Vec<Resource>, Vec<FileError>)> = tasks
+        .into_par_iter()
+        .map(|(root, scenario)| {
+            let t = std::time::Instant::now();
+            let r = judge(&project, &root, scenario);
+            if std::env::var_os("CG_TIME").is_some() && t.elapsed().as_millis() > 5 {
+                eprintln!("{} {:?}", root.path.display(), t.elapsed());
+            }
+            r
+        })
+        .collect();
+    if std::env::var_os("CG_TIME").is_some() {
+        eprintln!("judged in {:?}", t1.elapsed());
+    }
+    let mut per_root = Vec::new();
+    for (root, resources, errors) in judged {
+        all.errors.extend(errors);
+        per_root.push((root, collapse(resources)));
+    }
+    all.resources = name_roots(per_root);
+
+    for (i, path) in settings.parameter_files.iter().enumerate() {
+        if used.contains(&i) {
+            continue;
+        }
+        let message = if is_params(path) {
+            "not used: its `using` line does not name a scanned Bicep file that deploys an App \
+             Service site as a root (one that no other scanned file calls as a module)"
+        } else if !roots.is_empty() && explicit_json.iter().any(|(j, _)| *j == i) {
+            "no scanned Bicep file declares every parameter this file sets, so it is not used \
+             for Bicep files"
+        } else {
+            continue;
+        };
+        all.errors.push(FileError::notice(path, None, message));
+    }
+    all
+}
+
+/// Judges one root in one scenario (or with its defaults).
+fn judge(
+    project: &Project<'_>,
+    root: &Parsed,
+    scenario: Option<Scenario>,
+) -> (PathBuf, Vec<Resource>, Vec<FileError>) {
+    let budget = Budget::default();
+    let (inputs, missing, name) = match scenario {
+        Some(scenario) => {
+            let missing = format!("{} does not set it", scenario.name);
+            (scenario.inputs, missing, Some(scenario.name))
+        }
+        None => (
+            HashMap::new(),
+            "no value in any parameter file".to_string(),
+            None,
+        ),
+    };
+    let scope = Scope::new(root, Role::Template, inputs, missing, &budget);
+    let mut walker = Walker::new(project, root, name.clone());
+    walker.file(&scope, &[]);
+    let mut errors = walker.errors;
+    if budget.exhausted() {
+        let with = name.map_or(String::new(), |n| format!(" with {n}"));
+        errors.push(FileError::notice(
+            root.source.path(),
+            Some(Span::new(root.id, 0..0)),
+            format!(
+                "evaluating this file{with} took more than {} steps; what was not evaluated by \
+                 then is reported as unresolved",
+                scope::MAX_STEPS
+            ),
+        ));
+    }
+    (root.source.path().to_path_buf(), walker.resources, errors)
+}
+
+/// How findings name a discovered parameter file: its file name when it sits next to the file
+/// it is for, otherwise its path.
+fn scenario_name(file: &ParamsFile) -> String {
+    let own_dir = file.parsed.dir();
+    match &file.target {
+        Some(target) if target.parent().unwrap_or(Path::new("")) == own_dir => {
+            params::display_name(&file.parsed.path)
+        }
+        _ => file.parsed.source.path().display().to_string(),
+    }
+}
+
+/// Which of `candidates` are roots: those no other reached Bicep file calls as a local module.
+/// Files only reachable through a module cycle are roots too.
+fn roots(project: &Project<'_>, candidates: &[PathBuf]) -> Vec<PathBuf> {
+    let mut children: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    let mut frontier: Vec<PathBuf> = candidates.to_vec();
+    let mut seen: HashSet<PathBuf> = frontier.iter().cloned().collect();
+    while !frontier.is_empty() {
+        let found: Vec<(PathBuf, Vec<PathBuf>)> = frontier
+            .par_iter()
+            .map(|path| {
+                let kids = project.parsed(path).map_or_else(Vec::new, |parsed| {
+                    parsed
+                        .local_modules()
+                        .into_iter()
+                        .filter(|kid| project.relevant(kid))
+                        .collect()
+                });
+                (path.clone(), kids)
+            })
+            .collect();
+        frontier = Vec::new();
+        for (path, kids) in found {
+            for kid in &kids {
+                if seen.insert(kid.clone()) {
+                    frontier.push(kid.clone());
+                }
+            }
+            children.insert(path, kids);
+        }
+    }
+    let called: HashSet<&PathBuf> = children
+        .iter()
+        .flat_map(|(parent, kids)| kids.iter().filter(move |kid| *kid != parent))
+        .collect();
+    let mut roots: Vec<PathBuf> = candidates
+        .iter()
+        .filter(|path| !called.contains(path))
+        .cloned()
+        .collect();
+    let mut reached: HashSet<PathBuf> = HashSet::new();
+    let reach = |from: &PathBuf, reached: &mut HashSet<PathBuf>| {
+        let mut stack = vec![from.clone()];
+        while let Some(path) = stack.pop() {
+            if reached.insert(path.clone()) {
+                stack.extend(children.get(&path).into_iter().flatten().cloned());
+            }
+        }
+    };
+    for root in &roots {
+        reach(root, &mut reached);
+    }
+    for path in candidates {
+        if !reached.contains(path) {
+            roots.push(path.clone());
+            reach(path, &mut reached);
+        }
+    }
+    roots
+}
+
+/// Instances of one declaration whose values all agree are one resource: nothing about them
+/// differs, so naming an instance would only add noise.
+fn collapse(resources: Vec<Resource>) -> Vec<Resource> {
+    let mut groups: Vec<Vec<Resource>> = Vec::new();
+    let mut index: HashMap<(String, Option<String>, Span), usize> = HashMap::new();
+    for resource in resources {
+        let key = (
+            resource.address.clone(),
+            resource.scenario.clone(),
+            resource.header,
+        );
+        match index.get(&key) {
+            Some(&i) => groups[i].push(resource),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(vec![resource]);
+            }
+        }
+    }
+    let same = |a: &Resource, b: &Resource| {
+        a.enabled == b.enabled
+            && a.mode == b.mode
+            && a.exclusion_paths == b.exclusion_paths
+            && a.kind == b.kind
+    };
+    groups
+        .into_iter()
+        .flat_map(|mut group| {
+            if group.len() > 1 && group.iter().all(|r| same(r, &group[0])) {
+                group.truncate(1);
+                group[0].instance = None;
+            }
+            group
+        })
+        .collect()
+}
+
+/// A declaration reached from several roots (a shared module) is judged once per root: each
+/// judgement names its root in the scenario.
+fn name_roots(per_root: Vec<(PathBuf, Vec<Resource>)>) -> Vec<Resource> {
+    let mut roots_of: HashMap<(String, Span), HashSet<PathBuf>> = HashMap::new();
+    for (root, resources) in &per_root {
+        for resource in resources {
+            roots_of
+                .entry((resource.address.clone(), resource.header))
+                .or_default()
+                .insert(root.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for (root, resources) in per_root {
+        for mut resource in resources {
+            let key = (resource.address.clone(), resource.header);
+            if roots_of.get(&key).is_some_and(|roots| roots.len() > 1) {
+                let root = root.display();
+                resource.scenario = Some(match resource.scenario.take() {
+                    Some(scenario) => format!("root {root} with {scenario}"),
+                    None => format!("root {root}"),
+                });
+            }
+            out.push(resource);
+        }
+    }
+    out
+}

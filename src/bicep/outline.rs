@@ -1,0 +1,151 @@
+//! A parse-free outline of Bicep text: whether it names the site type, and which module paths
+//! it declares. The discovery sniff and the module graph use it to decide which files are worth
+//! parsing at all; it may over-report (a `module` line inside a comment), never under-report,
+//! because every module declaration starts with `module NAME 'PATH'` on one line.
+
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
+/// `Microsoft.Web/sites` in any case: Bicep resource types are case-insensitive, and slots
+/// (`Microsoft.Web/sites/slots`, or `slots` nested in a site) always come with it.
+static SITE_TYPE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["microsoft.web/sites"])
+        .expect("static patterns compile")
+});
+
+/// Whether the text names the site type anywhere.
+pub fn names_site_type(bytes: &[u8]) -> bool {
+    SITE_TYPE.is_match(bytes)
+}
+
+/// Whether a Bicep file can contribute: it names the site type, or it calls a local module
+/// (a caller must be read even when it declares no site itself).
+pub fn is_interesting(bytes: &[u8]) -> bool {
+    names_site_type(bytes) || module_paths(bytes).any(is_local_bicep)
+}
+
+/// The paths of the `module NAME 'PATH'` declarations at the start of a line, as written.
+pub fn module_paths(bytes: &[u8]) -> impl Iterator<Item = &str> {
+    bytes.split(|&b| b == b'\n').filter_map(module_path)
+}
+
+fn module_path(line: &[u8]) -> Option<&str> {
+    let line = line.trim_ascii_start().strip_prefix(b"module")?;
+    let rest = line.trim_ascii_start();
+    if rest.len() == line.len() {
+        return None; // `modules…`: not the keyword
+    }
+    let name_len = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    if name_len == 0 {
+        return None;
+    }
+    let rest = rest[name_len..].trim_ascii_start().strip_prefix(b"'")?;
+    let end = rest.iter().position(|&b| b == b'\'')?;
+    std::str::from_utf8(&rest[..end]).ok()
+}
+
+/// Whether JSON bytes are an ARM template that `bicep build` generated: its
+/// `metadata._generator.name` is `bicep`.
+pub fn generated_by_bicep(bytes: &[u8]) -> bool {
+    let Some(at) = memchr::memmem::find(bytes, b"\"_generator\"") else {
+        return false;
+    };
+    // The generator object is short: `{ "name": "bicep", "version": "…", "templateHash": "…" }`.
+    let window = &bytes[at..bytes.len().min(at + 200)];
+    let Some(name) = memchr::memmem::find(window, b"\"name\"") else {
+        return false;
+    };
+    let value = window[name + 6..].trim_ascii_start();
+    value
+        .strip_prefix(b":")
+        .map(<[u8]>::trim_ascii_start)
+        .is_some_and(|v| v.len() >= 7 && v[..7].eq_ignore_ascii_case(b"\"bicep\""))
+}
+
+/// A registry or template-spec reference (`br:…`, `br/alias:…`, `ts:…`, `ts/alias:…`), which
+/// cannot be read from the files.
+pub fn is_registry(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    ["br:", "br/", "ts:", "ts/"]
+        .iter()
+        .any(|prefix| lower.starts_with(prefix))
+}
+
+/// An ARM JSON template used as a module.
+pub fn is_json(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".json")
+}
+
+/// A local Bicep file used as a module: neither a registry reference nor a JSON template.
+pub fn is_local_bicep(path: &str) -> bool {
+    !is_registry(path) && !is_json(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(text: &str) -> Vec<&str> {
+        module_paths(text.as_bytes()).collect()
+    }
+
+    #[test]
+    fn finds_module_declarations_at_line_starts() {
+        let text = "param x string\n  module web './web.bicep' = {\nmodule\tdb_1 \t'../db/main.bicep' = if (x) {\nmodules x 'no'\nvar module = 'x'\nmodule reg 'br/public:avm/res/web/site:0.1.0' = {}\n";
+        assert_eq!(
+            paths(text),
+            [
+                "./web.bicep",
+                "../db/main.bicep",
+                "br/public:avm/res/web/site:0.1.0"
+            ]
+        );
+    }
+
+    #[test]
+    fn interesting_files_name_a_site_or_call_a_local_bicep_module() {
+        assert!(is_interesting(
+            b"resource s 'MICROSOFT.WEB/Sites@2023-01-01' = {}"
+        ));
+        assert!(is_interesting(b"module web 'web.bicep' = {}"));
+        assert!(!is_interesting(
+            b"module web 'br:contoso.azurecr.io/web:1' = {}"
+        ));
+        assert!(!is_interesting(b"module web 'web.json' = {}"));
+        assert!(!is_interesting(
+            b"resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {}"
+        ));
+    }
+
+    #[test]
+    fn recognises_templates_generated_by_bicep() {
+        let generated =
+            br#"{"metadata": {"_generator": {"name": "bicep", "version": "0.30.3.12046"}}}"#;
+        assert!(generated_by_bicep(generated));
+        assert!(!generated_by_bicep(
+            br#"{"metadata": {"_generator": {"name": "hand", "note": "bicep"}}}"#
+        ));
+        assert!(!generated_by_bicep(br#"{"resources": []}"#));
+    }
+
+    #[test]
+    fn registry_and_json_paths_are_not_local() {
+        for path in [
+            "br:reg.azurecr.io/x:1",
+            "BR/public:x:1",
+            "ts:sub/rg/spec:1",
+            "ts/corp:x:1",
+        ] {
+            assert!(is_registry(path), "{path}");
+            assert!(!is_local_bicep(path), "{path}");
+        }
+        assert!(is_json("nested/Template.JSON"));
+        assert!(is_local_bicep("../modules/web.bicep"));
+    }
+}

@@ -1,0 +1,219 @@
+//! The Bicep files of one scan: each parsed at most once and shared by every root, scenario and
+//! module call that reaches it, and the parse-free test of whether a file can lead to a site.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::error::FileError;
+use crate::load::{Loader, normalize};
+use crate::source::{FileId, SourceFile};
+
+use super::ast::{Import, Program, Statement, StatementKind};
+use super::outline;
+
+/// Deepest chain of module calls followed from a root.
+pub const MAX_MODULE_DEPTH: usize = 32;
+/// How many files one relevance question may visit before it answers "maybe" (true): only a
+/// hostile web of cyclic modules gets there, and "maybe" just means parsing the file.
+const MAX_RELEVANCE_VISITS: usize = 10_000;
+
+/// One parsed Bicep or `.bicepparam` file.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The normalised path: the key that tells files apart.
+    pub path: PathBuf,
+    pub id: FileId,
+    pub source: Arc<SourceFile>,
+    pub program: Program,
+    /// Top-level names that expressions can refer to, by statement index.
+    symbols: HashMap<String, usize>,
+}
+
+impl Parsed {
+    pub(super) fn new(
+        path: PathBuf,
+        id: FileId,
+        source: Arc<SourceFile>,
+        program: Program,
+    ) -> Self {
+        let mut symbols = HashMap::new();
+        for (index, statement) in program.statements.iter().enumerate() {
+            let names: Vec<&str> = match &statement.kind {
+                StatementKind::Param { name, .. }
+                | StatementKind::Var { name, .. }
+                | StatementKind::Func { name, .. } => vec![&name.name],
+                StatementKind::Resource(resource) => vec![&resource.name.name],
+                StatementKind::Module(module) => vec![&module.name.name],
+                StatementKind::Import(Import::Symbols { symbols, .. }) => symbols
+                    .iter()
+                    .map(|s| s.alias.as_ref().unwrap_or(&s.name).name.as_str())
+                    .collect(),
+                StatementKind::Import(Import::Wildcard { alias, .. }) => vec![&alias.name],
+                _ => Vec::new(),
+            };
+            for name in names {
+                // The first declaration wins; Bicep rejects duplicates anyway.
+                symbols.entry(name.to_string()).or_insert(index);
+            }
+        }
+        Parsed {
+            path,
+            id,
+            source,
+            program,
+            symbols,
+        }
+    }
+
+    /// The top-level declaration `name` refers to.
+    pub fn symbol(&self, name: &str) -> Option<&Statement> {
+        self.symbols
+            .get(name)
+            .and_then(|&index| self.program.statements.get(index))
+    }
+
+    /// The directory relative module and `using` paths start from.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new(""))
+    }
+
+    /// Resolves a relative path written in this file.
+    pub fn resolve(&self, relative: &str) -> PathBuf {
+        normalize(&self.dir().join(relative))
+    }
+
+    /// The local Bicep files this file's module declarations name (whatever their conditions).
+    pub fn local_modules(&self) -> Vec<PathBuf> {
+        self.program
+            .statements
+            .iter()
+            .filter_map(|statement| match &statement.kind {
+                StatementKind::Module(module) => module.path.literal(),
+                _ => None,
+            })
+            .filter(|path| outline::is_local_bicep(path))
+            .map(|path| self.resolve(path))
+            .collect()
+    }
+
+    /// The parameter declarations, with their names.
+    pub fn params(&self) -> impl Iterator<Item = (&str, &Statement)> {
+        self.program
+            .statements
+            .iter()
+            .filter_map(|statement| match &statement.kind {
+                StatementKind::Param { name, .. } => Some((name.name.as_str(), statement)),
+                _ => None,
+            })
+    }
+}
+
+/// One file's place in the cache: parsed once, `None` when it cannot be read.
+type Slot = Arc<OnceLock<Option<Arc<Parsed>>>>;
+
+/// The shared cache of parsed files.
+pub struct Project<'l> {
+    pub loader: &'l Loader<'l>,
+    files: Mutex<HashMap<PathBuf, Slot>>,
+    relevant: Mutex<HashMap<PathBuf, bool>>,
+}
+
+impl<'l> Project<'l> {
+    pub fn new(loader: &'l Loader<'l>) -> Self {
+        Project {
+            loader,
+            files: Mutex::default(),
+            relevant: Mutex::default(),
+        }
+    }
+
+    /// The file at `path`, parsed on first use; its syntax errors are recorded once. `None`
+    /// when it cannot be read (the loader records why).
+    pub fn parsed(&self, path: &Path) -> Option<Arc<Parsed>> {
+        let path = normalize(path);
+        let slot = lock(&self.files).entry(path.clone()).or_default().clone();
+        slot.get_or_init(|| {
+            let loaded = self.loader.file(&path)?;
+            let result = super::parse(loaded.id, loaded.source.text());
+            for error in result.errors {
+                self.loader.record(FileError::at(
+                    loaded.source.path(),
+                    error.span,
+                    format!("invalid Bicep syntax: {}", error.message),
+                ));
+            }
+            Some(Arc::new(Parsed::new(
+                path,
+                loaded.id,
+                loaded.source,
+                result.program,
+            )))
+        })
+        .clone()
+    }
+
+    /// Whether the Bicep file at `path` names the site type or, through local modules, calls
+    /// one that does. Decided from the text alone, so files that cannot lead to a site are
+    /// never parsed. A file that cannot be read is not relevant (nothing is recorded: the
+    /// module declaration naming it reports that).
+    pub fn relevant(&self, path: &Path) -> bool {
+        let mut visits = 0;
+        self.relevant_from(&normalize(path), &mut Vec::new(), &mut visits)
+            .0
+    }
+
+    /// `(relevant, cut)`: `cut` when a cycle was cut short, so a negative answer is not final.
+    fn relevant_from(
+        &self,
+        path: &Path,
+        visiting: &mut Vec<PathBuf>,
+        visits: &mut usize,
+    ) -> (bool, bool) {
+        if let Some(&known) = lock(&self.relevant).get(path) {
+            return (known, false);
+        }
+        if visiting.iter().any(|p| p == path) {
+            return (false, true);
+        }
+        *visits += 1;
+        if *visits > MAX_RELEVANCE_VISITS || visiting.len() > MAX_MODULE_DEPTH {
+            return (true, false);
+        }
+        // Only the bytes are needed: most files asked about are never parsed, so they are
+        // not loaded as sources. One that cannot be read is recorded when it is parsed.
+        let Ok(bytes) = self.loader.read_bytes(path) else {
+            return (false, false);
+        };
+        let bytes = bytes.as_slice();
+        let (relevant, cut) = if outline::names_site_type(bytes) {
+            (true, false)
+        } else {
+            let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+            visiting.push(path.to_path_buf());
+            let mut cut = false;
+            let mut relevant = false;
+            for module in outline::module_paths(bytes).filter(|p| outline::is_local_bicep(p)) {
+                let (found, was_cut) =
+                    self.relevant_from(&normalize(&dir.join(module)), visiting, visits);
+                cut |= was_cut;
+                if found {
+                    relevant = true;
+                    break;
+                }
+            }
+            visiting.pop();
+            (relevant, cut && !relevant)
+        };
+        if !cut {
+            lock(&self.relevant).insert(path.to_path_buf(), relevant);
+        }
+        (relevant, cut)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

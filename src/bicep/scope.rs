@@ -1,0 +1,324 @@
+//! One Bicep file's parameters and variables as its expressions see them, evaluated on demand.
+//!
+//! A parameter's value is, in order: the value its caller gives (a `.bicepparam` file, ARM
+//! parameter JSON, or the `params` of the module declaration that calls the file, evaluated in
+//! the caller; a null given for a parameter with a default leaves the default), else its default (an expression over the file's other declarations), else null
+//! when its type is nullable (`string?`), else unknown, saying so. Variables are evaluated in
+//! the file's own scope. Whole values are memoised; a reference back into a parameter or
+//! variable still being evaluated is a cycle, reported as unknown rather than looped.
+//!
+//! `settings.mtls.mode` is followed into the declaration's object literal member by member, so
+//! its origin is the exact `mode: …` member, then the variable (or parameter) it sits in.
+//!
+//! Evaluation is bounded by a [`Budget`] shared by every scope of one scenario: a number of
+//! steps, a nesting depth and the size of computed values.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
+use crate::model::Origin;
+use crate::source::Span;
+use crate::value::{Traced, Val};
+
+use super::ast::{Expr, Ident, Statement, TypeExpr, TypeKind};
+use super::eval::{Env, Step, apply_steps};
+use super::project::Parsed;
+
+/// Steps one scenario of one root file (its modules included) may take.
+pub const MAX_STEPS: u64 = 2_000_000;
+/// How deeply evaluations may nest (expressions inside variables inside parameters …). Each
+/// level costs a few stack frames; 150 stays well inside a 2 MiB worker thread.
+pub const MAX_NESTING: usize = 150;
+/// How deeply a computed value may nest.
+pub const MAX_VALUE_DEPTH: usize = 256;
+
+/// The evaluation work left for one scenario, shared by every scope it creates.
+#[derive(Debug)]
+pub struct Budget {
+    steps: Cell<u64>,
+    /// How deeply evaluations are nested right now.
+    pub nesting: Cell<usize>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget::new(MAX_STEPS)
+    }
+}
+
+impl Budget {
+    pub fn new(steps: u64) -> Self {
+        Budget {
+            steps: Cell::new(steps),
+            nesting: Cell::new(0),
+        }
+    }
+
+    /// Spends `n` steps; false once the budget is gone.
+    pub fn charge(&self, n: u64) -> bool {
+        let left = self.steps.get();
+        self.steps.set(left.saturating_sub(n));
+        left >= n
+    }
+
+    pub fn exhausted(&self) -> bool {
+        self.steps.get() == 0
+    }
+}
+
+/// The reason every evaluation gives once the budget is spent.
+pub fn exhausted_reason() -> String {
+    format!("evaluation stopped: the file needs more than {MAX_STEPS} evaluation steps")
+}
+
+/// A value's size in steps, or `None` when it nests deeper than [`MAX_VALUE_DEPTH`].
+pub fn weigh(val: &Val) -> Option<u64> {
+    fn walk(val: &Val, depth: usize) -> Option<u64> {
+        if depth > MAX_VALUE_DEPTH {
+            return None;
+        }
+        Some(match val {
+            Val::String(s) => 1 + s.len() as u64 / 16,
+            Val::List(items) => {
+                let mut total = 1;
+                for item in items {
+                    total += walk(item, depth + 1)?;
+                }
+                total
+            }
+            Val::Object(members) => {
+                let mut total = 1;
+                for value in members.values() {
+                    total += walk(value, depth + 1)?;
+                }
+                total
+            }
+            _ => 1,
+        })
+    }
+    walk(val, 0)
+}
+
+/// What kind of file a scope evaluates: it decides how a parameter's own value is described.
+#[derive(Debug, Clone)]
+pub enum Role {
+    /// A `.bicep` file: a parameter's written value is its default.
+    Template,
+    /// A `.bicepparam` file (named as in findings): a parameter's written value is the value.
+    Params(String),
+}
+
+/// A value a caller gives one parameter, already evaluated where it was written.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub traced: Traced,
+    /// Whether it comes from a parameter file, so the parameter's declaration is a hop of its
+    /// origin (a module input's hop is the `params` member itself).
+    pub from_file: bool,
+}
+
+/// One file's parameters and variables, for one set of inputs.
+pub struct Scope<'a> {
+    pub file: &'a Parsed,
+    role: Role,
+    /// Inputs by parameter name.
+    inputs: HashMap<String, Input>,
+    /// Completes "parameter `x` has no default and …" when no input sets `x`.
+    missing: String,
+    pub budget: &'a Budget,
+    memo: RefCell<HashMap<String, Traced>>,
+    /// The declarations being evaluated, outermost first (for cycles).
+    active: RefCell<Vec<String>>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn new(
+        file: &'a Parsed,
+        role: Role,
+        inputs: HashMap<String, Input>,
+        missing: String,
+        budget: &'a Budget,
+    ) -> Self {
+        Scope {
+            file,
+            role,
+            inputs,
+            missing,
+            budget,
+            memo: RefCell::default(),
+            active: RefCell::default(),
+        }
+    }
+
+    fn input(&self, name: &str) -> Option<&Input> {
+        // Bicep names are case-sensitive, ARM parameter names are not: an exact match wins.
+        self.inputs.get(name).or_else(|| {
+            self.inputs
+                .iter()
+                .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                .map(|(_, input)| input)
+        })
+    }
+
+    /// The value of the parameter or variable `statement` (named `name`), followed by `steps`.
+    pub fn lookup(&self, statement: &'a Statement, name: &str, steps: &[Step]) -> Traced {
+        let memo_key = name.to_string();
+        if steps.is_empty()
+            && let Some(done) = self.memo.borrow().get(&memo_key)
+        {
+            return if self.budget.charge(weigh(&done.val).unwrap_or(1)) {
+                done.clone()
+            } else {
+                Traced::here(Val::unknown(exhausted_reason()))
+            };
+        }
+        let word = declaration_word(statement);
+        let label = format!("{word} `{name}`");
+        if let Some(start) = self.active.borrow().iter().position(|a| *a == label) {
+            let chain = &self.active.borrow()[start..];
+            let reason = if chain.len() == 1 {
+                format!("{label} refers to itself")
+            } else {
+                format!(
+                    "values refer to each other in a cycle: {} → {label}",
+                    chain.join(" → ")
+                )
+            };
+            return Traced::here(Val::unknown(reason));
+        }
+        self.active.borrow_mut().push(label);
+        let result = match &statement.kind {
+            super::ast::StatementKind::Param { name, ty, value } => {
+                self.parameter(statement, name, ty.as_ref(), value.as_ref(), steps)
+            }
+            super::ast::StatementKind::Var { name, value, .. } => {
+                let what = format!("variable `{}`", name.name);
+                self.follow(value, steps, &what, self.declared(statement))
+            }
+            _ => Traced::here(Val::unknown(format!(
+                "`{name}` is not a parameter or variable"
+            ))),
+        };
+        self.active.borrow_mut().pop();
+        if steps.is_empty() {
+            self.memo.borrow_mut().insert(memo_key, result.clone());
+        }
+        result
+    }
+
+    fn parameter(
+        &self,
+        statement: &Statement,
+        name: &Ident,
+        ty: Option<&TypeExpr>,
+        value: Option<&Expr>,
+        steps: &[Step],
+    ) -> Traced {
+        let declared = self.declared(statement);
+        let name = &name.name;
+        // A parameter file's own value wins over the file it `extends`; a template's caller
+        // wins over its default.
+        let own_first = matches!(self.role, Role::Params(_)) && value.is_some();
+        // A null the caller passes leaves the default in force, as the deployment engine does
+        // (a module passing `slot.?mode` for an unset mode gets the callee's default).
+        let input = self
+            .input(name)
+            .filter(|_| !own_first)
+            .filter(|input| !(input.traced.val == Val::Null && value.is_some()));
+        if let Some(input) = input {
+            let traced = apply_steps(input.traced.clone(), steps, &format!("parameter `{name}`"));
+            return if input.from_file {
+                traced.through(Origin {
+                    span: declared,
+                    note: format!("parameter `{name}`"),
+                })
+            } else {
+                traced
+            };
+        }
+        if let Some(value) = value {
+            let what = match &self.role {
+                Role::Template => format!("default of parameter `{name}`"),
+                Role::Params(display) => format!("value in {display}"),
+            };
+            return self.follow(value, steps, &what, declared);
+        }
+        if ty.is_some_and(is_nullable) {
+            let traced = Traced::here(Val::Null).through(Origin {
+                span: declared,
+                note: format!("parameter `{name}`, nullable and not set, so null"),
+            });
+            return apply_steps(traced, steps, &format!("parameter `{name}`"));
+        }
+        Traced::here(Val::unknown(format!(
+            "parameter `{name}` has no default and {}",
+            self.missing
+        )))
+        .through(Origin {
+            span: declared,
+            note: format!("parameter `{name}`, declared without a default"),
+        })
+    }
+
+    fn declared(&self, statement: &Statement) -> Span {
+        declaration_span(self.file.source.text(), statement)
+    }
+
+    /// Follows `steps` into the written value as far as it is literal, evaluates the rest in
+    /// the file's own environment, and adds the hop: the deepest member reached, or the whole
+    /// declaration.
+    fn follow(&self, value: &Expr, steps: &[Step], what: &str, declared: Span) -> Traced {
+        let env = Env::new(self, None);
+        let followed = env.follow(value, steps, what);
+        let (span, note) = match followed.member {
+            Some(span) => (span, format!("`{}` in {what}", followed.path)),
+            None => (declared, what.to_string()),
+        };
+        followed.traced.through(Origin { span, note })
+    }
+}
+
+/// `parameter` or `variable`, for messages.
+fn declaration_word(statement: &Statement) -> &'static str {
+    match statement.kind {
+        super::ast::StatementKind::Param { .. } => "parameter",
+        _ => "variable",
+    }
+}
+
+/// A declaration from its keyword through its end, without decorators: `param x bool = true`.
+/// That is where its value is written, and what an origin label should underline.
+pub fn declaration_span(text: &str, statement: &Statement) -> Span {
+    let end = statement.span.end;
+    let mut start = statement
+        .decorators
+        .last()
+        .map_or(statement.span.start, |d| d.span.end);
+    // Skip the blanks and comments between the last decorator and the keyword.
+    loop {
+        let rest = text.get(start..end).unwrap_or("");
+        let trimmed = rest.trim_start();
+        start += rest.len() - trimmed.len();
+        let skip = if trimmed.starts_with("//") {
+            trimmed.find('\n').unwrap_or(trimmed.len())
+        } else if trimmed.starts_with("/*") {
+            trimmed.find("*/").map_or(trimmed.len(), |i| i + 2)
+        } else {
+            break;
+        };
+        start += skip;
+    }
+    Span {
+        start,
+        ..statement.span
+    }
+}
+
+/// `T?` (also in parentheses): a parameter nobody sets is null.
+fn is_nullable(ty: &TypeExpr) -> bool {
+    match &ty.kind {
+        TypeKind::Nullable(_) => true,
+        TypeKind::Paren(inner) => is_nullable(inner),
+        _ => false,
+    }
+}

@@ -1,0 +1,392 @@
+//! The front end end to end: resources, values, loops, conditions, modules, roots and
+//! scenarios, scanned from files in a temporary directory.
+
+use crate::error::Level;
+use crate::load::Loader;
+use crate::model::{Data, Resource, SiteKind, UnitScan};
+use crate::scan::Settings;
+use crate::source::SourceMap;
+
+/// Writes `files` into a temporary directory and scans the Bicep files among them (as
+/// discovery would pass them), with `parameters` as command-line parameter files.
+fn scan_tree(files: &[(&str, &str)], parameters: &[&str]) -> (UnitScan, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut paths = Vec::new();
+    for (name, text) in files {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        let kind = crate::file_kind::FileKind::of(&path);
+        if kind.is_some_and(|k| crate::sniff::interest(k, text.as_bytes()).is_some())
+            && name.contains(".bicep")
+        {
+            paths.push(path);
+        }
+    }
+    let settings = Settings {
+        parameter_files: parameters.iter().map(|p| root.join(p)).collect(),
+        ..Settings::default()
+    };
+    let sources = SourceMap::default();
+    let loader = Loader::new(&sources);
+    let mut scan = crate::bicep::scan_files(&paths, &loader, &settings);
+    scan.errors.extend(loader.into_errors());
+    (scan, dir)
+}
+
+fn scan(text: &str) -> UnitScan {
+    scan_tree(&[("infra/main.bicep", text)], &[]).0
+}
+
+/// Address, instance, scenario and the enabled and mode data of every resource, sorted.
+fn summary(scan: &UnitScan) -> Vec<String> {
+    let data = |value: &Option<crate::model::Value>| match value.as_ref().map(|v| &v.data) {
+        None => "-".to_string(),
+        Some(Data::Bool(b)) => b.to_string(),
+        Some(Data::String(s)) => s.clone(),
+        Some(other) => format!("{other:?}"),
+    };
+    let mut all: Vec<String> = scan
+        .resources
+        .iter()
+        .map(|r: &Resource| {
+            let mut line = format!("{} {} {}", r.address, data(&r.enabled), data(&r.mode));
+            if let Some(instance) = &r.instance {
+                line.push_str(&format!(" @{instance}"));
+            }
+            if let Some(scenario) = &r.scenario {
+                line.push_str(&format!(" [{scenario}]"));
+            }
+            line
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+fn messages(scan: &UnitScan) -> Vec<(Level, String)> {
+    let mut all: Vec<_> = scan
+        .errors
+        .iter()
+        .map(|e| (e.level, e.message.clone()))
+        .collect();
+    all.sort_by(|a, b| a.1.cmp(&b.1));
+    all
+}
+
+#[test]
+fn sites_slots_kinds_and_values() {
+    let text = "
+resource site 'Microsoft.Web/sites@2023-12-01' = {
+  name: 'api'
+  kind: 'functionapp,linux'
+  properties: {
+    siteConfig: { clientCertEnabled: false }
+    ClientCertEnabled: true
+    clientCertMode: 'Optional'
+  }
+  resource staging 'slots' = {
+    name: 'staging'
+    properties: {}
+  }
+}
+
+resource blue 'microsoft.web/SITES/slots@2023-12-01' = {
+  parent: site
+  name: 'blue'
+}
+
+resource old 'Microsoft.Web/sites@2023-12-01' existing = {
+  name: 'old'
+  resource green 'slots' = { name: 'green' }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = { name: 'plan' }
+";
+    let scan = scan(text);
+    assert!(scan.errors.is_empty(), "{:?}", scan.errors);
+    assert_eq!(
+        summary(&scan),
+        [
+            "blue - -",
+            "old::green - -",
+            "site true Optional",
+            "site::staging - -",
+        ]
+    );
+    let find = |address: &str| {
+        scan.resources
+            .iter()
+            .find(|r| r.address == address)
+            .unwrap()
+    };
+    let site = find("site");
+    assert_eq!(site.kind, SiteKind::FunctionApp);
+    assert_eq!(site.kind_tags, ["linux"]);
+    assert_eq!(site.syntax, crate::model::Syntax::Bicep);
+    assert_eq!(
+        &text[site.header.range()],
+        "resource site 'Microsoft.Web/sites@2023-12-01'"
+    );
+    assert_eq!(
+        &text[site.enabled.as_ref().unwrap().span.range()],
+        "ClientCertEnabled: true"
+    );
+    // Slots without a kind take their site's.
+    assert_eq!(find("site::staging").kind, SiteKind::FunctionApp);
+    assert!(find("site::staging").is_slot);
+    assert_eq!(find("blue").kind, SiteKind::FunctionApp);
+    assert_eq!(find("blue").resource_type, "microsoft.web/SITES/slots");
+    assert_eq!(
+        find("old::green").resource_type,
+        "Microsoft.Web/sites/slots"
+    );
+}
+
+#[test]
+fn conditions_and_loops() {
+    let text = "
+param regions array = ['westeurope', 'northeurope']
+param deploy bool = false
+
+resource never 'Microsoft.Web/sites@2023-12-01' = if (deploy) {
+  name: 'never'
+}
+
+resource regional 'Microsoft.Web/sites@2023-12-01' = [for (region, i) in regions: {
+  name: 'web-${region}'
+  properties: {
+    clientCertEnabled: true
+    clientCertMode: i == 0 ? 'Required' : 'Optional'
+  }
+}]
+
+resource filtered 'Microsoft.Web/sites@2023-12-01' = [for region in regions: if (region == 'nowhere') {
+  name: region
+}]
+
+resource same 'Microsoft.Web/sites@2023-12-01' = [for region in regions: {
+  name: region
+  properties: { clientCertEnabled: true }
+}]
+
+resource opaque 'Microsoft.Web/sites@2023-12-01' = [for site in resourceGroup().tags.sites: {
+  name: site
+  properties: { clientCertEnabled: site.mtls }
+}]
+";
+    let scan = scan(text);
+    assert!(scan.errors.is_empty(), "{:?}", scan.errors);
+    let lines = summary(&scan);
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(lines[0].starts_with("opaque Unknown(\"the loop over `resourceGroup().tags.sites` cannot be resolved: function `resourceGroup()` is only known at deployment time\")"), "{}", lines[0]);
+    assert_eq!(
+        &lines[1..],
+        [
+            "regional true Optional @regional[1] (web-northeurope)",
+            "regional true Required @regional[0] (web-westeurope)",
+            "same true -",
+        ]
+    );
+}
+
+#[test]
+fn modules_feed_parameters_to_any_depth_and_callees_are_not_roots() {
+    let main = "
+param mode string = 'Optional'
+module platform 'modules/platform.bicep' = {
+  name: 'platform'
+  params: { certMode: mode }
+}
+module registry 'br/public:avm/res/web/site:0.15.0' = { name: 'registry' }
+";
+    let platform = "
+param certMode string
+module web './web.bicep' = [for name in ['a', 'b']: {
+  name: name
+  params: { siteName: name, mode: certMode }
+}]
+";
+    let web = "
+param siteName string
+param mode string = 'Required'
+resource site 'Microsoft.Web/sites@2023-12-01' = {
+  name: siteName
+  properties: { clientCertEnabled: true, clientCertMode: mode }
+}
+";
+    let (scan, _dir) = scan_tree(
+        &[
+            ("main.bicep", main),
+            ("modules/platform.bicep", platform),
+            ("modules/web.bicep", web),
+        ],
+        &[],
+    );
+    assert_eq!(summary(&scan), ["platform > web > site true Optional"]);
+    let site = &scan.resources[0];
+    let notes: Vec<&str> = site
+        .mode
+        .as_ref()
+        .unwrap()
+        .origin
+        .iter()
+        .map(|o| o.note.as_str())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "default of parameter `mode`",
+            "input `certMode` of module `platform`",
+            "input `mode` of module `web`"
+        ]
+    );
+    assert_eq!(
+        messages(&scan),
+        [(
+            Level::Notice,
+            "module `registry` comes from a registry (`br/public:avm/res/web/site:0.15.0`), \
+             which certgate cannot read: the resources it deploys are not checked"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn module_cycles_and_missing_modules_are_errors() {
+    let site = "resource site 'Microsoft.Web/sites@2023-12-01' = { name: 'x' }\n";
+    let (scan, _dir) = scan_tree(
+        &[
+            (
+                "a.bicep",
+                &format!("{site}module b 'b.bicep' = {{ name: 'b' }}\n"),
+            ),
+            ("b.bicep", "module a 'a.bicep' = { name: 'a' }\n"),
+            (
+                "c.bicep",
+                &format!("{site}module gone 'gone.bicep' = {{ name: 'g' }}\n"),
+            ),
+        ],
+        &[],
+    );
+    let found = messages(&scan);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, Level::Error);
+    assert!(found[0].1.contains("(a cycle)"), "{found:?}");
+    assert_eq!(
+        found[1],
+        (
+            Level::Error,
+            "module `gone`: `gone.bicep` does not exist".into()
+        )
+    );
+    // The files of the cycle are judged from the root chosen to break it.
+    assert_eq!(summary(&scan), ["site - -", "site - -"]);
+}
+
+#[test]
+fn bicepparam_files_and_arm_parameter_json_are_scenarios() {
+    let main = "
+param certs bool = true
+param mode string
+resource site 'Microsoft.Web/sites@2023-12-01' = {
+  name: 'web'
+  properties: { clientCertEnabled: certs, clientCertMode: mode }
+}
+";
+    let prod = "using './main.bicep'\nvar strict = true\nparam certs = strict\nparam mode = strict ? 'Required' : 'Optional'\n";
+    let dev = "using '../main.bicep'\nparam mode = readEnvironmentVariable('MODE', 'Optional')\n";
+    let json = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+        "parameters": {"certs": {"value": false}, "mode": {"value": "Required"}}}"#;
+    let other = r#"{"parameters": {"unknownParameter": {"value": 1}}}"#;
+    let (scan, _dir) = scan_tree(
+        &[
+            ("main.bicep", main),
+            ("prod.bicepparam", prod),
+            ("envs/dev.bicepparam", dev),
+            ("main.parameters.test.json", json),
+            ("cli/other.json", other),
+        ],
+        &["cli/other.json"],
+    );
+    let lines = summary(&scan);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0], "site false Required [main.parameters.test.json]");
+    assert_eq!(lines[1], "site true Required [prod.bicepparam]");
+    assert!(
+        lines[2].starts_with("site true Unknown(\"it reads environment variable `MODE`"),
+        "{lines:?}"
+    );
+    // Not next to its template: named by its path.
+    assert!(lines[2].ends_with("envs/dev.bicepparam]"), "{lines:?}");
+    let notes: Vec<&str> = scan
+        .resources
+        .iter()
+        .find(|r| r.scenario.as_deref() == Some("prod.bicepparam"))
+        .unwrap()
+        .enabled
+        .as_ref()
+        .unwrap()
+        .origin
+        .iter()
+        .map(|o| o.note.as_str())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "variable `strict`",
+            "value in prod.bicepparam",
+            "parameter `certs`"
+        ]
+    );
+    assert_eq!(
+        messages(&scan),
+        [(
+            Level::Notice,
+            "no scanned Bicep file declares every parameter this file sets, so it is not used \
+             for Bicep files"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_file_without_parameter_files_reports_missing_values() {
+    let scan = scan(
+        "param mode string\nresource s 'Microsoft.Web/sites@2023-12-01' = {\n  name: 's'\n  properties: { clientCertEnabled: true, clientCertMode: mode }\n}\n",
+    );
+    assert_eq!(
+        scan.resources[0].mode.as_ref().unwrap().data,
+        Data::Unknown("parameter `mode` has no default and no value in any parameter file".into())
+    );
+}
+
+#[test]
+fn syntax_errors_are_reported_and_other_declarations_still_judged() {
+    let text = "resource good 'Microsoft.Web/sites@2023-12-01' = {\n  name: 'good'\n}\n\nparam broken string = = 'x'\n\nresource also 'Microsoft.Web/sites@2023-12-01' = {\n  name: 'also'\n}\n";
+    let scan = scan(text);
+    assert_eq!(summary(&scan), ["also - -", "good - -"]);
+    assert_eq!(
+        messages(&scan),
+        [(
+            Level::Error,
+            "invalid Bicep syntax: expected a value, found `=`".to_string()
+        )]
+    );
+}
+
+#[test]
+fn only_files_that_can_lead_to_a_site_are_parsed() {
+    // A broken file that names no site and calls no module is never parsed, so its syntax
+    // error is not ours to report.
+    let (scan, _dir) = scan_tree(
+        &[(
+            "storage.bicep",
+            "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = = {}\n",
+        )],
+        &[],
+    );
+    assert!(scan.errors.is_empty());
+    assert!(scan.resources.is_empty());
+}

@@ -1,0 +1,289 @@
+//! `certgate.toml`: finding it (nearest above each scanned path), reading it with positioned
+//! errors, and the settings it holds (rule levels, scope, excludes, peers, exceptions).
+//!
+//! The file is parsed by the `toml` crate into its spanned tree, which [`schema`] walks by
+//! hand rather than through serde derive: that way every unknown key and bad value in the file
+//! is reported (not just the first), each with its line and column.
+
+pub mod glob;
+mod schema;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::model::SiteKind;
+use crate::rules::Severity;
+use crate::suppress::{Date, UNUSED_EXCEPTION};
+
+pub use glob::{AddressGlob, PathGlob};
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "certgate.toml";
+
+/// The rule id the top-level `unresolved` key sets.
+pub const UNRESOLVED_RULE: &str = "client-cert-unresolved";
+
+/// How much a rule's findings count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Error,
+    Warning,
+    /// The rule is not reported.
+    Off,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "error" => Some(Level::Error),
+            "warning" => Some(Level::Warning),
+            "off" => Some(Level::Off),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Off => "off",
+        }
+    }
+
+    /// The severity findings get, `None` when the rule is off.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Off => None,
+        }
+    }
+
+    fn from_severity(severity: Severity) -> Level {
+        match severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+        }
+    }
+}
+
+/// Which kinds of App Service resource are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    pub web_apps: bool,
+    pub function_apps: bool,
+    pub logic_apps: bool,
+    /// Slots of the kinds above.
+    pub slots: bool,
+}
+
+impl Default for Scope {
+    fn default() -> Self {
+        Scope {
+            web_apps: true,
+            function_apps: true,
+            logic_apps: true,
+            slots: true,
+        }
+    }
+}
+
+impl Scope {
+    /// Whether a resource of this kind is checked: its kind must be in scope, and slots too
+    /// when it is a slot.
+    pub fn includes(&self, kind: SiteKind, is_slot: bool) -> bool {
+        let kind_in = match kind {
+            SiteKind::WebApp => self.web_apps,
+            SiteKind::FunctionApp => self.function_apps,
+            SiteKind::LogicApp => self.logic_apps,
+        };
+        kind_in && (!is_slot || self.slots)
+    }
+}
+
+/// An `[[exception]]` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exception {
+    /// The resource address, or a glob over addresses.
+    pub resource: AddressGlob,
+    /// Only findings in files matching this glob (relative to the config's directory).
+    pub path: Option<PathGlob>,
+    /// The rules it covers; `None` means every client-cert rule.
+    pub rules: Option<Vec<String>>,
+    pub reason: String,
+    pub owner: Option<String>,
+    pub expires: Option<Date>,
+    /// The entry's byte range in the config file.
+    pub span: Range<usize>,
+    /// Where the entry starts in the config file (1-based).
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Exception {
+    /// Whether it covers a finding of `rule` on `address`; `relative_path` is the finding's
+    /// file relative to the config's directory (`None` when it lies outside it).
+    pub fn matches(&self, rule: &str, address: &str, relative_path: Option<&str>) -> bool {
+        crate::suppress::covers(self.rules.as_deref(), rule)
+            && self.resource.matches(address)
+            && match &self.path {
+                None => true,
+                Some(glob) => relative_path.is_some_and(|p| glob.matches(p)),
+            }
+    }
+}
+
+/// Everything a `certgate.toml` sets, defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The file it was read from; `None` for the built-in defaults.
+    pub source: Option<PathBuf>,
+    /// The level of every rule id (all rules, plus `unused-exception`).
+    pub levels: BTreeMap<String, Level>,
+    pub scope: Scope,
+    pub exclude: Vec<PathGlob>,
+    /// Whether peers' suppressions (Checkov, tfsec, Trivy, KICS) are honoured.
+    pub peer_suppressions: bool,
+    pub exceptions: Vec<Exception>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            source: None,
+            levels: default_levels(),
+            scope: Scope::default(),
+            exclude: Vec::new(),
+            peer_suppressions: true,
+            exceptions: Vec::new(),
+        }
+    }
+}
+
+/// Every configurable rule id with its default level.
+fn default_levels() -> BTreeMap<String, Level> {
+    let mut levels: BTreeMap<String, Level> = crate::rules::RULES
+        .iter()
+        .map(|rule| (rule.id.to_string(), Level::from_severity(rule.severity)))
+        .collect();
+    levels.insert(UNUSED_EXCEPTION.to_string(), Level::Warning);
+    levels
+}
+
+impl Config {
+    /// The level of `rule`; an id the config does not know (e.g. `invalid-exception`, which
+    /// is always an error) is `Error`.
+    pub fn level(&self, rule: &str) -> Level {
+        self.levels.get(rule).copied().unwrap_or(Level::Error)
+    }
+
+    /// The directory globs are relative to: the config file's, or `None` for the defaults.
+    pub fn root(&self) -> Option<PathBuf> {
+        let source = self.source.as_deref()?;
+        let absolute = absolute(source);
+        Some(absolute.parent().map(Path::to_path_buf).unwrap_or(absolute))
+    }
+
+    /// `path` relative to [`Config::root`], `/`-separated; `None` when it lies outside the
+    /// root or there is no config file.
+    pub fn relative_path(&self, path: &Path) -> Option<String> {
+        relative_to(&self.root()?, path)
+    }
+
+    /// Whether an `exclude` glob matches `path`.
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        self.relative_path(path)
+            .is_some_and(|relative| self.exclude.iter().any(|glob| glob.matches(&relative)))
+    }
+}
+
+/// A problem in a config file, with its position (1-based line, column in characters).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}:{line}:{column}: {message}", path.display())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// Byte range in the file, for a rendered snippet.
+    pub span: Range<usize>,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Reads a config file's text. `path` is used for positions and as [`Config::source`].
+pub fn load(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
+    schema::read(path, text)
+}
+
+/// The commented default config that `certgate init` writes.
+pub fn default_text() -> &'static str {
+    include_str!("default.toml")
+}
+
+/// The nearest `certgate.toml` in `path`'s directory (or `path` itself when it is a
+/// directory) or any directory above it, up to the file-system root.
+pub fn discover(path: &Path) -> Option<PathBuf> {
+    Discovery::default().for_path(path)
+}
+
+/// Remembers discovery per directory, so a scan of many files looks each directory up once.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    by_dir: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Discovery {
+    /// The nearest config for a file or directory (see [`discover`]).
+    pub fn for_path(&mut self, path: &Path) -> Option<PathBuf> {
+        let start = absolute(path);
+        let dir = if start.is_dir() {
+            start
+        } else {
+            start.parent()?.to_path_buf()
+        };
+        let mut visited = Vec::new();
+        let mut found = None;
+        for candidate_dir in dir.ancestors() {
+            if let Some(cached) = self.by_dir.get(candidate_dir) {
+                found = cached.clone();
+                break;
+            }
+            visited.push(candidate_dir.to_path_buf());
+            let candidate = candidate_dir.join(FILE_NAME);
+            if candidate.is_file() {
+                found = Some(candidate);
+                break;
+            }
+        }
+        for visited_dir in visited {
+            self.by_dir.insert(visited_dir, found.clone());
+        }
+        found
+    }
+}
+
+/// `path` relative to the directory `root`, `/`-separated, both made absolute first; `None`
+/// when `path` lies outside `root`.
+pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
+    let root = absolute(root);
+    let relative = absolute(path).strip_prefix(&root).ok()?.to_path_buf();
+    Some(
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// `path` made absolute against the current directory and normalised lexically.
+pub(crate) fn absolute(path: &Path) -> PathBuf {
+    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    crate::load::normalize(&joined)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,85 @@
+//! `--fix` and `--diff`: computes each fixable finding's edits from the model and the source
+//! text, checks them by scanning the fixed text, and writes them atomically in the file's own
+//! style.
+//!
+//! The pieces, in the order a fix is made:
+//! - [`resource`] decides what a finding's fix changes (a literal at the attribute, the
+//!   literal it came from via [`origin`], or attributes to insert) using the spans front ends
+//!   record on the model ([`crate::model::FixAnchor`]) and the per-syntax token checks of
+//!   [`lang`]; insertions are laid out per syntax (with [`text`] for lines and
+//!   indentation). No parser is involved: a value that is not exactly a literal is left alone.
+//! - [`plan`] gathers every finding's fix, refuses shared literals that not every reader wants
+//!   changed and overlapping edits, applies them in one pass per file ([`apply`]), re-scans the
+//!   result and keeps only fixes that make their resource pass without making anything else
+//!   worse ([`validate`]).
+//! - [`write`] replaces each file atomically; [`diff`] shows what would change.
+//!
+//! Each syntax is one [`lang::Lang`] plus its insertion module ([`hcl`], [`json`], [`bicep`]);
+//! a new front end plugs in by recording a [`crate::model::FixAnchor`] and adding both.
+
+mod apply;
+mod bicep;
+pub mod diff;
+mod hcl;
+mod insert;
+mod json;
+mod lang;
+mod origin;
+mod plan;
+mod resource;
+mod text;
+mod validate;
+pub mod write;
+
+use std::path::PathBuf;
+
+pub use apply::apply;
+pub use plan::{FileFix, FixPlan, plan};
+pub use resource::FIXABLE;
+
+/// What applying a fix does beyond editing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// The deployed app changes: clients without a certificate are rejected once applied.
+    /// `--fix` applies these: requiring certificates is what the user asked certgate to check.
+    ChangesBehaviour,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::ChangesBehaviour => "changes-behaviour",
+        }
+    }
+}
+
+/// Replace bytes `start..end` of the file at `path` (offsets into the file as it is on disk,
+/// a byte order mark included) with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Edit {
+    pub path: PathBuf,
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+}
+
+/// A checked fix for one finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What it does, e.g. "add `client_certificate_enabled = true`".
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+/// What `--fix` can do about a finding.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum FixStatus {
+    /// Not computed, or the rule has no automatic fix (its help says what to do).
+    #[default]
+    None,
+    /// A fix that was checked to make the resource pass.
+    Available(Fix),
+    /// The rule has an automatic fix, but not for this finding: the text says why.
+    Unavailable(String),
+}

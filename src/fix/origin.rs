@@ -1,0 +1,97 @@
+//! Fixing a value where it was written: the first step of its origin (a variable default, a
+//! tfvars entry, a module input, a parameter default, a parameter-file value).
+//!
+//! The change goes there only when that step is a plain literal holding exactly the resolved
+//! value, and no later step is itself a literal (the value would then be computed from
+//! several). Whether other resources read the same literal is the planner's check
+//! ([`super::plan`]): they must all need the same new value.
+
+use super::lang::{Lang, NewValue};
+use super::resource::Ctx;
+use crate::model::Value;
+use crate::source::Span;
+
+/// The change at a value's origin.
+#[derive(Debug, Clone)]
+pub struct OriginEdit {
+    /// The origin step (whole `key = value`), as other values' origins name it.
+    pub origin: Span,
+    /// The literal value inside it.
+    pub span: Span,
+    pub replacement: String,
+    pub description: String,
+    /// Where it is, e.g. "default of variable `mtls` (variables.tf:3)".
+    pub place: String,
+}
+
+/// The edit at `value`'s first origin that makes it `new`, or why there is none.
+pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, String> {
+    let first = value
+        .origin
+        .first()
+        .ok_or("the value has no origin to change")?;
+    let place = describe(ctx, first.span, &first.note);
+    let file = ctx.sources.get(first.span.file);
+    let lang = Lang::of_path(file.path())
+        .ok_or_else(|| format!("the value comes from {place}; change it there"))?;
+    (ctx.editable)(first.span.file)
+        .map_err(|why| format!("the value comes from {place}, but {why}; change it there"))?;
+    let text = &file.text()[first.span.range()];
+    let computed = || {
+        format!(
+            "the value comes from {place}, where it is not written as a plain literal; change it there"
+        )
+    };
+    let range = lang.value_part(text).ok_or_else(computed)?;
+    let literal = lang
+        .literal(&text[range.clone()])
+        .filter(|literal| literal.is(&value.data))
+        .ok_or_else(computed)?;
+    for hop in &value.origin[1..] {
+        let hop_file = ctx.sources.get(hop.span.file);
+        let Some(hop_lang) = Lang::of_path(hop_file.path()) else {
+            continue;
+        };
+        let hop_text = &hop_file.text()[hop.span.range()];
+        if hop_lang
+            .value_part(hop_text)
+            .is_some_and(|r| hop_lang.literal(&hop_text[r]).is_some())
+        {
+            return Err(format!(
+                "the value is computed from several places ({place} and {}); change it by hand",
+                describe(ctx, hop.span, &hop.note)
+            ));
+        }
+    }
+    let replacement = lang.spell(new, Some(&literal));
+    let start = first.span.start + range.start;
+    let after = format!(
+        "{}{replacement}{}",
+        &text[..range.start],
+        &text[range.end..]
+    );
+    Ok(OriginEdit {
+        origin: first.span,
+        span: Span::new(first.span.file, start..start + range.len()),
+        description: format!("set `{}` at {place}", super::resource::one_line(&after)),
+        replacement,
+        place,
+    })
+}
+
+/// `default of variable `mtls` (variables.tf:3)`.
+pub fn describe(ctx: &Ctx, span: Span, note: &str) -> String {
+    let file = ctx.sources.get(span.file);
+    let at = file.line_col(span.start);
+    format!("{note} ({}:{})", file.path().display(), at.line)
+}
+
+/// `; the value comes from …, so change it there` for a help text, or nothing.
+pub fn where_to_change(ctx: &Ctx, value: &Value) -> String {
+    value.origin.first().map_or(String::new(), |first| {
+        format!(
+            "; the value comes from {}",
+            describe(ctx, first.span, &first.note)
+        )
+    })
+}

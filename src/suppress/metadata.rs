@@ -1,0 +1,253 @@
+//! Suppressions on an ARM resource's `metadata` (ARM allows any `metadata` object there):
+//! certgate's `"certgate:ignore": [{"rule", "reason", "owner", "expires"}]` and Checkov's
+//! `"checkov": "checkov:skip=CKV_AZURE_17:reason"` (a string or a list of them).
+
+use crate::json::{Json, JsonKind};
+
+use super::{Invalid, Kind, Parsed, Suppression, check_rule_id, date::parse_date, peers};
+
+/// The suppressions written in `resource`'s `metadata` (`resource` is the resource object).
+/// Checkov entries are included; the caller drops peers when the config turns them off.
+pub fn parse_metadata(resource: &Json) -> Parsed {
+    let Some(metadata) = resource.get_ignore_case("metadata") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for member in metadata.members() {
+        if member.key.eq_ignore_ascii_case("certgate:ignore") {
+            match &member.value.kind {
+                JsonKind::Array(entries) => out.extend(entries.iter().map(certgate_entry)),
+                JsonKind::Object(_) => out.push(certgate_entry(&member.value)),
+                _ => out.push(Err(Invalid {
+                    kind: Kind::Certgate,
+                    span: member.value.span.clone(),
+                    message: format!(
+                        "`certgate:ignore` must be a list of objects, found {}",
+                        member.value.type_name()
+                    ),
+                })),
+            }
+        } else if member.key.eq_ignore_ascii_case("checkov") {
+            let items = match &member.value.kind {
+                JsonKind::Array(items) => items.iter().collect(),
+                _ => vec![&member.value],
+            };
+            for item in items {
+                if let Some(text) = item.as_str() {
+                    // Positions inside a JSON string are approximate (escapes); point at it.
+                    let found = peers::scan(text, 0);
+                    out.extend(found.into_iter().map(|result| {
+                        result
+                            .map(|mut s| {
+                                s.span = item.span.clone();
+                                s
+                            })
+                            .map_err(|mut invalid| {
+                                invalid.span = item.span.clone();
+                                invalid
+                            })
+                    }));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One `{"rule": …, "reason": …, "owner": …, "expires": …}` entry.
+fn certgate_entry(entry: &Json) -> Result<Suppression, Invalid> {
+    let invalid = |json: &Json, message: String| Invalid {
+        kind: Kind::Certgate,
+        span: json.span.clone(),
+        message,
+    };
+    if !entry.is_object() {
+        return Err(invalid(
+            entry,
+            format!(
+                "a `certgate:ignore` entry must be an object, found {}",
+                entry.type_name()
+            ),
+        ));
+    }
+    let text = |json: &Json, key: &str| -> Result<String, Invalid> {
+        match json.as_str() {
+            Some(s) if !s.trim().is_empty() => Ok(s.to_string()),
+            Some(_) => Err(invalid(json, format!("`{key}` is empty"))),
+            None => Err(invalid(
+                json,
+                format!("`{key}` must be a string, found {}", json.type_name()),
+            )),
+        }
+    };
+    let mut rules: Option<Vec<String>> = None;
+    let mut reason = None;
+    let mut owner = None;
+    let mut expires = None;
+    for member in entry.members() {
+        let value = &member.value;
+        match member.key.as_str() {
+            "rule" => {
+                let id = text(value, "rule")?;
+                check_rule_id(&id).map_err(|m| invalid(value, m))?;
+                rules.get_or_insert_with(Vec::new).push(id);
+            }
+            "rules" => {
+                let Some(items) = value.as_array() else {
+                    return Err(invalid(value, "`rules` must be a list of rule ids".into()));
+                };
+                if items.is_empty() {
+                    return Err(invalid(
+                        value,
+                        "empty rule list: leave out `rules` to cover every client-cert rule".into(),
+                    ));
+                }
+                for item in items {
+                    let id = text(item, "rules")?;
+                    check_rule_id(&id).map_err(|m| invalid(item, m))?;
+                    rules.get_or_insert_with(Vec::new).push(id);
+                }
+            }
+            "reason" => reason = Some(text(value, "reason")?),
+            "owner" => owner = Some(text(value, "owner")?),
+            "expires" => {
+                let date = text(value, "expires")?;
+                expires = Some(parse_date(&date).map_err(|m| invalid(value, m))?);
+            }
+            other => {
+                return Err(Invalid {
+                    kind: Kind::Certgate,
+                    span: member.key_span.clone(),
+                    message: format!(
+                        "unknown key `{other}`: the keys are `rule`, `rules`, `reason`, `owner` and `expires`"
+                    ),
+                });
+            }
+        }
+    }
+    let Some(reason) = reason else {
+        return Err(invalid(
+            entry,
+            "missing reason: add \"reason\": \"why this is accepted\"".into(),
+        ));
+    };
+    Ok(Suppression {
+        kind: Kind::Certgate,
+        rules,
+        peer_ids: Vec::new(),
+        reason: Some(reason),
+        owner,
+        expires,
+        span: entry.span.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suppress::date::format_date;
+
+    fn parse(text: &str) -> (String, Parsed) {
+        let doc = crate::json::parse(text).unwrap();
+        (text.to_string(), parse_metadata(&doc.root))
+    }
+
+    #[test]
+    fn certgate_entries_in_metadata() {
+        let (_, found) = parse(
+            r#"{"type": "Microsoft.Web/sites", "Metadata": {"certgate:ignore": [
+                {"rule": "client-cert-disabled", "reason": "legacy", "owner": "team-a", "expires": "2027-03-31"},
+                {"rules": ["client-cert-optional", "client-cert-exclusion-paths"], "reason": "two"},
+                {"reason": "all rules"}
+            ]}}"#,
+        );
+        let found: Vec<Suppression> = found.into_iter().map(Result::unwrap).collect();
+        assert_eq!(found.len(), 3);
+        assert_eq!(
+            found[0].rules,
+            Some(vec!["client-cert-disabled".to_string()])
+        );
+        assert_eq!(found[0].owner.as_deref(), Some("team-a"));
+        assert_eq!(
+            found[0].expires.map(format_date).as_deref(),
+            Some("2027-03-31")
+        );
+        assert_eq!(found[1].rules.as_ref().map(Vec::len), Some(2));
+        assert_eq!(found[2].rules, None);
+        assert!(found.iter().all(|s| s.kind == Kind::Certgate));
+        // A single object is accepted too.
+        let (_, one) = parse(r#"{"metadata": {"certgate:ignore": {"reason": "x"}}}"#);
+        assert!(one[0].is_ok());
+    }
+
+    #[test]
+    fn malformed_metadata_entries_point_at_the_value() {
+        let cases = [
+            (
+                r#"{"metadata": {"certgate:ignore": [{"rule": "client-cert-disabled"}]}}"#,
+                "missing reason",
+                r#"{"rule": "client-cert-disabled"}"#,
+            ),
+            (
+                r#"{"metadata": {"certgate:ignore": [{"rule": "nope", "reason": "x"}]}}"#,
+                "unknown rule `nope`",
+                r#""nope""#,
+            ),
+            (
+                r#"{"metadata": {"certgate:ignore": [{"reason": "x", "expires": "2027-02-29"}]}}"#,
+                "has no day 29",
+                r#""2027-02-29""#,
+            ),
+            (
+                r#"{"metadata": {"certgate:ignore": [{"reason": "x", "team": "a"}]}}"#,
+                "unknown key `team`",
+                r#""team""#,
+            ),
+            (
+                r#"{"metadata": {"certgate:ignore": [{"reason": 3}]}}"#,
+                "must be a string",
+                "3",
+            ),
+            (
+                r#"{"metadata": {"certgate:ignore": ["client-cert-disabled"]}}"#,
+                "must be an object",
+                r#""client-cert-disabled""#,
+            ),
+            (
+                r#"{"metadata": {"certgate:ignore": "x"}}"#,
+                "list of objects",
+                r#""x""#,
+            ),
+            (
+                r#"{"metadata": {"certgate:ignore": [{"rules": [], "reason": "x"}]}}"#,
+                "empty rule list",
+                "[]",
+            ),
+        ];
+        for (text, message, at) in cases {
+            let (text, mut found) = parse(text);
+            let error = found.remove(0).unwrap_err();
+            assert!(error.message.contains(message), "{text}: {}", error.message);
+            assert_eq!(&text[error.span], at, "{text}");
+        }
+    }
+
+    #[test]
+    fn checkov_metadata_string_or_list() {
+        let (text, found) = parse(
+            r#"{"metadata": {"checkov": ["checkov:skip=CKV_AZURE_17: partner API", "checkov:skip=CKV_AZURE_18"]}}"#,
+        );
+        assert_eq!(found.len(), 1);
+        let s = found[0].as_ref().unwrap();
+        assert_eq!(s.kind, Kind::Checkov);
+        assert_eq!(s.reason.as_deref(), Some("partner API"));
+        assert_eq!(
+            &text[s.span.clone()],
+            r#""checkov:skip=CKV_AZURE_17: partner API""#
+        );
+        let (_, single) = parse(r#"{"metadata": {"checkov": "checkov:skip=CKV_AZURE_17"}}"#);
+        assert_eq!(single.len(), 1);
+        let (_, none) = parse(r#"{"type": "x", "metadata": {"description": "no suppression"}}"#);
+        assert!(none.is_empty());
+    }
+}
