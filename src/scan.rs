@@ -35,6 +35,16 @@ pub struct Settings {
     pub overrides: load::Overrides,
 }
 
+/// What reading and sniffing one discovered file found.
+struct Sniffed<'a> {
+    path: &'a Path,
+    interest: Option<Interest>,
+    /// An ARM template that `bicep build` generated.
+    generated: bool,
+    /// A Bicep file's bytes.
+    bytes: Option<Vec<u8>>,
+}
+
 /// Scans files and directories and judges every App Service resource found.
 pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     let started = Instant::now();
@@ -43,18 +53,20 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     let loader = Loader::with_overrides(&sources, &settings.overrides);
     let mut errors = discovery.errors;
 
-    // Each file's interest, and for an ARM template whether `bicep build` generated it.
-    type Sniffed<'a> = Result<Option<(Interest, &'a Path, bool)>, FileError>;
-    let sniffed: Vec<Sniffed> = discovery
+    let sniffed: Vec<Result<Sniffed, FileError>> = discovery
         .files
         .par_iter()
         .map(|(path, kind)| {
             let bytes = loader.read_bytes(path)?;
-            Ok(load::sniff(*kind, &bytes).map(|interest| {
-                let generated = interest == Interest::ArmTemplate
-                    && crate::bicep::outline::generated_by_bicep(&bytes);
-                (interest, path.as_path(), generated)
-            }))
+            let interest = load::sniff(*kind, &bytes);
+            Ok(Sniffed {
+                path,
+                interest,
+                generated: interest == Some(Interest::ArmTemplate)
+                    && crate::bicep::outline::generated_by_bicep(&bytes),
+                // The Bicep front end reads module files by their text: hand it what was read.
+                bytes: (*kind == crate::file_kind::FileKind::Bicep).then_some(bytes),
+            })
         })
         .collect();
     let mut terraform_dirs = BTreeSet::new();
@@ -63,22 +75,33 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     let mut bicep = Vec::new();
     let mut generated = Vec::new();
     let mut bicep_dirs = BTreeSet::new();
+    let mut bicep_known = crate::bicep::Known::default();
     for result in sniffed {
-        match result {
-            Ok(Some((Interest::TerraformModule, path, _))) => {
+        let sniffed = match result {
+            Ok(sniffed) => sniffed,
+            Err(error) => {
+                errors.push(error);
+                continue;
+            }
+        };
+        let path = sniffed.path;
+        if let Some(bytes) = sniffed.bytes {
+            bicep_known.add(path, bytes);
+        }
+        match sniffed.interest {
+            Some(Interest::TerraformModule) => {
                 terraform_dirs.insert(path.parent().map_or_else(PathBuf::new, load::normalize));
             }
-            Ok(Some((Interest::ArmTemplate, path, true))) => generated.push(path.to_path_buf()),
-            Ok(Some((Interest::ArmTemplate, path, false))) => templates.push(path.to_path_buf()),
-            Ok(Some((Interest::TerraformPlan, path, _))) => plans.push(path.to_path_buf()),
-            Ok(Some((interest @ (Interest::BicepFile | Interest::BicepParams), path, _))) => {
+            Some(Interest::ArmTemplate) if sniffed.generated => generated.push(path.to_path_buf()),
+            Some(Interest::ArmTemplate) => templates.push(path.to_path_buf()),
+            Some(Interest::TerraformPlan) => plans.push(path.to_path_buf()),
+            Some(interest @ (Interest::BicepFile | Interest::BicepParams)) => {
                 if interest == Interest::BicepFile {
                     bicep_dirs.insert(path.parent().map_or_else(PathBuf::new, load::normalize));
                 }
                 bicep.push(path.to_path_buf());
             }
-            Ok(None) => {}
-            Err(error) => errors.push(error),
+            None => {}
         }
     }
     // A template that `bicep build` generated from a Bicep file next to it is judged through
@@ -98,7 +121,7 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         || {
             rayon::join(
                 || crate::terraform::scan_project(&terraform_dirs, &plan_dirs, &loader, settings),
-                || crate::bicep::scan_files(&bicep, &loader, settings),
+                || crate::bicep::scan_files(&bicep, &bicep_known, &loader, settings),
             )
         },
         || {

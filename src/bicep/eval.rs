@@ -8,22 +8,18 @@
 //! the result depends on it: `?:`, `??`, `if()` and `coalesce()` are lazy, `&&` / `||` use
 //! three-valued logic, and an unknown member of an object does not taint its siblings.
 //!
-//! Property access is followed into object and array literals as far as they are written
-//! (`settings.mtls.mode`), so an origin points at the exact member; spreads are honoured (the
-//! last member or spread that sets a key wins). Operators live in `operators`, function calls
-//! in `functions`. Every evaluation costs a step of the shared [`Budget`](super::scope::Budget),
-//! and nesting is limited, so cycles and blow-ups end with a clear unknown.
-
-use std::collections::BTreeMap;
+//! This file dispatches on the expression and resolves names; `access` follows `.name` and
+//! `[index]` (into written literals, so an origin points at the exact member), `literals`
+//! builds strings, objects and arrays, `operators` and `functions` do the rest. Every
+//! evaluation costs a step of the shared [`Budget`](super::scope::Budget), and nesting is
+//! limited, so cycles and blow-ups end with a clear unknown.
 
 use crate::model::Origin;
 use crate::source::Span;
 use crate::value::{Traced, Val};
 
-use super::ast::{
-    ArrayItem, DeclBody, Expr, ExprKind, ForExpr, ModuleDecl, ObjectExpr, ObjectKey, ObjectMember,
-    ResourceDecl, StatementKind, StringExpr, StringPart,
-};
+pub use super::access::apply_steps;
+use super::ast::{DeclBody, Expr, ExprKind, ForExpr, ModuleDecl, ResourceDecl, StatementKind};
 use super::scope::{MAX_NESTING, Scope, exhausted_reason, weigh};
 
 /// A property name or array index, evaluated.
@@ -48,7 +44,7 @@ impl Step {
         }
     }
 
-    fn text(&self) -> String {
+    pub(super) fn text(&self) -> String {
         match &self.key {
             Key::Name(name) => format!(".{name}"),
             Key::Index(i) => format!("[{i}]"),
@@ -67,27 +63,6 @@ pub struct Frame<'a> {
 pub struct Env<'a> {
     pub scope: &'a Scope<'a>,
     pub locals: Option<&'a Frame<'a>>,
-}
-
-/// A value reached by following accesses into written literals.
-pub struct Followed {
-    pub traced: Traced,
-    /// The deepest `key: value` member (or array item) reached, if any.
-    pub member: Option<Span>,
-    /// The accesses walked to get there, e.g. `mtls.mode` or `[1]`.
-    pub path: String,
-}
-
-/// One step of following an access into a written value.
-enum Literal<'e> {
-    /// The member or item the access selects.
-    Into(&'e Expr, Span, String),
-    /// The access is decided by this sub-expression (a spread, parentheses).
-    Redirect(&'e Expr),
-    /// The literal has no such member: why.
-    Absent(String),
-    /// Not a literal: evaluate it.
-    Opaque,
 }
 
 pub fn unknown(reason: impl Into<String>) -> Traced {
@@ -250,118 +225,6 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// A string, with its `${…}` holes formatted as the deployment engine formats them.
-    fn string(&self, string: &StringExpr) -> Traced {
-        if let Some(text) = string.literal() {
-            return Traced::here(Val::String(text.to_string()));
-        }
-        let mut out = String::new();
-        let mut origin = Vec::new();
-        for part in &string.parts {
-            match part {
-                StringPart::Text { value, .. } => out.push_str(value),
-                StringPart::Interpolation(hole) => {
-                    let traced = self.eval(hole);
-                    if traced.val.is_unknown() {
-                        return traced;
-                    }
-                    match crate::arm::functions::apply("string", std::slice::from_ref(&traced.val))
-                    {
-                        Some(Ok(Val::String(text))) => out.push_str(&text),
-                        Some(Err(why)) => return unknown(why),
-                        _ => return unknown("a `${…}` value cannot be formatted"),
-                    }
-                    if origin.is_empty() {
-                        origin = traced.origin;
-                    }
-                }
-            }
-        }
-        Traced {
-            val: Val::String(out),
-            origin,
-        }
-    }
-
-    fn object(&self, object: &ObjectExpr) -> Traced {
-        let mut members = BTreeMap::new();
-        for member in &object.members {
-            match member {
-                ObjectMember::Property(property) => {
-                    let key = match self.key(&property.key) {
-                        Ok(key) => key,
-                        Err(unknown) => return unknown,
-                    };
-                    insert_ignore_case(&mut members, key, self.eval(&property.value).val);
-                }
-                ObjectMember::Spread { value, .. } => {
-                    let spread = self.eval(value);
-                    match spread.val {
-                        Val::Object(more) => {
-                            if !self.charge_for(&Val::Object(more.clone())) {
-                                return unknown(exhausted_reason());
-                            }
-                            for (key, value) in more {
-                                insert_ignore_case(&mut members, key, value);
-                            }
-                        }
-                        Val::Null => {}
-                        Val::Unknown(_) => return spread,
-                        other => {
-                            return unknown(format!(
-                                "`...` spreads a {} into an object",
-                                other.type_name()
-                            ));
-                        }
-                    }
-                }
-                ObjectMember::Resource(_) => {}
-            }
-        }
-        Traced::here(Val::Object(members))
-    }
-
-    fn key(&self, key: &ObjectKey) -> Result<String, Traced> {
-        match key {
-            ObjectKey::Ident(name) => Ok(name.clone()),
-            ObjectKey::String(string) => {
-                let traced = self.string(string);
-                match traced.val {
-                    Val::String(text) => Ok(text),
-                    _ => Err(traced),
-                }
-            }
-        }
-    }
-
-    fn array(&self, items: &[ArrayItem]) -> Traced {
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            let value = self.eval(&item.value);
-            if !item.spread {
-                out.push(value.val);
-                continue;
-            }
-            match value.val {
-                Val::List(more) => {
-                    if !self.charge_for(&Val::List(more.clone())) {
-                        return unknown(exhausted_reason());
-                    }
-                    out.extend(more);
-                }
-                Val::Null => {}
-                Val::Unknown(_) => return value,
-                other => {
-                    return unknown(format!(
-                        "`...` spreads a {} into an array",
-                        other.type_name()
-                    ));
-                }
-            }
-        }
-        Traced::here(Val::List(out))
-    }
-
     /// The source text of `span` in this file, on one line and shortened, for messages.
     pub fn text_of(&self, span: Span) -> String {
         let text = self
@@ -467,114 +330,6 @@ impl<'a> Env<'a> {
             locals: Some(frame),
         }
     }
-
-    /// Follows `steps` into `expr` as far as it is a written object or array literal, then
-    /// evaluates the rest. `what` names `expr` in messages (`variable `settings``).
-    pub fn follow(&self, expr: &Expr, steps: &[Step], what: &str) -> Followed {
-        let mut node = expr;
-        let mut member = None;
-        let mut path = String::new();
-        let mut taken = 0;
-        while let Some(step) = steps.get(taken) {
-            match self.literal_step(node, step) {
-                Literal::Into(next, span, text) => {
-                    node = next;
-                    member = Some(span);
-                    path.push_str(&text);
-                    taken += 1;
-                }
-                // A sub-expression: the tree gets smaller, so this ends.
-                Literal::Redirect(next) => node = next,
-                Literal::Absent(problem) => {
-                    let traced = if step.safe {
-                        Traced::here(Val::Null)
-                    } else {
-                        let shown = path.strip_prefix('.').unwrap_or(&path);
-                        let subject = if shown.is_empty() {
-                            what.to_string()
-                        } else {
-                            format!("`{shown}` in {what}")
-                        };
-                        unknown(format!("{subject} {problem}"))
-                    };
-                    return Followed {
-                        traced,
-                        member,
-                        path: shown_path(path),
-                    };
-                }
-                Literal::Opaque => break,
-            }
-        }
-        let rest = &steps[taken..];
-        let subject = || {
-            let shown = path.strip_prefix('.').unwrap_or(&path);
-            if shown.is_empty() {
-                what.to_string()
-            } else {
-                format!("`{shown}` in {what}")
-            }
-        };
-        // A literal that cannot be followed further (spreads, computed keys) is built whole.
-        let traced = match &node.kind {
-            ExprKind::Object(object) if !rest.is_empty() => {
-                apply_steps(self.object(object), rest, &subject())
-            }
-            ExprKind::Array(items) if !rest.is_empty() => {
-                apply_steps(self.array(items), rest, &subject())
-            }
-            _ => self.at(node, rest),
-        };
-        Followed {
-            traced,
-            member,
-            path: shown_path(path),
-        }
-    }
-
-    fn literal_step<'e>(&self, node: &'e Expr, step: &Step) -> Literal<'e> {
-        match (&node.kind, &step.key) {
-            (ExprKind::Paren(inner) | ExprKind::NonNull(inner), _) => Literal::Redirect(inner),
-            (ExprKind::Object(object), Key::Name(wanted)) => {
-                for member in object.members.iter().rev() {
-                    match member {
-                        ObjectMember::Property(property) => match property.key.text() {
-                            Some(key) if key.eq_ignore_ascii_case(wanted) => {
-                                return Literal::Into(
-                                    &property.value,
-                                    property.span,
-                                    format!(".{key}"),
-                                );
-                            }
-                            Some(_) => {}
-                            // An interpolated key may be the one wanted.
-                            None => return Literal::Opaque,
-                        },
-                        ObjectMember::Spread { value, .. } => match self.eval(value).val {
-                            Val::Object(spread)
-                                if !spread.keys().any(|k| k.eq_ignore_ascii_case(wanted)) => {}
-                            Val::Null => {}
-                            _ => return Literal::Redirect(value),
-                        },
-                        ObjectMember::Resource(_) => {}
-                    }
-                }
-                Literal::Absent(format!("has no property `{wanted}`"))
-            }
-            (ExprKind::Array(items), Key::Index(index)) => {
-                if items.iter().any(|item| item.spread) {
-                    return Literal::Opaque;
-                }
-                match usize::try_from(*index).ok().and_then(|i| items.get(i)) {
-                    Some(item) => Literal::Into(&item.value, item.span, format!("[{index}]")),
-                    None => {
-                        Literal::Absent(format!("has no index [{index}] (length {})", items.len()))
-                    }
-                }
-            }
-            _ => Literal::Opaque,
-        }
-    }
 }
 
 /// `module.outputs.x`: outputs are not evaluated.
@@ -615,76 +370,11 @@ pub fn loop_frame<'a>(
     Frame { bindings, next }
 }
 
-fn shown_path(path: String) -> String {
-    match path.strip_prefix('.') {
-        Some(stripped) => stripped.to_string(),
-        None => path,
-    }
-}
-
 fn prepend(step: Step, steps: &[Step]) -> Vec<Step> {
     let mut all = Vec::with_capacity(steps.len() + 1);
     all.push(step);
     all.extend_from_slice(steps);
     all
-}
-
-/// Sets `key`, replacing a member whose name differs only in case (ARM property names are
-/// case-insensitive).
-pub fn insert_ignore_case(members: &mut BTreeMap<String, Val>, key: String, value: Val) {
-    if let Some(existing) = members
-        .keys()
-        .find(|k| k.eq_ignore_ascii_case(&key))
-        .cloned()
-    {
-        members.remove(&existing);
-    }
-    members.insert(key, value);
-}
-
-/// Reads `steps` from a traced value; the origin stays the value's. `what` names the value in
-/// messages.
-pub fn apply_steps(mut traced: Traced, steps: &[Step], what: &str) -> Traced {
-    let mut path = String::new();
-    for step in steps {
-        let next = match (&traced.val, &step.key) {
-            (Val::Unknown(_), _) => return traced,
-            (Val::Null, _) if step.safe => return Traced::here(Val::Null),
-            (Val::Object(_), Key::Name(name)) => traced.val.get_ignore_case(name).cloned(),
-            (Val::List(items), Key::Index(i)) => {
-                usize::try_from(*i).ok().and_then(|i| items.get(i)).cloned()
-            }
-            _ => None,
-        };
-        match next {
-            Some(val) => {
-                traced.val = val;
-                path.push_str(&step.text());
-            }
-            None if step.safe => {
-                traced.val = Val::Null;
-                return traced;
-            }
-            None => {
-                let text = step.text();
-                let problem = match (&traced.val, &step.key) {
-                    (Val::Object(_), Key::Name(name)) => format!("has no property `{name}`"),
-                    (Val::List(items), Key::Index(_)) => {
-                        format!("has no index {text} (length {})", items.len())
-                    }
-                    (val, _) => format!("is a {}, so `{text}` cannot be read", val.type_name()),
-                };
-                let subject = if path.is_empty() {
-                    what.to_string()
-                } else {
-                    format!("`{}` of {what}", shown_path(path))
-                };
-                traced.val = Val::unknown(format!("{subject} {problem}"));
-                return traced;
-            }
-        }
-    }
-    traced
 }
 
 /// A result that takes its origin from what decided it when it has none of its own.

@@ -20,62 +20,85 @@ use crate::model::{Resource, UnitScan};
 use crate::scan::Settings;
 use crate::source::Span;
 
-use super::params::{self, JsonParams, ParamsFile, Scenario};
+use super::outline::{self, Known};
+use super::params::{self, JsonParams, Scenario};
 use super::project::{Parsed, Project};
 use super::scope::{self, Budget, Role, Scope};
 use super::walk::Walker;
 
-/// A `.bicepparam` file with the name findings give it and the command-line position that
-/// named it, if any.
+/// A `.bicepparam` file found by discovery, next to a root, or on the command line.
 struct ParamSource {
-    file: ParamsFile,
+    /// The path as found or given.
+    path: PathBuf,
+    /// The normalised path, to tell files apart.
+    key: PathBuf,
+    /// The normalised file its `using` line names, read from the text.
+    target: Option<PathBuf>,
+    /// The name findings give the scenario.
     name: String,
+    /// The command-line position that named it, if any.
     explicit: Option<usize>,
+    /// Whether discovery found it among the scanned paths.
+    discovered: bool,
 }
 
-/// Scans the Bicep and `.bicepparam` files discovery found (those passing the sniff).
-pub fn scan_files(paths: &[PathBuf], loader: &Loader<'_>, settings: &Settings) -> UnitScan {
-    let project = Project::new(loader);
+/// Scans the Bicep and `.bicepparam` files discovery found (those passing the sniff). `known`
+/// holds the outlines of every `.bicep` file discovery read, so deciding which files can lead
+/// to a site reads nothing twice.
+pub fn scan_files(
+    paths: &[PathBuf],
+    known: &Known,
+    loader: &Loader<'_>,
+    settings: &Settings,
+) -> UnitScan {
+    let project = Project::new(loader, known);
     let mut all = UnitScan::default();
-    if std::env::var_os("CG_SKIP").is_some() {
-        return all;
-    }
     let is_params = |path: &Path| {
         path.extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
     };
 
-    // Parameter files first: their `using` lines name files to judge.
+    // Parameter files first: their `using` lines name files to judge. Only their text is read
+    // now; a parameter file is parsed when the file it names is judged.
     let mut sources: Vec<ParamSource> = Vec::new();
-    let mut read: HashSet<PathBuf> = HashSet::new();
-    let mut add = |sources: &mut Vec<ParamSource>, path: &Path, explicit: Option<usize>| {
+    let add = |sources: &mut Vec<ParamSource>, path: &Path, explicit: Option<usize>, discovered| {
         let key = normalize(path);
-        if let Some(existing) = sources.iter_mut().find(|s| s.file.parsed.path == key) {
+        if let Some(existing) = sources.iter_mut().find(|s| s.key == key) {
             existing.explicit = existing.explicit.or(explicit);
             return;
         }
-        if !read.insert(key) {
-            return;
-        }
-        if let Some(file) = params::read_bicepparam(&project, path) {
-            let name = match explicit {
-                Some(_) => path.display().to_string(),
-                None => scenario_name(&file),
-            };
-            sources.push(ParamSource {
-                file,
-                name,
-                explicit,
-            });
-        }
+        let bytes = match loader.read_bytes(path) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                loader.record(error);
+                return;
+            }
+        };
+        let dir = key.parent().unwrap_or(Path::new(""));
+        let target = outline::using_target(&bytes).map(|t| normalize(&dir.join(t)));
+        let name = match (&target, explicit) {
+            // Next to the file it is for: its file name is enough.
+            (Some(target), None) if target.parent().unwrap_or(Path::new("")) == dir => {
+                params::display_name(&key)
+            }
+            _ => path.display().to_string(),
+        };
+        sources.push(ParamSource {
+            path: path.to_path_buf(),
+            key,
+            target,
+            name,
+            explicit,
+            discovered,
+        });
     };
     for path in paths.iter().filter(|p| is_params(p)) {
-        add(&mut sources, path, None);
+        add(&mut sources, path, None, true);
     }
     let mut explicit_json: Vec<(usize, JsonParams)> = Vec::new();
     for (i, path) in settings.parameter_files.iter().enumerate() {
         if is_params(path) {
-            add(&mut sources, path, Some(i));
+            add(&mut sources, path, Some(i), false);
         } else if let Ok(Some(file)) = params::read_json(loader, path, path.display().to_string()) {
             // Broken or unreadable JSON is reported by the ARM front end, which reads it too.
             explicit_json.push((i, file));
@@ -88,38 +111,27 @@ pub fn scan_files(paths: &[PathBuf], loader: &Loader<'_>, settings: &Settings) -
         .filter(|p| !is_params(p))
         .map(|p| normalize(p))
         .collect();
+    // A parameter file discovery found brings its template (`certgate check prod.bicepparam`);
+    // one given with `--parameters` only applies to files that are judged anyway, as for ARM.
     candidates.extend(
         sources
             .iter()
-            .filter_map(|s| s.file.target.clone())
+            .filter(|s| s.discovered)
+            .filter_map(|s| s.target.clone())
             .filter(|t| t.is_file()),
     );
-    let t2 = std::time::Instant::now();
-    let n = candidates.len();
     let candidates: Vec<PathBuf> = candidates
         .into_par_iter()
         .filter(|path| project.relevant(path))
         .collect();
-    if std::env::var_os("CG_TIME").is_some() {
-        eprintln!("relevance of {n} in {:?}", t2.elapsed());
-    }
-    let t0 = std::time::Instant::now();
     let roots = roots(&project, &candidates);
-    if std::env::var_os("CG_TIME").is_some() {
-        eprintln!(
-            "candidates {} roots {} in {:?}",
-            candidates.len(),
-            roots.len(),
-            t0.elapsed()
-        );
-    }
 
     // `.bicepparam` files next to a root belong to it even when discovery did not pass them
     // (a single file named on the command line, as pre-commit does).
     for root in &roots {
         let dir = root.parent().unwrap_or(Path::new(""));
         for path in params::bicepparam_siblings(loader, dir) {
-            add(&mut sources, &path, None);
+            add(&mut sources, &path, None, false);
         }
     }
 
@@ -130,19 +142,19 @@ pub fn scan_files(paths: &[PathBuf], loader: &Loader<'_>, settings: &Settings) -
             continue;
         };
         let mut scenarios: Vec<Scenario> = Vec::new();
-        for source in sources
-            .iter()
-            .filter(|s| s.file.target.as_ref() == Some(root))
-        {
+        for source in sources.iter().filter(|s| s.target.as_ref() == Some(root)) {
+            // The parsed `using` decides (the text search may have met a commented-out line).
+            let Some(file) = params::read_bicepparam(&project, &source.path) else {
+                continue;
+            };
+            if file.target.as_ref() != Some(root) {
+                continue;
+            }
             used.extend(source.explicit);
-            let inputs = params::bicepparam_inputs(
-                &project,
-                &source.file.parsed,
-                &source.name,
-                &mut all.errors,
-            );
+            let inputs =
+                params::bicepparam_inputs(&project, &file.parsed, &source.name, &mut all.errors);
             scenarios.push(Scenario {
-                path: source.file.parsed.path.clone(),
+                path: source.key.clone(),
                 name: source.name.clone(),
                 inputs,
             });
@@ -179,21 +191,10 @@ pub fn scan_files(paths: &[PathBuf], loader: &Loader<'_>, settings: &Settings) -
         }
     }
 
-    let t1 = std::time::Instant::now();
     let judged: Vec<(PathBuf, Vec<Resource>, Vec<FileError>)> = tasks
         .into_par_iter()
-        .map(|(root, scenario)| {
-            let t = std::time::Instant::now();
-            let r = judge(&project, &root, scenario);
-            if std::env::var_os("CG_TIME").is_some() && t.elapsed().as_millis() > 5 {
-                eprintln!("{} {:?}", root.path.display(), t.elapsed());
-            }
-            r
-        })
+        .map(|(root, scenario)| judge(&project, &root, scenario))
         .collect();
-    if std::env::var_os("CG_TIME").is_some() {
-        eprintln!("judged in {:?}", t1.elapsed());
-    }
     let mut per_root = Vec::new();
     for (root, resources, errors) in judged {
         all.errors.extend(errors);
@@ -254,18 +255,6 @@ fn judge(
         ));
     }
     (root.source.path().to_path_buf(), walker.resources, errors)
-}
-
-/// How findings name a discovered parameter file: its file name when it sits next to the file
-/// it is for, otherwise its path.
-fn scenario_name(file: &ParamsFile) -> String {
-    let own_dir = file.parsed.dir();
-    match &file.target {
-        Some(target) if target.parent().unwrap_or(Path::new("")) == own_dir => {
-            params::display_name(&file.parsed.path)
-        }
-        _ => file.parsed.source.path().display().to_string(),
-    }
 }
 
 /// Which of `candidates` are roots: those no other reached Bicep file calls as a local module.

@@ -21,14 +21,16 @@
 //! Front end layout: `outline` (the parse-free look at a file for discovery), `project` (each
 //! file parsed once, and whether it can lead to a site), `front` (roots and scenarios),
 //! `params` (`.bicepparam` and ARM parameter JSON), `walk` (resources, conditions, loops and
-//! modules), `lower` (a site into the model), and the evaluator: `scope` (parameters,
-//! variables, budget), `eval` (expressions), `operators`, `functions`.
+//! modules), `inputs` (what a module declaration passes), `lower` (a site into the model), and
+//! the evaluator: `scope` (parameters, variables, budget), `eval` (expressions and names),
+//! `access` (property and index access), `literals`, `operators`, `functions`.
 //!
 //! Limits: nesting deeper than [`MAX_DEPTH`] levels stops parsing with an error instead of
 //! overflowing the stack; every loop consumes a token or ends, so any input terminates.
 //! Evaluation is bounded by a step budget and a nesting limit per scenario, and modules by a
 //! depth of 32 and cycle detection.
 
+mod access;
 pub mod ast;
 mod collections;
 mod decls;
@@ -36,7 +38,9 @@ mod eval;
 mod expr;
 mod front;
 mod functions;
+mod inputs;
 mod lexer;
+mod literals;
 mod lower;
 mod operators;
 pub mod outline;
@@ -50,6 +54,7 @@ mod types;
 mod walk;
 
 pub use front::scan_files;
+pub use outline::Known;
 
 pub use lexer::CommentKind;
 pub use parser::MAX_DEPTH;

@@ -3,9 +3,53 @@
 //! parsing at all; it may over-report (a `module` line inside a comment), never under-report,
 //! because every module declaration starts with `module NAME 'PATH'` on one line.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+
+/// The outline of one file: what decides whether it can lead to a site.
+#[derive(Debug, Clone, Default)]
+pub struct Outline {
+    pub names_site_type: bool,
+    /// The local Bicep module paths it declares, as written.
+    pub local_modules: Vec<String>,
+}
+
+impl Outline {
+    pub fn of(bytes: &[u8]) -> Outline {
+        Outline {
+            names_site_type: names_site_type(bytes),
+            local_modules: module_paths(bytes)
+                .filter(|p| is_local_bicep(p))
+                .map(str::to_string)
+                .collect(),
+        }
+    }
+}
+
+/// The outlines of the Bicep files discovery read, so the front end does not read them again
+/// to decide which files can lead to a site.
+#[derive(Debug, Default)]
+pub struct Known {
+    outlines: HashMap<PathBuf, Outline>,
+}
+
+impl Known {
+    /// Records a discovered `.bicep` file's outline (by normalised path).
+    pub fn add(&mut self, path: &Path, bytes: Vec<u8>) {
+        // UTF-16 text is not searched byte by byte: leave it to be read (and refused) later.
+        if !matches!(bytes.as_slice(), [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]) {
+            self.outlines
+                .insert(crate::load::normalize(path), Outline::of(&bytes));
+        }
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&Outline> {
+        self.outlines.get(path)
+    }
+}
 
 /// `Microsoft.Web/sites` in any case: Bicep resource types are case-insensitive, and slots
 /// (`Microsoft.Web/sites/slots`, or `slots` nested in a site) always come with it.
@@ -48,6 +92,23 @@ fn module_path(line: &[u8]) -> Option<&str> {
     let rest = rest[name_len..].trim_ascii_start().strip_prefix(b"'")?;
     let end = rest.iter().position(|&b| b == b'\'')?;
     std::str::from_utf8(&rest[..end]).ok()
+}
+
+/// The path a `.bicepparam` file's `using 'PATH'` line names, as written (`None` for
+/// `using none`, a registry reference, or when there is no such line).
+pub fn using_target(bytes: &[u8]) -> Option<&str> {
+    bytes.split(|&b| b == b'\n').find_map(|line| {
+        let rest = line.trim_ascii_start().strip_prefix(b"using")?;
+        let path = rest.trim_ascii_start();
+        if path.len() == rest.len() {
+            return None;
+        }
+        let path = path.strip_prefix(b"'")?;
+        let end = path.iter().position(|&b| b == b'\'')?;
+        std::str::from_utf8(&path[..end])
+            .ok()
+            .filter(|p| !is_registry(p))
+    })
 }
 
 /// Whether JSON bytes are an ARM template that `bicep build` generated: its
@@ -121,6 +182,14 @@ mod tests {
         assert!(!is_interesting(
             b"resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {}"
         ));
+    }
+
+    #[test]
+    fn finds_the_using_target_of_a_parameter_file() {
+        let text = b"// using 'old.bicep'\nusing './main.bicep'\nparam x = 1\n";
+        assert_eq!(using_target(text), Some("./main.bicep"));
+        assert_eq!(using_target(b"using none\n"), None);
+        assert_eq!(using_target(b"using 'br/public:x:1'\n"), None);
     }
 
     #[test]

@@ -115,14 +115,16 @@ type Slot = Arc<OnceLock<Option<Arc<Parsed>>>>;
 /// The shared cache of parsed files.
 pub struct Project<'l> {
     pub loader: &'l Loader<'l>,
+    known: &'l outline::Known,
     files: Mutex<HashMap<PathBuf, Slot>>,
     relevant: Mutex<HashMap<PathBuf, bool>>,
 }
 
 impl<'l> Project<'l> {
-    pub fn new(loader: &'l Loader<'l>) -> Self {
+    pub fn new(loader: &'l Loader<'l>, known: &'l outline::Known) -> Self {
         Project {
             loader,
+            known,
             files: Mutex::default(),
             relevant: Mutex::default(),
         }
@@ -180,20 +182,28 @@ impl<'l> Project<'l> {
         if *visits > MAX_RELEVANCE_VISITS || visiting.len() > MAX_MODULE_DEPTH {
             return (true, false);
         }
-        // Only the bytes are needed: most files asked about are never parsed, so they are
-        // not loaded as sources. One that cannot be read is recorded when it is parsed.
-        let Ok(bytes) = self.loader.read_bytes(path) else {
-            return (false, false);
+        // Discovery has outlined the files it read; others (outside the scanned paths) are
+        // read here, as bytes only: most files asked about are never parsed. One that cannot
+        // be read is not relevant; the module declaration naming it reports why.
+        let read;
+        let outline = match self.known.get(path) {
+            Some(outline) => outline,
+            None => match self.loader.read_bytes(path) {
+                Ok(bytes) => {
+                    read = outline::Outline::of(&bytes);
+                    &read
+                }
+                Err(_) => return (false, false),
+            },
         };
-        let bytes = bytes.as_slice();
-        let (relevant, cut) = if outline::names_site_type(bytes) {
+        let (relevant, cut) = if outline.names_site_type {
             (true, false)
         } else {
             let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
             visiting.push(path.to_path_buf());
             let mut cut = false;
             let mut relevant = false;
-            for module in outline::module_paths(bytes).filter(|p| outline::is_local_bicep(p)) {
+            for module in &outline.local_modules {
                 let (found, was_cut) =
                     self.relevant_from(&normalize(&dir.join(module)), visiting, visits);
                 cut |= was_cut;

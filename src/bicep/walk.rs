@@ -14,22 +14,19 @@
 //! name and ` > `, e.g. `web > inner > site`. A loop instance is named with its index
 //! (`sites[1]`, `web[0] > site`) and, when it resolves, the site's `name`.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::error::FileError;
-use crate::model::{Origin, Resource};
-use crate::source::Span;
+use crate::model::Resource;
 use crate::value::{Traced, Val};
 
-use super::ast::{
-    DeclBody, Expr, ExprKind, ModuleDecl, ObjectExpr, ObjectMember, ResourceDecl, StatementKind,
-};
-use super::eval::{Env, Frame, Step, loop_frame, unknown};
-use super::lower::{self, Found, SiteDecl};
+use super::ast::{DeclBody, Expr, ExprKind, ModuleDecl, ObjectExpr, ResourceDecl, StatementKind};
+use super::eval::{Env, Frame, loop_frame, unknown};
+use super::inputs;
+use super::lower::{self, SiteDecl};
 use super::outline;
 use super::project::{MAX_MODULE_DEPTH, Parsed, Project};
-use super::scope::{Input, Role, Scope};
+use super::scope::{Role, Scope};
 
 /// The in-scope site type.
 pub const SITE_TYPE: &str = "Microsoft.Web/sites";
@@ -207,13 +204,19 @@ impl<'p, 'l> Walker<'p, 'l> {
         if !self.project.relevant(&target) {
             return;
         }
-        if self.stack.contains(&target) {
+        if let Some(start) = self.stack.iter().position(|p| *p == target) {
+            let chain: Vec<String> = self.stack[start..]
+                .iter()
+                .chain([&target])
+                .map(|p| super::params::display_name(p))
+                .collect();
             self.errors.push(FileError::at(
                 file.source.path(),
                 at,
                 format!(
-                    "module `{name}` calls `{path}`, which is already being deployed further up \
-                     this chain of modules (a cycle): it is not followed"
+                    "module `{name}` is not followed: the modules call each other in a cycle \
+                     ({})",
+                    chain.join(" → ")
                 ),
             ));
             return;
@@ -233,7 +236,7 @@ impl<'p, 'l> Walker<'p, 'l> {
             return;
         };
         self.each_instance(env, &decl.body, |walker, env, body, index| {
-            let inputs = module_inputs(env, body, name, &child);
+            let inputs = inputs::module_inputs(env, body, name, &child);
             let scope = Scope::new(
                 &child,
                 Role::Template,
@@ -367,128 +370,5 @@ fn top_level_parent_kind<'a>(file: &'a Parsed, body: &ObjectExpr) -> Option<&'a 
             .and_then(|object| object.property("kind"))
             .map(|p| &p.value),
         _ => None,
-    }
-}
-
-/// The values a module declaration's `params` gives the called file's parameters, evaluated
-/// in the caller, each traced through its `params` member.
-fn module_inputs(
-    env: Env<'_>,
-    body: &ObjectExpr,
-    module: &str,
-    child: &Parsed,
-) -> HashMap<String, Input> {
-    let mut inputs = HashMap::new();
-    let hop = |span: Span, key: &str| Origin {
-        span,
-        note: format!("input `{key}` of module `{module}`"),
-    };
-    let all_unknown = |inputs: &mut HashMap<String, Input>, why: &str| {
-        for (_, statement) in child.params() {
-            if let StatementKind::Param { name, .. } = &statement.kind {
-                inputs.insert(
-                    name.name.clone(),
-                    Input {
-                        traced: unknown(format!(
-                            "the `params` of module `{module}` cannot be resolved: {why}"
-                        )),
-                        from_file: false,
-                    },
-                );
-            }
-        }
-    };
-    let params = match lower::member(env, body, "params") {
-        None => return inputs,
-        Some(Found::Unknown(_, why)) => {
-            all_unknown(&mut inputs, &why);
-            return inputs;
-        }
-        Some(Found::Property(property)) => property,
-        Some(Found::Spread(spread, span)) => {
-            let whole = env.at(spread, &[Step::name("params")]);
-            spread_inputs(
-                env,
-                spread,
-                &[Step::name("params")],
-                whole,
-                span,
-                &mut inputs,
-                &hop,
-            );
-            return inputs;
-        }
-    };
-    let ExprKind::Object(object) = &params.value.kind else {
-        let whole = env.eval(&params.value);
-        if let Val::Unknown(why) = &whole.val {
-            all_unknown(&mut inputs, why);
-        } else {
-            spread_inputs(
-                env,
-                &params.value,
-                &[],
-                whole,
-                params.span,
-                &mut inputs,
-                &hop,
-            );
-        }
-        return inputs;
-    };
-    for member in &object.members {
-        match member {
-            ObjectMember::Property(property) => {
-                let Some(key) = property.key.text() else {
-                    continue;
-                };
-                let traced = env.eval(&property.value).through(hop(property.span, key));
-                inputs.insert(
-                    key.to_string(),
-                    Input {
-                        traced,
-                        from_file: false,
-                    },
-                );
-            }
-            ObjectMember::Spread { value, span } => {
-                let whole = env.eval(value);
-                if let Val::Unknown(why) = &whole.val {
-                    all_unknown(&mut inputs, why);
-                } else {
-                    spread_inputs(env, value, &[], whole, *span, &mut inputs, &hop);
-                }
-            }
-            ObjectMember::Resource(_) => {}
-        }
-    }
-    inputs
-}
-
-/// Inputs from a computed object (a spread, or `params: someObject`): one per member, each
-/// evaluated again through the member for its origin.
-fn spread_inputs(
-    env: Env<'_>,
-    expr: &Expr,
-    prefix: &[Step],
-    whole: Traced,
-    span: Span,
-    inputs: &mut HashMap<String, Input>,
-    hop: &dyn Fn(Span, &str) -> Origin,
-) {
-    let Val::Object(members) = whole.val else {
-        return;
-    };
-    for key in members.keys() {
-        let mut steps = prefix.to_vec();
-        steps.push(Step::name(key));
-        let traced = env.at(expr, &steps).through(hop(span, key));
-        inputs.insert(
-            key.clone(),
-            Input {
-                traced,
-                from_file: false,
-            },
-        );
     }
 }

@@ -55,7 +55,10 @@ pub fn insert(request: &Request) -> Result<Vec<TextEdit>, String> {
     }
     // A sibling line that ends with a comma asks for one on the new lines too.
     let line_end = lines.end(line);
-    let rest = text[neighbour.span.end..line_end].trim_start();
+    let rest = text
+        .get(neighbour.span.end..line_end)
+        .unwrap_or_default()
+        .trim_start();
     let comma = if rest.starts_with(',') { "," } else { "" };
     let rest = rest.strip_prefix(',').unwrap_or(rest);
     if !only_trivia(rest, 0, rest.len(), Comments::Json) {

@@ -188,12 +188,14 @@ fn assign_line(request: &Request, member: &MemberAt) -> Option<AssignLine> {
     if line != lines.line_of(member.span.end) || !lines.starts_line(member.span.start) {
         return None;
     }
-    let key_len = text[member.span.start..].find(|c: char| c.is_whitespace() || c == '=')?;
+    let key_len = text
+        .get(member.span.start..)?
+        .find(|c: char| c.is_whitespace() || c == '=')?;
     let key_end = member.span.start + key_len;
-    let between = &text[key_end..member.value.start];
+    let between = text.get(key_end..member.value.start)?;
     let equals = key_end + between.find('=')?;
     let spaces_only = |s: &str| s.bytes().all(|b| b == b' ' || b == b'\t');
-    if !spaces_only(&text[key_end..equals]) || !spaces_only(&text[equals + 1..member.value.start]) {
+    if !spaces_only(&text[key_end..equals]) || !spaces_only(&between[equals - key_end + 1..]) {
         return None;
     }
     Some(AssignLine {

@@ -174,9 +174,14 @@ fn member(
 
 /// What sits between a member's key and its value (`": "`, `":"`), when it is plain.
 fn key_value_separator(text: &str, member: &MemberAt) -> String {
-    let between = &text[member.span.start..member.value.start];
+    let between = text
+        .get(member.span.start..member.value.start)
+        .unwrap_or_default();
     // The key is the quoted string that opens the member: the separator follows its quote.
-    let key_end = between[1..].find('"').map_or(0, |at| at + 2);
+    let key_end = between
+        .get(1..)
+        .and_then(|b| b.find('"'))
+        .map_or(0, |at| at + 2);
     let separator = &between[key_end.min(between.len())..];
     if separator.trim() == ":" && !separator.contains('\n') {
         separator.to_string()

@@ -169,6 +169,12 @@ impl Lang {
         (start < end).then_some(start..end)
     }
 
+    /// Whether an origin step is a parameter's declaration (Bicep's `param x T = default`),
+    /// which a parameter file's or a caller's value overrides.
+    pub fn is_declaration(self, text: &str) -> bool {
+        self == Lang::Bicep && text.starts_with("param ")
+    }
+
     /// `new` as this syntax writes it; `like` is the literal it replaces, whose quoting a
     /// boolean keeps (`"false"` becomes `"true"`).
     pub fn spell(self, new: NewValue, like: Option<&Literal>) -> String {
@@ -232,7 +238,7 @@ fn is_arm_reference(text: &str) -> bool {
     if !function.eq_ignore_ascii_case("parameters") && !function.eq_ignore_ascii_case("variables") {
         return false;
     }
-    let Some(close) = text.find(')') else {
+    let Some(close) = text[open..].find(')').map(|at| open + at) else {
         return false;
     };
     let argument = text[open + 1..close].trim();

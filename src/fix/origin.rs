@@ -36,7 +36,7 @@ pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, Strin
         .ok_or_else(|| format!("the value comes from {place}; change it there"))?;
     (ctx.editable)(first.span.file)
         .map_err(|why| format!("the value comes from {place}, but {why}; change it there"))?;
-    let text = &file.text()[first.span.range()];
+    let text = file.text().get(first.span.range()).unwrap_or_default();
     let computed = || {
         format!(
             "the value comes from {place}, where it is not written as a plain literal; change it there"
@@ -52,7 +52,12 @@ pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, Strin
         let Some(hop_lang) = Lang::of_path(hop_file.path()) else {
             continue;
         };
-        let hop_text = &hop_file.text()[hop.span.range()];
+        let hop_text = hop_file.text().get(hop.span.range()).unwrap_or_default();
+        // A parameter's declaration is a hop when a parameter file or a caller set it: its
+        // default was overridden, not combined.
+        if hop_lang.is_declaration(hop_text) {
+            continue;
+        }
         if hop_lang
             .value_part(hop_text)
             .is_some_and(|r| hop_lang.literal(&hop_text[r]).is_some())

@@ -69,7 +69,7 @@ impl<'a> Planner<'a> {
         Planner {
             report,
             dirs: roots.iter().map(|root| scanned_dir(root)).collect(),
-            failed_to_parse: report.errors.iter().map(|e| e.path.clone()).collect(),
+            failed_to_parse: report.errors.iter().map(|e| normalize(&e.path)).collect(),
             editable: RefCell::default(),
             blocked: RefCell::default(),
         }
@@ -88,7 +88,7 @@ impl<'a> Planner<'a> {
             Err(format!("{shown} is not a file"))
         } else if !self.dirs.iter().any(|dir| inside(path, dir)) {
             Err(format!("{shown} is outside the scanned paths"))
-        } else if self.failed_to_parse.contains(path) {
+        } else if self.failed_to_parse.contains(&normalize(path)) {
             Err(format!("{shown} could not be read or parsed"))
         } else {
             write::preflight(path).map(|_| ()).map_err(|why| {

@@ -190,7 +190,14 @@ fn action(
     new: NewValue,
     value: Option<&Value>,
 ) -> Result<Action, String> {
-    let text = |span: Span| ctx.sources.get(span.file).text()[span.range()].to_string();
+    let text = |span: Span| {
+        let source = ctx.sources.get(span.file);
+        source
+            .text()
+            .get(span.range())
+            .unwrap_or_default()
+            .to_string()
+    };
     let Some(value) = value else {
         // Not set, or set to null: replace a literal null, else insert.
         return match same_name(resource, anchor, name) {

@@ -64,9 +64,9 @@ impl<'a> Lines<'a> {
     /// Whether only spaces and tabs precede `pos` on its line.
     pub fn starts_line(&self, pos: usize) -> bool {
         let start = self.start(self.line_of(pos));
-        self.text[start..pos]
-            .bytes()
-            .all(|b| b == b' ' || b == b'\t')
+        self.text
+            .get(start..pos)
+            .is_some_and(|before| before.bytes().all(|b| b == b' ' || b == b'\t'))
     }
 
     /// The line ending of `line` (`\r\n` or `\n`); for the last line, the file's own.

@@ -30,7 +30,8 @@ fn scan_tree(files: &[(&str, &str)], parameters: &[&str]) -> (UnitScan, tempfile
     };
     let sources = SourceMap::default();
     let loader = Loader::new(&sources);
-    let mut scan = crate::bicep::scan_files(&paths, &loader, &settings);
+    let known = crate::bicep::Known::default();
+    let mut scan = crate::bicep::scan_files(&paths, &known, &loader, &settings);
     scan.errors.extend(loader.into_errors());
     (scan, dir)
 }
@@ -273,7 +274,12 @@ fn module_cycles_and_missing_modules_are_errors() {
     let found = messages(&scan);
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].0, Level::Error);
-    assert!(found[0].1.contains("(a cycle)"), "{found:?}");
+    assert!(
+        found[0]
+            .1
+            .contains("in a cycle (a.bicep → b.bicep → a.bicep)"),
+        "{found:?}"
+    );
     assert_eq!(
         found[1],
         (
@@ -389,4 +395,104 @@ fn only_files_that_can_lead_to_a_site_are_parsed() {
     );
     assert!(scan.errors.is_empty());
     assert!(scan.resources.is_empty());
+}
+
+#[test]
+fn module_chains_stop_at_the_depth_limit() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..40 {
+        files.push((
+            format!("m{i}.bicep"),
+            format!("module next 'm{}.bicep' = {{ name: 'n' }}\n", i + 1),
+        ));
+    }
+    files.push((
+        "m40.bicep".into(),
+        "resource site 'Microsoft.Web/sites@2023-12-01' = { name: 'deep' }\n".into(),
+    ));
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let (scan, _dir) = scan_tree(&borrowed, &[]);
+    assert!(scan.resources.is_empty());
+    let found = messages(&scan);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0],
+        (
+            Level::Error,
+            "module `next` is nested more than 32 modules deep: it is not followed".to_string()
+        )
+    );
+}
+
+#[test]
+fn command_line_parameter_files_apply_only_to_judged_files() {
+    let site = "param mode string = 'Required'\nresource s 'Microsoft.Web/sites@2023-12-01' = {\n  name: 's'\n  properties: { clientCertEnabled: true, clientCertMode: mode }\n}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("other")).unwrap();
+    std::fs::write(root.join("main.bicep"), site).unwrap();
+    std::fs::write(root.join("other/main.bicep"), site).unwrap();
+    std::fs::write(
+        root.join("prod.bicepparam"),
+        "using 'main.bicep'\nparam mode = 'Optional'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("other.bicepparam"),
+        "using 'other/main.bicep'\nparam mode = 'Optional'\n",
+    )
+    .unwrap();
+    let settings = Settings {
+        parameter_files: vec![root.join("prod.bicepparam"), root.join("other.bicepparam")],
+        ..Settings::default()
+    };
+    let sources = SourceMap::default();
+    let loader = Loader::new(&sources);
+    let known = crate::bicep::Known::default();
+    // Only main.bicep is scanned: other/main.bicep is not judged because a parameter file
+    // names it.
+    let scan = crate::bicep::scan_files(&[root.join("main.bicep")], &known, &loader, &settings);
+    let lines = summary(&scan);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("s true Optional ["), "{lines:?}");
+    assert!(lines[0].ends_with("prod.bicepparam]"), "{lines:?}");
+    let notices = messages(&scan);
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(
+        notices[0].1.starts_with("not used: its `using` line"),
+        "{notices:?}"
+    );
+}
+
+#[test]
+fn a_parameter_file_extends_a_shared_base() {
+    let main = "param certs bool\nparam mode string\nresource s 'Microsoft.Web/sites@2023-12-01' = {\n  name: 's'\n  properties: { clientCertEnabled: certs, clientCertMode: mode }\n}\n";
+    let (scan, _dir) = scan_tree(
+        &[
+            ("main.bicep", main),
+            (
+                "shared/base.bicepparam",
+                "using none\nparam certs = true\nparam mode = 'Optional'\n",
+            ),
+            (
+                "prod.bicepparam",
+                "using 'main.bicep'\nextends 'shared/base.bicepparam'\nparam mode = 'Required'\n",
+            ),
+        ],
+        &[],
+    );
+    assert!(scan.errors.is_empty(), "{:?}", scan.errors);
+    assert_eq!(summary(&scan), ["s true Required [prod.bicepparam]"]);
+    let notes: Vec<&str> = scan.resources[0]
+        .enabled
+        .as_ref()
+        .unwrap()
+        .origin
+        .iter()
+        .map(|o| o.note.as_str())
+        .collect();
+    assert_eq!(notes, ["value in base.bicepparam", "parameter `certs`"]);
 }

@@ -1,0 +1,193 @@
+//! Property and index access: following `.name` / `[index]` into object and array literals
+//! as far as they are written (so an origin points at the exact member, spreads honoured: the
+//! last member or spread that sets a key wins), and reading accesses from computed values,
+//! with `.?` / `[?…]` giving null where a plain access would be unknown.
+
+use crate::source::Span;
+use crate::value::{Traced, Val};
+
+use super::ast::{Expr, ExprKind, ObjectMember};
+use super::eval::{Env, Key, Step, unknown};
+
+/// A value reached by following accesses into written literals.
+pub struct Followed {
+    pub traced: Traced,
+    /// The deepest `key: value` member (or array item) reached, if any.
+    pub member: Option<Span>,
+    /// The accesses walked to get there, e.g. `mtls.mode` or `[1]`.
+    pub path: String,
+}
+
+/// One step of following an access into a written value.
+enum Literal<'e> {
+    /// The member or item the access selects.
+    Into(&'e Expr, Span, String),
+    /// The access is decided by this sub-expression (a spread, parentheses).
+    Redirect(&'e Expr),
+    /// The literal has no such member: why.
+    Absent(String),
+    /// Not a literal: evaluate it.
+    Opaque,
+}
+
+impl Env<'_> {
+    /// Follows `steps` into `expr` as far as it is a written object or array literal, then
+    /// evaluates the rest. `what` names `expr` in messages (`variable `settings``).
+    pub fn follow(&self, expr: &Expr, steps: &[Step], what: &str) -> Followed {
+        let mut node = expr;
+        let mut member = None;
+        let mut path = String::new();
+        let mut taken = 0;
+        while let Some(step) = steps.get(taken) {
+            match self.literal_step(node, step) {
+                Literal::Into(next, span, text) => {
+                    node = next;
+                    member = Some(span);
+                    path.push_str(&text);
+                    taken += 1;
+                }
+                // A sub-expression: the tree gets smaller, so this ends.
+                Literal::Redirect(next) => node = next,
+                Literal::Absent(problem) => {
+                    let traced = if step.safe {
+                        Traced::here(Val::Null)
+                    } else {
+                        let shown = path.strip_prefix('.').unwrap_or(&path);
+                        let subject = if shown.is_empty() {
+                            what.to_string()
+                        } else {
+                            format!("`{shown}` in {what}")
+                        };
+                        unknown(format!("{subject} {problem}"))
+                    };
+                    return Followed {
+                        traced,
+                        member,
+                        path: shown_path(path),
+                    };
+                }
+                Literal::Opaque => break,
+            }
+        }
+        let rest = &steps[taken..];
+        let subject = || {
+            let shown = path.strip_prefix('.').unwrap_or(&path);
+            if shown.is_empty() {
+                what.to_string()
+            } else {
+                format!("`{shown}` in {what}")
+            }
+        };
+        // A literal that cannot be followed further (spreads, computed keys) is built whole.
+        let traced = match &node.kind {
+            ExprKind::Object(object) if !rest.is_empty() => {
+                apply_steps(self.object(object), rest, &subject())
+            }
+            ExprKind::Array(items) if !rest.is_empty() => {
+                apply_steps(self.array(items), rest, &subject())
+            }
+            _ => self.at(node, rest),
+        };
+        Followed {
+            traced,
+            member,
+            path: shown_path(path),
+        }
+    }
+
+    fn literal_step<'e>(&self, node: &'e Expr, step: &Step) -> Literal<'e> {
+        match (&node.kind, &step.key) {
+            (ExprKind::Paren(inner) | ExprKind::NonNull(inner), _) => Literal::Redirect(inner),
+            (ExprKind::Object(object), Key::Name(wanted)) => {
+                for member in object.members.iter().rev() {
+                    match member {
+                        ObjectMember::Property(property) => match property.key.text() {
+                            Some(key) if key.eq_ignore_ascii_case(wanted) => {
+                                return Literal::Into(
+                                    &property.value,
+                                    property.span,
+                                    format!(".{key}"),
+                                );
+                            }
+                            Some(_) => {}
+                            // An interpolated key may be the one wanted.
+                            None => return Literal::Opaque,
+                        },
+                        ObjectMember::Spread { value, .. } => match self.eval(value).val {
+                            Val::Object(spread)
+                                if !spread.keys().any(|k| k.eq_ignore_ascii_case(wanted)) => {}
+                            Val::Null => {}
+                            _ => return Literal::Redirect(value),
+                        },
+                        ObjectMember::Resource(_) => {}
+                    }
+                }
+                Literal::Absent(format!("has no property `{wanted}`"))
+            }
+            (ExprKind::Array(items), Key::Index(index)) => {
+                if items.iter().any(|item| item.spread) {
+                    return Literal::Opaque;
+                }
+                match usize::try_from(*index).ok().and_then(|i| items.get(i)) {
+                    Some(item) => Literal::Into(&item.value, item.span, format!("[{index}]")),
+                    None => {
+                        Literal::Absent(format!("has no index [{index}] (length {})", items.len()))
+                    }
+                }
+            }
+            _ => Literal::Opaque,
+        }
+    }
+}
+
+fn shown_path(path: String) -> String {
+    match path.strip_prefix('.') {
+        Some(stripped) => stripped.to_string(),
+        None => path,
+    }
+}
+
+/// Reads `steps` from a traced value; the origin stays the value's. `what` names the value in
+/// messages.
+pub fn apply_steps(mut traced: Traced, steps: &[Step], what: &str) -> Traced {
+    let mut path = String::new();
+    for step in steps {
+        let next = match (&traced.val, &step.key) {
+            (Val::Unknown(_), _) => return traced,
+            (Val::Null, _) if step.safe => return Traced::here(Val::Null),
+            (Val::Object(_), Key::Name(name)) => traced.val.get_ignore_case(name).cloned(),
+            (Val::List(items), Key::Index(i)) => {
+                usize::try_from(*i).ok().and_then(|i| items.get(i)).cloned()
+            }
+            _ => None,
+        };
+        match next {
+            Some(val) => {
+                traced.val = val;
+                path.push_str(&step.text());
+            }
+            None if step.safe => {
+                traced.val = Val::Null;
+                return traced;
+            }
+            None => {
+                let text = step.text();
+                let problem = match (&traced.val, &step.key) {
+                    (Val::Object(_), Key::Name(name)) => format!("has no property `{name}`"),
+                    (Val::List(items), Key::Index(_)) => {
+                        format!("has no index {text} (length {})", items.len())
+                    }
+                    (val, _) => format!("is a {}, so `{text}` cannot be read", val.type_name()),
+                };
+                let subject = if path.is_empty() {
+                    what.to_string()
+                } else {
+                    format!("`{}` of {what}", shown_path(path))
+                };
+                traced.val = Val::unknown(format!("{subject} {problem}"));
+                return traced;
+            }
+        }
+    }
+    traced
+}
