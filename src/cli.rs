@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Finds Azure App Service sites and slots in Terraform and ARM templates that do not require
-/// incoming client certificates (mutual TLS).
+/// Finds Azure App Service sites and slots in Terraform, plan JSON, ARM templates and Bicep that
+/// do not require incoming client certificates (mutual TLS).
 #[derive(Debug, Parser)]
 #[command(name = "certgate", version, about, arg_required_else_help = true)]
 pub struct Cli {
