@@ -1,15 +1,18 @@
 //! The application layer: runs a parsed command line, prints, and returns the exit code.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, Format};
+use crate::baseline::FindingKey;
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, ExceptionsArgs, Format, ListFormat};
 use crate::fix::{self, FixStatus};
+use crate::report::BaselineOutcome;
 use crate::report::human::Style;
 use crate::report::{ErrorRecord, Fixed, Report};
 use crate::rules::{self, RULES};
 use crate::scan::{Settings, scan};
 use crate::source::LineCol;
+use crate::suppress::listing::Listing;
 
 /// Exit code when the run itself failed (bad arguments, unreadable or unparsable input).
 pub const EXIT_FAILURE: u8 = 2;
@@ -21,6 +24,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(args),
         Command::Explain { rule } => explain(&rule),
         Command::Rules => (rules_table(), 0),
+        Command::Init { dir, force } => init(dir, force),
+        Command::Exceptions(args) => exceptions(args),
     };
     // A closed pipe (`certgate check | head`) is not a failure of the scan.
     let _ = stdout.write_all(text.as_bytes());
@@ -46,6 +51,8 @@ fn check(args: CheckArgs) -> (String, u8) {
         vars: args.vars,
         env_vars,
         parameter_files: args.parameter_files,
+        config_file: args.config,
+        today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
         ..Settings::default()
     };
     if args.diff {
@@ -65,6 +72,25 @@ fn check(args: CheckArgs) -> (String, u8) {
         }
         report
     };
+    let mut report = report;
+    if let Some(file) = &args.write_baseline
+        && report.errors.is_empty()
+    {
+        let text = crate::baseline::write(baseline_keys(&report.findings, file));
+        if let Err(why) = std::fs::write(file, text) {
+            eprintln!("error: cannot write the baseline {}: {why}", file.display());
+            return (String::new(), EXIT_FAILURE);
+        }
+    }
+    if let Some(file) = &args.baseline {
+        match apply_baseline(&mut report, file) {
+            Ok(()) => {}
+            Err(message) => {
+                eprintln!("error: {message}");
+                return (String::new(), EXIT_FAILURE);
+            }
+        }
+    }
     let text = match args.format {
         Format::Json => crate::report::json::render(&report),
         Format::Human => crate::report::human::render(
@@ -74,10 +100,131 @@ fn check(args: CheckArgs) -> (String, u8) {
                 width: terminal_width(),
                 quiet: args.quiet,
                 timing: true,
+                show_suppressed: args.show_suppressed,
             },
         ),
     };
-    (text, report.exit_code())
+    // Writing a baseline accepts today's findings: only a failed run is a failure.
+    let code = match (&args.write_baseline, report.exit_code()) {
+        (Some(_), 1) => 0,
+        (_, code) => code,
+    };
+    (text, code)
+}
+
+/// The baseline keys of `findings` (resource findings only: exception findings are fixed in
+/// the exception, not baselined), relative to the baseline file's directory.
+fn baseline_keys(findings: &[crate::report::Finding], file: &Path) -> Vec<FindingKey> {
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    findings
+        .iter()
+        .filter(|f| rules::find(f.rule).is_some())
+        .map(|f| {
+            FindingKey::new(
+                f.rule,
+                &f.location.path,
+                &f.address,
+                f.scenario.as_deref(),
+                dir,
+            )
+        })
+        .collect()
+}
+
+/// `--baseline FILE`: moves findings recorded in the file out of the failures and records the
+/// entries that no longer occur.
+fn apply_baseline(report: &mut Report, file: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|why| format!("cannot read the baseline {}: {why}", file.display()))?;
+    let baseline = crate::baseline::read(&text)
+        .map_err(|e| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))?;
+    let (resource_findings, exception_findings): (Vec<_>, Vec<_>) =
+        std::mem::take(&mut report.findings)
+            .into_iter()
+            .partition(|f| rules::find(f.rule).is_some());
+    let keys: std::collections::HashMap<usize, FindingKey> =
+        baseline_keys(&resource_findings, file)
+            .into_iter()
+            .enumerate()
+            .collect();
+    let indexed: Vec<(usize, crate::report::Finding)> =
+        resource_findings.into_iter().enumerate().collect();
+    let comparison = crate::baseline::compare(&baseline, indexed, |(i, _)| keys[i].clone());
+    report.findings = comparison.new.into_iter().map(|(_, f)| f).collect();
+    report.findings.extend(exception_findings);
+    report.sort();
+    report.baseline = Some(BaselineOutcome {
+        baselined: comparison.baselined.into_iter().map(|(_, f)| f).collect(),
+        fixed: comparison.fixed,
+    });
+    Ok(())
+}
+
+/// `certgate init`: writes the commented default config; refuses to overwrite without `--force`.
+fn init(dir: Option<PathBuf>, force: bool) -> (String, u8) {
+    let path = dir
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(crate::config::FILE_NAME);
+    if path.exists() && !force {
+        eprintln!(
+            "error: {} already exists; pass --force to overwrite it",
+            path.display()
+        );
+        return (String::new(), EXIT_FAILURE);
+    }
+    match std::fs::write(&path, crate::config::default_text()) {
+        Ok(()) => (format!("wrote {}\n", path.display()), 0),
+        Err(why) => {
+            eprintln!("error: cannot write {}: {why}", path.display());
+            (String::new(), EXIT_FAILURE)
+        }
+    }
+}
+
+/// `certgate exceptions`: scans, then lists every exception with its status.
+fn exceptions(args: ExceptionsArgs) -> (String, u8) {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let settings = Settings {
+        config_file: args.config,
+        today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
+        soon_days: Some(args.soon),
+        ..Settings::default()
+    };
+    let report = scan(&paths, &settings);
+    if !report.errors.is_empty() {
+        // The listing would be incomplete: show why the run failed instead.
+        let text = crate::report::human::render(
+            &report,
+            Style {
+                color: false,
+                width: terminal_width(),
+                quiet: true,
+                timing: false,
+                show_suppressed: false,
+            },
+        );
+        eprint!("{text}");
+        return (String::new(), EXIT_FAILURE);
+    }
+    let Some(ledger) = &report.ledger else {
+        return (String::new(), EXIT_FAILURE);
+    };
+    let listing = Listing::from_ledger(ledger);
+    let text = match args.format {
+        ListFormat::Human => listing.render_human(),
+        ListFormat::Json => listing.render_json(),
+        ListFormat::Csv => listing.render_csv(),
+    };
+    (text, u8::from(listing.any_expired()))
 }
 
 /// Plans `report`'s fixes (setting each finding's `fix`), checking them by re-scanning `paths`
@@ -233,7 +380,29 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
+/// `certgate explain` for the two exception findings, which are not in the rule table.
+fn exception_docs(id: &str) -> Option<&'static str> {
+    match id {
+        crate::suppress::UNUSED_EXCEPTION => Some(
+            "# unused-exception (Exception suppresses nothing)\n\nDefault severity: warning\n\n\
+             An inline, peer or `[[exception]]` exception matched no finding: the resource was \
+             fixed, renamed, or the exception names the wrong rule. Remove it so the exceptions \
+             list stays true. Set its level under `[rules]` in certgate.toml.\n",
+        ),
+        crate::suppress::INVALID_EXCEPTION => Some(
+            "# invalid-exception (Malformed exception)\n\nDefault severity: error (always)\n\n\
+             An exception is missing its reason, has a date that is not YYYY-MM-DD or does not \
+             exist, names an unknown rule or key, or leaves a `[` or `\"` open. It suppresses \
+             nothing until corrected.\n",
+        ),
+        _ => None,
+    }
+}
+
 fn explain(id: &str) -> (String, u8) {
+    if let Some(docs) = exception_docs(id) {
+        return (docs.to_string(), 0);
+    }
     match rules::find(id) {
         Some(rule) => (
             format!(

@@ -25,6 +25,47 @@ pub enum Command {
     },
     /// List every rule with its default severity.
     Rules,
+    /// Write a commented default certgate.toml into a directory (default: the current one).
+    Init {
+        /// The directory to write certgate.toml into.
+        dir: Option<PathBuf>,
+        /// Overwrite an existing certgate.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List every exception (inline, config and other scanners') with its owner, expiry and
+    /// status; exits 1 when any has expired.
+    Exceptions(ExceptionsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExceptionsArgs {
+    /// Files and directories to scan (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+    /// Mark exceptions that expire within this many days as `expires-soon`.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub soon: i64,
+    /// Use this config file for every scanned file instead of the nearest certgate.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The date to judge expiry against (for tests; default: today in UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
+    pub today: Option<crate::suppress::Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+    Csv,
+}
+
+/// Parses a `YYYY-MM-DD` date.
+fn parse_day(text: &str) -> Result<crate::suppress::Date, String> {
+    crate::suppress::date::parse_date(text)
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,6 +102,22 @@ pub struct CheckArgs {
     /// Print a unified diff of what --fix would write, and write nothing.
     #[arg(long, conflicts_with = "format")]
     pub diff: bool,
+    /// Use this config file for every scanned file instead of the nearest certgate.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Also list the findings that exceptions suppress.
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Fail only on findings not recorded in this baseline file; report recorded ones that no
+    /// longer occur as fixed.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff"])]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in this baseline file (rewriting it).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff", "baseline"])]
+    pub write_baseline: Option<PathBuf>,
+    /// The date to judge exception expiry against (for tests; default: today in UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
+    pub today: Option<crate::suppress::Date>,
 }
 
 /// Parses `NAME=VALUE`; the value may itself contain `=`.

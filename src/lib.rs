@@ -15,6 +15,7 @@ pub mod json;
 pub mod load;
 pub mod model;
 pub mod plan;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -151,6 +151,21 @@ pub struct Resource {
     /// Where the certificate attributes are written, for `--fix`; `None` when the front end
     /// cannot say (plan JSON), so the resource has no automatic fix.
     pub fix_anchor: Option<FixAnchor>,
+    /// Where inline exceptions for this resource may be written; `None` when the front end
+    /// has no source text for it (plan JSON).
+    pub suppression_anchor: Option<SuppressionAnchor>,
+}
+
+/// The places an inline exception can belong to a resource: comments directly above the
+/// declaration's start, or inside its body; ARM also reads the resource's `metadata`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuppressionAnchor {
+    /// The start of the declaration (the `resource` keyword, or the ARM object's `{`).
+    pub header: Span,
+    /// The whole block or object.
+    pub body: Span,
+    /// Suppressions written in an ARM resource's `metadata` (positions in `body`'s file).
+    pub metadata: crate::suppress::Parsed,
 }
 
 /// Where a resource's certificate attributes live in the source, so the fixer can edit them

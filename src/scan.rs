@@ -4,18 +4,20 @@
 //! each front end (which reads the rest of its units through the shared [`Loader`]) → judge
 //! every resource → sort.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::discover::discover;
 use crate::error::{FileError, Level};
 use crate::load::{self, Loader};
 use crate::model::{Resource, UnitScan};
 use crate::report::{ErrorRecord, Finding, Location, Report, ResourceRecord};
-use crate::rules::{self, Rule, Violation};
+use crate::rules::{self, Rule, Severity, Violation};
 use crate::sniff::Interest;
 use crate::source::{LineCol, SourceMap};
 
@@ -33,6 +35,13 @@ pub struct Settings {
     /// Contents to scan instead of what is on disk (by normalised path): how `--fix` re-checks
     /// its edits before writing them.
     pub overrides: load::Overrides,
+    /// `--config FILE`: used for every scanned file instead of the nearest `certgate.toml`.
+    pub config_file: Option<PathBuf>,
+    /// The date exceptions expire against. `None` reads today's date (UTC); tests and the
+    /// fixture harness set it so results do not depend on the clock.
+    pub today: Option<crate::suppress::Date>,
+    /// The `expires-soon` window of the exceptions listing, in days (default 30).
+    pub soon_days: Option<i64>,
 }
 
 /// What reading and sniffing one discovered file found.
@@ -52,9 +61,15 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     let sources = SourceMap::default();
     let loader = Loader::with_overrides(&sources, &settings.overrides);
     let mut errors = discovery.errors;
-
-    let sniffed: Vec<Result<Sniffed, FileError>> = discovery
+    let mut configs = crate::policy::Configs::new(&loader, settings.config_file.as_deref());
+    let files: Vec<_> = discovery
         .files
+        .iter()
+        .filter(|(path, _)| !configs.for_path(path).is_excluded(path))
+        .cloned()
+        .collect();
+
+    let sniffed: Vec<Result<Sniffed, FileError>> = files
         .par_iter()
         .map(|(path, kind)| {
             let bytes = loader.read_bytes(path)?;
@@ -141,23 +156,83 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         resources.extend(found);
         errors.extend(unit_errors);
     }
+    // Out-of-scope kinds are not checked at all.
+    resources.retain(|resource| {
+        let path = sources.get(resource.header.file).path().to_path_buf();
+        configs
+            .for_path(&path)
+            .scope
+            .includes(resource.kind, resource.is_slot)
+    });
+    let mut config_by_file: HashMap<PathBuf, Arc<Config>> = HashMap::new();
+    for resource in &resources {
+        let path = sources.get(resource.header.file).path().to_path_buf();
+        if let std::collections::hash_map::Entry::Vacant(slot) = config_by_file.entry(path) {
+            let config = configs.for_path(slot.key());
+            slot.insert(config);
+        }
+    }
+    let all_configs: Vec<Arc<Config>> = configs.all().cloned().collect();
+    drop(configs);
     errors.extend(loader.into_errors());
+    let defaults = Arc::new(Config::default());
+    let config_of = |path: &Path| -> Arc<Config> {
+        if let Some(explicit) = &settings.config_file {
+            return all_configs
+                .iter()
+                .find(|c| c.source.as_deref() == Some(explicit.as_path()))
+                .cloned()
+                .unwrap_or_else(|| defaults.clone());
+        }
+        // A config file governs itself (for its unused `[[exception]]` entries).
+        config_by_file
+            .get(path)
+            .or_else(|| {
+                all_configs
+                    .iter()
+                    .find(|c| c.source.as_deref() == Some(path))
+            })
+            .cloned()
+            .unwrap_or_else(|| defaults.clone())
+    };
 
     let mut report = Report {
         resources: Vec::new(),
         findings: Vec::new(),
         errors: Vec::new(),
         notices: Vec::new(),
-        files_scanned: discovery.files.len(),
+        files_scanned: files.len(),
         sources,
         elapsed: Default::default(),
         groups: Vec::new(),
         fixed: None,
+        suppressed: Vec::new(),
+        ledger: None,
+        baseline: None,
     };
     for group in instance_groups(resources) {
-        judge_group(&mut report, &group);
+        let path = report
+            .sources
+            .get(group[0].header.file)
+            .path()
+            .to_path_buf();
+        judge_group(&mut report, &group, &config_of(&path));
         report.groups.push(group);
     }
+    let today = settings.today.unwrap_or_else(crate::suppress::date::today);
+    let mut ledger = crate::suppress::ledger::Ledger::new(today).with_soon_days(
+        settings
+            .soon_days
+            .unwrap_or(crate::suppress::date::DEFAULT_SOON_DAYS),
+    );
+    for config in &all_configs {
+        ledger.add_config(config);
+    }
+    let judged: Vec<&Resource> = report.groups.iter().flatten().collect();
+    let invalid = crate::policy::register_inline(&report, &judged, &config_of, &mut ledger);
+    crate::policy::apply(&mut report, &mut ledger, &config_of);
+    report.findings.extend(invalid);
+    report.ledger = Some(ledger);
     for error in errors {
         let record = error_record(&report.sources, &error);
         match error.level {
@@ -196,15 +271,22 @@ fn instance_groups(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
 /// Judges every instance of a declaration; the declaration's verdict is its worst instance's
 /// (errors before warnings, first instance first), and the message names that instance.
 /// The group is then kept in `report.groups`, where the finding's `group` index points.
-fn judge_group(report: &mut Report, group: &[Resource]) {
+fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
     let total = group.len();
-    let verdicts: Vec<Option<(&'static Rule, Violation)>> =
-        group.iter().map(rules::judge).collect();
+    // A rule the config turns off gives no verdict; the others get the config's severity.
+    let verdicts: Vec<Option<(&'static Rule, Severity, Violation)>> = group
+        .iter()
+        .map(|resource| {
+            let (rule, violation) = rules::judge(resource)?;
+            let severity = crate::policy::severity(config, rule.id, rule.severity)?;
+            Some((rule, severity, violation))
+        })
+        .collect();
     let failing = verdicts.iter().filter(|v| v.is_some()).count();
     let worst = verdicts
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| v.as_ref().map(|(rule, _)| (rule.severity, i)))
+        .filter_map(|(i, v)| v.as_ref().map(|(_, severity, _)| (*severity, i)))
         .min()
         .map(|(_, i)| i);
     let chosen = worst.unwrap_or(0);
@@ -216,10 +298,10 @@ fn judge_group(report: &mut Report, group: &[Resource]) {
         kind: resource.kind_id(),
         scenario: resource.scenario.clone(),
         location: Location::of(&report.sources, resource.header),
-        verdict: verdict.as_ref().map_or("pass", |(rule, _)| rule.id),
-        severity: verdict.as_ref().map(|(rule, _)| rule.severity),
+        verdict: verdict.as_ref().map_or("pass", |(rule, _, _)| rule.id),
+        severity: verdict.as_ref().map(|(_, severity, _)| *severity),
     });
-    let Some((rule, violation)) = verdict else {
+    let Some((rule, severity, violation)) = verdict else {
         return;
     };
     let mut message = violation.message;
@@ -233,7 +315,7 @@ fn judge_group(report: &mut Report, group: &[Resource]) {
     }
     report.findings.push(Finding {
         rule: rule.id,
-        severity: rule.severity,
+        severity,
         message,
         help: violation.help,
         address: resource.address.clone(),
@@ -244,6 +326,8 @@ fn judge_group(report: &mut Report, group: &[Resource]) {
         origin: violation.origin,
         group: report.groups.len(),
         fix: Default::default(),
+        suppressed: None,
+        note: None,
     });
 }
 

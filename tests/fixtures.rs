@@ -25,6 +25,15 @@ fn fixture_dirs() -> Vec<PathBuf> {
     dirs
 }
 
+/// Scan settings with a fixed date, so exception expiry in fixtures never depends on the clock:
+/// a fixture's `expires` before 2026-06-01 is expired, on or after it is active.
+fn settings() -> Settings {
+    Settings {
+        today: Some(certgate::suppress::date::parse_date("2026-06-01").expect("a valid date")),
+        ..Settings::default()
+    }
+}
+
 fn snapshot_name(dir: &Path) -> String {
     dir.strip_prefix("fixtures")
         .unwrap()
@@ -40,12 +49,13 @@ fn every_fixture_matches_its_snapshots() {
         "expected the fixture tree, found {dirs:?}"
     );
     for dir in dirs {
-        let report = scan(std::slice::from_ref(&dir), &Settings::default());
+        let report = scan(std::slice::from_ref(&dir), &settings());
         let style = Style {
             color: false,
             width: 100,
             quiet: false,
             timing: false,
+            show_suppressed: true,
         };
         let name = snapshot_name(&dir);
         let human = human::render(&report, style);
@@ -65,10 +75,7 @@ fn output_is_identical_across_runs_and_thread_counts() {
             .build()
             .unwrap();
         pool.install(|| {
-            certgate::report::json::render(&scan(
-                &[PathBuf::from("fixtures")],
-                &Settings::default(),
-            ))
+            certgate::report::json::render(&scan(&[PathBuf::from("fixtures")], &settings()))
         })
     };
     let single = run(1);

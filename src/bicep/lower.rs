@@ -92,6 +92,17 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         scenario: site.scenario.clone(),
         instance: site.instance.clone(),
         fix_anchor: Some(fix_anchor(site.body)),
+        suppression_anchor: Some(crate::model::SuppressionAnchor {
+            header: Span {
+                file: site.file,
+                ..site.decl.header
+            },
+            body: Span {
+                file: site.file,
+                ..site.body.span
+            },
+            metadata: Vec::new(),
+        }),
     }
 }
 

@@ -122,3 +122,13 @@ pub fn parse(file: FileId, text: &str) -> ParseResult {
 
 #[cfg(test)]
 mod tests;
+
+/// The byte ranges of the comments in a Bicep file (`//`, `/* */`), for inline exceptions.
+pub fn comments(text: &str) -> Vec<std::ops::Range<usize>> {
+    lexer::lex(text)
+        .comments
+        .into_iter()
+        .filter(|c| c.kind != lexer::CommentKind::Directive)
+        .map(|c| c.range)
+        .collect()
+}

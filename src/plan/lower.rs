@@ -55,6 +55,7 @@ pub fn lower(
         instance: placement.instance,
         // A plan is generated: fixes go to the configuration, which the plan does not locate.
         fix_anchor: None,
+        suppression_anchor: None,
     })
 }
 

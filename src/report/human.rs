@@ -23,6 +23,8 @@ pub struct Style {
     pub quiet: bool,
     /// Show the elapsed time in the summary (off for reproducible output in tests).
     pub timing: bool,
+    /// List the findings that exceptions suppress (`--show-suppressed`).
+    pub show_suppressed: bool,
 }
 
 /// Renders every error, notice and finding, then the summary unless quiet.
@@ -56,6 +58,22 @@ pub fn render(report: &Report, style: Style) -> String {
     for fixed in report.fixed.iter().flatten() {
         out.push_str(&fixed_line(fixed));
         out.push('\n');
+    }
+    if style.show_suppressed {
+        for finding in &report.suppressed {
+            out.push_str(&suppressed_line(finding));
+            out.push('\n');
+        }
+    }
+    for key in report.baseline.iter().flat_map(|b| &b.fixed) {
+        let scenario = key
+            .scenario
+            .as_ref()
+            .map_or(String::new(), |s| format!(" [scenario {s}]"));
+        out.push_str(&format!(
+            "fixed since the baseline: {}: {}{scenario} ({})\n",
+            key.path, key.address, key.rule
+        ));
     }
     if !style.quiet {
         out.push_str(&summary_line(report, style.timing));
@@ -156,7 +174,11 @@ fn finding_diagnostic(report: &Report, finding: &Finding) -> Rendered {
         code: Some(finding.rule.to_string()),
         severity,
         help: Some(format!(
-            "{}{}\n(run `certgate explain {}` for the rule's documentation)",
+            "{}{}{}\n(run `certgate explain {}` for the rule's documentation)",
+            finding
+                .note
+                .as_ref()
+                .map_or(String::new(), |note| format!("{note}\n")),
             finding.help,
             match &finding.fix {
                 FixStatus::Unavailable(why) => format!("\nnot fixed automatically: {why}"),
@@ -168,6 +190,45 @@ fn finding_diagnostic(report: &Report, finding: &Finding) -> Rendered {
         labels,
         related,
     }
+}
+
+/// `suppressed main.tf:3:1: azurerm_linux_web_app.api (client-cert-disabled) by certgate:ignore
+/// at main.tf:1 (owner team-a, expires 2027-03-31): reason`.
+fn suppressed_line(finding: &Finding) -> String {
+    let Some(by) = &finding.suppressed else {
+        return String::new();
+    };
+    let scenario = finding
+        .scenario
+        .as_ref()
+        .map_or(String::new(), |s| format!(" [scenario {s}]"));
+    let mut details = Vec::new();
+    if let Some(owner) = &by.owner {
+        details.push(format!("owner {owner}"));
+    }
+    if let Some(expires) = by.expires {
+        details.push(format!(
+            "expires {}",
+            crate::suppress::date::format_date(expires)
+        ));
+    }
+    let details = if details.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", details.join(", "))
+    };
+    format!(
+        "suppressed {}:{}:{}: {}{scenario} ({}) by {} at {}:{}{details}: {}",
+        finding.location.path.display(),
+        finding.location.start.line,
+        finding.location.start.column,
+        finding.address,
+        finding.rule,
+        by.by,
+        by.location.path.display(),
+        by.location.line,
+        by.reason.as_deref().unwrap_or("no reason given"),
+    )
 }
 
 /// `fixed main.tf:3:1: azurerm_linux_web_app.api (client-cert-disabled): add `…``.
@@ -229,6 +290,17 @@ fn summary_line(report: &Report, timing: bool) -> String {
         plural(summary.warnings, "warning"),
         summary.passing,
     );
+    if summary.suppressed > 0 {
+        let _ = write!(line, ", {} suppressed", summary.suppressed);
+    }
+    if let Some(baselined) = summary.baselined {
+        let fixed = report.baseline.as_ref().map_or(0, |b| b.fixed.len());
+        let _ = write!(
+            line,
+            ", {baselined} in the baseline ({fixed} baseline {} fixed)",
+            if fixed == 1 { "entry" } else { "entries" }
+        );
+    }
     if summary.errors > 0 {
         let _ = write!(
             line,

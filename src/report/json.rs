@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{ErrorRecord, Fixed, Location, Report, Summary};
+use super::{ErrorRecord, Finding, Fixed, Location, Report, Summary};
 use crate::fix::{Fix, FixStatus};
 
 #[derive(Serialize)]
@@ -15,6 +15,9 @@ struct JsonReport<'a> {
     /// Only in a `--fix` run: the findings fixed before the report was scanned.
     #[serde(skip_serializing_if = "Option::is_none")]
     fixed: Option<Vec<JsonFixed<'a>>>,
+    /// Baseline entries that no longer occur (only with `--baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_fixed: Option<Vec<JsonBaselineFixed<'a>>>,
     summary: Summary,
 }
 
@@ -52,6 +55,34 @@ struct JsonFinding<'a> {
     /// Why a finding of a rule that has automatic fixes has none.
     #[serde(skip_serializing_if = "Option::is_none")]
     fix_unavailable: Option<&'a str>,
+    /// Why it is reported although an exception names it (the exception expired).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    /// The active exception that suppresses it: such a finding does not fail the run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<JsonSuppressed<'a>>,
+    /// It is recorded in the `--baseline` file, so it does not fail the run.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    baselined: bool,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    by: &'a str,
+    reason: Option<&'a str>,
+    owner: Option<&'a str>,
+    expires: Option<String>,
+    path: String,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct JsonBaselineFixed<'a> {
+    rule: &'a str,
+    path: &'a str,
+    address: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -120,40 +151,20 @@ pub fn render(report: &Report) -> String {
         findings: report
             .findings
             .iter()
-            .map(|f| JsonFinding {
-                rule: f.rule,
-                severity: f.severity.as_str(),
-                message: &f.message,
-                help: &f.help,
-                address: &f.address,
-                scenario: f.scenario.as_deref(),
-                path: f.location.path.to_string_lossy().into_owned(),
-                line: f.location.start.line,
-                column: f.location.start.column,
-                end_line: f.location.end.line,
-                end_column: f.location.end.column,
-                origin: f
-                    .origin
+            .map(|f| json_finding(report, f, false))
+            .chain(
+                report
+                    .baseline
                     .iter()
-                    .map(|step| {
-                        let at = Location::of(&report.sources, step.span);
-                        JsonOrigin {
-                            path: at.path.to_string_lossy().into_owned(),
-                            line: at.start.line,
-                            column: at.start.column,
-                            note: &step.note,
-                        }
-                    })
-                    .collect(),
-                fix: match &f.fix {
-                    FixStatus::Available(fix) => Some(json_fix(fix)),
-                    _ => None,
-                },
-                fix_unavailable: match &f.fix {
-                    FixStatus::Unavailable(why) => Some(why),
-                    _ => None,
-                },
-            })
+                    .flat_map(|b| &b.baselined)
+                    .map(|f| json_finding(report, f, true)),
+            )
+            .chain(
+                report
+                    .suppressed
+                    .iter()
+                    .map(|f| json_finding(report, f, false)),
+            )
             .collect(),
         errors: report.errors.iter().map(json_error).collect(),
         notices: report.notices.iter().map(json_error).collect(),
@@ -161,11 +172,69 @@ pub fn render(report: &Report) -> String {
             .fixed
             .as_ref()
             .map(|fixed| fixed.iter().map(json_fixed).collect()),
+        baseline_fixed: report.baseline.as_ref().map(|b| {
+            b.fixed
+                .iter()
+                .map(|key| JsonBaselineFixed {
+                    rule: &key.rule,
+                    path: &key.path,
+                    address: &key.address,
+                    scenario: key.scenario.as_deref(),
+                })
+                .collect()
+        }),
         summary: report.summary(),
     };
     let mut text = serde_json::to_string_pretty(&document).expect("report serialises");
     text.push('\n');
     text
+}
+
+fn json_finding<'a>(report: &Report, f: &'a Finding, baselined: bool) -> JsonFinding<'a> {
+    JsonFinding {
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        message: &f.message,
+        help: &f.help,
+        address: &f.address,
+        scenario: f.scenario.as_deref(),
+        path: f.location.path.to_string_lossy().into_owned(),
+        line: f.location.start.line,
+        column: f.location.start.column,
+        end_line: f.location.end.line,
+        end_column: f.location.end.column,
+        origin: f
+            .origin
+            .iter()
+            .map(|step| {
+                let at = Location::of(&report.sources, step.span);
+                JsonOrigin {
+                    path: at.path.to_string_lossy().into_owned(),
+                    line: at.start.line,
+                    column: at.start.column,
+                    note: &step.note,
+                }
+            })
+            .collect(),
+        fix: match &f.fix {
+            FixStatus::Available(fix) => Some(json_fix(fix)),
+            _ => None,
+        },
+        fix_unavailable: match &f.fix {
+            FixStatus::Unavailable(why) => Some(why),
+            _ => None,
+        },
+        note: f.note.as_deref(),
+        suppressed: f.suppressed.as_ref().map(|by| JsonSuppressed {
+            by: by.by,
+            reason: by.reason.as_deref(),
+            owner: by.owner.as_deref(),
+            expires: by.expires.map(crate::suppress::date::format_date),
+            path: by.location.path.to_string_lossy().into_owned(),
+            line: by.location.line,
+        }),
+        baselined,
+    }
 }
 
 fn json_fix(fix: &Fix) -> JsonFix<'_> {

@@ -52,6 +52,10 @@ pub struct Finding {
     pub group: usize,
     /// What `--fix` can do about it (filled by [`crate::fix`], not by the scan).
     pub fix: FixStatus,
+    /// The exception that suppresses it (then it is in [`Report::suppressed`]).
+    pub suppressed: Option<crate::suppress::ledger::SuppressedBy>,
+    /// Why it is reported although an exception names it (the exception expired).
+    pub note: Option<String>,
 }
 
 /// A finding that `--fix` fixed, with where it was before the fix.
@@ -96,6 +100,20 @@ pub struct Summary {
     pub warnings: usize,
     pub passing: usize,
     pub errors: usize,
+    /// Findings an active exception suppresses.
+    pub suppressed: usize,
+    /// Findings recorded in the `--baseline` file (not failures).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baselined: Option<usize>,
+}
+
+/// What comparing a run with a `--baseline` file found.
+#[derive(Debug, Clone, Default)]
+pub struct BaselineOutcome {
+    /// Findings that are in the baseline, so not failures.
+    pub baselined: Vec<Finding>,
+    /// Baseline entries that no longer occur.
+    pub fixed: Vec<crate::baseline::FindingKey>,
 }
 
 /// Everything a scan found, ready to render.
@@ -113,23 +131,39 @@ pub struct Report {
     pub groups: Vec<Vec<Resource>>,
     /// Findings fixed by `--fix` before this report was scanned; `None` when not fixing.
     pub fixed: Option<Vec<Fixed>>,
+    /// Findings an active exception suppresses: not failures, but shown on request.
+    pub suppressed: Vec<Finding>,
+    /// Every exception the scan saw (for `certgate exceptions`).
+    pub ledger: Option<crate::suppress::ledger::Ledger>,
+    /// The `--baseline` comparison, when one was asked for.
+    pub baseline: Option<BaselineOutcome>,
 }
 
 impl Report {
     pub fn summary(&self) -> Summary {
+        // A resource counts by its reported finding: suppressed and baselined ones do not fail.
+        let reported = |r: &ResourceRecord| {
+            self.findings
+                .iter()
+                .any(|f| f.rule == r.verdict && f.address == r.address && f.scenario == r.scenario)
+        };
         let count = |severity| {
             self.resources
                 .iter()
-                .filter(|r| r.severity == severity)
+                .filter(|r| r.severity == severity && (severity.is_none() || reported(r)))
                 .count()
         };
+        let failing = count(Some(Severity::Error));
+        let warnings = count(Some(Severity::Warning));
         Summary {
             files_scanned: self.files_scanned,
             resources: self.resources.len(),
-            failing: count(Some(Severity::Error)),
-            warnings: count(Some(Severity::Warning)),
+            failing,
+            warnings,
             passing: count(None),
             errors: self.errors.len(),
+            suppressed: self.suppressed.len(),
+            baselined: self.baseline.as_ref().map(|b| b.baselined.len()),
         }
     }
 
@@ -143,6 +177,15 @@ impl Report {
                 b.verdict,
             ))
         });
+        let by_place = |a: &Finding, b: &Finding| {
+            (&a.location, &a.address, &a.scenario, a.rule).cmp(&(
+                &b.location,
+                &b.address,
+                &b.scenario,
+                b.rule,
+            ))
+        };
+        self.suppressed.sort_by(by_place);
         self.findings.sort_by(|a, b| {
             (&a.location, &a.address, &a.scenario, a.rule).cmp(&(
                 &b.location,

@@ -430,7 +430,20 @@ fn unused_message(entry: &Entry) -> String {
                 .join(", ")
         ),
     };
-    format!("{what}{on} suppresses nothing: no finding matches it; remove it")
+    // Peers' suppressions cover fewer rules than their authors may expect: say which.
+    let peer_scope = if entry.source == Source::Peer {
+        format!(
+            " (other scanners' suppressions cover only {})",
+            super::peers::PEER_RULES
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )
+    } else {
+        String::new()
+    };
+    format!("{what}{on} suppresses nothing: no finding matches it{peer_scope}; remove it")
 }
 
 #[cfg(test)]

@@ -43,6 +43,11 @@ pub fn lower(
         scenario: None,
         instance,
         fix_anchor: Some(fix_anchor(block)),
+        suppression_anchor: Some(crate::model::SuppressionAnchor {
+            header: block.header,
+            body: block.body_span,
+            metadata: Vec::new(),
+        }),
     }
 }
 

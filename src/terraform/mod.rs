@@ -7,6 +7,7 @@
 //! `count` / `for_each`, and lower every block instance to a resource ([`lower`]) using the
 //! azurerm type table ([`types`]) and the provider version ([`version`]).
 
+pub mod comments;
 mod convert;
 mod eval;
 mod hcl;

@@ -1,0 +1,299 @@
+//! Applies `certgate.toml` and exceptions to a scan: which config governs each file, which
+//! files and resources are skipped, rule levels, and which findings inline or config
+//! exceptions suppress (with `invalid-exception` / `unused-exception` findings).
+//!
+//! Config files are read through the scan's [`Loader`], so their errors render like any
+//! other file's, with a snippet.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{self, Config, Discovery};
+use crate::error::FileError;
+use crate::load::Loader;
+use crate::model::{Resource, Syntax};
+use crate::report::{Finding, Location, Report};
+use crate::rules::Severity;
+use crate::source::{FileId, Span};
+use crate::suppress::ledger::{Decision, Ledger, Target};
+use crate::suppress::placement::{self, Placed, ResourceSpans};
+use crate::suppress::{INVALID_EXCEPTION, Invalid, UNUSED_EXCEPTION};
+
+/// Finds and reads the config of each scanned file, once per config file.
+pub struct Configs<'a> {
+    loader: &'a Loader<'a>,
+    /// `--config FILE`: used for every file.
+    explicit: Option<Arc<Config>>,
+    discovery: Discovery,
+    loaded: HashMap<PathBuf, Arc<Config>>,
+    defaults: Arc<Config>,
+}
+
+impl<'a> Configs<'a> {
+    pub fn new(loader: &'a Loader<'a>, explicit: Option<&Path>) -> Self {
+        let mut configs = Configs {
+            loader,
+            explicit: None,
+            discovery: Discovery::default(),
+            loaded: HashMap::new(),
+            defaults: Arc::new(Config::default()),
+        };
+        if let Some(path) = explicit {
+            configs.explicit = Some(configs.read(path));
+        }
+        configs
+    }
+
+    /// The config governing `path`: `--config`, else the nearest `certgate.toml`, else the
+    /// defaults.
+    pub fn for_path(&mut self, path: &Path) -> Arc<Config> {
+        if let Some(explicit) = &self.explicit {
+            return explicit.clone();
+        }
+        match self.discovery.for_path(path) {
+            Some(found) => self.read(&shown_path(&found)),
+            None => self.defaults.clone(),
+        }
+    }
+
+    /// Every config file read so far.
+    pub fn all(&self) -> impl Iterator<Item = &Arc<Config>> {
+        self.loaded.values()
+    }
+
+    /// Reads a config file once; a file with errors records them and counts as the defaults
+    /// (the run exits 2 anyway).
+    fn read(&mut self, path: &Path) -> Arc<Config> {
+        if let Some(config) = self.loaded.get(path) {
+            return config.clone();
+        }
+        let config = match self.loader.file(path) {
+            None => Config::default(),
+            Some(loaded) => match config::load(path, loaded.source.text()) {
+                Ok(config) => config,
+                Err(errors) => {
+                    for error in errors {
+                        self.loader.record(FileError::at(
+                            path,
+                            Span::new(loaded.id, error.span.clone()),
+                            format!("invalid {}: {}", config::FILE_NAME, error.message),
+                        ));
+                    }
+                    Config::default()
+                }
+            },
+        };
+        let config = Arc::new(config);
+        self.loaded.insert(path.to_path_buf(), config.clone());
+        config
+    }
+}
+
+/// A discovered (absolute) path shown relative to the working directory when it lies under
+/// it, so output does not depend on where the checkout is.
+fn shown_path(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// The effective severity of `rule` under `config`; `None` when the rule is off.
+pub fn severity(config: &Config, rule: &str, default: Severity) -> Option<Severity> {
+    match config.levels.get(rule) {
+        Some(level) => level.severity(),
+        None => Some(default),
+    }
+}
+
+/// Registers the inline exceptions of every resource (by file), returning the malformed ones
+/// as `invalid-exception` findings.
+pub fn register_inline(
+    report: &Report,
+    resources: &[&Resource],
+    config_of: &dyn Fn(&Path) -> Arc<Config>,
+    ledger: &mut Ledger,
+) -> Vec<Finding> {
+    let mut by_file: BTreeMap<FileId, Vec<&Resource>> = BTreeMap::new();
+    for resource in resources {
+        if let Some(anchor) = &resource.suppression_anchor {
+            by_file
+                .entry(anchor.header.file)
+                .or_default()
+                .push(resource);
+        }
+    }
+    let mut invalid_findings = Vec::new();
+    for (file, list) in by_file {
+        let source = report.sources.get(file);
+        let path = source.path().to_path_buf();
+        let text = source.text();
+        let honour_peers = config_of(&path).peer_suppressions;
+        let comments = match list[0].syntax {
+            Syntax::Hcl => crate::terraform::comments::comments(text),
+            Syntax::Bicep => crate::bicep::comments(text),
+            Syntax::ArmJson => crate::json::parse(text)
+                .map(|doc| doc.comments.into_iter().map(|c| c.span).collect())
+                .unwrap_or_default(),
+            // `.tf.json` has no comments; its `"//"` keys are not read yet.
+            Syntax::TerraformJson => Vec::new(),
+        };
+        // One span list entry per declaration (scenarios and instances share it).
+        let mut spans: Vec<ResourceSpans> = Vec::new();
+        let mut owners: Vec<Vec<&Resource>> = Vec::new();
+        for resource in &list {
+            let Some(anchor) = &resource.suppression_anchor else {
+                continue;
+            };
+            let span = ResourceSpans {
+                header: anchor.header.range(),
+                body: anchor.body.range(),
+            };
+            match spans.iter().position(|s| *s == span) {
+                Some(i) => owners[i].push(resource),
+                None => {
+                    spans.push(span);
+                    owners.push(vec![resource]);
+                }
+            }
+        }
+        let attached = placement::attach(text, &comments, &spans, honour_peers);
+        let at = |offset: usize| source.line_col(offset);
+        for (placed_list, resources) in attached.per_resource.iter().zip(&owners) {
+            for placed in placed_list {
+                for resource in resources {
+                    ledger.add_inline(
+                        &path,
+                        &resource.address,
+                        placed,
+                        at(placed.suppression.span.start),
+                    );
+                }
+            }
+        }
+        for orphan in &attached.orphans {
+            ledger.add_orphan(&path, orphan, at(orphan.span.start));
+        }
+        let mut invalid: Vec<Invalid> = attached.invalid;
+        // ARM `metadata` suppressions belong to their resource wherever they are written.
+        let mut seen_metadata = std::collections::HashSet::new();
+        for resource in &list {
+            let Some(anchor) = &resource.suppression_anchor else {
+                continue;
+            };
+            for result in &anchor.metadata {
+                let kind = match result {
+                    Ok(s) => s.kind,
+                    Err(i) => i.kind,
+                };
+                if kind.is_peer() && !honour_peers {
+                    continue;
+                }
+                match result {
+                    Ok(suppression) => ledger.add_inline(
+                        &path,
+                        &resource.address,
+                        &Placed::whole(suppression.clone()),
+                        at(suppression.span.start),
+                    ),
+                    Err(bad) if seen_metadata.insert(bad.span.start) => invalid.push(bad.clone()),
+                    Err(_) => {}
+                }
+            }
+        }
+        invalid.sort_by_key(|i| i.span.start);
+        invalid.dedup_by_key(|i| i.span.start);
+        for bad in invalid {
+            let span = Span::new(file, bad.span.clone());
+            invalid_findings.push(exception_finding(
+                report,
+                INVALID_EXCEPTION,
+                Severity::Error,
+                format!("malformed exception: {}", bad.message),
+                "correct the exception as the message says; until then it suppresses nothing"
+                    .into(),
+                span,
+            ));
+        }
+    }
+    invalid_findings
+}
+
+/// Decides each finding: suppressed ones move to `report.suppressed`, expired ones get a
+/// note; then unused exceptions become findings.
+pub fn apply(report: &mut Report, ledger: &mut Ledger, config_of: &dyn Fn(&Path) -> Arc<Config>) {
+    let findings = std::mem::take(&mut report.findings);
+    for mut finding in findings {
+        let config = config_of(&finding.location.path);
+        let target = Target {
+            rule: finding.rule,
+            path: &finding.location.path,
+            address: &finding.address,
+            line: finding.location.start.line,
+            config: config.source.as_deref(),
+        };
+        match ledger.decide(&target) {
+            Decision::Report => report.findings.push(finding),
+            Decision::Expired(by) => {
+                finding.note = Some(by.expired_note());
+                report.findings.push(finding);
+            }
+            Decision::Suppressed(by) => {
+                finding.suppressed = Some(by);
+                report.suppressed.push(finding);
+            }
+        }
+    }
+    for unused in ledger.unused() {
+        let config = config_of(&unused.location.path);
+        let Some(severity) = severity(&config, UNUSED_EXCEPTION, Severity::Warning) else {
+            continue;
+        };
+        let Some(file) = file_id(report, &unused.location.path) else {
+            continue;
+        };
+        let span = Span::new(file, unused.location.span.clone());
+        let finding = exception_finding(
+            report,
+            UNUSED_EXCEPTION,
+            severity,
+            unused.message,
+            "remove the exception, or correct its rules or resource".into(),
+            span,
+        );
+        report.findings.push(finding);
+    }
+}
+
+fn exception_finding(
+    report: &Report,
+    rule: &'static str,
+    severity: Severity,
+    message: String,
+    help: String,
+    span: Span,
+) -> Finding {
+    Finding {
+        rule,
+        severity,
+        message,
+        help,
+        address: String::new(),
+        scenario: None,
+        location: Location::of(&report.sources, span),
+        span,
+        label: "this exception".into(),
+        origin: Vec::new(),
+        // Not a resource's finding: no group, so the fixer leaves it alone.
+        group: usize::MAX,
+        fix: Default::default(),
+        suppressed: None,
+        note: None,
+    }
+}
+
+/// The id of a loaded file by its path.
+fn file_id(report: &Report, path: &Path) -> Option<FileId> {
+    (0..report.sources.len()).find(|&id| report.sources.get(id).path() == path)
+}
