@@ -436,5 +436,20 @@ fn rules_table() -> String {
             rule.summary
         ));
     }
+    // The exception findings are not in the rule table (they judge exceptions, not resources).
+    for (id, severity, summary) in [
+        (
+            crate::suppress::UNUSED_EXCEPTION,
+            "warning",
+            "An exception (inline, config or a peer's) matches no finding",
+        ),
+        (
+            crate::suppress::INVALID_EXCEPTION,
+            "error",
+            "An exception is malformed (no reason, bad date, unknown rule)",
+        ),
+    ] {
+        out.push_str(&format!("{id:width$}  {severity:8}  {summary}\n"));
+    }
     out
 }

@@ -309,6 +309,18 @@ fn rules_and_explain_document_every_rule() {
             assert!(text.contains(section), "{} lacks {section}", rule.id);
         }
     }
+    for id in ["unused-exception", "invalid-exception"] {
+        assert!(table.contains(id), "{table}");
+        assert!(
+            certgate()
+                .arg("explain")
+                .arg(id)
+                .output()
+                .unwrap()
+                .status
+                .success()
+        );
+    }
     let version = certgate().arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("certgate "));
 }
