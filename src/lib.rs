@@ -5,6 +5,7 @@ pub mod app;
 pub mod arm;
 pub mod baseline;
 pub mod bicep;
+pub mod budget;
 pub mod cli;
 pub mod config;
 pub mod discover;

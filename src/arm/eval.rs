@@ -9,13 +9,16 @@
 //! Origins: `parameters(…)` and `variables(…)` bring the places their value came from; any
 //! other function's result takes the origin of its first argument that has one (so
 //! `not(parameters('off'))` points at where `off` was set), and `if` takes its chosen branch's
-//! origin, or else its condition's. Evaluation is bounded: a shared [`Budget`](super::budget::Budget) of steps and a
+//! origin, or else its condition's. Evaluation is bounded: a shared [`Budget`](crate::budget::Budget) of steps and a
 //! nesting limit, so variable cycles, chains and blow-ups end with a clear unknown.
 
 use crate::json::{Json, JsonKind};
 use crate::value::{Traced, Val};
 
-use super::budget::{MAX_NESTING, MAX_VALUE_DEPTH, exhausted_reason, weigh};
+use crate::budget::{MAX_VALUE_DEPTH, exhausted_reason, weigh};
+
+/// How deeply evaluations may nest (expressions inside variables inside parameters …).
+pub const MAX_NESTING: usize = 200;
 use super::expr::{self, Accessor, Call, Expr};
 use super::functions;
 use super::scope::{Kind, Scope};
@@ -388,7 +391,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::arm::budget::Budget;
+    use crate::budget::Budget;
 
     const TEMPLATE: &str = r#"{ "parameters": {
         "strict": { "type": "bool", "defaultValue": true },

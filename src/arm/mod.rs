@@ -14,7 +14,6 @@
 //! every other template is a root, judged once per parameter file (each finding names it as
 //! the scenario), or once with its defaults when it has none.
 
-mod budget;
 mod detect;
 mod eval;
 mod expr;
@@ -39,7 +38,7 @@ use crate::load::Loader;
 use crate::model::{Resource, UnitScan};
 use crate::source::{FileId, Span};
 
-use budget::Budget;
+use crate::budget::{self, Budget};
 use detect::Detected;
 use eval::Env;
 use params::ParameterFile;

@@ -18,8 +18,8 @@ use crate::model::Origin;
 use crate::source::{FileId, Span};
 use crate::value::{Traced, Val};
 
-use super::budget::{self, Budget};
 use super::eval::{self, Env, Key, Loop};
+use crate::budget::{self, Budget};
 
 /// Which table a name is looked up in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -491,7 +491,7 @@ mod tests {
                   "copy": { "name": "ws", "count": 800 } } ] } } }
         ]}"#;
         let found = walk(text);
-        let limit = (crate::arm::budget::MAX_STEPS / RESOURCE_COST) as usize;
+        let limit = (crate::budget::MAX_STEPS / RESOURCE_COST) as usize;
         assert!(found.len() < limit, "{}", found.len());
         assert!(found.len() > 1000, "{}", found.len());
     }

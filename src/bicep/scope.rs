@@ -13,7 +13,7 @@
 //! Evaluation is bounded by a [`Budget`] shared by every scope of one scenario: a number of
 //! steps, a nesting depth and the size of computed values.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::model::Origin;
@@ -24,80 +24,11 @@ use super::ast::{Expr, Ident, Statement, TypeExpr, TypeKind};
 use super::eval::{Env, Step, apply_steps};
 use super::project::Parsed;
 
-/// Steps one scenario of one root file (its modules included) may take.
-pub const MAX_STEPS: u64 = 2_000_000;
 /// How deeply evaluations may nest (expressions inside variables inside parameters …). Each
 /// level costs a few stack frames; 150 stays well inside a 2 MiB worker thread.
 pub const MAX_NESTING: usize = 150;
-/// How deeply a computed value may nest.
-pub const MAX_VALUE_DEPTH: usize = 256;
 
-/// The evaluation work left for one scenario, shared by every scope it creates.
-#[derive(Debug)]
-pub struct Budget {
-    steps: Cell<u64>,
-    /// How deeply evaluations are nested right now.
-    pub nesting: Cell<usize>,
-}
-
-impl Default for Budget {
-    fn default() -> Self {
-        Budget::new(MAX_STEPS)
-    }
-}
-
-impl Budget {
-    pub fn new(steps: u64) -> Self {
-        Budget {
-            steps: Cell::new(steps),
-            nesting: Cell::new(0),
-        }
-    }
-
-    /// Spends `n` steps; false once the budget is gone.
-    pub fn charge(&self, n: u64) -> bool {
-        let left = self.steps.get();
-        self.steps.set(left.saturating_sub(n));
-        left >= n
-    }
-
-    pub fn exhausted(&self) -> bool {
-        self.steps.get() == 0
-    }
-}
-
-/// The reason every evaluation gives once the budget is spent.
-pub fn exhausted_reason() -> String {
-    format!("evaluation stopped: the file needs more than {MAX_STEPS} evaluation steps")
-}
-
-/// A value's size in steps, or `None` when it nests deeper than [`MAX_VALUE_DEPTH`].
-pub fn weigh(val: &Val) -> Option<u64> {
-    fn walk(val: &Val, depth: usize) -> Option<u64> {
-        if depth > MAX_VALUE_DEPTH {
-            return None;
-        }
-        Some(match val {
-            Val::String(s) => 1 + s.len() as u64 / 16,
-            Val::List(items) => {
-                let mut total = 1;
-                for item in items {
-                    total += walk(item, depth + 1)?;
-                }
-                total
-            }
-            Val::Object(members) => {
-                let mut total = 1;
-                for value in members.values() {
-                    total += walk(value, depth + 1)?;
-                }
-                total
-            }
-            _ => 1,
-        })
-    }
-    walk(val, 0)
-}
+pub use crate::budget::{Budget, MAX_STEPS, exhausted_reason, weigh};
 
 /// What kind of file a scope evaluates: it decides how a parameter's own value is described.
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
-//! The bounds on evaluating one scenario of one template: a budget of steps shared by every
-//! scope it creates, a nesting limit, and the size of computed values.
+//! The bounds on evaluating one scenario (an ARM template or a Bicep file with its modules and
+//! parameters): a budget of steps shared by every scope it creates, and the size of computed
+//! values. Each evaluator keeps its own nesting limit, sized to its stack use per level.
 //!
 //! Every expression node, JSON node and resource instance costs a step, and a computed or
 //! memoised value costs its size, so variable blow-ups (`concat(v, v)` chains) and nested copy
@@ -11,8 +12,6 @@ use crate::value::Val;
 
 /// Steps one scenario of one template may take before evaluation gives up.
 pub const MAX_STEPS: u64 = 2_000_000;
-/// How deeply evaluations may nest (expressions inside variables inside parameters …).
-pub const MAX_NESTING: usize = 200;
 /// How deeply a computed value may nest.
 pub const MAX_VALUE_DEPTH: usize = 256;
 
@@ -52,7 +51,7 @@ impl Budget {
 
 /// The reason every evaluation gives once the budget is spent.
 pub fn exhausted_reason() -> String {
-    format!("evaluation stopped: the template needs more than {MAX_STEPS} evaluation steps")
+    format!("evaluation stopped: the scenario needs more than {MAX_STEPS} evaluation steps")
 }
 
 /// A value's size in steps, or `None` when it nests too deeply.
