@@ -136,7 +136,7 @@ pub fn register_inline(
             Syntax::ArmJson => crate::json::parse(text)
                 .map(|doc| doc.comments.into_iter().map(|c| c.span).collect())
                 .unwrap_or_default(),
-            // `.tf.json` has no comments; its `"//"` keys are not read yet.
+            // `.tf.json` comments are `"//"` properties, placed by the JSON structure below.
             Syntax::TerraformJson => Vec::new(),
         };
         // One span list entry per declaration (scenarios and instances share it).
@@ -158,7 +158,12 @@ pub fn register_inline(
                 }
             }
         }
-        let attached = placement::attach(text, &comments, &spans, honour_peers);
+        let attached = match list[0].syntax {
+            Syntax::TerraformJson => {
+                crate::terraform::json_comments::attach(text, &spans, honour_peers)
+            }
+            _ => placement::attach(text, &comments, &spans, honour_peers),
+        };
         let at = |offset: usize| source.line_col(offset);
         for (placed_list, resources) in attached.per_resource.iter().zip(&owners) {
             for placed in placed_list {

@@ -12,6 +12,7 @@ mod convert;
 mod eval;
 mod hcl;
 mod instance;
+pub mod json_comments;
 mod json_syntax;
 mod lower;
 mod module;
