@@ -66,8 +66,8 @@ fn check(args: CheckArgs) -> (String, u8) {
         fix(&paths, &settings)
     } else {
         let mut report = scan(&paths, &settings);
-        // JSON carries each finding's fix; computing it costs a second scan when any exists.
-        if args.format == Format::Json {
+        // JSON and SARIF carry each finding's fix; computing it costs a second scan when any exists.
+        if matches!(args.format, Format::Json | Format::Sarif) {
             plan_fixes(&mut report, &paths, &settings);
         }
         report
@@ -93,6 +93,7 @@ fn check(args: CheckArgs) -> (String, u8) {
     }
     let text = match args.format {
         Format::Json => crate::report::json::render(&report),
+        Format::Sarif => crate::report::sarif::render(&report),
         Format::Human => crate::report::human::render(
             &report,
             Style {
@@ -380,8 +381,33 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
+/// One of the two exception findings, which judge exceptions rather than resources and so are
+/// not in [`RULES`].
+pub(crate) struct ExceptionRule {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub summary: &'static str,
+}
+
+/// The exception findings, for `certgate rules` and SARIF's rule list.
+pub(crate) const EXCEPTION_RULES: [ExceptionRule; 2] = [
+    ExceptionRule {
+        id: crate::suppress::UNUSED_EXCEPTION,
+        name: "Exception suppresses nothing",
+        severity: "warning",
+        summary: "An exception (inline, config or a peer's) matches no finding",
+    },
+    ExceptionRule {
+        id: crate::suppress::INVALID_EXCEPTION,
+        name: "Malformed exception",
+        severity: "error",
+        summary: "An exception is malformed (no reason, bad date, unknown rule)",
+    },
+];
+
 /// `certgate explain` for the two exception findings, which are not in the rule table.
-fn exception_docs(id: &str) -> Option<&'static str> {
+pub(crate) fn exception_docs(id: &str) -> Option<&'static str> {
     match id {
         crate::suppress::UNUSED_EXCEPTION => Some(
             "# unused-exception (Exception suppresses nothing)\n\nDefault severity: warning\n\n\
@@ -437,19 +463,11 @@ fn rules_table() -> String {
         ));
     }
     // The exception findings are not in the rule table (they judge exceptions, not resources).
-    for (id, severity, summary) in [
-        (
-            crate::suppress::UNUSED_EXCEPTION,
-            "warning",
-            "An exception (inline, config or a peer's) matches no finding",
-        ),
-        (
-            crate::suppress::INVALID_EXCEPTION,
-            "error",
-            "An exception is malformed (no reason, bad date, unknown rule)",
-        ),
-    ] {
-        out.push_str(&format!("{id:width$}  {severity:8}  {summary}\n"));
+    for rule in &EXCEPTION_RULES {
+        out.push_str(&format!(
+            "{:width$}  {:8}  {}\n",
+            rule.id, rule.severity, rule.summary
+        ));
     }
     out
 }

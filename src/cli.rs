@@ -134,6 +134,8 @@ fn parse_assignment(text: &str) -> Result<(String, String), String> {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and Azure DevOps.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,0 +1,386 @@
+//! `--format sarif`: the report as SARIF 2.1.0 for GitHub code scanning and Azure DevOps.
+//!
+//! Own small serde structs rather than the `serde-sarif` crate: we emit a small, fixed subset
+//! of the format, the generated crate is large (builders for the whole schema) and lags the
+//! spec's errata, and tests/sarif.rs validates this output against the official schema anyway.
+//!
+//! Paths are relative to the directory certgate runs in (`uriBaseId` `%SRCROOT%`), which is
+//! the repository root in CI. Columns count Unicode code points, as everywhere in certgate
+//! (`columnKind` `unicodeCodePoints`); fix offsets are bytes into the file on disk.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::{ErrorRecord, Finding, Location, Report};
+use crate::fix::FixStatus;
+use crate::rules::{RULES, Severity};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SRCROOT: &str = "%SRCROOT%";
+/// The key of the fingerprint in `partialFingerprints`; bump the version if its fields change.
+const FINGERPRINT_KEY: &str = "certgate/v1";
+/// Other scanners' ids for the client-certificate check, as related references.
+const PEERS: [(&str, &str, &str); 2] = [
+    ("Checkov", "CKV_AZURE_17", "https://www.checkov.io/"),
+    ("Trivy", "AVD-AZU-0001", "https://trivy.dev/"),
+];
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Value>,
+}
+
+/// What one rule (or exception finding) looks like in `tool.driver.rules`.
+struct RuleInfo {
+    id: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    summary: &'static str,
+    docs: &'static str,
+    /// Whether the peers' client-certificate checks are the same check.
+    has_peers: bool,
+}
+
+fn rule_infos() -> Vec<RuleInfo> {
+    let mut infos: Vec<RuleInfo> = RULES
+        .iter()
+        .map(|rule| RuleInfo {
+            id: rule.id,
+            name: rule.name,
+            severity: rule.severity.as_str(),
+            summary: rule.summary,
+            docs: rule.docs,
+            has_peers: true,
+        })
+        .collect();
+    for exception in crate::app::EXCEPTION_RULES {
+        infos.push(RuleInfo {
+            id: exception.id,
+            name: exception.name,
+            severity: exception.severity,
+            summary: exception.summary,
+            docs: crate::app::exception_docs(exception.id).unwrap_or(exception.summary),
+            has_peers: false,
+        });
+    }
+    infos
+}
+
+/// The docs without the title and default-severity lines `certgate explain` puts first.
+fn docs_body(docs: &str) -> &str {
+    let mut rest = docs.trim_start();
+    while rest.starts_with('#') && !rest.starts_with("##") || rest.starts_with("Default severity") {
+        rest = rest.split_once("\n\n").map_or("", |(_, after)| after);
+    }
+    rest
+}
+
+/// The first paragraph of the docs' `## What it does` (or of the docs' body), on one line.
+fn full_description(docs: &str) -> String {
+    let body = docs_body(docs);
+    let body = body
+        .split_once("## What it does")
+        .map_or(body, |(_, rest)| rest);
+    body.split("\n\n")
+        .map(|p| {
+            p.lines()
+                .filter(|l| !l.starts_with('#'))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .find(|p| !p.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+fn rule_json(info: &RuleInfo) -> Value {
+    let mut tags = vec!["security", "azure", "app-service", "mtls"];
+    let mut rule = json!({
+        "id": info.id,
+        "name": info.name,
+        "shortDescription": { "text": info.summary },
+        "fullDescription": { "text": full_description(info.docs) },
+        "help": { "text": docs_body(info.docs), "markdown": docs_body(info.docs) },
+        "defaultConfiguration": { "level": info.severity },
+    });
+    if info.has_peers {
+        tags.extend(PEERS.iter().map(|(_, id, _)| *id));
+        rule["relationships"] = PEERS
+            .iter()
+            .map(|(tool, id, _)| {
+                json!({
+                    "target": { "id": id, "toolComponent": { "name": tool } },
+                    "kinds": ["relevant"],
+                })
+            })
+            .collect();
+    }
+    rule["properties"] = json!({ "tags": tags });
+    rule
+}
+
+/// `path` relative to the current directory, `/`-separated and percent-encoded as a URI.
+fn uri(path: &Path) -> String {
+    let relative = crate::baseline::relative_path(Path::new("."), path);
+    let mut out = String::with_capacity(relative.len());
+    for byte in relative.bytes() {
+        // Unreserved characters and the sub-delimiters that are safe in a path; `:` is
+        // encoded because a relative reference must not have one in its first segment.
+        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn physical(location: &Location) -> Value {
+    json!({
+        "artifactLocation": { "uri": uri(&location.path), "uriBaseId": SRCROOT },
+        "region": {
+            "startLine": location.start.line,
+            "startColumn": location.start.column,
+            "endLine": location.end.line,
+            "endColumn": location.end.column,
+        },
+    })
+}
+
+fn level(severity: Severity) -> &'static str {
+    severity.as_str()
+}
+
+/// The baseline fingerprint fields (rule, path, address, scenario), `|`-joined.
+fn fingerprint(finding: &Finding) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        finding.rule,
+        crate::baseline::relative_path(Path::new("."), &finding.location.path),
+        finding.address,
+        finding.scenario.as_deref().unwrap_or("")
+    )
+}
+
+/// How a finding was treated: reported, recorded in the baseline, or suppressed.
+#[derive(Clone, Copy, PartialEq)]
+enum Treatment {
+    Reported,
+    Baselined,
+    Suppressed,
+}
+
+fn result_json(
+    report: &Report,
+    index: &BTreeMap<&str, usize>,
+    f: &Finding,
+    how: Treatment,
+) -> Value {
+    let mut text = f.message.clone();
+    if let Some(note) = &f.note {
+        text.push_str(&format!(" ({note})"));
+    }
+    let mut result = json!({
+        "ruleId": f.rule,
+        "level": level(f.severity),
+        "message": { "text": text },
+        "locations": [{ "physicalLocation": physical(&f.location) }],
+        "partialFingerprints": { FINGERPRINT_KEY: fingerprint(f) },
+        "properties": { "address": f.address, "help": f.help },
+    });
+    if let Some(i) = index.get(f.rule) {
+        result["ruleIndex"] = json!(i);
+    }
+    if let Some(scenario) = &f.scenario {
+        result["properties"]["scenario"] = json!(scenario);
+    }
+    if report.baseline.is_some() {
+        let state = if how == Treatment::Baselined {
+            "unchanged"
+        } else {
+            "new"
+        };
+        result["baselineState"] = json!(state);
+    }
+    let related: Vec<Value> = f
+        .origin
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            json!({
+                "id": i,
+                "physicalLocation": physical(&Location::of(&report.sources, step.span)),
+                "message": { "text": step.note },
+            })
+        })
+        .collect();
+    if !related.is_empty() {
+        result["relatedLocations"] = Value::Array(related);
+    }
+    if let FixStatus::Available(fix) = &f.fix {
+        let mut by_file: BTreeMap<&Path, Vec<Value>> = BTreeMap::new();
+        let mut edits: Vec<_> = fix.edits.iter().collect();
+        // Offsets refer to the file before any edit; ascending order keeps that unambiguous.
+        edits.sort_by_key(|e| (&e.path, e.start, e.end));
+        for edit in edits {
+            by_file.entry(&edit.path).or_default().push(json!({
+                "deletedRegion": {
+                    "byteOffset": edit.start,
+                    "byteLength": edit.end.saturating_sub(edit.start),
+                },
+                "insertedContent": { "text": edit.replacement },
+            }));
+        }
+        let changes: Vec<Value> = by_file
+            .into_iter()
+            .map(|(path, replacements)| {
+                json!({
+                    "artifactLocation": { "uri": uri(path), "uriBaseId": SRCROOT },
+                    "replacements": replacements,
+                })
+            })
+            .collect();
+        result["fixes"] = json!([{
+            "description": { "text": fix.description },
+            "artifactChanges": changes,
+        }]);
+    }
+    if let Some(by) = &f.suppressed {
+        // `certgate.toml` exceptions live outside the scanned file; comments and metadata in it.
+        let kind = if by.by == "certgate.toml" {
+            "external"
+        } else {
+            "inSource"
+        };
+        let mut suppression = json!({
+            "kind": kind,
+            "status": "accepted",
+            "location": { "physicalLocation": {
+                "artifactLocation": { "uri": uri(&by.location.path), "uriBaseId": SRCROOT },
+                "region": { "startLine": by.location.line },
+            }},
+            "properties": { "by": by.by },
+        });
+        if let Some(reason) = &by.reason {
+            suppression["justification"] = json!(reason);
+        }
+        if let Some(owner) = &by.owner {
+            suppression["properties"]["owner"] = json!(owner);
+        }
+        if let Some(expires) = by.expires {
+            suppression["properties"]["expires"] =
+                json!(crate::suppress::date::format_date(expires));
+        }
+        result["suppressions"] = json!([suppression]);
+    }
+    result
+}
+
+fn notification(record: &ErrorRecord, level: &str) -> Value {
+    json!({
+        "level": level,
+        "message": { "text": record.message },
+        "locations": [{ "physicalLocation": {
+            "artifactLocation": { "uri": uri(&record.path), "uriBaseId": SRCROOT },
+            "region": { "startLine": record.start.line, "startColumn": record.start.column },
+        }}],
+    })
+}
+
+/// Renders the report as a pretty-printed SARIF 2.1.0 log with one run and a trailing newline.
+pub fn render(report: &Report) -> String {
+    let infos = rule_infos();
+    let index: BTreeMap<&str, usize> = infos.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result_json(report, &index, f, Treatment::Reported))
+        .chain(
+            report
+                .baseline
+                .iter()
+                .flat_map(|b| &b.baselined)
+                .map(|f| result_json(report, &index, f, Treatment::Baselined)),
+        )
+        .chain(
+            report
+                .suppressed
+                .iter()
+                .map(|f| result_json(report, &index, f, Treatment::Suppressed)),
+        )
+        .collect();
+    let notifications: Vec<Value> = report
+        .errors
+        .iter()
+        .map(|e| notification(e, "error"))
+        .chain(report.notices.iter().map(|n| notification(n, "note")))
+        .collect();
+    let taxonomies: Vec<Value> = PEERS
+        .iter()
+        .map(|(tool, id, site)| {
+            json!({
+                "name": tool,
+                "informationUri": site,
+                "taxa": [{ "id": id }],
+            })
+        })
+        .collect();
+    let mut driver = json!({
+        "name": "certgate",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": infos.iter().map(rule_json).collect::<Vec<_>>(),
+        "supportedTaxonomies": PEERS.iter().map(|(tool, _, _)| json!({ "name": tool })).collect::<Vec<_>>(),
+    });
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    if !repository.is_empty() {
+        driver["informationUri"] = json!(repository);
+    }
+    let run = json!({
+        "tool": { "driver": driver },
+        "taxonomies": taxonomies,
+        "invocations": [{
+            "executionSuccessful": report.errors.is_empty(),
+            "toolExecutionNotifications": notifications,
+        }],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    });
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![run],
+    };
+    // Serialising a tree of `Value`s and strings cannot fail.
+    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_slashed_and_encoded() {
+        assert_eq!(uri(Path::new("infra/main.tf")), "infra/main.tf");
+        assert_eq!(uri(Path::new("./a b/c:d.tf")), "a%20b/c%3Ad.tf");
+        assert_eq!(uri(Path::new("ü.tf")), "%C3%BC.tf");
+    }
+
+    #[test]
+    fn full_description_is_the_first_paragraph_of_what_it_does() {
+        let docs = "## What it does\nFlags a\nthing.\n\n## Why is this bad?\nBecause.\n";
+        assert_eq!(full_description(docs), "Flags a thing.");
+        let exception = "# x (X)\n\nDefault severity: warning\n\nPlain\ntext.\n";
+        assert_eq!(full_description(exception), "Plain text.");
+        assert_eq!(docs_body(exception), "Plain\ntext.\n");
+    }
+}

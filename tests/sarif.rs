@@ -1,0 +1,203 @@
+//! `--format sarif` over the whole fixtures tree: valid against the official SARIF 2.1.0 schema
+//! (tests/data, see its README), with the fields code scanning relies on.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The SARIF log of `certgate check fixtures`, run from the crate root like CI runs from a
+/// repository root.
+fn fixtures_sarif() -> Value {
+    let output = Command::cargo_bin("certgate")
+        .expect("the binary builds")
+        .args([
+            "check",
+            "fixtures",
+            "--format",
+            "sarif",
+            "--today",
+            "2026-06-01",
+        ])
+        .output()
+        .expect("certgate runs");
+    // Some fixtures are deliberately broken, so the run fails (exit 2) but still reports.
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("SARIF output is JSON")
+}
+
+fn results(log: &Value) -> &Vec<Value> {
+    log["runs"][0]["results"].as_array().expect("results")
+}
+
+fn result_for<'a>(log: &'a Value, rule: &str, path_end: &str, address: &str) -> &'a Value {
+    results(log)
+        .iter()
+        .find(|r| {
+            r["ruleId"] == rule
+                && r["properties"]["address"] == address
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .is_some_and(|uri| uri.ends_with(path_end))
+        })
+        .unwrap_or_else(|| panic!("a {rule} result in {path_end}"))
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let text =
+        std::fs::read_to_string("tests/data/sarif-schema-2.1.0.json").expect("vendored schema");
+    // The official schema's `run.language` pattern has a stray `]`, legal only under ECMA-262
+    // Annex B; jsonschema's meta-schema check rejects it and cannot be turned off. Escaping it
+    // keeps the same meaning (certgate never writes `language` anyway) and the file unmodified.
+    let stray = r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#;
+    assert!(
+        text.contains(stray),
+        "the vendored schema changed: revisit this patch"
+    );
+    let text = text.replace(stray, r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$""#);
+    let mut schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    // This copy keeps the log's own constraints in `definitions/Root` instead of at the top
+    // level, where they would apply; point the top level at them.
+    if schema.get("properties").is_none() && schema["definitions"].get("Root").is_some() {
+        schema["$ref"] = Value::from("#/definitions/Root");
+    }
+    let validator = jsonschema::draft7::options()
+        .should_validate_formats(false)
+        .build(&schema)
+        .expect("schema compiles");
+    // The validator does reject a log without a tool ...
+    let broken = serde_json::json!({ "version": "2.1.0", "runs": [{ "results": [] }] });
+    assert!(!validator.is_valid(&broken));
+    // ... and a nested mistake (a result level SARIF does not define).
+    let nested = serde_json::json!({ "version": "2.1.0", "runs": [{
+        "tool": { "driver": { "name": "certgate" } },
+        "results": [{ "ruleId": "x", "level": "fatal", "message": { "text": "m" } }],
+    }] });
+    assert!(!validator.is_valid(&nested));
+    let log = fixtures_sarif();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "schema violations:\n{}",
+        errors.join("\n")
+    );
+}
+
+#[test]
+fn sarif_describes_the_tool_and_every_rule() {
+    let log = fixtures_sarif();
+    assert_eq!(log["version"], "2.1.0");
+    let driver = &log["runs"][0]["tool"]["driver"];
+    assert_eq!(driver["name"], "certgate");
+    assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
+    let ids: Vec<&str> = driver["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    for rule in certgate::rules::RULES {
+        assert!(ids.contains(&rule.id), "{} missing", rule.id);
+    }
+    assert!(ids.contains(&"unused-exception") && ids.contains(&"invalid-exception"));
+    let disabled = &driver["rules"][ids
+        .iter()
+        .position(|id| *id == "client-cert-disabled")
+        .unwrap_or(0)];
+    assert_eq!(disabled["defaultConfiguration"]["level"], "error");
+    let tags = disabled["properties"]["tags"].as_array().expect("tags");
+    for tag in ["security", "CKV_AZURE_17", "AVD-AZU-0001"] {
+        assert!(tags.iter().any(|t| t == tag), "tag {tag}");
+    }
+    assert_eq!(disabled["relationships"][0]["target"]["id"], "CKV_AZURE_17");
+    assert!(
+        disabled["help"]["markdown"]
+            .as_str()
+            .is_some_and(|m| m.contains("## Fix"))
+    );
+}
+
+#[test]
+fn sarif_results_locate_fingerprint_fix_and_suppress() {
+    let log = fixtures_sarif();
+
+    // A web app without the flag: relative uri, 1-based region, the baseline fingerprint, a fix.
+    let missing = result_for(
+        &log,
+        "client-cert-disabled",
+        "terraform/fix_missing/main.tf",
+        "azurerm_linux_web_app.portal",
+    );
+    assert_eq!(missing["level"], "error");
+    let location = &missing["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "fixtures/terraform/fix_missing/main.tf"
+    );
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(location["region"]["startLine"], 4);
+    assert_eq!(location["region"]["startColumn"], 1);
+    assert_eq!(
+        missing["partialFingerprints"]["certgate/v1"],
+        "client-cert-disabled|fixtures/terraform/fix_missing/main.tf|azurerm_linux_web_app.portal|"
+    );
+    let change = &missing["fixes"][0]["artifactChanges"][0];
+    assert_eq!(
+        change["artifactLocation"]["uri"],
+        "fixtures/terraform/fix_missing/main.tf"
+    );
+    let replacements = change["replacements"].as_array().expect("replacements");
+    assert!(replacements.iter().any(|r| {
+        r["insertedContent"]["text"] == "  client_certificate_enabled = true\n"
+            && r["deletedRegion"]["byteLength"] == 0
+    }));
+    assert!(change["replacements"][0]["deletedRegion"]["byteOffset"].is_u64());
+
+    // An inline comment suppresses in source; a certgate.toml exception externally.
+    let inline = result_for(
+        &log,
+        "client-cert-disabled",
+        "suppress_certgate_active/main.tf",
+        "azurerm_linux_web_app.partner",
+    );
+    assert_eq!(inline["suppressions"][0]["kind"], "inSource");
+    assert_eq!(
+        inline["suppressions"][0]["justification"],
+        "legacy partner API cannot present certificates"
+    );
+    let external = result_for(
+        &log,
+        "client-cert-disabled",
+        "config_exceptions/envs/prod/main.tf",
+        "azurerm_linux_web_app.partner_eu",
+    );
+    assert_eq!(external["suppressions"][0]["kind"], "external");
+    assert_eq!(
+        external["suppressions"][0]["justification"],
+        "legacy partner APIs cannot present client certificates"
+    );
+
+    // Every uri is relative and `/`-separated.
+    for result in results(&log) {
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .expect("uri");
+        assert!(uri.starts_with("fixtures/") && !uri.contains('\\'), "{uri}");
+    }
+
+    // Broken files make the run unsuccessful and appear as error notifications.
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notifications = invocation["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert!(notifications.iter().any(|n| n["level"] == "error"));
+    assert!(notifications.iter().any(|n| n["level"] == "note"));
+}
