@@ -34,11 +34,14 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 fn check(args: CheckArgs) -> (String, u8) {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths
-    };
+    let (paths, stdin_override) =
+        match crate::stdin::resolve(args.paths, args.stdin_filename, args.fix) {
+            Ok(resolved) => resolved,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return (String::new(), EXIT_FAILURE);
+            }
+        };
     let env_vars = if args.env_vars {
         std::env::vars()
             .filter_map(|(key, value)| Some((key.strip_prefix("TF_VAR_")?.to_string(), value)))
@@ -53,6 +56,7 @@ fn check(args: CheckArgs) -> (String, u8) {
         parameter_files: args.parameter_files,
         config_file: args.config,
         today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
+        overrides: stdin_override.into_iter().collect(),
         ..Settings::default()
     };
     if args.diff {
@@ -94,10 +98,14 @@ fn check(args: CheckArgs) -> (String, u8) {
     let text = match args.format {
         Format::Json => crate::report::json::render(&report),
         Format::Sarif => crate::report::sarif::render(&report),
+        Format::Junit => crate::report::junit::render(&report),
+        Format::Github => crate::report::github::render(&report),
+        Format::Gitlab => crate::report::gitlab::render(&report),
         Format::Human => crate::report::human::render(
             &report,
             Style {
-                color: use_color(args.color),
+                // A report file is read later, often not on a terminal: no colour codes.
+                color: args.output.is_none() && use_color(args.color),
                 width: terminal_width(),
                 quiet: args.quiet,
                 timing: true,
@@ -110,7 +118,27 @@ fn check(args: CheckArgs) -> (String, u8) {
         (Some(_), 1) => 0,
         (_, code) => code,
     };
+    if let Some(file) = &args.output {
+        return write_output(file, &text, &report, args.quiet, code);
+    }
     (text, code)
+}
+
+/// `--output FILE`: the report goes to FILE; the terminal gets the one-line summary on stderr
+/// (like `--diff`'s), so stdout stays empty for scripts.
+fn write_output(file: &Path, text: &str, report: &Report, quiet: bool, code: u8) -> (String, u8) {
+    if let Err(why) = crate::report::output::write_report(file, text.as_bytes()) {
+        eprintln!("error: cannot write the report {}: {why}", file.display());
+        return (String::new(), EXIT_FAILURE);
+    }
+    if !quiet {
+        eprintln!(
+            "{} Report written to {}.",
+            crate::report::human::summary_line(report, true),
+            file.display()
+        );
+    }
+    (String::new(), code)
 }
 
 /// The baseline keys of `findings` (resource findings only: exception findings are fixed in

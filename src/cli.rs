@@ -70,14 +70,23 @@ fn parse_day(text: &str) -> Result<crate::suppress::Date, String> {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files and directories to scan (default: the current directory).
+    /// Files and directories to scan (default: the current directory). When all are files, only
+    /// findings those files cause are reported (their units are still read for values). `-`
+    /// reads the file named by --stdin-filename from standard input.
     pub paths: Vec<PathBuf>,
+    /// With the path `-`: scan standard input as if it were this file's contents (an editor's
+    /// unsaved buffer); the rest of its unit is read from disk.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Print findings only, without the summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Write the report to FILE (atomically) and print only the summary line, on stderr.
+    #[arg(long, short = 'o', value_name = "FILE", conflicts_with = "diff")]
+    pub output: Option<PathBuf>,
     /// When to use colour (auto: only on a terminal and when NO_COLOR is unset).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -136,6 +145,12 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and Azure DevOps.
     Sarif,
+    /// JUnit XML, for CI test-result views (Azure Pipelines, GitLab, Jenkins).
+    Junit,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -22,6 +22,8 @@ pub mod rules;
 pub mod scan;
 pub mod sniff;
 pub mod source;
+pub mod stdin;
+pub mod subset;
 pub mod suppress;
 pub mod terraform;
 pub mod value;

@@ -56,6 +56,12 @@ struct Sniffed<'a> {
 
 /// Scans files and directories and judges every App Service resource found.
 pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
+    // Only files given: read their units, report only what those files cause.
+    let subset = crate::subset::Subset::of(paths, settings);
+    let (paths, settings) = match &subset {
+        Some(subset) => (&subset.paths[..], &*subset.settings),
+        None => (paths, settings),
+    };
     let started = Instant::now();
     let discovery = discover(paths);
     let sources = SourceMap::default();
@@ -241,6 +247,9 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         }
     }
     report.dedup_errors();
+    if let Some(subset) = &subset {
+        subset.restrict(&mut report);
+    }
     report.sort();
     report.elapsed = started.elapsed();
     report

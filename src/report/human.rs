@@ -268,7 +268,7 @@ fn file_diagnostic(report: &Report, error: &ErrorRecord, severity: miette::Sever
     }
 }
 
-fn summary_line(report: &Report, timing: bool) -> String {
+pub(crate) fn summary_line(report: &Report, timing: bool) -> String {
     let summary = report.summary();
     let plural = |n: usize, word: &str| {
         if n == 1 {

@@ -3,8 +3,12 @@
 //! Everything here is sorted by (path, line, column) so output is identical across runs and
 //! thread counts. Renderers read only this data and the loaded sources, never a parser.
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod output;
 pub mod sarif;
 
 use std::path::PathBuf;

@@ -1,0 +1,97 @@
+//! `--format github`: GitHub Actions workflow commands, one annotation per finding.
+//!
+//! `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` for error findings,
+//! `::warning` for warnings, `::error file=…::message` for files that could not be scanned and
+//! `::notice` for what certgate could not follow. Suppressed and baselined findings are not
+//! annotated: they are accepted. Paths are relative to the directory certgate runs in (the
+//! checkout), `/`-separated. Values are escaped per the runner's rules: `%`, CR and LF in the
+//! message, and additionally `:` and `,` in properties.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{Finding, Report};
+use crate::rules::Severity;
+
+fn relative(path: &Path) -> String {
+    crate::baseline::relative_path(Path::new("."), path)
+}
+
+/// Escapes the message part of a workflow command.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value (`file=…`, `title=…`) of a workflow command.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn annotation(finding: &Finding) -> String {
+    let command = match finding.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let start = finding.location.start;
+    let end = finding.location.end;
+    // Our end is exclusive; GitHub's `endColumn` is the last column of the range.
+    let end_column = end.column.saturating_sub(1).max(1);
+    let end_column = if end.line == start.line {
+        end_column.max(start.column)
+    } else {
+        end_column
+    };
+    let mut message = finding.message.clone();
+    if let Some(note) = &finding.note {
+        let _ = write!(message, " ({note})");
+    }
+    if let Some(scenario) = &finding.scenario {
+        let _ = write!(message, " [scenario {scenario}]");
+    }
+    if !finding.help.is_empty() {
+        let _ = write!(message, "\n{}", finding.help);
+    }
+    format!(
+        "::{command} file={},line={},col={},endLine={},endColumn={end_column},title={}::{}\n",
+        escape_property(&relative(&finding.location.path)),
+        start.line,
+        start.column,
+        end.line.max(start.line),
+        escape_property(&format!("{} {}", finding.rule, finding.address)),
+        escape_data(&message)
+    )
+}
+
+/// Renders one workflow command per line, findings first, then file errors and notices.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for finding in &report.findings {
+        out.push_str(&annotation(finding));
+    }
+    for (command, records) in [("error", &report.errors), ("notice", &report.notices)] {
+        for record in records {
+            let _ = writeln!(
+                out,
+                "::{command} file={},line={},col={}::{}",
+                escape_property(&relative(&record.path)),
+                record.start.line,
+                record.start.column,
+                escape_data(&record.message)
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_data_and_properties() {
+        assert_eq!(escape_data("50% a:b,c\r\nd"), "50%25 a:b,c%0D%0Ad");
+        assert_eq!(escape_property("50% a:b,c\nd"), "50%25 a%3Ab%2Cc%0Ad");
+    }
+}

@@ -1,0 +1,129 @@
+//! `--format gitlab`: GitLab Code Quality JSON (`artifacts:reports:codequality`).
+//!
+//! An array of issues `{description, check_name, fingerprint, severity, location: {path,
+//! lines: {begin}}}`. Error findings are `major`, warnings `minor`, and files that could not be
+//! scanned `critical` (GitLab's scale is info, minor, major, critical, blocker; a missing
+//! client-certificate requirement is a real weakness but not an outage, and `blocker` is left
+//! unused). Suppressed and baselined findings are not listed:
+//! they are accepted.
+//!
+//! The fingerprint is what GitLab uses to tell new issues from old ones across pipelines, so
+//! it must not depend on lines: it hashes the baseline fingerprint fields
+//! `rule|path|address|scenario` (path relative to the working directory, `/`-separated) with
+//! 64-bit FNV-1a, written as 16 hex digits. FNV-1a is hand-written because it is a few lines,
+//! stable forever by definition, and needs no cryptographic strength here.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{ErrorRecord, Finding, Report};
+use crate::rules::Severity;
+
+#[derive(Serialize)]
+struct Issue {
+    description: String,
+    check_name: String,
+    fingerprint: String,
+    severity: &'static str,
+    location: IssueLocation,
+}
+
+#[derive(Serialize)]
+struct IssueLocation {
+    path: String,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+}
+
+fn relative(path: &Path) -> String {
+    crate::baseline::relative_path(Path::new("."), path)
+}
+
+/// 64-bit FNV-1a of `text`, as 16 lowercase hex digits.
+pub fn fnv1a_hex(text: &str) -> String {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let hash = text.bytes().fold(OFFSET, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
+    });
+    format!("{hash:016x}")
+}
+
+fn finding_issue(finding: &Finding) -> Issue {
+    let path = relative(&finding.location.path);
+    let key = format!(
+        "{}|{path}|{}|{}",
+        finding.rule,
+        finding.address,
+        finding.scenario.as_deref().unwrap_or("")
+    );
+    let mut description = finding.message.clone();
+    if let Some(scenario) = &finding.scenario {
+        description.push_str(&format!(" [scenario {scenario}]"));
+    }
+    if let Some(note) = &finding.note {
+        description.push_str(&format!(" ({note})"));
+    }
+    Issue {
+        description,
+        check_name: finding.rule.to_string(),
+        fingerprint: fnv1a_hex(&key),
+        severity: match finding.severity {
+            Severity::Error => "major",
+            Severity::Warning => "minor",
+        },
+        location: IssueLocation {
+            path,
+            lines: Lines {
+                begin: finding.location.start.line,
+            },
+        },
+    }
+}
+
+fn error_issue(error: &ErrorRecord) -> Issue {
+    let path = relative(&error.path);
+    Issue {
+        description: error.message.clone(),
+        check_name: "file-error".to_string(),
+        fingerprint: fnv1a_hex(&format!("file-error|{path}|{}", error.message)),
+        severity: "critical",
+        location: IssueLocation {
+            path,
+            lines: Lines {
+                begin: error.start.line,
+            },
+        },
+    }
+}
+
+/// Renders the issues as a pretty-printed JSON array with a trailing newline.
+pub fn render(report: &Report) -> String {
+    let issues: Vec<Issue> = report
+        .findings
+        .iter()
+        .map(finding_issue)
+        .chain(report.errors.iter().map(error_issue))
+        .collect();
+    // Serialising plain strings and numbers cannot fail.
+    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_reference_vectors() {
+        assert_eq!(fnv1a_hex(""), "cbf29ce484222325");
+        assert_eq!(fnv1a_hex("a"), "af63dc4c8601ec8c");
+        assert_eq!(fnv1a_hex("foobar"), "85944171f73967e8");
+    }
+}

@@ -1,0 +1,235 @@
+//! `--format junit`: the report as JUnit XML, for CI test-result views (Azure Pipelines
+//! `PublishTestResults`, GitLab `artifacts:reports:junit`, Jenkins).
+//!
+//! One `<testcase>` per checked resource (and scenario): `name` is its address (with
+//! ` [scenario]` when there are several deployment scenarios), `classname` its file. An
+//! error finding is a `<failure>` (message: rule id and message; text: help and location). A
+//! warning does not fail the test case, matching the exit code; it is written to the case's
+//! `<system-out>`, which Azure Pipelines and GitLab both show in the test's details (a
+//! `<skipped>` would hide that the resource was checked and wrongly count it as not run).
+//! Suppressed and baselined findings are `<system-out>` lines too, never failures. A file that
+//! could not be scanned is a test case of its own with an `<error>`.
+//!
+//! Written by hand rather than with an XML crate: the output is a fixed, flat shape and only
+//! needs attribute and text escaping (see [`escape`]); tests/formats.rs parses it with a real
+//! XML reader.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{Finding, Location, Report};
+use crate::rules::Severity;
+
+/// One test case: a resource (or a stray finding, or an unreadable file) and what it got.
+#[derive(Default)]
+struct Case {
+    name: String,
+    classname: String,
+    failures: Vec<(String, String)>,
+    error: Option<String>,
+    out: Vec<String>,
+}
+
+fn relative(path: &Path) -> String {
+    crate::baseline::relative_path(Path::new("."), path)
+}
+
+fn place(location: &Location) -> String {
+    format!(
+        "{}:{}:{}",
+        relative(&location.path),
+        location.start.line,
+        location.start.column
+    )
+}
+
+fn case_name(address: &str, scenario: Option<&str>) -> String {
+    match scenario {
+        Some(scenario) => format!("{address} [{scenario}]"),
+        None => address.to_string(),
+    }
+}
+
+/// The index of the case for `finding`, creating one when no resource matches it.
+fn case_for(
+    cases: &mut Vec<Case>,
+    keys: &mut Vec<(String, String, Option<String>)>,
+    finding: &Finding,
+) -> usize {
+    let key = (
+        relative(&finding.location.path),
+        finding.address.clone(),
+        finding.scenario.clone(),
+    );
+    // Resources are keyed by address and scenario; the path breaks ties between equal names.
+    let found = keys
+        .iter()
+        .position(|k| k == &key)
+        .or_else(|| keys.iter().position(|k| k.1 == key.1 && k.2 == key.2));
+    found.unwrap_or_else(|| {
+        cases.push(Case {
+            name: case_name(&finding.address, finding.scenario.as_deref()),
+            classname: key.0.clone(),
+            ..Case::default()
+        });
+        keys.push(key);
+        cases.len() - 1
+    })
+}
+
+fn describe(finding: &Finding) -> String {
+    let mut text = format!("{}: {}", finding.rule, finding.message);
+    if let Some(note) = &finding.note {
+        let _ = write!(text, " ({note})");
+    }
+    text
+}
+
+/// Renders the report as one `<testsuite>` inside `<testsuites>`, with a trailing newline.
+pub fn render(report: &Report) -> String {
+    let mut cases: Vec<Case> = Vec::new();
+    let mut keys = Vec::new();
+    for resource in &report.resources {
+        let key = (
+            relative(&resource.location.path),
+            resource.address.clone(),
+            resource.scenario.clone(),
+        );
+        if keys.contains(&key) {
+            continue;
+        }
+        cases.push(Case {
+            name: case_name(&resource.address, resource.scenario.as_deref()),
+            classname: key.0.clone(),
+            ..Case::default()
+        });
+        keys.push(key);
+    }
+    for finding in &report.findings {
+        let i = case_for(&mut cases, &mut keys, finding);
+        match finding.severity {
+            Severity::Error => {
+                let body = format!("{}\n{}", finding.help, place(&finding.location));
+                cases[i].failures.push((describe(finding), body));
+            }
+            Severity::Warning => {
+                let line = format!(
+                    "warning {} at {}",
+                    describe(finding),
+                    place(&finding.location)
+                );
+                cases[i].out.push(line);
+            }
+        }
+    }
+    let baselined = report.baseline.iter().flat_map(|b| &b.baselined);
+    for finding in baselined {
+        let i = case_for(&mut cases, &mut keys, finding);
+        let line = format!("in the baseline: {}", describe(finding));
+        cases[i].out.push(line);
+    }
+    for finding in &report.suppressed {
+        let i = case_for(&mut cases, &mut keys, finding);
+        let by = finding.suppressed.as_ref().map_or("an exception", |s| s.by);
+        let line = format!("suppressed by {by}: {}", describe(finding));
+        cases[i].out.push(line);
+    }
+    for error in &report.errors {
+        cases.push(Case {
+            name: relative(&error.path),
+            classname: relative(&error.path),
+            error: Some(format!(
+                "{}:{}:{}: {}",
+                relative(&error.path),
+                error.start.line,
+                error.start.column,
+                error.message
+            )),
+            ..Case::default()
+        });
+    }
+    let failures = cases.iter().filter(|c| !c.failures.is_empty()).count();
+    let errors = cases.iter().filter(|c| c.error.is_some()).count();
+    let seconds = report.elapsed.as_secs_f64();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let counts = format!(
+        "tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\" skipped=\"0\" time=\"{seconds:.3}\"",
+        cases.len()
+    );
+    let _ = writeln!(xml, "<testsuites name=\"certgate\" {counts}>");
+    let _ = writeln!(xml, "  <testsuite name=\"certgate\" {counts}>");
+    for case in &cases {
+        let _ = write!(
+            xml,
+            "    <testcase name=\"{}\" classname=\"{}\" time=\"0\"",
+            escape(&case.name),
+            escape(&case.classname)
+        );
+        if case.failures.is_empty() && case.error.is_none() && case.out.is_empty() {
+            xml.push_str("/>\n");
+            continue;
+        }
+        xml.push_str(">\n");
+        for (message, body) in &case.failures {
+            let _ = writeln!(
+                xml,
+                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                escape(message),
+                escape(message.split(':').next().unwrap_or_default()),
+                escape(body)
+            );
+        }
+        if let Some(message) = &case.error {
+            let _ = writeln!(
+                xml,
+                "      <error message=\"{}\" type=\"file-error\">{}</error>",
+                escape(message),
+                escape(message)
+            );
+        }
+        if !case.out.is_empty() {
+            let _ = writeln!(
+                xml,
+                "      <system-out>{}</system-out>",
+                escape(&case.out.join("\n"))
+            );
+        }
+        xml.push_str("    </testcase>\n");
+    }
+    xml.push_str("  </testsuite>\n</testsuites>\n");
+    xml
+}
+
+/// Escapes text for XML 1.0 attribute values and element content alike. Line breaks and tabs
+/// are written as character references so attribute values keep them; characters XML 1.0
+/// cannot carry at all (other control characters) become U+FFFD.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_quotes_and_control_characters() {
+        assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(escape("x\ny\u{1}"), "x&#10;y\u{FFFD}");
+        assert_eq!(escape("ü ok"), "ü ok");
+    }
+}

@@ -1,0 +1,220 @@
+//! Explicit-file runs (pre-commit, editors): scan the given files' units, report only the
+//! findings those files are responsible for.
+//!
+//! The rule: when EVERY path argument is a file (on disk, or an in-memory override such as
+//! `--stdin-filename`), the report keeps only the findings located in one of those files or
+//! whose value's origin chain passes through one (a `.tfvars` value, a module input, a
+//! parameter file), the resources located in those files or named by a kept finding, and the
+//! errors and notices of those files. With any directory among the arguments nothing is
+//! filtered. The rest of each unit (the module directory, its automatic tfvars, sibling ARM
+//! parameter files, a Bicep file's `using` target) is still read for values.
+//!
+//! A parameter file alone names no resource, so its directory's templates are scanned too:
+//! a `.tfvars` / `.tfvars.json` adds the Terraform files beside it (and, when Terraform would
+//! not load it by itself, is applied like `--var-file`); an ARM parameter file adds the JSON
+//! files beside it (its sibling templates take it as a scenario).
+
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::load::normalize;
+use crate::report::{Finding, Report};
+use crate::scan::Settings;
+
+/// The explicit files of a run whose arguments are all files, with the paths and settings the
+/// scan should use (parameter files widened to the templates they feed).
+#[derive(Debug)]
+pub struct Subset<'a> {
+    /// The given files, normalised: the only places findings are reported for.
+    pub files: BTreeSet<PathBuf>,
+    pub paths: Cow<'a, [PathBuf]>,
+    pub settings: Cow<'a, Settings>,
+}
+
+impl<'a> Subset<'a> {
+    /// `None` when any argument is a directory (or missing): then the whole scan is reported.
+    pub fn of(paths: &'a [PathBuf], settings: &'a Settings) -> Option<Subset<'a>> {
+        if paths.is_empty() {
+            return None;
+        }
+        let is_file = |path: &PathBuf| {
+            settings.overrides.contains_key(&normalize(path))
+                || std::fs::metadata(path).is_ok_and(|m| m.is_file())
+        };
+        if !paths.iter().all(is_file) {
+            return None;
+        }
+        let files: BTreeSet<PathBuf> = paths.iter().map(|p| normalize(p)).collect();
+        let mut extra_paths = Vec::new();
+        let mut extra_var_files = Vec::new();
+        for path in paths {
+            let name = file_name(path);
+            let wanted: fn(&str) -> bool =
+                if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
+                    if !loaded_by_terraform(&name)
+                        && !settings
+                            .var_files
+                            .iter()
+                            .any(|v| normalize(v) == normalize(path))
+                    {
+                        extra_var_files.push(path.clone());
+                    }
+                    |name| name.ends_with(".tf") || name.ends_with(".tf.json")
+                } else if name.ends_with(".json") && is_arm_parameters(path, settings) {
+                    |name| name.ends_with(".json")
+                } else {
+                    continue;
+                };
+            extra_paths.extend(siblings(path, wanted).filter(|s| !files.contains(&normalize(s))));
+        }
+        let paths = if extra_paths.is_empty() {
+            Cow::Borrowed(paths)
+        } else {
+            let mut all = paths.to_vec();
+            all.extend(extra_paths);
+            all.sort();
+            all.dedup();
+            Cow::Owned(all)
+        };
+        let settings = if extra_var_files.is_empty() {
+            Cow::Borrowed(settings)
+        } else {
+            let mut owned = settings.clone();
+            owned.var_files.extend(extra_var_files);
+            Cow::Owned(owned)
+        };
+        Some(Subset {
+            files,
+            paths,
+            settings,
+        })
+    }
+
+    /// Drops from `report` everything the given files are not responsible for.
+    pub fn restrict(&self, report: &mut Report) {
+        let touches = |finding: &Finding| {
+            self.contains(&finding.location.path)
+                || finding
+                    .origin
+                    .iter()
+                    .any(|o| self.contains(report.sources.get(o.span.file).path()))
+        };
+        let keep: Vec<bool> = report.findings.iter().map(touches).collect();
+        let keep_suppressed: Vec<bool> = report.suppressed.iter().map(touches).collect();
+        let mut flags = keep.into_iter();
+        report.findings.retain(|_| flags.next().unwrap_or(false));
+        let mut flags = keep_suppressed.into_iter();
+        report.suppressed.retain(|_| flags.next().unwrap_or(false));
+        let named: BTreeSet<(String, Option<String>)> = report
+            .findings
+            .iter()
+            .chain(&report.suppressed)
+            .map(|f| (f.address.clone(), f.scenario.clone()))
+            .collect();
+        report.resources.retain(|r| {
+            self.contains(&r.location.path)
+                || named.contains(&(r.address.clone(), r.scenario.clone()))
+        });
+        report.errors.retain(|e| self.contains(&e.path));
+        report.notices.retain(|e| self.contains(&e.path));
+    }
+
+    fn contains(&self, path: &Path) -> bool {
+        self.files.contains(&normalize(path))
+    }
+}
+
+/// Whether Terraform loads this tfvars file of a root module by itself (then it must not be
+/// applied a second time as `--var-file`).
+fn loaded_by_terraform(name: &str) -> bool {
+    name == "terraform.tfvars"
+        || name == "terraform.tfvars.json"
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Whether a `.json` file is an ARM parameter file (by its `$schema`), reading the override
+/// when there is one.
+fn is_arm_parameters(path: &Path, settings: &Settings) -> bool {
+    let text = match settings.overrides.get(&normalize(path)) {
+        Some(text) => text.clone(),
+        None => match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(_) => return false,
+        },
+    };
+    text.to_ascii_lowercase()
+        .contains("deploymentparameters.json")
+}
+
+/// The files beside `path` (not recursive) whose lower-case name is `wanted`.
+fn siblings(path: &Path, wanted: fn(&str) -> bool) -> impl Iterator<Item = PathBuf> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let entries = std::fs::read_dir(&dir).into_iter().flatten().flatten();
+    entries
+        .map(|entry| entry.path())
+        .filter(move |p| p.is_file() && wanted(&file_name(p)))
+        .map(move |p| {
+            // Keep the argument's own spelling of the directory (`./x` vs `x`).
+            match (path.parent(), p.file_name()) {
+                (Some(parent), Some(name)) => parent.join(name),
+                _ => p,
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_among_the_arguments_disables_the_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("main.tf");
+        std::fs::write(&file, "").unwrap();
+        let settings = Settings::default();
+        let paths = vec![file.clone(), dir.path().to_path_buf()];
+        assert!(Subset::of(&paths, &settings).is_none());
+        let paths = vec![file.clone()];
+        let subset = Subset::of(&paths, &settings).unwrap();
+        assert!(subset.contains(&file));
+    }
+
+    #[test]
+    fn an_override_counts_as_a_file_and_a_missing_path_does_not() {
+        let mut settings = Settings::default();
+        settings
+            .overrides
+            .insert(normalize(Path::new("unsaved/main.tf")), String::new());
+        let paths = vec![PathBuf::from("unsaved/main.tf")];
+        assert!(Subset::of(&paths, &settings).is_some());
+        let paths = vec![PathBuf::from("no/such/file.tf")];
+        assert!(Subset::of(&paths, &Settings::default()).is_none());
+    }
+
+    #[test]
+    fn a_non_automatic_tfvars_file_is_applied_and_widened_to_its_module() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["main.tf", "variables.tf", "prod.tfvars", "terraform.tfvars"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let prod = dir.path().join("prod.tfvars");
+        let auto = dir.path().join("terraform.tfvars");
+        let paths = vec![prod.clone(), auto.clone()];
+        let settings = Settings::default();
+        let subset = Subset::of(&paths, &settings).unwrap();
+        assert_eq!(subset.settings.var_files, vec![prod]);
+        assert_eq!(subset.paths.len(), 4);
+    }
+}

@@ -1,0 +1,285 @@
+//! Explicit files (pre-commit) and `--stdin-filename` (editors): the given files' units are
+//! read for values, and only the findings those files cause are reported.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn certgate(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("certgate").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .current_dir(dir)
+        .arg("check");
+    cmd
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Runs `check --format json` with `args` and returns the exit code and the parsed report.
+fn json(dir: &Path, args: &[&str], stdin: Option<&str>) -> (Option<i32>, Value) {
+    let mut cmd = certgate(dir);
+    cmd.args(["--format", "json"]).args(args);
+    if let Some(buffer) = stdin {
+        cmd.write_stdin(buffer);
+    }
+    let output = cmd.output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let report = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+    (output.status.code(), report)
+}
+
+/// `(address, path)` of each finding.
+fn findings(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["address"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A root that calls a module with `mtls = true`, and fails itself; the module's `this` site
+/// takes `mtls` (default false) and its `other.tf` site fails on its own.
+const MODULE_TREE: &[(&str, &str)] = &[
+    (
+        "main.tf",
+        "module \"site\" {\n  source = \"./modules/site\"\n  mtls   = true\n}\n\n\
+         resource \"azurerm_linux_web_app\" \"root\" {\n  name = \"root\"\n}\n",
+    ),
+    (
+        "modules/site/variables.tf",
+        "variable \"mtls\" {\n  type    = bool\n  default = false\n}\n",
+    ),
+    (
+        "modules/site/main.tf",
+        "resource \"azurerm_linux_web_app\" \"this\" {\n  name                       = \"site\"\n  \
+         client_certificate_enabled = var.mtls\n  client_certificate_mode    = \"Required\"\n}\n",
+    ),
+    (
+        "modules/site/other.tf",
+        "resource \"azurerm_linux_web_app\" \"other\" {\n  name = \"other\"\n}\n",
+    ),
+];
+
+#[test]
+fn a_module_file_alone_reports_only_its_findings_with_values_from_its_unit() {
+    let dir = tree(MODULE_TREE);
+    let (code, report) = json(dir.path(), &["modules/site/main.tf"], None);
+    assert_eq!(code, Some(1));
+    // Not `other.tf`'s site, though the whole module directory was read: the variable's
+    // default in variables.tf is what makes `this` fail (no caller among the given files).
+    assert_eq!(
+        findings(&report),
+        [(
+            "azurerm_linux_web_app.this".to_string(),
+            "modules/site/main.tf".to_string()
+        )]
+    );
+    let origin = &report["findings"][0]["origin"][0];
+    assert_eq!(origin["path"], "modules/site/variables.tf");
+    assert_eq!(origin["note"], "default of variable `mtls`");
+    assert_eq!(report["resources"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_module_staged_with_its_caller_is_judged_through_the_caller() {
+    let dir = tree(MODULE_TREE);
+    let (code, report) = json(dir.path(), &["main.tf", "modules/site/main.tf"], None);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings(&report),
+        [(
+            "azurerm_linux_web_app.root".to_string(),
+            "main.tf".to_string()
+        )]
+    );
+    let verdicts: Vec<(&str, &str)> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap(),
+                r["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("azurerm_linux_web_app.root", "client-cert-disabled"),
+            ("module.site.azurerm_linux_web_app.this", "pass")
+        ]
+    );
+}
+
+#[test]
+fn a_directory_among_the_arguments_reports_everything() {
+    let dir = tree(MODULE_TREE);
+    let (_, report) = json(dir.path(), &["modules/site/main.tf", "."], None);
+    assert_eq!(
+        findings(&report),
+        [
+            (
+                "azurerm_linux_web_app.root".to_string(),
+                "main.tf".to_string()
+            ),
+            (
+                "module.site.azurerm_linux_web_app.other".to_string(),
+                "modules/site/other.tf".to_string()
+            ),
+        ]
+    );
+}
+
+/// A root whose `shop` site takes its mode from a variable (default Required), an unrelated
+/// failing site, and a `prod.tfvars` (not loaded by Terraform on its own) relaxing the mode.
+const TFVARS_TREE: &[(&str, &str)] = &[
+    (
+        "env/main.tf",
+        "variable \"mode\" {\n  type    = string\n  default = \"Required\"\n}\n\n\
+         resource \"azurerm_windows_web_app\" \"shop\" {\n  name                       = \"shop\"\n  \
+         client_certificate_enabled = true\n  client_certificate_mode    = var.mode\n}\n",
+    ),
+    (
+        "env/other.tf",
+        "resource \"azurerm_linux_web_app\" \"other\" {\n  name = \"other\"\n}\n",
+    ),
+    ("env/prod.tfvars", "mode = \"Optional\"\n"),
+];
+
+#[test]
+fn a_tfvars_file_alone_reports_the_findings_its_values_cause() {
+    let dir = tree(TFVARS_TREE);
+    let (code, report) = json(dir.path(), &["env/prod.tfvars"], None);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings(&report),
+        [(
+            "azurerm_windows_web_app.shop".to_string(),
+            "env/main.tf".to_string()
+        )]
+    );
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "client-cert-optional");
+    assert_eq!(finding["origin"][0]["path"], "env/prod.tfvars");
+}
+
+#[test]
+fn stdin_is_scanned_as_the_named_file_with_its_unit_from_disk() {
+    // On disk the site requires certificates; the unsaved buffer turns them off through the
+    // variable declared in variables.tf, which is read from disk.
+    let dir = tree(&[
+        (
+            "main.tf",
+            "resource \"azurerm_linux_web_app\" \"api\" {\n  name                       = \"api\"\n  \
+             client_certificate_enabled = true\n  client_certificate_mode    = \"Required\"\n}\n",
+        ),
+        (
+            "variables.tf",
+            "variable \"mtls\" {\n  type    = bool\n  default = false\n}\n",
+        ),
+        (
+            "other.tf",
+            "resource \"azurerm_linux_web_app\" \"other\" {\n  name = \"other\"\n}\n",
+        ),
+    ]);
+    let buffer = "resource \"azurerm_linux_web_app\" \"api\" {\n  name = \"api\"\n\n  \
+                  client_certificate_enabled = var.mtls\n  client_certificate_mode    = \"Required\"\n}\n";
+    let (code, report) = json(
+        dir.path(),
+        &["--stdin-filename", "main.tf", "-"],
+        Some(buffer),
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings(&report),
+        [(
+            "azurerm_linux_web_app.api".to_string(),
+            "main.tf".to_string()
+        )]
+    );
+    // The line of the buffer, not of the file on disk (line 3 there).
+    assert_eq!(report["findings"][0]["line"], 4);
+    assert_eq!(report["findings"][0]["origin"][0]["path"], "variables.tf");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("main.tf"))
+            .unwrap()
+            .lines()
+            .count(),
+        5,
+        "the file on disk is untouched"
+    );
+
+    // And a compliant buffer passes although the file's unit has a failing site elsewhere.
+    let compliant = fs::read_to_string(dir.path().join("main.tf")).unwrap();
+    let (code, report) = json(
+        dir.path(),
+        &["--stdin-filename", "main.tf", "-"],
+        Some(&compliant),
+    );
+    assert_eq!(code, Some(0));
+    assert!(findings(&report).is_empty());
+}
+
+#[test]
+fn dash_without_stdin_filename_is_a_usage_error() {
+    let dir = tree(&[]);
+    let output = certgate(dir.path())
+        .arg("-")
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("`-` reads standard input, which needs --stdin-filename PATH"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn stdin_cannot_be_fixed_in_place() {
+    let dir = tree(&[("main.tf", "")]);
+    let output = certgate(dir.path())
+        .args(["--fix", "--stdin-filename", "main.tf", "-"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8(output.stderr).unwrap().contains("--diff"));
+}
+
+#[test]
+fn the_hook_manifest_names_both_hooks() {
+    let text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"))
+            .unwrap();
+    for needle in [
+        "- id: certgate\n",
+        "entry: certgate check\n",
+        "- id: certgate-fix\n",
+        "entry: certgate check --fix\n",
+        "language: rust\n",
+        "pass_filenames: true\n",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}");
+    }
+}
