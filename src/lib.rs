@@ -12,6 +12,7 @@ pub mod discover;
 pub mod error;
 pub mod file_kind;
 pub mod fix;
+pub mod instances;
 pub mod json;
 pub mod load;
 pub mod model;

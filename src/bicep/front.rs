@@ -198,9 +198,15 @@ pub fn scan_files(
     let mut per_root = Vec::new();
     for (root, resources, errors) in judged {
         all.errors.extend(errors);
-        per_root.push((root, collapse(resources)));
+        per_root.push((root, crate::instances::collapse_identical(resources)));
     }
-    all.resources = name_roots(per_root);
+    all.resources = crate::instances::name_roots(per_root, |root, scenario| {
+        let root = root.display();
+        match scenario {
+            Some(scenario) => format!("root {root} with {scenario}"),
+            None => format!("root {root}"),
+        }
+    });
 
     for (i, path) in settings.parameter_files.iter().enumerate() {
         if used.contains(&i) {
@@ -315,70 +321,4 @@ fn roots(project: &Project<'_>, candidates: &[PathBuf]) -> Vec<PathBuf> {
         }
     }
     roots
-}
-
-/// Instances of one declaration whose values all agree are one resource: nothing about them
-/// differs, so naming an instance would only add noise.
-fn collapse(resources: Vec<Resource>) -> Vec<Resource> {
-    let mut groups: Vec<Vec<Resource>> = Vec::new();
-    let mut index: HashMap<(String, Option<String>, Span), usize> = HashMap::new();
-    for resource in resources {
-        let key = (
-            resource.address.clone(),
-            resource.scenario.clone(),
-            resource.header,
-        );
-        match index.get(&key) {
-            Some(&i) => groups[i].push(resource),
-            None => {
-                index.insert(key, groups.len());
-                groups.push(vec![resource]);
-            }
-        }
-    }
-    let same = |a: &Resource, b: &Resource| {
-        a.enabled == b.enabled
-            && a.mode == b.mode
-            && a.exclusion_paths == b.exclusion_paths
-            && a.kind == b.kind
-    };
-    groups
-        .into_iter()
-        .flat_map(|mut group| {
-            if group.len() > 1 && group.iter().all(|r| same(r, &group[0])) {
-                group.truncate(1);
-                group[0].instance = None;
-            }
-            group
-        })
-        .collect()
-}
-
-/// A declaration reached from several roots (a shared module) is judged once per root: each
-/// judgement names its root in the scenario.
-fn name_roots(per_root: Vec<(PathBuf, Vec<Resource>)>) -> Vec<Resource> {
-    let mut roots_of: HashMap<(String, Span), HashSet<PathBuf>> = HashMap::new();
-    for (root, resources) in &per_root {
-        for resource in resources {
-            roots_of
-                .entry((resource.address.clone(), resource.header))
-                .or_default()
-                .insert(root.clone());
-        }
-    }
-    let mut out = Vec::new();
-    for (root, resources) in per_root {
-        for mut resource in resources {
-            let key = (resource.address.clone(), resource.header);
-            if roots_of.get(&key).is_some_and(|roots| roots.len() > 1) {
-                let root = root.display();
-                resource.scenario = Some(match resource.scenario.take() {
-                    Some(scenario) => format!("root {root} with {scenario}"),
-                    None => format!("root {root}"),
-                });
-            }
-            out.push(resource);
-        }
-    }
-    out
 }

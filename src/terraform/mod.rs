@@ -25,7 +25,6 @@ mod tfvars;
 mod types;
 mod version;
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 pub use module::ModuleFile;
@@ -34,9 +33,9 @@ pub use types::{ProviderVersion, RESOURCE_TYPES, TypeInfo, lookup};
 pub use version::from_constraints as provider_version_from_constraints;
 
 use crate::load::Loader;
-use crate::model::{Resource, UnitScan};
+use crate::model::UnitScan;
 use crate::scan::Settings;
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
 
 /// Scans the Terraform module directories that hold candidate files (in-scope types or module
 /// calls). Directories called by another one through a local `source` are judged through their
@@ -64,10 +63,16 @@ pub fn scan_project(
     let mut scan = UnitScan::default();
     let mut per_root = Vec::new();
     for (root, (resources, errors)) in judged {
-        per_root.push((root, collapse(resources)));
+        per_root.push((root, crate::instances::collapse_identical(resources)));
         scan.errors.extend(errors);
     }
-    scan.resources = name_roots(per_root);
+    scan.resources = crate::instances::name_roots(per_root, |root, _| {
+        let shown = root.display().to_string();
+        format!(
+            "root module {}",
+            if shown.is_empty() { "." } else { &shown }
+        )
+    });
     scan.errors
         .extend(project.command_line.errors.iter().cloned());
     scan.errors.extend(project.module_errors());
@@ -83,68 +88,9 @@ pub fn scan_module(files: &[ModuleFile]) -> UnitScan {
     let (resources, mut errors) = project.judge(&module);
     errors.extend(module.errors.iter().cloned());
     UnitScan {
-        resources: collapse(resources),
+        resources: crate::instances::collapse_identical(resources),
         errors,
     }
-}
-
-/// Instances of one declaration whose values all agree are one resource: nothing about them
-/// differs, so naming an instance would only add noise.
-fn collapse(resources: Vec<Resource>) -> Vec<Resource> {
-    let mut groups: Vec<Vec<Resource>> = Vec::new();
-    let mut index: HashMap<(String, Span), usize> = HashMap::new();
-    for resource in resources {
-        let key = (resource.address.clone(), resource.header);
-        match index.get(&key) {
-            Some(&i) => groups[i].push(resource),
-            None => {
-                index.insert(key, groups.len());
-                groups.push(vec![resource]);
-            }
-        }
-    }
-    let same = |a: &Resource, b: &Resource| {
-        a.enabled == b.enabled && a.mode == b.mode && a.exclusion_paths == b.exclusion_paths
-    };
-    groups
-        .into_iter()
-        .flat_map(|mut group| {
-            if group.len() > 1 && group.iter().all(|r| same(r, &group[0])) {
-                group.truncate(1);
-                group[0].instance = None;
-            }
-            group
-        })
-        .collect()
-}
-
-/// A declaration reached from several roots (a shared child module) is judged once per root:
-/// each judgement names its root as the scenario.
-fn name_roots(per_root: Vec<(PathBuf, Vec<Resource>)>) -> Vec<Resource> {
-    let mut roots_of: HashMap<(String, Span), HashSet<PathBuf>> = HashMap::new();
-    for (root, resources) in &per_root {
-        for resource in resources {
-            roots_of
-                .entry((resource.address.clone(), resource.header))
-                .or_default()
-                .insert(root.clone());
-        }
-    }
-    let mut out = Vec::new();
-    for (root, resources) in per_root {
-        for mut resource in resources {
-            let key = (resource.address.clone(), resource.header);
-            if roots_of.get(&key).is_some_and(|roots| roots.len() > 1) {
-                let shown = root.display().to_string();
-                resource.scenario = Some(format!(
-                    "root module {}",
-                    if shown.is_empty() { "." } else { &shown }
-                ));
-            }
-            out.push(resource);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

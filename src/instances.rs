@@ -1,0 +1,74 @@
+//! Post-processing the front ends share: collapsing identical instances of one declaration, and
+//! naming the root module when one declaration is judged from several roots.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::model::Resource;
+use crate::source::Span;
+
+/// Instances of one declaration (same address, scenario and header) whose judged values are all
+/// equal collapse into one resource without an instance name: naming `[3]` when every instance
+/// is the same would only be noise.
+pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
+    let mut groups: Vec<Vec<Resource>> = Vec::new();
+    let mut index: HashMap<(String, Option<String>, Span), usize> = HashMap::new();
+    for resource in resources {
+        let key = (
+            resource.address.clone(),
+            resource.scenario.clone(),
+            resource.header,
+        );
+        match index.get(&key) {
+            Some(&i) => groups[i].push(resource),
+            None => {
+                index.insert(key, groups.len());
+                groups.push(vec![resource]);
+            }
+        }
+    }
+    let same = |a: &Resource, b: &Resource| {
+        a.enabled == b.enabled
+            && a.mode == b.mode
+            && a.exclusion_paths == b.exclusion_paths
+            && a.kind == b.kind
+    };
+    groups
+        .into_iter()
+        .flat_map(|mut group| {
+            if group.len() > 1 && group.iter().all(|r| same(r, &group[0])) {
+                group.truncate(1);
+                group[0].instance = None;
+            }
+            group
+        })
+        .collect()
+}
+
+/// A declaration reached from several roots (a shared module) is judged once per root: each of
+/// those judgements gets the scenario `scenario(root, previous scenario)`, so they stay apart.
+pub fn name_roots(
+    per_root: Vec<(PathBuf, Vec<Resource>)>,
+    scenario: impl Fn(&Path, Option<String>) -> String,
+) -> Vec<Resource> {
+    let mut roots_of: HashMap<(String, Span), HashSet<PathBuf>> = HashMap::new();
+    for (root, resources) in &per_root {
+        for resource in resources {
+            roots_of
+                .entry((resource.address.clone(), resource.header))
+                .or_default()
+                .insert(root.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for (root, resources) in per_root {
+        for mut resource in resources {
+            let key = (resource.address.clone(), resource.header);
+            if roots_of.get(&key).is_some_and(|roots| roots.len() > 1) {
+                resource.scenario = Some(scenario(&root, resource.scenario.take()));
+            }
+            out.push(resource);
+        }
+    }
+    out
+}
