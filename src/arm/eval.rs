@@ -23,29 +23,6 @@ use super::expr::{self, Accessor, Call, Expr};
 use super::functions;
 use super::scope::{Kind, Scope};
 
-/// Functions whose value exists only once Azure deploys the template.
-const DEPLOYMENT_TIME: &[&str] = &[
-    "reference",
-    "references",
-    "resourceid",
-    "subscriptionresourceid",
-    "tenantresourceid",
-    "managementgroupresourceid",
-    "extensionresourceid",
-    "resourcegroup",
-    "subscription",
-    "tenant",
-    "managementgroup",
-    "deployment",
-    "environment",
-    "uniquestring",
-    "guid",
-    "newguid",
-    "utcnow",
-    "pickzones",
-    "providers",
-];
-
 /// One copy loop around the expression: `copyIndex('name')` reads its index.
 #[derive(Debug, Clone)]
 pub struct Loop {
@@ -189,7 +166,7 @@ impl<'a> Env<'a> {
             "copyindex" => return self.copy_index(args),
             _ => {}
         }
-        if DEPLOYMENT_TIME.contains(&name) || name.starts_with("list") {
+        if functions::DEPLOYMENT_TIME.contains(&name) || name.starts_with("list") {
             return unknown(format!(
                 "function `{}()` is only known at deployment time",
                 call.name

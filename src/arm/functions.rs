@@ -14,6 +14,33 @@ use crate::value::Val;
 
 use super::strings::{affix, display, format, join, split};
 
+/// Functions whose value exists only once Azure deploys the template (shared with Bicep,
+/// whose functions compile to these).
+pub(crate) const DEPLOYMENT_TIME: &[&str] = &[
+    "reference",
+    "references",
+    "resourceid",
+    "subscriptionresourceid",
+    "tenantresourceid",
+    "managementgroupresourceid",
+    "extensionresourceid",
+    "resourcegroup",
+    "subscription",
+    "tenant",
+    "managementgroup",
+    "deployment",
+    "deployer",
+    "environment",
+    "uniquestring",
+    "guid",
+    "newguid",
+    "utcnow",
+    "datetimeadd",
+    "pickzones",
+    "providers",
+    "externalinput",
+];
+
 /// The largest `range()` ARM allows.
 const MAX_RANGE: f64 = 10_000.0;
 

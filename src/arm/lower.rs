@@ -142,7 +142,11 @@ fn attribute(
                 return None;
             }
             let traced = env.json(&member.value);
-            Some(value(traced, flag, Span::new(file, member.span.clone())))
+            Some(site_value(
+                traced,
+                flag,
+                Span::new(file, member.span.clone()),
+            ))
         }
         // The whole `properties` object is computed: read the attribute out of its value.
         JsonKind::String(text) if expr::is_expression(text) => {
@@ -162,7 +166,7 @@ fn attribute(
                             origin: whole.origin.clone(),
                         },
                     };
-                    Some(value(traced, flag, span))
+                    Some(site_value(traced, flag, span))
                 }
                 Val::Unknown(why) => Some(Value::literal(
                     Data::Unknown(format!("`properties` is `{text}`, and {why}")),
@@ -175,8 +179,9 @@ fn attribute(
     }
 }
 
-/// An evaluated value as model data, with its origin.
-fn value(traced: Traced, flag: bool, span: Span) -> Value {
+/// An evaluated value as model data, with its origin. `flag` marks the enabled flag, which
+/// Azure deserialises from the strings "true"/"false" too (shared with Bicep).
+pub(crate) fn site_value(traced: Traced, flag: bool, span: Span) -> Value {
     let data = match &traced.val {
         Val::String(text) if flag && text.eq_ignore_ascii_case("true") => Data::Bool(true),
         Val::String(text) if flag && text.eq_ignore_ascii_case("false") => Data::Bool(false),

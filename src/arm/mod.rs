@@ -21,7 +21,7 @@ pub(crate) mod functions;
 mod instance;
 pub(crate) mod kind;
 mod link;
-mod lower;
+pub(crate) mod lower;
 mod params;
 mod scope;
 mod strings;

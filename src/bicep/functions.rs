@@ -16,32 +16,6 @@ use super::ast::{Expr, ExprKind, FuncParam, Ident, StatementKind};
 use super::eval::{Env, Frame, Step, apply_steps, unknown};
 use super::scope::exhausted_reason;
 
-/// Functions whose value exists only once Azure deploys the file.
-const DEPLOYMENT_TIME: &[&str] = &[
-    "reference",
-    "references",
-    "resourceid",
-    "subscriptionresourceid",
-    "tenantresourceid",
-    "managementgroupresourceid",
-    "extensionresourceid",
-    "resourcegroup",
-    "subscription",
-    "tenant",
-    "managementgroup",
-    "deployment",
-    "deployer",
-    "environment",
-    "uniquestring",
-    "guid",
-    "newguid",
-    "utcnow",
-    "datetimeadd",
-    "pickzones",
-    "providers",
-    "externalinput",
-];
-
 impl Env<'_> {
     /// `name(args)` or `target.name(args)`, followed by `steps`.
     pub(super) fn call(
@@ -97,7 +71,7 @@ impl Env<'_> {
     }
 
     fn eager(&self, fname: &str, lower: &str, args: &[Expr]) -> Traced {
-        if DEPLOYMENT_TIME.contains(&lower) || lower.starts_with("list") {
+        if crate::arm::functions::DEPLOYMENT_TIME.contains(&lower) || lower.starts_with("list") {
             return unknown(format!(
                 "function `{fname}()` is only known at deployment time"
             ));

@@ -11,6 +11,7 @@
 //!   `'true'`/`'false'` are booleans, as Azure deserialises them;
 //! - `kind` is evaluated and classified as for ARM; a slot without one takes its site's.
 
+use crate::arm::lower::site_value as value;
 use crate::model::{
     AnchorMember, CertAttributes, CertControl, CertMode, Data, FixAnchor, Placement, Resource,
     Syntax, Value,
@@ -278,20 +279,5 @@ fn computed(
             origin: whole.origin.clone(),
         }),
         _ => None,
-    }
-}
-
-/// An evaluated value as model data, with its origin.
-fn value(traced: Traced, flag: bool, span: Span) -> Value {
-    let data = match &traced.val {
-        Val::String(text) if flag && text.eq_ignore_ascii_case("true") => Data::Bool(true),
-        Val::String(text) if flag && text.eq_ignore_ascii_case("false") => Data::Bool(false),
-        Val::List(_) => Data::Other("array"),
-        other => other.to_data(),
-    };
-    Value {
-        data,
-        span,
-        origin: traced.origin,
     }
 }
