@@ -4,6 +4,7 @@
 //! outside a git repository, `.git/` and `.terraform/` are always skipped, and symbolic links are
 //! never followed, so nothing outside the scanned roots is read and a link loop cannot recur.
 //! A file named on the command line is scanned even when ignored (pre-commit passes changed files).
+//! A named file that exists only in memory (an editor's new, unsaved buffer) is scanned too.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -12,6 +13,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use crate::error::FileError;
 use crate::file_kind::FileKind;
+use crate::load::{Overrides, normalize};
 
 /// Directory names never descended into: VCS data and Terraform's provider/module cache.
 const ALWAYS_SKIPPED: &[&str] = &[".git", ".terraform"];
@@ -23,11 +25,19 @@ pub struct Discovery {
     pub errors: Vec<FileError>,
 }
 
-/// Discovers the files of our kinds under `roots`.
-pub fn discover(roots: &[PathBuf]) -> Discovery {
+/// Discovers the files of our kinds under `roots`. `in_memory` holds the contents that stand in
+/// for files (by normalised path): a root named there counts as a file even when it is not on
+/// disk yet.
+pub fn discover(roots: &[PathBuf], in_memory: &Overrides) -> Discovery {
     let mut discovery = Discovery::default();
     let mut directories = Vec::new();
     for root in roots {
+        if in_memory.contains_key(&normalize(root)) {
+            if let Some(kind) = FileKind::of(root) {
+                discovery.files.push((root.clone(), kind));
+            }
+            continue;
+        }
         match std::fs::metadata(root) {
             Ok(metadata) if metadata.is_dir() => directories.push(root.clone()),
             // An explicit file: scanned when it has one of our names, whatever the ignore files say.

@@ -202,7 +202,8 @@ impl<'a> Loader<'a> {
     }
 
     /// The regular files directly in `dir` whose path satisfies `wanted`, sorted by name.
-    /// A directory that cannot be listed is recorded as an error and yields nothing.
+    /// In-memory buffers of this directory count as files. A directory that cannot be listed (and
+    /// holds no buffer) is recorded as an error and yields nothing.
     pub fn list_dir(&self, dir: &Path, wanted: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
         let dir = normalize(dir);
         let listing = if dir.as_os_str().is_empty() {
@@ -210,8 +211,25 @@ impl<'a> Loader<'a> {
         } else {
             dir.as_path()
         };
-        let entries = match fs::read_dir(listing) {
-            Ok(entries) => entries,
+        // Buffers that stand in for files of this directory, whether or not they are on disk.
+        let in_memory = self
+            .overrides
+            .into_iter()
+            .flat_map(|overrides| overrides.keys())
+            .filter(|path| path.parent().is_some_and(|parent| parent == dir))
+            .filter(|path| wanted(path))
+            .cloned();
+        let mut paths: Vec<PathBuf> = in_memory.collect();
+        match fs::read_dir(listing) {
+            Ok(entries) => paths.extend(
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+                    .map(|entry| dir.join(entry.file_name()))
+                    .filter(|path| wanted(path)),
+            ),
+            // A new directory holding only unsaved buffers.
+            Err(_) if !paths.is_empty() => {}
             Err(error) => {
                 self.record(FileError::unplaced(
                     &dir,
@@ -219,14 +237,9 @@ impl<'a> Loader<'a> {
                 ));
                 return Vec::new();
             }
-        };
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
-            .map(|entry| dir.join(entry.file_name()))
-            .filter(|path| wanted(path))
-            .collect();
+        }
         paths.sort();
+        paths.dedup();
         paths
     }
 

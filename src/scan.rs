@@ -63,7 +63,7 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         None => (paths, settings),
     };
     let started = Instant::now();
-    let discovery = discover(paths);
+    let discovery = discover(paths, &settings.overrides);
     let sources = SourceMap::default();
     let loader = Loader::with_overrides(&sources, &settings.overrides);
     let mut errors = discovery.errors;

@@ -240,6 +240,47 @@ fn stdin_is_scanned_as_the_named_file_with_its_unit_from_disk() {
 }
 
 #[test]
+fn a_new_unsaved_file_is_scanned_with_its_directory_from_disk() {
+    // The editor's buffer `new.tf` is not on disk yet, in an existing module directory and in
+    // a directory that does not exist yet.
+    let dir = tree(&[(
+        "variables.tf",
+        "variable \"mtls\" {\n  type    = bool\n  default = false\n}\n",
+    )]);
+    let buffer = "resource \"azurerm_linux_web_app\" \"api\" {\n  client_certificate_enabled = var.mtls\n}\n";
+    let (code, report) = json(
+        dir.path(),
+        &["--stdin-filename", "new.tf", "-"],
+        Some(buffer),
+    );
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(
+        findings(&report),
+        [(
+            "azurerm_linux_web_app.api".to_string(),
+            "new.tf".to_string()
+        )]
+    );
+    assert_eq!(report["findings"][0]["origin"][0]["path"], "variables.tf");
+    assert!(!dir.path().join("new.tf").exists(), "nothing is written");
+
+    let (code, report) = json(
+        dir.path(),
+        &["--stdin-filename", "fresh/new.tf", "-"],
+        Some(&buffer.replace("var.mtls", "false")),
+    );
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert_eq!(
+        findings(&report),
+        [(
+            "azurerm_linux_web_app.api".to_string(),
+            "fresh/new.tf".to_string()
+        )]
+    );
+}
+
+#[test]
 fn dash_without_stdin_filename_is_a_usage_error() {
     let dir = tree(&[]);
     let output = certgate(dir.path())
