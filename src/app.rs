@@ -19,14 +19,16 @@ pub const EXIT_FAILURE: u8 = 2;
 
 /// Runs the command and returns the process exit code.
 pub fn run(cli: Cli) -> u8 {
-    let mut stdout = std::io::stdout().lock();
     let (text, code) = match cli.command {
         Command::Check(args) => check(args),
         Command::Explain { rule } => explain(&rule),
         Command::Rules => (rules_table(), 0),
         Command::Init { dir, force } => init(dir, force),
         Command::Exceptions(args) => exceptions(args),
+        Command::Lsp { config } => lsp(config),
     };
+    // Locked only now: the language server writes stdout from its own thread.
+    let mut stdout = std::io::stdout().lock();
     // A closed pipe (`certgate check | head`) is not a failure of the scan.
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();
@@ -256,9 +258,24 @@ fn exceptions(args: ExceptionsArgs) -> (String, u8) {
     (text, u8::from(listing.any_expired()))
 }
 
+/// `certgate lsp`: serves until the client exits. Its output is the protocol itself.
+fn lsp(config: Option<PathBuf>) -> (String, u8) {
+    let settings = Settings {
+        config_file: config,
+        ..Settings::default()
+    };
+    match crate::lsp::serve(settings) {
+        Ok(()) => (String::new(), 0),
+        Err(message) => {
+            eprintln!("error: {message}");
+            (String::new(), EXIT_FAILURE)
+        }
+    }
+}
+
 /// Plans `report`'s fixes (setting each finding's `fix`), checking them by re-scanning `paths`
 /// with the fixed texts.
-fn plan_fixes(report: &mut Report, paths: &[PathBuf], settings: &Settings) -> fix::FixPlan {
+pub fn plan_fixes(report: &mut Report, paths: &[PathBuf], settings: &Settings) -> fix::FixPlan {
     let check = |overrides: &crate::load::Overrides| {
         scan(
             paths,
@@ -454,20 +471,8 @@ pub(crate) fn exception_docs(id: &str) -> Option<&'static str> {
 }
 
 fn explain(id: &str) -> (String, u8) {
-    if let Some(docs) = exception_docs(id) {
-        return (docs.to_string(), 0);
-    }
-    match rules::find(id) {
-        Some(rule) => (
-            format!(
-                "# {} ({})\n\nDefault severity: {}\n\n{}",
-                rule.id,
-                rule.name,
-                rule.severity.as_str(),
-                rule.docs
-            ),
-            0,
-        ),
+    match rule_docs(id) {
+        Some(docs) => (docs, 0),
         None => {
             let known: Vec<&str> = RULES.iter().map(|r| r.id).collect();
             eprintln!(
@@ -477,6 +482,21 @@ fn explain(id: &str) -> (String, u8) {
             (String::new(), EXIT_FAILURE)
         }
     }
+}
+
+/// A rule's documentation as Markdown (`certgate explain`, and the language server's hover).
+pub fn rule_docs(id: &str) -> Option<String> {
+    if let Some(docs) = exception_docs(id) {
+        return Some(docs.to_string());
+    }
+    let rule = rules::find(id)?;
+    Some(format!(
+        "# {} ({})\n\nDefault severity: {}\n\n{}",
+        rule.id,
+        rule.name,
+        rule.severity.as_str(),
+        rule.docs
+    ))
 }
 
 fn rules_table() -> String {

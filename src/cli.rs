@@ -36,6 +36,13 @@ pub enum Command {
     /// List every exception (inline, config and other scanners') with its owner, expiry and
     /// status; exits 1 when any has expired.
     Exceptions(ExceptionsArgs),
+    /// Run the language server over stdin/stdout (diagnostics, quick fixes and rule docs in
+    /// editors).
+    Lsp {
+        /// Use this config file for every document instead of the nearest certgate.toml.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]

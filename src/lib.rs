@@ -15,6 +15,7 @@ pub mod fix;
 pub mod instances;
 pub mod json;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod plan;
 pub mod policy;

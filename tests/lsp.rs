@@ -1,0 +1,384 @@
+//! `certgate lsp` driven over JSON-RPC like an editor: open → diagnostics → hover → quick fix
+//! → the edited buffer → diagnostics cleared → shutdown, plus origins in other files, fix-all,
+//! and config and exceptions honoured.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// Long enough for a debug build on a loaded machine; the test fails rather than hangs.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start(args: &[&str]) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_certgate"))
+            .arg("lsp")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (sender, incoming) = channel();
+        std::thread::spawn(move || {
+            while let Some(message) = read_message(&mut stdout) {
+                if sender.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            incoming,
+            next_id: 0,
+        };
+        let result = client.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": {}}),
+        );
+        assert_eq!(result["serverInfo"]["name"], "certgate");
+        let capabilities = &result["capabilities"];
+        assert_eq!(capabilities["hoverProvider"], true);
+        assert_eq!(capabilities["textDocumentSync"]["change"], 1, "full sync");
+        assert_eq!(
+            capabilities["codeActionProvider"]["codeActionKinds"],
+            json!(["quickfix", "source.fixAll.certgate"])
+        );
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its result, skipping notifications that arrive first.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let response = self.wait_for(|m| m["id"] == id);
+        assert!(response.get("error").is_none(), "{response}");
+        response["result"].clone()
+    }
+
+    /// The next message `wanted` accepts, failing after [`TIMEOUT`].
+    fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.incoming.recv_timeout(left) {
+                Ok(message) if wanted(&message) => return message,
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout) => panic!("no expected message within {TIMEOUT:?}"),
+                Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+            }
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let message = self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        message["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "terraform", "version": 1, "text": text}}),
+        );
+    }
+
+    fn shutdown(mut self) {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn uri(path: &Path) -> String {
+    url::Url::from_file_path(path).unwrap().to_string()
+}
+
+/// Applies LSP text edits (0-based lines, UTF-16 columns; ASCII here) to a text.
+fn apply(text: &str, edits: &[Value]) -> String {
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let character = position["character"].as_u64().unwrap() as usize;
+        text.split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            + character
+    };
+    let mut edits: Vec<(usize, usize, &str)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    edits.sort_by_key(|edit| std::cmp::Reverse(edit.0));
+    let mut text = text.to_string();
+    for (start, end, new) in edits {
+        text.replace_range(start..end, new);
+    }
+    text
+}
+
+const DISABLED: &str = "resource \"azurerm_linux_web_app\" \"api\" {\n  name                       = \"api\"\n  client_certificate_enabled = false\n}\n";
+
+#[test]
+fn open_diagnose_hover_fix_change_clear_shutdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.tf");
+    std::fs::write(&path, DISABLED).unwrap();
+    let main = uri(&path);
+    let mut client = Client::start(&[]);
+
+    client.open(&main, DISABLED);
+    let diagnostics = client.diagnostics(&main);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(diagnostic["code"], "client-cert-disabled");
+    assert_eq!(diagnostic["source"], "certgate");
+    assert_eq!(diagnostic["severity"], 1);
+    assert_eq!(
+        diagnostic["range"],
+        json!({"start": {"line": 2, "character": 2}, "end": {"line": 2, "character": 36}})
+    );
+    let message = diagnostic["message"].as_str().unwrap();
+    assert!(
+        message.contains("client certificates disabled"),
+        "{message}"
+    );
+
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main}, "position": {"line": 2, "character": 10}}),
+    );
+    let docs = hover["contents"]["value"].as_str().unwrap();
+    assert!(docs.starts_with("# client-cert-disabled ("), "{docs}");
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    let elsewhere = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": main}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(elsewhere, Value::Null);
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main}, "range": diagnostic["range"],
+               "context": {"diagnostics": [diagnostic]}}),
+    );
+    let quick_fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "quickfix")
+        .unwrap_or_else(|| panic!("no quick fix in {actions}"));
+    assert_eq!(quick_fix["isPreferred"], true);
+    assert_eq!(quick_fix["diagnostics"][0]["code"], "client-cert-disabled");
+    let edits = quick_fix["edit"]["changes"][&main].as_array().unwrap();
+    let fixed = apply(DISABLED, edits);
+    // The same edit `certgate check --fix` writes.
+    let cli_fix_dir = tempfile::tempdir().unwrap();
+    std::fs::write(cli_fix_dir.path().join("main.tf"), DISABLED).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_certgate"))
+        .args(["check", "--fix", "--quiet"])
+        .arg(cli_fix_dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        fixed,
+        std::fs::read_to_string(cli_fix_dir.path().join("main.tf")).unwrap()
+    );
+
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    assert_eq!(client.diagnostics(&main), Vec::<Value>::new());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        DISABLED,
+        "the server never writes files"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn an_origin_in_another_file_is_related_and_fixed_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let main_text = "resource \"azurerm_windows_function_app\" \"fn\" {\n  name                       = \"fn\"\n  client_certificate_enabled = var.mtls\n}\n";
+    let variables_text = "variable \"mtls\" {\n  type    = bool\n  default = false\n}\n";
+    std::fs::write(dir.path().join("main.tf"), main_text).unwrap();
+    std::fs::write(dir.path().join("variables.tf"), variables_text).unwrap();
+    let main = uri(&dir.path().join("main.tf"));
+    let variables = uri(&dir.path().join("variables.tf"));
+    let mut client = Client::start(&[]);
+
+    client.open(&main, main_text);
+    let diagnostics = client.diagnostics(&main);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let related = &diagnostics[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], variables.as_str());
+    assert_eq!(
+        related["location"]["range"]["start"],
+        json!({"line": 2, "character": 2})
+    );
+    assert!(
+        related["message"]
+            .as_str()
+            .unwrap()
+            .contains("variable `mtls`")
+    );
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main}, "range": diagnostics[0]["range"],
+               "context": {"diagnostics": diagnostics}}),
+    );
+    let quick_fix = &actions[0];
+    assert_eq!(quick_fix["kind"], "quickfix");
+    // The value is fixed where it was written; the mode, which a function app leaves
+    // optional, is added at the resource.
+    let changes = quick_fix["edit"]["changes"].as_object().unwrap();
+    let mut files: Vec<&String> = changes.keys().collect();
+    files.sort();
+    assert_eq!(files, [&main, &variables]);
+    assert_eq!(
+        apply(variables_text, changes[&variables].as_array().unwrap()),
+        variables_text.replace("false", "true")
+    );
+    assert_eq!(
+        apply(main_text, changes[&main].as_array().unwrap()),
+        main_text.replace(
+            "var.mtls\n",
+            "var.mtls\n  client_certificate_mode    = \"Required\"\n"
+        )
+    );
+    client.shutdown();
+}
+
+#[test]
+fn fix_all_covers_every_finding_of_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{DISABLED}\nresource \"azurerm_linux_web_app_slot\" \"staging\" {{\n  name           = \"staging\"\n  app_service_id = azurerm_linux_web_app.api.id\n}}\n"
+    );
+    std::fs::write(dir.path().join("main.tf"), &text).unwrap();
+    let main = uri(&dir.path().join("main.tf"));
+    let mut client = Client::start(&[]);
+    client.open(&main, &text);
+    assert_eq!(client.diagnostics(&main).len(), 2);
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main},
+               "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+               "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source.fixAll.certgate");
+    let fixed = apply(
+        &text,
+        actions[0]["edit"]["changes"][&main].as_array().unwrap(),
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    assert_eq!(client.diagnostics(&main), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn config_and_inline_exceptions_are_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    // The config turns client-cert-disabled into a warning.
+    std::fs::write(
+        dir.path().join("certgate.toml"),
+        "[rules]\nclient-cert-disabled = \"warning\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("main.tf"), DISABLED).unwrap();
+    let main = uri(&dir.path().join("main.tf"));
+    let mut client = Client::start(&[]);
+    client.open(&main, DISABLED);
+    let diagnostics = client.diagnostics(&main);
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(diagnostics[0]["severity"], 2, "a warning, as configured");
+
+    // An exception typed into the buffer suppresses the finding before the file is saved.
+    let excepted = DISABLED.replace(
+        "resource",
+        "# certgate:ignore[client-cert-disabled] reason=\"legacy partner API\" owner=team-payments expires=2099-01-01\nresource",
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2}, "contentChanges": [{"text": excepted}]}),
+    );
+    assert_eq!(client.diagnostics(&main), Vec::<Value>::new());
+
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": main}}),
+    );
+    client.shutdown();
+}
