@@ -22,7 +22,7 @@ mod instance;
 pub(crate) mod kind;
 mod link;
 pub(crate) mod lower;
-mod params;
+pub(crate) mod params;
 mod scope;
 mod strings;
 mod walk;

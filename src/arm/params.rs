@@ -35,20 +35,23 @@ impl ParameterFile {
         self.doc.root.get_ignore_case("parameters")
     }
 
-    /// Whether `template` declares every parameter this file sets.
-    pub fn fits(&self, template: &Json) -> bool {
-        let declared = template.get_ignore_case("parameters");
+    /// The parameters this file sets (`$schema`-like keys are not parameters).
+    pub fn members(&self) -> impl Iterator<Item = &json::Member> {
         self.parameters()
             .map(Json::members)
             .unwrap_or_default()
             .iter()
-            // `$schema`-like keys are not parameters.
             .filter(|m| !m.key.starts_with('$'))
-            .all(|m| {
-                declared
-                    .and_then(|d| d.member_ignore_case(&m.key))
-                    .is_some()
-            })
+    }
+
+    /// Whether `template` declares every parameter this file sets.
+    pub fn fits(&self, template: &Json) -> bool {
+        let declared = template.get_ignore_case("parameters");
+        self.members().all(|m| {
+            declared
+                .and_then(|d| d.member_ignore_case(&m.key))
+                .is_some()
+        })
     }
 }
 
@@ -68,13 +71,13 @@ pub fn is_parameter_file(root: &Json) -> bool {
         && root.get_ignore_case("resources").is_none()
 }
 
-/// The sibling parameter files of `template` (a normalised path), sorted by name.
+/// The sibling parameter files of `template` (a normalised path to an ARM `.json` template or a
+/// `.bicep` file), sorted by name: `STEM.parameters.json` and `STEM.parameters.*.json`,
+/// compared ignoring case.
 pub fn siblings(loader: &Loader, template: &Path) -> Vec<PathBuf> {
-    let Some(stem) = template
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| strip_suffix_ignore_case(n, ".json"))
-    else {
+    let Some(stem) = template.file_name().and_then(|n| n.to_str()).and_then(|n| {
+        strip_suffix_ignore_case(n, ".json").or_else(|| strip_suffix_ignore_case(n, ".bicep"))
+    }) else {
         return Vec::new();
     };
     let prefix = format!("{stem}.parameters.").to_ascii_lowercase();

@@ -21,7 +21,7 @@ use crate::scan::Settings;
 use crate::source::Span;
 
 use super::outline::{self, Known};
-use super::params::{self, JsonParams, Scenario};
+use super::params::{self, JsonParams, ParameterFile, Scenario};
 use super::project::{Parsed, Project};
 use super::scope::{self, Budget, Role, Scope};
 use super::walk::Walker;
@@ -95,7 +95,7 @@ pub fn scan_files(
     for path in paths.iter().filter(|p| is_params(p)) {
         add(&mut sources, path, None, true);
     }
-    let mut explicit_json: Vec<(usize, JsonParams)> = Vec::new();
+    let mut explicit_json: Vec<(usize, ParameterFile)> = Vec::new();
     for (i, path) in settings.parameter_files.iter().enumerate() {
         if is_params(path) {
             add(&mut sources, path, Some(i), false);
@@ -171,7 +171,7 @@ pub fn scan_files(
             }
         }
         for (i, file) in &explicit_json {
-            if !file.fits(&parsed) {
+            if !file.fits_bicep(&parsed) {
                 continue;
             }
             used.insert(*i);

@@ -12,11 +12,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use crate::arm::params::{ParameterFile, read as read_json, siblings as json_siblings};
 use crate::error::FileError;
-use crate::json::{self, Json, JsonDocument};
-use crate::load::{self, Loader};
+use crate::load::Loader;
 use crate::model::Origin;
-use crate::source::{FileId, Span};
+use crate::source::Span;
 use crate::value::{Traced, Val};
 
 use super::ast::StatementKind;
@@ -134,40 +134,26 @@ fn inputs_of(
     inputs
 }
 
-/// A parsed ARM parameter file.
-pub struct JsonParams {
-    /// The normalised path.
-    pub path: PathBuf,
-    pub id: FileId,
-    pub doc: JsonDocument,
-    /// The scenario's name in findings.
-    pub display: String,
+/// ARM parameter JSON applied to a Bicep file (read by [`crate::arm::params`], which owns the
+/// format); what Bicep needs of it.
+pub trait JsonParams {
+    /// Whether `template` declares every parameter this file sets.
+    fn fits_bicep(&self, template: &Parsed) -> bool;
+    /// The values this file sets, taken literally as ARM takes them.
+    fn inputs(&self) -> HashMap<String, Input>;
 }
 
-impl JsonParams {
-    fn parameters(&self) -> impl Iterator<Item = &json::Member> {
-        self.doc
-            .root
-            .get_ignore_case("parameters")
-            .map(Json::members)
-            .unwrap_or_default()
-            .iter()
-            // `$schema`-like keys are not parameters.
-            .filter(|m| !m.key.starts_with('$'))
-    }
-
-    /// Whether `template` declares every parameter this file sets.
-    pub fn fits(&self, template: &Parsed) -> bool {
-        self.parameters().all(|member| {
+impl JsonParams for ParameterFile {
+    fn fits_bicep(&self, template: &Parsed) -> bool {
+        self.members().all(|member| {
             template
                 .params()
                 .any(|(name, _)| name.eq_ignore_ascii_case(&member.key))
         })
     }
 
-    /// The values this file sets, taken literally as ARM takes them.
-    pub fn inputs(&self) -> HashMap<String, Input> {
-        self.parameters()
+    fn inputs(&self) -> HashMap<String, Input> {
+        self.members()
             .map(|member| {
                 let name = &member.key;
                 let traced = if let Some(value) = member.value.member_ignore_case("value") {
@@ -199,77 +185,12 @@ impl JsonParams {
     }
 }
 
-/// The ARM parameter files next to `template` (a normalised path), sorted by name:
-/// `STEM.parameters.json` and `STEM.parameters.*.json`, compared ignoring case.
-pub fn json_siblings(loader: &Loader<'_>, template: &Path) -> Vec<PathBuf> {
-    let Some(name) = template.file_name().and_then(|n| n.to_str()) else {
-        return Vec::new();
-    };
-    let lower = name.to_ascii_lowercase();
-    let Some(stem) = lower.strip_suffix(".bicep") else {
-        return Vec::new();
-    };
-    let prefix = format!("{stem}.parameters.");
-    let dir = template.parent().unwrap_or(Path::new(""));
-    loader.list_dir(dir, |path| {
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_ascii_lowercase)
-            .is_some_and(|name| name.starts_with(&prefix) && name.ends_with(".json"))
-    })
-}
-
 /// The `.bicepparam` files in `dir`, sorted by name.
 pub fn bicepparam_siblings(loader: &Loader<'_>, dir: &Path) -> Vec<PathBuf> {
     loader.list_dir(dir, |path| {
         path.extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
     })
-}
-
-/// Reads ARM parameter JSON. `Ok(None)` when the file is JSON but not a parameter file, or
-/// cannot be read (the loader records why).
-pub fn read_json(
-    loader: &Loader<'_>,
-    path: &Path,
-    display: String,
-) -> Result<Option<JsonParams>, FileError> {
-    let Some(loaded) = loader.file(path) else {
-        return Ok(None);
-    };
-    let doc = json::parse(loaded.source.text()).map_err(|error| {
-        FileError::at(
-            loaded.source.path(),
-            Span::new(loaded.id, error.span),
-            format!("ARM parameter file is not valid JSON: {}", error.message),
-        )
-    })?;
-    if !is_parameter_file(&doc.root) {
-        return Ok(None);
-    }
-    Ok(Some(JsonParams {
-        path: load::normalize(path),
-        id: loaded.id,
-        doc,
-        display,
-    }))
-}
-
-/// Whether a parsed JSON root is an ARM parameter file: its `$schema` names
-/// `deploymentParameters.json`, or it has a `parameters` object and no `resources`.
-fn is_parameter_file(root: &Json) -> bool {
-    if let Some(schema) = root.get_ignore_case("$schema").and_then(Json::as_str) {
-        let schema = schema.to_ascii_lowercase();
-        if schema.contains("deploymentparameters.json") {
-            return true;
-        }
-        if schema.contains("deploymenttemplate.json") {
-            return false;
-        }
-    }
-    root.get_ignore_case("parameters")
-        .is_some_and(Json::is_object)
-        && root.get_ignore_case("resources").is_none()
 }
 
 /// A file's name, for scenario names.
