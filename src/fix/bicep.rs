@@ -3,7 +3,7 @@
 //! carry one), comma-separated in a single-line object, comments untouched.
 
 use super::insert::{NewText, Request, TextEdit};
-use super::text::{Comments, indent_unit, only_trivia};
+use super::text::{Comments, only_trivia};
 
 pub fn insert(request: &Request) -> Result<Vec<TextEdit>, String> {
     let text = request.text;
@@ -11,7 +11,7 @@ pub fn insert(request: &Request) -> Result<Vec<TextEdit>, String> {
     let open = request.body.start;
     let close = request.body.end.saturating_sub(1);
     let single_line = lines.line_of(open) == lines.line_of(close);
-    let unit = object_unit(request);
+    let unit = request.object_unit();
     let Some((i, after)) = request.neighbour() else {
         if !only_trivia(text, open + 1, close, Comments::Json) {
             return Err("the object holds something certgate did not expect".into());
@@ -96,24 +96,6 @@ fn rendered(request: &Request, indent: &str, unit: &str, newline: &str) -> Vec<S
             }
         })
         .collect()
-}
-
-/// One level of indentation inside this object, else the file's first indentation.
-fn object_unit(request: &Request) -> String {
-    let lines = request.lines;
-    let outer = lines.indent(lines.line_of(request.body.start));
-    request
-        .members
-        .iter()
-        .find(|m| lines.starts_line(m.span.start))
-        .and_then(|m| {
-            lines
-                .indent(lines.line_of(m.span.start))
-                .strip_prefix(outer)
-                .filter(|unit| !unit.is_empty())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| indent_unit(request.text))
 }
 
 #[cfg(test)]

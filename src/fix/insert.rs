@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::text::Lines;
+use super::text::{Lines, indent_unit};
 
 /// One attribute already in the body, in text offsets of the body's file.
 #[derive(Debug, Clone)]
@@ -59,5 +59,23 @@ impl Request<'_> {
                 (last, true)
             }),
         }
+    }
+
+    /// One level of indentation inside an object body (JSON or Bicep): its members'
+    /// indentation beyond the body's own line, else the file's first indentation.
+    pub fn object_unit(&self) -> String {
+        let lines = self.lines;
+        let outer = lines.indent(lines.line_of(self.body.start));
+        self.members
+            .iter()
+            .find(|m| lines.starts_line(m.span.start))
+            .and_then(|m| {
+                lines
+                    .indent(lines.line_of(m.span.start))
+                    .strip_prefix(outer)
+                    .filter(|unit| !unit.is_empty())
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| indent_unit(self.text))
     }
 }

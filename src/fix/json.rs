@@ -4,12 +4,12 @@
 //! single-line objects kept on one line, comments untouched.
 
 use super::insert::{MemberAt, NewText, Request, TextEdit};
-use super::text::{Comments, indent_unit, only_trivia, skip_trivia};
+use super::text::{Comments, only_trivia, skip_trivia};
 
 pub fn insert(request: &Request) -> Result<Vec<TextEdit>, String> {
     let text = request.text;
     let lines = request.lines;
-    let unit = object_unit(request);
+    let unit = request.object_unit();
     let separator = request
         .members
         .first()
@@ -188,25 +188,6 @@ fn key_value_separator(text: &str, member: &MemberAt) -> String {
     } else {
         ": ".into()
     }
-}
-
-/// One level of indentation inside this object: its members' indentation beyond its own line's,
-/// else the file's first indentation.
-fn object_unit(request: &Request) -> String {
-    let lines = request.lines;
-    let outer = lines.indent(lines.line_of(request.body.start));
-    request
-        .members
-        .iter()
-        .find(|m| lines.starts_line(m.span.start))
-        .and_then(|m| {
-            lines
-                .indent(lines.line_of(m.span.start))
-                .strip_prefix(outer)
-                .filter(|unit| !unit.is_empty())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| indent_unit(request.text))
 }
 
 #[cfg(test)]
