@@ -274,13 +274,21 @@ fn lsp(config: Option<PathBuf>) -> (String, u8) {
 }
 
 /// Plans `report`'s fixes (setting each finding's `fix`), checking them by re-scanning `paths`
-/// with the fixed texts.
+/// with the fixed texts (over `settings.overrides`, when the scan read buffers).
 pub fn plan_fixes(report: &mut Report, paths: &[PathBuf], settings: &Settings) -> fix::FixPlan {
-    let check = |overrides: &crate::load::Overrides| {
+    // The fixed texts go over the contents the scan already reads from memory (an editor's
+    // unsaved buffers), not instead of them.
+    let check = |fixed: &crate::load::Overrides| {
+        let mut overrides = settings.overrides.clone();
+        overrides.extend(
+            fixed
+                .iter()
+                .map(|(path, text)| (path.clone(), text.clone())),
+        );
         scan(
             paths,
             &Settings {
-                overrides: overrides.clone(),
+                overrides,
                 ..settings.clone()
             },
         )

@@ -277,6 +277,18 @@ fn instance_groups(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
     groups
 }
 
+/// The files the group's judged values were written in (the first hop of each origin).
+fn value_files(sources: &SourceMap, group: &[Resource]) -> Vec<PathBuf> {
+    let files: BTreeSet<PathBuf> = group
+        .iter()
+        .flat_map(|r| [&r.enabled, &r.mode, &r.exclusion_paths])
+        .flatten()
+        .filter_map(|value| value.origin.first())
+        .map(|origin| sources.get(origin.span.file).path().to_path_buf())
+        .collect();
+    files.into_iter().collect()
+}
+
 /// Judges every instance of a declaration; the declaration's verdict is its worst instance's
 /// (errors before warnings, first instance first), and the message names that instance.
 /// The group is then kept in `report.groups`, where the finding's `group` index points.
@@ -309,6 +321,7 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
         location: Location::of(&report.sources, resource.header),
         verdict: verdict.as_ref().map_or("pass", |(rule, _, _)| rule.id),
         severity: verdict.as_ref().map(|(_, severity, _)| *severity),
+        value_files: value_files(&report.sources, group),
     });
     let Some((rule, severity, violation)) = verdict else {
         return;

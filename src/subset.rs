@@ -114,14 +114,25 @@ impl<'a> Subset<'a> {
             .collect();
         report.resources.retain(|r| {
             self.contains(&r.location.path)
+                || r.value_files.iter().any(|file| self.contains(file))
                 || named.contains(&(r.address.clone(), r.scenario.clone()))
         });
-        report.errors.retain(|e| self.contains(&e.path));
+        // A given file's directory that cannot be listed hides the rest of its unit: keep it.
+        report
+            .errors
+            .retain(|e| self.contains(&e.path) || self.is_directory_of_a_file(&e.path));
         report.notices.retain(|e| self.contains(&e.path));
     }
 
     fn contains(&self, path: &Path) -> bool {
         self.files.contains(&normalize(path))
+    }
+
+    fn is_directory_of_a_file(&self, path: &Path) -> bool {
+        let path = normalize(path);
+        self.files
+            .iter()
+            .any(|file| file.parent() == Some(path.as_path()))
     }
 }
 

@@ -382,3 +382,49 @@ fn config_and_inline_exceptions_are_honoured() {
     );
     client.shutdown();
 }
+
+#[test]
+fn a_variables_file_shows_the_value_it_sets_for_a_failing_site() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "variable \"mtls\" {\n  type = bool\n}\n\nresource \"azurerm_linux_web_app\" \"api\" {\n  name                       = \"api\"\n  client_certificate_enabled = var.mtls\n  client_certificate_mode    = \"Required\"\n}\n",
+    )
+    .unwrap();
+    let tfvars_text = "location = \"westeurope\"\nmtls     = false\n";
+    std::fs::write(dir.path().join("terraform.tfvars"), tfvars_text).unwrap();
+    let tfvars = uri(&dir.path().join("terraform.tfvars"));
+    let mut client = Client::start(&[]);
+
+    // Only the variables file is open: the site's finding is shown where the value is written.
+    client.open(&tfvars, tfvars_text);
+    let diagnostics = client.diagnostics(&tfvars);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "client-cert-disabled");
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 16}})
+    );
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert!(message.contains("main.tf:7:3"), "{message}");
+    assert_eq!(
+        diagnostics[0]["relatedInformation"][0]["location"]["uri"],
+        uri(&dir.path().join("main.tf"))
+    );
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": tfvars}, "range": diagnostics[0]["range"],
+               "context": {"diagnostics": diagnostics, "only": ["quickfix"]}}),
+    );
+    assert_eq!(actions.as_array().unwrap().len(), 1, "{actions}");
+    let edits = actions[0]["edit"]["changes"][&tfvars].as_array().unwrap();
+    let fixed = apply(tfvars_text, edits);
+    assert_eq!(fixed, tfvars_text.replace("false", "true"));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": tfvars, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    assert_eq!(client.diagnostics(&tfvars), Vec::<Value>::new());
+    client.shutdown();
+}

@@ -324,3 +324,57 @@ fn the_hook_manifest_names_both_hooks() {
         assert!(text.contains(needle), "missing {needle:?}");
     }
 }
+
+#[test]
+fn a_fix_for_a_given_variables_file_is_checked_against_its_module() {
+    // Only the tfvars file is given: its fix must still be validated against the site in
+    // main.tf that takes the value (which passes afterwards, so it is not "gone").
+    let dir = tree(&[
+        (
+            "main.tf",
+            "variable \"mtls\" {\n  type = bool\n}\n\nresource \"azurerm_linux_web_app\" \"api\" {\n  \
+             name                       = \"api\"\n  client_certificate_enabled = var.mtls\n  \
+             client_certificate_mode    = \"Required\"\n}\n",
+        ),
+        ("terraform.tfvars", "mtls = false\n"),
+    ]);
+    let output = certgate(dir.path())
+        .args(["--diff", "terraform.tfvars"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("-mtls = false\n+mtls = true\n"), "{stdout}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("terraform.tfvars")).unwrap(),
+        "mtls = false\n"
+    );
+}
+
+#[test]
+fn a_fix_for_a_buffer_is_checked_with_the_buffer_not_the_file_on_disk() {
+    // On disk the site passes on its own; the buffer makes it take `var.mtls`, whose default
+    // in variables.tf is the place to fix. The check of that fix must read the buffer.
+    let dir = tree(&[
+        (
+            "main.tf",
+            "resource \"azurerm_linux_web_app\" \"api\" {\n  name = \"api\"\n}\n",
+        ),
+        (
+            "variables.tf",
+            "variable \"mtls\" {\n  type    = bool\n  default = false\n}\n",
+        ),
+    ]);
+    let buffer = "resource \"azurerm_linux_web_app\" \"api\" {\n  name                       = \"api\"\n  \
+                  client_certificate_enabled = var.mtls\n  client_certificate_mode    = \"Required\"\n}\n";
+    let output = certgate(dir.path())
+        .args(["--diff", "--stdin-filename", "main.tf", "-"])
+        .write_stdin(buffer)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stdout.contains("-  default = false\n+  default = true\n"),
+        "{stdout}\n{stderr}"
+    );
+}

@@ -10,7 +10,7 @@ use lsp_types::{
 };
 
 use super::convert;
-use super::diagnostics::{self, of_finding};
+use super::diagnostics::{self, placements};
 use super::documents::Documents;
 use crate::fix::{Edit, FixStatus};
 use crate::scan::Settings;
@@ -38,7 +38,11 @@ pub fn code_actions(
         })
     };
     let mut report = diagnostics::lint(documents, settings);
-    crate::app::plan_fixes(&mut report, &documents.paths(), settings);
+    let buffers = Settings {
+        overrides: documents.overrides(),
+        ..settings.clone()
+    };
+    crate::app::plan_fixes(&mut report, &documents.paths(), &buffers);
 
     let mut actions = Vec::new();
     let mut all_edits = BTreeSet::new();
@@ -47,10 +51,12 @@ pub fn code_actions(
         let FixStatus::Available(fix) = &finding.fix else {
             continue;
         };
-        let (finding_path, diagnostic) = of_finding(&report, finding);
-        if finding_path != path {
+        let Some((_, diagnostic)) = placements(&report, finding)
+            .into_iter()
+            .find(|(shown_in, _)| shown_in == path)
+        else {
             continue;
-        }
+        };
         all_edits.extend(fix.edits.iter().cloned());
         all_diagnostics.push(diagnostic.clone());
         if !convert::touches(&diagnostic.range, &range) || !wanted(&CodeActionKind::QUICKFIX) {

@@ -42,9 +42,10 @@ pub fn by_document(report: &Report, documents: &Documents) -> BTreeMap<PathBuf, 
         .map(|path| (path, Vec::new()))
         .collect();
     for finding in &report.findings {
-        let (path, diagnostic) = of_finding(report, finding);
-        if let Some(list) = diagnostics.get_mut(&path) {
-            list.push(diagnostic);
+        for (path, diagnostic) in placements(report, finding) {
+            if let Some(list) = diagnostics.get_mut(&path) {
+                list.push(diagnostic);
+            }
         }
     }
     let problems = report
@@ -74,6 +75,40 @@ pub fn elsewhere<'r>(report: &'r Report, documents: &Documents) -> Vec<&'r Error
         .iter()
         .filter(|record| documents.get(&record.path).is_none())
         .collect()
+}
+
+/// Where a finding is shown: at its attribute, and also where its value was written when that
+/// is another file (so editing `prod.tfvars` alone shows the `mtls = false` that fails a site
+/// in `main.tf`). Each with the normalised path of its file.
+pub fn placements(report: &Report, finding: &Finding) -> Vec<(PathBuf, Diagnostic)> {
+    let (path, diagnostic) = of_finding(report, finding);
+    let mut placements = Vec::new();
+    if let Some(origin) = finding.origin.first() {
+        let (origin_path, range) = convert::span_range(&report.sources, origin.span);
+        let origin_path = normalize(&origin_path);
+        if origin_path != path {
+            let at = diagnostic.range.start;
+            let mut here = diagnostic.clone();
+            here.range = range;
+            here.message = format!(
+                "{} (written here: {}; the resource is at {}:{}:{})",
+                finding.message,
+                origin.note,
+                path.display(),
+                at.line + 1,
+                at.character + 1
+            );
+            here.related_information = convert::uri_of(&path).map(|uri| {
+                vec![DiagnosticRelatedInformation {
+                    location: Location::new(uri, diagnostic.range),
+                    message: format!("`{}` takes this value", finding.address),
+                }]
+            });
+            placements.push((origin_path, here));
+        }
+    }
+    placements.insert(0, (path, diagnostic));
+    placements
 }
 
 /// A finding as a diagnostic at its attribute, with where its value came from as related

@@ -84,6 +84,9 @@ pub struct ResourceRecord {
     pub verdict: &'static str,
     /// The verdict's severity; `None` when it passes.
     pub severity: Option<Severity>,
+    /// The files where the judged values were written, when not at the resource (a variable
+    /// default, a tfvars line, a parameter file): checking only such a file still checks it.
+    pub value_files: Vec<PathBuf>,
 }
 
 /// A file that is ours but could not be read or parsed.
