@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Times a release build of certgate over a directory and reports files, bytes, resources,
 # wall time and peak memory. Usage: bench/run.sh [DIR] [RUNS]   (default ../shared/corpus, 5)
+# CERTGATE=path times that binary instead of a release build (in $CARGO_TARGET_DIR or target/).
+# See also bench/monorepo.sh (synthetic monorepos against ripgrep) and bench/onsave.sh (one file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-../shared/corpus}
 runs=${2:-5}
-cargo build --release --quiet
-bin=target/release/certgate
+if [ -z "${CERTGATE:-}" ]; then
+  cargo build --release --quiet
+  CERTGATE=${CARGO_TARGET_DIR:-target}/release/certgate
+fi
+bin=$CERTGATE
 
 files=$(find "$dir" -type f \( -name '*.tf' -o -name '*.json' -o -name '*.bicep' -o -name '*.bicepparam' -o -name '*.tfvars' \) | wc -l)
 bytes=$(find "$dir" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')

@@ -276,6 +276,8 @@ fn lsp(config: Option<PathBuf>) -> (String, u8) {
 /// Plans `report`'s fixes (setting each finding's `fix`), checking them by re-scanning `paths`
 /// with the fixed texts (over `settings.overrides`, when the scan read buffers).
 pub fn plan_fixes(report: &mut Report, paths: &[PathBuf], settings: &Settings) -> fix::FixPlan {
+    // The trial scans walk, read and search again only the files the fixes change.
+    let reuse = report.inventory.clone();
     // The fixed texts go over the contents the scan already reads from memory (an editor's
     // unsaved buffers), not instead of them.
     let check = |fixed: &crate::load::Overrides| {
@@ -289,6 +291,7 @@ pub fn plan_fixes(report: &mut Report, paths: &[PathBuf], settings: &Settings) -
             paths,
             &Settings {
                 overrides,
+                reuse: reuse.clone(),
                 ..settings.clone()
             },
         )

@@ -50,7 +50,7 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides) -> Discovery {
                 root,
                 match error.kind() {
                     std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-                    _ => format!("cannot read: {error}"),
+                    _ => format!("cannot read: {}", crate::load::io_reason(&error)),
                 },
             )),
         }
@@ -62,7 +62,26 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides) -> Discovery {
     }
     discovery.files.sort();
     discovery.files.dedup();
+    #[cfg(debug_assertions)]
+    remove_for_test(&discovery.files);
     discovery
+}
+
+/// A test hook, compiled into debug builds only: `CERTGATE_TEST_REMOVE_AFTER_DISCOVERY=PATH`
+/// deletes PATH right after discovery has listed it, so the CLI tests can show what a file
+/// removed between discovery and reading does. A real race cannot be timed reliably.
+#[cfg(debug_assertions)]
+fn remove_for_test(files: &[(PathBuf, FileKind)]) {
+    let Some(target) = std::env::var_os("CERTGATE_TEST_REMOVE_AFTER_DISCOVERY") else {
+        return;
+    };
+    let target = crate::load::normalize(std::path::Path::new(&target));
+    if files
+        .iter()
+        .any(|(path, _)| crate::load::normalize(path) == target)
+    {
+        let _ = std::fs::remove_file(&target);
+    }
 }
 
 fn walk(directories: &[PathBuf]) -> (Vec<(PathBuf, FileKind)>, Vec<FileError>) {

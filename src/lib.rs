@@ -12,6 +12,7 @@ pub mod discover;
 pub mod error;
 pub mod file_kind;
 pub mod fix;
+pub mod harness;
 pub mod instances;
 pub mod json;
 pub mod load;
@@ -29,5 +30,6 @@ pub mod subset;
 pub mod suppress;
 pub mod terraform;
 pub mod value;
+pub mod workers;
 
 pub use scan::{Settings, scan};

@@ -23,9 +23,12 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
             "not a regular file (a directory, FIFO, socket or device cannot be scanned)",
         ));
     }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // One byte more than the size, so reaching the end needs no reallocation. Reading through
+    // `take` skips the size probe `File::read_to_end` makes (an fstat and an lseek per file
+    // that the metadata above already answered): syscalls dominate scanning many small files.
+    let mut bytes = Vec::with_capacity((metadata.len() as usize).saturating_add(1));
     fs::File::open(path)
-        .and_then(|mut file| file.read_to_end(&mut bytes))
+        .and_then(|file| file.take(u64::MAX).read_to_end(&mut bytes))
         .map_err(|e| io_error(path, &e))?;
     Ok(bytes)
 }
@@ -33,17 +36,28 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
 /// What the bytes can contribute (see [`crate::sniff`]). UTF-16 text is decoded for the search
 /// so that such a file is reported (by [`decode`]) rather than silently skipped.
 pub fn sniff(kind: FileKind, bytes: &[u8]) -> Option<Interest> {
-    if utf16_order(bytes).is_some() {
-        let text = decode_utf16_lossy(bytes);
-        return crate::sniff::interest(kind, text.as_bytes());
+    crate::sniff::interest(kind, &searchable(bytes))
+}
+
+/// The bytes a byte search should look at: UTF-16 text decoded to UTF-8, anything else as is,
+/// so that a UTF-16 file that matters is found, and then reported by [`decode`].
+pub fn searchable(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    match utf16(bytes) {
+        Some(utf16) => decode_utf16_lossy(utf16, bytes).into_bytes().into(),
+        None => bytes.into(),
     }
-    crate::sniff::interest(kind, bytes)
 }
 
 /// Turns bytes into a loaded source, registered in `sources`. Errors carry a position: the file
 /// is registered (lossily decoded) so the error can point into it.
 pub fn decode(path: &Path, bytes: Vec<u8>, sources: &SourceMap) -> Result<SourceFile, FileError> {
-    if let Some(order) = utf16_order(&bytes) {
+    if let Some(utf16) = utf16(&bytes) {
+        let order = match (utf16.little_endian, utf16.bom) {
+            (true, true) => "little-endian",
+            (false, true) => "big-endian",
+            (true, false) => "little-endian, without a byte order mark",
+            (false, false) => "big-endian, without a byte order mark",
+        };
         return Err(FileError::unplaced(
             path,
             format!("the file is UTF-16 ({order}) encoded; certgate reads UTF-8, so convert it"),
@@ -80,8 +94,10 @@ fn positioned(
     message: &str,
     sources: &SourceMap,
 ) -> FileError {
-    // Everything before `offset` is valid UTF-8, so lossy decoding keeps that offset in place.
+    // Invalid UTF-8 before `offset` (possible for a NUL byte) decodes to U+FFFD, which has a
+    // different length: the offset moves by what decoding the prefix added.
     let text = String::from_utf8_lossy(body).into_owned();
+    let offset = String::from_utf8_lossy(&body[..offset]).len();
     let end = text[offset..]
         .chars()
         .next()
@@ -90,18 +106,33 @@ fn positioned(
     FileError::at(path, Span::new(file, offset..end), message)
 }
 
-fn utf16_order(bytes: &[u8]) -> Option<&'static str> {
-    match bytes {
-        [0xFF, 0xFE, ..] => Some("little-endian"),
-        [0xFE, 0xFF, ..] => Some("big-endian"),
-        _ => None,
-    }
+/// How a UTF-16 file is laid out.
+#[derive(Clone, Copy)]
+struct Utf16 {
+    little_endian: bool,
+    /// It starts with a byte order mark (2 bytes).
+    bom: bool,
 }
 
-fn decode_utf16_lossy(bytes: &[u8]) -> String {
-    let little = bytes[0] == 0xFF;
-    let units = bytes[2..].chunks_exact(2).map(|pair| {
-        if little {
+/// Recognises UTF-16 by its byte order mark or, without one, by ASCII text with a zero in
+/// every other byte (every file of ours starts with ASCII: a keyword, a brace, a comment).
+/// UTF-8 text never holds such zeros, so only files that would be refused anyway are named.
+fn utf16(bytes: &[u8]) -> Option<Utf16> {
+    let ascii = |b: u8| b != 0 && b.is_ascii();
+    let (little_endian, bom) = match bytes {
+        [0xFF, 0xFE, ..] => (true, true),
+        [0xFE, 0xFF, ..] => (false, true),
+        [a, 0, b, 0, ..] if ascii(*a) && ascii(*b) => (true, false),
+        [0, a, 0, b, ..] if ascii(*a) && ascii(*b) => (false, false),
+        _ => return None,
+    };
+    Some(Utf16 { little_endian, bom })
+}
+
+fn decode_utf16_lossy(utf16: Utf16, bytes: &[u8]) -> String {
+    let body = if utf16.bom { &bytes[2..] } else { bytes };
+    let units = body.chunks_exact(2).map(|pair| {
+        if utf16.little_endian {
             u16::from_le_bytes([pair[0], pair[1]])
         } else {
             u16::from_be_bytes([pair[0], pair[1]])
@@ -113,12 +144,16 @@ fn decode_utf16_lossy(bytes: &[u8]) -> String {
 }
 
 fn io_error(path: &Path, error: &std::io::Error) -> FileError {
-    let reason = match error.kind() {
+    FileError::unplaced(path, format!("cannot read: {}", io_reason(error)))
+}
+
+/// An I/O error in the words every "cannot read" message uses.
+pub fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => error.to_string(),
-    };
-    FileError::unplaced(path, format!("cannot read: {reason}"))
+    }
 }
 
 /// A file loaded into the scan's [`SourceMap`].
@@ -164,7 +199,9 @@ impl<'a> Loader<'a> {
 
     /// A file's bytes: its override when there is one, else what is on disk.
     pub fn read_bytes(&self, path: &Path) -> Result<Vec<u8>, FileError> {
-        match self.overrides.and_then(|o| o.get(&normalize(path))) {
+        // Most scans have no buffers: skip normalising every path read for nothing.
+        let overrides = self.overrides.filter(|o| !o.is_empty());
+        match overrides.and_then(|o| o.get(&normalize(path))) {
             Some(text) => Ok(text.as_bytes().to_vec()),
             None => read_bytes(path),
         }
@@ -212,10 +249,14 @@ impl<'a> Loader<'a> {
             dir.as_path()
         };
         // Buffers that stand in for files of this directory, whether or not they are on disk.
+        // Paths order by component, so the buffers under `dir` are one range of the map: a
+        // trial scan of a thousand fixes must not compare each against every listing.
         let in_memory = self
             .overrides
             .into_iter()
-            .flat_map(|overrides| overrides.keys())
+            .flat_map(|overrides| overrides.range(dir.clone()..))
+            .map(|(path, _)| path)
+            .take_while(|path| path.starts_with(&dir))
             .filter(|path| path.parent().is_some_and(|parent| parent == dir))
             .filter(|path| wanted(path))
             .cloned();
@@ -232,8 +273,8 @@ impl<'a> Loader<'a> {
             Err(_) if !paths.is_empty() => {}
             Err(error) => {
                 self.record(FileError::unplaced(
-                    &dir,
-                    format!("cannot list the directory: {error}"),
+                    listing,
+                    format!("cannot list the directory: {}", io_reason(&error)),
                 ));
                 return Vec::new();
             }
@@ -266,6 +307,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// same file reached two ways (`envs/prod/../../modules/web`) has one key and one display path.
 /// Leading `..` components are kept.
 pub fn normalize(path: &Path) -> PathBuf {
+    // Most paths are already normal; rebuilding them component by component is a good part
+    // of a large scan's bookkeeping.
+    if let Some(normal) = already_normal(path) {
+        return normal.to_path_buf();
+    }
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -286,9 +332,87 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// What [`normalize`] makes of `path` when that is `path` itself, less leading `./`: after
+/// any leading `../`, no component starting with `.` (so no other `.` or `..`), no empty
+/// component (`a//b`) and no trailing separator. `None` when folding is needed.
+#[cfg(unix)]
+fn already_normal(path: &Path) -> Option<&Path> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut bytes = path.as_os_str().as_bytes();
+    while let Some(rest) = bytes.strip_prefix(b"./") {
+        bytes = rest;
+    }
+    let mut body = bytes;
+    while let Some(rest) = body.strip_prefix(b"../") {
+        body = rest;
+    }
+    let normal = body.first().is_some_and(|&first| first != b'.')
+        && body.last() != Some(&b'/')
+        && body
+            .windows(2)
+            .all(|pair| pair[0] != b'/' || (pair[1] != b'.' && pair[1] != b'/'));
+    normal.then(|| Path::new(std::ffi::OsStr::from_bytes(bytes)))
+}
+
+#[cfg(not(unix))]
+fn already_normal(_: &Path) -> Option<&Path> {
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normal_paths_are_taken_as_they_are() {
+        for path in [
+            "a/b/main.tf",
+            "/abs/x.tf",
+            "x",
+            "a/.terraform/m",
+            "./a",
+            "a//b",
+            "a/",
+            "/",
+            "",
+            "a/./b",
+            "a/../b",
+            "../a",
+            "../../a/b",
+            "./../a",
+            "././a/b",
+            "..",
+            "../",
+            "./",
+            "a/..",
+            ".hidden/x",
+            "a/b.c/d",
+            "../.hidden",
+            ".../x",
+            "a/...",
+        ] {
+            let path = Path::new(path);
+            // The folding `normalize` does when the fast path does not apply.
+            let mut slow = PathBuf::new();
+            for component in path.components() {
+                match component {
+                    Component::CurDir => {}
+                    Component::ParentDir => match slow.components().next_back() {
+                        Some(Component::Normal(_)) => {
+                            slow.pop();
+                        }
+                        Some(Component::RootDir) => {}
+                        _ => slow.push(".."),
+                    },
+                    other => slow.push(other.as_os_str()),
+                }
+            }
+            assert_eq!(normalize(path), slow, "{}", path.display());
+        }
+        assert!(already_normal(Path::new("../../a/b.tf")).is_some());
+        assert_eq!(already_normal(Path::new("./a")), Some(Path::new("a")));
+        assert!(already_normal(Path::new("a//b")).is_none());
+    }
 
     #[test]
     fn invalid_utf8_points_at_the_bad_byte() {
@@ -309,6 +433,18 @@ mod tests {
         assert!(error.message.contains("NUL"));
         let error = decode(Path::new("x.tf"), vec![0xFF, 0xFE, b'a', 0], &sources).unwrap_err();
         assert!(error.message.contains("UTF-16"));
+        let error = decode(Path::new("x.tf"), b"a\0b\0".to_vec(), &sources).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("UTF-16 (little-endian, without a byte order mark)")
+        );
+        let error = decode(Path::new("x.tf"), b"\0a\0b".to_vec(), &sources).unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("UTF-16 (big-endian, without a byte order mark)")
+        );
     }
 
     #[test]
@@ -321,6 +457,30 @@ mod tests {
         assert_eq!(normalize(Path::new("../x/./y")), Path::new("../x/y"));
         assert_eq!(normalize(Path::new("a/../../b")), Path::new("../b"));
         assert_eq!(normalize(Path::new("/a/../..")), Path::new("/"));
+    }
+
+    #[test]
+    fn listing_holds_the_buffers_of_that_directory_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = normalize(dir.path());
+        let mut overrides = Overrides::new();
+        for name in [
+            "a/new.tf",
+            "a/b/deeper.tf",
+            "a-b/sibling.tf",
+            "a.tf",
+            "b/other.tf",
+        ] {
+            overrides.insert(root.join(name), String::new());
+        }
+        let sources = SourceMap::default();
+        let loader = Loader::with_overrides(&sources, &overrides);
+        assert_eq!(
+            loader.list_dir(&root.join("a"), |_| true),
+            [root.join("a/new.tf")]
+        );
+        assert_eq!(loader.list_dir(&root, |_| true), [root.join("a.tf")]);
+        assert!(loader.into_errors().is_empty());
     }
 
     #[test]
@@ -353,6 +513,11 @@ mod tests {
         bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
         assert_eq!(
             sniff(FileKind::Terraform, &bytes),
+            Some(Interest::TerraformModule)
+        );
+        let without_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(
+            sniff(FileKind::Terraform, &without_bom),
             Some(Interest::TerraformModule)
         );
     }

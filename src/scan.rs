@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::discover::discover;
 use crate::error::{FileError, Level};
+use crate::file_kind::FileKind;
 use crate::load::{self, Loader};
 use crate::model::{Resource, UnitScan};
 use crate::report::{ErrorRecord, Finding, Location, Report, ResourceRecord};
@@ -42,20 +43,93 @@ pub struct Settings {
     pub today: Option<crate::suppress::Date>,
     /// The `expires-soon` window of the exceptions listing, in days (default 30).
     pub soon_days: Option<i64>,
+    /// What an earlier scan of the same paths found ([`Report::inventory`]): a re-scan with
+    /// some contents overridden reads and searches only the files that changed. Ignored when
+    /// the paths or `--config` differ.
+    pub reuse: Option<Arc<Inventory>>,
+}
+
+/// What discovery and the byte search found in one scan: which files there are and what each
+/// can contribute. `--fix` checks its edits by scanning again with the fixed texts overridden;
+/// that scan takes this over (see [`Settings::reuse`]) and reads again only the files whose
+/// contents changed. On a large repository walking, reading and searching every file is about
+/// half the cost of a scan.
+#[derive(Debug)]
+pub struct Inventory {
+    /// The paths scanned (explicit files widened as [`crate::subset`] does) and `--config`.
+    paths: Vec<PathBuf>,
+    config_file: Option<PathBuf>,
+    /// The contents that stood in for files.
+    overrides: load::Overrides,
+    /// Every discovered file, sorted, and the paths that could not be walked.
+    files: Arc<Vec<(PathBuf, FileKind)>>,
+    discovery_errors: Vec<FileError>,
+    /// What each file of `files` holds, in the same order; `None` for a file a config
+    /// excludes.
+    found: Vec<Option<Result<Found, FileError>>>,
+}
+
+impl Inventory {
+    /// Whether a scan of `paths` with `settings` can take this over: the same paths and
+    /// config, and every path named is read from the same place (disk or memory).
+    fn fits(&self, paths: &[PathBuf], settings: &Settings) -> bool {
+        self.paths == paths
+            && self.config_file == settings.config_file
+            && paths.iter().all(|path| {
+                let key = load::normalize(path);
+                self.overrides.contains_key(&key) == settings.overrides.contains_key(&key)
+            })
+    }
+
+    /// The normalised paths whose contents differ between this scan and `overrides`.
+    fn changed(&self, overrides: &load::Overrides) -> BTreeSet<PathBuf> {
+        let differs = |key: &PathBuf| self.overrides.get(key) != overrides.get(key);
+        self.overrides
+            .keys()
+            .chain(overrides.keys())
+            .filter(|key| differs(key))
+            .cloned()
+            .collect()
+    }
 }
 
 /// What reading and sniffing one discovered file found.
-struct Sniffed<'a> {
-    path: &'a Path,
+#[derive(Debug, Clone)]
+struct Found {
     interest: Option<Interest>,
     /// An ARM template that `bicep build` generated.
     generated: bool,
-    /// A Bicep file's bytes.
-    bytes: Option<Vec<u8>>,
+    /// A Bicep file's outline: the Bicep front end decides from it which files to parse.
+    bicep: Option<crate::bicep::outline::Outline>,
+    /// A Terraform file's outline: which module calls it makes.
+    terraform: Option<crate::terraform::Outline>,
+}
+
+/// Reads one file and searches it for what it can contribute.
+fn sniff_file(loader: &Loader, path: &Path, kind: FileKind) -> Result<Found, FileError> {
+    let bytes = loader.read_bytes(path)?;
+    let interest = load::sniff(kind, &bytes);
+    // A file naming no type and calling no module has the empty outline.
+    let terraform = kind.is_terraform().then(|| match interest {
+        Some(_) => crate::terraform::Outline::of(kind, &bytes),
+        None => crate::terraform::Outline::default(),
+    });
+    Ok(Found {
+        interest,
+        generated: interest == Some(Interest::ArmTemplate)
+            && crate::bicep::outline::generated_by_bicep(&bytes),
+        bicep: (kind == FileKind::Bicep).then(|| crate::bicep::Known::outline(&bytes)),
+        terraform,
+    })
 }
 
 /// Scans files and directories and judges every App Service resource found.
 pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
+    // On workers with deep stacks: the recursive parsers need more than rayon's default.
+    crate::workers::install(|| scan_on_workers(paths, settings))
+}
+
+fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
     // Only files given: read their units, report only what those files cause.
     let subset = crate::subset::Subset::of(paths, settings);
     let (paths, settings) = match &subset {
@@ -63,31 +137,61 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         None => (paths, settings),
     };
     let started = Instant::now();
-    let discovery = discover(paths, &settings.overrides);
+    let reuse = settings
+        .reuse
+        .as_deref()
+        .filter(|inventory| inventory.fits(paths, settings));
+    let (files, discovery_errors) = match reuse {
+        Some(inventory) => (inventory.files.clone(), inventory.discovery_errors.clone()),
+        None => {
+            let discovery = discover(paths, &settings.overrides);
+            (Arc::new(discovery.files), discovery.errors)
+        }
+    };
     let sources = SourceMap::default();
     let loader = Loader::with_overrides(&sources, &settings.overrides);
-    let mut errors = discovery.errors;
+    let mut errors = discovery_errors.clone();
     let mut configs = crate::policy::Configs::new(&loader, settings.config_file.as_deref());
-    let files: Vec<_> = discovery
-        .files
+    // Every file of a directory has the same nearest config; the files come sorted, so the
+    // config is looked up (with a file-system probe per ancestor) once per directory.
+    let mut last_dir: Option<(&Path, Arc<Config>)> = None;
+    let included: Vec<bool> = files
         .iter()
-        .filter(|(path, _)| !configs.for_path(path).is_excluded(path))
-        .cloned()
+        .map(|(path, _)| {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            let config = match &last_dir {
+                Some((known, config)) if *known == dir => config.clone(),
+                _ => {
+                    let lookup = if dir.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        dir
+                    };
+                    let config = configs.for_path(lookup);
+                    last_dir = Some((dir, config.clone()));
+                    config
+                }
+            };
+            !config.is_excluded(path)
+        })
         .collect();
+    let files_scanned = included.iter().filter(|&&included| included).count();
 
-    let sniffed: Vec<Result<Sniffed, FileError>> = files
-        .par_iter()
-        .map(|(path, kind)| {
-            let bytes = loader.read_bytes(path)?;
-            let interest = load::sniff(*kind, &bytes);
-            Ok(Sniffed {
-                path,
-                interest,
-                generated: interest == Some(Interest::ArmTemplate)
-                    && crate::bicep::outline::generated_by_bicep(&bytes),
-                // The Bicep front end reads module files by their text: hand it what was read.
-                bytes: (*kind == crate::file_kind::FileKind::Bicep).then_some(bytes),
-            })
+    let changed = reuse.map(|inventory| inventory.changed(&settings.overrides));
+    let found: Vec<Option<Result<Found, FileError>>> = (0..files.len())
+        .into_par_iter()
+        .map(|i| {
+            if !included[i] {
+                return None;
+            }
+            let (path, kind) = &files[i];
+            if let (Some(inventory), Some(changed)) = (reuse, &changed) {
+                let unchanged = changed.is_empty() || !changed.contains(&load::normalize(path));
+                if let Some(Some(known)) = inventory.found.get(i).filter(|_| unchanged) {
+                    return Some(known.clone());
+                }
+            }
+            Some(sniff_file(&loader, path, *kind))
         })
         .collect();
     let mut terraform_dirs = BTreeSet::new();
@@ -97,17 +201,21 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     let mut generated = Vec::new();
     let mut bicep_dirs = BTreeSet::new();
     let mut bicep_known = crate::bicep::Known::default();
-    for result in sniffed {
+    let mut terraform_known = crate::terraform::Known::default();
+    for ((path, _), result) in files.iter().zip(&found) {
         let sniffed = match result {
-            Ok(sniffed) => sniffed,
-            Err(error) => {
-                errors.push(error);
+            None => continue,
+            Some(Ok(sniffed)) => sniffed,
+            Some(Err(error)) => {
+                errors.push(error.clone());
                 continue;
             }
         };
-        let path = sniffed.path;
-        if let Some(bytes) = sniffed.bytes {
-            bicep_known.add(path, bytes);
+        if let Some(outline) = &sniffed.bicep {
+            bicep_known.add(path, outline.clone());
+        }
+        if let Some(outline) = &sniffed.terraform {
+            terraform_known.add(path, outline.clone());
         }
         match sniffed.interest {
             Some(Interest::TerraformModule) => {
@@ -125,6 +233,14 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
             None => {}
         }
     }
+    let inventory = Arc::new(Inventory {
+        paths: paths.to_vec(),
+        config_file: settings.config_file.clone(),
+        overrides: settings.overrides.clone(),
+        files,
+        discovery_errors,
+        found,
+    });
     // A template that `bicep build` generated from a Bicep file next to it is judged through
     // that Bicep source, where a fix belongs, so each site is reported once.
     templates.extend(generated.into_iter().filter(|template| {
@@ -136,7 +252,12 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         .iter()
         .map(|plan| plan.parent().map_or_else(PathBuf::new, load::normalize))
         .collect();
-    let terraform_dirs: Vec<PathBuf> = terraform_dirs.into_iter().collect();
+    // Directories that only call helper modules declare no site: they are not parsed.
+    let terraform_dirs = crate::terraform::relevant_dirs(
+        terraform_dirs.into_iter().collect(),
+        &terraform_known,
+        &loader,
+    );
 
     let ((terraform, bicep), (arm, plan)) = rayon::join(
         || {
@@ -207,7 +328,7 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         findings: Vec::new(),
         errors: Vec::new(),
         notices: Vec::new(),
-        files_scanned: files.len(),
+        files_scanned,
         sources,
         elapsed: Default::default(),
         groups: Vec::new(),
@@ -215,6 +336,7 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
         suppressed: Vec::new(),
         ledger: None,
         baseline: None,
+        inventory: Some(inventory),
     };
     for group in instance_groups(resources) {
         let path = report
@@ -357,10 +479,92 @@ fn error_record(sources: &SourceMap, error: &FileError) -> ErrorRecord {
     let start = error.span.map_or(LineCol { line: 1, column: 1 }, |span| {
         sources.line_col(span).0
     });
+    // Shown like the paths of findings, which the loader normalises (`./x/main.tf` → `x/main.tf`).
+    let path = load::normalize(&error.path);
     ErrorRecord {
-        path: error.path.clone(),
+        path: if path.as_os_str().is_empty() {
+            error.path.clone()
+        } else {
+            path
+        },
         span: error.span,
         start,
         message: error.message.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdicts(report: &Report) -> Vec<(String, &'static str)> {
+        let mut verdicts: Vec<_> = report
+            .resources
+            .iter()
+            .map(|r| (r.address.clone(), r.verdict))
+            .collect();
+        verdicts.sort();
+        verdicts
+    }
+
+    #[test]
+    fn a_rescan_taking_the_inventory_over_reads_what_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = load::normalize(dir.path());
+        let write = |name: &str, text: &str| {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), text).unwrap();
+        };
+        write(
+            "a/main.tf",
+            "resource \"azurerm_storage_account\" \"s\" {}\n",
+        );
+        write(
+            "b/main.tf",
+            "resource \"azurerm_linux_web_app\" \"b\" {\n  client_certificate_enabled = false\n}\n",
+        );
+        let paths = vec![root.clone()];
+        let settings = Settings::default();
+        let first = scan(&paths, &settings);
+        assert_eq!(verdicts(&first).len(), 1);
+        // One file gains a site (its search result changes), the other is fixed.
+        let mut overrides = load::Overrides::new();
+        overrides.insert(
+            root.join("a/main.tf"),
+            "resource \"azurerm_windows_web_app\" \"a\" {}\n".to_string(),
+        );
+        overrides.insert(
+            root.join("b/main.tf"),
+            "resource \"azurerm_linux_web_app\" \"b\" {\n  client_certificate_enabled = true\n}\n"
+                .to_string(),
+        );
+        let fresh = scan(
+            &paths,
+            &Settings {
+                overrides: overrides.clone(),
+                ..Settings::default()
+            },
+        );
+        let reused = scan(
+            &paths,
+            &Settings {
+                overrides,
+                reuse: first.inventory.clone(),
+                ..Settings::default()
+            },
+        );
+        assert_eq!(verdicts(&fresh).len(), 2);
+        assert_eq!(verdicts(&reused), verdicts(&fresh));
+        assert_eq!(reused.files_scanned, fresh.files_scanned);
+        // Other paths do not take it over.
+        let other = scan(
+            &[root.join("b")],
+            &Settings {
+                reuse: first.inventory.clone(),
+                ..Settings::default()
+            },
+        );
+        assert_eq!(verdicts(&other), verdicts(&first));
+        assert_eq!(other.files_scanned, 1);
     }
 }

@@ -38,6 +38,18 @@ pub enum Key {
     Index(i64),
 }
 
+/// Expression text as a message quotes it: at most [`QUOTED_CHARS`] characters, the rest
+/// elided, so a generated 500 KB expression does not become a 500 KB message.
+pub(super) fn clipped(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+        None => text.into(),
+    }
+}
+
+/// How much of an expression a message quotes.
+const QUOTED_CHARS: usize = 120;
+
 /// What an expression can see.
 #[derive(Clone, Copy)]
 pub struct Env<'a> {
@@ -56,7 +68,10 @@ impl<'a> Env<'a> {
             Some(literal) => Traced::here(Val::String(literal.to_string())),
             None => match expr::parse(text) {
                 Ok(parsed) => self.expr(&parsed),
-                Err(error) => unknown(format!("`{text}` is not a valid ARM expression: {error}")),
+                Err(error) => unknown(format!(
+                    "`{}` is not a valid ARM expression: {error}",
+                    clipped(text)
+                )),
             },
         }
     }
@@ -389,6 +404,17 @@ mod tests {
 
     fn s(text: &str) -> Val {
         Val::String(text.into())
+    }
+
+    #[test]
+    fn messages_quote_long_expressions_clipped() {
+        let text = format!("[{}true{}]", "not(".repeat(1000), ")".repeat(1000));
+        assert_eq!(
+            super::clipped(&text).chars().count(),
+            super::QUOTED_CHARS + 1
+        );
+        assert!(super::clipped(&text).ends_with("(not…"));
+        assert_eq!(super::clipped("[true()]"), "[true()]");
     }
 
     #[test]

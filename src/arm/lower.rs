@@ -169,7 +169,10 @@ fn attribute(
                     Some(site_value(traced, flag, span))
                 }
                 Val::Unknown(why) => Some(Value::literal(
-                    Data::Unknown(format!("`properties` is `{text}`, and {why}")),
+                    Data::Unknown(format!(
+                        "`properties` is `{}`, and {why}",
+                        super::eval::clipped(text)
+                    )),
                     span,
                 )),
                 _ => None,

@@ -80,15 +80,24 @@ pub fn scan_templates(
     // Linked templates are judged through their callers: those followed by a walk, and those
     // a caller names literally (even behind a false condition).
     let mut linked: HashSet<PathBuf> = HashSet::new();
+    let mut links: HashMap<&Path, Vec<PathBuf>> = HashMap::new();
     for (unit, (path, _, doc)) in units.iter().zip(&templates) {
         let dir = path.parent().unwrap_or(Path::new(""));
         let mut literal = Vec::new();
         link::literal_links(&doc.root, dir, &mut literal);
-        let others = unit.followed.iter().cloned().chain(literal);
-        linked.extend(others.filter(|p| p != path));
+        let others: Vec<PathBuf> = unit
+            .followed
+            .iter()
+            .cloned()
+            .chain(literal)
+            .filter(|p| p != path)
+            .collect();
+        linked.extend(others.iter().cloned());
+        links.insert(path, others);
     }
+    let roots = roots(&templates, &linked, &links);
     let mut used = BTreeSet::new();
-    for unit in units.into_iter().filter(|u| !linked.contains(&u.path)) {
+    for unit in units.into_iter().filter(|u| roots.contains(&u.path)) {
         all.resources.extend(unit.resources);
         all.errors.extend(unit.errors);
         used.extend(unit.explicit_used);
@@ -108,6 +117,33 @@ pub fn scan_templates(
         }
     }
     all
+}
+
+/// The templates judged as roots: those no other template links to, and, for templates that
+/// link each other in a cycle with no caller outside it, the first of the cycle (its walk
+/// reports the cycle), so their sites are not silently skipped.
+fn roots(
+    templates: &[(PathBuf, FileId, JsonDocument)],
+    linked: &HashSet<PathBuf>,
+    links: &HashMap<&Path, Vec<PathBuf>>,
+) -> HashSet<PathBuf> {
+    let mut roots = HashSet::new();
+    let mut reached: HashSet<PathBuf> = HashSet::new();
+    let uncalled = templates.iter().filter(|(p, ..)| !linked.contains(p));
+    let in_cycles = templates.iter().filter(|(p, ..)| linked.contains(p));
+    for (path, ..) in uncalled.chain(in_cycles) {
+        if reached.contains(path) {
+            continue;
+        }
+        roots.insert(path.clone());
+        let mut stack = vec![path.clone()];
+        while let Some(next) = stack.pop() {
+            if reached.insert(next.clone()) {
+                stack.extend(links.get(next.as_path()).into_iter().flatten().cloned());
+            }
+        }
+    }
+    roots
 }
 
 /// What one template found, before it is known whether it is a root.

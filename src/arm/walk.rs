@@ -13,7 +13,7 @@
 //! Skipped: `"existing": true` references, which deploy nothing themselves.
 //! Types and property names are compared case-insensitively, as ARM does.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::FileError;
@@ -67,6 +67,10 @@ pub struct Walker<'l, 's> {
     /// The templates being walked, root first, to stop link cycles.
     pub(super) links: Vec<PathBuf>,
     pub(super) linked: HashMap<PathBuf, Linked>,
+    /// The declarations (by address) walked after the budget ran out: each is walked once
+    /// more, so its sites are reported as unresolved rather than dropped, and the walk stays
+    /// linear in the template's size.
+    unbudgeted: HashSet<usize>,
 }
 
 impl<'l, 's> Walker<'l, 's> {
@@ -79,6 +83,7 @@ impl<'l, 's> Walker<'l, 's> {
             followed: BTreeSet::new(),
             links: vec![load::normalize(root)],
             linked: HashMap::new(),
+            unbudgeted: HashSet::new(),
         }
     }
 
@@ -123,6 +128,14 @@ impl<'l, 's> Walker<'l, 's> {
             Some(parent) if !written.contains('/') => format!("{}/{written}", parent.full_type),
             _ => written.to_string(),
         };
+        // A resource of another type without children holds no site: skip it before its copy
+        // count and condition are evaluated, which would spend the budget on nothing.
+        let walked = [SITE_TYPE, SLOT_TYPE, DEPLOYMENT_TYPE];
+        if object.get_ignore_case("resources").is_none()
+            && !walked.iter().any(|t| full_type.eq_ignore_ascii_case(t))
+        {
+            return;
+        }
         for copy in instances(object, env) {
             let loops: Vec<Loop> = env.loops.iter().cloned().chain(copy.clone()).collect();
             let env = Env::new(env.scope, &loops);
@@ -132,8 +145,11 @@ impl<'l, 's> Walker<'l, 's> {
             if !deployed {
                 continue;
             }
-            // Past the budget every value is unknown, so nothing new would be learnt.
-            if !env.scope.budget.charge(RESOURCE_COST) {
+            // Past the budget every value is unknown: one more walk of the declaration reports
+            // its sites as unresolved, further instances would teach nothing new.
+            if !env.scope.budget.charge(RESOURCE_COST)
+                && !self.unbudgeted.insert(object as *const Json as usize)
+            {
                 return;
             }
             let own_index = copy.and_then(|l| l.index.ok());
@@ -494,6 +510,38 @@ mod tests {
         let limit = (crate::budget::MAX_STEPS / RESOURCE_COST) as usize;
         assert!(found.len() < limit, "{}", found.len());
         assert!(found.len() > 1000, "{}", found.len());
+    }
+
+    #[test]
+    fn other_resources_cost_nothing_and_sites_past_the_budget_are_unresolved() {
+        let other = r#"{ "type": "Microsoft.Storage/storageAccounts", "name": "[concat('s', copyIndex())]", "copy": { "name": "s", "count": 800 } }"#;
+        let site = |name: &str| {
+            format!(
+                r#"{{ "type": "Microsoft.Web/sites", "name": "{name}", "copy": {{ "name": "{name}", "count": 800 }}, "properties": {{ "clientCertEnabled": true }} }}"#
+            )
+        };
+        // 40 000 storage accounts, then 24 000 site instances (the budget visits 20 000), then
+        // one more site declaration.
+        let mut resources = vec![other.to_string(); 50];
+        resources.extend((0..30).map(|i| site(&format!("w{i}"))));
+        resources.push(site("last"));
+        let text = format!(r#"{{ "resources": [ {} ] }}"#, resources.join(", "));
+        let found = walk(&text);
+        assert_eq!(found[0].address, "w0");
+        assert_eq!(
+            found[0].enabled.as_ref().map(|v| &v.data),
+            Some(&Data::Bool(true))
+        );
+        let last = found
+            .iter()
+            .find(|r| r.address == "last")
+            .expect("not dropped");
+        let Some(Data::Unknown(why)) = last.enabled.as_ref().map(|v| &v.data) else {
+            panic!("{:?}", last.enabled);
+        };
+        assert!(why.contains("evaluation stopped"), "{why}");
+        let limit = (crate::budget::MAX_STEPS / RESOURCE_COST) as usize;
+        assert!(found.len() <= limit + 31, "{}", found.len());
     }
 
     #[test]

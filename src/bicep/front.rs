@@ -42,6 +42,14 @@ struct ParamSource {
     discovered: bool,
 }
 
+/// The parameter files in the order found, indexed by normalised path: a large repository
+/// holds thousands, and a linear search per file would make reading them quadratic.
+#[derive(Default)]
+struct ParamSources {
+    list: Vec<ParamSource>,
+    by_key: HashMap<PathBuf, usize>,
+}
+
 /// Scans the Bicep and `.bicepparam` files discovery found (those passing the sniff). `known`
 /// holds the outlines of every `.bicep` file discovery read, so deciding which files can lead
 /// to a site reads nothing twice.
@@ -60,10 +68,11 @@ pub fn scan_files(
 
     // Parameter files first: their `using` lines name files to judge. Only their text is read
     // now; a parameter file is parsed when the file it names is judged.
-    let mut sources: Vec<ParamSource> = Vec::new();
-    let add = |sources: &mut Vec<ParamSource>, path: &Path, explicit: Option<usize>, discovered| {
+    let mut sources = ParamSources::default();
+    let add = |sources: &mut ParamSources, path: &Path, explicit: Option<usize>, discovered| {
         let key = normalize(path);
-        if let Some(existing) = sources.iter_mut().find(|s| s.key == key) {
+        if let Some(&i) = sources.by_key.get(&key) {
+            let existing = &mut sources.list[i];
             existing.explicit = existing.explicit.or(explicit);
             return;
         }
@@ -83,7 +92,8 @@ pub fn scan_files(
             }
             _ => path.display().to_string(),
         };
-        sources.push(ParamSource {
+        sources.by_key.insert(key.clone(), sources.list.len());
+        sources.list.push(ParamSource {
             path: path.to_path_buf(),
             key,
             target,
@@ -115,6 +125,7 @@ pub fn scan_files(
     // one given with `--parameters` only applies to files that are judged anyway, as for ARM.
     candidates.extend(
         sources
+            .list
             .iter()
             .filter(|s| s.discovered)
             .filter_map(|s| s.target.clone())
@@ -135,6 +146,12 @@ pub fn scan_files(
         }
     }
 
+    let mut by_target: HashMap<&Path, Vec<&ParamSource>> = HashMap::new();
+    for source in &sources.list {
+        if let Some(target) = &source.target {
+            by_target.entry(target).or_default().push(source);
+        }
+    }
     let mut tasks: Vec<(Arc<Parsed>, Option<Scenario>)> = Vec::new();
     let mut used: BTreeSet<usize> = BTreeSet::new();
     for root in &roots {
@@ -142,7 +159,7 @@ pub fn scan_files(
             continue;
         };
         let mut scenarios: Vec<Scenario> = Vec::new();
-        for source in sources.iter().filter(|s| s.target.as_ref() == Some(root)) {
+        for source in by_target.get(root.as_path()).into_iter().flatten() {
             // The parsed `using` decides (the text search may have met a commented-out line).
             let Some(file) = params::read_bicepparam(&project, &source.path) else {
                 continue;

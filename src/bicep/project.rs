@@ -190,7 +190,7 @@ impl<'l> Project<'l> {
             Some(outline) => outline,
             None => match self.loader.read_bytes(path) {
                 Ok(bytes) => {
-                    read = outline::Outline::of(&bytes);
+                    read = outline::Outline::of(&crate::load::searchable(&bytes));
                     &read
                 }
                 Err(_) => return (false, false),

@@ -4,12 +4,10 @@
 //! value's origin is a second label in the same file or a related diagnostic in another file.
 
 use std::fmt::{self, Write as _};
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
+use super::excerpt::{Excerpt, display_path};
 use super::{ErrorRecord, Finding, Fixed, Report};
 use crate::fix::FixStatus;
 use crate::rules::Severity;
@@ -72,7 +70,9 @@ pub fn render(report: &Report, style: Style) -> String {
             .map_or(String::new(), |s| format!(" [scenario {s}]"));
         out.push_str(&format!(
             "fixed since the baseline: {}: {}{scenario} ({})\n",
-            key.path, key.address, key.rule
+            display_path(std::path::Path::new(&key.path)),
+            key.address,
+            key.rule
         ));
     }
     if !style.quiet {
@@ -95,7 +95,7 @@ struct Rendered {
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     related: Vec<Rendered>,
 }
@@ -139,9 +139,13 @@ impl Diagnostic for Rendered {
     }
 }
 
-fn source_of(report: &Report, file: usize) -> NamedSource<Arc<str>> {
-    let file = report.sources.get(file);
-    NamedSource::new(file.path().to_string_lossy(), file.shared_text())
+fn source_of(report: &Report, file: usize) -> Excerpt {
+    Excerpt::new(report.sources.get(file))
+}
+
+/// A label in `source`, cut to what its snippet can show.
+fn label(source: &Excerpt, range: std::ops::Range<usize>, text: String) -> LabeledSpan {
+    LabeledSpan::at(source.label_range(range), text)
 }
 
 fn finding_diagnostic(report: &Report, finding: &Finding) -> Rendered {
@@ -149,22 +153,27 @@ fn finding_diagnostic(report: &Report, finding: &Finding) -> Rendered {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
     };
+    let source = source_of(report, finding.span.file);
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(finding.label.clone()),
-        finding.span.range(),
+        source.label_range(finding.span.range()),
     )];
     let mut related = Vec::new();
     for step in &finding.origin {
-        if step.span.file == finding.span.file {
-            labels.push(LabeledSpan::at(step.span.range(), step.note.clone()));
+        // Two places on a long line cannot share one clipped snippet.
+        let long_line =
+            source.on_long_line(finding.span.start) || source.on_long_line(step.span.start);
+        if step.span.file == finding.span.file && !long_line {
+            labels.push(label(&source, step.span.range(), step.note.clone()));
         } else {
+            let origin_source = source_of(report, step.span.file);
             related.push(Rendered {
                 message: format!("the value comes from here: {}", step.note),
                 code: Some("origin".to_string()),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: Some(source_of(report, step.span.file)),
-                labels: vec![LabeledSpan::at(step.span.range(), step.note.clone())],
+                labels: vec![label(&origin_source, step.span.range(), step.note.clone())],
+                source: Some(origin_source),
                 related: Vec::new(),
             });
         }
@@ -186,7 +195,7 @@ fn finding_diagnostic(report: &Report, finding: &Finding) -> Rendered {
             },
             finding.rule
         )),
-        source: Some(source_of(report, finding.span.file)),
+        source: Some(source),
         labels,
         related,
     }
@@ -219,13 +228,13 @@ fn suppressed_line(finding: &Finding) -> String {
     };
     format!(
         "suppressed {}:{}:{}: {}{scenario} ({}) by {} at {}:{}{details}: {}",
-        finding.location.path.display(),
+        display_path(&finding.location.path),
         finding.location.start.line,
         finding.location.start.column,
         finding.address,
         finding.rule,
         by.by,
-        by.location.path.display(),
+        display_path(&by.location.path),
         by.location.line,
         by.reason.as_deref().unwrap_or("no reason given"),
     )
@@ -239,7 +248,7 @@ fn fixed_line(fixed: &Fixed) -> String {
         .map_or(String::new(), |s| format!(" [scenario {s}]"));
     format!(
         "fixed {}:{}:{}: {}{scenario} ({}): {}",
-        fixed.location.path.display(),
+        display_path(&fixed.location.path),
         fixed.location.start.line,
         fixed.location.start.column,
         fixed.address,
@@ -249,7 +258,7 @@ fn fixed_line(fixed: &Fixed) -> String {
 }
 
 fn file_diagnostic(report: &Report, error: &ErrorRecord, severity: miette::Severity) -> Rendered {
-    let path = error.path.to_string_lossy();
+    let path = display_path(&error.path);
     let code = match severity {
         miette::Severity::Advice => "certgate::notice",
         _ => "certgate::input",
@@ -262,7 +271,13 @@ fn file_diagnostic(report: &Report, error: &ErrorRecord, severity: miette::Sever
         source: error.span.map(|span| source_of(report, span.file)),
         labels: error
             .span
-            .map(|span| vec![LabeledSpan::at(span.range(), "here")])
+            .map(|span| {
+                vec![label(
+                    &source_of(report, span.file),
+                    span.range(),
+                    "here".into(),
+                )]
+            })
             .unwrap_or_default(),
         related: Vec::new(),
     }

@@ -3,6 +3,7 @@
 //! Everything here is sorted by (path, line, column) so output is identical across runs and
 //! thread counts. Renderers read only this data and the loaded sources, never a parser.
 
+mod excerpt;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -145,6 +146,9 @@ pub struct Report {
     pub ledger: Option<crate::suppress::ledger::Ledger>,
     /// The `--baseline` comparison, when one was asked for.
     pub baseline: Option<BaselineOutcome>,
+    /// What the scan's discovery and byte search found, for a re-scan with fixed texts
+    /// ([`crate::scan::Settings::reuse`]).
+    pub inventory: Option<std::sync::Arc<crate::scan::Inventory>>,
 }
 
 impl Report {

@@ -19,6 +19,7 @@ mod module;
 mod nesting;
 mod overrides;
 mod project;
+mod relevance;
 mod roots;
 mod syntax;
 mod tfvars;
@@ -28,6 +29,7 @@ mod version;
 use std::path::PathBuf;
 
 pub use module::ModuleFile;
+pub use relevance::{Known, Outline};
 pub use syntax::{Attribute, AttributeExpr, ResourceBlock};
 pub use types::{ProviderVersion, RESOURCE_TYPES, TypeInfo, lookup};
 pub use version::from_constraints as provider_version_from_constraints;
@@ -77,6 +79,16 @@ pub fn scan_project(
         .extend(project.command_line.errors.iter().cloned());
     scan.errors.extend(project.module_errors());
     scan
+}
+
+/// The directories among `dirs` that can lead to a site (see [`relevance`]), in order: the
+/// others only call local helper modules and are not parsed.
+pub fn relevant_dirs(dirs: Vec<PathBuf>, known: &Known, loader: &Loader) -> Vec<PathBuf> {
+    use rayon::prelude::*;
+    let relevance = relevance::Relevance::new(loader, known);
+    dirs.into_par_iter()
+        .filter(|dir| relevance.relevant(dir))
+        .collect()
 }
 
 /// Scans one module directory's files as a root module with no variables files (tests, tools).

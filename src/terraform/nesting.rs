@@ -1,18 +1,22 @@
 //! A cheap pre-check of how deeply a `.tf` file nests, run before hcl-edit sees the text.
 //!
-//! hcl-edit 0.10 rejects more than 64 nested levels itself, but its parser is recursive and in
-//! debug builds 64 levels of `[for x in [for x in …` need about 2.1 MiB of stack: more than the
-//! 2 MiB a spawned (or rayon) thread gets, so the process aborts. Release builds need about a
-//! third of that. Capping the levels we let through at [`MAX_NESTING`] keeps the worst case near
-//! 1.1 MiB in debug builds. Real configurations rarely nest beyond ten levels.
+//! hcl-edit 0.10 rejects more than 64 nested levels itself, and its parser is recursive: in
+//! debug builds 64 levels of `[for x in [for x in …` need about 2.1 MiB of stack, which is why
+//! every scan runs on workers with deeper stacks ([`crate::workers`]). This pre-check refuses
+//! more than 64 levels as it counts them ([`MAX_NESTING`]) before hcl-edit starts, with one
+//! clear message that points at the first level too many. It counts a quoted string and its
+//! `${…}` as two levels where hcl-edit counts one, so it never lets through what hcl-edit
+//! would refuse for brackets, blocks and templates. Real configurations rarely nest beyond ten
+//! levels.
 //!
 //! The count is a small lexer: brackets, blocks, quoted strings, heredocs, `${…}`/`%{…}` and
 //! `%{if}`/`%{for}` bodies each open a level; comments and literal text open none. Unary
 //! operators and conditionals also nest in hcl-edit without a bracket; they are cheap (about a
 //! third of a `for` level) and hcl-edit's own limit still bounds them.
 
-/// The most nested levels a `.tf` file may have before we refuse to parse it.
-pub const MAX_NESTING: usize = 32;
+/// The most nested levels a `.tf` file may have before we refuse to parse it: hcl-edit's own
+/// limit.
+pub const MAX_NESTING: usize = 64;
 
 enum Frame<'a> {
     /// `(`, `[` or `{` in expression code.

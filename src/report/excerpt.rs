@@ -1,0 +1,238 @@
+//! The source text a human diagnostic shows: the lines around a span, found directly, and
+//! clipped to a window around the span on very long lines.
+//!
+//! miette's own source for a string scans the file from its start for every label, slow on a
+//! 50 MB file, and shows whole lines: a minified template is one 50 MB line, and a label past
+//! column 65 535 makes miette's formatting panic. [`Excerpt`] hands miette a slice of the text
+//! that starts at most [`WINDOW`] bytes before the span and ends at most [`WINDOW`] bytes after
+//! it; the slice's first line and column say where it starts, so miette's numbers stay right.
+//! Columns count characters, as in every other output format.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+use crate::source::SourceFile;
+
+/// How far before and after a span a snippet reaches on a long line, in bytes.
+pub const WINDOW: usize = 80;
+/// A line longer than this (in bytes) is shown clipped: its labels are drawn one at a time.
+pub const LONG_LINE: usize = 2 * WINDOW;
+
+/// A loaded file as miette reads it for one diagnostic.
+#[derive(Debug, Clone)]
+pub struct Excerpt {
+    name: String,
+    file: Arc<SourceFile>,
+}
+
+impl Excerpt {
+    pub fn new(file: Arc<SourceFile>) -> Self {
+        Excerpt {
+            name: display_path(file.path()),
+            file,
+        }
+    }
+
+    /// Whether the line holding `offset` is too long to show whole.
+    pub fn on_long_line(&self, offset: usize) -> bool {
+        let bytes = self.file.text().as_bytes();
+        let offset = offset.min(bytes.len());
+        line_end(bytes, offset) - line_start(bytes, offset) > LONG_LINE
+    }
+
+    /// `range` as a label draws it: on a long line, cut to the window after its start and to
+    /// its own line, so the snippet can hold all of it.
+    pub fn label_range(&self, range: Range<usize>) -> Range<usize> {
+        if !self.on_long_line(range.start) {
+            return range;
+        }
+        let bytes = self.file.text().as_bytes();
+        let end = range
+            .end
+            .min(range.start + WINDOW)
+            .min(line_end(bytes, range.start));
+        range.start..floor_boundary(self.file.text(), end).max(range.start)
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let text = self.file.text();
+        let bytes = text.as_bytes();
+        let start = span.offset();
+        let end = start + span.len();
+        if end > bytes.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let (from, to) = if before == 0 && after == 0 {
+            (start, end)
+        } else {
+            // The span's own lines, clipped to the window where they are long; context lines
+            // only when they are short enough to show whole.
+            let mut from = line_start(bytes, start);
+            if line_end(bytes, start) - from > LONG_LINE && start - from > WINDOW {
+                from = ceil_boundary(text, start - WINDOW);
+            } else {
+                for _ in 0..before {
+                    if from == 0 || from - line_start(bytes, from - 1) > LONG_LINE {
+                        break;
+                    }
+                    from = line_start(bytes, from - 1);
+                }
+            }
+            let last = if end > start { end - 1 } else { start };
+            let mut to = line_end(bytes, last);
+            if to - line_start(bytes, last) > LONG_LINE && to - end > WINDOW {
+                to = floor_boundary(text, end + WINDOW);
+            } else {
+                for _ in 0..after {
+                    if to >= bytes.len() || line_end(bytes, to) - to > LONG_LINE {
+                        break;
+                    }
+                    to = line_end(bytes, to);
+                }
+            }
+            (from, to)
+        };
+        let at = self.file.line_col(from);
+        // miette merges the snippets of two labels when the first one's line plus this count
+        // reaches the second one's line: its own sources count the lines up to the snippet's end.
+        let line_count = self.file.line_col(to).line - 1;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &bytes[from..to],
+            SourceSpan::new(from.into(), to - from),
+            at.line - 1,
+            at.column - 1,
+            line_count,
+        )))
+    }
+}
+
+/// A path as a terminal shows it: control characters (a newline in a directory name, an
+/// escape sequence) are written as Rust escapes, so one path stays on one line and cannot
+/// drive the terminal.
+pub fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if !text.chars().any(char::is_control) {
+        return text.into_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The offset where the line holding `offset` starts.
+fn line_start(bytes: &[u8], offset: usize) -> usize {
+    memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1)
+}
+
+/// The offset just past the newline that ends the line holding `offset` (or the text's end).
+fn line_end(bytes: &[u8], offset: usize) -> usize {
+    memchr::memchr(b'\n', &bytes[offset..]).map_or(bytes.len(), |i| offset + i + 1)
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn ceil_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset += 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn excerpt(text: &str) -> Excerpt {
+        Excerpt::new(Arc::new(SourceFile::new("a/main.tf".into(), text)))
+    }
+
+    fn read(excerpt: &Excerpt, range: Range<usize>, context: usize) -> (String, usize, usize) {
+        let span = SourceSpan::new(range.start.into(), range.len());
+        let contents = excerpt.read_span(&span, context, context).unwrap();
+        (
+            String::from_utf8(contents.data().to_vec()).unwrap(),
+            contents.line(),
+            contents.column(),
+        )
+    }
+
+    #[test]
+    fn short_lines_come_whole_with_their_context_lines() {
+        let text = "one\ntwo = 2\nthree\nfour\n";
+        let e = excerpt(text);
+        let at = text.find("2").unwrap();
+        assert_eq!(
+            read(&e, at..at + 1, 1),
+            ("one\ntwo = 2\nthree\n".to_string(), 0, 0)
+        );
+        assert_eq!(read(&e, at..at + 1, 0), ("2".to_string(), 1, 6));
+        let end = text.len();
+        assert_eq!(read(&e, end..end, 1), ("four\n".to_string(), 3, 0));
+    }
+
+    #[test]
+    fn long_lines_are_clipped_around_the_span_and_columns_count_characters() {
+        let text = format!("x\n{}target{}\ny\n", "é".repeat(50_000), "a".repeat(50_000));
+        let e = excerpt(&text);
+        let at = text.find("target").unwrap();
+        let (data, line, column) = read(&e, at..at + 6, 1);
+        assert!(data.len() <= 2 * WINDOW + 6, "{}", data.len());
+        assert!(data.contains("target"));
+        assert_eq!(line, 1);
+        assert_eq!(column, 50_000 - WINDOW / 2);
+        assert_eq!(read(&e, at..at + 6, 0).2, 50_000);
+        assert!(e.on_long_line(at));
+        assert_eq!(e.label_range(at..text.len()), at..at + WINDOW);
+        assert!(!e.on_long_line(0));
+    }
+
+    #[test]
+    fn lines_up_to_the_limit_come_whole() {
+        let line = format!("x = 1{}\n", " ".repeat(LONG_LINE - 6));
+        let e = excerpt(&line);
+        assert_eq!(read(&e, 4..5, 1).0, line);
+    }
+
+    #[test]
+    fn long_context_lines_are_left_out() {
+        let text = format!(
+            "{}\nshort = 1\n{}\n",
+            "a".repeat(10_000),
+            "b".repeat(10_000)
+        );
+        let e = excerpt(&text);
+        let at = text.find('1').unwrap();
+        assert_eq!(read(&e, at..at + 1, 1), ("short = 1\n".to_string(), 1, 0));
+    }
+
+    #[test]
+    fn control_characters_in_paths_are_escaped() {
+        assert_eq!(
+            display_path(Path::new("a b/ü/new\nline\u{1b}[31m.tf")),
+            "a b/ü/new\\nline\\u{1b}[31m.tf"
+        );
+        assert_eq!(display_path(Path::new("plain/main.tf")), "plain/main.tf");
+    }
+}
