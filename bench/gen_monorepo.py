@@ -105,10 +105,6 @@ def tf_block(header, attrs, indent=""):
     return "\n".join(out) + "\n"
 
 
-def tags(rng, team):
-    return {"team": team, "cost_center": f"cc-{rng.randint(1000, 9999)}", "managed_by": "terraform"}
-
-
 # ---------------------------------------------------------------- Terraform: other resources
 
 def tf_other_resources(rng, prefix, team, count):
