@@ -23,11 +23,7 @@ use super::ast::{Expr, ExprKind, ObjectExpr, ObjectMember, ResourceDecl};
 use super::eval::{Env, Step};
 
 /// The ARM attribute names, which Bicep uses as they are.
-pub const ATTRIBUTES: CertAttributes = CertAttributes {
-    enabled: Some("clientCertEnabled"),
-    mode: Some("clientCertMode"),
-    exclusion_paths: Some("clientCertExclusionPaths"),
-};
+pub const ATTRIBUTES: CertAttributes = crate::arm::lower::ATTRIBUTES;
 
 /// One site or slot instance as the walk found it.
 pub struct SiteDecl<'a> {

@@ -5,8 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, Range, TextEdit, Uri,
-    WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::convert;
@@ -124,16 +123,4 @@ fn workspace_edit(documents: &Documents, edits: &[Edit]) -> Option<WorkspaceEdit
         changes: Some(changes),
         ..WorkspaceEdit::default()
     })
-}
-
-/// Whether a diagnostic is one of ours with a rule code (for hover).
-pub fn rule_of(diagnostic: &Diagnostic) -> Option<&str> {
-    match (&diagnostic.source, &diagnostic.code) {
-        (Some(source), Some(lsp_types::NumberOrString::String(code)))
-            if source == diagnostics::SOURCE =>
-        {
-            Some(code)
-        }
-        _ => None,
-    }
 }

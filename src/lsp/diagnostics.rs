@@ -171,3 +171,11 @@ fn of_error(report: &Report, record: &ErrorRecord, severity: DiagnosticSeverity)
         ..Diagnostic::default()
     }
 }
+
+/// Whether a diagnostic is one of ours with a rule code (for hover).
+pub fn rule_of(diagnostic: &Diagnostic) -> Option<&str> {
+    match (&diagnostic.source, &diagnostic.code) {
+        (Some(source), Some(NumberOrString::String(code))) if source == SOURCE => Some(code),
+        _ => None,
+    }
+}

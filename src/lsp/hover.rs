@@ -3,7 +3,7 @@
 
 use lsp_types::{Diagnostic, Hover, HoverContents, MarkupContent, MarkupKind, Position, Range};
 
-use super::actions::rule_of;
+use super::diagnostics::rule_of;
 
 /// The hover for `at` among a document's published diagnostics: the docs of every rule whose
 /// diagnostic covers the position, in order, without repeats.
