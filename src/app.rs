@@ -59,12 +59,13 @@ fn check(args: CheckArgs) -> (String, u8) {
         config_file: args.config,
         today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
         overrides: stdin_override.into_iter().collect(),
+        unsafe_fixes: args.unsafe_fixes,
         ..Settings::default()
     };
     if args.diff {
         let (diff, report) = diff(&paths, &settings);
         if !args.quiet {
-            eprintln!("{}", diff_summary(&report));
+            eprintln!("{}", diff_summary(&report, settings.unsafe_fixes));
         }
         return (diff, report.exit_code());
     }
@@ -296,7 +297,7 @@ pub fn plan_fixes(report: &mut Report, paths: &[PathBuf], settings: &Settings) -
             },
         )
     };
-    fix::plan(report, paths, &check)
+    fix::plan(report, paths, settings.unsafe_fixes, &check)
 }
 
 /// `check --fix`: plans and writes the fixes, then scans again. The returned report is what
@@ -384,30 +385,61 @@ pub fn diff(paths: &[PathBuf], settings: &Settings) -> (String, Report) {
     (text, report)
 }
 
-/// The line `--diff` prints on stderr: what would be fixed and what would not.
-fn diff_summary(report: &Report) -> String {
-    let fixable = report
-        .findings
-        .iter()
-        .filter(|f| matches!(f.fix, FixStatus::Available(_)))
-        .count();
-    let mut files: Vec<&PathBuf> = report
+/// The lines `--diff` prints on stderr: what would be fixed and what would not. Unsafe fixes
+/// are listed (they are in the diff only with `--unsafe-fixes`); without the option, the
+/// first line counts the hidden ones, as ruff does.
+fn diff_summary(report: &Report, unsafe_fixes: bool) -> String {
+    let fixes: Vec<(&crate::report::Finding, &fix::Fix)> = report
         .findings
         .iter()
         .filter_map(|f| match &f.fix {
-            FixStatus::Available(fix) => Some(fix.edits.iter().map(|e| &e.path)),
+            FixStatus::Available(fix) => Some((f, fix)),
             _ => None,
         })
-        .flatten()
+        .collect();
+    let mut files: Vec<&PathBuf> = fixes
+        .iter()
+        .flat_map(|(_, fix)| fix.edits.iter().map(|e| &e.path))
         .collect();
     files.sort();
     files.dedup();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let unsafe_count = fixes
+        .iter()
+        .filter(|(_, fix)| fix.applicability == fix::Applicability::Unsafe)
+        .count();
     let mut line = format!(
-        "certgate: --fix would fix {fixable} of {} in {}",
+        "certgate: --fix{} would fix {} of {}{} in {}",
+        if unsafe_fixes { " --unsafe-fixes" } else { "" },
+        fixes.len(),
         plural(report.findings.len(), "finding"),
+        if unsafe_count > 0 {
+            format!(" ({unsafe_count} unsafe)")
+        } else {
+            String::new()
+        },
         plural(files.len(), "file")
     );
+    let hidden = report
+        .findings
+        .iter()
+        .filter(|f| fix::hidden_unsafe(&f.fix))
+        .count();
+    if hidden > 0 {
+        let fixes = if hidden == 1 { "fix" } else { "fixes" };
+        line.push_str(&format!(
+            " ({hidden} hidden {fixes} can be enabled with {})",
+            fix::UNSAFE_FIXES_FLAG
+        ));
+    }
+    for (finding, fix) in &fixes {
+        if fix.applicability == fix::Applicability::Unsafe {
+            line.push_str(&format!(
+                "\n  unsafe fix: {} `{}`: {}",
+                finding.rule, finding.address, fix.description
+            ));
+        }
+    }
     for finding in &report.findings {
         if let FixStatus::Unavailable(why) = &finding.fix {
             line.push_str(&format!(

@@ -118,6 +118,11 @@ pub struct CheckArgs {
     /// Print a unified diff of what --fix would write, and write nothing.
     #[arg(long, conflicts_with = "format")]
     pub diff: bool,
+    /// Also make unsafe fixes (with --fix, --diff and the fixes listed by --format json or
+    /// sarif): replace an expression that yields the failing value (a conditional, a function
+    /// call, a reference to a computed value) with the passing literal.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
     /// Use this config file for every scanned file instead of the nearest certgate.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

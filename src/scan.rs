@@ -47,6 +47,9 @@ pub struct Settings {
     /// some contents overridden reads and searches only the files that changed. Ignored when
     /// the paths or `--config` differ.
     pub reuse: Option<Arc<Inventory>>,
+    /// `--unsafe-fixes`: planned fixes may replace an expression with a literal (read by
+    /// [`crate::app::plan_fixes`], not by the scan).
+    pub unsafe_fixes: bool,
 }
 
 /// What discovery and the byte search found in one scan: which files there are and what each

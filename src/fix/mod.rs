@@ -14,6 +14,10 @@
 //!   worse ([`validate`]).
 //! - [`write`] replaces each file atomically; [`diff`] shows what would change.
 //!
+//! Unsafe fixes (`--unsafe-fixes`, as ruff names them) rewrite an expression at the attribute
+//! into the literal it should yield; they are made only when asked for
+//! ([`resource`] decides, [`Applicability::Unsafe`] marks them).
+//!
 //! Each syntax is one [`lang::Lang`] plus its insertion module ([`hcl`], [`json`], [`bicep`]);
 //! a new front end plugs in by recording a [`crate::model::FixAnchor`] and adding both.
 
@@ -43,14 +47,30 @@ pub enum Applicability {
     /// The deployed app changes: clients without a certificate are rejected once applied.
     /// `--fix` applies these: requiring certificates is what the user asked certgate to check.
     ChangesBehaviour,
+    /// Also replaces an expression (a conditional, a function call, a reference to a computed
+    /// value) with the literal it should yield: whatever the expression expressed (a per
+    /// environment switch, an input) is lost. Made only with `--unsafe-fixes`; never preferred
+    /// in an editor nor part of its "fix all".
+    Unsafe,
 }
 
 impl Applicability {
+    /// The machine name: JSON `applicability`, SARIF `properties.applicability`.
     pub fn as_str(self) -> &'static str {
         match self {
             Applicability::ChangesBehaviour => "changes-behaviour",
+            Applicability::Unsafe => "unsafe",
         }
     }
+}
+
+/// The option that enables unsafe fixes, as messages name it.
+pub const UNSAFE_FIXES_FLAG: &str = "--unsafe-fixes";
+
+/// Whether a finding's fix is hidden because it is unsafe: its reason names
+/// [`UNSAFE_FIXES_FLAG`] (only reasons given without the flag do).
+pub fn hidden_unsafe(status: &FixStatus) -> bool {
+    matches!(status, FixStatus::Unavailable(why) if why.contains(UNSAFE_FIXES_FLAG))
 }
 
 /// Replace bytes `start..end` of the file at `path` (offsets into the file as it is on disk,

@@ -24,23 +24,36 @@ pub struct OriginEdit {
     pub place: String,
 }
 
+/// Why a value cannot be changed where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// It is computed there (not a plain literal, or combined from several places): only
+    /// replacing the reference at the attribute, an unsafe fix, would make it pass.
+    Computed(String),
+    /// Anything else (the origin cannot be edited, is a command-line value, …).
+    Other(String),
+}
+
 /// The edit at `value`'s first origin that makes it `new`, or why there is none.
-pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, String> {
+pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, Refusal> {
     let first = value
         .origin
         .first()
-        .ok_or("the value has no origin to change")?;
+        .ok_or_else(|| Refusal::Other("the value has no origin to change".into()))?;
     let place = describe(ctx, first.span, &first.note);
     let file = ctx.sources.get(first.span.file);
     let lang = Lang::of_path(file.path())
-        .ok_or_else(|| format!("the value comes from {place}; change it there"))?;
-    (ctx.editable)(first.span.file)
-        .map_err(|why| format!("the value comes from {place}, but {why}; change it there"))?;
+        .ok_or_else(|| Refusal::Other(format!("the value comes from {place}; change it there")))?;
+    (ctx.editable)(first.span.file).map_err(|why| {
+        Refusal::Other(format!(
+            "the value comes from {place}, but {why}; change it there"
+        ))
+    })?;
     let text = file.text().get(first.span.range()).unwrap_or_default();
     let computed = || {
-        format!(
+        Refusal::Computed(format!(
             "the value comes from {place}, where it is not written as a plain literal; change it there"
-        )
+        ))
     };
     let range = lang.value_part(text).ok_or_else(computed)?;
     let literal = lang
@@ -62,10 +75,10 @@ pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, Strin
             .value_part(hop_text)
             .is_some_and(|r| hop_lang.literal(&hop_text[r]).is_some())
         {
-            return Err(format!(
+            return Err(Refusal::Computed(format!(
                 "the value is computed from several places ({place} and {}); change it by hand",
                 describe(ctx, hop.span, &hop.note)
-            ));
+            )));
         }
     }
     let replacement = lang.spell(new, Some(&literal));

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::apply::{apply, overlaps};
 use super::resource::{self, Candidate, Ctx, FileEdit};
 use super::validate::{self, Key};
-use super::{Applicability, Edit, Fix, FixStatus, write};
+use super::{Edit, Fix, FixStatus, write};
 use crate::load::{Overrides, normalize};
 use crate::report::Report;
 use crate::source::{FileId, Span};
@@ -37,15 +37,18 @@ pub struct FixPlan {
 const BOM: &str = "\u{feff}";
 
 /// Plans the fixes for `report`'s findings and sets each finding's `fix`. `roots` are the
-/// scanned paths (only files under them are edited); `check` scans with contents overridden.
+/// scanned paths (only files under them are edited); `unsafe_fixes` also plans fixes that
+/// replace an expression with a literal; `check` scans with contents overridden.
 pub fn plan(
     report: &mut Report,
     roots: &[PathBuf],
+    unsafe_fixes: bool,
     check: &dyn Fn(&Overrides) -> Report,
 ) -> FixPlan {
     let (statuses, files, blocked) = {
         let report = &*report;
-        let planner = Planner::new(report, roots);
+        let mut planner = Planner::new(report, roots);
+        planner.unsafe_fixes = unsafe_fixes;
         let (statuses, files) = planner.run(check);
         let blocked = planner.blocked.into_inner().into_iter().collect();
         (statuses, files, blocked)
@@ -62,6 +65,7 @@ struct Planner<'a> {
     failed_to_parse: HashSet<PathBuf>,
     editable: RefCell<HashMap<FileId, Result<(), String>>>,
     blocked: RefCell<BTreeMap<PathBuf, String>>,
+    unsafe_fixes: bool,
 }
 
 impl<'a> Planner<'a> {
@@ -72,6 +76,7 @@ impl<'a> Planner<'a> {
             failed_to_parse: report.errors.iter().map(|e| normalize(&e.path)).collect(),
             editable: RefCell::default(),
             blocked: RefCell::default(),
+            unsafe_fixes: false,
         }
     }
 
@@ -109,6 +114,7 @@ impl<'a> Planner<'a> {
         let ctx = Ctx {
             sources: &self.report.sources,
             editable: &editable,
+            unsafe_fixes: self.unsafe_fixes,
         };
         let mut candidates = Vec::new();
         for (i, finding) in findings.iter().enumerate() {
@@ -327,7 +333,7 @@ impl<'a> Planner<'a> {
             .collect();
         edits.sort();
         Fix {
-            applicability: Applicability::ChangesBehaviour,
+            applicability: candidate.applicability,
             description: candidate.description,
             edits,
         }

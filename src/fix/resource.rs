@@ -8,14 +8,18 @@
 //! - `client-cert-optional`: the mode becomes `"Required"`.
 //! - Every other rule has no automatic fix.
 //!
-//! An expression at the attribute is never rewritten into a literal.
+//! An expression at the attribute (or a reference whose origin is computed) is rewritten into
+//! the literal only with `--unsafe-fixes` ([`Ctx::unsafe_fixes`]), and that fix is
+//! [`Applicability::Unsafe`]; without it the reason names the option.
 
 use super::insert::{At, MemberAt, NewText, Request, TextEdit};
 use super::lang::{Lang, Literal, NewValue};
-use super::origin::{self, OriginEdit};
+use super::origin::{self, OriginEdit, Refusal};
 use super::text::Lines;
-use super::{bicep, hcl, json};
-use crate::model::{CertControl, CertMode, FixAnchor, Placement, Resource, Syntax, Value};
+use super::{Applicability, UNSAFE_FIXES_FLAG, bicep, hcl, json};
+use crate::model::{
+    AnchorMember, CertControl, CertMode, FixAnchor, Placement, Resource, Syntax, Value,
+};
 use crate::rules::state::{CertState, Setting};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -24,6 +28,8 @@ use crate::source::{FileId, SourceMap, Span};
 pub struct Ctx<'a> {
     pub sources: &'a SourceMap,
     pub editable: &'a dyn Fn(FileId) -> Result<(), String>,
+    /// `--unsafe-fixes`: an expression may be replaced with the literal it should yield.
+    pub unsafe_fixes: bool,
 }
 
 /// An edit in one loaded file's text (offsets without a BOM).
@@ -43,6 +49,8 @@ pub struct Candidate {
     /// The origin literals it changes: the origin step, the new text, and where it is (for
     /// messages). Other resources reading the same literal must agree.
     pub origins: Vec<(Span, String, String)>,
+    /// [`Applicability::Unsafe`] when any of its edits replaces an expression.
+    pub applicability: Applicability,
 }
 
 /// Rules whose findings have an automatic fix.
@@ -88,6 +96,12 @@ enum Action {
         shown: String,
     },
     AtOrigin(OriginEdit),
+    /// The unsafe fix: the expression at the attribute replaced with the literal.
+    Rewrite {
+        span: Span,
+        text: String,
+        shown: String,
+    },
     Insert {
         name: &'static str,
         new: NewValue,
@@ -135,8 +149,23 @@ fn for_resource(ctx: &Ctx, resource: &Resource) -> Result<Candidate, String> {
     let mut shown = Vec::new();
     let mut origins = Vec::new();
     let mut inserts = Vec::new();
+    let mut applicability = Applicability::ChangesBehaviour;
     for action in actions {
         match action {
+            Action::Rewrite {
+                span,
+                text,
+                shown: s,
+            } => {
+                applicability = Applicability::Unsafe;
+                edits.push(FileEdit {
+                    file: span.file,
+                    start: span.start,
+                    end: span.end,
+                    replacement: text,
+                });
+                shown.push(s);
+            }
             Action::Replace {
                 span,
                 text,
@@ -177,6 +206,7 @@ fn for_resource(ctx: &Ctx, resource: &Resource) -> Result<Candidate, String> {
         edits,
         description: shown.join(" and "),
         origins,
+        applicability,
     })
 }
 
@@ -204,9 +234,11 @@ fn action(
             Some(member) => {
                 let written = text(member.value);
                 if lang.literal(&written) != Some(Literal::Null) {
-                    return Err(format!(
-                        "`{name}` is `{written}`, which resolves to null; set it by hand"
-                    ));
+                    let why = format!("`{name}` is `{written}`, which resolves to null");
+                    let hidden = format!(
+                        "{why}; set it by hand, or pass {UNSAFE_FIXES_FLAG} to write the literal in its place"
+                    );
+                    return rewrite(ctx, lang, name, new, Some(member), &written, hidden, why);
                 }
                 (ctx.editable)(member.value.file)?;
                 let replacement = lang.spell(new, None);
@@ -228,16 +260,25 @@ fn action(
             whole[part].to_string()
         }
     };
+    // An expression at the attribute: only the unsafe fix replaces it.
+    let expression = |member| {
+        let why = format!(
+            "`{name}` is computed by the expression `{}`",
+            one_line(&written)
+        );
+        let place = origin::where_to_change(ctx, value);
+        let hidden = format!(
+            "{why}; certgate rewrites an expression into a literal only with {UNSAFE_FIXES_FLAG}{place}"
+        );
+        let cannot =
+            format!("{why}; certgate does not rewrite an expression into a literal{place}");
+        rewrite(ctx, lang, name, new, member, &written, hidden, cannot)
+    };
     if value.origin.is_empty() {
-        let member = member.ok_or_else(|| {
-            format!("`{name}` is computed by an expression; certgate does not rewrite an expression into a literal")
-        })?;
-        let literal = lang.literal(&written).ok_or_else(|| {
-            format!(
-                "`{name}` is computed by the expression `{}`; certgate does not rewrite an expression into a literal",
-                one_line(&written)
-            )
-        })?;
+        let literal = member.and_then(|_| lang.literal(&written));
+        let (Some(member), Some(literal)) = (member, literal) else {
+            return expression(member);
+        };
         (ctx.editable)(member.value.file)?;
         let replacement = lang.spell(new, Some(&literal));
         return Ok(Action::Replace {
@@ -247,13 +288,54 @@ fn action(
         });
     }
     if !lang.is_plain_reference(&written) {
-        return Err(format!(
-            "`{name}` is computed by the expression `{}`; certgate does not rewrite an expression into a literal{}",
-            one_line(&written),
-            origin::where_to_change(ctx, value)
-        ));
+        return expression(member);
     }
-    origin::edit(ctx, value, new).map(Action::AtOrigin)
+    match origin::edit(ctx, value, new) {
+        Ok(edit) => Ok(Action::AtOrigin(edit)),
+        // A reference to a computed value: changing the reference is the unsafe fix.
+        Err(Refusal::Computed(why)) => {
+            let hidden = format!(
+                "{why}, or pass {UNSAFE_FIXES_FLAG} to replace `{}` with the literal",
+                one_line(&written)
+            );
+            rewrite(ctx, lang, name, new, member, &written, hidden, why)
+        }
+        Err(Refusal::Other(why)) => Err(why),
+    }
+}
+
+/// The unsafe fix for attribute `name`, whose value as written at `member` yields the failing
+/// value: the literal in its place. Without `--unsafe-fixes` the reason is `hidden` (which
+/// names the option); when the value is not written at the attribute (a spread, a shared
+/// body) there is nothing to replace and the reason is `cannot`.
+#[allow(clippy::too_many_arguments)]
+fn rewrite(
+    ctx: &Ctx,
+    lang: Lang,
+    name: &'static str,
+    new: NewValue,
+    member: Option<&AnchorMember>,
+    written: &str,
+    hidden: String,
+    cannot: String,
+) -> Result<Action, String> {
+    let Some(member) = member else {
+        return Err(cannot);
+    };
+    if !ctx.unsafe_fixes {
+        return Err(hidden);
+    }
+    (ctx.editable)(member.value.file)?;
+    let replacement = lang.spell(new, None);
+    Ok(Action::Rewrite {
+        span: member.value,
+        shown: format!(
+            "set `{}` in place of `{}`",
+            lang.assignment(name, &replacement),
+            one_line(written)
+        ),
+        text: replacement,
+    })
 }
 
 /// The body's attribute called `name` (ARM names ignore case), the last one as readers do.
@@ -261,7 +343,7 @@ fn same_name<'a>(
     resource: &Resource,
     anchor: &'a FixAnchor,
     name: &str,
-) -> Option<&'a crate::model::AnchorMember> {
+) -> Option<&'a AnchorMember> {
     anchor.members.iter().rev().find(|m| match resource.syntax {
         Syntax::ArmJson | Syntax::Bicep => m.name.eq_ignore_ascii_case(name),
         _ => m.name == name,

@@ -110,7 +110,7 @@ fn plan_fixes(project: &Project, report: &mut Report, base: &Overrides) -> FixPl
         overrides.extend(trial.iter().map(|(k, v)| (normalize(k), v.clone())));
         project.scan(&overrides)
     };
-    crate::fix::plan(report, std::slice::from_ref(&project.dir), &check)
+    crate::fix::plan(report, std::slice::from_ref(&project.dir), false, &check)
 }
 
 /// Each fixed file is its original with exactly the reported edits applied.

@@ -1,5 +1,9 @@
 //! Code actions: a quick fix per fixable finding, and "fix all" for a document, made of the
 //! same checked edits `certgate check --fix` writes (planned on the editor's unsaved text).
+//!
+//! Unsafe fixes (what `--fix --unsafe-fixes` writes) are offered too, as quick fixes the user
+//! picks one by one: titled "(unsafe)", never preferred, and left out of "fix all" (which an
+//! editor may run on save).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -11,7 +15,7 @@ use lsp_types::{
 use super::convert;
 use super::diagnostics::{self, placements};
 use super::documents::Documents;
-use crate::fix::{Edit, FixStatus};
+use crate::fix::{Applicability, Edit, FixStatus};
 use crate::scan::Settings;
 
 /// The kind of the "fix everything in this file" action (`editor.codeActionsOnSave` in VS
@@ -39,6 +43,7 @@ pub fn code_actions(
     let mut report = diagnostics::lint(documents, settings);
     let buffers = Settings {
         overrides: documents.overrides(),
+        unsafe_fixes: true,
         ..settings.clone()
     };
     crate::app::plan_fixes(&mut report, &documents.paths(), &buffers);
@@ -56,18 +61,25 @@ pub fn code_actions(
         else {
             continue;
         };
-        all_edits.extend(fix.edits.iter().cloned());
-        all_diagnostics.push(diagnostic.clone());
+        let safe = fix.applicability != Applicability::Unsafe;
+        if safe {
+            all_edits.extend(fix.edits.iter().cloned());
+            all_diagnostics.push(diagnostic.clone());
+        }
         if !convert::touches(&diagnostic.range, &range) || !wanted(&CodeActionKind::QUICKFIX) {
             continue;
         }
         if let Some(edit) = workspace_edit(documents, &fix.edits) {
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("certgate: {}", fix.description),
+                title: if safe {
+                    format!("certgate: {}", fix.description)
+                } else {
+                    format!("certgate: {} (unsafe)", fix.description)
+                },
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic]),
                 edit: Some(edit),
-                is_preferred: Some(true),
+                is_preferred: Some(safe),
                 ..CodeAction::default()
             }));
         }

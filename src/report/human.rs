@@ -9,7 +9,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 
 use super::excerpt::{Excerpt, display_path};
 use super::{ErrorRecord, Finding, Fixed, Report};
-use crate::fix::FixStatus;
+use crate::fix::{Applicability, FixStatus};
 use crate::rules::Severity;
 
 /// How to draw: colour or not, and the width to wrap at.
@@ -240,14 +240,19 @@ fn suppressed_line(finding: &Finding) -> String {
     )
 }
 
-/// `fixed main.tf:3:1: azurerm_linux_web_app.api (client-cert-disabled): add `…``.
+/// `fixed main.tf:3:1: azurerm_linux_web_app.api (client-cert-disabled): add `…``; an
+/// unsafe fix says so: `fixed (unsafe) …`.
 fn fixed_line(fixed: &Fixed) -> String {
     let scenario = fixed
         .scenario
         .as_ref()
         .map_or(String::new(), |s| format!(" [scenario {s}]"));
+    let marker = match fixed.fix.applicability {
+        Applicability::Unsafe => " (unsafe)",
+        Applicability::ChangesBehaviour => "",
+    };
     format!(
-        "fixed {}:{}:{}: {}{scenario} ({}): {}",
+        "fixed{marker} {}:{}:{}: {}{scenario} ({}): {}",
         display_path(&fixed.location.path),
         fixed.location.start.line,
         fixed.location.start.column,
@@ -337,6 +342,20 @@ pub(crate) fn summary_line(report: &Report, timing: bool) -> String {
             plural(fixed.len(), "finding"),
             plural(files.len(), "file")
         );
+        // As ruff says it: what `--unsafe-fixes` would add.
+        let hidden = report
+            .findings
+            .iter()
+            .filter(|f| crate::fix::hidden_unsafe(&f.fix))
+            .count();
+        if hidden > 0 {
+            let fixes = if hidden == 1 { "fix" } else { "fixes" };
+            let _ = write!(
+                line,
+                " {hidden} hidden {fixes} can be enabled with {}.",
+                crate::fix::UNSAFE_FIXES_FLAG
+            );
+        }
     }
     line
 }

@@ -247,9 +247,12 @@ fn result_json(
                 })
             })
             .collect();
+        // SARIF has no notion of a fix's safety: a property carries it, as JSON's
+        // `applicability` does (`unsafe` fixes are made only with `--unsafe-fixes`).
         result["fixes"] = json!([{
             "description": { "text": fix.description },
             "artifactChanges": changes,
+            "properties": { "applicability": fix.applicability.as_str() },
         }]);
     }
     if let Some(by) = &f.suppressed {
