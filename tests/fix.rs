@@ -3,12 +3,13 @@
 //! the re-scan must hold no fixable finding, the written files must be exactly the originals
 //! with the reported edits applied, touching only the edited lines, keeping BOM, line endings and
 //! the final newline; a second `--fix` must change nothing. `nofix_*` folders must be left
-//! untouched, each fixable finding saying why.
+//! untouched, each fixable finding saying why. `unsafe_fix_*` folders are left untouched by
+//! `--fix`, each finding naming `--unsafe-fixes`, and fixed like `fix_*` ones with it.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use certgate::fix::{Edit, FIXABLE, FixStatus};
+use certgate::fix::{Applicability, Edit, FIXABLE, FixStatus};
 use certgate::report::Report;
 use certgate::{Settings, app};
 
@@ -19,7 +20,10 @@ fn fixture_dirs() -> Vec<PathBuf> {
         for fixture in std::fs::read_dir(&format).into_iter().flatten() {
             let fixture = fixture.unwrap().path();
             let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
-            if fixture.is_dir() && (name.starts_with("fix_") || name.starts_with("nofix_")) {
+            let fix_fixture = ["fix_", "nofix_", "unsafe_fix_"]
+                .iter()
+                .any(|prefix| name.starts_with(prefix));
+            if fixture.is_dir() && fix_fixture {
                 dirs.push(fixture);
             }
         }
@@ -113,15 +117,45 @@ fn fixable_findings(report: &Report) -> Vec<String> {
         .collect()
 }
 
-/// Checks one fixture and returns its snapshot text.
-fn check_fixture(dir: &Path, root: &Path) -> String {
-    let expect_fixes = dir
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .starts_with("fix_");
+/// `--fix` without `--unsafe-fixes` on an `unsafe_fix_*` fixture: nothing changes, and every
+/// fixable finding says the option would fix it. Returns the reasons, for the snapshot.
+fn check_hidden_unsafe_fixes(dir: &Path, root: &Path) -> String {
+    let name = dir.display();
     let before = files(root);
     let report = app::fix(&[root.to_path_buf()], &Settings::default());
+    assert_eq!(before, files(root), "{name}: changed without --unsafe-fixes");
+    assert_eq!(report.fixed.as_ref().map(Vec::len), Some(0), "{name}");
+    let mut snapshot = String::from("# without --unsafe-fixes\n");
+    for finding in report.findings.iter().filter(|f| FIXABLE.contains(&f.rule)) {
+        assert!(
+            certgate::fix::hidden_unsafe(&finding.fix),
+            "{name}: {} must name --unsafe-fixes: {:?}",
+            finding.address,
+            finding.fix
+        );
+        if let FixStatus::Unavailable(why) = &finding.fix {
+            let why = why.replace(&format!("{}/", root.display()), "");
+            snapshot.push_str(&format!("{} {}: {why}\n", finding.rule, finding.address));
+        }
+    }
+    snapshot
+}
+
+/// Checks one fixture and returns its snapshot text.
+fn check_fixture(dir: &Path, root: &Path) -> String {
+    let dir_name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let unsafe_fixes = dir_name.starts_with("unsafe_fix_");
+    let expect_fixes = dir_name.starts_with("fix_") || unsafe_fixes;
+    let mut snapshot = String::new();
+    if unsafe_fixes {
+        snapshot.push_str(&check_hidden_unsafe_fixes(dir, root));
+    }
+    let settings = Settings {
+        unsafe_fixes,
+        ..Settings::default()
+    };
+    let before = files(root);
+    let report = app::fix(&[root.to_path_buf()], &settings);
     let after = files(root);
     let name = dir.display();
     assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
@@ -129,10 +163,29 @@ fn check_fixture(dir: &Path, root: &Path) -> String {
         .fixed
         .as_ref()
         .expect("a fix run lists what it fixed");
-    let mut snapshot = String::from("# fixed\n");
+    if unsafe_fixes {
+        assert!(
+            fixed
+                .iter()
+                .any(|f| f.fix.applicability == Applicability::Unsafe),
+            "{name}: no unsafe fix was made"
+        );
+    } else {
+        assert!(
+            fixed
+                .iter()
+                .all(|f| f.fix.applicability != Applicability::Unsafe),
+            "{name}: an unsafe fix without --unsafe-fixes"
+        );
+    }
+    snapshot.push_str("# fixed\n");
     for fix in fixed {
+        let marker = match fix.fix.applicability {
+            Applicability::Unsafe => " (unsafe)",
+            Applicability::ChangesBehaviour => "",
+        };
         snapshot.push_str(&format!(
-            "{}:{}: {} ({}): {}\n",
+            "{}:{}:{marker} {} ({}): {}\n",
             relative(root, &fix.location.path),
             fix.location.start.line,
             fix.address,
@@ -223,7 +276,7 @@ fn check_fixture(dir: &Path, root: &Path) -> String {
     }
 
     // A second run finds nothing left to do.
-    let again = app::fix(&[root.to_path_buf()], &Settings::default());
+    let again = app::fix(&[root.to_path_buf()], &settings);
     assert_eq!(
         again.fixed.as_ref().map(Vec::len),
         Some(0),
