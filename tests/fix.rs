@@ -123,7 +123,11 @@ fn check_hidden_unsafe_fixes(dir: &Path, root: &Path) -> String {
     let name = dir.display();
     let before = files(root);
     let report = app::fix(&[root.to_path_buf()], &Settings::default());
-    assert_eq!(before, files(root), "{name}: changed without --unsafe-fixes");
+    assert_eq!(
+        before,
+        files(root),
+        "{name}: changed without --unsafe-fixes"
+    );
     assert_eq!(report.fixed.as_ref().map(Vec::len), Some(0), "{name}");
     let mut snapshot = String::from("# without --unsafe-fixes\n");
     for finding in report.findings.iter().filter(|f| FIXABLE.contains(&f.rule)) {

@@ -1,6 +1,6 @@
 //! `certgate lsp` driven over JSON-RPC like an editor: open → diagnostics → hover → quick fix
 //! → the edited buffer → diagnostics cleared → shutdown, plus origins in other files, fix-all,
-//! and config and exceptions honoured.
+//! unsafe fixes (never preferred, not in fix-all), and config and exceptions honoured.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -343,6 +343,98 @@ fn fix_all_covers_every_finding_of_the_document() {
     client.notify(
         "textDocument/didChange",
         json!({"textDocument": {"uri": main, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    assert_eq!(client.diagnostics(&main), Vec::<Value>::new());
+    client.shutdown();
+}
+
+/// One site fixable safely (a literal `false`), one only unsafely (a conditional).
+const SAFE_AND_UNSAFE: &str = "variable \"environment\" {\n  default = \"dev\"\n}\n\nresource \"azurerm_linux_web_app\" \"literal\" {\n  name                       = \"literal\"\n  client_certificate_enabled = false\n}\n\nresource \"azurerm_linux_web_app\" \"conditional\" {\n  name                       = \"conditional\"\n  client_certificate_enabled = var.environment == \"prod\" ? true : false\n}\n";
+
+#[test]
+fn unsafe_fixes_are_offered_unpreferred_titled_unsafe_and_left_out_of_fix_all() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), SAFE_AND_UNSAFE).unwrap();
+    let main = uri(&dir.path().join("main.tf"));
+    let mut client = Client::start(&[]);
+    client.open(&main, SAFE_AND_UNSAFE);
+    let diagnostics = client.diagnostics(&main);
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+
+    let whole = json!({"start": {"line": 0, "character": 0}, "end": {"line": 13, "character": 0}});
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main}, "range": whole,
+               "context": {"diagnostics": diagnostics}}),
+    );
+    let actions = actions.as_array().unwrap();
+    let quick_fixes: Vec<&Value> = actions.iter().filter(|a| a["kind"] == "quickfix").collect();
+    assert_eq!(quick_fixes.len(), 2, "{actions:?}");
+    let (safe, unsafe_fix): (Vec<&Value>, Vec<&Value>) = quick_fixes
+        .into_iter()
+        .partition(|a| a["isPreferred"] == true);
+    assert_eq!((safe.len(), unsafe_fix.len()), (1, 1), "{actions:?}");
+    let unsafe_fix = unsafe_fix[0];
+    assert_eq!(unsafe_fix["isPreferred"], false);
+    let title = unsafe_fix["title"].as_str().unwrap();
+    assert!(title.ends_with(" (unsafe)"), "{title}");
+    assert!(!safe[0]["title"].as_str().unwrap().contains("unsafe"));
+    let unsafe_edits = unsafe_fix["edit"]["changes"][&main].as_array().unwrap();
+    assert_eq!(
+        apply(SAFE_AND_UNSAFE, unsafe_edits),
+        SAFE_AND_UNSAFE.replace("var.environment == \"prod\" ? true : false", "true")
+    );
+
+    // Fix-all (what an editor may run on save) makes only the safe fix.
+    let fix_all = actions
+        .iter()
+        .find(|a| a["kind"] == "source.fixAll.certgate")
+        .unwrap_or_else(|| panic!("no fix-all in {actions:?}"));
+    assert_eq!(fix_all["diagnostics"].as_array().unwrap().len(), 1);
+    let after_fix_all = apply(
+        SAFE_AND_UNSAFE,
+        fix_all["edit"]["changes"][&main].as_array().unwrap(),
+    );
+    assert_eq!(
+        after_fix_all,
+        SAFE_AND_UNSAFE.replacen("= false\n", "= true\n", 1)
+    );
+
+    // Then the unsafe quick fix, picked by hand, leaves the document clean and equal to what
+    // `certgate check --fix --unsafe-fixes` writes.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2},
+               "contentChanges": [{"text": after_fix_all}]}),
+    );
+    let remaining = client.diagnostics(&main);
+    assert_eq!(remaining.len(), 1, "{remaining:?}");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main}, "range": remaining[0]["range"],
+               "context": {"diagnostics": remaining, "only": ["quickfix"]}}),
+    );
+    let unsafe_fix = &actions[0];
+    assert_eq!(unsafe_fix["isPreferred"], false);
+    let fixed = apply(
+        &after_fix_all,
+        unsafe_fix["edit"]["changes"][&main].as_array().unwrap(),
+    );
+    let cli_dir = tempfile::tempdir().unwrap();
+    std::fs::write(cli_dir.path().join("main.tf"), SAFE_AND_UNSAFE).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_certgate"))
+        .args(["check", "--fix", "--unsafe-fixes", "--quiet"])
+        .arg(cli_dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        fixed,
+        std::fs::read_to_string(cli_dir.path().join("main.tf")).unwrap()
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 3}, "contentChanges": [{"text": fixed}]}),
     );
     assert_eq!(client.diagnostics(&main), Vec::<Value>::new());
     client.shutdown();

@@ -70,8 +70,14 @@ fn diff_without_the_option_leaves_expressions_and_counts_the_hidden_fix() {
     let output = certgate(dir.path()).arg("--diff").output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let diff = stdout(&output);
-    assert!(diff.contains("+  client_certificate_enabled = true\n"), "{diff}");
-    assert!(!diff.contains("-  client_certificate_enabled = var."), "{diff}");
+    assert!(
+        diff.contains("+  client_certificate_enabled = true\n"),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("-  client_certificate_enabled = var."),
+        "{diff}"
+    );
     let summary = stderr(&output);
     let mut lines = summary.lines();
     assert_eq!(
@@ -204,7 +210,10 @@ fn json_marks_unsafe_fixes_and_lists_them_only_with_the_option() {
         edits[0]["start"].as_u64().unwrap() as usize,
         edits[0]["end"].as_u64().unwrap() as usize,
     );
-    assert_eq!(&MIXED[start..end], "var.environment == \"prod\" ? true : false");
+    assert_eq!(
+        &MIXED[start..end],
+        "var.environment == \"prod\" ? true : false"
+    );
     assert_eq!(edits[0]["replacement"], "true");
     assert_eq!(
         finding(&json, "azurerm_linux_web_app.literal")["fix"]["applicability"],

@@ -103,3 +103,24 @@ pub enum FixStatus {
     /// The rule has an automatic fix, but not for this finding: the text says why.
     Unavailable(String),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_reasons_naming_the_option_count_as_hidden_unsafe_fixes() {
+        let hidden = FixStatus::Unavailable(format!(
+            "`x` is computed by the expression `a ? b : c`; certgate rewrites an expression into a literal only with {UNSAFE_FIXES_FLAG}"
+        ));
+        assert!(hidden_unsafe(&hidden));
+        let other = FixStatus::Unavailable("the file is read-only".into());
+        assert!(!hidden_unsafe(&other));
+        assert!(!hidden_unsafe(&FixStatus::None));
+        assert_eq!(Applicability::Unsafe.as_str(), "unsafe");
+        assert_eq!(
+            Applicability::ChangesBehaviour.as_str(),
+            "changes-behaviour"
+        );
+    }
+}

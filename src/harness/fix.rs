@@ -1,7 +1,8 @@
 //! The fixer's invariants on one project: the fixed texts are exactly the originals with the
 //! reported edits applied, they parse (no error the original did not have), a re-scan reports
 //! none of the fixed findings and judges each fixed resource passing, and fixing the fixed
-//! texts again changes nothing.
+//! texts again changes nothing. Fixes are planned with `--unsafe-fixes` on, so rewritten
+//! expressions are held to the same invariants as every other edit.
 //!
 //! The one exception to "again changes nothing" is by design: a fix whose edits overlap an
 //! earlier fix's is refused with "run --fix again afterwards", so a second run may make it.
@@ -110,7 +111,7 @@ fn plan_fixes(project: &Project, report: &mut Report, base: &Overrides) -> FixPl
         overrides.extend(trial.iter().map(|(k, v)| (normalize(k), v.clone())));
         project.scan(&overrides)
     };
-    crate::fix::plan(report, std::slice::from_ref(&project.dir), false, &check)
+    crate::fix::plan(report, std::slice::from_ref(&project.dir), true, &check)
 }
 
 /// Each fixed file is its original with exactly the reported edits applied.
