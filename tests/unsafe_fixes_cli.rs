@@ -269,7 +269,7 @@ fn a_reference_to_a_computed_local_is_replaced_only_with_the_option() {
     let output = certgate(dir.path()).arg("--diff").output().unwrap();
     assert!(
         stderr(&output).ends_with(
-            "where it is not written as a plain literal; change it there, or pass --unsafe-fixes to replace `local.mtls` with the literal\n"
+            "; change it by hand, or pass --unsafe-fixes to replace `local.mtls` with the literal\n"
         ),
         "{}",
         stderr(&output)

@@ -56,10 +56,16 @@ pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, Refus
         ))
     };
     let range = lang.value_part(text).ok_or_else(computed)?;
-    let literal = lang
-        .literal(&text[range.clone()])
-        .filter(|literal| literal.is(&value.data))
-        .ok_or_else(computed)?;
+    let literal = match lang.literal(&text[range.clone()]) {
+        Some(literal) if literal.is(&value.data) => literal,
+        // A literal, but not the value: something between it and the attribute computes.
+        Some(_) => {
+            return Err(Refusal::Computed(format!(
+                "the value is computed from {place}; change it by hand"
+            )));
+        }
+        None => return Err(computed()),
+    };
     for hop in &value.origin[1..] {
         let hop_file = ctx.sources.get(hop.span.file);
         let Some(hop_lang) = Lang::of_path(hop_file.path()) else {
