@@ -141,7 +141,7 @@ fn findings_without_a_fix_say_why_in_json_and_after_fix() {
     assert!(finding.get("fix").is_none());
     let why = finding["fix_unavailable"].as_str().unwrap();
     assert!(
-        why.contains("does not rewrite an expression into a literal"),
+        why.contains("rewrites an expression into a literal only with --unsafe-fixes"),
         "{why}"
     );
     let output = certgate(dir.path()).arg("--fix").output().unwrap();
