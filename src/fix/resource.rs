@@ -238,7 +238,11 @@ fn action(
                     let hidden = format!(
                         "{why}; set it by hand, or pass {UNSAFE_FIXES_FLAG} to write the literal in its place"
                     );
-                    return rewrite(ctx, lang, name, new, Some(member), &written, hidden, why);
+                    let why = Refused {
+                        hidden,
+                        cannot: why,
+                    };
+                    return rewrite(ctx, lang, name, new, Some(member), &written, why);
                 }
                 (ctx.editable)(member.value.file)?;
                 let replacement = lang.spell(new, None);
@@ -272,7 +276,15 @@ fn action(
         );
         let cannot =
             format!("{why}; certgate does not rewrite an expression into a literal{place}");
-        rewrite(ctx, lang, name, new, member, &written, hidden, cannot)
+        rewrite(
+            ctx,
+            lang,
+            name,
+            new,
+            member,
+            &written,
+            Refused { hidden, cannot },
+        )
     };
     if value.origin.is_empty() {
         let literal = member.and_then(|_| lang.literal(&written));
@@ -298,17 +310,27 @@ fn action(
                 "{why}, or pass {UNSAFE_FIXES_FLAG} to replace `{}` with the literal",
                 one_line(&written)
             );
-            rewrite(ctx, lang, name, new, member, &written, hidden, why)
+            let why = Refused {
+                hidden,
+                cannot: why,
+            };
+            rewrite(ctx, lang, name, new, member, &written, why)
         }
         Err(Refusal::Other(why)) => Err(why),
     }
 }
 
+/// Why an attribute has no safe fix.
+struct Refused {
+    /// Without `--unsafe-fixes`: names the option.
+    hidden: String,
+    /// When there is no unsafe fix either.
+    cannot: String,
+}
+
 /// The unsafe fix for attribute `name`, whose value as written at `member` yields the failing
-/// value: the literal in its place. Without `--unsafe-fixes` the reason is `hidden` (which
-/// names the option); when the value is not written at the attribute (a spread, a shared
-/// body) there is nothing to replace and the reason is `cannot`.
-#[allow(clippy::too_many_arguments)]
+/// value: the literal in its place. Without `--unsafe-fixes` there is none (`why.hidden`);
+/// nor when the value is not written at the attribute (a spread, a shared body: `why.cannot`).
 fn rewrite(
     ctx: &Ctx,
     lang: Lang,
@@ -316,14 +338,13 @@ fn rewrite(
     new: NewValue,
     member: Option<&AnchorMember>,
     written: &str,
-    hidden: String,
-    cannot: String,
+    why: Refused,
 ) -> Result<Action, String> {
     let Some(member) = member else {
-        return Err(cannot);
+        return Err(why.cannot);
     };
     if !ctx.unsafe_fixes {
-        return Err(hidden);
+        return Err(why.hidden);
     }
     (ctx.editable)(member.value.file)?;
     let replacement = lang.spell(new, None);
