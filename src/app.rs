@@ -265,7 +265,8 @@ fn lsp(config: Option<PathBuf>) -> (String, u8) {
         ..Settings::default()
     };
     match crate::lsp::serve(settings) {
-        Ok(()) => (String::new(), 0),
+        Ok(crate::lsp::Ending::Clean) => (String::new(), 0),
+        Ok(crate::lsp::Ending::WithoutShutdown) => (String::new(), 1),
         Err(message) => {
             eprintln!("error: {message}");
             (String::new(), EXIT_FAILURE)

@@ -117,10 +117,14 @@ impl<'a> Subset<'a> {
                 || r.value_files.iter().any(|file| self.contains(file))
                 || named.contains(&(r.address.clone(), r.scenario.clone()))
         });
-        // A given file's directory that cannot be listed hides the rest of its unit: keep it.
-        report
-            .errors
-            .retain(|e| self.contains(&e.path) || self.is_directory_of_a_file(&e.path));
+        // A given file's directory that cannot be listed hides the rest of its unit, and a
+        // broken config changes every verdict: keep their errors.
+        let config = self.settings.config_file.as_deref();
+        report.errors.retain(|e| {
+            self.contains(&e.path)
+                || self.is_directory_of_a_file(&e.path)
+                || crate::config::is_config_path(&e.path, config)
+        });
         report.notices.retain(|e| self.contains(&e.path));
     }
 
