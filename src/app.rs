@@ -35,7 +35,35 @@ pub fn run(cli: Cli) -> u8 {
     code
 }
 
+/// `--config FILE` is an argument: a file that cannot be read stops the run before any scan
+/// (a scan with the defaults instead would judge with the wrong levels and exceptions). A file
+/// that reads but does not parse is reported by the scan, with its positions.
+fn check_config_argument(config: Option<&Path>) -> Result<(), String> {
+    let Some(path) = config else {
+        return Ok(());
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => std::fs::File::open(path).map(|_| ()).map_err(|why| {
+            format!(
+                "--config {}: cannot read: {}",
+                path.display(),
+                crate::load::io_reason(&why)
+            )
+        }),
+        Ok(_) => Err(format!("--config {}: not a file", path.display())),
+        Err(why) => Err(format!(
+            "--config {}: cannot read: {}",
+            path.display(),
+            crate::load::io_reason(&why)
+        )),
+    }
+}
+
 fn check(args: CheckArgs) -> (String, u8) {
+    if let Err(message) = check_config_argument(args.config.as_deref()) {
+        eprintln!("error: {message}");
+        return (String::new(), EXIT_FAILURE);
+    }
     let (paths, stdin_override) =
         match crate::stdin::resolve(args.paths, args.stdin_filename, args.fix) {
             Ok(resolved) => resolved,
@@ -219,6 +247,10 @@ fn init(dir: Option<PathBuf>, force: bool) -> (String, u8) {
 
 /// `certgate exceptions`: scans, then lists every exception with its status.
 fn exceptions(args: ExceptionsArgs) -> (String, u8) {
+    if let Err(message) = check_config_argument(args.config.as_deref()) {
+        eprintln!("error: {message}");
+        return (String::new(), EXIT_FAILURE);
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
