@@ -21,7 +21,9 @@ pub const EXIT_FAILURE: u8 = 2;
 pub fn run(cli: Cli) -> u8 {
     let (text, code) = match cli.command {
         Command::Check(args) => check(args),
-        Command::Explain { rule } => explain(&rule),
+        Command::Explain { rule: Some(rule) } => explain(&rule),
+        // No rule: the list to choose from, as `certgate rules` prints it.
+        Command::Explain { rule: None } => (rules_table(), 0),
         Command::Rules => (rules_table(), 0),
         Command::Init { dir, force } => init(dir, force),
         Command::Exceptions(args) => exceptions(args),
@@ -515,13 +517,13 @@ pub(crate) fn exception_docs(id: &str) -> Option<&'static str> {
 }
 
 fn explain(id: &str) -> (String, u8) {
-    match rule_docs(id) {
+    match crate::explain::resolve(id).and_then(|resolved| crate::explain::text(&resolved)) {
         Some(docs) => (docs, 0),
         None => {
-            let known: Vec<&str> = RULES.iter().map(|r| r.id).collect();
             eprintln!(
-                "error: unknown rule `{id}`; known rules: {}",
-                known.join(", ")
+                "error: unknown rule `{id}`; known rules: {} (also Checkov's CKV_AZURE_17 and \
+                 Trivy's AVD-AZU-0001)",
+                crate::explain::all_ids().join(", ")
             );
             (String::new(), EXIT_FAILURE)
         }

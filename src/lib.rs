@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod error;
+pub mod explain;
 pub mod file_kind;
 pub mod fix;
 pub mod harness;

@@ -310,3 +310,39 @@ fn parameters_flag_adds_a_named_scenario_to_an_arm_template() {
         "{finding}"
     );
 }
+
+#[test]
+fn explain_accepts_any_case_peer_ids_and_no_rule() {
+    for (given, heading) in [
+        ("CKV_AZURE_17", "# client-cert-disabled"),
+        ("avd-azu-0001", "# client-cert-disabled"),
+        ("Client-Cert-Disabled", "# client-cert-disabled"),
+        ("unused-exception", "# unused-exception"),
+        ("INVALID-EXCEPTION", "# invalid-exception"),
+    ] {
+        let output = certgate().arg("explain").arg(given).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{given}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains(heading), "{given}: {text}");
+    }
+    let peer = certgate()
+        .args(["explain", "CKV_AZURE_17"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&peer.stdout).starts_with("Checkov's CKV_AZURE_17"));
+    // No rule, or an unknown one: every rule is listed, the exception rules included.
+    let listing = certgate().arg("explain").output().unwrap();
+    assert_eq!(listing.status.code(), Some(0));
+    let unknown = certgate().args(["explain", "nope"]).output().unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    let listed = String::from_utf8_lossy(&listing.stdout);
+    let named = String::from_utf8_lossy(&unknown.stderr);
+    for rule in certgate::rules::RULES
+        .iter()
+        .map(|r| r.id)
+        .chain(["unused-exception", "invalid-exception"])
+    {
+        assert!(listed.contains(rule), "{rule}: {listed}");
+        assert!(named.contains(rule), "{rule}: {named}");
+    }
+}
