@@ -124,6 +124,7 @@ impl<'a> Subset<'a> {
             self.contains(&e.path)
                 || self.is_directory_of_a_file(&e.path)
                 || crate::config::is_config_path(&e.path, config)
+                || is_command_line(&e.path)
         });
         report.notices.retain(|e| self.contains(&e.path));
     }
@@ -138,6 +139,12 @@ impl<'a> Subset<'a> {
             .iter()
             .any(|file| file.parent() == Some(path.as_path()))
     }
+}
+
+/// Whether an error is about a `--var` or `TF_VAR_` value, which every file of the run reads.
+fn is_command_line(path: &Path) -> bool {
+    use crate::terraform::{COMMAND_LINE, ENVIRONMENT};
+    path == Path::new(COMMAND_LINE) || path == Path::new(ENVIRONMENT)
 }
 
 /// Whether Terraform loads this tfvars file of a root module by itself (then it must not be
