@@ -128,17 +128,35 @@ fn check(args: CheckArgs) -> (String, u8) {
         report
     };
     let mut report = report;
-    if let Some(file) = &args.write_baseline
-        && report.errors.is_empty()
-    {
-        let text = crate::baseline::write(baseline_keys(&report.findings, file));
-        if let Err(why) = std::fs::write(file, text) {
-            eprintln!("error: cannot write the baseline {}: {why}", file.display());
-            return (String::new(), EXIT_FAILURE);
+    if let Some(file) = &args.write_baseline {
+        if !report.errors.is_empty() {
+            // Its findings would be missing from the baseline, and fail the next run as new.
+            eprintln!(
+                "error: the baseline {} was not written: {} could not be scanned",
+                file.display(),
+                plural(report.errors.len(), "file")
+            );
+        } else {
+            let keys = baseline_keys(&report.findings, file);
+            let count = keys.len();
+            let text = crate::baseline::write(keys);
+            if let Err(why) = std::fs::write(file, text) {
+                eprintln!("error: cannot write the baseline {}: {why}", file.display());
+                return (String::new(), EXIT_FAILURE);
+            }
+            // On stderr: stdout may be a JSON or SARIF report.
+            eprintln!(
+                "certgate: wrote {} to the baseline {}",
+                plural(count, "finding"),
+                file.display()
+            );
         }
     }
     if let Some(file) = &args.baseline {
-        match apply_baseline(&mut report, file) {
+        // Named files only (pre-commit): the other files' entries were not checked, so they
+        // cannot be reported as fixed.
+        let named = crate::subset::Subset::of(&paths, &settings).map(|subset| subset.files);
+        match apply_baseline(&mut report, file, named.as_ref()) {
             Ok(()) => {}
             Err(message) => {
                 eprintln!("error: {message}");
@@ -195,12 +213,7 @@ fn write_output(file: &Path, text: &str, report: &Report, quiet: bool, code: u8)
 /// The baseline keys of `findings` (resource findings only: exception findings are fixed in
 /// the exception, not baselined), relative to the baseline file's directory.
 fn baseline_keys(findings: &[crate::report::Finding], file: &Path) -> Vec<FindingKey> {
-    let dir = file.parent().unwrap_or(Path::new(""));
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
+    let dir = baseline_dir(file);
     findings
         .iter()
         .filter(|f| rules::find(f.rule).is_some())
@@ -216,9 +229,21 @@ fn baseline_keys(findings: &[crate::report::Finding], file: &Path) -> Vec<Findin
         .collect()
 }
 
+/// The directory a baseline's paths are relative to: the baseline file's.
+fn baseline_dir(file: &Path) -> &Path {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// `--baseline FILE`: moves findings recorded in the file out of the failures and records the
 /// entries that no longer occur.
-fn apply_baseline(report: &mut Report, file: &Path) -> Result<(), String> {
+fn apply_baseline(
+    report: &mut Report,
+    file: &Path,
+    named: Option<&std::collections::BTreeSet<PathBuf>>,
+) -> Result<(), String> {
     let text = std::fs::read_to_string(file)
         .map_err(|why| format!("cannot read the baseline {}: {why}", file.display()))?;
     let baseline = crate::baseline::read(&text)
@@ -234,7 +259,15 @@ fn apply_baseline(report: &mut Report, file: &Path) -> Result<(), String> {
             .collect();
     let indexed: Vec<(usize, crate::report::Finding)> =
         resource_findings.into_iter().enumerate().collect();
-    let comparison = crate::baseline::compare(&baseline, indexed, |(i, _)| keys[i].clone());
+    let mut comparison = crate::baseline::compare(&baseline, indexed, |(i, _)| keys[i].clone());
+    if let Some(named) = named {
+        let dir = baseline_dir(file);
+        let checked: std::collections::BTreeSet<String> = named
+            .iter()
+            .map(|path| crate::baseline::relative_path(dir, path))
+            .collect();
+        comparison.fixed.retain(|key| checked.contains(&key.path));
+    }
     report.findings = comparison.new.into_iter().map(|(_, f)| f).collect();
     report.findings.extend(exception_findings);
     report.sort();
@@ -456,7 +489,6 @@ fn diff_summary(report: &Report) -> String {
         .collect();
     files.sort();
     files.dedup();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut line = format!(
         "certgate: --fix would fix {fixable} of {} in {}",
         plural(report.findings.len(), "finding"),
@@ -471,6 +503,11 @@ fn diff_summary(report: &Report) -> String {
         }
     }
     line
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -427,3 +427,31 @@ fn a_missing_config_argument_stops_the_run_in_every_mode() {
         assert!(stderr.contains("--config"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn diff_on_stdin_for_a_new_file_prints_the_buffer_fix() {
+    let dir = tree(&[]);
+    let buffer =
+        "resource \"azurerm_linux_web_app\" \"api\" {\n  client_certificate_enabled = false\n}\n";
+    for name in ["new.tf", "fresh/new.tf"] {
+        let output = certgate(dir.path())
+            .args(["--diff", "--stdin-filename", name, "-"])
+            .write_stdin(buffer)
+            .output()
+            .unwrap();
+        let diff = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            diff.contains(&format!("+++ b/{name}"))
+                && diff.contains("-  client_certificate_enabled = false")
+                && diff.contains("+  client_certificate_enabled = true"),
+            "{name}: {diff}{stderr}"
+        );
+        assert!(
+            stderr.contains("--fix would fix 1 of 1 finding in 1 file"),
+            "{stderr}"
+        );
+        assert!(!dir.path().join(name).exists(), "nothing is written");
+    }
+}
