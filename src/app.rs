@@ -316,9 +316,26 @@ fn exceptions(args: ExceptionsArgs) -> (String, u8) {
         soon_days: Some(args.soon),
         ..Settings::default()
     };
-    let report = scan(&paths, &settings);
+    let mut report = scan(&paths, &settings);
+    let Some(ledger) = &report.ledger else {
+        return (String::new(), EXIT_FAILURE);
+    };
+    let mut listing = Listing::from_ledger(ledger);
+    // Files that could not be scanned: list what was found, and say what is missing.
+    listing.errors = report
+        .errors
+        .iter()
+        .map(|e| crate::suppress::listing::ListedError {
+            path: e.path.display().to_string(),
+            line: e.start.line,
+            column: e.start.column,
+            message: e.message.clone(),
+        })
+        .collect();
     if !report.errors.is_empty() {
-        // The listing would be incomplete: show why the run failed instead.
+        // The errors, with snippets, for people; the listing stays on stdout.
+        report.findings.clear();
+        report.suppressed.clear();
         let text = crate::report::human::render(
             &report,
             Style {
@@ -330,18 +347,18 @@ fn exceptions(args: ExceptionsArgs) -> (String, u8) {
             },
         );
         eprint!("{text}");
-        return (String::new(), EXIT_FAILURE);
     }
-    let Some(ledger) = &report.ledger else {
-        return (String::new(), EXIT_FAILURE);
-    };
-    let listing = Listing::from_ledger(ledger);
     let text = match args.format {
         ListFormat::Human => listing.render_human(),
         ListFormat::Json => listing.render_json(),
         ListFormat::Csv => listing.render_csv(),
     };
-    (text, u8::from(listing.any_expired()))
+    let code = if report.errors.is_empty() {
+        u8::from(listing.any_expired())
+    } else {
+        EXIT_FAILURE
+    };
+    (text, code)
 }
 
 /// `certgate lsp`: serves until the client exits. Its output is the protocol itself.
