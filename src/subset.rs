@@ -158,9 +158,8 @@ fn loaded_by_terraform(name: &str) -> bool {
 
 fn file_name(path: &Path) -> String {
     path.file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 /// Whether a `.json` file is an ARM parameter file (by its `$schema`), reading the override

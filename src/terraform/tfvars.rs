@@ -182,7 +182,10 @@ fn pseudo_source(
 
 /// Whether Terraform loads this file of a root module's directory by itself.
 pub fn is_automatic(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     name == "terraform.tfvars"
         || name == "terraform.tfvars.json"
         || name.ends_with(".auto.tfvars")
@@ -198,9 +201,8 @@ pub fn root_assignments(
 ) -> (HashMap<String, Assignment>, Vec<FileError>) {
     let name = |path: &PathBuf| {
         path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     };
     let mut automatic: Vec<&PathBuf> = listing.iter().filter(|p| is_automatic(p)).collect();
     // terraform.tfvars, then terraform.tfvars.json, then the auto files by name.
