@@ -582,3 +582,20 @@ fn a_missing_config_argument_is_shown_to_the_user() {
     );
     client.shutdown();
 }
+
+#[cfg(unix)]
+#[test]
+fn a_document_whose_name_is_not_utf8_is_linted() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.tf"));
+    std::fs::write(&path, DISABLED).unwrap();
+    let main = uri(&path);
+    assert!(main.ends_with("caf%E9.tf"), "{main}");
+    let mut client = Client::start(&[]);
+    client.open(&main, DISABLED);
+    let diagnostics = client.diagnostics(&main);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "client-cert-disabled");
+    client.shutdown();
+}
