@@ -37,52 +37,11 @@ pub fn run(cli: Cli) -> u8 {
     code
 }
 
-/// Whether a `--parameters` file has one of the names it accepts: `.json` (ARM parameters, or
-/// Bicep's parameters in ARM's JSON) or `.bicepparam`. A `.tfvars.json` is Terraform's.
-fn is_parameters_name(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    (name.ends_with(".json") && !name.ends_with(".tfvars.json")) || name.ends_with(".bicepparam")
-}
-
-/// `--config FILE` is an argument: a file that cannot be read stops the run before any scan
-/// (a scan with the defaults instead would judge with the wrong levels and exceptions). A file
-/// that reads but does not parse is reported by the scan, with its positions.
-fn check_config_argument(config: Option<&Path>) -> Result<(), String> {
-    let Some(path) = config else {
-        return Ok(());
-    };
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() => std::fs::File::open(path).map(|_| ()).map_err(|why| {
-            format!(
-                "--config {}: cannot read: {}",
-                path.display(),
-                crate::load::io_reason(&why)
-            )
-        }),
-        Ok(_) => Err(format!("--config {}: not a file", path.display())),
-        Err(why) => Err(format!(
-            "--config {}: cannot read: {}",
-            path.display(),
-            crate::load::io_reason(&why)
-        )),
-    }
-}
-
 fn check(args: CheckArgs) -> (String, u8) {
-    if let Err(message) = check_config_argument(args.config.as_deref()) {
+    let checked = crate::arguments::check_config(args.config.as_deref())
+        .and_then(|()| crate::arguments::check_parameters(&args.parameter_files));
+    if let Err(message) = checked {
         eprintln!("error: {message}");
-        return (String::new(), EXIT_FAILURE);
-    }
-    if let Some(file) = args.parameter_files.iter().find(|f| !is_parameters_name(f)) {
-        eprintln!(
-            "error: --parameters {}: not a parameter file; --parameters takes ARM parameter \
-             JSON (`.json`) or Bicep parameters (`.bicepparam`); for Terraform variables use \
-             --var-file",
-            file.display()
-        );
         return (String::new(), EXIT_FAILURE);
     }
     let (paths, stdin_override) =
@@ -301,7 +260,7 @@ fn init(dir: Option<PathBuf>, force: bool) -> (String, u8) {
 
 /// `certgate exceptions`: scans, then lists every exception with its status.
 fn exceptions(args: ExceptionsArgs) -> (String, u8) {
-    if let Err(message) = check_config_argument(args.config.as_deref()) {
+    if let Err(message) = crate::arguments::check_config(args.config.as_deref()) {
         eprintln!("error: {message}");
         return (String::new(), EXIT_FAILURE);
     }

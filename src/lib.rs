@@ -2,6 +2,7 @@
 //! they require incoming client certificates (mutual TLS).
 
 pub mod app;
+pub mod arguments;
 pub mod arm;
 pub mod baseline;
 pub mod bicep;

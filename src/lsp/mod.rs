@@ -10,6 +10,7 @@
 //! `shutdown` get InvalidRequest, and `exit` exits 0 only after `shutdown` (1 otherwise).
 
 pub mod actions;
+pub mod capabilities;
 pub mod convert;
 pub mod diagnostics;
 pub mod documents;
@@ -27,10 +28,7 @@ use lsp_types::notification::{
 };
 use lsp_types::request::{CodeActionRequest, HoverRequest, Initialize, Request as _, Shutdown};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, Diagnostic,
-    HoverProviderCapability, InitializeResult, LogMessageParams, MessageType,
-    PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo, ShowMessageParams,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    Diagnostic, LogMessageParams, MessageType, PublishDiagnosticsParams, ShowMessageParams,
 };
 
 use crate::scan::Settings;
@@ -68,35 +66,6 @@ pub fn serve(settings: Settings) -> Result<Ending, String> {
         }
     });
     Server::new(receiver, settings).run()
-}
-
-fn initialize_result() -> InitializeResult {
-    InitializeResult {
-        capabilities: capabilities(),
-        server_info: Some(ServerInfo {
-            name: "certgate".into(),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        }),
-    }
-}
-
-fn capabilities() -> ServerCapabilities {
-    ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Options(
-            TextDocumentSyncOptions {
-                open_close: Some(true),
-                change: Some(TextDocumentSyncKind::FULL),
-                save: Some(SaveOptions::default().into()),
-                ..TextDocumentSyncOptions::default()
-            },
-        )),
-        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, actions::fix_all_kind()]),
-            ..CodeActionOptions::default()
-        })),
-        hover_provider: Some(HoverProviderCapability::Simple(true)),
-        ..ServerCapabilities::default()
-    }
 }
 
 /// Where the server is in the protocol's lifecycle.
@@ -198,7 +167,7 @@ impl Server {
         let response = match self.state {
             State::Uninitialized if is(Initialize::METHOD) => {
                 self.state = State::Running;
-                Response::new_ok(id, initialize_result())
+                Response::new_ok(id, capabilities::initialize_result())
             }
             State::Uninitialized => Response::new_err(
                 id,
