@@ -21,7 +21,9 @@ pub const EXIT_FAILURE: u8 = 2;
 pub fn run(cli: Cli) -> u8 {
     let (text, code) = match cli.command {
         Command::Check(args) => check(args),
-        Command::Explain { rule } => explain(&rule),
+        Command::Explain { rule: Some(rule) } => explain(&rule),
+        // No rule: the list to choose from, as `certgate rules` prints it.
+        Command::Explain { rule: None } => (rules_table(), 0),
         Command::Rules => (rules_table(), 0),
         Command::Init { dir, force } => init(dir, force),
         Command::Exceptions(args) => exceptions(args),
@@ -36,6 +38,12 @@ pub fn run(cli: Cli) -> u8 {
 }
 
 fn check(args: CheckArgs) -> (String, u8) {
+    let checked = crate::arguments::check_config(args.config.as_deref())
+        .and_then(|()| crate::arguments::check_parameters(&args.parameter_files));
+    if let Err(message) = checked {
+        eprintln!("error: {message}");
+        return (String::new(), EXIT_FAILURE);
+    }
     let (paths, stdin_override) =
         match crate::stdin::resolve(args.paths, args.stdin_filename, args.fix) {
             Ok(resolved) => resolved,
@@ -80,17 +88,35 @@ fn check(args: CheckArgs) -> (String, u8) {
         report
     };
     let mut report = report;
-    if let Some(file) = &args.write_baseline
-        && report.errors.is_empty()
-    {
-        let text = crate::baseline::write(baseline_keys(&report.findings, file));
-        if let Err(why) = std::fs::write(file, text) {
-            eprintln!("error: cannot write the baseline {}: {why}", file.display());
-            return (String::new(), EXIT_FAILURE);
+    if let Some(file) = &args.write_baseline {
+        if !report.errors.is_empty() {
+            // Its findings would be missing from the baseline, and fail the next run as new.
+            eprintln!(
+                "error: the baseline {} was not written: {} could not be scanned",
+                file.display(),
+                plural(report.errors.len(), "file")
+            );
+        } else {
+            let keys = baseline_keys(&report.findings, file);
+            let count = keys.len();
+            let text = crate::baseline::write(keys);
+            if let Err(why) = std::fs::write(file, text) {
+                eprintln!("error: cannot write the baseline {}: {why}", file.display());
+                return (String::new(), EXIT_FAILURE);
+            }
+            // On stderr: stdout may be a JSON or SARIF report.
+            eprintln!(
+                "certgate: wrote {} to the baseline {}",
+                plural(count, "finding"),
+                file.display()
+            );
         }
     }
     if let Some(file) = &args.baseline {
-        match apply_baseline(&mut report, file) {
+        // Named files only (pre-commit): the other files' entries were not checked, so they
+        // cannot be reported as fixed.
+        let named = crate::subset::Subset::of(&paths, &settings).map(|subset| subset.files);
+        match apply_baseline(&mut report, file, named.as_ref()) {
             Ok(()) => {}
             Err(message) => {
                 eprintln!("error: {message}");
@@ -147,12 +173,7 @@ fn write_output(file: &Path, text: &str, report: &Report, quiet: bool, code: u8)
 /// The baseline keys of `findings` (resource findings only: exception findings are fixed in
 /// the exception, not baselined), relative to the baseline file's directory.
 fn baseline_keys(findings: &[crate::report::Finding], file: &Path) -> Vec<FindingKey> {
-    let dir = file.parent().unwrap_or(Path::new(""));
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
+    let dir = baseline_dir(file);
     findings
         .iter()
         .filter(|f| rules::find(f.rule).is_some())
@@ -168,9 +189,21 @@ fn baseline_keys(findings: &[crate::report::Finding], file: &Path) -> Vec<Findin
         .collect()
 }
 
+/// The directory a baseline's paths are relative to: the baseline file's.
+fn baseline_dir(file: &Path) -> &Path {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// `--baseline FILE`: moves findings recorded in the file out of the failures and records the
 /// entries that no longer occur.
-fn apply_baseline(report: &mut Report, file: &Path) -> Result<(), String> {
+fn apply_baseline(
+    report: &mut Report,
+    file: &Path,
+    named: Option<&std::collections::BTreeSet<PathBuf>>,
+) -> Result<(), String> {
     let text = std::fs::read_to_string(file)
         .map_err(|why| format!("cannot read the baseline {}: {why}", file.display()))?;
     let baseline = crate::baseline::read(&text)
@@ -186,7 +219,15 @@ fn apply_baseline(report: &mut Report, file: &Path) -> Result<(), String> {
             .collect();
     let indexed: Vec<(usize, crate::report::Finding)> =
         resource_findings.into_iter().enumerate().collect();
-    let comparison = crate::baseline::compare(&baseline, indexed, |(i, _)| keys[i].clone());
+    let mut comparison = crate::baseline::compare(&baseline, indexed, |(i, _)| keys[i].clone());
+    if let Some(named) = named {
+        let dir = baseline_dir(file);
+        let checked: std::collections::BTreeSet<String> = named
+            .iter()
+            .map(|path| crate::baseline::relative_path(dir, path))
+            .collect();
+        comparison.fixed.retain(|key| checked.contains(&key.path));
+    }
     report.findings = comparison.new.into_iter().map(|(_, f)| f).collect();
     report.findings.extend(exception_findings);
     report.sort();
@@ -220,6 +261,10 @@ fn init(dir: Option<PathBuf>, force: bool) -> (String, u8) {
 
 /// `certgate exceptions`: scans, then lists every exception with its status.
 fn exceptions(args: ExceptionsArgs) -> (String, u8) {
+    if let Err(message) = crate::arguments::check_config(args.config.as_deref()) {
+        eprintln!("error: {message}");
+        return (String::new(), EXIT_FAILURE);
+    }
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -231,9 +276,26 @@ fn exceptions(args: ExceptionsArgs) -> (String, u8) {
         soon_days: Some(args.soon),
         ..Settings::default()
     };
-    let report = scan(&paths, &settings);
+    let mut report = scan(&paths, &settings);
+    let Some(ledger) = &report.ledger else {
+        return (String::new(), EXIT_FAILURE);
+    };
+    let mut listing = Listing::from_ledger(ledger);
+    // Files that could not be scanned: list what was found, and say what is missing.
+    listing.errors = report
+        .errors
+        .iter()
+        .map(|e| crate::suppress::listing::ListedError {
+            path: e.path.display().to_string(),
+            line: e.start.line,
+            column: e.start.column,
+            message: e.message.clone(),
+        })
+        .collect();
     if !report.errors.is_empty() {
-        // The listing would be incomplete: show why the run failed instead.
+        // The errors, with snippets, for people; the listing stays on stdout.
+        report.findings.clear();
+        report.suppressed.clear();
         let text = crate::report::human::render(
             &report,
             Style {
@@ -245,18 +307,18 @@ fn exceptions(args: ExceptionsArgs) -> (String, u8) {
             },
         );
         eprint!("{text}");
-        return (String::new(), EXIT_FAILURE);
     }
-    let Some(ledger) = &report.ledger else {
-        return (String::new(), EXIT_FAILURE);
-    };
-    let listing = Listing::from_ledger(ledger);
     let text = match args.format {
         ListFormat::Human => listing.render_human(),
         ListFormat::Json => listing.render_json(),
         ListFormat::Csv => listing.render_csv(),
     };
-    (text, u8::from(listing.any_expired()))
+    let code = if report.errors.is_empty() {
+        u8::from(listing.any_expired())
+    } else {
+        EXIT_FAILURE
+    };
+    (text, code)
 }
 
 /// `certgate lsp`: serves until the client exits. Its output is the protocol itself.
@@ -266,7 +328,8 @@ fn lsp(config: Option<PathBuf>) -> (String, u8) {
         ..Settings::default()
     };
     match crate::lsp::serve(settings) {
-        Ok(()) => (String::new(), 0),
+        Ok(crate::lsp::Ending::Clean) => (String::new(), 0),
+        Ok(crate::lsp::Ending::WithoutShutdown) => (String::new(), 1),
         Err(message) => {
             eprintln!("error: {message}");
             (String::new(), EXIT_FAILURE)
@@ -403,7 +466,6 @@ fn diff_summary(report: &Report, unsafe_fixes: bool) -> String {
         .collect();
     files.sort();
     files.dedup();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let unsafe_count = fixes
         .iter()
         .filter(|(_, fix)| fix.applicability == fix::Applicability::Unsafe)
@@ -449,6 +511,11 @@ fn diff_summary(report: &Report, unsafe_fixes: bool) -> String {
         }
     }
     line
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -514,13 +581,13 @@ pub(crate) fn exception_docs(id: &str) -> Option<&'static str> {
 }
 
 fn explain(id: &str) -> (String, u8) {
-    match rule_docs(id) {
+    match crate::explain::resolve(id).and_then(|resolved| crate::explain::text(&resolved)) {
         Some(docs) => (docs, 0),
         None => {
-            let known: Vec<&str> = RULES.iter().map(|r| r.id).collect();
             eprintln!(
-                "error: unknown rule `{id}`; known rules: {}",
-                known.join(", ")
+                "error: unknown rule `{id}`; known rules: {} (also Checkov's CKV_AZURE_17 and \
+                 Trivy's AVD-AZU-0001)",
+                crate::explain::all_ids().join(", ")
             );
             (String::new(), EXIT_FAILURE)
         }

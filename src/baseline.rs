@@ -180,8 +180,18 @@ pub fn compare<T>(
 }
 
 /// `path` relative to `base_dir`, `/`-separated, both made absolute (against the current
-/// directory) and normalised first; `..` steps out of `base_dir` when needed.
+/// directory) and normalised first; `..` steps out of `base_dir` when needed. Bytes of a name
+/// that are not UTF-8 are written as `\xNN` ([`crate::report::path_text`]).
 pub fn relative_path(base_dir: &Path, path: &Path) -> String {
+    relative_parts(base_dir, path)
+        .iter()
+        .map(|part| crate::report::path_text::os_text(part).into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The names of [`relative_path`], as the file system spells them.
+pub fn relative_parts(base_dir: &Path, path: &Path) -> Vec<std::ffi::OsString> {
     let base = crate::config::absolute(base_dir);
     let target = crate::config::absolute(path);
     let base_parts: Vec<Component> = base.components().collect();
@@ -191,13 +201,13 @@ pub fn relative_path(base_dir: &Path, path: &Path) -> String {
         .zip(&target_parts)
         .take_while(|(a, b)| a == b)
         .count();
-    let mut parts: Vec<String> = vec!["..".to_string(); base_parts.len() - common];
+    let mut parts = vec![std::ffi::OsString::from(".."); base_parts.len() - common];
     parts.extend(
         target_parts[common..]
             .iter()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+            .map(|c| c.as_os_str().to_os_string()),
     );
-    parts.join("/")
+    parts
 }
 
 #[cfg(test)]

@@ -18,10 +18,11 @@ pub enum Command {
     /// Scan files and directories and report App Service resources that do not require client
     /// certificates.
     Check(CheckArgs),
-    /// Print a rule's documentation.
+    /// Print a rule's documentation (without a rule: list the rules).
     Explain {
-        /// The rule id, e.g. client-cert-disabled.
-        rule: String,
+        /// The rule id in any case, e.g. client-cert-disabled, or a peer's id for the control
+        /// (CKV_AZURE_17, AVD-AZU-0001).
+        rule: Option<String>,
     },
     /// List every rule with its default severity.
     Rules,

@@ -20,8 +20,8 @@ pub enum FileKind {
 impl FileKind {
     /// Classifies a path by its file name; `None` for files certgate never reads.
     pub fn of(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?;
-        let lower = name.to_ascii_lowercase();
+        // Only the ASCII suffix matters: a name that is not UTF-8 is still ours.
+        let lower = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         if lower.ends_with(".tf.json") {
             Some(FileKind::TerraformJson)
         } else if lower.ends_with(".tf") {

@@ -2,6 +2,7 @@
 //! they require incoming client certificates (mutual TLS).
 
 pub mod app;
+pub mod arguments;
 pub mod arm;
 pub mod baseline;
 pub mod bicep;
@@ -10,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod discover;
 pub mod error;
+pub mod explain;
 pub mod file_kind;
 pub mod fix;
 pub mod harness;

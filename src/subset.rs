@@ -117,10 +117,15 @@ impl<'a> Subset<'a> {
                 || r.value_files.iter().any(|file| self.contains(file))
                 || named.contains(&(r.address.clone(), r.scenario.clone()))
         });
-        // A given file's directory that cannot be listed hides the rest of its unit: keep it.
-        report
-            .errors
-            .retain(|e| self.contains(&e.path) || self.is_directory_of_a_file(&e.path));
+        // A given file's directory that cannot be listed hides the rest of its unit, and a
+        // broken config changes every verdict: keep their errors.
+        let config = self.settings.config_file.as_deref();
+        report.errors.retain(|e| {
+            self.contains(&e.path)
+                || self.is_directory_of_a_file(&e.path)
+                || crate::config::is_config_path(&e.path, config)
+                || is_command_line(&e.path)
+        });
         report.notices.retain(|e| self.contains(&e.path));
     }
 
@@ -136,6 +141,12 @@ impl<'a> Subset<'a> {
     }
 }
 
+/// Whether an error is about a `--var` or `TF_VAR_` value, which every file of the run reads.
+fn is_command_line(path: &Path) -> bool {
+    use crate::terraform::{COMMAND_LINE, ENVIRONMENT};
+    path == Path::new(COMMAND_LINE) || path == Path::new(ENVIRONMENT)
+}
+
 /// Whether Terraform loads this tfvars file of a root module by itself (then it must not be
 /// applied a second time as `--var-file`).
 fn loaded_by_terraform(name: &str) -> bool {
@@ -147,9 +158,8 @@ fn loaded_by_terraform(name: &str) -> bool {
 
 fn file_name(path: &Path) -> String {
     path.file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 /// Whether a `.json` file is an ARM parameter file (by its `$schema`), reading the override

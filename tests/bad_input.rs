@@ -1215,3 +1215,81 @@ fn two_fix_runs_at_once_never_tear_a_file() {
         );
     }
 }
+
+/// A file or directory name that is not UTF-8 (Linux allows any bytes): scanned like any
+/// other, shown with its bad bytes as `\xNN` in every format (raw `%E9` in SARIF URIs), and
+/// fixable.
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_is_scanned_and_escaped_in_every_format() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tree(&[]);
+    let site_dir = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+    fs::create_dir(&site_dir).unwrap();
+    fs::write(site_dir.join("main.tf"), tf_site("bad")).unwrap();
+    let broken = dir.path().join(std::ffi::OsStr::from_bytes(b"x\xff.tf"));
+    fs::write(
+        &broken,
+        "resource \"azurerm_linux_web_app\" \"x\" {\n  = \n",
+    )
+    .unwrap();
+    let check = |format: &str| {
+        let outcome = run(dir.path(), &["check", ".", "--format", format]);
+        assert_eq!(
+            outcome.code, 2,
+            "{format}: {}{}",
+            outcome.stdout, outcome.stderr
+        );
+        outcome.stdout
+    };
+    let shown = "caf\\xE9/main.tf";
+    let json: Value = serde_json::from_str(&check("json")).unwrap();
+    assert_eq!(
+        findings(&json),
+        [
+            finding(shown, "azurerm_linux_web_app.bad", "client-cert-disabled"),
+            neighbour(),
+        ]
+    );
+    assert_eq!(json["errors"][0]["path"], "x\\xFF.tf", "{json}");
+
+    let human = check("human");
+    assert!(
+        snippet_headers(&human).contains(&format!("{shown}:2:3")),
+        "{human}"
+    );
+    assert!(
+        human.contains("× x\\xFF.tf: invalid Terraform syntax"),
+        "{human}"
+    );
+    assert!(!human.contains('\u{fffd}'), "{human}");
+
+    let sarif: Value = serde_json::from_str(&check("sarif")).unwrap();
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
+    assert_eq!(uri, "caf%E9/main.tf");
+
+    let junit = check("junit");
+    assert!(junit.contains("classname=\"caf\\xE9/main.tf\""), "{junit}");
+    assert!(junit.contains("classname=\"x\\xFF.tf\""), "{junit}");
+    let github = check("github");
+    assert!(github.contains("file=caf\\xE9/main.tf,line=2"), "{github}");
+    let gitlab: Value = serde_json::from_str(&check("gitlab")).unwrap();
+    assert!(
+        gitlab
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|issue| issue["location"]["path"] == shown),
+        "{gitlab}"
+    );
+
+    // The fix is written to the file itself.
+    let fixed = certgate(dir.path())
+        .args(["check", "--fix", "--format", "json", "."])
+        .output()
+        .unwrap();
+    assert_eq!(fixed.status.code(), Some(2), "the broken file remains");
+    let text = fs::read_to_string(site_dir.join("main.tf")).unwrap();
+    assert!(text.contains("client_certificate_enabled = true"), "{text}");
+}

@@ -310,3 +310,143 @@ fn parameters_flag_adds_a_named_scenario_to_an_arm_template() {
         "{finding}"
     );
 }
+
+#[test]
+fn explain_accepts_any_case_peer_ids_and_no_rule() {
+    for (given, heading) in [
+        ("CKV_AZURE_17", "# client-cert-disabled"),
+        ("avd-azu-0001", "# client-cert-disabled"),
+        ("Client-Cert-Disabled", "# client-cert-disabled"),
+        ("unused-exception", "# unused-exception"),
+        ("INVALID-EXCEPTION", "# invalid-exception"),
+    ] {
+        let output = certgate().arg("explain").arg(given).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{given}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains(heading), "{given}: {text}");
+    }
+    let peer = certgate()
+        .args(["explain", "CKV_AZURE_17"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&peer.stdout).starts_with("Checkov's CKV_AZURE_17"));
+    // No rule, or an unknown one: every rule is listed, the exception rules included.
+    let listing = certgate().arg("explain").output().unwrap();
+    assert_eq!(listing.status.code(), Some(0));
+    let unknown = certgate().args(["explain", "nope"]).output().unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    let listed = String::from_utf8_lossy(&listing.stdout);
+    let named = String::from_utf8_lossy(&unknown.stderr);
+    for rule in certgate::rules::RULES
+        .iter()
+        .map(|r| r.id)
+        .chain(["unused-exception", "invalid-exception"])
+    {
+        assert!(listed.contains(rule), "{rule}: {listed}");
+        assert!(named.contains(rule), "{rule}: {named}");
+    }
+}
+
+const BOOL_VARIABLE_TF: &str = r#"variable "flag" {
+  type    = bool
+  default = true
+}
+
+resource "azurerm_linux_web_app" "api" {
+  client_certificate_enabled = var.flag
+  client_certificate_mode    = "Required"
+}
+"#;
+
+#[test]
+fn parameters_of_the_wrong_kind_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", BOOL_VARIABLE_TF);
+    write(dir.path(), "prod.tfvars", "flag = false\n");
+    write(dir.path(), "prod.tfvars.json", "{\"flag\": false}\n");
+    for file in ["prod.tfvars", "prod.tfvars.json"] {
+        let output = certgate()
+            .current_dir(dir.path())
+            .args(["check", "--parameters", file, "."])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{file}");
+        assert!(output.stdout.is_empty(), "{file}: nothing is scanned");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("--parameters {file}: not a parameter file"))
+                && stderr.contains(".bicepparam")
+                && stderr.contains("--var-file"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_var_for_an_undeclared_variable_is_an_error_at_the_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", BOOL_VARIABLE_TF);
+    for path in [".", "main.tf"] {
+        let (report, code) = json_output(certgate().current_dir(dir.path()).args([
+            "check",
+            "--var",
+            "flg=false",
+            path,
+        ]));
+        assert_eq!(code, 2, "{path}: {report}");
+        let error = &report["errors"][0];
+        assert_eq!(error["path"], "<command line>", "{report}");
+        assert_eq!(
+            (error["line"].as_u64(), error["column"].as_u64()),
+            (Some(1), Some(7))
+        );
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("undeclared variable: no scanned root module declares a variable `flg`"),
+            "{report}"
+        );
+        // The site is still judged, with its default.
+        assert_eq!(report["resources"][0]["verdict"], "pass", "{report}");
+    }
+    // A scan with no Terraform root at all: nothing declares it either.
+    let empty = tempfile::tempdir().unwrap();
+    let (report, code) = json_output(
+        certgate()
+            .current_dir(empty.path())
+            .args(["check", "--var", "x=1", "."]),
+    );
+    assert_eq!(code, 2, "{report}");
+}
+
+#[test]
+fn a_var_value_terraform_cannot_convert_to_the_type_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", BOOL_VARIABLE_TF);
+    for value in ["maybe", "5", "\"yes\""] {
+        let (report, code) = json_output(certgate().current_dir(dir.path()).args([
+            "check",
+            "--var",
+            &format!("flag={value}"),
+            ".",
+        ]));
+        assert_eq!(code, 2, "{value}: {report}");
+        let message = report["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("invalid value for variable `flag`: Terraform refuses it"),
+            "{value}: {message}"
+        );
+    }
+    // Values Terraform converts are fine.
+    for value in ["true", "false", "\"true\""] {
+        let (report, code) = json_output(certgate().current_dir(dir.path()).args([
+            "check",
+            "--var",
+            &format!("flag={value}"),
+            ".",
+        ]));
+        assert_eq!(report["errors"], serde_json::json!([]), "{value}");
+        assert_ne!(code, 2, "{value}");
+    }
+}

@@ -424,3 +424,130 @@ fn explain_documents_the_exception_findings() {
         assert_eq!(out.status.code(), Some(0), "{id}");
     }
 }
+
+#[test]
+fn write_baseline_confirms_what_it_wrote_or_why_it_did_not() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        &format!("{}\n{}", site("api", false), site("web", false)),
+    );
+    let out = certgate(dir.path())
+        .args([
+            "check",
+            "--write-baseline",
+            "baseline.json",
+            "--format",
+            "json",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("wrote 2 findings to the baseline baseline.json"),
+        "{stderr}"
+    );
+    // stdout stays the report.
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
+
+    write(
+        dir.path(),
+        "broken.tf",
+        "resource \"azurerm_linux_web_app\" {\n",
+    );
+    fs::remove_file(dir.path().join("baseline.json")).unwrap();
+    let out = certgate(dir.path())
+        .args(["check", "--write-baseline", "baseline.json", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the baseline baseline.json was not written: 1 file could not be scanned"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("baseline.json").exists());
+}
+
+#[test]
+fn a_baseline_checked_against_some_files_reports_only_their_entries_as_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a/main.tf", &site("a", false));
+    write(dir.path(), "b/main.tf", &site("b", false));
+    let out = certgate(dir.path())
+        .args(["check", "--write-baseline", "baseline.json", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // Only a/main.tf is named, as pre-commit does: b's entry was not checked.
+    let (report, code) =
+        run_json(certgate(dir.path()).args(["check", "--baseline", "baseline.json", "a/main.tf"]));
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["summary"]["baselined"], 1, "{report}");
+    assert_eq!(report["baseline_fixed"], serde_json::json!([]), "{report}");
+    // Fixing a/main.tf and naming it reports its entry, and only it, as fixed.
+    write(dir.path(), "a/main.tf", &site("a", true));
+    let (report, code) =
+        run_json(certgate(dir.path()).args(["check", "--baseline", "baseline.json", "a/main.tf"]));
+    assert_eq!(code, 0, "{report}");
+    let fixed = report["baseline_fixed"].as_array().unwrap();
+    assert_eq!(fixed.len(), 1, "{report}");
+    assert_eq!(fixed[0]["address"], "azurerm_linux_web_app.a");
+}
+
+#[test]
+fn exceptions_lists_what_it_found_plus_the_files_that_failed_to_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "ok/main.tf",
+        &format!(
+            "# certgate:ignore[client-cert-disabled] reason=\"partner\" owner=team-a expires=2099-01-01\n{}",
+            site("partner", false)
+        ),
+    );
+    write(
+        dir.path(),
+        "broken/main.tf",
+        "resource \"azurerm_linux_web_app\" \"b\" {\n  client_certificate_enabled = \n",
+    );
+    let run = |format: &str| {
+        let out = certgate(dir.path())
+            .args(["exceptions", "--format", format, "."])
+            .output()
+            .unwrap();
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code().unwrap(),
+        )
+    };
+    let (human, stderr, code) = run("human");
+    assert_eq!(code, 2, "{human}{stderr}");
+    assert!(human.contains("azurerm_linux_web_app.partner"), "{human}");
+    assert!(
+        human.contains("incomplete: 1 file could not be scanned")
+            && human.contains("broken/main.tf:"),
+        "{human}"
+    );
+    assert!(stderr.contains("broken/main.tf"), "{stderr}");
+    assert!(
+        !stderr.contains("partner"),
+        "only the errors on stderr: {stderr}"
+    );
+
+    let (json, _, code) = run("json");
+    assert_eq!(code, 2);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["exceptions"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(value["errors"][0]["path"], "broken/main.tf", "{json}");
+    assert_eq!(value["errors"][0]["line"], 2, "{json}");
+
+    let (csv, stderr, code) = run("csv");
+    assert_eq!(code, 2);
+    assert_eq!(csv.lines().count(), 2, "header and one row: {csv}");
+    assert!(stderr.contains("broken/main.tf"), "{stderr}");
+}

@@ -22,12 +22,19 @@ struct Client {
 
 impl Client {
     fn start(args: &[&str]) -> Client {
+        let mut client = Client::spawn(args, Stdio::inherit());
+        client.initialize();
+        client
+    }
+
+    /// Starts the server without initializing it.
+    fn spawn(args: &[&str], stderr: Stdio) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_certgate"))
             .arg("lsp")
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let stdin = child.stdin.take().unwrap();
@@ -40,13 +47,16 @@ impl Client {
                 }
             }
         });
-        let mut client = Client {
+        Client {
             child,
             stdin,
             incoming,
             next_id: 0,
-        };
-        let result = client.request(
+        }
+    }
+
+    fn initialize(&mut self) {
+        let result = self.request(
             "initialize",
             json!({"processId": null, "rootUri": null, "capabilities": {}}),
         );
@@ -58,14 +68,38 @@ impl Client {
             capabilities["codeActionProvider"]["codeActionKinds"],
             json!(["quickfix", "source.fixAll.certgate"])
         );
-        client.notify("initialized", json!({}));
-        client
+        self.notify("initialized", json!({}));
     }
 
     fn send(&mut self, message: Value) {
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.send_body(message.to_string().as_bytes());
+    }
+
+    /// Sends any bytes as one well-framed body.
+    fn send_body(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(body).unwrap();
         self.stdin.flush().unwrap();
+    }
+
+    /// Sends a request and returns the whole response (result or error).
+    fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait_for(|m| m["id"] == id)
+    }
+
+    /// Waits for the server to exit and returns its exit code.
+    fn exit_code(&mut self) -> i32 {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -518,5 +552,142 @@ fn a_variables_file_shows_the_value_it_sets_for_a_failing_site() {
         json!({"textDocument": {"uri": tfvars, "version": 2}, "contentChanges": [{"text": fixed}]}),
     );
     assert_eq!(client.diagnostics(&tfvars), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn bad_bodies_get_a_parse_error_and_the_server_keeps_serving() {
+    let mut client = Client::start(&[]);
+    let bodies: [&[u8]; 5] = [
+        b"{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\":",
+        br#"{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{"x":"\ud800"}}"#,
+        b"[]",
+        b"\xff\xfe not UTF-8",
+        b"42",
+    ];
+    for body in bodies {
+        client.send_body(body);
+        let answer = client.wait_for(|m| m.get("error").is_some());
+        assert_eq!(answer["id"], Value::Null, "{answer}");
+        assert_eq!(answer["error"]["code"], -32700, "{answer}");
+    }
+    // Still serving: a hover on an unknown document answers null.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///nowhere/main.tf"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(hover, Value::Null);
+    client.shutdown();
+}
+
+#[test]
+fn a_huge_content_length_is_refused_without_a_crash() {
+    for length in ["18446744073709551615", "1099511627776"] {
+        let mut client = Client::spawn(&[], Stdio::piped());
+        write!(client.stdin, "Content-Length: {length}\r\n\r\n{{}}").unwrap();
+        client.stdin.flush().unwrap();
+        let log = client.wait_for(|m| m["method"] == "window/logMessage");
+        assert!(
+            log["params"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("over the limit"),
+            "{log}"
+        );
+        // Refused with the run-failed code: not a panic (101) or an abort (signal).
+        assert_eq!(client.exit_code(), 2, "Content-Length {length}");
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut client.child.stderr.take().unwrap(), &mut stderr)
+            .unwrap();
+        assert!(stderr.contains("over the limit"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn exit_without_shutdown_exits_1() {
+    let mut client = Client::start(&[]);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 1);
+}
+
+#[test]
+fn requests_before_initialize_and_after_shutdown_are_refused() {
+    let mut client = Client::spawn(&[], Stdio::inherit());
+    let early = client.request_raw("textDocument/hover", json!({}));
+    assert_eq!(
+        early["error"]["code"], -32002,
+        "ServerNotInitialized: {early}"
+    );
+    client.initialize();
+    assert_eq!(client.request("shutdown", Value::Null), Value::Null);
+    let late = client.request_raw(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///x/main.tf"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(late["error"]["code"], -32600, "InvalidRequest: {late}");
+    let again = client.request_raw("shutdown", Value::Null);
+    assert_eq!(again["error"]["code"], -32600, "{again}");
+    client.notify("exit", Value::Null);
+    assert_eq!(client.exit_code(), 0, "exit after shutdown");
+}
+
+#[test]
+fn a_broken_config_is_shown_to_the_user_and_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("certgate.toml"), "colour = true\n").unwrap();
+    std::fs::write(dir.path().join("main.tf"), DISABLED).unwrap();
+    let main = uri(&dir.path().join("main.tf"));
+    let mut client = Client::start(&[]);
+    client.open(&main, DISABLED);
+    let shown = client.wait_for(|m| m["method"] == "window/showMessage");
+    assert_eq!(shown["params"]["type"], 1, "an error: {shown}");
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("certgate.toml:1:1") && message.contains("colour"),
+        "{message}"
+    );
+    let logged = client.wait_for(|m| m["method"] == "window/logMessage");
+    assert!(
+        logged["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("colour"),
+        "{logged}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn a_missing_config_argument_is_shown_to_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), DISABLED).unwrap();
+    let main = uri(&dir.path().join("main.tf"));
+    let missing = dir.path().join("missing.toml");
+    let mut client = Client::start(&["--config", missing.to_str().unwrap()]);
+    client.open(&main, DISABLED);
+    let shown = client.wait_for(|m| m["method"] == "window/showMessage");
+    let message = shown["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("missing.toml") && message.contains("cannot read"),
+        "{message}"
+    );
+    client.shutdown();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_document_whose_name_is_not_utf8_is_linted() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.tf"));
+    std::fs::write(&path, DISABLED).unwrap();
+    let main = uri(&path);
+    assert!(main.ends_with("caf%E9.tf"), "{main}");
+    let mut client = Client::start(&[]);
+    client.open(&main, DISABLED);
+    let diagnostics = client.diagnostics(&main);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "client-cert-disabled");
     client.shutdown();
 }

@@ -378,3 +378,80 @@ fn a_fix_for_a_buffer_is_checked_with_the_buffer_not_the_file_on_disk() {
         "{stdout}\n{stderr}"
     );
 }
+
+#[test]
+fn a_broken_config_fails_a_run_on_named_files() {
+    let dir = tree(&[
+        ("certgate.toml", "colour = true\n"),
+        (
+            "main.tf",
+            "resource \"azurerm_linux_web_app\" \"a\" {\n  client_certificate_enabled = true\n}\n",
+        ),
+    ]);
+    let (code, report) = json(dir.path(), &["main.tf"], None);
+    assert_eq!(code, Some(2), "{report}");
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["path"], "certgate.toml");
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[0]["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // The same through stdin, as an editor runs it.
+    let (code, report) = json(
+        dir.path(),
+        &["--stdin-filename", "main.tf", "-"],
+        Some("resource \"azurerm_linux_web_app\" \"a\" {}\n"),
+    );
+    assert_eq!(code, Some(2), "{report}");
+    assert_eq!(report["errors"][0]["path"], "certgate.toml");
+}
+
+#[test]
+fn a_missing_config_argument_stops_the_run_in_every_mode() {
+    let dir = tree(&[(
+        "main.tf",
+        "resource \"azurerm_linux_web_app\" \"a\" {\n  client_certificate_enabled = true\n}\n",
+    )]);
+    for args in [
+        &["check", "--config", "missing.toml", "main.tf"][..],
+        &["check", "--config", "missing.toml", "."],
+        &["exceptions", "--config", "missing.toml", "."],
+        &["check", "--config", ".", "."],
+    ] {
+        let mut cmd = Command::cargo_bin("certgate").unwrap();
+        let output = cmd.current_dir(dir.path()).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}: nothing was scanned");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--config"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn diff_on_stdin_for_a_new_file_prints_the_buffer_fix() {
+    let dir = tree(&[]);
+    let buffer =
+        "resource \"azurerm_linux_web_app\" \"api\" {\n  client_certificate_enabled = false\n}\n";
+    for name in ["new.tf", "fresh/new.tf"] {
+        let output = certgate(dir.path())
+            .args(["--diff", "--stdin-filename", name, "-"])
+            .write_stdin(buffer)
+            .output()
+            .unwrap();
+        let diff = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            diff.contains(&format!("+++ b/{name}"))
+                && diff.contains("-  client_certificate_enabled = false")
+                && diff.contains("+  client_certificate_enabled = true"),
+            "{name}: {diff}{stderr}"
+        );
+        assert!(
+            stderr.contains("--fix would fix 1 of 1 finding in 1 file"),
+            "{stderr}"
+        );
+        assert!(!dir.path().join(name).exists(), "nothing is written");
+    }
+}

@@ -75,7 +75,8 @@ pub fn is_parameter_file(root: &Json) -> bool {
 /// `.bicep` file), sorted by name: `STEM.parameters.json` and `STEM.parameters.*.json`,
 /// compared ignoring case.
 pub fn siblings(loader: &Loader, template: &Path) -> Vec<PathBuf> {
-    let Some(stem) = template.file_name().and_then(|n| n.to_str()).and_then(|n| {
+    let name = template.file_name().map(|n| n.to_string_lossy());
+    let Some(stem) = name.as_deref().and_then(|n| {
         strip_suffix_ignore_case(n, ".json").or_else(|| strip_suffix_ignore_case(n, ".bicep"))
     }) else {
         return Vec::new();
@@ -84,8 +85,7 @@ pub fn siblings(loader: &Loader, template: &Path) -> Vec<PathBuf> {
     let dir = template.parent().unwrap_or(Path::new(""));
     loader.list_dir(dir, |path| {
         path.file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_ascii_lowercase)
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
             .is_some_and(|name| name.starts_with(&prefix) && name.ends_with(".json"))
     })
 }

@@ -265,6 +265,13 @@ impl Discovery {
     }
 }
 
+/// Whether `path` is a config file: a `certgate.toml`, or the `--config` file (`explicit`).
+/// Their errors are never filtered out of a report, since they change every verdict.
+pub fn is_config_path(path: &Path, explicit: Option<&Path>) -> bool {
+    path.file_name().is_some_and(|name| name == FILE_NAME)
+        || explicit.is_some_and(|explicit| absolute(explicit) == absolute(path))
+}
+
 /// `path` relative to the directory `root`, `/`-separated, both made absolute first; `None`
 /// when `path` lies outside `root`.
 pub fn relative_to(root: &Path, path: &Path) -> Option<String> {

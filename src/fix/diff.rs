@@ -8,7 +8,13 @@ pub fn unified(path: &Path, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    let shown = path.to_string_lossy().replace('\\', "/");
+    let text = crate::report::path_text::path_text(path);
+    // Windows separators become `/`; elsewhere a `\` is part of a name (or of a `\xNN` escape).
+    let shown = if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    };
     // `a/` and `b/` as git writes them, so `patch -p1` applies the diff; an absolute path
     // is shown as it is.
     let (a, b) = if path.is_absolute() {

@@ -62,7 +62,7 @@ impl Lang {
 
     /// The syntax of a file that holds an origin (a variables file, a parameter file, …).
     pub fn of_path(path: &Path) -> Option<Lang> {
-        let name = path.file_name()?.to_str()?;
+        let name = path.file_name()?.to_string_lossy();
         if name.ends_with(".json") {
             Some(Lang::Json)
         } else if name.ends_with(".tf") || name.ends_with(".tfvars") {

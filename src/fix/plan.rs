@@ -95,6 +95,10 @@ impl<'a> Planner<'a> {
             Err(format!("{shown} is outside the scanned paths"))
         } else if self.failed_to_parse.contains(&normalize(path)) {
             Err(format!("{shown} could not be read or parsed"))
+        } else if path.symlink_metadata().is_err() {
+            // Scanned, yet not on disk: an editor's buffer for a new file. Its fix is an edit
+            // of the buffer (`--diff`, the language server); nothing writes a buffer to disk.
+            Ok(())
         } else {
             write::preflight(path).map(|_| ()).map_err(|why| {
                 self.blocked

@@ -2,83 +2,85 @@
 //! and shortly after each change, offers the `--fix` edits as quick fixes, and shows a rule's
 //! docs on hover over its diagnostic.
 //!
-//! Built on `lsp-server` (rust-analyzer's synchronous scaffold) and `lsp-types`: a scan takes
+//! Built on `lsp-server`'s message types (rust-analyzer's synchronous scaffold) and
+//! `lsp-types`, with our own framing ([`transport`], which says why): a scan takes
 //! milliseconds, so one thread that scans between messages is simpler than an async runtime,
-//! and the channel's `recv_deadline` gives the debounce for free.
+//! and the channel's `recv_deadline` gives the debounce for free. The lifecycle follows the
+//! specification: requests before `initialize` get ServerNotInitialized, requests after
+//! `shutdown` get InvalidRequest, and `exit` exits 0 only after `shutdown` (1 otherwise).
 
 pub mod actions;
+pub mod capabilities;
 pub mod convert;
 pub mod diagnostics;
 pub mod documents;
 pub mod hover;
+pub mod transport;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    LogMessage, Notification as _, PublishDiagnostics,
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Exit,
+    LogMessage, Notification as _, PublishDiagnostics, ShowMessage,
 };
-use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
+use lsp_types::request::{CodeActionRequest, HoverRequest, Initialize, Request as _, Shutdown};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, Diagnostic,
-    HoverProviderCapability, InitializeResult, LogMessageParams, MessageType,
-    PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    Diagnostic, LogMessageParams, MessageType, PublishDiagnosticsParams, ShowMessageParams,
 };
 
 use crate::scan::Settings;
 use documents::Documents;
 
+/// The error that means stdout is closed: the client is gone, so the server stops.
+const CLOSED: &str = "the language client closed the connection";
+
 /// How long after the last keystroke a changed document is linted.
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
 
-/// Serves one client over stdin/stdout until it sends `shutdown` and `exit`.
-pub fn serve(settings: Settings) -> Result<(), String> {
-    let (connection, io_threads) = Connection::stdio();
-    let (id, _params) = connection
-        .initialize_start()
-        .map_err(|e| format!("language server initialisation failed: {e}"))?;
-    let result = InitializeResult {
-        capabilities: capabilities(),
-        server_info: Some(ServerInfo {
-            name: "certgate".into(),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        }),
-    };
-    connection
-        .initialize_finish(id, to_json(&result))
-        .map_err(|e| format!("language server initialisation failed: {e}"))?;
-    Server::new(&connection, settings).run()?;
-    drop(connection);
-    io_threads
-        .join()
-        .map_err(|e| format!("language server I/O failed: {e}"))
+/// How `serve` ended: the process exit code the LSP specification asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// `exit` after `shutdown`: exit 0.
+    Clean,
+    /// `exit` without `shutdown`, or the client closed the input without either: exit 1.
+    WithoutShutdown,
 }
 
-fn capabilities() -> ServerCapabilities {
-    ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Options(
-            TextDocumentSyncOptions {
-                open_close: Some(true),
-                change: Some(TextDocumentSyncKind::FULL),
-                save: Some(SaveOptions::default().into()),
-                ..TextDocumentSyncOptions::default()
-            },
-        )),
-        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, actions::fix_all_kind()]),
-            ..CodeActionOptions::default()
-        })),
-        hover_provider: Some(HoverProviderCapability::Simple(true)),
-        ..ServerCapabilities::default()
-    }
+/// Serves one client over stdin/stdout until it sends `exit` or closes the input. `Err` when
+/// the input's framing broke (see [`transport`]) or stdout closed.
+pub fn serve(settings: Settings) -> Result<Ending, String> {
+    let (sender, receiver) = crossbeam_channel::unbounded();
+    // Reads until the input ends; the thread is left blocked on stdin when the server exits
+    // first, and the process exit ends it.
+    std::thread::spawn(move || {
+        let mut stdin = std::io::BufReader::new(std::io::stdin().lock());
+        loop {
+            let incoming = transport::read(&mut stdin);
+            let closed = matches!(incoming, transport::Incoming::Closed(_));
+            if sender.send(incoming).is_err() || closed {
+                return;
+            }
+        }
+    });
+    Server::new(receiver, settings).run()
 }
 
-struct Server<'c> {
-    connection: &'c Connection,
+/// Where the server is in the protocol's lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before `initialize`: requests get ServerNotInitialized.
+    Uninitialized,
+    Running,
+    /// After `shutdown`: requests get InvalidRequest, `exit` exits 0.
+    ShutDown,
+}
+
+struct Server {
+    incoming: crossbeam_channel::Receiver<transport::Incoming>,
+    state: State,
     settings: Settings,
     documents: Documents,
     /// When the pending (debounced) lint is due.
@@ -89,10 +91,11 @@ struct Server<'c> {
     logged_elsewhere: Vec<String>,
 }
 
-impl<'c> Server<'c> {
-    fn new(connection: &'c Connection, settings: Settings) -> Self {
+impl Server {
+    fn new(incoming: crossbeam_channel::Receiver<transport::Incoming>, settings: Settings) -> Self {
         Server {
-            connection,
+            incoming,
+            state: State::Uninitialized,
             settings,
             documents: Documents::default(),
             lint_due: None,
@@ -101,41 +104,136 @@ impl<'c> Server<'c> {
         }
     }
 
-    fn run(mut self) -> Result<(), String> {
+    fn run(mut self) -> Result<Ending, String> {
         loop {
             let received = match self.lint_due {
-                Some(due) => match self.connection.receiver.recv_deadline(due) {
-                    Ok(message) => Some(message),
+                Some(due) => match self.incoming.recv_deadline(due) {
+                    Ok(incoming) => incoming,
                     Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
-                        self.lint_now()?;
+                        self.guarded("lint", |server| server.lint_now())?;
                         continue;
                     }
-                    Err(crossbeam_channel::RecvTimeoutError::Disconnected) => None,
+                    Err(crossbeam_channel::RecvTimeoutError::Disconnected) => {
+                        transport::Incoming::Closed(None)
+                    }
                 },
-                None => self.connection.receiver.recv().ok(),
+                None => self
+                    .incoming
+                    .recv()
+                    .unwrap_or(transport::Incoming::Closed(None)),
             };
-            // The client went away without `exit`: nothing left to serve.
-            let Some(message) = received else {
-                return Ok(());
+            let message = match received {
+                transport::Incoming::Message(message) => message,
+                transport::Incoming::Malformed(why) => {
+                    transport::write_parse_error(&mut std::io::stdout().lock(), &why)
+                        .map_err(|_| CLOSED.to_string())?;
+                    continue;
+                }
+                // The client went away without `exit`: nothing left to serve.
+                transport::Incoming::Closed(None) => return Ok(self.ending()),
+                transport::Incoming::Closed(Some(why)) => {
+                    let why = format!("the language client's input cannot be read: {why}");
+                    let _ = self.log(MessageType::ERROR, why.clone());
+                    return Err(why);
+                }
             };
             match message {
-                Message::Request(request) => {
-                    let shutting_down = self
-                        .connection
-                        .handle_shutdown(&request)
-                        .map_err(|e| format!("language server shutdown failed: {e}"))?;
-                    if shutting_down {
-                        return Ok(());
-                    }
-                    self.request(request)?;
+                Message::Request(request) => self.lifecycle_request(request)?,
+                Message::Notification(notification) if notification.method == Exit::METHOD => {
+                    return Ok(self.ending());
                 }
-                Message::Notification(notification) => self.notification(notification)?,
+                Message::Notification(notification) => {
+                    if self.state == State::Running {
+                        self.guarded("notification", |server| server.notification(notification))?;
+                    }
+                }
                 Message::Response(_) => {}
             }
         }
     }
 
-    fn request(&mut self, request: Request) -> Result<(), String> {
+    fn ending(&self) -> Ending {
+        match self.state {
+            State::ShutDown => Ending::Clean,
+            _ => Ending::WithoutShutdown,
+        }
+    }
+
+    /// Answers the requests the lifecycle decides (`initialize`, `shutdown`, and any request
+    /// before `initialize` or after `shutdown`), and hands the others on.
+    fn lifecycle_request(&mut self, request: Request) -> Result<(), String> {
+        let id = request.id.clone();
+        let is = |method: &str| request.method == method;
+        let response = match self.state {
+            State::Uninitialized if is(Initialize::METHOD) => {
+                self.state = State::Running;
+                Response::new_ok(id, capabilities::initialize_result())
+            }
+            State::Uninitialized => Response::new_err(
+                id,
+                ErrorCode::ServerNotInitialized as i32,
+                "the server is not initialized yet: send `initialize` first".into(),
+            ),
+            State::Running if is(Shutdown::METHOD) => {
+                self.state = State::ShutDown;
+                Response::new_ok(id, ())
+            }
+            State::Running if is(Initialize::METHOD) => Response::new_err(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is already initialized".into(),
+            ),
+            State::Running => {
+                let method = request.method.clone();
+                let mut response = None;
+                let handled = self.guarded("request", |server| {
+                    response = Some(server.request(request)?);
+                    Ok(())
+                });
+                match (handled, response) {
+                    (Ok(()), Some(response)) => response,
+                    (Err(why), _) if why == CLOSED => return Err(why),
+                    _ => Response::new_err(
+                        id,
+                        ErrorCode::InternalError as i32,
+                        format!("certgate failed while handling `{method}`"),
+                    ),
+                }
+            }
+            State::ShutDown => Response::new_err(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is shut down: only `exit` is accepted".into(),
+            ),
+        };
+        self.send(Message::Response(response))
+    }
+
+    /// Runs one piece of work; a panic in it (a bug) is logged to the client instead of ending
+    /// the server, and reported as an error that is not [`CLOSED`].
+    fn guarded(
+        &mut self,
+        what: &str,
+        work: impl FnOnce(&mut Self) -> Result<(), String>,
+    ) -> Result<(), String> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(self))) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(why)) => Err(why),
+            Err(_) => {
+                self.log(
+                    MessageType::ERROR,
+                    format!("certgate failed while handling a {what}; please report it"),
+                )?;
+                if what == "request" {
+                    Err("panic".into())
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    fn request(&mut self, request: Request) -> Result<Response, String> {
         let id = request.id.clone();
         let response = match request.method.as_str() {
             CodeActionRequest::METHOD => {
@@ -175,7 +273,7 @@ impl<'c> Server<'c> {
                 format!("certgate does not handle `{method}`"),
             ),
         };
-        self.send(Message::Response(response))
+        Ok(response)
     }
 
     fn notification(&mut self, notification: Notification) -> Result<(), String> {
@@ -235,29 +333,42 @@ impl<'c> Server<'c> {
             return Ok(());
         }
         let report = diagnostics::lint(&self.documents, &self.settings);
-        let elsewhere: Vec<String> = diagnostics::elsewhere(&report, &self.documents)
+        let elsewhere: Vec<(bool, String)> = diagnostics::elsewhere(&report, &self.documents)
             .into_iter()
             .map(|e| {
-                format!(
+                let config =
+                    crate::config::is_config_path(&e.path, self.settings.config_file.as_deref());
+                let message = format!(
                     "{}:{}:{}: {}",
                     e.path.display(),
                     e.start.line,
                     e.start.column,
                     e.message
-                )
+                );
+                (config, message)
             })
             .collect();
-        if elsewhere != self.logged_elsewhere {
-            for message in &elsewhere {
-                self.send(Message::Notification(Notification::new(
-                    LogMessage::METHOD.into(),
-                    LogMessageParams {
-                        typ: MessageType::WARNING,
-                        message: message.clone(),
-                    },
-                )))?;
+        let logged: Vec<String> = elsewhere.iter().map(|(_, m)| m.clone()).collect();
+        if logged != self.logged_elsewhere {
+            for (config, message) in &elsewhere {
+                // A broken config changes every verdict: the user must see it, not only the log.
+                if *config {
+                    self.send(Message::Notification(Notification::new(
+                        ShowMessage::METHOD.into(),
+                        ShowMessageParams {
+                            typ: MessageType::ERROR,
+                            message: format!("certgate: {message}"),
+                        },
+                    )))?;
+                }
+                let typ = if *config {
+                    MessageType::ERROR
+                } else {
+                    MessageType::WARNING
+                };
+                self.log(typ, message.clone())?;
             }
-            self.logged_elsewhere = elsewhere;
+            self.logged_elsewhere = logged;
         }
         for (path, list) in diagnostics::by_document(&report, &self.documents) {
             if self.published.get(&path) == Some(&list) {
@@ -290,10 +401,15 @@ impl<'c> Server<'c> {
     }
 
     fn send(&self, message: Message) -> Result<(), String> {
-        self.connection
-            .sender
-            .send(message)
-            .map_err(|_| "the language client closed the connection".to_string())
+        transport::write(&mut std::io::stdout().lock(), &message).map_err(|_| CLOSED.to_string())
+    }
+
+    /// Sends a line to the client's log (`window/logMessage`).
+    fn log(&self, typ: MessageType, message: String) -> Result<(), String> {
+        self.send(Message::Notification(Notification::new(
+            LogMessage::METHOD.into(),
+            LogMessageParams { typ, message },
+        )))
     }
 }
 
@@ -303,8 +419,4 @@ fn parse<P: serde::de::DeserializeOwned>(params: serde_json::Value) -> Result<P,
 
 fn invalid(id: RequestId, why: String) -> Response {
     Response::new_err(id, ErrorCode::InvalidParams as i32, why)
-}
-
-fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }

@@ -121,7 +121,7 @@ impl SourceCode for Excerpt {
 /// escape sequence) are written as Rust escapes, so one path stays on one line and cannot
 /// drive the terminal.
 pub fn display_path(path: &Path) -> String {
-    let text = path.to_string_lossy();
+    let text = super::path_text::path_text(path);
     if !text.chars().any(char::is_control) {
         return text.into_owned();
     }

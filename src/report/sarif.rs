@@ -127,10 +127,13 @@ fn rule_json(info: &RuleInfo) -> Value {
 }
 
 /// `path` relative to the current directory, `/`-separated and percent-encoded as a URI.
+/// A name that is not UTF-8 has its raw bytes encoded (`%E9`), as a URI carries them.
 fn uri(path: &Path) -> String {
-    let relative = crate::baseline::relative_path(Path::new("."), path);
+    let parts = crate::baseline::relative_parts(Path::new("."), path);
+    let relative: Vec<&[u8]> = parts.iter().map(|p| p.as_encoded_bytes()).collect();
+    let relative = relative.join(&b'/');
     let mut out = String::with_capacity(relative.len());
-    for byte in relative.bytes() {
+    for &byte in &relative {
         // Unreserved characters and the sub-delimiters that are safe in a path; `:` is
         // encoded because a relative reference must not have one in its first segment.
         if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&byte) {

@@ -40,6 +40,18 @@ pub struct Row {
 pub struct Listing {
     pub today: Date,
     pub rows: Vec<Row>,
+    /// Files that could not be scanned: their exceptions are missing from `rows`, and the
+    /// exceptions for their resources may show as unused.
+    pub errors: Vec<ListedError>,
+}
+
+/// A file that could not be scanned, as the listing names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListedError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
 }
 
 #[derive(Serialize)]
@@ -47,6 +59,7 @@ struct JsonListing<'a> {
     version: u32,
     today: String,
     exceptions: &'a [Row],
+    errors: &'a [ListedError],
 }
 
 impl Listing {
@@ -78,6 +91,7 @@ impl Listing {
         Listing {
             today: ledger.today(),
             rows,
+            errors: Vec::new(),
         }
     }
 
@@ -129,6 +143,24 @@ impl Listing {
             count(Status::Unused),
             format_date(self.today),
         );
+        if !self.errors.is_empty() {
+            let _ = writeln!(
+                out,
+                "incomplete: {} could not be scanned, so their exceptions are missing and \
+                 exceptions for their resources may show as unused:",
+                match self.errors.len() {
+                    1 => "1 file".to_string(),
+                    n => format!("{n} files"),
+                }
+            );
+            for error in &self.errors {
+                let _ = writeln!(
+                    out,
+                    "  {}:{}:{}: {}",
+                    error.path, error.line, error.column, error.message
+                );
+            }
+        }
         out
     }
 
@@ -138,6 +170,7 @@ impl Listing {
             version: 1,
             today: format_date(self.today),
             exceptions: &self.rows,
+            errors: &self.errors,
         };
         let mut text = serde_json::to_string_pretty(&listing).unwrap_or_default();
         text.push('\n');

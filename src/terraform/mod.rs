@@ -23,6 +23,8 @@ mod relevance;
 mod roots;
 mod syntax;
 mod tfvars;
+
+pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
 mod types;
 mod version;
 
@@ -57,6 +59,10 @@ pub fn scan_project(
         project.module(dir);
     });
     let mut roots = roots::roots(&project, dirs);
+    let root_modules: Vec<_> = roots.iter().map(|root| project.module(root)).collect();
+    let refused = project
+        .command_line
+        .refused(&root_modules.iter().map(|m| &**m).collect::<Vec<_>>());
     roots.retain(|root| !planned.contains(root));
     let judged: Vec<(PathBuf, project::Judged)> = roots
         .par_iter()
@@ -77,6 +83,7 @@ pub fn scan_project(
     });
     scan.errors
         .extend(project.command_line.errors.iter().cloned());
+    scan.errors.extend(refused);
     scan.errors.extend(project.module_errors());
     scan
 }

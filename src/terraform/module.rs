@@ -39,7 +39,7 @@ pub struct Module {
 /// Terraform reads a directory's files by suffix: `.tf.json` is JSON syntax, `.tf` native.
 pub fn is_configuration_file(path: &Path) -> bool {
     path.file_name()
-        .and_then(|name| name.to_str())
+        .map(|name| name.to_string_lossy())
         .is_some_and(|name| name.ends_with(".tf") || name.ends_with(".tf.json"))
 }
 

@@ -9,7 +9,7 @@ use super::syntax::{Attribute, ModuleCall, ResourceBlock, Variable, set_attribut
 /// `override.tf`, `override.tf.json`, `*_override.tf` and `*_override.tf.json`, as Terraform
 /// names them (case-sensitive, like Terraform on every platform).
 pub fn is_override_file(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+    let Some(name) = path.file_name().map(|name| name.to_string_lossy()) else {
         return false;
     };
     let stem = name

@@ -64,8 +64,8 @@ impl<'a> Project<'a> {
 
     fn parse(&self, dir: PathBuf) -> Module {
         let listing = self.loader.list_dir(&dir, |path| {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            module::is_configuration_file(path) || tfvars::is_automatic(path) || name == LOCK_FILE
+            let is_lock = path.file_name().is_some_and(|n| n == LOCK_FILE);
+            module::is_configuration_file(path) || tfvars::is_automatic(path) || is_lock
         });
         let mut files: Vec<ModuleFile> = listing
             .iter()

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use super::convert::TypeConstraint;
 use super::eval::{self, EvalError, Outcome};
 use super::hcl;
+use super::module::Module;
 use super::syntax::{Attribute, AttributeExpr};
 use crate::error::FileError;
 use crate::load::Loader;
@@ -68,6 +69,12 @@ impl Assignment {
     }
 }
 
+/// The path shown for `--var` values, which have no file.
+pub const COMMAND_LINE: &str = "<command line>";
+
+/// The path shown for `TF_VAR_` values.
+pub const ENVIRONMENT: &str = "<environment>";
+
 /// The assignments that come with the command line, read once for every root module.
 #[derive(Debug, Default)]
 pub struct CommandLine {
@@ -75,6 +82,8 @@ pub struct CommandLine {
     environment: Vec<(String, Assignment)>,
     /// `--var-file` entries, then `--var` values: above every variables file.
     explicit: Vec<(String, Assignment)>,
+    /// The `--var` values alone (also in `explicit`), which Terraform checks strictly.
+    vars: Vec<(String, Assignment)>,
     pub errors: Vec<FileError>,
 }
 
@@ -84,7 +93,7 @@ impl CommandLine {
         for (name, value) in &settings.env_vars {
             let text = format!("TF_VAR_{name}={value}");
             let note = format!("environment variable `TF_VAR_{name}`");
-            let assignment = pseudo_source(loader, "<environment>", text, 0, note, value);
+            let assignment = pseudo_source(loader, ENVIRONMENT, text, 0, note, value);
             command_line.environment.push((name.clone(), assignment));
         }
         for path in &settings.var_files {
@@ -97,10 +106,56 @@ impl CommandLine {
         for (name, value) in &settings.vars {
             let text = format!("--var {name}={value}");
             let note = format!("`--var {name}={value}` on the command line");
-            let assignment = pseudo_source(loader, "<command line>", text, 6, note, value);
+            let assignment = pseudo_source(loader, COMMAND_LINE, text, 6, note, value);
+            command_line.vars.push((name.clone(), assignment.clone()));
             command_line.explicit.push((name.clone(), assignment));
         }
         command_line
+    }
+
+    /// What Terraform would refuse in the `--var` and `TF_VAR_` values, given the scanned root
+    /// modules: a `--var` that no root declares ("Value for undeclared variable"; with several
+    /// roots, one declaring it is enough, as `--var` goes to every root), and a `--var` or
+    /// `TF_VAR_` value that does not convert to its variable's type (`flag=maybe` for a
+    /// `bool`). Each error is at the value, once.
+    pub fn refused(&self, roots: &[&Module]) -> Vec<FileError> {
+        let mut errors = Vec::new();
+        for (name, assignment) in &self.vars {
+            if !roots.iter().any(|root| root.variables.contains_key(name)) {
+                errors.push(FileError::at(
+                    COMMAND_LINE,
+                    assignment.origin.span,
+                    format!(
+                        "value for undeclared variable: no scanned root module declares a \
+                         variable `{name}`, and Terraform refuses a --var it does not declare"
+                    ),
+                ));
+            }
+        }
+        let vars = self.vars.iter().map(|v| (COMMAND_LINE, v));
+        let environment = self.environment.iter().map(|v| (ENVIRONMENT, v));
+        for (path, (name, assignment)) in vars.chain(environment) {
+            let mut reasons: Vec<String> = roots
+                .iter()
+                .filter_map(|root| root.variables.get(name))
+                .filter_map(|variable| {
+                    let ty = variable.type_constraint.as_ref();
+                    let converted = assignment.value(ty).map_err(|e| e.0).and_then(|traced| {
+                        super::convert::convert(traced.val, ty.unwrap_or(&TypeConstraint::Any))
+                    });
+                    converted.err()
+                })
+                .collect();
+            reasons.dedup();
+            for reason in reasons {
+                errors.push(FileError::at(
+                    path,
+                    assignment.origin.span,
+                    format!("invalid value for variable `{name}`: Terraform refuses it: {reason}"),
+                ));
+            }
+        }
+        errors
     }
 }
 
@@ -127,7 +182,10 @@ fn pseudo_source(
 
 /// Whether Terraform loads this file of a root module's directory by itself.
 pub fn is_automatic(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     name == "terraform.tfvars"
         || name == "terraform.tfvars.json"
         || name.ends_with(".auto.tfvars")
@@ -143,9 +201,8 @@ pub fn root_assignments(
 ) -> (HashMap<String, Assignment>, Vec<FileError>) {
     let name = |path: &PathBuf| {
         path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     };
     let mut automatic: Vec<&PathBuf> = listing.iter().filter(|p| is_automatic(p)).collect();
     // terraform.tfvars, then terraform.tfvars.json, then the auto files by name.
