@@ -444,6 +444,7 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
         verdict: verdict.as_ref().map_or("pass", |(rule, _, _)| rule.id),
         severity: verdict.as_ref().map(|(_, severity, _)| *severity),
         value_files: value_files(&report.sources, group),
+        group: report.groups.len(),
     });
     let Some((rule, severity, violation)) = verdict else {
         return;

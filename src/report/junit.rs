@@ -14,6 +14,7 @@
 //! needs attribute and text escaping (see [`escape`]); tests/formats.rs parses it with a real
 //! XML reader.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -50,33 +51,6 @@ fn case_name(address: &str, scenario: Option<&str>) -> String {
     }
 }
 
-/// The index of the case for `finding`, creating one when no resource matches it.
-fn case_for(
-    cases: &mut Vec<Case>,
-    keys: &mut Vec<(String, String, Option<String>)>,
-    finding: &Finding,
-) -> usize {
-    let key = (
-        relative(&finding.location.path),
-        finding.address.clone(),
-        finding.scenario.clone(),
-    );
-    // Resources are keyed by address and scenario; the path breaks ties between equal names.
-    let found = keys
-        .iter()
-        .position(|k| k == &key)
-        .or_else(|| keys.iter().position(|k| k.1 == key.1 && k.2 == key.2));
-    found.unwrap_or_else(|| {
-        cases.push(Case {
-            name: case_name(&finding.address, finding.scenario.as_deref()),
-            classname: key.0.clone(),
-            ..Case::default()
-        });
-        keys.push(key);
-        cases.len() - 1
-    })
-}
-
 fn describe(finding: &Finding) -> String {
     let mut text = format!("{}: {}", finding.rule, finding.message);
     if let Some(note) = &finding.note {
@@ -85,66 +59,102 @@ fn describe(finding: &Finding) -> String {
     text
 }
 
+/// Adds what `finding` says to `case`, by how it was treated.
+fn record(case: &mut Case, finding: &Finding, treatment: Treatment) {
+    match (treatment, finding.severity) {
+        (Treatment::Reported, Severity::Error) => {
+            let body = format!("{}\n{}", finding.help, place(&finding.location));
+            case.failures.push((describe(finding), body));
+        }
+        (Treatment::Reported, Severity::Warning) => {
+            let line = format!(
+                "warning {} at {}",
+                describe(finding),
+                place(&finding.location)
+            );
+            case.out.push(line);
+        }
+        (Treatment::Baselined, _) => {
+            case.out
+                .push(format!("in the baseline: {}", describe(finding)));
+        }
+        (Treatment::Suppressed, _) => {
+            let by = finding.suppressed.as_ref().map_or("an exception", |s| s.by);
+            case.out
+                .push(format!("suppressed by {by}: {}", describe(finding)));
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Treatment {
+    Reported,
+    Baselined,
+    Suppressed,
+}
+
 /// Renders the report as one `<testsuite>` inside `<testsuites>`, with a trailing newline.
+///
+/// The cases follow the report's one list of resource statuses, so `failures` is the
+/// summary's `failing` plus the exception findings at error severity, and `errors` its
+/// `errors`.
 pub fn render(report: &Report) -> String {
-    let mut cases: Vec<Case> = Vec::new();
-    let mut keys = Vec::new();
-    for resource in &report.resources {
-        let key = (
-            relative(&resource.location.path),
-            resource.address.clone(),
-            resource.scenario.clone(),
-        );
-        if keys.contains(&key) {
-            continue;
-        }
-        cases.push(Case {
+    let mut cases: Vec<Case> = report
+        .resources
+        .iter()
+        .map(|resource| Case {
             name: case_name(&resource.address, resource.scenario.as_deref()),
-            classname: key.0.clone(),
+            classname: relative(&resource.location.path),
             ..Case::default()
-        });
-        keys.push(key);
-    }
-    for finding in &report.findings {
-        let i = case_for(&mut cases, &mut keys, finding);
-        match finding.severity {
-            Severity::Error => {
-                let body = format!("{}\n{}", finding.help, place(&finding.location));
-                cases[i].failures.push((describe(finding), body));
+        })
+        .collect();
+    // A finding belongs to its resource's case through the judged declaration (the group),
+    // never through its address: two files may declare the same address.
+    let case_of_group: HashMap<usize, usize> = report
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, resource)| (resource.group, i))
+        .collect();
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| (f, Treatment::Reported))
+        .chain(
+            report
+                .baseline
+                .iter()
+                .flat_map(|b| &b.baselined)
+                .map(|f| (f, Treatment::Baselined)),
+        )
+        .chain(report.suppressed.iter().map(|f| (f, Treatment::Suppressed)));
+    for (finding, treatment) in findings {
+        let i = match case_of_group.get(&finding.group) {
+            Some(&i) if !finding.is_about_an_exception() => i,
+            // An exception finding (or a finding whose resource is not listed) is a case of
+            // its own, named by its rule and place so that several in one file stay apart.
+            _ => {
+                cases.push(Case {
+                    name: format!("{} at {}", finding.rule, place(&finding.location)),
+                    classname: relative(&finding.location.path),
+                    ..Case::default()
+                });
+                cases.len() - 1
             }
-            Severity::Warning => {
-                let line = format!(
-                    "warning {} at {}",
-                    describe(finding),
-                    place(&finding.location)
-                );
-                cases[i].out.push(line);
-            }
-        }
-    }
-    let baselined = report.baseline.iter().flat_map(|b| &b.baselined);
-    for finding in baselined {
-        let i = case_for(&mut cases, &mut keys, finding);
-        let line = format!("in the baseline: {}", describe(finding));
-        cases[i].out.push(line);
-    }
-    for finding in &report.suppressed {
-        let i = case_for(&mut cases, &mut keys, finding);
-        let by = finding.suppressed.as_ref().map_or("an exception", |s| s.by);
-        let line = format!("suppressed by {by}: {}", describe(finding));
-        cases[i].out.push(line);
+        };
+        record(&mut cases[i], finding, treatment);
     }
     for error in &report.errors {
+        let at = format!(
+            "{}:{}:{}",
+            relative(&error.path),
+            error.start.line,
+            error.start.column
+        );
         cases.push(Case {
-            name: relative(&error.path),
+            name: at.clone(),
             classname: relative(&error.path),
-            error: Some(format!(
-                "{}:{}:{}: {}",
-                relative(&error.path),
-                error.start.line,
-                error.start.column,
-                error.message
-            )),
+            error: Some(format!("{at}: {}", error.message)),
             ..Case::default()
         });
     }

@@ -1,0 +1,69 @@
+//! Quoting text from the scanned files in messages: cut to a readable length, and control
+//! characters made visible, so a template cannot flood or drive the reader's terminal.
+
+use std::borrow::Cow;
+
+/// How many characters of a value a message quotes; the rest is elided with `…`.
+pub const QUOTED_CHARS: usize = 120;
+
+/// `text` cut to [`QUOTED_CHARS`] characters plus `…`, so a 50 MB value does not become a
+/// 50 MB message.
+pub fn clip(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+        None => text.into(),
+    }
+}
+
+/// Whether a terminal or log viewer may act on `c` instead of showing it: C0 and C1 control
+/// characters and DEL (ESC starts colour and cursor sequences, CR returns to the line start,
+/// BEL rings), and the bidirectional overrides and isolates that reorder what is shown.
+/// Line feed and tab are not included: messages use them for layout; each format decides.
+pub fn is_unsafe(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every [`is_unsafe`] character written as a visible escape (`\r`, `\u{1b}`),
+/// the way Rust's `escape_debug` writes it. Text without one is returned as it is.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// `text` cut as [`clip`] does, then made [`visible`]: how a message quotes a value.
+pub fn quoted(text: &str) -> String {
+    visible(&clip(text)).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_cuts_long_text_at_a_character_boundary() {
+        let long = "é".repeat(500);
+        let cut = clip(&long);
+        assert_eq!(cut.chars().count(), QUOTED_CHARS + 1);
+        assert!(cut.ends_with("é…"));
+        assert_eq!(clip("short"), "short");
+    }
+
+    #[test]
+    fn visible_escapes_terminal_controls_and_keeps_layout_characters() {
+        assert_eq!(visible("a\u{1b}[31mb\u{7}c\rd"), "a\\u{1b}[31mb\\u{7}c\\rd");
+        assert_eq!(visible("x\u{202E}y\u{9b}"), "x\\u{202e}y\\u{9b}");
+        assert_eq!(visible("line\nnext\tü"), "line\nnext\tü");
+        assert!(matches!(visible("plain"), Cow::Borrowed(_)));
+    }
+}
