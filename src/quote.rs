@@ -46,6 +46,25 @@ pub fn quoted(text: &str) -> String {
     visible(&clip(text)).into_owned()
 }
 
+/// Serialised JSON with the [`is_unsafe`] characters serde leaves raw (DEL, C1 controls,
+/// bidirectional overrides; it escapes C0 itself) written as `\uXXXX` escapes: the same JSON
+/// value, but `cat report.json` cannot drive a terminal. They can only occur inside strings,
+/// and all of them are in the Basic Multilingual Plane, so one escape each is exact.
+pub fn json_safe(json: String) -> String {
+    if !json.chars().any(is_unsafe) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +76,14 @@ mod tests {
         assert_eq!(cut.chars().count(), QUOTED_CHARS + 1);
         assert!(cut.ends_with("é…"));
         assert_eq!(clip("short"), "short");
+    }
+
+    #[test]
+    fn json_safe_escapes_what_serde_leaves_raw_and_keeps_the_value() {
+        let value = serde_json::json!({ "name": "a\u{1b}b\u{9b}c\u{202e}d\u{7f}" });
+        let text = json_safe(serde_json::to_string(&value).unwrap());
+        assert!(!text.chars().any(is_unsafe), "{text}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
     }
 
     #[test]

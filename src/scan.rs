@@ -123,6 +123,21 @@ fn sniff_file(loader: &Loader, path: &Path, kind: FileKind) -> Result<Found, Fil
     })
 }
 
+/// Whether a discovered file counts as scanned in the summary: a file read to find sites.
+/// Terraform and Bicep files always are; JSON only when it is an ARM template or a plan (a
+/// parameter file, a baseline or a `package.json` is not); a `.bicepparam` file only feeds
+/// values, and a file that could not be read is an error instead.
+fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) -> bool {
+    match found {
+        Some(Ok(found)) => match kind {
+            FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
+            FileKind::Json => found.interest.is_some(),
+            FileKind::BicepParams => false,
+        },
+        _ => false,
+    }
+}
+
 /// Scans files and directories and judges every App Service resource found.
 pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     // On workers with deep stacks: the recursive parsers need more than rayon's default.
@@ -175,7 +190,6 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
             !config.is_excluded(path)
         })
         .collect();
-    let files_scanned = included.iter().filter(|&&included| included).count();
 
     let changed = reuse.map(|inventory| inventory.changed(&settings.overrides));
     let found: Vec<Option<Result<Found, FileError>>> = (0..files.len())
@@ -194,6 +208,11 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
             Some(sniff_file(&loader, path, *kind))
         })
         .collect();
+    let files_scanned = files
+        .iter()
+        .zip(&found)
+        .filter(|((_, kind), found)| searched_for_sites(*kind, found.as_ref()))
+        .count();
     let mut terraform_dirs = BTreeSet::new();
     let mut templates = Vec::new();
     let mut plans = Vec::new();

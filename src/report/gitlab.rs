@@ -7,10 +7,12 @@
 //! unused). Suppressed and baselined findings are not listed:
 //! they are accepted.
 //!
-//! The fingerprint is what GitLab uses to tell new issues from old ones across pipelines, so
-//! it must not depend on lines: it hashes the baseline fingerprint fields
-//! `rule|path|address|scenario` (path relative to the working directory, `/`-separated) with
-//! 64-bit FNV-1a, written as 16 hex digits. FNV-1a is hand-written because it is a few lines,
+//! The fingerprint is what GitLab uses to tell new issues from old ones across pipelines (and
+//! it shows one issue per fingerprint), so it must not depend on lines and must differ between
+//! findings: it hashes [`super::fingerprint::fingerprints`] (for a resource's finding the
+//! baseline fields `rule|path|address|scenario`, path relative to the working directory,
+//! `/`-separated; for an exception finding `rule|path|message`) with 64-bit FNV-1a, written
+//! as 16 hex digits. FNV-1a is hand-written because it is a few lines,
 //! stable forever by definition, and needs no cryptographic strength here.
 
 use std::path::Path;
@@ -54,25 +56,17 @@ pub fn fnv1a_hex(text: &str) -> String {
     format!("{hash:016x}")
 }
 
-fn finding_issue(finding: &Finding) -> Issue {
+fn finding_issue(finding: &Finding, key: &str) -> Issue {
     let path = relative(&finding.location.path);
-    let key = format!(
-        "{}|{path}|{}|{}",
-        finding.rule,
-        finding.address,
-        finding.scenario.as_deref().unwrap_or("")
-    );
+    // The message already names the scenario.
     let mut description = finding.message.clone();
-    if let Some(scenario) = &finding.scenario {
-        description.push_str(&format!(" [scenario {scenario}]"));
-    }
     if let Some(note) = &finding.note {
         description.push_str(&format!(" ({note})"));
     }
     Issue {
         description,
         check_name: finding.rule.to_string(),
-        fingerprint: fnv1a_hex(&key),
+        fingerprint: fnv1a_hex(key),
         severity: match finding.severity {
             Severity::Error => "major",
             Severity::Warning => "minor",
@@ -104,14 +98,16 @@ fn error_issue(error: &ErrorRecord) -> Issue {
 
 /// Renders the issues as a pretty-printed JSON array with a trailing newline.
 pub fn render(report: &Report) -> String {
+    let keys = super::fingerprint::fingerprints(&report.findings);
     let issues: Vec<Issue> = report
         .findings
         .iter()
-        .map(finding_issue)
+        .zip(&keys)
+        .map(|(finding, key)| finding_issue(finding, key))
         .chain(report.errors.iter().map(error_issue))
         .collect();
     // Serialising plain strings and numbers cannot fail.
-    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
+    let mut text = crate::quote::json_safe(serde_json::to_string_pretty(&issues).unwrap_or_default());
     text.push('\n');
     text
 }

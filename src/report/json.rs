@@ -190,7 +190,8 @@ pub fn render(report: &Report) -> String {
         }),
         summary: report.summary(),
     };
-    let mut text = serde_json::to_string_pretty(&document).expect("report serialises");
+    let text = serde_json::to_string_pretty(&document).expect("report serialises");
+    let mut text = crate::quote::json_safe(text);
     text.push('\n');
     text
 }

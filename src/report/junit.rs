@@ -45,6 +45,7 @@ fn place(location: &Location) -> String {
 }
 
 fn case_name(address: &str, scenario: Option<&str>) -> String {
+    let address = crate::quote::clip(address);
     match scenario {
         Some(scenario) => format!("{address} [{scenario}]"),
         None => address.to_string(),
@@ -210,10 +211,13 @@ pub fn render(report: &Report) -> String {
     xml
 }
 
-/// Escapes text for XML 1.0 attribute values and element content alike. Line breaks and tabs
-/// are written as character references so attribute values keep them; characters XML 1.0
-/// cannot carry at all (other control characters) become U+FFFD.
+/// Escapes text for XML 1.0 attribute values and element content alike. Control characters
+/// from the scanned files (ESC, BEL, CR, bidirectional overrides) are first written as
+/// visible escapes (`\u{1b}`), as in every format; line feeds and tabs are written as
+/// character references so attribute values keep them; U+FFFE and U+FFFF, which XML 1.0
+/// cannot carry, become U+FFFD.
 fn escape(text: &str) -> String {
+    let text = crate::quote::visible(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -239,7 +243,8 @@ mod tests {
     #[test]
     fn escapes_markup_quotes_and_control_characters() {
         assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-        assert_eq!(escape("x\ny\u{1}"), "x&#10;y\u{FFFD}");
+        assert_eq!(escape("x\ny\u{1}"), "x&#10;y\\u{1}");
+        assert_eq!(escape("a\u{1b}[1m\rb\u{FFFF}"), "a\\u{1b}[1m\\rb\u{FFFD}");
         assert_eq!(escape("ü ok"), "ü ok");
     }
 }

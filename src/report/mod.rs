@@ -4,6 +4,7 @@
 //! thread counts. Renderers read only this data and the loaded sources, never a parser.
 
 mod excerpt;
+pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
 pub mod human;
