@@ -59,7 +59,8 @@ pub fn plan(
 struct Planner<'a> {
     report: &'a Report,
     dirs: Vec<PathBuf>,
-    failed_to_parse: HashSet<PathBuf>,
+    /// The files with an error (a parse error, a name declared twice), with the first one.
+    failed_to_parse: HashMap<PathBuf, String>,
     editable: RefCell<HashMap<FileId, Result<(), String>>>,
     blocked: RefCell<BTreeMap<PathBuf, String>>,
 }
@@ -69,7 +70,7 @@ impl<'a> Planner<'a> {
         Planner {
             report,
             dirs: roots.iter().map(|root| scanned_dir(root)).collect(),
-            failed_to_parse: report.errors.iter().map(|e| normalize(&e.path)).collect(),
+            failed_to_parse: report.errors.iter().rev().map(|e| (normalize(&e.path), e.message.clone())).collect(),
             editable: RefCell::default(),
             blocked: RefCell::default(),
         }
@@ -88,8 +89,13 @@ impl<'a> Planner<'a> {
             Err(format!("{shown} is not a file"))
         } else if !self.dirs.iter().any(|dir| inside(path, dir)) {
             Err(format!("{shown} is outside the scanned paths"))
-        } else if self.failed_to_parse.contains(&normalize(path)) {
-            Err(format!("{shown} could not be read or parsed"))
+        } else if let Some(error) = self.failed_to_parse.get(&normalize(path)) {
+            // The real reason: a file that parsed can still have an error (a name declared
+            // twice), and the fix must wait until it is corrected.
+            Err(format!(
+                "{shown} has an error to correct first: {}",
+                crate::quote::clip(error)
+            ))
         } else {
             write::preflight(path).map(|_| ()).map_err(|why| {
                 self.blocked

@@ -93,11 +93,11 @@ pub fn render(report: &Report, style: Style) -> String {
     out
 }
 
-/// `3 errors in 2 files stop certgate from checking everything (exit code 2)`.
+/// `3 errors in 2 files make the run exit with code 2`.
 fn errors_heading(report: &Report) -> String {
     let summary = report.summary();
     format!(
-        "{} in {} kept certgate from checking everything there (exit code 2)",
+        "{} in {} make the run exit with code 2",
         plural(summary.errors, "error"),
         plural(summary.error_files, "file")
     )
