@@ -97,9 +97,10 @@ pub fn render(report: &Report, style: Style) -> String {
 fn errors_heading(report: &Report) -> String {
     let summary = report.summary();
     format!(
-        "{} in {} make the run exit with code 2",
+        "{} in {} {} the run exit with code 2",
         plural(summary.errors, "error"),
-        plural(summary.error_files, "file")
+        plural(summary.error_files, "file"),
+        if summary.errors == 1 { "makes" } else { "make" }
     )
 }
 
