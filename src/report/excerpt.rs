@@ -213,6 +213,14 @@ mod tests {
     }
 
     #[test]
+    fn shown_text_replaces_terminal_controls_byte_for_byte_and_keeps_crlf() {
+        let text = "a\u{1b}[1m\u{7}b\r\nc\rd\u{9b}e\u{202e}f\n";
+        let shown = shown_text(text);
+        assert_eq!(shown, "a?[1m?b\r\nc?d??e\u{FFFD}f\n");
+        assert_eq!(shown.len(), text.len());
+    }
+
+    #[test]
     fn short_lines_come_whole_with_their_context_lines() {
         let text = "one\ntwo = 2\nthree\nfour\n";
         let e = excerpt(text);
