@@ -83,7 +83,10 @@ mod tests {
         let value = serde_json::json!({ "name": "a\u{1b}b\u{9b}c\u{202e}d\u{7f}" });
         let text = json_safe(serde_json::to_string(&value).unwrap());
         assert!(!text.chars().any(is_unsafe), "{text}");
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            value
+        );
     }
 
     #[test]

@@ -90,7 +90,9 @@ fn summary_counts_add_up_when_two_files_declare_the_same_address() {
     assert_eq!(junit_count(&xml, "failures"), 1);
     let (_, human) = run(dir.path(), &[]);
     assert!(
-        human.contains("checked 2 App Service resources: 1 failing, 0 warnings, 0 passing, 1 suppressed."),
+        human.contains(
+            "checked 2 App Service resources: 1 failing, 0 warnings, 0 passing, 1 suppressed."
+        ),
         "{human}"
     );
 }
@@ -118,8 +120,14 @@ fn exception_findings_get_their_own_junit_cases_and_unique_fingerprints() {
     // Two resources and two exception findings: four cases, four failures.
     assert_eq!(junit_count(&xml, "tests"), 4, "{xml}");
     assert_eq!(junit_count(&xml, "failures"), 4, "{xml}");
-    assert!(xml.contains("<testcase name=\"invalid-exception at main.tf:1:"), "{xml}");
-    assert!(xml.contains("<testcase name=\"invalid-exception at main.tf:6:"), "{xml}");
+    assert!(
+        xml.contains("<testcase name=\"invalid-exception at main.tf:1:"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<testcase name=\"invalid-exception at main.tf:6:"),
+        "{xml}"
+    );
     assert!(!xml.contains("<testcase name=\"\""), "{xml}");
 
     let (_, gitlab) = run(dir.path(), &["--format", "gitlab"]);
@@ -169,7 +177,11 @@ const OPTIONAL_PARAMETERS: &str = r#"{
 #[test]
 fn github_and_gitlab_name_the_scenario_once() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "azuredeploy.json", TEMPLATE.replace("NAME", "site"));
+    write(
+        dir.path(),
+        "azuredeploy.json",
+        TEMPLATE.replace("NAME", "site"),
+    );
     write(
         dir.path(),
         "azuredeploy.parameters.json",
@@ -184,7 +196,11 @@ fn github_and_gitlab_name_the_scenario_once() {
 #[test]
 fn parameter_and_baseline_files_are_not_counted_as_scanned() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "azuredeploy.json", TEMPLATE.replace("NAME", "site"));
+    write(
+        dir.path(),
+        "azuredeploy.json",
+        TEMPLATE.replace("NAME", "site"),
+    );
     write(
         dir.path(),
         "azuredeploy.parameters.json",
@@ -194,7 +210,11 @@ fn parameter_and_baseline_files_are_not_counted_as_scanned() {
     write(dir.path(), "certgate-baseline.json", "[]\n");
     write(dir.path(), "package.json", "{\"name\": \"x\"}\n");
     let (_, report) = json(dir.path());
-    assert_eq!(report["summary"]["files_scanned"], 1, "{}", report["summary"]);
+    assert_eq!(
+        report["summary"]["files_scanned"], 1,
+        "{}",
+        report["summary"]
+    );
 }
 
 const TWICE: &str = r#"resource "azurerm_linux_web_app" "a" {
@@ -254,7 +274,11 @@ fn control_characters_in_values_are_escaped_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     // ESC (a colour sequence), BEL, CR, a C1 CSI and a right-to-left override in the name.
     let name = r"evil\u001b[31m\u0007red\rover\u009b2J\u202eflip";
-    write(dir.path(), "azuredeploy.json", TEMPLATE.replace("NAME", name));
+    write(
+        dir.path(),
+        "azuredeploy.json",
+        TEMPLATE.replace("NAME", name),
+    );
     write(
         dir.path(),
         "azuredeploy.parameters.json",
@@ -262,14 +286,18 @@ fn control_characters_in_values_are_escaped_in_every_format() {
     );
     for format in ["human", "json", "sarif", "junit", "github", "gitlab"] {
         let (_, out) = run(dir.path(), &["--format", format]);
-        assert!(out.contains("evil"), "{format}: the finding is reported\n{out}");
+        assert!(
+            out.contains("evil"),
+            "{format}: the finding is reported\n{out}"
+        );
         let raw: Vec<char> = out
             .chars()
-            .filter(|&c| {
-                (c.is_control() && c != '\n') || ('\u{202A}'..='\u{202E}').contains(&c)
-            })
+            .filter(|&c| (c.is_control() && c != '\n') || ('\u{202A}'..='\u{202E}').contains(&c))
             .collect();
-        assert!(raw.is_empty(), "{format} passes {raw:?} through raw:\n{out}");
+        assert!(
+            raw.is_empty(),
+            "{format} passes {raw:?} through raw:\n{out}"
+        );
     }
     let (_, human) = run(dir.path(), &[]);
     assert!(human.contains(r"evil\u{1b}[31m\u{7}red\rover"), "{human}");
@@ -289,7 +317,10 @@ fn raw_control_characters_in_a_source_line_do_not_reach_the_terminal() {
             .chars()
             .filter(|&c| (c.is_control() && c != '\n') || c == '\u{202e}')
             .collect();
-        assert!(raw.is_empty(), "{format} passes {raw:?} through raw:\n{out}");
+        assert!(
+            raw.is_empty(),
+            "{format} passes {raw:?} through raw:\n{out}"
+        );
     }
 }
 
@@ -303,12 +334,19 @@ fn a_huge_value_is_cut_in_messages() {
     write(dir.path(), "azuredeploy.json", template);
     for format in ["human", "json", "github", "junit", "gitlab", "sarif"] {
         let (_, out) = run(dir.path(), &["--format", format]);
-        assert!(out.contains('…'), "{format}: the value is cut with an ellipsis");
+        assert!(
+            out.contains('…'),
+            "{format}: the value is cut with an ellipsis"
+        );
         // JSON keeps the address as data (it identifies the resource) in `resources` and
         // `findings`, SARIF in the result's `address` and fingerprint; messages never repeat
         // the value whole.
         let whole = out.matches(huge.as_str()).count();
-        let allowed = if matches!(format, "json" | "sarif") { 2 } else { 0 };
+        let allowed = if matches!(format, "json" | "sarif") {
+            2
+        } else {
+            0
+        };
         assert!(whole <= allowed, "{format} repeats the value {whole} times");
     }
 }
@@ -318,8 +356,16 @@ fn human_output_lists_errors_last_and_explains_each_rule_once() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a/main.tf", DISABLED);
     write(dir.path(), "b/main.tf", DISABLED);
-    write(dir.path(), "c/main.tf", "resource \"azurerm_linux_web_app\" \"x\" {\n");
-    write(dir.path(), "azuredeploy.json", TEMPLATE.replace("NAME", "site"));
+    write(
+        dir.path(),
+        "c/main.tf",
+        "resource \"azurerm_linux_web_app\" \"x\" {\n",
+    );
+    write(
+        dir.path(),
+        "azuredeploy.json",
+        TEMPLATE.replace("NAME", "site"),
+    );
     write(
         dir.path(),
         "azuredeploy.parameters.json",
@@ -342,9 +388,18 @@ fn human_output_lists_errors_last_and_explains_each_rule_once() {
     );
     let last_finding = human.rfind("client-cert-").unwrap();
     let error = human.find("input error").unwrap();
-    let heading = human.find("1 error in 1 file makes the run exit with code 2:").unwrap();
+    let heading = human
+        .find("1 error in 1 file makes the run exit with code 2:")
+        .unwrap();
     assert!(last_finding < heading && heading < error, "{human}");
-    assert!(human.trim_end().lines().last().unwrap().starts_with("Scanned "));
+    assert!(
+        human
+            .trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("Scanned ")
+    );
     for jargon in ["certgate::input", "certgate::notice", "Advice: origin"] {
         assert!(!human.contains(jargon), "{jargon} in\n{human}");
     }
@@ -386,8 +441,12 @@ fn errors_that_cannot_affect_a_site_are_notices() {
         .map(|n| n["message"].as_str().unwrap())
         .collect();
     assert_eq!(notices.len(), 2, "{notices:?}");
-    assert!(notices.iter().any(|n| n.contains("`aws_s3_bucket.logs` is declared twice")
-        && n.contains("cannot be a site")));
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("`aws_s3_bucket.logs` is declared twice")
+                && n.contains("cannot be a site"))
+    );
     assert!(notices.iter().any(|n| n.contains("cannot declare a site")));
     // A site declared twice still fails the run.
     write(dir.path(), "twice/main.tf", TWICE);

@@ -70,7 +70,12 @@ impl<'a> Planner<'a> {
         Planner {
             report,
             dirs: roots.iter().map(|root| scanned_dir(root)).collect(),
-            failed_to_parse: report.errors.iter().rev().map(|e| (normalize(&e.path), e.message.clone())).collect(),
+            failed_to_parse: report
+                .errors
+                .iter()
+                .rev()
+                .map(|e| (normalize(&e.path), e.message.clone()))
+                .collect(),
             editable: RefCell::default(),
             blocked: RefCell::default(),
         }

@@ -107,7 +107,8 @@ pub fn render(report: &Report) -> String {
         .chain(report.errors.iter().map(error_issue))
         .collect();
     // Serialising plain strings and numbers cannot fail.
-    let mut text = crate::quote::json_safe(serde_json::to_string_pretty(&issues).unwrap_or_default());
+    let mut text =
+        crate::quote::json_safe(serde_json::to_string_pretty(&issues).unwrap_or_default());
     text.push('\n');
     text
 }

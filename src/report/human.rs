@@ -50,7 +50,11 @@ pub fn render(report: &Report, style: Style) -> String {
     let mut explained = std::collections::HashSet::new();
     for finding in &report.findings {
         let hint = explained.insert(finding.rule);
-        draw(&handler, &finding_diagnostic(report, finding, hint), &mut out);
+        draw(
+            &handler,
+            &finding_diagnostic(report, finding, hint),
+            &mut out,
+        );
     }
     for fixed in report.fixed.iter().flatten() {
         out.push_str(&fixed_line(fixed));
