@@ -724,7 +724,7 @@ fn a_file_removed_between_discovery_and_reading() {
     let json = outcome.json();
     assert_eq!(
         errors(&json),
-        [error("gone/dangling.tf", 1, 1, "no such file or directory")]
+        [error("gone/dangling.tf", 1, 1, "does not exist")]
     );
     assert_eq!(findings(&json), [neighbour()]);
 }
