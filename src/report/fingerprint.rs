@@ -28,11 +28,14 @@ fn identity(finding: &Finding) -> String {
 /// identity (two identical malformed exceptions in one file, a name declared twice) get
 /// `|2`, `|3`, … in list order, which is the report's (path, line, column) order.
 pub fn fingerprints<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
+    numbered(findings.into_iter().map(identity))
+}
+
+/// `keys` with the second and later copies of each key suffixed `|2`, `|3`, …: all distinct.
+pub fn numbered(keys: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut seen: HashMap<String, usize> = HashMap::new();
-    findings
-        .into_iter()
-        .map(|finding| {
-            let key = identity(finding);
+    keys.into_iter()
+        .map(|key| {
             let count = seen.entry(key.clone()).or_insert(0);
             *count += 1;
             if *count == 1 {
@@ -42,4 +45,15 @@ pub fn fingerprints<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_keeps_first_keys_and_numbers_repeats() {
+        let keys = ["a", "b", "a", "a"].map(String::from);
+        assert_eq!(numbered(keys), ["a", "b", "a|2", "a|3"]);
+    }
 }

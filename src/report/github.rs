@@ -1,11 +1,13 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding.
 //!
 //! `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` for error findings,
-//! `::warning` for warnings, `::error file=…::message` for files that could not be scanned and
+//! `::warning` for warnings, `::error file=…::message` for errors (exit code 2) and
 //! `::notice` for what certgate could not follow. Suppressed and baselined findings are not
 //! annotated: they are accepted. Paths are relative to the directory certgate runs in (the
 //! checkout), `/`-separated. Values are escaped per the runner's rules: `%`, CR and LF in the
-//! message, and additionally `:` and `,` in properties.
+//! message, and additionally `:` and `,` in properties; other control characters from the
+//! scanned files are written as visible escapes first. The message names the scenario once
+//! (the finding's message already does).
 
 use std::fmt::Write as _;
 use std::path::Path;

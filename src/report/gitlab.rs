@@ -1,8 +1,8 @@
 //! `--format gitlab`: GitLab Code Quality JSON (`artifacts:reports:codequality`).
 //!
 //! An array of issues `{description, check_name, fingerprint, severity, location: {path,
-//! lines: {begin}}}`. Error findings are `major`, warnings `minor`, and files that could not be
-//! scanned `critical` (GitLab's scale is info, minor, major, critical, blocker; a missing
+//! lines: {begin}}}`. Error findings are `major`, warnings `minor`, and errors that fail the
+//! run `critical` (GitLab's scale is info, minor, major, critical, blocker; a missing
 //! client-certificate requirement is a real weakness but not an outage, and `blocker` is left
 //! unused). Suppressed and baselined findings are not listed:
 //! they are accepted.
@@ -80,12 +80,16 @@ fn finding_issue(finding: &Finding, key: &str) -> Issue {
     }
 }
 
-fn error_issue(error: &ErrorRecord) -> Issue {
+fn error_key(error: &ErrorRecord) -> String {
+    format!("file-error|{}|{}", relative(&error.path), error.message)
+}
+
+fn error_issue(error: &ErrorRecord, key: &str) -> Issue {
     let path = relative(&error.path);
     Issue {
         description: error.message.clone(),
         check_name: "file-error".to_string(),
-        fingerprint: fnv1a_hex(&format!("file-error|{path}|{}", error.message)),
+        fingerprint: fnv1a_hex(key),
         severity: "critical",
         location: IssueLocation {
             path,
@@ -99,12 +103,19 @@ fn error_issue(error: &ErrorRecord) -> Issue {
 /// Renders the issues as a pretty-printed JSON array with a trailing newline.
 pub fn render(report: &Report) -> String {
     let keys = super::fingerprint::fingerprints(&report.findings);
+    let error_keys = super::fingerprint::numbered(report.errors.iter().map(error_key));
     let issues: Vec<Issue> = report
         .findings
         .iter()
         .zip(&keys)
         .map(|(finding, key)| finding_issue(finding, key))
-        .chain(report.errors.iter().map(error_issue))
+        .chain(
+            report
+                .errors
+                .iter()
+                .zip(&error_keys)
+                .map(|(error, key)| error_issue(error, key)),
+        )
         .collect();
     // Serialising plain strings and numbers cannot fail.
     let mut text =

@@ -7,8 +7,10 @@
 //! warning does not fail the test case, matching the exit code; it is written to the case's
 //! `<system-out>`, which Azure Pipelines and GitLab both show in the test's details (a
 //! `<skipped>` would hide that the resource was checked and wrongly count it as not run).
-//! Suppressed and baselined findings are `<system-out>` lines too, never failures. A file that
-//! could not be scanned is a test case of its own with an `<error>`.
+//! Suppressed and baselined findings are `<system-out>` lines too, never failures. Each
+//! exception finding is a test case of its own, named `RULE at FILE:LINE:COLUMN`, and so is
+//! each error (`<error>`, named `FILE:LINE:COLUMN`), so `failures` is the summary's `failing`
+//! plus `exception_errors`, and `errors` its `errors`.
 //!
 //! Written by hand rather than with an XML crate: the output is a fixed, flat shape and only
 //! needs attribute and text escaping (see [`escape`]); tests/formats.rs parses it with a real
