@@ -15,6 +15,45 @@ pub fn clip(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// `message` with every value it quotes cut as [`clip`] does: each span between backticks or
+/// double quotes longer than [`QUOTED_CHARS`], and each longer run without whitespace (a name
+/// quoted bare). The backstop for messages built in many places (a variable name, an
+/// expression, a path): the prose around the values is never cut.
+pub fn clip_within(message: &str) -> Cow<'_, str> {
+    if message.chars().nth(QUOTED_CHARS).is_none() {
+        return message.into();
+    }
+    let mut out = String::with_capacity(message.len().min(8 * QUOTED_CHARS));
+    let mut changed = false;
+    let mut push = |out: &mut String, text: &str| {
+        let cut = clip(text);
+        changed |= matches!(cut, Cow::Owned(_));
+        out.push_str(&cut);
+    };
+    let mut inside = false;
+    let mut rest = message;
+    loop {
+        let end = rest.find(['`', '"']).unwrap_or(rest.len());
+        let segment = &rest[..end];
+        if inside {
+            push(&mut out, segment);
+        } else {
+            for piece in segment.split_inclusive(char::is_whitespace) {
+                let word = piece.trim_end_matches(char::is_whitespace);
+                push(&mut out, word);
+                out.push_str(&piece[word.len()..]);
+            }
+        }
+        let Some(delimiter) = rest[end..].chars().next() else {
+            break;
+        };
+        out.push(delimiter);
+        rest = &rest[end + delimiter.len_utf8()..];
+        inside = !inside;
+    }
+    if changed { out.into() } else { message.into() }
+}
+
 /// Whether a terminal or log viewer may act on `c` instead of showing it: C0 and C1 control
 /// characters and DEL (ESC starts colour and cursor sequences, CR returns to the line start,
 /// BEL rings), and the bidirectional overrides and isolates that reorder what is shown.
@@ -87,6 +126,29 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&text).unwrap(),
             value
         );
+    }
+
+    #[test]
+    fn clip_within_cuts_long_quoted_values_and_bare_names_but_not_prose() {
+        let name = "n".repeat(300);
+        let message = format!("there is no variable `{name}` in this module");
+        let cut = clip_within(&message);
+        assert_eq!(
+            cut,
+            format!(
+                "there is no variable `{}…` in this module",
+                &name[..QUOTED_CHARS]
+            )
+        );
+        let spaced = format!("mode \"{}\" is odd", "a ".repeat(100));
+        assert!(clip_within(&spaced).len() < spaced.len());
+        let bare = format!("value {name}\nnext line");
+        assert_eq!(
+            clip_within(&bare),
+            format!("value {}…\nnext line", &name[..QUOTED_CHARS])
+        );
+        let prose = "word ".repeat(60);
+        assert!(matches!(clip_within(&prose), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -468,8 +468,11 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
     let Some((rule, severity, violation)) = verdict else {
         return;
     };
-    let mut message = violation.message;
+    // Values quoted anywhere in the front ends (a name, an expression) are cut here, once.
+    let clip = |text: String| crate::quote::clip_within(&text).into_owned();
+    let mut message = clip(violation.message);
     if let Some(instance) = resource.instance.as_ref().filter(|_| total > 1) {
+        let instance = crate::quote::clip(instance);
         message.push_str(&format!(
             " (instance `{instance}`; {failing} of {total} instances fail)"
         ));
@@ -481,13 +484,20 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
         rule: rule.id,
         severity,
         message,
-        help: violation.help,
+        help: clip(violation.help),
         address: resource.address.clone(),
         scenario: resource.scenario.clone(),
         location: Location::of(&report.sources, violation.span),
         span: violation.span,
-        label: violation.label,
-        origin: violation.origin,
+        label: clip(violation.label),
+        origin: violation
+            .origin
+            .into_iter()
+            .map(|step| crate::model::Origin {
+                note: clip(step.note),
+                ..step
+            })
+            .collect(),
         group: report.groups.len(),
         fix: Default::default(),
         suppressed: None,
@@ -509,7 +519,7 @@ fn error_record(sources: &SourceMap, error: &FileError) -> ErrorRecord {
         },
         span: error.span,
         start,
-        message: error.message.clone(),
+        message: crate::quote::clip_within(&error.message).into_owned(),
     }
 }
 

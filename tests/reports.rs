@@ -332,6 +332,11 @@ fn a_huge_value_is_cut_in_messages() {
         .replace("NAME", &huge)
         .replace("[parameters('mode')]", &format!("Mode{huge}"));
     write(dir.path(), "azuredeploy.json", template);
+    // A Terraform variable name is quoted by the front end's own message.
+    let terraform = format!(
+        "resource \"azurerm_linux_web_app\" \"tf\" {{\n  client_certificate_enabled = var.{huge}\n}}\n"
+    );
+    write(dir.path(), "tf/main.tf", terraform);
     for format in ["human", "json", "github", "junit", "gitlab", "sarif"] {
         let (_, out) = run(dir.path(), &["--format", format]);
         assert!(
