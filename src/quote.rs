@@ -30,26 +30,32 @@ pub fn clip_within(message: &str) -> Cow<'_, str> {
         changed |= matches!(cut, Cow::Owned(_));
         out.push_str(&cut);
     };
-    let mut inside = false;
     let mut rest = message;
-    loop {
+    while !rest.is_empty() {
+        // Prose up to the next delimiter: only bare runs without whitespace are cut.
         let end = rest.find(['`', '"']).unwrap_or(rest.len());
-        let segment = &rest[..end];
-        if inside {
-            push(&mut out, segment);
-        } else {
-            for piece in segment.split_inclusive(char::is_whitespace) {
-                let word = piece.trim_end_matches(char::is_whitespace);
-                push(&mut out, word);
-                out.push_str(&piece[word.len()..]);
-            }
+        for piece in rest[..end].split_inclusive(char::is_whitespace) {
+            let word = piece.trim_end_matches(char::is_whitespace);
+            push(&mut out, word);
+            out.push_str(&piece[word.len()..]);
         }
-        let Some(delimiter) = rest[end..].chars().next() else {
+        rest = &rest[end..];
+        let Some(delimiter) = rest.chars().next() else {
             break;
         };
-        out.push(delimiter);
-        rest = &rest[end + delimiter.len_utf8()..];
-        inside = !inside;
+        // A quoted value runs to the same delimiter; one that is never closed is prose.
+        match rest[1..].find(delimiter) {
+            Some(close) => {
+                out.push(delimiter);
+                push(&mut out, &rest[1..1 + close]);
+                out.push(delimiter);
+                rest = &rest[close + 2..];
+            }
+            None => {
+                out.push(delimiter);
+                rest = &rest[1..];
+            }
+        }
     }
     if changed { out.into() } else { message.into() }
 }
@@ -149,6 +155,11 @@ mod tests {
         );
         let prose = "word ".repeat(60);
         assert!(matches!(clip_within(&prose), Cow::Borrowed(_)));
+        // An unclosed quote does not turn the prose after it into a value.
+        let unbalanced = format!("found `\"` here; {}", "then more prose ".repeat(20));
+        assert!(matches!(clip_within(&unbalanced), Cow::Borrowed(_)));
+        let stray = format!("a \" then {}", "long prose ".repeat(20));
+        assert!(matches!(clip_within(&stray), Cow::Borrowed(_)));
     }
 
     #[test]
