@@ -49,7 +49,8 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides) -> Discovery {
             Err(error) => discovery.errors.push(FileError::unplaced(
                 root,
                 match error.kind() {
-                    std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                    // certgate's own words, as for a module directory that does not exist.
+                    std::io::ErrorKind::NotFound => "does not exist".to_string(),
                     _ => format!("cannot read: {}", crate::load::io_reason(&error)),
                 },
             )),

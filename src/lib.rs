@@ -22,6 +22,7 @@ pub mod lsp;
 pub mod model;
 pub mod plan;
 pub mod policy;
+pub mod quote;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -126,6 +126,21 @@ fn sniff_file(loader: &Loader, path: &Path, kind: FileKind) -> Result<Found, Fil
     })
 }
 
+/// Whether a discovered file counts as scanned in the summary: a file read to find sites.
+/// Terraform and Bicep files always are; JSON only when it is an ARM template or a plan (a
+/// parameter file, a baseline or a `package.json` is not); a `.bicepparam` file only feeds
+/// values, and a file that could not be read is an error instead.
+fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) -> bool {
+    match found {
+        Some(Ok(found)) => match kind {
+            FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
+            FileKind::Json => found.interest.is_some(),
+            FileKind::BicepParams => false,
+        },
+        _ => false,
+    }
+}
+
 /// Scans files and directories and judges every App Service resource found.
 pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     // On workers with deep stacks: the recursive parsers need more than rayon's default.
@@ -178,7 +193,6 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
             !config.is_excluded(path)
         })
         .collect();
-    let files_scanned = included.iter().filter(|&&included| included).count();
 
     let changed = reuse.map(|inventory| inventory.changed(&settings.overrides));
     let found: Vec<Option<Result<Found, FileError>>> = (0..files.len())
@@ -197,6 +211,11 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
             Some(sniff_file(&loader, path, *kind))
         })
         .collect();
+    let files_scanned = files
+        .iter()
+        .zip(&found)
+        .filter(|((_, kind), found)| searched_for_sites(*kind, found.as_ref()))
+        .count();
     let mut terraform_dirs = BTreeSet::new();
     let mut templates = Vec::new();
     let mut plans = Vec::new();
@@ -447,12 +466,16 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
         verdict: verdict.as_ref().map_or("pass", |(rule, _, _)| rule.id),
         severity: verdict.as_ref().map(|(_, severity, _)| *severity),
         value_files: value_files(&report.sources, group),
+        group: report.groups.len(),
     });
     let Some((rule, severity, violation)) = verdict else {
         return;
     };
-    let mut message = violation.message;
+    // Values quoted anywhere in the front ends (a name, an expression) are cut here, once.
+    let clip = |text: String| crate::quote::clip_within(&text).into_owned();
+    let mut message = clip(violation.message);
     if let Some(instance) = resource.instance.as_ref().filter(|_| total > 1) {
+        let instance = crate::quote::clip(instance);
         message.push_str(&format!(
             " (instance `{instance}`; {failing} of {total} instances fail)"
         ));
@@ -464,13 +487,20 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
         rule: rule.id,
         severity,
         message,
-        help: violation.help,
+        help: clip(violation.help),
         address: resource.address.clone(),
         scenario: resource.scenario.clone(),
         location: Location::of(&report.sources, violation.span),
         span: violation.span,
-        label: violation.label,
-        origin: violation.origin,
+        label: clip(violation.label),
+        origin: violation
+            .origin
+            .into_iter()
+            .map(|step| crate::model::Origin {
+                note: clip(step.note),
+                ..step
+            })
+            .collect(),
         group: report.groups.len(),
         fix: Default::default(),
         suppressed: None,
@@ -492,7 +522,7 @@ fn error_record(sources: &SourceMap, error: &FileError) -> ErrorRecord {
         },
         span: error.span,
         start,
-        message: error.message.clone(),
+        message: crate::quote::clip_within(&error.message).into_owned(),
     }
 }
 

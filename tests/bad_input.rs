@@ -277,8 +277,10 @@ fn check_files_without_content(content: &[u8]) {
             ),
         ]
     );
-    // Every file but the `.tfvars`, which is read only as part of its module.
-    assert_eq!(json["summary"]["files_scanned"], 14);
+    // The files searched for sites: the six Terraform files, the two Bicep files and the one
+    // ARM template. Not the parameter files (`.tfvars`, `.tfvars.json`, ARM parameters,
+    // `.bicepparam`) nor the empty `template.json`, which is not ours.
+    assert_eq!(json["summary"]["files_scanned"], 9);
 }
 
 #[test]
@@ -722,7 +724,7 @@ fn a_file_removed_between_discovery_and_reading() {
     let json = outcome.json();
     assert_eq!(
         errors(&json),
-        [error("gone/dangling.tf", 1, 1, "no such file or directory")]
+        [error("gone/dangling.tf", 1, 1, "does not exist")]
     );
     assert_eq!(findings(&json), [neighbour()]);
 }
@@ -1031,12 +1033,13 @@ fn a_path_with_spaces_unicode_and_a_newline_in_every_output_format() {
 
     let human = check("human");
     let shown = "sp ace/ünï cödé/new\\nline 50%, a:b & <c>";
+    // Findings first, then the errors that make the run exit 2, right above the summary.
     assert_eq!(
         snippet_headers(&human),
         [
-            format!("{shown}/broken.tf:2:3"),
             "neighbour/main.tf:2:3".to_string(),
             format!("{shown}/main.tf:2:3"),
+            format!("{shown}/broken.tf:2:3"),
         ]
     );
     assert!(

@@ -38,17 +38,11 @@ pub enum Key {
     Index(i64),
 }
 
-/// Expression text as a message quotes it: at most [`QUOTED_CHARS`] characters, the rest
-/// elided, so a generated 500 KB expression does not become a 500 KB message.
+/// Expression text as a message quotes it: cut by [`crate::quote::clip`], so a generated
+/// 500 KB expression does not become a 500 KB message.
 pub(super) fn clipped(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.char_indices().nth(QUOTED_CHARS) {
-        Some((end, _)) => format!("{}…", &text[..end]).into(),
-        None => text.into(),
-    }
+    crate::quote::clip(text)
 }
-
-/// How much of an expression a message quotes.
-const QUOTED_CHARS: usize = 120;
 
 /// What an expression can see.
 #[derive(Clone, Copy)]
@@ -411,7 +405,7 @@ mod tests {
         let text = format!("[{}true{}]", "not(".repeat(1000), ")".repeat(1000));
         assert_eq!(
             super::clipped(&text).chars().count(),
-            super::QUOTED_CHARS + 1
+            crate::quote::QUOTED_CHARS + 1
         );
         assert!(super::clipped(&text).ends_with("(not…"));
         assert_eq!(super::clipped("[true()]"), "[true()]");

@@ -62,7 +62,8 @@ pub fn plan(
 struct Planner<'a> {
     report: &'a Report,
     dirs: Vec<PathBuf>,
-    failed_to_parse: HashSet<PathBuf>,
+    /// The files with an error (a parse error, a name declared twice), with the first one.
+    failed_to_parse: HashMap<PathBuf, String>,
     editable: RefCell<HashMap<FileId, Result<(), String>>>,
     blocked: RefCell<BTreeMap<PathBuf, String>>,
     unsafe_fixes: bool,
@@ -73,7 +74,12 @@ impl<'a> Planner<'a> {
         Planner {
             report,
             dirs: roots.iter().map(|root| scanned_dir(root)).collect(),
-            failed_to_parse: report.errors.iter().map(|e| normalize(&e.path)).collect(),
+            failed_to_parse: report
+                .errors
+                .iter()
+                .rev()
+                .map(|e| (normalize(&e.path), e.message.clone()))
+                .collect(),
             editable: RefCell::default(),
             blocked: RefCell::default(),
             unsafe_fixes: false,
@@ -93,8 +99,13 @@ impl<'a> Planner<'a> {
             Err(format!("{shown} is not a file"))
         } else if !self.dirs.iter().any(|dir| inside(path, dir)) {
             Err(format!("{shown} is outside the scanned paths"))
-        } else if self.failed_to_parse.contains(&normalize(path)) {
-            Err(format!("{shown} could not be read or parsed"))
+        } else if let Some(error) = self.failed_to_parse.get(&normalize(path)) {
+            // The real reason: a file that parsed can still have an error (a name declared
+            // twice), and the fix must wait until it is corrected.
+            Err(format!(
+                "{shown} has an error to correct first: {}",
+                crate::quote::clip(error)
+            ))
         } else if path.symlink_metadata().is_err() {
             // Scanned, yet not on disk: an editor's buffer for a new file. Its fix is an edit
             // of the buffer (`--diff`, the language server); nothing writes a buffer to disk.

@@ -26,6 +26,9 @@ pub const LONG_LINE: usize = 2 * WINDOW;
 pub struct Excerpt {
     name: String,
     file: Arc<SourceFile>,
+    /// The text with terminal controls replaced byte for byte (see [`shown_text`]), made
+    /// on the first snippet that holds one.
+    shown: std::sync::OnceLock<String>,
 }
 
 impl Excerpt {
@@ -33,6 +36,7 @@ impl Excerpt {
         Excerpt {
             name: display_path(file.path()),
             file,
+            shown: std::sync::OnceLock::new(),
         }
     }
 
@@ -103,18 +107,48 @@ impl SourceCode for Excerpt {
             (from, to)
         };
         let at = self.file.line_col(from);
+        let mut snippet = &bytes[from..to];
+        if unsafe_chars(&text[from..to]).next().is_some() {
+            snippet = &self.shown.get_or_init(|| shown_text(text)).as_bytes()[from..to];
+        }
         // miette merges the snippets of two labels when the first one's line plus this count
         // reaches the second one's line: its own sources count the lines up to the snippet's end.
         let line_count = self.file.line_col(to).line - 1;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
-            &bytes[from..to],
+            snippet,
             SourceSpan::new(from.into(), to - from),
             at.line - 1,
             at.column - 1,
             line_count,
         )))
     }
+}
+
+/// `text` as a snippet shows it: each character a terminal would act on (an escape sequence,
+/// a lone carriage return, a bidirectional override; see [`crate::quote::is_unsafe`]) becomes
+/// `?` (U+FFFD for a three-byte one), byte for byte, so every offset into the text still holds.
+/// The CR of a CRLF line ending stays.
+fn shown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (at, c) in unsafe_chars(text) {
+        out.push_str(&text[copied..at]);
+        match c.len_utf8() {
+            3 => out.push('\u{FFFD}'),
+            n => out.extend(std::iter::repeat_n('?', n)),
+        }
+        copied = at + c.len_utf8();
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// The characters [`shown_text`] replaces, with their offsets.
+fn unsafe_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    text.char_indices().filter(|&(at, c)| {
+        crate::quote::is_unsafe(c) && !(c == '\r' && text.as_bytes().get(at + 1) == Some(&b'\n'))
+    })
 }
 
 /// A path as a terminal shows it: control characters (a newline in a directory name, an
@@ -176,6 +210,14 @@ mod tests {
             contents.line(),
             contents.column(),
         )
+    }
+
+    #[test]
+    fn shown_text_replaces_terminal_controls_byte_for_byte_and_keeps_crlf() {
+        let text = "a\u{1b}[1m\u{7}b\r\nc\rd\u{9b}e\u{202e}f\n";
+        let shown = shown_text(text);
+        assert_eq!(shown, "a?[1m?b\r\nc?d??e\u{FFFD}f\n");
+        assert_eq!(shown.len(), text.len());
     }
 
     #[test]

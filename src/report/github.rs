@@ -1,11 +1,13 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding.
 //!
 //! `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` for error findings,
-//! `::warning` for warnings, `::error file=…::message` for files that could not be scanned and
+//! `::warning` for warnings, `::error file=…::message` for errors (exit code 2) and
 //! `::notice` for what certgate could not follow. Suppressed and baselined findings are not
 //! annotated: they are accepted. Paths are relative to the directory certgate runs in (the
 //! checkout), `/`-separated. Values are escaped per the runner's rules: `%`, CR and LF in the
-//! message, and additionally `:` and `,` in properties.
+//! message, and additionally `:` and `,` in properties; other control characters from the
+//! scanned files are written as visible escapes first. The message names the scenario once
+//! (the finding's message already does).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -17,9 +19,12 @@ fn relative(path: &Path) -> String {
     crate::baseline::relative_path(Path::new("."), path)
 }
 
-/// Escapes the message part of a workflow command.
+/// Escapes the message part of a workflow command. Control characters from the scanned files
+/// (ESC, BEL, a lone CR) are first written as visible escapes, so the log cannot be coloured
+/// or rewritten by a template; the runner's own escapes then keep `%` and line feeds.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    crate::quote::visible(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -43,12 +48,10 @@ fn annotation(finding: &Finding) -> String {
     } else {
         end_column
     };
+    // The message already names the scenario.
     let mut message = finding.message.clone();
     if let Some(note) = &finding.note {
         let _ = write!(message, " ({note})");
-    }
-    if let Some(scenario) = &finding.scenario {
-        let _ = write!(message, " [scenario {scenario}]");
     }
     if !finding.help.is_empty() {
         let _ = write!(message, "\n{}", finding.help);
@@ -59,7 +62,11 @@ fn annotation(finding: &Finding) -> String {
         start.line,
         start.column,
         end.line.max(start.line),
-        escape_property(&format!("{} {}", finding.rule, finding.address)),
+        escape_property(&format!(
+            "{} {}",
+            finding.rule,
+            crate::quote::clip(&finding.address)
+        )),
         escape_data(&message)
     )
 }
@@ -91,7 +98,8 @@ mod tests {
 
     #[test]
     fn escapes_data_and_properties() {
-        assert_eq!(escape_data("50% a:b,c\r\nd"), "50%25 a:b,c%0D%0Ad");
+        assert_eq!(escape_data("50% a:b,c\r\nd"), "50%25 a:b,c\\r%0Ad");
         assert_eq!(escape_property("50% a:b,c\nd"), "50%25 a%3Ab%2Cc%0Ad");
+        assert_eq!(escape_data("a\u{1b}[31mb\u{7}"), "a\\u{1b}[31mb\\u{7}");
     }
 }

@@ -1,16 +1,18 @@
 //! `--format gitlab`: GitLab Code Quality JSON (`artifacts:reports:codequality`).
 //!
 //! An array of issues `{description, check_name, fingerprint, severity, location: {path,
-//! lines: {begin}}}`. Error findings are `major`, warnings `minor`, and files that could not be
-//! scanned `critical` (GitLab's scale is info, minor, major, critical, blocker; a missing
+//! lines: {begin}}}`. Error findings are `major`, warnings `minor`, and errors that fail the
+//! run `critical` (GitLab's scale is info, minor, major, critical, blocker; a missing
 //! client-certificate requirement is a real weakness but not an outage, and `blocker` is left
 //! unused). Suppressed and baselined findings are not listed:
 //! they are accepted.
 //!
-//! The fingerprint is what GitLab uses to tell new issues from old ones across pipelines, so
-//! it must not depend on lines: it hashes the baseline fingerprint fields
-//! `rule|path|address|scenario` (path relative to the working directory, `/`-separated) with
-//! 64-bit FNV-1a, written as 16 hex digits. FNV-1a is hand-written because it is a few lines,
+//! The fingerprint is what GitLab uses to tell new issues from old ones across pipelines (and
+//! it shows one issue per fingerprint), so it must not depend on lines and must differ between
+//! findings: it hashes [`super::fingerprint::fingerprints`] (for a resource's finding the
+//! baseline fields `rule|path|address|scenario`, path relative to the working directory,
+//! `/`-separated; for an exception finding `rule|path|message`) with 64-bit FNV-1a, written
+//! as 16 hex digits. FNV-1a is hand-written because it is a few lines,
 //! stable forever by definition, and needs no cryptographic strength here.
 
 use std::path::Path;
@@ -54,25 +56,17 @@ pub fn fnv1a_hex(text: &str) -> String {
     format!("{hash:016x}")
 }
 
-fn finding_issue(finding: &Finding) -> Issue {
+fn finding_issue(finding: &Finding, key: &str) -> Issue {
     let path = relative(&finding.location.path);
-    let key = format!(
-        "{}|{path}|{}|{}",
-        finding.rule,
-        finding.address,
-        finding.scenario.as_deref().unwrap_or("")
-    );
+    // The message already names the scenario.
     let mut description = finding.message.clone();
-    if let Some(scenario) = &finding.scenario {
-        description.push_str(&format!(" [scenario {scenario}]"));
-    }
     if let Some(note) = &finding.note {
         description.push_str(&format!(" ({note})"));
     }
     Issue {
         description,
         check_name: finding.rule.to_string(),
-        fingerprint: fnv1a_hex(&key),
+        fingerprint: fnv1a_hex(key),
         severity: match finding.severity {
             Severity::Error => "major",
             Severity::Warning => "minor",
@@ -86,12 +80,16 @@ fn finding_issue(finding: &Finding) -> Issue {
     }
 }
 
-fn error_issue(error: &ErrorRecord) -> Issue {
+fn error_key(error: &ErrorRecord) -> String {
+    format!("file-error|{}|{}", relative(&error.path), error.message)
+}
+
+fn error_issue(error: &ErrorRecord, key: &str) -> Issue {
     let path = relative(&error.path);
     Issue {
         description: error.message.clone(),
         check_name: "file-error".to_string(),
-        fingerprint: fnv1a_hex(&format!("file-error|{path}|{}", error.message)),
+        fingerprint: fnv1a_hex(key),
         severity: "critical",
         location: IssueLocation {
             path,
@@ -104,14 +102,24 @@ fn error_issue(error: &ErrorRecord) -> Issue {
 
 /// Renders the issues as a pretty-printed JSON array with a trailing newline.
 pub fn render(report: &Report) -> String {
+    let keys = super::fingerprint::fingerprints(&report.findings);
+    let error_keys = super::fingerprint::numbered(report.errors.iter().map(error_key));
     let issues: Vec<Issue> = report
         .findings
         .iter()
-        .map(finding_issue)
-        .chain(report.errors.iter().map(error_issue))
+        .zip(&keys)
+        .map(|(finding, key)| finding_issue(finding, key))
+        .chain(
+            report
+                .errors
+                .iter()
+                .zip(&error_keys)
+                .map(|(error, key)| error_issue(error, key)),
+        )
         .collect();
     // Serialising plain strings and numbers cannot fail.
-    let mut text = serde_json::to_string_pretty(&issues).unwrap_or_default();
+    let mut text =
+        crate::quote::json_safe(serde_json::to_string_pretty(&issues).unwrap_or_default());
     text.push('\n');
     text
 }

@@ -25,7 +25,9 @@ pub struct Style {
     pub show_suppressed: bool,
 }
 
-/// Renders every error, notice and finding, then the summary unless quiet.
+/// Renders every notice and finding, then the errors that make the run fail (exit code 2)
+/// together, right above the summary (unless quiet), where a reader of the end of the output
+/// sees them.
 pub fn render(report: &Report, style: Style) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -34,15 +36,9 @@ pub fn render(report: &Report, style: Style) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+        .with_show_related_as_nested(true);
     let mut out = String::new();
-    for error in &report.errors {
-        draw(
-            &handler,
-            &file_diagnostic(report, error, miette::Severity::Error),
-            &mut out,
-        );
-    }
     for notice in &report.notices {
         draw(
             &handler,
@@ -50,8 +46,15 @@ pub fn render(report: &Report, style: Style) -> String {
             &mut out,
         );
     }
+    // The `explain` hint goes on the first finding of each rule only.
+    let mut explained = std::collections::HashSet::new();
     for finding in &report.findings {
-        draw(&handler, &finding_diagnostic(report, finding), &mut out);
+        let hint = explained.insert(finding.rule);
+        draw(
+            &handler,
+            &finding_diagnostic(report, finding, hint),
+            &mut out,
+        );
     }
     for fixed in report.fixed.iter().flatten() {
         out.push_str(&fixed_line(fixed));
@@ -67,19 +70,62 @@ pub fn render(report: &Report, style: Style) -> String {
         let scenario = key
             .scenario
             .as_ref()
-            .map_or(String::new(), |s| format!(" [scenario {s}]"));
+            .map_or(String::new(), |s| format!(" [scenario {}]", name(s)));
         out.push_str(&format!(
             "fixed since the baseline: {}: {}{scenario} ({})\n",
             display_path(std::path::Path::new(&key.path)),
-            key.address,
+            name(&key.address),
             key.rule
         ));
+    }
+    if !report.errors.is_empty() {
+        if !style.quiet {
+            let _ = writeln!(out, "{}:\n", errors_heading(report));
+        }
+        for error in &report.errors {
+            draw(
+                &handler,
+                &file_diagnostic(report, error, miette::Severity::Error),
+                &mut out,
+            );
+        }
     }
     if !style.quiet {
         out.push_str(&summary_line(report, style.timing));
         out.push('\n');
     }
     out
+}
+
+/// `3 errors in 2 files make the run exit with code 2`.
+fn errors_heading(report: &Report) -> String {
+    let summary = report.summary();
+    format!(
+        "{} in {} {} the run exit with code 2",
+        plural(summary.errors, "error"),
+        plural(summary.error_files, "file"),
+        if summary.errors == 1 { "makes" } else { "make" }
+    )
+}
+
+/// Text that may quote the scanned files, as the terminal gets it: control characters (ESC,
+/// BEL, CR, bidirectional overrides) written as visible escapes. Line feeds stay: messages
+/// use them for layout.
+fn clean(text: &str) -> String {
+    crate::quote::visible(text).into_owned()
+}
+
+/// An address or other name, cut to a readable length and cleaned.
+fn name(text: &str) -> String {
+    crate::quote::quoted(text)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn draw(handler: &GraphicalReportHandler, diagnostic: &Rendered, out: &mut String) {
@@ -148,14 +194,14 @@ fn label(source: &Excerpt, range: std::ops::Range<usize>, text: String) -> Label
     LabeledSpan::at(source.label_range(range), text)
 }
 
-fn finding_diagnostic(report: &Report, finding: &Finding) -> Rendered {
+fn finding_diagnostic(report: &Report, finding: &Finding, hint: bool) -> Rendered {
     let severity = match finding.severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
     };
     let source = source_of(report, finding.span.file);
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(finding.label.clone()),
+        Some(clean(&finding.label)),
         source.label_range(finding.span.range()),
     )];
     let mut related = Vec::new();
@@ -164,36 +210,44 @@ fn finding_diagnostic(report: &Report, finding: &Finding) -> Rendered {
         let long_line =
             source.on_long_line(finding.span.start) || source.on_long_line(step.span.start);
         if step.span.file == finding.span.file && !long_line {
-            labels.push(label(&source, step.span.range(), step.note.clone()));
+            labels.push(label(&source, step.span.range(), clean(&step.note)));
         } else {
             let origin_source = source_of(report, step.span.file);
             related.push(Rendered {
-                message: format!("the value comes from here: {}", step.note),
-                code: Some("origin".to_string()),
+                message: format!("the value comes from here: {}", clean(&step.note)),
+                // Drawn nested under the finding, so it needs no header of its own.
+                code: None,
                 severity: miette::Severity::Advice,
                 help: None,
-                labels: vec![label(&origin_source, step.span.range(), step.note.clone())],
+                labels: vec![label(&origin_source, step.span.range(), clean(&step.note))],
                 source: Some(origin_source),
                 related: Vec::new(),
             });
         }
     }
     Rendered {
-        message: finding.message.clone(),
+        message: clean(&finding.message),
         code: Some(finding.rule.to_string()),
         severity,
         help: Some(format!(
-            "{}{}{}\n(run `certgate explain {}` for the rule's documentation)",
+            "{}{}{}{}",
             finding
                 .note
                 .as_ref()
-                .map_or(String::new(), |note| format!("{note}\n")),
-            finding.help,
+                .map_or(String::new(), |note| format!("{}\n", clean(note))),
+            clean(&finding.help),
             match &finding.fix {
-                FixStatus::Unavailable(why) => format!("\nnot fixed automatically: {why}"),
+                FixStatus::Unavailable(why) => format!("\nnot fixed automatically: {}", clean(why)),
                 _ => String::new(),
             },
-            finding.rule
+            if hint {
+                format!(
+                    "\n(run `certgate explain {}` for the rule's documentation)",
+                    finding.rule
+                )
+            } else {
+                String::new()
+            }
         )),
         source: Some(source),
         labels,
@@ -210,10 +264,10 @@ fn suppressed_line(finding: &Finding) -> String {
     let scenario = finding
         .scenario
         .as_ref()
-        .map_or(String::new(), |s| format!(" [scenario {s}]"));
+        .map_or(String::new(), |s| format!(" [scenario {}]", name(s)));
     let mut details = Vec::new();
     if let Some(owner) = &by.owner {
-        details.push(format!("owner {owner}"));
+        details.push(format!("owner {}", name(owner)));
     }
     if let Some(expires) = by.expires {
         details.push(format!(
@@ -231,12 +285,12 @@ fn suppressed_line(finding: &Finding) -> String {
         display_path(&finding.location.path),
         finding.location.start.line,
         finding.location.start.column,
-        finding.address,
+        name(&finding.address),
         finding.rule,
         by.by,
         display_path(&by.location.path),
         by.location.line,
-        by.reason.as_deref().unwrap_or("no reason given"),
+        clean(by.reason.as_deref().unwrap_or("no reason given")),
     )
 }
 
@@ -246,7 +300,7 @@ fn fixed_line(fixed: &Fixed) -> String {
     let scenario = fixed
         .scenario
         .as_ref()
-        .map_or(String::new(), |s| format!(" [scenario {s}]"));
+        .map_or(String::new(), |s| format!(" [scenario {}]", name(s)));
     let marker = match fixed.fix.applicability {
         Applicability::Unsafe => " (unsafe)",
         Applicability::ChangesBehaviour => "",
@@ -256,20 +310,21 @@ fn fixed_line(fixed: &Fixed) -> String {
         display_path(&fixed.location.path),
         fixed.location.start.line,
         fixed.location.start.column,
-        fixed.address,
+        name(&fixed.address),
         fixed.rule,
-        fixed.fix.description
+        clean(&fixed.fix.description)
     )
 }
 
 fn file_diagnostic(report: &Report, error: &ErrorRecord, severity: miette::Severity) -> Rendered {
     let path = display_path(&error.path);
+    // Plain words for the header a newcomer reads first.
     let code = match severity {
-        miette::Severity::Advice => "certgate::notice",
-        _ => "certgate::input",
+        miette::Severity::Advice => "notice",
+        _ => "input error",
     };
     Rendered {
-        message: format!("{path}: {}", error.message),
+        message: format!("{path}: {}", clean(&error.message)),
         code: Some(code.to_string()),
         severity,
         help: None,
@@ -290,13 +345,6 @@ fn file_diagnostic(report: &Report, error: &ErrorRecord, severity: miette::Sever
 
 pub(crate) fn summary_line(report: &Report, timing: bool) -> String {
     let summary = report.summary();
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("{n} {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
     let timing = if timing {
         format!(" in {:.2?}", report.elapsed)
     } else {
@@ -321,11 +369,22 @@ pub(crate) fn summary_line(report: &Report, timing: bool) -> String {
             if fixed == 1 { "entry" } else { "entries" }
         );
     }
+    let exception_findings = summary.exception_errors + summary.exception_warnings;
+    if exception_findings > 0 {
+        let _ = write!(
+            line,
+            "; {} ({} failing, {})",
+            plural(exception_findings, "exception finding"),
+            summary.exception_errors,
+            plural(summary.exception_warnings, "warning")
+        );
+    }
     if summary.errors > 0 {
         let _ = write!(
             line,
-            "; {} could not be scanned",
-            plural(summary.errors, "file")
+            "; {} in {}",
+            plural(summary.errors, "error"),
+            plural(summary.error_files, "file")
         );
     }
     line.push('.');

@@ -33,6 +33,9 @@ struct JsonResource<'a> {
     line: usize,
     column: usize,
     verdict: &'a str,
+    /// What the verdict amounts to after exceptions and the baseline: `failing`, `warning`,
+    /// `passing`, `suppressed` or `baselined`. The summary counts these.
+    status: &'static str,
 }
 
 #[derive(Serialize)]
@@ -137,7 +140,8 @@ pub fn render(report: &Report) -> String {
         resources: report
             .resources
             .iter()
-            .map(|r| JsonResource {
+            .zip(report.statuses())
+            .map(|(r, status)| JsonResource {
                 address: &r.address,
                 resource_type: &r.resource_type,
                 kind: &r.kind,
@@ -146,6 +150,7 @@ pub fn render(report: &Report) -> String {
                 line: r.location.start.line,
                 column: r.location.start.column,
                 verdict: r.verdict,
+                status: status.as_str(),
             })
             .collect(),
         findings: report
@@ -185,7 +190,8 @@ pub fn render(report: &Report) -> String {
         }),
         summary: report.summary(),
     };
-    let mut text = serde_json::to_string_pretty(&document).expect("report serialises");
+    let text = serde_json::to_string_pretty(&document).expect("report serialises");
+    let mut text = crate::quote::json_safe(text);
     text.push('\n');
     text
 }

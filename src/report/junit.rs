@@ -7,13 +7,16 @@
 //! warning does not fail the test case, matching the exit code; it is written to the case's
 //! `<system-out>`, which Azure Pipelines and GitLab both show in the test's details (a
 //! `<skipped>` would hide that the resource was checked and wrongly count it as not run).
-//! Suppressed and baselined findings are `<system-out>` lines too, never failures. A file that
-//! could not be scanned is a test case of its own with an `<error>`.
+//! Suppressed and baselined findings are `<system-out>` lines too, never failures. Each
+//! exception finding is a test case of its own, named `RULE at FILE:LINE:COLUMN`, and so is
+//! each error (`<error>`, named `FILE:LINE:COLUMN`), so `failures` is the summary's `failing`
+//! plus `exception_errors`, and `errors` its `errors`.
 //!
 //! Written by hand rather than with an XML crate: the output is a fixed, flat shape and only
 //! needs attribute and text escaping (see [`escape`]); tests/formats.rs parses it with a real
 //! XML reader.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -44,37 +47,11 @@ fn place(location: &Location) -> String {
 }
 
 fn case_name(address: &str, scenario: Option<&str>) -> String {
+    let address = crate::quote::clip(address);
     match scenario {
         Some(scenario) => format!("{address} [{scenario}]"),
         None => address.to_string(),
     }
-}
-
-/// The index of the case for `finding`, creating one when no resource matches it.
-fn case_for(
-    cases: &mut Vec<Case>,
-    keys: &mut Vec<(String, String, Option<String>)>,
-    finding: &Finding,
-) -> usize {
-    let key = (
-        relative(&finding.location.path),
-        finding.address.clone(),
-        finding.scenario.clone(),
-    );
-    // Resources are keyed by address and scenario; the path breaks ties between equal names.
-    let found = keys
-        .iter()
-        .position(|k| k == &key)
-        .or_else(|| keys.iter().position(|k| k.1 == key.1 && k.2 == key.2));
-    found.unwrap_or_else(|| {
-        cases.push(Case {
-            name: case_name(&finding.address, finding.scenario.as_deref()),
-            classname: key.0.clone(),
-            ..Case::default()
-        });
-        keys.push(key);
-        cases.len() - 1
-    })
 }
 
 fn describe(finding: &Finding) -> String {
@@ -85,66 +62,102 @@ fn describe(finding: &Finding) -> String {
     text
 }
 
+/// Adds what `finding` says to `case`, by how it was treated.
+fn record(case: &mut Case, finding: &Finding, treatment: Treatment) {
+    match (treatment, finding.severity) {
+        (Treatment::Reported, Severity::Error) => {
+            let body = format!("{}\n{}", finding.help, place(&finding.location));
+            case.failures.push((describe(finding), body));
+        }
+        (Treatment::Reported, Severity::Warning) => {
+            let line = format!(
+                "warning {} at {}",
+                describe(finding),
+                place(&finding.location)
+            );
+            case.out.push(line);
+        }
+        (Treatment::Baselined, _) => {
+            case.out
+                .push(format!("in the baseline: {}", describe(finding)));
+        }
+        (Treatment::Suppressed, _) => {
+            let by = finding.suppressed.as_ref().map_or("an exception", |s| s.by);
+            case.out
+                .push(format!("suppressed by {by}: {}", describe(finding)));
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Treatment {
+    Reported,
+    Baselined,
+    Suppressed,
+}
+
 /// Renders the report as one `<testsuite>` inside `<testsuites>`, with a trailing newline.
+///
+/// The cases follow the report's one list of resource statuses, so `failures` is the
+/// summary's `failing` plus the exception findings at error severity, and `errors` its
+/// `errors`.
 pub fn render(report: &Report) -> String {
-    let mut cases: Vec<Case> = Vec::new();
-    let mut keys = Vec::new();
-    for resource in &report.resources {
-        let key = (
-            relative(&resource.location.path),
-            resource.address.clone(),
-            resource.scenario.clone(),
-        );
-        if keys.contains(&key) {
-            continue;
-        }
-        cases.push(Case {
+    let mut cases: Vec<Case> = report
+        .resources
+        .iter()
+        .map(|resource| Case {
             name: case_name(&resource.address, resource.scenario.as_deref()),
-            classname: key.0.clone(),
+            classname: relative(&resource.location.path),
             ..Case::default()
-        });
-        keys.push(key);
-    }
-    for finding in &report.findings {
-        let i = case_for(&mut cases, &mut keys, finding);
-        match finding.severity {
-            Severity::Error => {
-                let body = format!("{}\n{}", finding.help, place(&finding.location));
-                cases[i].failures.push((describe(finding), body));
+        })
+        .collect();
+    // A finding belongs to its resource's case through the judged declaration (the group),
+    // never through its address: two files may declare the same address.
+    let case_of_group: HashMap<usize, usize> = report
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, resource)| (resource.group, i))
+        .collect();
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| (f, Treatment::Reported))
+        .chain(
+            report
+                .baseline
+                .iter()
+                .flat_map(|b| &b.baselined)
+                .map(|f| (f, Treatment::Baselined)),
+        )
+        .chain(report.suppressed.iter().map(|f| (f, Treatment::Suppressed)));
+    for (finding, treatment) in findings {
+        let i = match case_of_group.get(&finding.group) {
+            Some(&i) if !finding.is_about_an_exception() => i,
+            // An exception finding (or a finding whose resource is not listed) is a case of
+            // its own, named by its rule and place so that several in one file stay apart.
+            _ => {
+                cases.push(Case {
+                    name: format!("{} at {}", finding.rule, place(&finding.location)),
+                    classname: relative(&finding.location.path),
+                    ..Case::default()
+                });
+                cases.len() - 1
             }
-            Severity::Warning => {
-                let line = format!(
-                    "warning {} at {}",
-                    describe(finding),
-                    place(&finding.location)
-                );
-                cases[i].out.push(line);
-            }
-        }
-    }
-    let baselined = report.baseline.iter().flat_map(|b| &b.baselined);
-    for finding in baselined {
-        let i = case_for(&mut cases, &mut keys, finding);
-        let line = format!("in the baseline: {}", describe(finding));
-        cases[i].out.push(line);
-    }
-    for finding in &report.suppressed {
-        let i = case_for(&mut cases, &mut keys, finding);
-        let by = finding.suppressed.as_ref().map_or("an exception", |s| s.by);
-        let line = format!("suppressed by {by}: {}", describe(finding));
-        cases[i].out.push(line);
+        };
+        record(&mut cases[i], finding, treatment);
     }
     for error in &report.errors {
+        let at = format!(
+            "{}:{}:{}",
+            relative(&error.path),
+            error.start.line,
+            error.start.column
+        );
         cases.push(Case {
-            name: relative(&error.path),
+            name: at.clone(),
             classname: relative(&error.path),
-            error: Some(format!(
-                "{}:{}:{}: {}",
-                relative(&error.path),
-                error.start.line,
-                error.start.column,
-                error.message
-            )),
+            error: Some(format!("{at}: {}", error.message)),
             ..Case::default()
         });
     }
@@ -200,10 +213,13 @@ pub fn render(report: &Report) -> String {
     xml
 }
 
-/// Escapes text for XML 1.0 attribute values and element content alike. Line breaks and tabs
-/// are written as character references so attribute values keep them; characters XML 1.0
-/// cannot carry at all (other control characters) become U+FFFD.
+/// Escapes text for XML 1.0 attribute values and element content alike. Control characters
+/// from the scanned files (ESC, BEL, CR, bidirectional overrides) are first written as
+/// visible escapes (`\u{1b}`), as in every format; line feeds and tabs are written as
+/// character references so attribute values keep them; U+FFFE and U+FFFF, which XML 1.0
+/// cannot carry, become U+FFFD.
 fn escape(text: &str) -> String {
+    let text = crate::quote::visible(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -229,7 +245,8 @@ mod tests {
     #[test]
     fn escapes_markup_quotes_and_control_characters() {
         assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
-        assert_eq!(escape("x\ny\u{1}"), "x&#10;y\u{FFFD}");
+        assert_eq!(escape("x\ny\u{1}"), "x&#10;y\\u{1}");
+        assert_eq!(escape("a\u{1b}[1m\rb\u{FFFF}"), "a\\u{1b}[1m\\rb\u{FFFD}");
         assert_eq!(escape("ü ok"), "ü ok");
     }
 }

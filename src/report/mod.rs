@@ -4,6 +4,7 @@
 //! thread counts. Renderers read only this data and the loaded sources, never a parser.
 
 mod excerpt;
+pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -65,6 +66,14 @@ pub struct Finding {
     pub note: Option<String>,
 }
 
+impl Finding {
+    /// Whether it is about an exception itself (`invalid-exception`, `unused-exception`)
+    /// rather than about a resource.
+    pub fn is_about_an_exception(&self) -> bool {
+        self.group == usize::MAX
+    }
+}
+
 /// A finding that `--fix` fixed, with where it was before the fix.
 #[derive(Debug, Clone)]
 pub struct Fixed {
@@ -89,6 +98,38 @@ pub struct ResourceRecord {
     /// The files where the judged values were written, when not at the resource (a variable
     /// default, a tfvars line, a parameter file): checking only such a file still checks it.
     pub value_files: Vec<PathBuf>,
+    /// The judged declaration: an index into [`Report::groups`], shared with its finding.
+    pub group: usize,
+}
+
+/// Where one checked resource stands once exceptions and the baseline are applied. Every
+/// count (summary line, JSON `summary`, JUnit) is derived from the list of these, so they
+/// add up to the number of resources and agree with each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Its finding is reported at error severity: it fails the run.
+    Failing,
+    /// Its finding is reported at warning severity.
+    Warning,
+    /// No finding.
+    Passing,
+    /// Its finding is suppressed by an active exception.
+    Suppressed,
+    /// Its finding is recorded in the `--baseline` file.
+    Baselined,
+}
+
+impl Status {
+    /// The name used in JSON (`resources[].status`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Failing => "failing",
+            Status::Warning => "warning",
+            Status::Passing => "passing",
+            Status::Suppressed => "suppressed",
+            Status::Baselined => "baselined",
+        }
+    }
 }
 
 /// A file that is ours but could not be read or parsed.
@@ -102,6 +143,9 @@ pub struct ErrorRecord {
 }
 
 /// Counts for the summary line and the JSON `summary` object.
+///
+/// `failing + warnings + passing + suppressed + baselined == resources`: each resource is
+/// counted once, by its [`Status`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     pub files_scanned: usize,
@@ -109,12 +153,20 @@ pub struct Summary {
     pub failing: usize,
     pub warnings: usize,
     pub passing: usize,
+    /// Errors that make the run fail (exit code 2); several can be in one file.
     pub errors: usize,
-    /// Findings an active exception suppresses.
+    /// The files those errors are in.
+    pub error_files: usize,
+    /// Resources whose finding an active exception suppresses.
     pub suppressed: usize,
-    /// Findings recorded in the `--baseline` file (not failures).
+    /// Resources whose finding is recorded in the `--baseline` file (not failures).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baselined: Option<usize>,
+    /// Reported findings about exceptions themselves (`invalid-exception`,
+    /// `unused-exception`) at error severity: they fail the run but belong to no resource.
+    pub exception_errors: usize,
+    /// The same at warning severity.
+    pub exception_warnings: usize,
 }
 
 /// What comparing a run with a `--baseline` file found.
@@ -153,30 +205,60 @@ pub struct Report {
 }
 
 impl Report {
+    /// The status of each entry of [`Report::resources`], in the same order: the one list every
+    /// count is derived from. A resource is matched to its finding by its judged declaration
+    /// (the group), never by address, so two files declaring the same address stay apart.
+    pub fn statuses(&self) -> Vec<Status> {
+        let mut by_group = std::collections::HashMap::new();
+        let baselined = self.baseline.iter().flat_map(|b| &b.baselined);
+        for finding in &self.suppressed {
+            by_group.insert(finding.group, Status::Suppressed);
+        }
+        for finding in baselined {
+            by_group.insert(finding.group, Status::Baselined);
+        }
+        for finding in self.findings.iter().filter(|f| !f.is_about_an_exception()) {
+            let status = match finding.severity {
+                Severity::Error => Status::Failing,
+                Severity::Warning => Status::Warning,
+            };
+            by_group.insert(finding.group, status);
+        }
+        self.resources
+            .iter()
+            .map(|r| match (by_group.get(&r.group), r.severity) {
+                (Some(status), _) => *status,
+                (None, None) => Status::Passing,
+                // A verdict whose finding was left out (a `--subset` view): still by severity.
+                (None, Some(Severity::Error)) => Status::Failing,
+                (None, Some(Severity::Warning)) => Status::Warning,
+            })
+            .collect()
+    }
+
     pub fn summary(&self) -> Summary {
-        // A resource counts by its reported finding: suppressed and baselined ones do not fail.
-        let reported = |r: &ResourceRecord| {
+        let statuses = self.statuses();
+        let count = |status| statuses.iter().filter(|s| **s == status).count();
+        let exception_findings = |severity| {
             self.findings
                 .iter()
-                .any(|f| f.rule == r.verdict && f.address == r.address && f.scenario == r.scenario)
-        };
-        let count = |severity| {
-            self.resources
-                .iter()
-                .filter(|r| r.severity == severity && (severity.is_none() || reported(r)))
+                .filter(|f| f.is_about_an_exception() && f.severity == severity)
                 .count()
         };
-        let failing = count(Some(Severity::Error));
-        let warnings = count(Some(Severity::Warning));
+        let error_files: std::collections::BTreeSet<&std::path::Path> =
+            self.errors.iter().map(|e| e.path.as_path()).collect();
         Summary {
             files_scanned: self.files_scanned,
             resources: self.resources.len(),
-            failing,
-            warnings,
-            passing: count(None),
+            failing: count(Status::Failing),
+            warnings: count(Status::Warning),
+            passing: count(Status::Passing),
             errors: self.errors.len(),
-            suppressed: self.suppressed.len(),
-            baselined: self.baseline.as_ref().map(|b| b.baselined.len()),
+            error_files: error_files.len(),
+            suppressed: count(Status::Suppressed),
+            baselined: self.baseline.as_ref().map(|_| count(Status::Baselined)),
+            exception_errors: exception_findings(Severity::Error),
+            exception_warnings: exception_findings(Severity::Warning),
         }
     }
 

@@ -161,17 +161,6 @@ fn level(severity: Severity) -> &'static str {
     severity.as_str()
 }
 
-/// The baseline fingerprint fields (rule, path, address, scenario), `|`-joined.
-fn fingerprint(finding: &Finding) -> String {
-    format!(
-        "{}|{}|{}|{}",
-        finding.rule,
-        crate::baseline::relative_path(Path::new("."), &finding.location.path),
-        finding.address,
-        finding.scenario.as_deref().unwrap_or("")
-    )
-}
-
 /// How a finding was treated: reported, recorded in the baseline, or suppressed.
 #[derive(Clone, Copy, PartialEq)]
 enum Treatment {
@@ -183,8 +172,8 @@ enum Treatment {
 fn result_json(
     report: &Report,
     index: &BTreeMap<&str, usize>,
-    f: &Finding,
-    how: Treatment,
+    (f, how): (&Finding, Treatment),
+    fingerprint: &str,
 ) -> Value {
     let mut text = f.message.clone();
     if let Some(note) = &f.note {
@@ -195,7 +184,7 @@ fn result_json(
         "level": level(f.severity),
         "message": { "text": text },
         "locations": [{ "physicalLocation": physical(&f.location) }],
-        "partialFingerprints": { FINGERPRINT_KEY: fingerprint(f) },
+        "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
         "properties": { "address": f.address, "help": f.help },
     });
     if let Some(i) = index.get(f.rule) {
@@ -304,23 +293,25 @@ fn notification(record: &ErrorRecord, level: &str) -> Value {
 pub fn render(report: &Report) -> String {
     let infos = rule_infos();
     let index: BTreeMap<&str, usize> = infos.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    let results: Vec<Value> = report
+    let findings: Vec<(&Finding, Treatment)> = report
         .findings
         .iter()
-        .map(|f| result_json(report, &index, f, Treatment::Reported))
+        .map(|f| (f, Treatment::Reported))
         .chain(
             report
                 .baseline
                 .iter()
                 .flat_map(|b| &b.baselined)
-                .map(|f| result_json(report, &index, f, Treatment::Baselined)),
+                .map(|f| (f, Treatment::Baselined)),
         )
-        .chain(
-            report
-                .suppressed
-                .iter()
-                .map(|f| result_json(report, &index, f, Treatment::Suppressed)),
-        )
+        .chain(report.suppressed.iter().map(|f| (f, Treatment::Suppressed)))
+        .collect();
+    // Unique across every result of the run, whatever its treatment.
+    let fingerprints = super::fingerprint::fingerprints(findings.iter().map(|(f, _)| *f));
+    let results: Vec<Value> = findings
+        .into_iter()
+        .zip(&fingerprints)
+        .map(|(finding, fingerprint)| result_json(report, &index, finding, fingerprint))
         .collect();
     let notifications: Vec<Value> = report
         .errors
@@ -365,7 +356,7 @@ pub fn render(report: &Report) -> String {
         runs: vec![run],
     };
     // Serialising a tree of `Value`s and strings cannot fail.
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_default();
+    let mut text = crate::quote::json_safe(serde_json::to_string_pretty(&log).unwrap_or_default());
     text.push('\n');
     text
 }

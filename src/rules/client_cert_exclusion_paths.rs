@@ -50,7 +50,7 @@ fn check(resource: &Resource, state: Option<&CertState>) -> Option<Violation> {
         .attributes
         .exclusion_paths
         .unwrap_or("exclusion paths");
-    let listed = paths.join(", ");
+    let listed = crate::quote::clip(&paths.join(", ")).into_owned();
     Some(Violation {
         message: format!(
             "{} requires client certificates except on {} path{}: {listed}",

@@ -86,5 +86,10 @@ pub fn judge(resource: &Resource) -> Option<(&'static Rule, Violation)> {
 
 /// `the function app slot azurerm_linux_function_app_slot.api`: how messages name a resource.
 pub(crate) fn describe(resource: &Resource) -> String {
-    format!("{} `{}`", resource.kind_label(), resource.address)
+    // A name can be any length (a generated template's): messages quote it cut.
+    format!(
+        "{} `{}`",
+        resource.kind_label(),
+        crate::quote::clip(&resource.address)
+    )
 }

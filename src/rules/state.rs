@@ -90,7 +90,10 @@ fn enabled_setting(value: Option<&Value>) -> Setting<'_, bool> {
         Data::Bool(enabled) => Setting::Set(*enabled, value),
         Data::Null => Setting::Default(false),
         Data::Unknown(why) => Setting::Unresolved(value, why.clone()),
-        Data::String(text) => Setting::Unresolved(value, format!("\"{text}\" is not a boolean")),
+        Data::String(text) => Setting::Unresolved(
+            value,
+            format!("\"{}\" is not a boolean", crate::quote::clip(text)),
+        ),
         Data::Other(kind) => Setting::Unresolved(value, format!("a {kind} is not a boolean")),
     }
 }
@@ -110,7 +113,8 @@ fn mode_setting(resource: &Resource) -> Setting<'_, Option<CertMode>> {
             None => Setting::Unresolved(
                 value,
                 format!(
-                    "\"{text}\" is not a client certificate mode (Required, Optional, OptionalInteractiveUser)"
+                    "\"{}\" is not a client certificate mode (Required, Optional, OptionalInteractiveUser)",
+                    crate::quote::clip(text)
                 ),
             ),
         },

@@ -67,6 +67,7 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
         .map(|(_, file)| (file.id, file.source.path().to_path_buf()))
         .collect();
 
+    let siteless = cannot_declare_a_site(&ordered);
     let mut variables: Vec<Variable> = Vec::new();
     let mut duplicates: Vec<FileError> = Vec::new();
     let mut replacements = FileItems::default();
@@ -80,6 +81,10 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
         };
         let items = match read {
             Ok(items) => items,
+            Err(error) if siteless => {
+                module.errors.push(as_notice(error, SITELESS_MODULE));
+                continue;
+            }
             Err(error) => {
                 module.errors.push(error);
                 continue;
@@ -103,7 +108,15 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
                         "{shown} is declared twice in this module; the first declaration is at {}",
                         place(files, *first)
                     );
-                    duplicates.push(FileError::at(path, span, message));
+                    let error = FileError::at(path, span, message);
+                    let error = if siteless {
+                        as_notice(error, SITELESS_MODULE)
+                    } else if kind == "resource" && !can_be_a_site(&name) {
+                        as_notice(error, NOT_A_SITE)
+                    } else {
+                        error
+                    };
+                    duplicates.push(error);
                     false
                 }
                 None => {
@@ -148,6 +161,44 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
     overrides::merge_calls(&mut module.calls, replacements.calls);
     module.variables = variables.into_iter().map(|v| (v.name.clone(), v)).collect();
     module
+}
+
+/// Why a parse error or duplicate in a module that cannot declare a site is only a notice.
+const SITELESS_MODULE: &str = "no App Service verdict depends on it: this module never mentions \
+     azurerm or azapi and calls no module, so it cannot declare a site";
+/// Why a duplicate resource of another type is only a notice.
+const NOT_A_SITE: &str =
+    "no App Service verdict depends on it: a resource of this type cannot be a site";
+
+/// `error` as a notice (shown, but the run does not fail), saying why.
+fn as_notice(error: FileError, why: &str) -> FileError {
+    FileError {
+        level: crate::error::Level::Notice,
+        message: format!("{} ({why})", error.message),
+        ..error
+    }
+}
+
+/// Whether nothing in these files can lead to a site or change a site's verdict: no text names
+/// the azurerm or azapi provider (site types, `required_providers` versions, template
+/// deployments) and none calls a module. Decided on the bytes, so a file that did not parse
+/// counts too; like the relevance filter it may keep an error, never drop a relevant one.
+fn cannot_declare_a_site(files: &[(bool, &ModuleFile)]) -> bool {
+    files.iter().all(|(_, file)| {
+        let text = file.source.text();
+        !text.contains("azurerm")
+            && !text.contains("azapi")
+            && !crate::sniff::calls_module(text.as_bytes())
+    })
+}
+
+/// Whether a resource address (`TYPE.NAME`) names a type that can declare a site: an in-scope
+/// azurerm type, an AzAPI resource (its `type` string decides) or an ARM template deployment.
+fn can_be_a_site(address: &str) -> bool {
+    let resource_type = address.split('.').next().unwrap_or(address);
+    super::types::lookup(resource_type, super::types::ProviderVersion::Unknown).is_some()
+        || resource_type.starts_with("azapi_")
+        || resource_type.ends_with("_template_deployment")
 }
 
 impl Module {
