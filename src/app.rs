@@ -57,6 +57,7 @@ fn check(args: CheckArgs) -> (String, u8) {
         env_vars,
         parameter_files: args.parameter_files,
         config_file: args.config,
+        project_root: args.project_root,
         today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
         overrides: stdin_override.into_iter().collect(),
         ..Settings::default()
@@ -170,8 +171,15 @@ fn baseline_keys(findings: &[crate::report::Finding], file: &Path) -> Vec<Findin
 /// `--baseline FILE`: moves findings recorded in the file out of the failures and records the
 /// entries that no longer occur.
 fn apply_baseline(report: &mut Report, file: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(file)
+    // A regular file only, capped: a FIFO would hang the read, `/dev/zero` never end it.
+    let bytes = crate::regular::read(file)
         .map_err(|why| format!("cannot read the baseline {}: {why}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "cannot read the baseline {}: invalid UTF-8: certgate reads UTF-8 text",
+            file.display()
+        )
+    })?;
     let baseline = crate::baseline::read(&text)
         .map_err(|e| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))?;
     let (resource_findings, exception_findings): (Vec<_>, Vec<_>) =
