@@ -22,6 +22,7 @@ pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod regular;
+pub mod replace;
 pub mod report;
 pub mod root;
 pub mod rules;
