@@ -125,11 +125,20 @@ impl ProjectRoot {
 
     /// The notice for a reference that leaves the root: `what` names the reference.
     pub fn outside_message(&self, what: &str, path: &Path) -> String {
+        // A relative path is shown with where it leads, so the reader sees how far out it is.
+        let shown = if path.is_absolute() {
+            format!("`{}`", path.display())
+        } else {
+            format!(
+                "`{}` (`{}`)",
+                path.display(),
+                crate::config::absolute(path).display()
+            )
+        };
         format!(
-            "{what} is not followed: `{}` is outside the project root `{}`, and nothing \
+            "{what} is not followed: {shown} is outside the project root `{}`, and nothing \
              outside it is read (set `--project-root` or `project-root` in certgate.toml to \
              widen it)",
-            path.display(),
             self.shown()
         )
     }
