@@ -11,7 +11,8 @@ use std::time::{Duration, SystemTime};
 
 use assert_cmd::Command;
 
-const SITE: &str = "resource \"azurerm_linux_web_app\" \"app\" {\n  client_certificate_enabled = false\n}\n";
+const SITE: &str =
+    "resource \"azurerm_linux_web_app\" \"app\" {\n  client_certificate_enabled = false\n}\n";
 
 fn repo() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -88,7 +89,8 @@ fn fix_keeps_owner_group_mode_and_hard_links() {
 fn fix_never_writes_through_a_link_leaving_the_root() {
     let (_dir, base) = repo();
     let outside = base.join("outside.bicep");
-    let text = "resource s 'Microsoft.Web/sites@2022-03-01' = {\n  name: 's'\n  properties: {}\n}\n";
+    let text =
+        "resource s 'Microsoft.Web/sites@2022-03-01' = {\n  name: 's'\n  properties: {}\n}\n";
     fs::write(&outside, text).unwrap();
     std::os::unix::fs::symlink(&outside, base.join("repo/main.bicep")).unwrap();
     let (code, stderr) = certgate(&base.join("repo"), &["check", "--fix", "."]);
@@ -143,7 +145,10 @@ fn output_writes_through_fifos_and_links_and_creates_files_with_the_umask() {
         let fifo = fifo.clone();
         std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
     };
-    let (code, _) = certgate(&repo, &["check", ".", "--format", "json", "-o", "report.fifo"]);
+    let (code, _) = certgate(
+        &repo,
+        &["check", ".", "--format", "json", "-o", "report.fifo"],
+    );
     assert_eq!(code, 1);
     assert!(reader.join().unwrap().contains("client-cert-disabled"));
     use std::os::unix::fs::FileTypeExt as _;
@@ -188,7 +193,10 @@ fn init_force_never_writes_through_a_link_or_opens_a_fifo() {
     std::os::unix::fs::symlink(&elsewhere, repo.join("certgate.toml")).unwrap();
     let (code, stderr) = certgate(&repo, &["init", "--force"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("is a symbolic link, not a regular file"), "{stderr}");
+    assert!(
+        stderr.contains("is a symbolic link, not a regular file"),
+        "{stderr}"
+    );
     assert_eq!(fs::read_to_string(&elsewhere).unwrap(), "keep");
 
     let fifo_dir = base.join("fifo");
@@ -202,10 +210,18 @@ fn init_force_never_writes_through_a_link_or_opens_a_fifo() {
     let plain = base.join("plain");
     fs::create_dir(&plain).unwrap();
     fs::write(plain.join("certgate.toml"), "old").unwrap();
-    fs::set_permissions(plain.join("certgate.toml"), fs::Permissions::from_mode(0o640)).unwrap();
+    fs::set_permissions(
+        plain.join("certgate.toml"),
+        fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
     let (code, stderr) = certgate(&plain, &["init", "--force"]);
     assert_eq!(code, 0, "{stderr}");
     let metadata = fs::metadata(plain.join("certgate.toml")).unwrap();
     assert_eq!(metadata.mode() & 0o777, 0o640);
-    assert!(fs::read_to_string(plain.join("certgate.toml")).unwrap().contains("[rules]"));
+    assert!(
+        fs::read_to_string(plain.join("certgate.toml"))
+            .unwrap()
+            .contains("[rules]")
+    );
 }
