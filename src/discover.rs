@@ -133,10 +133,10 @@ fn walk(
                     let file_type = entry.file_type();
                     let is_file = file_type.is_some_and(|t| t.is_file());
                     let is_link = file_type.is_some_and(|t| t.is_symlink());
-                    if let Some(kind) = FileKind::of(entry.path()).filter(|_| is_file || is_link) {
-                        if !is_link || linked_file(entry.path(), project, &errors) {
-                            lock(&files).push((entry.into_path(), kind));
-                        }
+                    if let Some(kind) = FileKind::of(entry.path()).filter(|_| is_file || is_link)
+                        && (!is_link || linked_file(entry.path(), project, &errors))
+                    {
+                        lock(&files).push((entry.into_path(), kind));
                     }
                 }
                 Err(error) => lock(&errors).push(walk_error(&error)),

@@ -286,7 +286,7 @@ mod tests {
         std::os::unix::fs::symlink(base.join("outside"), repo.join("envs/out")).unwrap();
         let chosen = ProjectRoot::detect(&[repo.join("envs/prod")], None, None, &[]);
         let root = chosen.root;
-        assert_eq!(root.dirs(), [repo.clone()]);
+        assert_eq!(root.dirs(), std::slice::from_ref(&repo));
         assert!(root.contains(&repo.join("envs/prod/main.tf")));
         assert!(root.contains(&repo.join("envs/prod/../../modules/new/main.tf")));
         assert!(!root.contains(&repo.join("envs/prod/../../../outside/secret.tf")));
@@ -321,7 +321,7 @@ mod tests {
         std::fs::create_dir_all(base.join("shared")).unwrap();
         std::fs::write(base.join("repo/certgate.toml"), "project-root = \"..\"\n").unwrap();
         let chosen = ProjectRoot::detect(&[base.join("repo")], None, None, &[]);
-        assert_eq!(chosen.root.dirs(), [base.clone()]);
+        assert_eq!(chosen.root.dirs(), std::slice::from_ref(&base));
         assert!(chosen.root.contains(&base.join("shared/x.tf")));
     }
 }

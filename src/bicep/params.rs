@@ -99,14 +99,14 @@ fn inputs_of(
             Some("it leads back to a file that extends it (a cycle)".to_string())
         } else if chain.len() > MAX_EXTENDS {
             Some(format!("`extends` chains more than {MAX_EXTENDS} files"))
-        } else if let Some(why) = crate::regular::not_a_file(&path) {
-            Some(if why == "it does not exist" {
-                "the file does not exist".to_string()
-            } else {
-                why
-            })
         } else {
-            None
+            crate::regular::not_a_file(&path).map(|why| {
+                if why == "it does not exist" {
+                    "the file does not exist".to_string()
+                } else {
+                    why
+                }
+            })
         };
         if let Some(problem) = problem {
             errors.push(FileError::at(
