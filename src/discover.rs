@@ -44,6 +44,17 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides, project: &Arc<ProjectR
         }
         match std::fs::metadata(root) {
             Ok(metadata) if metadata.is_dir() => directories.push(root.clone()),
+            // A device or FIFO named (`/dev/zero`, `<(cat main.tf)`): say what it is rather
+            // than scan nothing. One with our name is refused by the loader the same way.
+            Ok(metadata) if !metadata.is_file() && FileKind::of(root).is_none() => {
+                discovery.errors.push(FileError::unplaced(
+                    root,
+                    format!(
+                        "not a regular file: it is {}",
+                        crate::regular::describe(&metadata.file_type())
+                    ),
+                ));
+            }
             // An explicit file: scanned when it has one of our names, whatever the ignore files say.
             Ok(_) => {
                 if let Some(kind) = FileKind::of(root) {
@@ -119,6 +130,10 @@ fn walk(
     let roots = directories.to_vec();
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        // A file certgate never reads is dropped later anyway: no need to match it.
+        if !is_dir && FileKind::of(entry.path()).is_none() {
+            return true;
+        }
         let skipped = is_dir
             && entry
                 .file_name()

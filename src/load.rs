@@ -216,7 +216,13 @@ impl<'a> Loader<'a> {
         let overrides = self.overrides.filter(|o| !o.is_empty());
         match overrides.and_then(|o| o.get(&normalize(path))) {
             Some(text) => Ok(text.as_bytes().to_vec()),
-            None if !self.allowed(path) => Err(self.outside(path)),
+            None if !self.allowed(path) => Err(
+                if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    self.outside_link(path)
+                } else {
+                    self.outside(path)
+                },
+            ),
             None => read_bytes(path),
         }
     }

@@ -433,3 +433,17 @@ fn a_reference_to_a_device_or_a_link_loop_says_what_it_is() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_device_named_on_the_command_line_says_what_it_is() {
+    let tree = Tree::new();
+    let outcome = tree.run(&["check", "/dev/zero", "--format", "json"]);
+    assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+    assert_eq!(
+        messages(&outcome.json(), "errors"),
+        [(
+            "/dev/zero".to_string(),
+            "not a regular file: it is a character device".to_string()
+        )]
+    );
+}
