@@ -127,7 +127,6 @@ fn walk(
     let errors = Mutex::new(Vec::new());
     let rules = Arc::new(rules);
     let filter_rules = rules.clone();
-    let roots = directories.to_vec();
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
         // A file certgate never reads is dropped later anyway: no need to match it.
@@ -139,7 +138,7 @@ fn walk(
                 .file_name()
                 .to_str()
                 .is_some_and(|name| ALWAYS_SKIPPED.contains(&name));
-        !skipped && !filter_rules.is_ignored(entry.path(), is_dir, walk_root(entry.path(), &roots))
+        !skipped && !filter_rules.is_ignored(entry.path(), is_dir)
     });
     builder.build_parallel().run(|| {
         Box::new(|entry| {
@@ -162,15 +161,6 @@ fn walk(
     let mut errors = into_inner(errors);
     errors.extend(rules.take_errors());
     (into_inner(files), errors)
-}
-
-/// The walked directory `path` was found under.
-fn walk_root<'d>(path: &Path, directories: &'d [PathBuf]) -> &'d Path {
-    directories
-        .iter()
-        .filter(|dir| path.starts_with(dir))
-        .max_by_key(|dir| dir.as_os_str().len())
-        .map_or(Path::new(""), PathBuf::as_path)
 }
 
 /// Whether a symbolic link met in a walk is scanned: it must lead to a regular file inside the

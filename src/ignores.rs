@@ -30,8 +30,8 @@ struct DirRules {
 pub struct IgnoreRules {
     root: Arc<ProjectRoot>,
     cwd: PathBuf,
-    /// Per walked root (absolute): its ancestors inside the project root, deepest first.
-    above: Mutex<HashMap<PathBuf, Arc<Vec<PathBuf>>>>,
+    /// Per directory (absolute): the rules that apply there, deepest first.
+    chains: Mutex<HashMap<PathBuf, Arc<Vec<Arc<DirRules>>>>>,
     by_dir: Mutex<HashMap<PathBuf, Arc<DirRules>>>,
     errors: Mutex<Vec<FileError>>,
 }
@@ -41,31 +41,26 @@ impl IgnoreRules {
         IgnoreRules {
             root,
             cwd: std::env::current_dir().unwrap_or_default(),
-            above: Mutex::default(),
+            chains: Mutex::default(),
             by_dir: Mutex::default(),
             errors: Mutex::default(),
         }
     }
 
-    /// Whether the walk should skip `path`, found under the walked root `walk_root`.
-    pub fn is_ignored(&self, path: &Path, is_dir: bool, walk_root: &Path) -> bool {
+    /// Whether the walk should skip `path`.
+    pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
         let path = normalize(&self.cwd.join(path));
-        let walk_root = normalize(&self.cwd.join(walk_root));
-        let mut dirs: Vec<PathBuf> = path
-            .ancestors()
-            .skip(1)
-            .take_while(|dir| dir.starts_with(&walk_root) && *dir != walk_root)
-            .map(Path::to_path_buf)
-            .collect();
-        dirs.extend(self.above(&walk_root).iter().cloned());
-        let rules: Vec<Arc<DirRules>> = dirs.iter().map(|dir| self.rules(dir)).collect();
+        let Some(parent) = path.parent() else {
+            return false;
+        };
+        let chain = self.chain(parent);
         let kinds: [fn(&DirRules) -> Option<&Gitignore>; 3] = [
             |r| r.ignore.as_ref(),
             |r| r.gitignore.as_ref(),
             |r| r.exclude.as_ref(),
         ];
         for kind in kinds {
-            for dir_rules in &rules {
+            for dir_rules in chain.iter() {
                 if let Some(matcher) = kind(dir_rules) {
                     match matcher.matched(&path, is_dir) {
                         Match::Ignore(_) => return true,
@@ -83,20 +78,26 @@ impl IgnoreRules {
         std::mem::take(&mut *lock(&self.errors))
     }
 
-    /// `walk_root` and the directories above it whose ignore files apply (as ripgrep reads the
-    /// parents' `.gitignore`): those inside the project root, deepest first.
-    fn above(&self, walk_root: &Path) -> Arc<Vec<PathBuf>> {
-        if let Some(known) = lock(&self.above).get(walk_root) {
+    /// The rules that apply in `dir` (an absolute directory): those of it and of every
+    /// directory above it inside the project root, deepest first, directories without ignore
+    /// files left out. Remembered per directory: the walk asks once per entry.
+    fn chain(&self, dir: &Path) -> Arc<Vec<Arc<DirRules>>> {
+        if let Some(known) = lock(&self.chains).get(dir) {
             return known.clone();
         }
-        let dirs: Vec<PathBuf> = walk_root
-            .ancestors()
-            .take_while(|dir| self.root.contains(dir))
-            .map(Path::to_path_buf)
-            .collect();
-        let dirs = Arc::new(dirs);
-        lock(&self.above).insert(walk_root.to_path_buf(), dirs.clone());
-        dirs
+        let mut chain = Vec::new();
+        if self.root.contains(dir) {
+            let own = self.rules(dir);
+            if own.ignore.is_some() || own.gitignore.is_some() || own.exclude.is_some() {
+                chain.push(own);
+            }
+            if let Some(parent) = dir.parent() {
+                chain.extend(self.chain(parent).iter().cloned());
+            }
+        }
+        let chain = Arc::new(chain);
+        lock(&self.chains).insert(dir.to_path_buf(), chain.clone());
+        chain
     }
 
     fn rules(&self, dir: &Path) -> Arc<DirRules> {
@@ -107,11 +108,13 @@ impl IgnoreRules {
         let rules = Arc::new(DirRules {
             ignore: self.read(dir, &dir.join(".ignore")),
             gitignore: self.read(dir, &dir.join(".gitignore")),
-            // Only a `.git` directory: a worktree's `.git` file points outside the tree.
-            exclude: std::fs::symlink_metadata(&git)
-                .is_ok_and(|m| m.is_dir())
-                .then(|| self.read(dir, &git.join("info/exclude")))
-                .flatten(),
+            // Only at the top of the root (the work tree), and only a `.git` directory: a
+            // worktree's `.git` file points outside the tree. Other directories are not
+            // probed: a scan meets thousands.
+            exclude: (self.root.dirs().iter().any(|d| d == dir)
+                && std::fs::symlink_metadata(&git).is_ok_and(|m| m.is_dir()))
+            .then(|| self.read(dir, &git.join("info/exclude")))
+            .flatten(),
         });
         lock(&self.by_dir).insert(dir.to_path_buf(), rules.clone());
         rules
@@ -193,11 +196,11 @@ mod tests {
         let root = ProjectRoot::of_dirs(std::slice::from_ref(&repo));
         let rules = IgnoreRules::new(Arc::new(root));
         let walk = repo.join("sub");
-        assert!(rules.is_ignored(&walk.join("main.tf"), false, &walk));
-        assert!(!rules.is_ignored(&walk.join("keep.tf"), false, &walk));
-        assert!(rules.is_ignored(&walk.join("keep2.tf"), false, &walk));
-        assert!(rules.is_ignored(&walk.join("a.bicep"), false, &walk));
-        assert!(!rules.is_ignored(&walk.join("a.json"), false, &walk));
+        assert!(rules.is_ignored(&walk.join("main.tf"), false));
+        assert!(!rules.is_ignored(&walk.join("keep.tf"), false));
+        assert!(rules.is_ignored(&walk.join("keep2.tf"), false));
+        assert!(rules.is_ignored(&walk.join("a.bicep"), false));
+        assert!(!rules.is_ignored(&walk.join("a.json"), false));
         assert!(rules.take_errors().is_empty());
     }
 
@@ -213,7 +216,7 @@ mod tests {
         std::os::unix::fs::symlink("/dev/zero", repo.join("sub/.gitignore")).unwrap();
         let root = ProjectRoot::of_dirs(&[PathBuf::from("/dev"), repo.clone()]);
         let rules = IgnoreRules::new(Arc::new(root));
-        assert!(!rules.is_ignored(&repo.join("sub/main.tf"), false, &repo));
+        assert!(!rules.is_ignored(&repo.join("sub/main.tf"), false));
         let errors = rules.take_errors();
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         assert_eq!(errors.len(), 2, "{messages:?}");
@@ -229,7 +232,7 @@ mod tests {
         std::os::unix::fs::symlink(base.join("outside"), repo.join(".gitignore")).unwrap();
         let root = ProjectRoot::of_dirs(std::slice::from_ref(&repo));
         let rules = IgnoreRules::new(Arc::new(root));
-        assert!(!rules.is_ignored(&repo.join("main.tf"), false, &repo));
+        assert!(!rules.is_ignored(&repo.join("main.tf"), false));
         let errors = rules.take_errors();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.contains("outside the project root"));

@@ -214,16 +214,23 @@ impl<'a> Loader<'a> {
     pub fn read_bytes(&self, path: &Path) -> Result<Vec<u8>, FileError> {
         // Most scans have no buffers: skip normalising every path read for nothing.
         let overrides = self.overrides.filter(|o| !o.is_empty());
-        match overrides.and_then(|o| o.get(&normalize(path))) {
-            Some(text) => Ok(text.as_bytes().to_vec()),
-            None if !self.allowed(path) => Err(
-                if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-                    self.outside_link(path)
-                } else {
-                    self.outside(path)
-                },
-            ),
-            None => read_bytes(path),
+        if let Some(text) = overrides.and_then(|o| o.get(&normalize(path))) {
+            return Ok(text.as_bytes().to_vec());
+        }
+        let Some(root) = self.root else {
+            return read_bytes(path);
+        };
+        // Most files are no links: opened without following one, only their directory needs
+        // checking. A link is resolved and checked whole before it is followed.
+        let refused =
+            |refused: crate::regular::Refused| FileError::unplaced(path, refused.to_string());
+        if !root.contains_unlinked(path) {
+            return Err(self.outside(path));
+        }
+        match crate::regular::read_unless_link(path).map_err(refused)? {
+            Some(bytes) => Ok(bytes),
+            None if root.contains(path) => read_bytes(path),
+            None => Err(self.outside_link(path)),
         }
     }
 

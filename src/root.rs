@@ -123,6 +123,23 @@ impl ProjectRoot {
         }
     }
 
+    /// Whether a file that is not a symbolic link, at `path`, lies inside the root: only its
+    /// directory needs resolving (remembered), so this costs no system call once the
+    /// directory is known.
+    pub fn contains_unlinked(&self, path: &Path) -> bool {
+        let path = normalize(path);
+        match (path.parent(), path.file_name()) {
+            (Some(parent), Some(name)) => match self.dir(parent) {
+                Some(dir) => {
+                    let real = dir.join(name);
+                    self.dirs.iter().any(|d| real.starts_with(d)) || self.files.contains(&real)
+                }
+                None => false,
+            },
+            _ => self.contains(&path),
+        }
+    }
+
     /// The notice for a reference that leaves the root: `what` names the reference.
     pub fn outside_message(&self, what: &str, path: &Path) -> String {
         // A relative path is shown with where it leads, so the reader sees how far out it is.
@@ -174,7 +191,9 @@ impl ProjectRoot {
     }
 
     /// A directory's canonical form, through its deepest existing ancestor when it does not
-    /// exist (the rest appended as written: it holds no links, as it does not exist).
+    /// exist (the rest appended as written: it holds no links, as it does not exist). Built
+    /// from the parent's: one `lstat` per directory, where `canonicalize` would read every
+    /// component of the path again (a scan asks about thousands of directories).
     fn dir(&self, dir: &Path) -> Option<PathBuf> {
         let dir = if dir.as_os_str().is_empty() {
             Path::new(".")
@@ -184,14 +203,16 @@ impl ProjectRoot {
         if let Some(known) = lock(&self.canonical).get(dir) {
             return known.clone();
         }
-        let canonical = match std::fs::canonicalize(dir) {
-            Ok(canonical) => Some(canonical),
-            Err(_) => match (dir.parent(), dir.components().next_back()) {
-                (Some(parent), Some(Component::Normal(name))) => {
-                    self.dir(parent).map(|p| p.join(name))
+        let canonical = match (dir.parent(), dir.components().next_back()) {
+            (Some(parent), Some(Component::Normal(name))) => match std::fs::symlink_metadata(dir) {
+                Ok(metadata) if metadata.file_type().is_symlink() => {
+                    std::fs::canonicalize(dir).ok()
                 }
-                _ => None,
+                // A directory, or nothing yet: the parent's form and the name.
+                _ => self.dir(parent).map(|p| p.join(name)),
             },
+            // `/`, `.`, `..`: resolved whole.
+            _ => std::fs::canonicalize(dir).ok(),
         };
         lock(&self.canonical).insert(dir.to_path_buf(), canonical.clone());
         canonical
