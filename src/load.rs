@@ -295,6 +295,7 @@ impl<'a> Loader<'a> {
         }
         // A directory outside the root is never listed, even when it holds buffers.
         let listed = if allowed {
+            crate::regular::observe(listing);
             fs::read_dir(listing)
         } else {
             Err(std::io::Error::from(std::io::ErrorKind::NotFound))

@@ -9,6 +9,7 @@ use std::fs;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The largest file certgate reads: 128 MiB. Real inputs are far smaller (Azure refuses
 /// templates over 4 MB; the largest file the tests scan is a 50 MB `.tf`), and the bound keeps
@@ -196,22 +197,32 @@ pub fn reason(error: &std::io::Error) -> String {
     }
 }
 
-/// Every path [`read`] opened since [`observe_reads`] was called, when it was: the file-system
-/// tests check that nothing outside the project root is ever read.
+/// Every path [`read`] opened (and every directory the loader listed) since [`observe_reads`]
+/// was called, when it was: the file-system tests check that nothing outside the project root
+/// is ever read.
 static OBSERVED: Mutex<Option<Vec<PathBuf>>> = Mutex::new(None);
+
+/// Whether [`OBSERVED`] records: every read asks, so it must not take a lock for nothing.
+static OBSERVING: AtomicBool = AtomicBool::new(false);
 
 /// Starts (or restarts) recording the files read, as canonical paths. Meant for a test binary
 /// that runs one scan at a time.
 pub fn observe_reads() {
     *lock() = Some(Vec::new());
+    OBSERVING.store(true, Ordering::SeqCst);
 }
 
 /// The files read since [`observe_reads`], and stops recording.
 pub fn observed_reads() -> Vec<PathBuf> {
+    OBSERVING.store(false, Ordering::SeqCst);
     lock().take().unwrap_or_default()
 }
 
-fn observe(path: &Path) {
+/// Records a file read, or a directory listed, while [`observe_reads`] is on.
+pub fn observe(path: &Path) {
+    if !OBSERVING.load(Ordering::Relaxed) {
+        return;
+    }
     let mut observed = lock();
     if let Some(list) = observed.as_mut() {
         list.push(fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
