@@ -4,9 +4,8 @@
 //! scanned, its fixes planned, one file changed or removed, and the fixes written.
 //!
 //! Invariants: nothing outside the root is read (every file opened and every directory the
-//! loader lists is recorded by
-//! [`crate::regular::observe_reads`]) or written (the sentinels keep content, inode, mode and
-//! modification time), no sentinel text reaches any output, an edit made before the write is
+//! loader lists is recorded by [`crate::regular::observe_reads`]) or written (the sentinels
+//! keep content, inode, mode and modification time), no sentinel text reaches any output, an edit made before the write is
 //! kept, a literal failing site in the tree is always reported, and the scan ends (a FIFO that
 //! was opened would block it forever; the caller's timeout catches that).
 
