@@ -95,7 +95,18 @@ impl ProjectRoot {
                     }
                     dir
                 }
-                None => automatic(&start, cwd.as_deref()),
+                None => match automatic(&start, cwd.as_deref()) {
+                    Ok(dir) => dir,
+                    Err(configured) => {
+                        let message = format!(
+                            "outside the project root `{}` (project-root in certgate.toml): it \
+                             is not scanned",
+                            configured.display()
+                        );
+                        outside.push((path.clone(), FileError::unplaced(path, message)));
+                        continue;
+                    }
+                },
             };
             root.add_dir(chosen);
         }
@@ -222,7 +233,8 @@ impl ProjectRoot {
 /// The automatic root of a canonical directory: `project-root` in the nearest config file up
 /// to the root found next, else its git work tree, else the current directory when it is
 /// inside it, else itself.
-fn automatic(start: &Path, cwd: Option<&Path>) -> PathBuf {
+/// `Err` with the configured root when a config sets one that does not hold `start`.
+fn automatic(start: &Path, cwd: Option<&Path>) -> Result<PathBuf, PathBuf> {
     let found = match start
         .ancestors()
         .find(|dir| std::fs::symlink_metadata(dir.join(".git")).is_ok())
@@ -239,10 +251,14 @@ fn automatic(start: &Path, cwd: Option<&Path>) -> PathBuf {
         .take_while(|dir| dir.starts_with(&found))
         .map(|dir| dir.join(crate::config::FILE_NAME))
         .find(|candidate| std::fs::symlink_metadata(candidate).is_ok_and(|m| m.is_file()));
-    nearest
+    match nearest
         .and_then(|config| configured_root(&config))
         .and_then(|(_, canonical)| canonical)
-        .unwrap_or(found)
+    {
+        Some(configured) if start.starts_with(&configured) => Ok(configured),
+        Some(configured) => Err(configured),
+        None => Ok(found),
+    }
 }
 
 /// The `project-root` a config file sets, as written (joined to the file's directory) and
@@ -344,5 +360,19 @@ mod tests {
         let chosen = ProjectRoot::detect(&[base.join("repo")], None, None, &[]);
         assert_eq!(chosen.root.dirs(), std::slice::from_ref(&base));
         assert!(chosen.root.contains(&base.join("shared/x.tf")));
+        // One that does not hold the scanned path leaves it unscanned, with the reason.
+        std::fs::write(
+            base.join("repo/certgate.toml"),
+            "project-root = \"../shared\"\n",
+        )
+        .unwrap();
+        let chosen = ProjectRoot::detect(&[base.join("repo")], None, None, &[]);
+        assert_eq!(chosen.outside.len(), 1);
+        assert!(
+            chosen.outside[0]
+                .1
+                .message
+                .contains("project-root in certgate.toml")
+        );
     }
 }
