@@ -2,7 +2,7 @@
 # Runs certgate's fuzz targets one at a time, each for SECONDS (default 600), and prints the
 # executions and findings of each at the end.
 #
-#   fuzz/run.sh [SECONDS] [TARGET...]      targets: hcl arm_json arm_expr bicep structured fix
+#   fuzz/run.sh [SECONDS] [TARGET...]      targets: hcl arm_json arm_expr bicep structured fix tree
 #
 # cargo-fuzz needs nightly-only compiler flags; on a stable toolchain RUSTC_BOOTSTRAP=1 allows
 # them (set here). Targets are built without a sanitizer (`-s none`): certgate is safe Rust, so
@@ -17,7 +17,7 @@ seconds=${1:-600}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(hcl arm_json arm_expr bicep structured fix)
+    targets=(hcl arm_json arm_expr bicep structured fix tree)
 fi
 export RUSTC_BOOTSTRAP=1
 # The harness keeps placeholder files in the temporary directory: one per run, removed after.
@@ -26,6 +26,10 @@ export TMPDIR
 trap 'rm -rf "$TMPDIR"' EXIT
 
 cd "$here"
+# cargo-fuzz is a cargo subcommand, not a dependency: install it on first use.
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    nice -n 10 cargo install cargo-fuzz --locked
+fi
 nice -n 10 cargo fuzz build -s none
 
 # Copies each file found by `find ARGS` into corpus dir $1, named by its content hash.
@@ -64,7 +68,7 @@ seed() {
                 done
         done
         ;;
-    structured) ;; # generated from any bytes; libFuzzer starts from an empty input
+    structured | tree) ;; # generated from any bytes; libFuzzer starts from an empty input
     esac
 }
 
@@ -76,7 +80,7 @@ for target in "${targets[@]}"; do
     # Generated targets need their whole input from the start: a grammar spends bytes on every
     # choice, and libFuzzer would otherwise grow inputs from a few bytes slowly.
     extra=()
-    case $target in structured | fix) extra=(-max_len=4096 -len_control=0) ;; esac
+    case $target in structured | fix | tree) extra=(-max_len=4096 -len_control=0) ;; esac
     nice -n 10 "$here/target/x86_64-unknown-linux-gnu/release/$target" \
         -artifact_prefix="$here/artifacts/$target/" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

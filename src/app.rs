@@ -65,6 +65,7 @@ fn check(args: CheckArgs) -> (String, u8) {
         env_vars,
         parameter_files: args.parameter_files,
         config_file: args.config,
+        project_root: args.project_root,
         today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
         overrides: stdin_override.into_iter().collect(),
         unsafe_fixes: args.unsafe_fixes,
@@ -92,15 +93,15 @@ fn check(args: CheckArgs) -> (String, u8) {
         if !report.errors.is_empty() {
             // Its findings would be missing from the baseline, and fail the next run as new.
             eprintln!(
-                "error: the baseline {} was not written: {} could not be scanned",
+                "error: the baseline {} was not written: the scan had {}",
                 file.display(),
-                plural(report.errors.len(), "file")
+                plural(report.errors.len(), "error")
             );
         } else {
             let keys = baseline_keys(&report.findings, file);
             let count = keys.len();
             let text = crate::baseline::write(keys);
-            if let Err(why) = std::fs::write(file, text) {
+            if let Err(why) = write_baseline(file, &text) {
                 eprintln!("error: cannot write the baseline {}: {why}", file.display());
                 return (String::new(), EXIT_FAILURE);
             }
@@ -170,6 +171,20 @@ fn write_output(file: &Path, text: &str, report: &Report, quiet: bool, code: u8)
     (String::new(), code)
 }
 
+/// `--write-baseline FILE`: a regular file (a FIFO would block the run, a device swallow the
+/// baseline), replaced atomically keeping its mode and owner, or created.
+fn write_baseline(file: &Path, text: &str) -> Result<(), String> {
+    if let Ok(metadata) = std::fs::metadata(file)
+        && !metadata.is_file()
+    {
+        return Err(format!(
+            "not a regular file: it is {}",
+            crate::regular::describe(&metadata.file_type())
+        ));
+    }
+    crate::replace::write(file, text.as_bytes(), ".certgate-baseline-", |_| Ok(()))
+}
+
 /// The baseline keys of `findings` (resource findings only: exception findings are fixed in
 /// the exception, not baselined), relative to the baseline file's directory.
 fn baseline_keys(findings: &[crate::report::Finding], file: &Path) -> Vec<FindingKey> {
@@ -204,8 +219,15 @@ fn apply_baseline(
     file: &Path,
     named: Option<&std::collections::BTreeSet<PathBuf>>,
 ) -> Result<(), String> {
-    let text = std::fs::read_to_string(file)
+    // A regular file only, capped: a FIFO would hang the read, `/dev/zero` never end it.
+    let bytes = crate::regular::read(file)
         .map_err(|why| format!("cannot read the baseline {}: {why}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "cannot read the baseline {}: invalid UTF-8: certgate reads UTF-8 text",
+            file.display()
+        )
+    })?;
     let baseline = crate::baseline::read(&text)
         .map_err(|e| format!("{}:{}:{}: {}", file.display(), e.line, e.column, e.message))?;
     let (resource_findings, exception_findings): (Vec<_>, Vec<_>) =
@@ -243,14 +265,26 @@ fn init(dir: Option<PathBuf>, force: bool) -> (String, u8) {
     let path = dir
         .unwrap_or_else(|| PathBuf::from("."))
         .join(crate::config::FILE_NAME);
-    if path.exists() && !force {
+    let existing = std::fs::symlink_metadata(&path).ok();
+    if existing.is_some() && !force {
         eprintln!(
             "error: {} already exists; pass --force to overwrite it",
             path.display()
         );
         return (String::new(), EXIT_FAILURE);
     }
-    match std::fs::write(&path, crate::config::default_text()) {
+    // Even with --force, only a regular file is replaced: writing through a link would change
+    // a file elsewhere, and opening a FIFO would block.
+    if let Some(metadata) = existing.filter(|m| !m.is_file()) {
+        eprintln!(
+            "error: {} is {}, not a regular file; certgate init does not write through it",
+            path.display(),
+            crate::regular::describe(&metadata.file_type())
+        );
+        return (String::new(), EXIT_FAILURE);
+    }
+    let text = crate::config::default_text().as_bytes();
+    match crate::replace::write(&path, text, ".certgate-init-", |_| Ok(())) {
         Ok(()) => (format!("wrote {}\n", path.display()), 0),
         Err(why) => {
             eprintln!("error: cannot write {}: {why}", path.display());
@@ -366,7 +400,10 @@ pub fn plan_fixes(report: &mut Report, paths: &[PathBuf], settings: &Settings) -
 /// `check --fix`: plans and writes the fixes, then scans again. The returned report is what
 /// remains, with the fixes made in `fixed` and files that could not be written as errors.
 pub fn fix(paths: &[PathBuf], settings: &Settings) -> Report {
+    let started = std::time::SystemTime::now();
     let mut before = scan(paths, settings);
+    let root = fix_root(paths, settings);
+    remove_stale_temporaries(&before, &root, started);
     let plan = plan_fixes(&mut before, paths, settings);
     let mut failed = Vec::new();
     for (path, why) in &plan.blocked {
@@ -376,9 +413,12 @@ pub fn fix(paths: &[PathBuf], settings: &Settings) -> Report {
         ));
     }
     for file in &plan.files {
-        if let Err(why) =
-            fix::write::write_atomic(&file.path, file.original.as_bytes(), file.fixed.as_bytes())
-        {
+        if let Err(why) = fix::write::write_fix(
+            &file.path,
+            file.original.as_bytes(),
+            file.fixed.as_bytes(),
+            Some(&root),
+        ) {
             failed.push((
                 file.path.clone(),
                 format!("cannot write the fix: {why}; the file is unchanged"),
@@ -433,6 +473,40 @@ pub fn fix(paths: &[PathBuf], settings: &Settings) -> Report {
     }
     after.sort();
     after
+}
+
+/// The project root `--fix` writes inside: the one the scan read inside.
+fn fix_root(paths: &[PathBuf], settings: &Settings) -> crate::root::ProjectRoot {
+    let named: Vec<PathBuf> = settings
+        .var_files
+        .iter()
+        .chain(&settings.parameter_files)
+        .cloned()
+        .collect();
+    crate::root::ProjectRoot::detect(
+        paths,
+        settings.project_root.as_deref(),
+        settings.config_file.as_deref(),
+        &named,
+    )
+    .root
+}
+
+/// Removes the temporary files that killed `--fix` runs left next to the scanned files (the
+/// only places a fix writes), inside the project root.
+fn remove_stale_temporaries(
+    report: &Report,
+    root: &crate::root::ProjectRoot,
+    started: std::time::SystemTime,
+) {
+    let dirs: std::collections::BTreeSet<PathBuf> = (0..report.sources.len())
+        .map(|id| report.sources.get(id).path().to_path_buf())
+        .filter(|path| !path.to_string_lossy().starts_with('<'))
+        .filter_map(|path| path.parent().map(Path::to_path_buf))
+        .collect();
+    for dir in dirs.iter().filter(|dir| root.contains(dir)) {
+        fix::write::remove_stale(dir, started);
+    }
 }
 
 /// `check --diff`: the unified diff of what `--fix` would write, and the report before fixing

@@ -140,6 +140,10 @@ pub struct CheckArgs {
     /// The date to judge exception expiry against (for tests; default: today in UTC).
     #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
     pub today: Option<crate::suppress::Date>,
+    /// Read nothing outside DIR: references leaving it are notices (default: `project-root` in
+    /// certgate.toml, else the enclosing git work tree, else the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project_root: Option<PathBuf>,
 }
 
 /// Parses `NAME=VALUE`; the value may itself contain `=`.

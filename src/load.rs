@@ -2,35 +2,21 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::FileError;
 use crate::file_kind::FileKind;
+use crate::root::ProjectRoot;
 use crate::sniff::Interest;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Reads a file's bytes. Refuses anything but a regular file: reading a FIFO or a device would
-/// block or never end.
+/// Reads a file's bytes. Refuses anything but a regular file (reading a FIFO or a device would
+/// block or never end) and files over [`crate::regular::MAX_FILE_BYTES`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
-    let metadata = fs::metadata(path).map_err(|e| io_error(path, &e))?;
-    if !metadata.is_file() {
-        return Err(FileError::unplaced(
-            path,
-            "not a regular file (a directory, FIFO, socket or device cannot be scanned)",
-        ));
-    }
-    // One byte more than the size, so reaching the end needs no reallocation. Reading through
-    // `take` skips the size probe `File::read_to_end` makes (an fstat and an lseek per file
-    // that the metadata above already answered): syscalls dominate scanning many small files.
-    let mut bytes = Vec::with_capacity((metadata.len() as usize).saturating_add(1));
-    fs::File::open(path)
-        .and_then(|file| file.take(u64::MAX).read_to_end(&mut bytes))
-        .map_err(|e| io_error(path, &e))?;
-    Ok(bytes)
+    crate::regular::read(path).map_err(|refused| FileError::unplaced(path, refused.to_string()))
 }
 
 /// What the bytes can contribute (see [`crate::sniff`]). UTF-16 text is decoded for the search
@@ -143,17 +129,9 @@ fn decode_utf16_lossy(utf16: Utf16, bytes: &[u8]) -> String {
         .collect()
 }
 
-fn io_error(path: &Path, error: &std::io::Error) -> FileError {
-    FileError::unplaced(path, format!("cannot read: {}", io_reason(error)))
-}
-
 /// An I/O error in the words every "cannot read" message uses.
 pub fn io_reason(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => error.to_string(),
-    }
+    crate::regular::reason(error)
 }
 
 /// A file loaded into the scan's [`SourceMap`].
@@ -173,6 +151,8 @@ pub struct Loader<'a> {
     cache: Mutex<HashMap<PathBuf, Arc<OnceLock<Option<Loaded>>>>>,
     errors: Mutex<Vec<FileError>>,
     overrides: Option<&'a Overrides>,
+    /// Where reading is allowed; `None` reads anywhere (unit tests of single front ends).
+    root: Option<&'a ProjectRoot>,
 }
 
 /// File contents to use instead of what is on disk, by normalised path: `--fix` re-checks its
@@ -186,6 +166,7 @@ impl<'a> Loader<'a> {
             cache: Mutex::default(),
             errors: Mutex::default(),
             overrides: None,
+            root: None,
         }
     }
 
@@ -197,13 +178,59 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// A file's bytes: its override when there is one, else what is on disk.
+    /// The same loader, reading only inside `root`.
+    pub fn within(self, root: &'a ProjectRoot) -> Self {
+        Loader {
+            root: Some(root),
+            ..self
+        }
+    }
+
+    /// The project root reads are bounded to, if any.
+    pub fn root(&self) -> Option<&'a ProjectRoot> {
+        self.root
+    }
+
+    /// Whether `path` may be read: inside the project root (always, without one).
+    pub fn allowed(&self, path: &Path) -> bool {
+        self.root.is_none_or(|root| root.contains(path))
+    }
+
+    /// The notice for a file or directory outside the project root, which is not read.
+    fn outside(&self, path: &Path) -> FileError {
+        let root = self.root.map_or_else(String::new, ProjectRoot::shown);
+        FileError::notice(
+            path,
+            None,
+            format!(
+                "not read: it is outside the project root `{root}`, and nothing outside it is \
+                 read"
+            ),
+        )
+    }
+
+    /// A file's bytes: its override when there is one, else what is on disk (inside the
+    /// project root only).
     pub fn read_bytes(&self, path: &Path) -> Result<Vec<u8>, FileError> {
         // Most scans have no buffers: skip normalising every path read for nothing.
         let overrides = self.overrides.filter(|o| !o.is_empty());
-        match overrides.and_then(|o| o.get(&normalize(path))) {
-            Some(text) => Ok(text.as_bytes().to_vec()),
-            None => read_bytes(path),
+        if let Some(text) = overrides.and_then(|o| o.get(&normalize(path))) {
+            return Ok(text.as_bytes().to_vec());
+        }
+        let Some(root) = self.root else {
+            return read_bytes(path);
+        };
+        // Most files are no links: opened without following one, only their directory needs
+        // checking. A link is resolved and checked whole before it is followed.
+        let refused =
+            |refused: crate::regular::Refused| FileError::unplaced(path, refused.to_string());
+        if !root.contains_unlinked(path) {
+            return Err(self.outside(path));
+        }
+        match crate::regular::read_unless_link(path).map_err(refused)? {
+            Some(bytes) => Ok(bytes),
+            None if root.contains(path) => read_bytes(path),
+            None => Err(self.outside_link(path)),
         }
     }
 
@@ -261,14 +288,42 @@ impl<'a> Loader<'a> {
             .filter(|path| wanted(path))
             .cloned();
         let mut paths: Vec<PathBuf> = in_memory.collect();
-        match fs::read_dir(listing) {
-            Ok(entries) => paths.extend(
-                entries
-                    .filter_map(Result::ok)
-                    .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
-                    .map(|entry| dir.join(entry.file_name()))
-                    .filter(|path| wanted(path)),
-            ),
+        let allowed = self.allowed(listing);
+        if !allowed && paths.is_empty() {
+            self.record(self.outside(listing));
+            return Vec::new();
+        }
+        // A directory outside the root is never listed, even when it holds buffers.
+        let listed = if allowed {
+            crate::regular::observe(listing);
+            fs::read_dir(listing)
+        } else {
+            Err(std::io::Error::from(std::io::ErrorKind::NotFound))
+        };
+        match listed {
+            Ok(entries) => {
+                for entry in entries.filter_map(Result::ok) {
+                    let path = dir.join(entry.file_name());
+                    let Ok(file_type) = entry.file_type() else {
+                        continue;
+                    };
+                    if !(file_type.is_file() || file_type.is_symlink()) || !wanted(&path) {
+                        continue;
+                    }
+                    // Terraform reads a linked file as its own: so does certgate, when the
+                    // link stays inside the project root and leads to a regular file.
+                    if file_type.is_symlink() {
+                        if !fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+                            continue;
+                        }
+                        if !self.allowed(&path) {
+                            self.record(self.outside_link(&path));
+                            continue;
+                        }
+                    }
+                    paths.push(path);
+                }
+            }
             // A new directory holding only unsaved buffers.
             Err(_) if !paths.is_empty() => {}
             Err(error) => {
@@ -282,6 +337,20 @@ impl<'a> Loader<'a> {
         paths.sort();
         paths.dedup();
         paths
+    }
+
+    /// The notice for a symbolic link in a listed directory that leads outside the root.
+    fn outside_link(&self, path: &Path) -> FileError {
+        let root = self.root.map_or_else(String::new, ProjectRoot::shown);
+        let target = fs::read_link(path).unwrap_or_default();
+        FileError::notice(
+            path,
+            None,
+            format!(
+                "not read: this symbolic link leads to `{}`, outside the project root `{root}`",
+                target.display()
+            ),
+        )
     }
 
     /// Records an error or notice found while loading (e.g. by a front end following a link).
@@ -504,6 +573,32 @@ mod tests {
         let error = read_bytes(Path::new("gone/main.tf")).unwrap_err();
         assert_eq!(error.path, Path::new("gone/main.tf"));
         assert_eq!(error.message, "cannot read: no such file or directory");
+    }
+
+    #[test]
+    fn nothing_outside_the_root_is_read_or_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        let inside = dir.path().join("repo");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(&inside).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.tf"), "secret").unwrap();
+        std::fs::write(inside.join("main.tf"), "x").unwrap();
+        let root = ProjectRoot::of_dirs(std::slice::from_ref(&inside));
+        let sources = SourceMap::default();
+        let loader = Loader::new(&sources).within(&root);
+        assert!(loader.file(&inside.join("main.tf")).is_some());
+        assert!(loader.file(&inside.join("../outside/secret.tf")).is_none());
+        assert!(loader.list_dir(&outside, |_| true).is_empty());
+        let errors = loader.into_errors();
+        assert_eq!(errors.len(), 2);
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.level == crate::error::Level::Notice)
+        );
+        assert!(errors[0].message.contains("outside the project root"));
+        assert_eq!(sources.len(), 1);
     }
 
     #[test]

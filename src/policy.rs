@@ -52,6 +52,14 @@ impl<'a> Configs<'a> {
             return explicit.clone();
         }
         match self.discovery.for_path(path) {
+            // A config above the project root is not the project's: it is not read. (A link
+            // inside the root leading out is read by the loader, which says it is outside.)
+            Some(found)
+                if !self.loader.allowed(&found)
+                    && !found.parent().is_some_and(|dir| self.loader.allowed(dir)) =>
+            {
+                self.defaults.clone()
+            }
             Some(found) => self.read(&shown_path(&found)),
             None => self.defaults.clone(),
         }

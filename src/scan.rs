@@ -38,6 +38,9 @@ pub struct Settings {
     pub overrides: load::Overrides,
     /// `--config FILE`: used for every scanned file instead of the nearest `certgate.toml`.
     pub config_file: Option<PathBuf>,
+    /// `--project-root DIR`: the only directory read in (see [`crate::root`]); `None` finds
+    /// it per scanned path.
+    pub project_root: Option<PathBuf>,
     /// The date exceptions expire against. `None` reads today's date (UTC); tests and the
     /// fixture harness set it so results do not depend on the clock.
     pub today: Option<crate::suppress::Date>,
@@ -148,6 +151,32 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
 }
 
 fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
+    // Where reading is allowed; scanned paths outside an explicit root are not scanned.
+    let named: Vec<PathBuf> = settings
+        .var_files
+        .iter()
+        .chain(&settings.parameter_files)
+        .cloned()
+        .collect();
+    let chosen = crate::root::ProjectRoot::detect(
+        paths,
+        settings.project_root.as_deref(),
+        settings.config_file.as_deref(),
+        &named,
+    );
+    let root = Arc::new(chosen.root);
+    let kept: Vec<PathBuf>;
+    let paths = if chosen.outside.is_empty() {
+        paths
+    } else {
+        kept = paths
+            .iter()
+            .filter(|p| chosen.outside.iter().all(|(outside, _)| outside != *p))
+            .cloned()
+            .collect();
+        &kept[..]
+    };
+    let root_errors: Vec<FileError> = chosen.outside.into_iter().map(|(_, e)| e).collect();
     // Only files given: read their units, report only what those files cause.
     let subset = crate::subset::Subset::of(paths, settings);
     let (paths, settings) = match &subset {
@@ -162,13 +191,14 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
     let (files, discovery_errors) = match reuse {
         Some(inventory) => (inventory.files.clone(), inventory.discovery_errors.clone()),
         None => {
-            let discovery = discover(paths, &settings.overrides);
+            let discovery = discover(paths, &settings.overrides, &root);
             (Arc::new(discovery.files), discovery.errors)
         }
     };
     let sources = SourceMap::default();
-    let loader = Loader::with_overrides(&sources, &settings.overrides);
+    let loader = Loader::with_overrides(&sources, &settings.overrides).within(&root);
     let mut errors = discovery_errors.clone();
+    errors.extend(root_errors);
     let mut configs = crate::policy::Configs::new(&loader, settings.config_file.as_deref());
     // Every file of a directory has the same nearest config; the files come sorted, so the
     // config is looked up (with a file-system probe per ancestor) once per directory.

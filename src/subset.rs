@@ -167,7 +167,7 @@ fn file_name(path: &Path) -> String {
 fn is_arm_parameters(path: &Path, settings: &Settings) -> bool {
     let text = match settings.overrides.get(&normalize(path)) {
         Some(text) => text.clone(),
-        None => match std::fs::read(path) {
+        None => match crate::regular::read(path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(_) => return false,
         },

@@ -724,7 +724,12 @@ fn a_file_removed_between_discovery_and_reading() {
     let json = outcome.json();
     assert_eq!(
         errors(&json),
-        [error("gone/dangling.tf", 1, 1, "does not exist")]
+        [error(
+            "gone/dangling.tf",
+            1,
+            1,
+            "it is a symbolic link to nothing (its target does not exist)"
+        )]
     );
     assert_eq!(findings(&json), [neighbour()]);
 }
@@ -876,7 +881,16 @@ fn a_directory_or_file_without_read_permission() {
         std::os::unix::fs::symlink("/proc/self/mem", dir.path().join("mem.tf")).unwrap();
         let outcome = run(
             dir.path(),
-            &["check", "mem.tf", "neighbour/main.tf", "--format", "json"],
+            // The link leaves the project root: widen it, so the read is tried.
+            &[
+                "check",
+                "mem.tf",
+                "neighbour/main.tf",
+                "--format",
+                "json",
+                "--project-root",
+                "/",
+            ],
         );
         assert_eq!(outcome.code, 2);
         let json = outcome.json();
@@ -939,12 +953,7 @@ fn a_symlink_loop() {
     #[cfg(target_os = "linux")]
     assert_eq!(
         errors(&json),
-        [error(
-            "loop/a.tf",
-            1,
-            1,
-            "cannot read: Too many levels of symbolic links (os error 40)"
-        )]
+        [error("loop/a.tf", 1, 1, "it is a symbolic link loop")]
     );
     assert_eq!(findings(&json), [neighbour()]);
 }
@@ -990,7 +999,7 @@ fn a_fifo_named_main_tf_never_hangs() {
             "module/main.tf",
             1,
             1,
-            "not a regular file (a directory, FIFO, socket or device cannot be scanned)"
+            "not a regular file: it is a FIFO"
         )]
     );
     assert_eq!(findings(&json), [app, neighbour()]);

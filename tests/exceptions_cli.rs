@@ -466,7 +466,7 @@ fn write_baseline_confirms_what_it_wrote_or_why_it_did_not() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("the baseline baseline.json was not written: 1 file could not be scanned"),
+        stderr.contains("the baseline baseline.json was not written: the scan had 1 error"),
         "{stderr}"
     );
     assert!(!dir.path().join("baseline.json").exists());

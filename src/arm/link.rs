@@ -59,9 +59,19 @@ impl Walker<'_, '_> {
             self.errors.push(notice(link, message));
             return;
         }
-        if !path.is_file() {
+        if let Some(root) = self.loader.root().filter(|_| !self.loader.allowed(&path)) {
+            let message = root.outside_message(&format!("templateLink `{target}`"), &path);
+            self.errors.push(notice(link, message));
+            return;
+        }
+        if let Some(why) = crate::regular::not_a_file(&path) {
+            let why = if why == "it does not exist" {
+                "does not exist".to_string()
+            } else {
+                why.replacen("it is", "is", 1)
+            };
             let message = format!(
-                "templateLink `{target}` is not followed: `{}` does not exist",
+                "templateLink `{target}` is not followed: `{}` {why}",
                 path.display()
             );
             self.errors.push(notice(link, message));

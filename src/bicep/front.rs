@@ -123,14 +123,26 @@ pub fn scan_files(
         .collect();
     // A parameter file discovery found brings its template (`certgate check prod.bicepparam`);
     // one given with `--parameters` only applies to files that are judged anyway, as for ARM.
-    candidates.extend(
-        sources
-            .list
-            .iter()
-            .filter(|s| s.discovered)
-            .filter_map(|s| s.target.clone())
-            .filter(|t| t.is_file()),
-    );
+    for source in sources.list.iter().filter(|s| s.discovered) {
+        let Some(target) = &source.target else {
+            continue;
+        };
+        if let Some(root) = loader.root().filter(|_| !loader.allowed(target)) {
+            let what = format!("`using '{}'`", target.display());
+            all.errors.push(FileError::notice(
+                &source.path,
+                None,
+                root.outside_message(&what, target),
+            ));
+        } else if target.is_file()
+            && target
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
+        {
+            // Only a Bicep file is parsed: another file's text would show in syntax errors.
+            candidates.insert(target.clone());
+        }
+    }
     let candidates: Vec<PathBuf> = candidates
         .into_par_iter()
         .filter(|path| project.relevant(path))

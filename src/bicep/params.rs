@@ -87,14 +87,26 @@ fn inputs_of(
             continue;
         };
         let path = file.resolve(written);
-        let problem = if chain.contains(&path) {
+        let loader = project.loader;
+        let problem = if let Some(root) = loader.root().filter(|_| !loader.allowed(&path)) {
+            errors.push(FileError::notice(
+                file.source.path(),
+                Some(base.span),
+                root.outside_message(&format!("`extends '{written}'`"), &path),
+            ));
+            continue;
+        } else if chain.contains(&path) {
             Some("it leads back to a file that extends it (a cycle)".to_string())
         } else if chain.len() > MAX_EXTENDS {
             Some(format!("`extends` chains more than {MAX_EXTENDS} files"))
-        } else if !path.is_file() {
-            Some("the file does not exist".to_string())
         } else {
-            None
+            crate::regular::not_a_file(&path).map(|why| {
+                if why == "it does not exist" {
+                    "the file does not exist".to_string()
+                } else {
+                    why
+                }
+            })
         };
         if let Some(problem) = problem {
             errors.push(FileError::at(

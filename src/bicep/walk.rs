@@ -193,12 +193,32 @@ impl<'p, 'l> Walker<'p, 'l> {
             return;
         }
         let target = file.resolve(path);
-        if !target.is_file() {
+        let loader = self.project.loader;
+        if let Some(root) = loader.root().filter(|_| !loader.allowed(&target)) {
+            self.errors.push(FileError::notice(
+                file.source.path(),
+                Some(at),
+                root.outside_message(&format!("module `{name}` (`{path}`)"), &target),
+            ));
+            return;
+        }
+        if !is_bicep(&target) {
+            // Parsing another kind of file would show pieces of it in syntax errors.
             self.errors.push(FileError::at(
                 file.source.path(),
                 at,
-                format!("module `{name}`: `{path}` does not exist"),
+                format!("module `{name}`: `{path}` is not followed: it is not a `.bicep` file"),
             ));
+            return;
+        }
+        if let Some(why) = crate::regular::not_a_file(&target) {
+            let message = if why == "it does not exist" {
+                format!("module `{name}`: `{path}` does not exist")
+            } else {
+                format!("module `{name}`: `{path}` is not followed: {why}")
+            };
+            self.errors
+                .push(FileError::at(file.source.path(), at, message));
             return;
         }
         if !self.project.relevant(&target) {
@@ -371,4 +391,10 @@ fn top_level_parent_kind<'a>(file: &'a Parsed, body: &ObjectExpr) -> Option<&'a 
             .map(|p| &p.value),
         _ => None,
     }
+}
+
+/// Whether a module path names a Bicep file (by its extension, as Bicep requires).
+fn is_bicep(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("bicep"))
 }

@@ -149,6 +149,7 @@ const TOP_KEYS: &[&str] = &[
     "rules",
     "scope",
     "exception",
+    "project-root",
 ];
 const SCOPE_KEYS: &[&str] = &["web-apps", "function-apps", "logic-apps", "slots"];
 const EXCEPTION_KEYS: &[&str] = &["resource", "path", "rules", "reason", "owner", "expires"];
@@ -185,6 +186,10 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> 
                 Err(message) => reader.error(span, message),
             }
         }
+    }
+    // Read by the scan before any config is loaded (see `crate::root`); checked here.
+    if let Some(value) = get(root, "project-root") {
+        reader.string(value, "project-root");
     }
     if let Some(value) = get(root, "peer-suppressions")
         && let Some(on) = reader.boolean(value, "peer-suppressions")

@@ -240,7 +240,7 @@ fn syntax_errors_have_positions_and_every_error_is_reported() {
             "{}",
             load(Path::new("dir/certgate.toml"), "x = 1").unwrap_err()[0]
         ),
-        "dir/certgate.toml:1:1: unknown key `x` at the top level: the keys are `unresolved`, `exclude`, `peer-suppressions`, `rules`, `scope`, `exception`"
+        "dir/certgate.toml:1:1: unknown key `x` at the top level: the keys are `unresolved`, `exclude`, `peer-suppressions`, `rules`, `scope`, `exception`, `project-root`"
     );
 }
 

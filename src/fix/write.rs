@@ -1,14 +1,22 @@
-//! Writes a fixed file atomically: a temporary file in the same directory, flushed to disk,
-//! given the original's permissions, then renamed over the original. Any failure leaves the
+//! Writes a fixed file: atomically (a temporary file in the same directory, flushed to disk,
+//! given the original's mode, owner and group, then renamed over the original), or in place
+//! when the file has several hard links (see [`crate::replace`]). Any failure leaves the
 //! original untouched and removes the temporary file.
 //!
-//! Read-only is decided from the permission bits, not only from whether the system refuses the
-//! write: as root (CI, containers) every write succeeds, and a file or directory someone made
-//! read-only must still not be replaced. Symbolic links are written through to their target.
+//! The file must still hold what was scanned, checked again right before the rename: an edit
+//! made meanwhile is never lost. Read-only is decided from the permission bits, not only from
+//! whether the system refuses the write: as root (CI, containers) every write succeeds, and a
+//! file or directory someone made read-only must still not be replaced. Symbolic links are
+//! written through to their target, unless the target is outside the project root.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::root::ProjectRoot;
+
+/// The temporary files a fix writes are named `.certgate-fix-XXXXXX.tmp`.
+pub const TEMPORARY_PREFIX: &str = ".certgate-fix-";
 
 /// Checks that `path` can be replaced: it resolves, it and its directory are writable by their
 /// permission bits. Returns the path to write (the link target for a symbolic link).
@@ -35,48 +43,71 @@ pub fn preflight(path: &Path) -> Result<PathBuf, String> {
 /// Replaces `path`'s contents with `contents`, provided the file still holds `expected` (what
 /// was scanned). The error says why nothing was written.
 pub fn write_atomic(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(), String> {
-    write_atomic_with(path, expected, contents, |_| Ok(()))
+    write_fix(path, expected, contents, None)
 }
 
-/// [`write_atomic`] with a step run just before the rename (tests inject failures there).
+/// [`write_atomic`] that also refuses a symbolic link leading outside `root`.
+pub fn write_fix(
+    path: &Path,
+    expected: &[u8],
+    contents: &[u8],
+    root: Option<&ProjectRoot>,
+) -> Result<(), String> {
+    write_atomic_with(path, expected, contents, root, |_| Ok(()))
+}
+
+/// [`write_fix`] with a step run just before the final check and rename (tests inject
+/// failures and concurrent edits there).
 pub fn write_atomic_with(
     path: &Path,
     expected: &[u8],
     contents: &[u8],
+    root: Option<&ProjectRoot>,
     before_rename: impl FnOnce(&Path) -> std::io::Result<()>,
 ) -> Result<(), String> {
     let real = preflight(path)?;
-    let current = fs::read(&real).map_err(|e| reason(&e))?;
-    if current != expected {
-        return Err("the file changed since it was scanned".into());
+    if let Some(root) = root.filter(|root| !root.contains(path)) {
+        return Err(format!(
+            "it leads to `{}`, outside the project root `{}`, and certgate writes nothing there",
+            real.display(),
+            root.shown()
+        ));
     }
-    let permissions = fs::metadata(&real).map_err(|e| reason(&e))?.permissions();
-    let dir = real.parent().ok_or("it has no directory")?;
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".certgate-fix-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot create a temporary file next to it: {}", reason(&e)))?;
-    temporary
-        .write_all(contents)
-        .and_then(|()| temporary.as_file().sync_all())
-        .and_then(|()| fs::set_permissions(temporary.path(), permissions))
-        .and_then(|()| before_rename(temporary.path()))
-        .map_err(|e| reason(&e))?;
-    temporary.persist(&real).map_err(|e| reason(&e.error))?;
-    // The rename is durable once the directory is synced; not every system allows that.
-    if let Ok(directory) = fs::File::open(dir) {
-        let _ = directory.sync_all();
+    let scanned = fs::metadata(&real).map_err(|e| reason(&e))?;
+    unchanged(&real, &scanned, expected)?;
+    crate::replace::write(&real, contents, TEMPORARY_PREFIX, |temporary| {
+        before_rename(temporary).map_err(|e| reason(&e))?;
+        // Right before the rename: an edit made since the scan must not be lost.
+        unchanged(&real, &scanned, expected)
+    })
+}
+
+/// Whether the file at `real` is still the one scanned (same inode, size and modification
+/// time) and still holds `expected`.
+fn unchanged(real: &Path, scanned: &fs::Metadata, expected: &[u8]) -> Result<(), String> {
+    let changed = || "the file changed since it was scanned".to_string();
+    let now = fs::metadata(real).map_err(|e| reason(&e))?;
+    if !crate::replace::same_file(&now, scanned)
+        || now.len() != scanned.len()
+        || now.modified().ok() != scanned.modified().ok()
+    {
+        return Err(changed());
     }
-    Ok(())
+    match crate::regular::read(real) {
+        Ok(current) if current == expected => Ok(()),
+        Ok(_) => Err(changed()),
+        Err(refused) => Err(refused.to_string()),
+    }
+}
+
+/// Removes the temporary files killed `--fix` runs left in `dir` (see
+/// [`crate::replace::remove_stale`]).
+pub fn remove_stale(dir: &Path, started: SystemTime) -> Vec<PathBuf> {
+    crate::replace::remove_stale(dir, TEMPORARY_PREFIX, started)
 }
 
 fn reason(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => error.to_string(),
-    }
+    crate::regular::reason(error)
 }
 
 #[cfg(all(test, unix))]
@@ -110,7 +141,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("main.tf");
         fs::write(&path, "old").unwrap();
-        let error = write_atomic_with(&path, b"old", b"new", |_| {
+        let error = write_atomic_with(&path, b"old", b"new", None, |_| {
             Err(std::io::Error::other("disk full"))
         })
         .unwrap_err();
@@ -145,6 +176,67 @@ mod tests {
         let error = write_atomic(&path, b"old", b"new").unwrap_err();
         assert_eq!(error, "the file changed since it was scanned");
         assert_eq!(fs::read_to_string(&path).unwrap(), "edited meanwhile");
+    }
+
+    #[test]
+    fn an_edit_made_between_the_scan_and_the_rename_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        fs::write(&path, "old").unwrap();
+        let error = write_atomic_with(&path, b"old", b"new", None, |_| {
+            fs::write(&path, "edited meanwhile")
+        })
+        .unwrap_err();
+        assert_eq!(error, "the file changed since it was scanned");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "edited meanwhile");
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn owner_group_mode_and_hard_links_are_kept() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o664)).unwrap();
+        let is_root = fs::metadata(dir.path()).unwrap().uid() == 0;
+        // As root (CI), the file is given to `nobody`: a rename would make it root's.
+        let owner = if is_root {
+            (65534, 65534)
+        } else {
+            let m = fs::metadata(&path).unwrap();
+            (m.uid(), m.gid())
+        };
+        std::os::unix::fs::chown(&path, Some(owner.0), Some(owner.1)).unwrap();
+        write_atomic(&path, b"old", b"new").unwrap();
+        let after = fs::metadata(&path).unwrap();
+        assert_eq!((after.uid(), after.gid()), owner);
+        assert_eq!(after.permissions().mode() & 0o777, 0o664);
+
+        let link = dir.path().join("linked.tf");
+        fs::hard_link(&path, &link).unwrap();
+        let inode = after.ino();
+        write_atomic(&path, b"new", b"newer").unwrap();
+        let after = fs::metadata(&path).unwrap();
+        assert_eq!((after.ino(), after.nlink()), (inode, 2));
+        assert_eq!(fs::read_to_string(&link).unwrap(), "newer");
+        assert_eq!((after.uid(), after.gid()), owner);
+        assert!(leftovers(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn a_link_leading_out_of_the_project_root_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        fs::create_dir(&repo).unwrap();
+        let target = dir.path().join("outside.bicep");
+        fs::write(&target, "old").unwrap();
+        let link = repo.join("main.bicep");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let root = ProjectRoot::of_dirs(std::slice::from_ref(&repo));
+        let error = write_fix(&link, b"old", b"new", Some(&root)).unwrap_err();
+        assert!(error.contains("outside the project root"), "{error}");
+        assert_eq!(fs::read_to_string(&target).unwrap(), "old");
     }
 
     #[test]

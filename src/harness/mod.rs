@@ -9,6 +9,8 @@
 //! invariants are in [`fixes`]. Inputs are scanned in memory ([`scan_in_memory`]).
 
 mod fix;
+#[cfg(unix)]
+mod tree;
 mod workspace;
 
 use std::path::Path;
@@ -18,6 +20,8 @@ use crate::report::{self, Report};
 use crate::source::{SourceMap, Span};
 
 pub use fix::fixes;
+#[cfg(unix)]
+pub use tree::tree;
 pub use workspace::{File, scan_in_memory};
 
 /// What a failed check says: the invariant that broke, with enough detail to debug it.

@@ -1,29 +1,17 @@
-//! `--output FILE`: writes a rendered report to a file atomically (a temporary file in the
-//! same directory, flushed, then renamed), so a CI step never reads half a report.
+//! `--output FILE`: writes a rendered report so a CI step never reads half a report, and
+//! nothing but the report file changes: a regular file is replaced atomically keeping its
+//! mode, owner and group; a new one gets the usual permissions (0666 less the umask); a device
+//! or FIFO (`-o /dev/stdout`, `-o /dev/null`) is written through, never replaced (see
+//! [`crate::replace`]).
 //!
 //! Not `fix::write`: that one replaces an existing file only if it still holds what was
 //! scanned; a report file usually does not exist yet and its old contents do not matter.
 
-use std::io::Write as _;
 use std::path::Path;
 
-/// Writes `contents` to `path`, replacing any file there. The error says why nothing was written.
+/// Writes `contents` to `path`. The error says why nothing was written.
 pub fn write_report(path: &Path, contents: &[u8]) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".certgate-report-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot create a file in {}: {e}", dir.display()))?;
-    temporary
-        .write_all(contents)
-        .and_then(|()| temporary.as_file().sync_all())
-        .map_err(|e| e.to_string())?;
-    temporary.persist(path).map_err(|e| e.error.to_string())?;
-    Ok(())
+    crate::replace::write(path, contents, ".certgate-report-", |_| Ok(()))
 }
 
 #[cfg(test)]

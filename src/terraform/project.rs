@@ -120,7 +120,7 @@ impl<'a> Project<'a> {
             .calls
             .iter()
             .filter_map(|call| local_source(&module.dir, call))
-            .filter(|child| self.is_dir(child))
+            .filter(|child| self.loader.allowed(child) && self.is_dir(child))
             .collect()
     }
 
@@ -327,17 +327,29 @@ impl Walk<'_, '_> {
                 .push(FileError::notice(file, Some(call.header), message));
             return None;
         };
+        let source_span = call.attribute("source").map_or(call.header, |a| a.span);
         if let Some(dir) = local_source(&caller.dir, call) {
+            if let Some(message) = self.outside(call, &dir) {
+                self.errors
+                    .push(FileError::notice(file, Some(source_span), message));
+                return None;
+            }
             if self.project.is_dir(&dir) {
                 return Some(dir);
             }
-            let span = call.attribute("source").map_or(call.header, |a| a.span);
-            let message = format!(
-                "module `{}`: the directory `{}` does not exist",
-                call.name,
-                shown_dir(&dir)
-            );
-            self.errors.push(FileError::at(file, span, message));
+            let message = match crate::regular::not_a_dir(&dir) {
+                Some(why) if why != "it does not exist" => format!(
+                    "module `{}`: `{}` is not followed: {why}",
+                    call.name,
+                    shown_dir(&dir)
+                ),
+                _ => format!(
+                    "module `{}`: the directory `{}` does not exist",
+                    call.name,
+                    shown_dir(&dir)
+                ),
+            };
+            self.errors.push(FileError::at(file, source_span, message));
             return None;
         }
         let mut key = path.names.clone();
@@ -351,6 +363,20 @@ impl Walk<'_, '_> {
                 call.name
             ),
             Some(entry) => match entry {
+                Some(dir) if !self.project.loader.allowed(&dir) => self
+                    .project
+                    .loader
+                    .root()
+                    .map(|root| {
+                        root.outside_message(
+                            &format!(
+                                "module `{}` (its `.terraform/modules/modules.json` entry)",
+                                call.name
+                            ),
+                            &dir,
+                        )
+                    })
+                    .unwrap_or_default(),
                 Some(dir) if self.project.is_dir(&dir) => return Some(dir),
                 Some(dir) => format!(
                     "module `{}` (source `{source}`) is not followed: its directory `{}` from \
@@ -368,6 +394,23 @@ impl Walk<'_, '_> {
         self.errors
             .push(FileError::notice(file, Some(call.header), message));
         None
+    }
+
+    /// The notice for a call whose directory leaves the project root; `None` inside it.
+    fn outside(&self, call: &ModuleCall, dir: &Path) -> Option<String> {
+        let loader = self.project.loader;
+        if loader.allowed(dir) {
+            return None;
+        }
+        let root = loader.root()?;
+        Some(root.outside_message(
+            &format!(
+                "module `{}` (source `{}`)",
+                call.name,
+                call.source().unwrap_or_default()
+            ),
+            dir,
+        ))
     }
 
     /// The root's `.terraform/modules/modules.json`, as key → directory.

@@ -172,7 +172,11 @@ impl<'a> Relevance<'a> {
                 visiting.push(dir.to_path_buf());
                 let relevant = outline.local_sources.iter().any(|source| {
                     let child = normalize(&dir.join(source));
-                    !child.is_dir() || self.relevant_from(&child, visiting)
+                    // A call leaving the project root is parsed, so that the front end can
+                    // say it is not followed; nothing there is looked at.
+                    !self.loader.allowed(&child)
+                        || !child.is_dir()
+                        || self.relevant_from(&child, visiting)
                 });
                 visiting.pop();
                 relevant
