@@ -83,6 +83,17 @@ impl Env<'_> {
                     }
                 }
                 ObjectMember::Resource(_) => {}
+                ObjectMember::Broken(broken) => {
+                    let source = &self.scope.file.source;
+                    match &broken.key {
+                        Some(key) => {
+                            let why = broken.reason(key, source);
+                            insert_ignore_case(&mut members, key.clone(), Val::unknown(why));
+                        }
+                        // Any member may be the broken one.
+                        None => return unknown(broken.reason("a member", source)),
+                    }
+                }
             }
         }
         Traced::here(Val::Object(members))
