@@ -59,6 +59,7 @@ fn check(args: CheckArgs) -> (String, u8) {
         config_file: args.config,
         today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
         overrides: stdin_override.into_iter().collect(),
+        fail_on: args.fail_on.map(crate::cli::FailOn::severity),
         ..Settings::default()
     };
     if args.diff {
