@@ -249,3 +249,39 @@ resource "azurerm_linux_web_app" "a" {{
     let why = message(&report, "azurerm_linux_web_app.a");
     assert!(why.contains("larger than 4 MiB"), "{why}");
 }
+
+#[test]
+fn terraform_many_expensive_values_hit_the_total_with_a_notice_and_literals_stay_judged() {
+    // Twenty sites each spend a whole value's slice (more than the 16 M-step total together);
+    // the literal site after them is still judged.
+    let mut text = String::from("locals {\n  l0 = [1, 2, 3, 4]\n");
+    for i in 1..40 {
+        let prev = format!("local.l{}", i - 1);
+        text.push_str(&format!("  l{i} = [{prev}, {prev}, {prev}, {prev}]\n"));
+    }
+    text.push_str("}\n");
+    for i in 0..20 {
+        text.push_str(&format!(
+            "resource \"azurerm_linux_web_app\" \"e{i}\" {{\n  client_certificate_enabled = length(local.l39) > 0\n}}\n"
+        ));
+    }
+    text.push_str(
+        "resource \"azurerm_linux_web_app\" \"literal\" {\n  client_certificate_enabled = true\n  client_certificate_mode = \"Optional\"\n}\n",
+    );
+    let report = scan("main.tf", text);
+    let literal = report
+        .resources
+        .iter()
+        .find(|r| r.address == "azurerm_linux_web_app.literal")
+        .expect("the literal site is reported");
+    assert_eq!(literal.verdict, "client-cert-optional");
+    let last = message(&report, "azurerm_linux_web_app.e19");
+    assert!(last.contains("together need more than"), "{last}");
+    assert!(
+        report.notices.iter().any(|n| n
+            .message
+            .contains("needed more than 16000000 evaluation steps in all")),
+        "{:?}",
+        report.notices
+    );
+}
