@@ -3,6 +3,7 @@
 # executions and findings of each at the end.
 #
 #   fuzz/run.sh [SECONDS] [TARGET...]      targets: hcl arm_json arm_expr bicep structured fix tree
+#                                          literal_site
 #
 # cargo-fuzz needs nightly-only compiler flags; on a stable toolchain RUSTC_BOOTSTRAP=1 allows
 # them (set here). Targets are built without a sanitizer (`-s none`): certgate is safe Rust, so
@@ -17,7 +18,7 @@ seconds=${1:-600}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(hcl arm_json arm_expr bicep structured fix tree)
+    targets=(hcl arm_json arm_expr bicep structured fix tree literal_site)
 fi
 export RUSTC_BOOTSTRAP=1
 # The harness keeps placeholder files in the temporary directory: one per run, removed after.
@@ -68,7 +69,7 @@ seed() {
                 done
         done
         ;;
-    structured | tree) ;; # generated from any bytes; libFuzzer starts from an empty input
+    structured | tree | literal_site) ;; # generated from any bytes; libFuzzer starts from empty
     esac
 }
 

@@ -69,6 +69,7 @@ fn check(args: CheckArgs) -> (String, u8) {
         today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
         overrides: stdin_override.into_iter().collect(),
         unsafe_fixes: args.unsafe_fixes,
+        fail_on: args.fail_on.map(crate::cli::FailOn::severity),
         ..Settings::default()
     };
     if args.diff {

@@ -137,6 +137,11 @@ pub struct CheckArgs {
     /// Record today's findings in this baseline file (rewriting it).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff", "baseline"])]
     pub write_baseline: Option<PathBuf>,
+    /// The least severe finding that fails the run (exit code 1). CI for this control should
+    /// use `warning`, so a value certgate cannot decide fails the gate too. Default: the
+    /// `fail-on` of certgate.toml, else `error`.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
     /// The date to judge exception expiry against (for tests; default: today in UTC).
     #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
     pub today: Option<crate::suppress::Date>,
@@ -153,6 +158,24 @@ fn parse_assignment(text: &str) -> Result<(String, String), String> {
             Ok((name.trim().to_string(), value.to_string()))
         }
         _ => Err(format!("expected NAME=VALUE, got `{text}`")),
+    }
+}
+
+/// `--fail-on`'s values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only error findings fail the run.
+    Error,
+    /// Warning findings (unresolved values, exclusion paths, unused exceptions) fail it too.
+    Warning,
+}
+
+impl FailOn {
+    pub fn severity(self) -> crate::rules::Severity {
+        match self {
+            FailOn::Error => crate::rules::Severity::Error,
+            FailOn::Warning => crate::rules::Severity::Warning,
+        }
     }
 }
 

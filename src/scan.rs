@@ -25,6 +25,9 @@ use crate::source::{LineCol, SourceMap};
 /// Options that change what a scan computes. The CLI fills them; the scan reads no environment.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
+    /// `--fail-on`: the least severe finding that fails the run; `None`: the configs decide
+    /// (`fail-on`), else errors only.
+    pub fail_on: Option<crate::rules::Severity>,
     /// Terraform `-var-file` files, in order (they override the automatic tfvars files).
     pub var_files: Vec<PathBuf>,
     /// Terraform `-var NAME=VALUE` assignments, in order (they override everything).
@@ -389,6 +392,14 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
         ledger: None,
         baseline: None,
         inventory: Some(inventory),
+        // `--fail-on` wins; else any governing certgate.toml that says `fail-on = "warning"`.
+        fail_on: settings.fail_on.unwrap_or_else(|| {
+            all_configs
+                .iter()
+                .filter_map(|c| c.fail_on)
+                .min()
+                .unwrap_or(crate::rules::Severity::Error)
+        }),
     };
     for group in instance_groups(resources) {
         let path = report

@@ -9,13 +9,13 @@
 //! Origins: `parameters(…)` and `variables(…)` bring the places their value came from; any
 //! other function's result takes the origin of its first argument that has one (so
 //! `not(parameters('off'))` points at where `off` was set), and `if` takes its chosen branch's
-//! origin, or else its condition's. Evaluation is bounded: a shared [`Budget`](crate::budget::Budget) of steps and a
-//! nesting limit, so variable cycles, chains and blow-ups end with a clear unknown.
+//! origin, or else its condition's. Evaluation is bounded: each value evaluated from outside
+//! gets its own slice of the scenario's [`Budget`](crate::budget::Budget), plus a nesting
+//! limit, so variable cycles, chains and blow-ups end with a clear unknown for that value only.
+//! Literals cost nothing.
 
 use crate::json::{Json, JsonKind};
 use crate::value::{Traced, Val};
-
-use crate::budget::{MAX_VALUE_DEPTH, exhausted_reason, weigh};
 
 /// How deeply evaluations may nest (expressions inside variables inside parameters …).
 pub const MAX_NESTING: usize = 200;
@@ -60,23 +60,35 @@ impl<'a> Env<'a> {
     pub fn string(&self, text: &str) -> Traced {
         match expr::literal_text(text) {
             Some(literal) => Traced::here(Val::String(literal.to_string())),
-            None => match expr::parse(text) {
+            None => self.scope.budget.value(|| match expr::parse(text) {
                 Ok(parsed) => self.expr(&parsed),
                 Err(error) => unknown(format!(
                     "`{}` is not a valid ARM expression: {error}",
                     clipped(text)
                 )),
-            },
+            }),
         }
     }
 
-    /// A JSON value with expressions in its strings, evaluated member by member.
+    /// A JSON value with expressions in its strings, evaluated member by member. A scalar
+    /// literal costs nothing; each array and object costs a step.
     pub fn json(&self, json: &Json) -> Traced {
-        if !self.scope.budget.charge(1) {
-            return unknown(exhausted_reason());
-        }
         match &json.kind {
-            JsonKind::String(text) => self.string(text),
+            JsonKind::String(text) => return self.string(text),
+            JsonKind::Array(_) | JsonKind::Object(_) => {}
+            _ => return Traced::here(Val::from_json(json)),
+        }
+        let budget = self.scope.budget;
+        budget.value(|| {
+            if !budget.charge(1) {
+                return unknown(budget.reason());
+            }
+            self.container(json)
+        })
+    }
+
+    fn container(&self, json: &Json) -> Traced {
+        match &json.kind {
             JsonKind::Array(items) => {
                 Traced::here(Val::List(items.iter().map(|i| self.json(i).val).collect()))
             }
@@ -90,14 +102,21 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// Evaluates a parsed expression.
+    /// Evaluates a parsed expression (in its own slice of the budget when it is not part of
+    /// another evaluation).
     pub fn expr(&self, expr: &Expr) -> Traced {
         let budget = self.scope.budget;
+        budget.value(|| self.expr_in_slice(expr))
+    }
+
+    fn expr_in_slice(&self, expr: &Expr) -> Traced {
+        let budget = self.scope.budget;
         if !budget.charge(1) {
-            return unknown(exhausted_reason());
+            return unknown(budget.reason());
         }
         let nesting = budget.nesting.get();
         if nesting >= MAX_NESTING {
+            budget.cut();
             return unknown(format!(
                 "evaluation nests deeper than {MAX_NESTING} levels (a long chain of variables \
                  or parameters?)"
@@ -194,13 +213,9 @@ impl<'a> Env<'a> {
             values.push(traced.val);
         }
         match functions::apply(name, &values) {
-            Some(Ok(val)) => match weigh(&val) {
-                Some(weight) if self.scope.budget.charge(weight) => Traced { val, origin },
-                Some(_) => unknown(exhausted_reason()),
-                None => unknown(format!(
-                    "`{}()` builds a value nested deeper than {MAX_VALUE_DEPTH} levels",
-                    call.name
-                )),
+            Some(Ok(val)) => match self.scope.budget.take(&val) {
+                Ok(()) => Traced { val, origin },
+                Err(why) => unknown(format!("`{}()`: {why}", call.name)),
             },
             Some(Err(why)) => unknown(why),
             None if call.name.contains('.') => unknown(format!(

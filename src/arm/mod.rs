@@ -38,7 +38,7 @@ use crate::load::Loader;
 use crate::model::{Resource, UnitScan};
 use crate::source::{FileId, Span};
 
-use crate::budget::{self, Budget};
+use crate::budget::Budget;
 use detect::Detected;
 use eval::Env;
 use params::ParameterFile;
@@ -227,17 +227,9 @@ fn scan_scenario(
         path,
     };
     walker.template(template, Env::new(&scope, &[]));
-    if budget.exhausted() {
-        let scenario = file.map_or(String::new(), |f| format!(" with {}", f.display));
-        unit.errors.push(FileError::notice(
-            path,
-            Some(Span::new(id, doc.root.span.start..doc.root.span.start + 1)),
-            format!(
-                "evaluating this template{scenario} took more than {} steps; what was not \
-                 evaluated by then is reported as unresolved",
-                budget::MAX_STEPS
-            ),
-        ));
+    if let Some(notice) = budget.notice("template", file.map(|f| f.display.as_str())) {
+        let at = Span::new(id, doc.root.span.start..doc.root.span.start + 1);
+        unit.errors.push(FileError::notice(path, Some(at), notice));
     }
     unit.resources.append(&mut walker.resources);
     unit.errors.append(&mut walker.errors);

@@ -5,7 +5,8 @@
 //! environment), else its `defaultValue` (which may be an expression over other parameters),
 //! else unknown, saying so. Variables are evaluated in the template's own scope. Names are
 //! case-insensitive. Whole values are memoised; a reference back into a parameter or variable
-//! still being evaluated is a cycle, reported as unknown rather than looped.
+//! still being evaluated is a cycle, reported as unknown rather than looped. A value an
+//! evaluation limit cut short is not memoised (`crate::budget`).
 //!
 //! `variables('settings').mtls.mode` is followed into the declaration's JSON member by member,
 //! so its origin is the exact `"mode": …` member, then the variable (or parameter) it sits in.
@@ -118,7 +119,7 @@ impl<'a> Scope<'a> {
             return if self.budget.charge(budget::weight(&done.val)) {
                 done.clone()
             } else {
-                Traced::here(Val::unknown(budget::exhausted_reason()))
+                Traced::here(Val::unknown(self.budget.reason()))
             };
         }
         if let Some(start) = self.active.borrow().iter().position(|a| *a == id) {
@@ -138,12 +139,15 @@ impl<'a> Scope<'a> {
             return unknown(reason);
         }
         self.active.borrow_mut().push(id.clone());
+        let cuts = self.budget.cuts();
         let result = match kind {
             Kind::Parameter => self.parameter(name, keys),
             Kind::Variable => self.variable(name, keys),
         };
         self.active.borrow_mut().pop();
-        if keys.is_empty() {
+        // A result a limit cut short depends on the value that asked for it: the next value
+        // computes it again within its own slice.
+        if keys.is_empty() && self.budget.cuts() == cuts {
             self.memo.borrow_mut().insert(id, result.clone());
         }
         result
@@ -501,7 +505,7 @@ mod tests {
     }
 
     #[test]
-    fn exponential_values_exhaust_the_budget() {
+    fn exponential_values_stop_at_the_size_limit() {
         let mut variables = vec![
             r#""v0": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx""#
                 .to_string(),
@@ -515,7 +519,7 @@ mod tests {
         let text = format!(r#"{{"variables": {{ {} }}}}"#, variables.join(","));
         let traced = eval_in(&text, None, "[length(variables('v63'))]");
         assert!(
-            matches!(&traced.val, Val::Unknown(why) if why.contains("evaluation stopped")),
+            matches!(&traced.val, Val::Unknown(why) if why.contains("larger than 4 MiB")),
             "{:?}",
             traced.val
         );

@@ -28,6 +28,7 @@ use super::instance::{self, Part, address, entries, instances};
 use super::link::Linked;
 use super::lower::{self, SiteDecl};
 use super::scope::Scope;
+use crate::budget::Limit;
 
 /// The in-scope site type.
 pub const SITE_TYPE: &str = "Microsoft.Web/sites";
@@ -36,9 +37,6 @@ pub const SLOT_TYPE: &str = "Microsoft.Web/sites/slots";
 const DEPLOYMENT_TYPE: &str = "Microsoft.Resources/deployments";
 /// How deeply deployments (inline or linked) may nest before the walk stops following them.
 const MAX_DEPLOYMENT_DEPTH: usize = 32;
-/// What visiting one resource instance costs from the evaluation budget, so that nested copy
-/// loops cannot multiply into millions of resources.
-const RESOURCE_COST: u64 = 100;
 
 /// A template being walked: its root object, the file it is in, and that file's path.
 #[derive(Clone, Copy)]
@@ -67,9 +65,9 @@ pub struct Walker<'l, 's> {
     /// The templates being walked, root first, to stop link cycles.
     pub(super) links: Vec<PathBuf>,
     pub(super) linked: HashMap<PathBuf, Linked>,
-    /// The declarations (by address) walked after the budget ran out: each is walked once
-    /// more, so its sites are reported as unresolved rather than dropped, and the walk stays
-    /// linear in the template's size.
+    /// The declarations (by address) walked after the instance limit: each is walked once
+    /// more, so its sites are reported rather than dropped, and the walk stays linear in the
+    /// template's size.
     unbudgeted: HashSet<usize>,
 }
 
@@ -145,28 +143,37 @@ impl<'l, 's> Walker<'l, 's> {
             if !deployed {
                 continue;
             }
-            // Past the budget every value is unknown: one more walk of the declaration reports
-            // its sites as unresolved, further instances would teach nothing new.
-            if !env.scope.budget.charge(RESOURCE_COST)
-                && !self.unbudgeted.insert(object as *const Json as usize)
-            {
+            // Past the instance limit evaluation stops: one more walk of the declaration
+            // reports its sites (literals judged, the rest unresolved naming the limit);
+            // further instances would teach nothing new.
+            let budget = env.scope.budget;
+            let within = budget.instance();
+            if !within && !self.unbudgeted.insert(object as *const Json as usize) {
                 return;
             }
-            let own_index = copy.and_then(|l| l.index.ok());
-            let mut names = parent.map(|p| p.names.clone()).unwrap_or_default();
-            // Inside a copied deployment the child's own scope cannot tell which of its values
-            // depend on the deployment's index, so the declaration is named as written.
-            let as_written = deployments.iter().any(|d| d.looped);
-            names.push(instance::part(&entry, env, own_index, as_written));
-            self.instance(
-                template,
-                object,
-                &full_type,
-                env,
-                parent,
-                names,
-                deployments,
-            );
+            let visit = || {
+                let own_index = copy.and_then(|l| l.index.ok());
+                let mut names = parent.map(|p| p.names.clone()).unwrap_or_default();
+                // Inside a copied deployment the child's own scope cannot tell which of its
+                // values depend on the deployment's index, so the declaration is named as
+                // written.
+                let as_written = deployments.iter().any(|d| d.looped);
+                names.push(instance::part(&entry, env, own_index, as_written));
+                self.instance(
+                    template,
+                    object,
+                    &full_type,
+                    env,
+                    parent,
+                    names,
+                    deployments,
+                );
+            };
+            if within {
+                visit();
+            } else {
+                budget.stopped(Limit::Instances, visit);
+            }
         }
     }
 
@@ -290,7 +297,6 @@ fn is_inner_scope(properties: &Json) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::RESOURCE_COST;
     use crate::model::{Data, Resource};
 
     fn walk(text: &str) -> Vec<Resource> {
@@ -507,24 +513,25 @@ mod tests {
                   "copy": { "name": "ws", "count": 800 } } ] } } }
         ]}"#;
         let found = walk(text);
-        let limit = (crate::budget::MAX_STEPS / RESOURCE_COST) as usize;
-        assert!(found.len() < limit, "{}", found.len());
+        let limit = crate::budget::MAX_INSTANCES as usize;
+        assert!(found.len() <= limit + 2, "{}", found.len());
         assert!(found.len() > 1000, "{}", found.len());
     }
 
     #[test]
-    fn other_resources_cost_nothing_and_sites_past_the_budget_are_unresolved() {
+    fn other_resources_cost_nothing_and_sites_past_the_instance_limit_are_still_judged() {
         let other = r#"{ "type": "Microsoft.Storage/storageAccounts", "name": "[concat('s', copyIndex())]", "copy": { "name": "s", "count": 800 } }"#;
-        let site = |name: &str| {
+        let site = |name: &str, enabled: &str| {
             format!(
-                r#"{{ "type": "Microsoft.Web/sites", "name": "{name}", "copy": {{ "name": "{name}", "count": 800 }}, "properties": {{ "clientCertEnabled": true }} }}"#
+                r#"{{ "type": "Microsoft.Web/sites", "name": "{name}", "copy": {{ "name": "{name}", "count": 800 }}, "properties": {{ "clientCertEnabled": {enabled} }} }}"#
             )
         };
-        // 40 000 storage accounts, then 24 000 site instances (the budget visits 20 000), then
-        // one more site declaration.
+        // 40 000 storage accounts, then 24 000 site instances (the limit visits 20 000), then
+        // two more site declarations: one literal, one computed.
         let mut resources = vec![other.to_string(); 50];
-        resources.extend((0..30).map(|i| site(&format!("w{i}"))));
-        resources.push(site("last"));
+        resources.extend((0..30).map(|i| site(&format!("w{i}"), "true")));
+        resources.push(site("literal", "false"));
+        resources.push(site("computed", r#""[bool('true')]""#));
         let text = format!(r#"{{ "resources": [ {} ] }}"#, resources.join(", "));
         let found = walk(&text);
         assert_eq!(found[0].address, "w0");
@@ -532,16 +539,23 @@ mod tests {
             found[0].enabled.as_ref().map(|v| &v.data),
             Some(&Data::Bool(true))
         );
-        let last = found
-            .iter()
-            .find(|r| r.address == "last")
-            .expect("not dropped");
-        let Some(Data::Unknown(why)) = last.enabled.as_ref().map(|v| &v.data) else {
-            panic!("{:?}", last.enabled);
+        let named = |name: &str| {
+            found
+                .iter()
+                .find(|r| r.address == name)
+                .unwrap_or_else(|| panic!("{name} dropped"))
         };
-        assert!(why.contains("evaluation stopped"), "{why}");
-        let limit = (crate::budget::MAX_STEPS / RESOURCE_COST) as usize;
-        assert!(found.len() <= limit + 31, "{}", found.len());
+        // A literal needs no evaluation: its verdict does not depend on the limit.
+        assert_eq!(
+            named("literal").enabled.as_ref().map(|v| &v.data),
+            Some(&Data::Bool(false))
+        );
+        let Some(Data::Unknown(why)) = named("computed").enabled.as_ref().map(|v| &v.data) else {
+            panic!("{:?}", named("computed").enabled);
+        };
+        assert!(why.contains("resource and module instances"), "{why}");
+        let limit = crate::budget::MAX_INSTANCES as usize;
+        assert!(found.len() <= limit + 32, "{}", found.len());
     }
 
     #[test]

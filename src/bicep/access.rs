@@ -120,6 +120,11 @@ impl Env<'_> {
                             _ => return Literal::Redirect(value),
                         },
                         ObjectMember::Resource(_) => {}
+                        ObjectMember::Broken(broken) => {
+                            if broken.may_set(wanted) {
+                                return Literal::Opaque;
+                            }
+                        }
                     }
                 }
                 Literal::Absent(format!("has no property `{wanted}`"))

@@ -352,6 +352,44 @@ pub enum ObjectMember {
     },
     /// A nested `resource child '…' = {…}` inside a resource body.
     Resource(Box<Statement>),
+    /// A member that did not parse (the syntax error is reported on the file): whatever it
+    /// set is unknown, never absent.
+    Broken(BrokenMember),
+}
+
+/// An object member that did not parse.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrokenMember {
+    /// Its property name, when that much parsed (`name:` before a broken value).
+    pub key: Option<String>,
+    /// The syntax error, as reported.
+    pub message: String,
+    /// Where the error is.
+    pub at: Span,
+    pub span: Span,
+    /// The text skipped, lower-cased: a key written in it may be set there.
+    pub skipped: String,
+}
+
+impl BrokenMember {
+    /// Whether the broken member may set `key`: its own name did not parse or is `key`, or
+    /// `key` is written in the text skipped (a broken value can swallow the next lines).
+    pub fn may_set(&self, key: &str) -> bool {
+        self.key
+            .as_ref()
+            .is_none_or(|k| k.eq_ignore_ascii_case(key))
+            || self.skipped.contains(&key.to_ascii_lowercase())
+    }
+
+    /// Why a value `key` may take from this member is unknown; `source` is the file's text.
+    pub fn reason(&self, key: &str, source: &crate::source::SourceFile) -> String {
+        let at = source.line_col(self.at.start);
+        format!(
+            "`{key}` may be set in a part of the object that did not parse (line {}, column \
+             {}: {})",
+            at.line, at.column, self.message
+        )
+    }
 }
 
 /// `key: value`

@@ -3,8 +3,8 @@
 //! siblings.
 
 use super::ast::{
-    ArrayItem, Expr, ExprKind, ForExpr, Ident, ObjectExpr, ObjectKey, ObjectMember, Property,
-    StatementKind,
+    ArrayItem, BrokenMember, Expr, ExprKind, ForExpr, Ident, ObjectExpr, ObjectKey, ObjectMember,
+    Property, StatementKind,
 };
 use super::lexer::TokenKind;
 use super::parser::{Abort, PResult, Parser};
@@ -14,7 +14,12 @@ impl Parser<'_> {
     pub fn object(&mut self) -> PResult<ObjectExpr> {
         self.with_newlines(false, |p| {
             let open = p.expect(TokenKind::LBrace, "`{`")?;
-            let members = p.separated(TokenKind::RBrace, "`}`", |p| p.member())?;
+            let members = p.separated_with(
+                TokenKind::RBrace,
+                "`}`",
+                |p| p.member(),
+                |p, first| p.broken_member(first),
+            )?;
             Ok(ObjectExpr {
                 members,
                 span: p.span(open.start, p.last_end()),
@@ -73,7 +78,19 @@ impl Parser<'_> {
         &mut self,
         close: TokenKind,
         close_text: &str,
+        item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        self.separated_with(close, close_text, item, |_, _| None)
+    }
+
+    /// [`Self::separated`], keeping what `broken` makes of a skipped item (given the index of
+    /// its first token) in its place.
+    pub fn separated_with<T>(
+        &mut self,
+        close: TokenKind,
+        close_text: &str,
         mut item: impl FnMut(&mut Self) -> PResult<T>,
+        mut broken: impl FnMut(&mut Self, usize) -> Option<T>,
     ) -> PResult<Vec<T>> {
         let mut items = Vec::new();
         loop {
@@ -92,6 +109,7 @@ impl Parser<'_> {
             {
                 return self.expected(close_text);
             }
+            let first = self.position();
             let parsed = item(self).and_then(|value| {
                 if matches!(self.peek_kind(), TokenKind::NewLine | TokenKind::Comma)
                     || self.at(close)
@@ -107,9 +125,41 @@ impl Parser<'_> {
                     if !self.recover_member(close) {
                         return Err(Abort);
                     }
+                    items.extend(broken(self, first));
                 }
             }
         }
+    }
+
+    /// The member that began at token `first` and did not parse: its name when `name:` was
+    /// read, and the error reported for it.
+    fn broken_member(&mut self, first: usize) -> Option<ObjectMember> {
+        let token = self.token_at(first);
+        let key = match token.kind {
+            _ if self.token_at(first + 1).kind != TokenKind::Colon => None,
+            TokenKind::Ident => Some(self.text_of(token).to_string()),
+            TokenKind::Str(_) => {
+                let text = self.text_of(token);
+                let inner = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\''));
+                inner
+                    .filter(|t| !t.contains(['$', '\\']))
+                    .map(str::to_string)
+            }
+            _ => None,
+        };
+        let error = self.errors.last()?;
+        let end = self.last_end().max(token.start);
+        Some(ObjectMember::Broken(BrokenMember {
+            key,
+            message: error.message.clone(),
+            at: error.span,
+            span: self.span(token.start, end),
+            skipped: self
+                .text
+                .get(token.start..end)
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+        }))
     }
 
     fn member(&mut self) -> PResult<ObjectMember> {

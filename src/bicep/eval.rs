@@ -11,8 +11,9 @@
 //! This file dispatches on the expression and resolves names; `access` follows `.name` and
 //! `[index]` (into written literals, so an origin points at the exact member), `literals`
 //! builds strings, objects and arrays, `operators` and `functions` do the rest. Every
-//! evaluation costs a step of the shared [`Budget`](super::scope::Budget), and nesting is
-//! limited, so cycles and blow-ups end with a clear unknown.
+//! evaluation but a scalar literal costs a step of the value's slice of the scenario's
+//! [`Budget`](super::scope::Budget), and nesting is limited, so cycles and blow-ups end with a
+//! clear unknown for the value that needed them.
 
 use crate::model::Origin;
 use crate::source::Span;
@@ -20,7 +21,7 @@ use crate::value::{Traced, Val};
 
 pub use super::access::apply_steps;
 use super::ast::{DeclBody, Expr, ExprKind, ForExpr, ModuleDecl, ResourceDecl, StatementKind};
-use super::scope::{MAX_NESTING, Scope, exhausted_reason, weigh};
+use super::scope::{MAX_NESTING, Scope};
 
 /// A property name or array index, evaluated.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,14 +79,30 @@ impl<'a> Env<'a> {
         self.at(expr, &[])
     }
 
-    /// Evaluates `expr` followed by `steps`.
+    /// Evaluates `expr` followed by `steps`, in its own slice of the budget when it is not part
+    /// of another evaluation. A scalar literal costs nothing.
     pub fn at(&self, expr: &Expr, steps: &[Step]) -> Traced {
+        let free = steps.is_empty()
+            && match &expr.kind {
+                ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) => true,
+                ExprKind::String(string) => string.literal().is_some(),
+                _ => false,
+            };
+        if free {
+            return self.at_inner(expr, steps);
+        }
+        let budget = self.scope.budget;
+        budget.value(|| self.at_in_slice(expr, steps))
+    }
+
+    fn at_in_slice(&self, expr: &Expr, steps: &[Step]) -> Traced {
         let budget = self.scope.budget;
         if !budget.charge(1) {
-            return unknown(exhausted_reason());
+            return unknown(budget.reason());
         }
         let nesting = budget.nesting.get();
         if nesting >= MAX_NESTING {
+            budget.cut();
             return unknown(format!(
                 "evaluation nests deeper than {MAX_NESTING} levels (a long chain of variables \
                  or parameters?)"
@@ -241,10 +258,10 @@ impl<'a> Env<'a> {
         short
     }
 
-    /// Charges a computed value's size; false once the budget is gone or the value nests too
-    /// deeply.
-    pub fn charge_for(&self, val: &Val) -> bool {
-        weigh(val).is_some_and(|weight| self.scope.budget.charge(weight))
+    /// Charges a computed value's size; `Err` with the reason when the slice cannot pay for it
+    /// or the value is too large or nests too deeply.
+    pub fn take(&self, val: &Val) -> Result<(), String> {
+        self.scope.budget.take(val)
     }
 
     /// `[for item in items: body]` as a value.
@@ -283,7 +300,7 @@ impl<'a> Env<'a> {
         match traced.val {
             Val::List(items) => {
                 if !self.scope.budget.charge(items.len() as u64) {
-                    return Err(unknown(exhausted_reason()));
+                    return Err(unknown(self.scope.budget.reason()));
                 }
                 // A named array (a parameter, a variable's member) is cheap to read again
                 // element by element, which gives each element the origin it is written at.

@@ -23,7 +23,7 @@ use crate::source::Span;
 use super::outline::{self, Known};
 use super::params::{self, JsonParams, ParameterFile, Scenario};
 use super::project::{Parsed, Project};
-use super::scope::{self, Budget, Role, Scope};
+use super::scope::{Budget, Role, Scope};
 use super::walk::Walker;
 
 /// A `.bicepparam` file found by discovery, next to a root, or on the command line.
@@ -277,17 +277,9 @@ fn judge(
     let mut walker = Walker::new(project, root, name.clone());
     walker.file(&scope, &[]);
     let mut errors = walker.errors;
-    if budget.exhausted() {
-        let with = name.map_or(String::new(), |n| format!(" with {n}"));
-        errors.push(FileError::notice(
-            root.source.path(),
-            Some(Span::new(root.id, 0..0)),
-            format!(
-                "evaluating this file{with} took more than {} steps; what was not evaluated by \
-                 then is reported as unresolved",
-                scope::MAX_STEPS
-            ),
-        ));
+    if let Some(notice) = budget.notice("file", name.as_deref()) {
+        let at = Span::new(root.id, 0..0);
+        errors.push(FileError::notice(root.source.path(), Some(at), notice));
     }
     (root.source.path().to_path_buf(), walker.resources, errors)
 }

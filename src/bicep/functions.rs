@@ -14,7 +14,6 @@ use crate::value::{Traced, Val};
 
 use super::ast::{Expr, ExprKind, FuncParam, Ident, StatementKind};
 use super::eval::{Env, Frame, Step, apply_steps, unknown};
-use super::scope::exhausted_reason;
 
 impl Env<'_> {
     /// `name(args)` or `target.name(args)`, followed by `steps`.
@@ -125,8 +124,10 @@ impl Env<'_> {
                 .flatten()
         });
         match outcome {
-            Some(Ok(val)) if self.charge_for(&val) => Traced { val, origin },
-            Some(Ok(_)) => unknown(exhausted_reason()),
+            Some(Ok(val)) => match self.take(&val) {
+                Ok(()) => Traced { val, origin },
+                Err(why) => unknown(format!("`{fname}()`: {why}")),
+            },
             Some(Err(why)) => unknown(why),
             None => unknown(format!("function `{fname}()` is not evaluated by certgate")),
         }

@@ -106,6 +106,21 @@ pub fn module_inputs(
                 }
             }
             ObjectMember::Resource(_) => {}
+            // A parameter passed in a part that did not parse is unknown, never unset.
+            ObjectMember::Broken(broken) => {
+                let source = &env.scope.file.source;
+                match &broken.key {
+                    Some(key) => {
+                        let traced = unknown(broken.reason(key, source));
+                        let input = Input {
+                            traced,
+                            from_file: false,
+                        };
+                        inputs.insert(key.clone(), input);
+                    }
+                    None => all_unknown(&mut inputs, &broken.reason("a parameter", source)),
+                }
+            }
         }
     }
     inputs

@@ -8,7 +8,6 @@ use crate::value::{Traced, Val};
 
 use super::ast::{ArrayItem, ObjectExpr, ObjectKey, ObjectMember, StringExpr, StringPart};
 use super::eval::{Env, unknown};
-use super::scope::exhausted_reason;
 
 impl Env<'_> {
     /// A string, with its `${…}` holes formatted as the deployment engine formats them.
@@ -28,7 +27,13 @@ impl Env<'_> {
                     }
                     match crate::arm::functions::apply("string", std::slice::from_ref(&traced.val))
                     {
-                        Some(Ok(Val::String(text))) => out.push_str(&text),
+                        Some(Ok(Val::String(text))) => {
+                            if (out.len() + text.len()) as u64 > crate::budget::MAX_VALUE_BYTES {
+                                self.scope.budget.cut();
+                                return unknown(crate::budget::too_large());
+                            }
+                            out.push_str(&text)
+                        }
                         Some(Err(why)) => return unknown(why),
                         _ => return unknown("a `${…}` value cannot be formatted"),
                     }
@@ -38,10 +43,11 @@ impl Env<'_> {
                 }
             }
         }
-        Traced {
-            val: Val::String(out),
-            origin,
+        let val = Val::String(out);
+        if let Err(why) = self.take(&val) {
+            return unknown(why);
         }
+        Traced { val, origin }
     }
 
     pub(super) fn object(&self, object: &ObjectExpr) -> Traced {
@@ -59,8 +65,8 @@ impl Env<'_> {
                     let spread = self.eval(value);
                     match spread.val {
                         Val::Object(more) => {
-                            if !self.charge_for(&Val::Object(more.clone())) {
-                                return unknown(exhausted_reason());
+                            if let Err(why) = self.take(&Val::Object(more.clone())) {
+                                return unknown(why);
                             }
                             for (key, value) in more {
                                 insert_ignore_case(&mut members, key, value);
@@ -77,6 +83,17 @@ impl Env<'_> {
                     }
                 }
                 ObjectMember::Resource(_) => {}
+                ObjectMember::Broken(broken) => {
+                    let source = &self.scope.file.source;
+                    match &broken.key {
+                        Some(key) => {
+                            let why = broken.reason(key, source);
+                            insert_ignore_case(&mut members, key.clone(), Val::unknown(why));
+                        }
+                        // Any member may be the broken one.
+                        None => return unknown(broken.reason("a member", source)),
+                    }
+                }
             }
         }
         Traced::here(Val::Object(members))
@@ -105,8 +122,8 @@ impl Env<'_> {
             }
             match value.val {
                 Val::List(more) => {
-                    if !self.charge_for(&Val::List(more.clone())) {
-                        return unknown(exhausted_reason());
+                    if let Err(why) = self.take(&Val::List(more.clone())) {
+                        return unknown(why);
                     }
                     out.extend(more);
                 }

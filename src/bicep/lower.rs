@@ -208,6 +208,12 @@ pub fn member<'e>(env: Env<'_>, object: &'e ObjectExpr, key: &str) -> Option<Fou
                 _ => {}
             },
             ObjectMember::Resource(_) => {}
+            // A property that did not parse is unknown, never absent.
+            ObjectMember::Broken(broken) if broken.may_set(key) => {
+                let reason = broken.reason(key, &env.scope.file.source);
+                return Some(Found::Unknown(broken.span, reason));
+            }
+            ObjectMember::Broken(_) => {}
         }
     }
     None

@@ -66,7 +66,7 @@ impl<'a> Parser<'a> {
         Span::new(self.file, start..end)
     }
 
-    fn token_at(&self, index: usize) -> Token {
+    pub fn token_at(&self, index: usize) -> Token {
         // The lexer always ends with `Eof`; clamp so lookahead past it stays there.
         let last = self.tokens.len().saturating_sub(1);
         self.tokens.get(index.min(last)).copied().unwrap_or(Token {

@@ -10,8 +10,9 @@
 //! `settings.mtls.mode` is followed into the declaration's object literal member by member, so
 //! its origin is the exact `mode: …` member, then the variable (or parameter) it sits in.
 //!
-//! Evaluation is bounded by a [`Budget`] shared by every scope of one scenario: a number of
-//! steps, a nesting depth and the size of computed values.
+//! Evaluation is bounded by a [`Budget`] shared by every scope of one scenario, with a slice of
+//! steps per value evaluated from outside, a nesting depth and the size of computed values. A
+//! value an evaluation limit cut short is not memoised.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -28,7 +29,7 @@ use super::project::Parsed;
 /// level costs a few stack frames; 150 stays well inside a 2 MiB worker thread.
 pub const MAX_NESTING: usize = 150;
 
-pub use crate::budget::{Budget, MAX_STEPS, exhausted_reason, weigh};
+pub use crate::budget::Budget;
 
 /// What kind of file a scope evaluates: it decides how a parameter's own value is described.
 #[derive(Debug, Clone)]
@@ -97,10 +98,10 @@ impl<'a> Scope<'a> {
         if steps.is_empty()
             && let Some(done) = self.memo.borrow().get(&memo_key)
         {
-            return if self.budget.charge(weigh(&done.val).unwrap_or(1)) {
+            return if self.budget.charge(crate::budget::weight(&done.val)) {
                 done.clone()
             } else {
-                Traced::here(Val::unknown(exhausted_reason()))
+                Traced::here(Val::unknown(self.budget.reason()))
             };
         }
         let word = declaration_word(statement);
@@ -118,6 +119,7 @@ impl<'a> Scope<'a> {
             return Traced::here(Val::unknown(reason));
         }
         self.active.borrow_mut().push(label);
+        let cuts = self.budget.cuts();
         let result = match &statement.kind {
             super::ast::StatementKind::Param { name, ty, value } => {
                 self.parameter(statement, name, ty.as_ref(), value.as_ref(), steps)
@@ -131,7 +133,9 @@ impl<'a> Scope<'a> {
             ))),
         };
         self.active.borrow_mut().pop();
-        if steps.is_empty() {
+        // A result a limit cut short depends on the value that asked for it: the next value
+        // computes it again within its own slice.
+        if steps.is_empty() && self.budget.cuts() == cuts {
             self.memo.borrow_mut().insert(memo_key, result.clone());
         }
         result

@@ -14,6 +14,7 @@
 //! name and ` > `, e.g. `web > inner > site`. A loop instance is named with its index
 //! (`sites[1]`, `web[0] > site`) and, when it resolves, the site's `name`.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::error::FileError;
@@ -27,6 +28,7 @@ use super::lower::{self, SiteDecl};
 use super::outline;
 use super::project::{MAX_MODULE_DEPTH, Parsed, Project};
 use super::scope::{Role, Scope};
+use crate::budget::Limit;
 
 /// The in-scope site type.
 pub const SITE_TYPE: &str = "Microsoft.Web/sites";
@@ -34,9 +36,6 @@ pub const SITE_TYPE: &str = "Microsoft.Web/sites";
 pub const SLOT_TYPE: &str = "Microsoft.Web/sites/slots";
 /// Bicep's (and ARM's) largest loop.
 pub const MAX_LOOP: usize = 800;
-/// What one resource or module instance costs from the evaluation budget, so that loops in
-/// loops of modules cannot multiply without bound.
-const INSTANCE_COST: u64 = 100;
 
 /// One part of an address: as declared, and for the instance being walked.
 #[derive(Debug, Clone)]
@@ -74,6 +73,10 @@ pub struct Walker<'p, 'l> {
     pub errors: Vec<FileError>,
     /// The files being walked, root first, to stop module cycles.
     stack: Vec<PathBuf>,
+    /// The declarations (by address) walked after the instance limit: each is walked once
+    /// more with evaluation stopped, so its sites are reported rather than dropped, and the
+    /// walk stays linear in the files' size.
+    unbudgeted: HashSet<usize>,
 }
 
 impl<'p, 'l> Walker<'p, 'l> {
@@ -84,6 +87,7 @@ impl<'p, 'l> Walker<'p, 'l> {
             resources: Vec::new(),
             errors: Vec::new(),
             stack: vec![root.path.clone()],
+            unbudgeted: HashSet::new(),
         }
     }
 
@@ -280,17 +284,17 @@ impl<'p, 'l> Walker<'p, 'l> {
         body: &'e DeclBody,
         mut visit: impl FnMut(&mut Self, Env<'_>, &'e ObjectExpr, Option<usize>),
     ) {
-        let budget = env.scope.budget;
         match body {
             DeclBody::Object(object) => {
-                if budget.charge(INSTANCE_COST) {
-                    visit(self, env, object, None);
-                }
+                self.budgeted(env, body, |w| visit(w, env, object, None));
             }
-            DeclBody::If { condition, body } => {
+            DeclBody::If {
+                condition,
+                body: object,
+            } => {
                 // An unknown condition counts as deployed.
-                if env.eval(condition).val != Val::Bool(false) && budget.charge(INSTANCE_COST) {
-                    visit(self, env, body, None);
+                if env.eval(condition).val != Val::Bool(false) {
+                    self.budgeted(env, body, |w| visit(w, env, object, None));
                 }
             }
             DeclBody::For(for_expr) => {
@@ -327,10 +331,9 @@ impl<'p, 'l> Walker<'p, 'l> {
                     {
                         continue;
                     }
-                    if !budget.charge(INSTANCE_COST) {
+                    if !self.budgeted(inner, body, |w| visit(w, inner, object, Some(index))) {
                         return;
                     }
-                    visit(self, inner, object, Some(index));
                 }
             }
         }
@@ -352,9 +355,22 @@ impl<'p, 'l> Walker<'p, 'l> {
         {
             return;
         }
-        if env.scope.budget.charge(INSTANCE_COST) {
-            visit(self, inner, object, None);
+        self.budgeted(inner, for_expr, |w| visit(w, inner, object, None));
+    }
+
+    /// Visits one instance of the declaration `body` within the instance limit; past it, the
+    /// declaration's first instance is visited with evaluation stopped (so its sites are
+    /// reported, literals judged) and false says that further instances are skipped.
+    fn budgeted<T>(&mut self, env: Env<'_>, body: &T, visit: impl FnOnce(&mut Self)) -> bool {
+        let budget = env.scope.budget;
+        if budget.instance() {
+            visit(self);
+            return true;
         }
+        if self.unbudgeted.insert(body as *const T as usize) {
+            budget.stopped(Limit::Instances, || visit(self));
+        }
+        false
     }
 }
 

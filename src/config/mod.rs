@@ -146,6 +146,8 @@ pub struct Config {
     /// Whether peers' suppressions (Checkov, tfsec, Trivy, KICS) are honoured.
     pub peer_suppressions: bool,
     pub exceptions: Vec<Exception>,
+    /// `fail-on`: the least severe finding that fails the run, when set.
+    pub fail_on: Option<crate::rules::Severity>,
 }
 
 impl Default for Config {
@@ -157,6 +159,7 @@ impl Default for Config {
             exclude: Vec::new(),
             peer_suppressions: true,
             exceptions: Vec::new(),
+            fail_on: None,
         }
     }
 }

@@ -8,6 +8,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{AddressGlob, Config, ConfigError, Exception, Level, PathGlob, UNRESOLVED_RULE};
+use crate::rules::Severity;
 use crate::source::SourceFile;
 use crate::suppress::{Date, UNUSED_EXCEPTION, check_rule_id, date::parse_date};
 
@@ -150,6 +151,7 @@ const TOP_KEYS: &[&str] = &[
     "scope",
     "exception",
     "project-root",
+    "fail-on",
 ];
 const SCOPE_KEYS: &[&str] = &["web-apps", "function-apps", "logic-apps", "slots"];
 const EXCEPTION_KEYS: &[&str] = &["resource", "path", "rules", "reason", "owner", "expires"];
@@ -195,6 +197,16 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> 
         && let Some(on) = reader.boolean(value, "peer-suppressions")
     {
         config.peer_suppressions = on;
+    }
+    if let Some(value) = get(root, "fail-on") {
+        config.fail_on = match value.get_ref() {
+            DeValue::String(text) if text.as_ref() == "error" => Some(Severity::Error),
+            DeValue::String(text) if text.as_ref() == "warning" => Some(Severity::Warning),
+            _ => {
+                reader.error(value.span(), "`fail-on` must be \"error\" or \"warning\"");
+                None
+            }
+        };
     }
     if let Some(value) = get(root, "rules") {
         read_rules(&mut reader, value, unresolved.is_some(), &mut config);

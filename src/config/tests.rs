@@ -240,7 +240,7 @@ fn syntax_errors_have_positions_and_every_error_is_reported() {
             "{}",
             load(Path::new("dir/certgate.toml"), "x = 1").unwrap_err()[0]
         ),
-        "dir/certgate.toml:1:1: unknown key `x` at the top level: the keys are `unresolved`, `exclude`, `peer-suppressions`, `rules`, `scope`, `exception`, `project-root`"
+        "dir/certgate.toml:1:1: unknown key `x` at the top level: the keys are `unresolved`, `exclude`, `peer-suppressions`, `rules`, `scope`, `exception`, `project-root`, `fail-on`"
     );
 }
 
@@ -293,4 +293,24 @@ fn relative_paths_are_taken_from_the_config_directory() {
     );
     assert_eq!(config.relative_path(Path::new("/repo/other/main.tf")), None);
     assert_eq!(Config::default().relative_path(Path::new("/repo/x")), None);
+}
+
+#[test]
+fn fail_on_reads_error_or_warning_and_nothing_else() {
+    let read = |text: &str| super::schema::read(std::path::Path::new("certgate.toml"), text);
+    assert_eq!(
+        read("fail-on = \"warning\"").unwrap().fail_on,
+        Some(crate::rules::Severity::Warning)
+    );
+    assert_eq!(
+        read("fail-on = \"error\"").unwrap().fail_on,
+        Some(crate::rules::Severity::Error)
+    );
+    assert_eq!(read("").unwrap().fail_on, None);
+    let errors = read("fail-on = true").unwrap_err();
+    assert_eq!(
+        errors[0].message,
+        "`fail-on` must be \"error\" or \"warning\""
+    );
+    assert_eq!((errors[0].line, errors[0].column), (1, 11));
 }

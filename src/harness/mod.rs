@@ -9,6 +9,7 @@
 //! invariants are in [`fixes`]. Inputs are scanned in memory ([`scan_in_memory`]).
 
 mod fix;
+pub mod literal_site;
 #[cfg(unix)]
 mod tree;
 mod workspace;

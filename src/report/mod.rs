@@ -202,6 +202,9 @@ pub struct Report {
     /// What the scan's discovery and byte search found, for a re-scan with fixed texts
     /// ([`crate::scan::Settings::reuse`]).
     pub inventory: Option<std::sync::Arc<crate::scan::Inventory>>,
+    /// The least severe finding that fails the run (exit code 1): `Error` unless the run
+    /// fails on warnings too (an unresolved value must be able to fail the gate).
+    pub fail_on: Severity,
 }
 
 impl Report {
@@ -309,7 +312,7 @@ impl Report {
     pub fn exit_code(&self) -> u8 {
         if !self.errors.is_empty() {
             2
-        } else if self.findings.iter().any(|f| f.severity == Severity::Error) {
+        } else if self.findings.iter().any(|f| f.severity <= self.fail_on) {
             1
         } else {
             0

@@ -16,7 +16,8 @@ use crate::model::{Origin, Resource};
 use crate::source::Span;
 use state::CertState;
 
-/// How much a finding matters: errors fail the run (exit code 1), warnings do not.
+/// How much a finding matters: errors fail the run (exit code 1), warnings do not unless the
+/// run fails on warnings (`--fail-on warning`, `fail-on = "warning"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

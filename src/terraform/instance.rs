@@ -63,10 +63,15 @@ impl<'a> ModuleScope<'a> {
                 "there is no variable `{name}` in this module"
             )));
         };
+        let cuts = self.budget.cuts();
         let value = self.source.value(variable).map(Shared::new);
-        self.vars
-            .borrow_mut()
-            .insert(name.to_string(), value.clone());
+        // A value a limit cut short depends on the evaluation that asked for it: the next one
+        // computes it again within its own slice.
+        if self.budget.cuts() == cuts {
+            self.vars
+                .borrow_mut()
+                .insert(name.to_string(), value.clone());
+        }
         value
     }
 
@@ -84,6 +89,7 @@ impl<'a> ModuleScope<'a> {
         };
         self.locals.borrow_mut().insert(name.to_string(), None);
         self.in_progress.borrow_mut().push(name.to_string());
+        let cuts = self.budget.cuts();
         // Locals cannot use `count.index` or `each`: they belong to no block instance.
         let scope = self.instance(InstanceKeys::NotAllowed);
         let outcome = eval_attr(&attribute.expr, &Env::new(&scope)).map(|traced| {
@@ -93,9 +99,13 @@ impl<'a> ModuleScope<'a> {
             }))
         });
         self.in_progress.borrow_mut().pop();
-        self.locals
-            .borrow_mut()
-            .insert(name.to_string(), Some(outcome.clone()));
+        let memo = (self.budget.cuts() == cuts).then(|| outcome.clone());
+        let mut locals = self.locals.borrow_mut();
+        match memo {
+            Some(memo) => locals.insert(name.to_string(), Some(memo)),
+            // Cut short by a limit: not memoised (see `var`).
+            None => locals.remove(name),
+        };
         outcome
     }
 

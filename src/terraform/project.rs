@@ -157,6 +157,9 @@ impl<'a> Project<'a> {
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
         errors.append(&mut walk.errors);
+        if let Some(notice) = budget.meter.notice("root module", None) {
+            errors.push(FileError::notice(&module.dir, None, notice));
+        }
         (with_version(walk.resources, version), errors)
     }
 }

@@ -83,6 +83,7 @@ fn shape(expr: &Expr) -> String {
                     }
                     ObjectMember::Spread { value, .. } => format!("...{}", shape(value)),
                     ObjectMember::Resource(_) => "<resource>".into(),
+                    ObjectMember::Broken(_) => "<broken>".into(),
                 })
                 .collect();
             format!("{{{}}}", members.join(", "))

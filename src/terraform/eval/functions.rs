@@ -59,7 +59,11 @@ pub fn call(call: &FuncCall, env: &Env) -> Outcome {
             for arg in &args {
                 merge_origins(&mut origin, &arg.origin);
             }
-            val
+            // A computed value is paid for by its size (and refused when too large).
+            match env.scope.budget().take(&val) {
+                Ok(()) => val,
+                Err(reason) => Val::Unknown(reason),
+            }
         }
         Result::Err(reason) => Val::Unknown(reason),
     };

@@ -9,7 +9,10 @@
 //! *error* ([`EvalError`]: what Terraform itself would reject, which `try` and `can` catch).
 //!
 //! Evaluation is bounded: a [`Budget`] caps the nesting (through locals, variables and
-//! expressions) and the total work, and turns into an unknown with a reason when exceeded.
+//! expressions), the work (a slice of steps per attribute evaluated from outside, within a
+//! total for the root module, see `crate::budget`) and the size of values (copying a value
+//! costs its size, text included), and turns into an unknown with a reason when exceeded. A
+//! literal costs nothing.
 
 mod functions;
 mod operators;
@@ -81,13 +84,10 @@ impl Shared {
 
 pub type SharedOutcome = Result<Rc<Shared>, EvalError>;
 
-/// A value's node count.
+/// What copying a value costs: a step per node and per 16 bytes of text, so that copying a
+/// long string is paid for like a long list.
 pub fn size(val: &Val) -> u64 {
-    match val {
-        Val::List(items) => 1 + items.iter().map(size).sum::<u64>(),
-        Val::Object(members) => 1 + members.values().map(size).sum::<u64>(),
-        _ => 1,
-    }
+    crate::budget::weight(val)
 }
 
 /// The names an expression can refer to, supplied by whoever evaluates it.
@@ -109,25 +109,19 @@ pub const MAX_DEPTH: u32 = 200;
 /// that), so the stack itself is measured too: this keeps evaluation well inside the 2 MiB a
 /// worker thread gets.
 pub const MAX_STACK: usize = 1 << 20;
-/// Most evaluation steps for one root module and everything it calls.
-pub const MAX_STEPS: u64 = 1_000_000;
-
-/// The nesting and work left for one evaluation. Create it on the thread that evaluates, at the
-/// top of the evaluation: the stack used is measured from there.
+/// The nesting and work left for one root module and everything it calls. Create it on the
+/// thread that evaluates, at the top of the evaluation: the stack used is measured from there.
 #[derive(Debug)]
 pub struct Budget {
-    steps: Cell<u64>,
+    /// Steps (per value and in all), instances and cuts, shared with ARM and Bicep.
+    pub meter: crate::budget::Budget,
     depth: Cell<u32>,
     stack_base: usize,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget {
-            steps: Cell::new(0),
-            depth: Cell::new(0),
-            stack_base: stack_address(),
-        }
+        Budget::with(crate::budget::Budget::default())
     }
 }
 
@@ -139,12 +133,38 @@ fn stack_address() -> usize {
 }
 
 impl Budget {
+    /// A budget with `meter`'s limits (tests use small ones).
+    pub fn with(meter: crate::budget::Budget) -> Self {
+        Budget {
+            meter,
+            depth: Cell::new(0),
+            stack_base: stack_address(),
+        }
+    }
+
+    /// Runs one evaluation in its own slice of steps (nested evaluations share it).
+    pub fn value<T>(&self, evaluate: impl FnOnce() -> T) -> T {
+        self.meter.value(evaluate)
+    }
+
+    /// How many evaluations a limit cut short so far: a memo keeps only results computed
+    /// without a cut.
+    pub fn cuts(&self) -> u64 {
+        self.meter.cuts()
+    }
+
+    /// Charges a computed value's size; `Err` with the reason when it is too large.
+    pub fn take(&self, val: &Val) -> Result<(), String> {
+        self.meter.take(val)
+    }
+
     /// Enters one level; `Err` with the reason when a limit is reached.
     fn enter(&self) -> Result<DepthGuard<'_>, String> {
         self.charge(1)?;
         let depth = self.depth.get() + 1;
         // Whichever way the stack grows, the distance from the base is what was used.
         if depth > MAX_DEPTH || stack_address().abs_diff(self.stack_base) > MAX_STACK {
+            self.meter.cut();
             return Err(format!(
                 "expressions nest too deeply through locals and variables (at most {MAX_DEPTH} \
                  levels)"
@@ -157,15 +177,11 @@ impl Budget {
     /// Charges `n` steps for copying a value of `n` nodes, before it is copied; `Err` with the
     /// reason when that would exceed the budget.
     pub fn charge(&self, n: u64) -> Result<(), String> {
-        let steps = self.steps.get().saturating_add(n);
-        self.steps.set(steps);
-        if steps > MAX_STEPS {
-            return Err(format!(
-                "evaluation stopped after {MAX_STEPS} steps (the configuration is too large or \
-                 loops)"
-            ));
+        if self.meter.charge(n) {
+            Ok(())
+        } else {
+            Err(self.meter.reason())
         }
-        Ok(())
     }
 }
 
@@ -214,29 +230,35 @@ impl<'a> Env<'a> {
     }
 }
 
-/// Evaluates an attribute's value in `env`.
+/// Evaluates an attribute's value in `env`, in its own slice of the budget when it is not part
+/// of another evaluation (a local, a module input).
 pub fn eval_attr(expr: &AttributeExpr, env: &Env) -> Outcome {
     match expr {
-        AttributeExpr::Hcl(expr) => eval(expr, env),
-        AttributeExpr::Json(json) => eval_json(json, env),
+        AttributeExpr::Hcl(expr) => env.scope.budget().value(|| eval(expr, env)),
+        AttributeExpr::Json(json) => env.scope.budget().value(|| eval_json(json, env)),
         AttributeExpr::JsonLiteral(json) => Ok(Traced::here(Val::from_json(json))),
     }
 }
 
-/// Evaluates a native syntax expression in `env`.
+/// Evaluates a native syntax expression in `env` (in its own slice of the budget when it is
+/// not part of another evaluation). A scalar literal costs nothing.
 pub fn eval(expr: &Expression, env: &Env) -> Outcome {
+    if let Some(literal) = literal(expr) {
+        return literal;
+    }
+    env.scope.budget().value(|| eval_in_slice(expr, env))
+}
+
+fn eval_in_slice(expr: &Expression, env: &Env) -> Outcome {
     let _guard = match env.scope.budget().enter() {
         Ok(guard) => guard,
         Err(reason) => return Ok(Traced::here(Val::Unknown(reason))),
     };
     match expr {
-        Expression::Null(_) => Ok(Traced::here(Val::Null)),
-        Expression::Bool(b) => Ok(Traced::here(Val::Bool(*b.value()))),
-        Expression::Number(n) => match n.value().as_f64() {
-            Some(n) => Ok(Traced::here(Val::Number(n))),
-            None => error("a number out of range"),
-        },
-        Expression::String(s) => Ok(Traced::here(Val::String(s.value().clone()))),
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_) => literal(expr).unwrap_or_else(|| error("not a literal")),
         Expression::StringTemplate(t) => template::eval_template(t, env),
         Expression::HeredocTemplate(h) => template::eval_template(&h.template, env),
         Expression::Parenthesis(inner) => eval(inner.inner(), env),
@@ -279,8 +301,29 @@ pub fn eval(expr: &Expression, env: &Env) -> Outcome {
     }
 }
 
-/// Evaluates a JSON syntax value: strings are templates.
+/// A scalar literal's value, read without charging the budget.
+fn literal(expr: &Expression) -> Option<Outcome> {
+    Some(match expr {
+        Expression::Null(_) => Ok(Traced::here(Val::Null)),
+        Expression::Bool(b) => Ok(Traced::here(Val::Bool(*b.value()))),
+        Expression::String(s) => Ok(Traced::here(Val::String(s.value().clone()))),
+        Expression::Number(n) => match n.value().as_f64() {
+            Some(n) => Ok(Traced::here(Val::Number(n))),
+            None => error("a number out of range"),
+        },
+        _ => return None,
+    })
+}
+
+/// Evaluates a JSON syntax value: strings are templates. A scalar literal costs nothing.
 fn eval_json(json: &Json, env: &Env) -> Outcome {
+    match &json.kind {
+        JsonKind::String(text) if !text.contains("${") && !text.contains("%{") => {
+            return json_string(text, env);
+        }
+        JsonKind::Array(_) | JsonKind::Object(_) | JsonKind::String(_) => {}
+        _ => return Ok(Traced::here(Val::from_json(json))),
+    }
     let _guard = match env.scope.budget().enter() {
         Ok(guard) => guard,
         Err(reason) => return Ok(Traced::here(Val::Unknown(reason))),

@@ -4,6 +4,7 @@
 use hcl_edit::template::{Directive, Element, Template};
 
 use super::{Env, Outcome, error, eval, merge_origins};
+use crate::budget::MAX_VALUE_BYTES;
 use crate::terraform::convert::format_number;
 use crate::value::{Traced, Val};
 
@@ -15,7 +16,15 @@ pub fn eval_template(template: &Template, env: &Env) -> Outcome {
     }
     let mut out = Rendered::default();
     render(template, env, (false, false), &mut out)?;
-    Ok(out.finish())
+    let traced = out.finish();
+    // The rendered text is paid for by its size, like any other computed value.
+    if let Err(reason) = env.scope.budget().take(&traced.val) {
+        return Ok(Traced {
+            val: Val::Unknown(reason),
+            origin: traced.origin,
+        });
+    }
+    Ok(traced)
 }
 
 /// A JSON syntax string: a template when it holds `${` or `%{`, else literal text (with the
@@ -43,9 +52,27 @@ struct Rendered {
     text: String,
     unknown: Option<String>,
     origin: Vec<crate::model::Origin>,
+    /// The text outgrew the size limit: rendering stops.
+    full: bool,
 }
 
 impl Rendered {
+    /// Appends `text`, unless the result would outgrow [`MAX_VALUE_BYTES`]: then the value is
+    /// unknown saying so, before the memory is spent (a chain of doublings stops here).
+    fn push(&mut self, text: &str, env: &Env) {
+        if self.full {
+            return;
+        }
+        if (self.text.len() + text.len()) as u64 > MAX_VALUE_BYTES {
+            env.scope.budget().meter.cut();
+            self.full = true;
+            self.text = String::new();
+            self.unknown = Some(crate::budget::too_large());
+            return;
+        }
+        self.text.push_str(text);
+    }
+
     fn finish(self) -> Traced {
         let val = match self.unknown {
             Some(reason) => Val::Unknown(reason),
@@ -86,6 +113,9 @@ fn render(
 ) -> Result<(), super::EvalError> {
     let elements: Vec<&Element> = template.iter().collect();
     for (i, element) in elements.iter().enumerate() {
+        if out.full {
+            return Ok(());
+        }
         match element {
             Element::Literal(literal) => {
                 let mut text = literal.value().as_str();
@@ -104,15 +134,15 @@ fn render(
                 if after {
                     text = text.trim_end();
                 }
-                out.text.push_str(text);
+                out.push(text, env);
             }
             Element::Interpolation(interpolation) => {
                 let value = eval(&interpolation.expr, env)?;
                 merge_origins(&mut out.origin, &value.origin);
                 match value.val {
-                    Val::String(text) => out.text.push_str(&text),
-                    Val::Number(n) => out.text.push_str(&format_number(n)),
-                    Val::Bool(b) => out.text.push_str(if b { "true" } else { "false" }),
+                    Val::String(text) => out.push(&text, env),
+                    Val::Number(n) => out.push(&format_number(n), env),
+                    Val::Bool(b) => out.push(if b { "true" } else { "false" }, env),
                     Val::Unknown(reason) => {
                         out.unknown.get_or_insert(reason);
                     }
@@ -184,6 +214,9 @@ fn render(
                         d.endfor_expr.strip.strip_start(),
                     );
                     for (key, value) in items {
+                        if out.full {
+                            break;
+                        }
                         let mut names = vec![(
                             d.for_expr.value_var.as_str().to_string(),
                             Traced::here(value),

@@ -1,0 +1,98 @@
+//! `--fail-on` and `fail-on` in certgate.toml: an unresolved value (a warning) can fail the
+//! gate, which CI for this control should do.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn certgate(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("certgate").unwrap();
+    cmd.env("NO_COLOR", "1")
+        .current_dir(dir)
+        .args(["check", "-q"]);
+    cmd
+}
+
+/// A project whose only finding is a warning: the enabled flag comes from a variable without
+/// a value.
+fn unresolved_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("main.tf"),
+        r#"variable "mtls" {}
+resource "azurerm_linux_web_app" "web" {
+  client_certificate_enabled = var.mtls
+  client_certificate_mode    = "Required"
+}
+"#,
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn warnings_pass_by_default_and_fail_with_fail_on_warning() {
+    let dir = unresolved_project();
+    certgate(dir.path()).assert().code(0);
+    certgate(dir.path())
+        .args(["--fail-on", "warning"])
+        .assert()
+        .code(1);
+    certgate(dir.path())
+        .args(["--fail-on", "error"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn config_fail_on_warning_fails_the_run_and_the_flag_overrides_it() {
+    let dir = unresolved_project();
+    fs::write(dir.path().join("certgate.toml"), "fail-on = \"warning\"\n").unwrap();
+    certgate(dir.path()).assert().code(1);
+    certgate(dir.path())
+        .args(["--fail-on", "error"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn config_fail_on_with_a_bad_value_is_a_config_error_naming_the_key() {
+    let dir = unresolved_project();
+    fs::write(dir.path().join("certgate.toml"), "fail-on = \"warnings\"\n").unwrap();
+    let output = certgate(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        text.contains("`fail-on` must be \"error\" or \"warning\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn fail_on_rejects_an_unknown_severity() {
+    let dir = unresolved_project();
+    certgate(dir.path())
+        .args(["--fail-on", "notice"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn fail_on_warning_still_passes_a_clean_project() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("main.tf"),
+        r#"resource "azurerm_linux_web_app" "web" {
+  client_certificate_enabled = true
+  client_certificate_mode    = "Required"
+}
+"#,
+    )
+    .unwrap();
+    certgate(dir.path())
+        .args(["--fail-on", "warning"])
+        .assert()
+        .code(0);
+}
