@@ -154,10 +154,14 @@ pub struct Report {
 impl Report {
     pub fn summary(&self) -> Summary {
         // A resource counts by its reported finding: suppressed and baselined ones do not fail.
+        // A set, not a search per resource: one plan can hold 100 000 findings.
+        let findings: std::collections::HashSet<(&str, &str, Option<&str>)> = self
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.address.as_str(), f.scenario.as_deref()))
+            .collect();
         let reported = |r: &ResourceRecord| {
-            self.findings
-                .iter()
-                .any(|f| f.rule == r.verdict && f.address == r.address && f.scenario == r.scenario)
+            findings.contains(&(r.verdict, r.address.as_str(), r.scenario.as_deref()))
         };
         let count = |severity| {
             self.resources

@@ -10,6 +10,7 @@
 //! and positions are mapped back into the file (by hand: JSON parsers hand back the decoded
 //! string but not where each decoded byte was written).
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::json::{Json, JsonKind, Member};
@@ -34,9 +35,16 @@ pub fn attach(text: &str, resources: &[ResourceSpans], honour_peers: bool) -> At
     let Ok(document) = crate::json::parse(text) else {
         return attached;
     };
+    let mut by_body: HashMap<Range<usize>, Vec<usize>> = HashMap::new();
+    let mut by_header: HashMap<Range<usize>, Vec<usize>> = HashMap::new();
+    for (r, spans) in resources.iter().enumerate() {
+        by_body.entry(spans.body.clone()).or_default().push(r);
+        by_header.entry(spans.header.clone()).or_default().push(r);
+    }
     let mut walk = Walk {
         text,
-        resources,
+        by_body,
+        by_header,
         honour_peers,
         attached: &mut attached,
     };
@@ -46,7 +54,10 @@ pub fn attach(text: &str, resources: &[ResourceSpans], honour_peers: bool) -> At
 
 struct Walk<'a> {
     text: &'a str,
-    resources: &'a [ResourceSpans],
+    /// The resources by body and by header span, in order: a file of 100 000 resources is
+    /// looked up at every object, so no search through them all.
+    by_body: HashMap<Range<usize>, Vec<usize>>,
+    by_header: HashMap<Range<usize>, Vec<usize>>,
     honour_peers: bool,
     attached: &'a mut Attached,
 }
@@ -64,7 +75,7 @@ impl Walk<'_> {
                 }
             }
             JsonKind::Object(members) => {
-                let own: Vec<usize> = self.with(|r| r.body == value.span);
+                let own: Vec<usize> = self.by_body.get(&value.span).cloned().unwrap_or_default();
                 let owners = if own.is_empty() { owners } else { &own };
                 self.members(members, owners, depth);
             }
@@ -82,7 +93,7 @@ impl Walk<'_> {
             let above = members[index..]
                 .iter()
                 .find(|m| m.key != COMMENT_KEY)
-                .map(|next| self.with(|r| r.header == next.key_span))
+                .and_then(|next| self.by_header.get(&next.key_span).cloned())
                 .unwrap_or_default();
             let (comment_owners, inside_body) = if above.is_empty() {
                 (owners.to_vec(), true)
@@ -98,13 +109,6 @@ impl Walk<'_> {
                 self.comment(string, &comment_owners, inside_body);
             }
         }
-    }
-
-    /// The indexes of the resources that satisfy `test`.
-    fn with(&self, test: impl Fn(&ResourceSpans) -> bool) -> Vec<usize> {
-        (0..self.resources.len())
-            .filter(|&r| test(&self.resources[r]))
-            .collect()
     }
 
     /// Reads one `"//"` string and records what it holds.
