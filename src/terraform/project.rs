@@ -5,7 +5,7 @@
 //! Every directory is parsed once and shared ([`Project::module`]): a child called by ten
 //! callers is parsed once and evaluated ten times, once per call instance.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -27,6 +27,10 @@ pub type Judged = (Vec<Resource>, Vec<FileError>);
 
 /// Deepest chain of module calls followed from a root.
 pub const MAX_MODULE_DEPTH: usize = 32;
+/// Most module instances one root's walk evaluates with their inputs. Modules that each call
+/// the next twice make 2^depth instances; past this bound each module directory is judged
+/// once more with unknown inputs, so every site is still reported.
+pub const MAX_MODULE_INSTANCES: usize = 10_000;
 
 const LOCK_FILE: &str = ".terraform.lock.hcl";
 
@@ -37,6 +41,8 @@ pub struct Project<'a> {
     modules: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
     /// Whether each module directory asked about exists: every root asks again.
     existing: Mutex<HashMap<PathBuf, bool>>,
+    /// [`MAX_MODULE_INSTANCES`]; tests lower it.
+    pub(crate) max_module_instances: usize,
 }
 
 impl<'a> Project<'a> {
@@ -46,6 +52,7 @@ impl<'a> Project<'a> {
             command_line: CommandLine::new(settings, loader),
             modules: Mutex::default(),
             existing: Mutex::default(),
+            max_module_instances: MAX_MODULE_INSTANCES,
         }
     }
 
@@ -142,6 +149,8 @@ impl<'a> Project<'a> {
             errors: Vec::new(),
             constraints: Vec::new(),
             installed: None,
+            instances: 0,
+            beyond_bound: HashSet::new(),
         };
         walk.module(
             module,
@@ -209,6 +218,10 @@ struct Walk<'p, 'a> {
     constraints: Vec<String>,
     /// `.terraform/modules/modules.json`: key → directory, read on first need.
     installed: Option<Option<HashMap<String, PathBuf>>>,
+    /// Module instances evaluated so far (bounded by [`Project::max_module_instances`]).
+    instances: usize,
+    /// Module directories judged with unknown inputs once the bound was reached.
+    beyond_bound: HashSet<PathBuf>,
 }
 
 impl Walk<'_, '_> {
@@ -290,12 +303,30 @@ impl Walk<'_, '_> {
                 .extend(child.azurerm_constraints.iter().cloned());
             return;
         }
-        stack.push(dir);
+        stack.push(dir.clone());
         for (keys, suffix) in instances(instance::expand(
             call.attribute("count"),
             call.attribute("for_each"),
             scope,
         )) {
+            let bound = self.project.max_module_instances;
+            if self.instances >= bound {
+                // Judged once more, where the bound was met, with every input unknown: its
+                // sites stay in the report, unresolved where they depend on the inputs.
+                if self.beyond_bound.insert(dir.clone()) {
+                    let reason = format!(
+                        "the root module `{}` has more than {bound} module instances, the \
+                         most certgate evaluates per root; the inputs of module `{}` and of \
+                         instances after it are not evaluated",
+                        shown_dir(&self.root_dir),
+                        call.name
+                    );
+                    let path = path.child(&call.name, "");
+                    self.module(&child, VarSource::Unknown(&reason), &path, stack);
+                }
+                break;
+            }
+            self.instances += 1;
             let caller = scope.instance(keys);
             let vars = VarSource::Call {
                 call,
