@@ -146,7 +146,6 @@ pub fn display_path(path: &Path) -> String {
         .collect()
 }
 
-
 fn floor_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;

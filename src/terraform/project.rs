@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::eval::{Budget, InstanceKeys};
 use super::instance::{self, Expansion, ModuleScope, VarSource};
 use super::module::{self, Module, ModuleFile};
-use super::syntax::ModuleCall;
+use super::syntax::{Attribute, ModuleCall};
 use super::tfvars::{self, CommandLine};
 use super::types::{self, ProviderVersion};
 use super::{lower, version};
@@ -304,11 +304,17 @@ impl Walk<'_, '_> {
             return;
         }
         stack.push(dir.clone());
-        for (keys, suffix) in instances(instance::expand(
+        let expansion = instances(instance::expand(
             call.attribute("count"),
             call.attribute("for_each"),
             scope,
-        )) {
+        ));
+        // Inputs that never mention `count` or `each` are the same in every instance of the
+        // call, and so is everything the module deploys: evaluate the first instance and copy
+        // its resources to the others, under their own addresses.
+        let identical = expansion.len() > 1 && call.inputs().all(|input| !per_instance(input));
+        let mut first: Option<Evaluated> = None;
+        for (keys, suffix) in expansion {
             let bound = self.project.max_module_instances;
             if self.instances >= bound {
                 // Judged once more, where the bound was met, with every input unknown: its
@@ -326,13 +332,31 @@ impl Walk<'_, '_> {
                 }
                 break;
             }
+            let child_path = path.child(&call.name, &suffix);
+            if let Some(first) = &first {
+                self.instances += first.instances;
+                let copies: Vec<Resource> = self.resources[first.resources.clone()]
+                    .iter()
+                    .map(|resource| first.moved_to(resource, &child_path.instance))
+                    .collect();
+                self.resources.extend(copies);
+                continue;
+            }
+            let (resources, instances) = (self.resources.len(), self.instances);
             self.instances += 1;
             let caller = scope.instance(keys);
             let vars = VarSource::Call {
                 call,
                 caller: &caller,
             };
-            self.module(&child, vars, &path.child(&call.name, &suffix), stack);
+            self.module(&child, vars, &child_path, stack);
+            if identical {
+                first = Some(Evaluated {
+                    prefix: child_path.instance,
+                    resources: resources..self.resources.len(),
+                    instances: self.instances - instances,
+                });
+            }
         }
         stack.pop();
     }
@@ -438,6 +462,38 @@ impl Walk<'_, '_> {
                 .collect(),
         )
     }
+}
+
+/// The first instance of a module call whose instances all get the same inputs.
+struct Evaluated {
+    /// Its instance address prefix (`module.web[0].`).
+    prefix: String,
+    /// The resources its walk added to [`Walk::resources`].
+    resources: std::ops::Range<usize>,
+    /// The module instances its walk counted.
+    instances: usize,
+}
+
+impl Evaluated {
+    /// `resource` as another instance of the call (address prefix `prefix`) deploys it.
+    fn moved_to(&self, resource: &Resource, prefix: &str) -> Resource {
+        let mut moved = resource.clone();
+        if let Some(rest) = resource
+            .instance
+            .as_deref()
+            .and_then(|instance| instance.strip_prefix(self.prefix.as_str()))
+        {
+            moved.instance = Some(format!("{prefix}{rest}"));
+        }
+        moved
+    }
+}
+
+/// Whether a module input may differ between the call's instances: it mentions `count` or
+/// `each` (a conservative test on its syntax, which can only make it say yes too often).
+fn per_instance(input: &Attribute) -> bool {
+    let written = format!("{:?}", input.expr);
+    written.contains("count") || written.contains("each")
 }
 
 /// The instances to evaluate: an unresolved expansion is evaluated once, with the reason.

@@ -342,3 +342,86 @@ fn module_instances_past_the_bound_are_judged_once_with_unknown_inputs() {
     );
     assert!(why.contains("inputs of module `b`"), "{why}");
 }
+
+#[test]
+fn instances_of_a_call_with_the_same_inputs_keep_their_own_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = "module \"same\" {\n  source = \"./web\"\n  count = 3\n  mtls = true\n}\n\
+                module \"differs\" {\n  source = \"./web\"\n  count = 2\n  mtls = count.index == 1\n}\n";
+    let web = "variable \"mtls\" {}\nmodule \"slot\" {\n  source = \"./slot\"\n  count = 2\n  mtls = var.mtls\n}\n\
+               resource \"azurerm_linux_web_app\" \"this\" {\n  client_certificate_enabled = var.mtls\n}\n";
+    let slot = "variable \"mtls\" {}\nresource \"azurerm_linux_web_app_slot\" \"this\" {\n  \
+                client_certificate_enabled = var.mtls\n}\n";
+    for (path, text) in [
+        ("main.tf", root),
+        ("web/main.tf", web),
+        ("web/slot/main.tf", slot),
+    ] {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let sources = crate::source::SourceMap::default();
+    let loader = crate::load::Loader::new(&sources);
+    let project = crate::terraform::project::Project::new(&loader, &Settings::default());
+    let (resources, errors) = project.judge_root(&crate::load::normalize(dir.path()));
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut judged: Vec<(String, Option<&Data>)> = resources
+        .iter()
+        .map(|r| (r.instance.clone().unwrap_or_default(), data(&r.enabled)))
+        .collect();
+    judged.sort_by(|a, b| a.0.cmp(&b.0));
+    let on = Some(&Data::Bool(true));
+    let off = Some(&Data::Bool(false));
+    let expected: Vec<(String, Option<&Data>)> = [
+        ("module.differs[0].azurerm_linux_web_app.this", off),
+        (
+            "module.differs[0].module.slot[0].azurerm_linux_web_app_slot.this",
+            off,
+        ),
+        (
+            "module.differs[0].module.slot[1].azurerm_linux_web_app_slot.this",
+            off,
+        ),
+        ("module.differs[1].azurerm_linux_web_app.this", on),
+        (
+            "module.differs[1].module.slot[0].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        (
+            "module.differs[1].module.slot[1].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        ("module.same[0].azurerm_linux_web_app.this", on),
+        (
+            "module.same[0].module.slot[0].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        (
+            "module.same[0].module.slot[1].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        ("module.same[1].azurerm_linux_web_app.this", on),
+        (
+            "module.same[1].module.slot[0].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        (
+            "module.same[1].module.slot[1].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        ("module.same[2].azurerm_linux_web_app.this", on),
+        (
+            "module.same[2].module.slot[0].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        (
+            "module.same[2].module.slot[1].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+    ]
+    .into_iter()
+    .map(|(instance, enabled)| (instance.to_string(), enabled))
+    .collect();
+    assert_eq!(judged, expected);
+}
