@@ -391,10 +391,14 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// An edit taken by an earlier fix: its range, replacement, place in the order edits were
+/// taken, and the finding whose fix it belongs to.
+type TakenEdit = (Range<usize>, String, usize, usize);
+
 /// One file's edits taken by earlier fixes, by start offset.
 #[derive(Default)]
 struct Taken {
-    by_start: BTreeMap<usize, Vec<(Range<usize>, String, usize, usize)>>,
+    by_start: BTreeMap<usize, Vec<TakenEdit>>,
     /// The longest taken range: no edit starting further back can reach a new one.
     longest: usize,
 }
