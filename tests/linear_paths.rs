@@ -85,3 +85,45 @@ fn fixes_that_all_pass_take_a_single_trial() {
     );
     assert_eq!(plan.trials, 1);
 }
+
+#[test]
+fn findings_on_one_long_non_ascii_line_report_character_columns() {
+    // `terraform show -json` and minified `.tf.json` put every resource on one line; names
+    // with multi-byte characters make bytes and characters differ along it.
+    let sites: Vec<String> = (0..300)
+        .map(|i| {
+            format!(
+                "\"s{i}\":{{\"name\":\"appé-ü-€{i}\",\"service_plan_id\":\"p\",\
+                 \"client_certificate_enabled\":false}}"
+            )
+        })
+        .collect();
+    let text = format!(
+        "{{\"resource\":{{\"azurerm_linux_web_app\":{{{}}}}}}}\n",
+        sites.join(",")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf.json"), &text).unwrap();
+    let report = certgate::scan(&[dir.path().to_path_buf()], &Settings::default());
+    let expected: Vec<(String, usize, usize)> = text
+        .match_indices("\"client_certificate_enabled\"")
+        .enumerate()
+        .map(|(i, (at, _))| {
+            let address = format!("azurerm_linux_web_app.s{i}");
+            (address, 1, text[..at].chars().count() + 1)
+        })
+        .collect();
+    let mut found: Vec<(String, usize, usize)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.address.clone(),
+                f.location.start.line,
+                f.location.start.column,
+            )
+        })
+        .collect();
+    found.sort_by_key(|(_, _, column)| *column);
+    assert_eq!(found, expected);
+}
