@@ -7,7 +7,9 @@
 //! passes is accepted whole, one that fails is split again, down to single fixes. A fix is
 //! refused with the reason of the trial of itself plus the fixes accepted before it, as if
 //! each fix had been tried on its own in order, but one bad fix among N costs about
-//! 2·log2(N) trials instead of N (each trial is a scan).
+//! 2·log2(N) trials instead of N (each trial is a scan). The results are those of trying one
+//! fix at a time whenever fixes that pass together also pass in part, which holds unless one
+//! fix repairs what another breaks (then both are kept).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
