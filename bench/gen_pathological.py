@@ -14,12 +14,16 @@ KIND and what N means:
   tfjson    a one-line main.tf.json with N web apps.
   hclkeys   an HCL object with N keys, one of which a site reads.
   foreach   a site with for_each over a map of N keys.
+  monodup   bench/gen_monorepo.py's N-file monorepo (about 1% sites, most with a fix) plus one
+            module whose only fix fails validation as in `fixfail`: the corpus case where
+            `--format json` re-checked every fix one at a time.
 
 The output is deterministic: the same bytes for the same KIND and N.
 """
 
 import json
 import os
+import subprocess
 import sys
 
 SITE = "azurerm_linux_web_app"
@@ -152,6 +156,13 @@ def foreach(n, out):
     write(os.path.join(out, "main.tf"), text)
 
 
+def monodup(n, out):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_monorepo.py")
+    subprocess.run([sys.executable, script, out, str(n)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    fixfail(1, os.path.join(out, "terraform", "zz-duplicate"))
+
+
 KINDS = {
     "tfstring": tfstring,
     "modules": modules,
@@ -160,6 +171,7 @@ KINDS = {
     "tfjson": tfjson,
     "hclkeys": hclkeys,
     "foreach": foreach,
+    "monodup": monodup,
 }
 
 

@@ -25,6 +25,7 @@ rows=(
   "planline|30000 60000 120000|--format json|same, --format json"
   "tfjson|50000 100000 200000||one-line main.tf.json, N web apps (human)"
   "tfjson|50000 100000 200000|--format json|same, --format json"
+  "monodup|5000 10000 20000|--format json|N-file monorepo, one fix failing (--format json)"
   "hclkeys|8000 16000 32000||an HCL object with N keys"
   "foreach|25000 50000 100000||for_each over a map of N keys"
 )
