@@ -43,6 +43,9 @@ pub fn attach(text: &str, resources: &[ResourceSpans], honour_peers: bool) -> At
     }
     let mut walk = Walk {
         text,
+        line_starts: std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect(),
         by_body,
         by_header,
         honour_peers,
@@ -54,6 +57,9 @@ pub fn attach(text: &str, resources: &[ResourceSpans], honour_peers: bool) -> At
 
 struct Walk<'a> {
     text: &'a str,
+    /// Where each line starts: a comment's line is a binary search, not a count from the
+    /// file's start (a minified file can hold 100 000 comments).
+    line_starts: Vec<usize>,
     /// The resources by body and by header span, in order: a file of 100 000 resources is
     /// looked up at every object, so no search through them all.
     by_body: HashMap<Range<usize>, Vec<usize>>,
@@ -111,6 +117,13 @@ impl Walk<'_> {
         }
     }
 
+    /// The 1-based line of `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        // Lines starting at or before `offset`; a newline at `offset` itself ends its line.
+        self.line_starts.partition_point(|&start| start <= offset)
+    }
+
     /// Reads one `"//"` string and records what it holds.
     fn comment(&mut self, string: &Json, owners: &[usize], inside_body: bool) {
         for result in parse_string(self.text, string) {
@@ -134,7 +147,7 @@ impl Walk<'_> {
                 }
                 continue;
             }
-            let next_line = line_of(self.text, string.span.end.saturating_sub(1)) + 1;
+            let next_line = self.line_of(string.span.end.saturating_sub(1)) + 1;
             let only_line = match kind {
                 Kind::Kics(KicsScope::Line) => Some(next_line),
                 Kind::Kics(KicsScope::Block) if inside_body => Some(next_line),
@@ -219,12 +232,6 @@ fn escape_len(bytes: &[u8], at: usize) -> usize {
     } else {
         6
     }
-}
-
-/// The 1-based line of `offset`.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count()
 }
 
 #[cfg(test)]
