@@ -453,6 +453,34 @@ fn inside(path: &Path, dir: &Path) -> bool {
 mod tests {
     use super::*;
 
+    fn edit(start: usize, end: usize, replacement: &str) -> FileEdit {
+        FileEdit {
+            file: 0,
+            start,
+            end,
+            replacement: replacement.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_clash_is_the_earliest_taken_edit_that_overlaps_as_apply_judges_it() {
+        let mut taken = Taken::default();
+        taken.add(&edit(100, 200, "long"), 0, 10);
+        taken.add(&edit(150, 150, "insert"), 1, 11);
+        taken.add(&edit(300, 305, "true"), 2, 12);
+        // Inside the long range: it was taken first, so it is named, not the insertion.
+        assert_eq!(taken.first_overlap(&edit(150, 150, "other")), Some(10));
+        assert_eq!(taken.first_overlap(&edit(190, 210, "x")), Some(10));
+        // Touching ends and insertions at a range's edge do not overlap; identical edits are
+        // shared.
+        assert_eq!(taken.first_overlap(&edit(200, 210, "x")), None);
+        assert_eq!(taken.first_overlap(&edit(300, 300, "x")), None);
+        assert_eq!(taken.first_overlap(&edit(305, 305, "x")), None);
+        assert_eq!(taken.first_overlap(&edit(300, 305, "true")), None);
+        assert_eq!(taken.first_overlap(&edit(300, 305, "false")), Some(12));
+        assert_eq!(taken.first_overlap(&edit(0, 1000, "all")), Some(10));
+    }
+
     #[test]
     fn inside_is_lexical_and_keeps_parent_directories_out() {
         assert!(inside(Path::new("a/b/main.tf"), Path::new("a")));
