@@ -150,6 +150,7 @@ pub fn register_inline(
         // One span list entry per declaration (scenarios and instances share it).
         let mut spans: Vec<ResourceSpans> = Vec::new();
         let mut owners: Vec<Vec<&Resource>> = Vec::new();
+        let mut index_of: HashMap<ResourceSpans, usize> = HashMap::new();
         for resource in &list {
             let Some(anchor) = &resource.suppression_anchor else {
                 continue;
@@ -158,9 +159,10 @@ pub fn register_inline(
                 header: anchor.header.range(),
                 body: anchor.body.range(),
             };
-            match spans.iter().position(|s| *s == span) {
-                Some(i) => owners[i].push(resource),
+            match index_of.get(&span) {
+                Some(&i) => owners[i].push(resource),
                 None => {
+                    index_of.insert(span.clone(), spans.len());
                     spans.push(span);
                     owners.push(vec![resource]);
                 }

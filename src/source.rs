@@ -4,6 +4,15 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The block size of [`SourceFile`]'s character index, in bytes.
+const CHAR_BLOCK: usize = 1024;
+
+/// The characters that start in `bytes` of UTF-8 text (every byte but continuation bytes), so
+/// a block may begin or end inside a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
 /// Index of a file in a [`SourceMap`].
 pub type FileId = usize;
 
@@ -42,6 +51,10 @@ pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
     line_starts: Vec<usize>,
+    /// For a file with non-ASCII text: how many characters precede each [`CHAR_BLOCK`]-byte
+    /// block, so a column costs at most one block's count however long its line is. Empty for
+    /// ASCII text, where characters are bytes.
+    chars_before_block: Vec<usize>,
     /// The file on disk starts with a UTF-8 byte order mark, which `text` leaves out: offsets
     /// are into `text`, and a fix writes the mark back.
     has_bom: bool,
@@ -53,10 +66,23 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
+        let chars_before_block = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut before = 0;
+            let mut table = Vec::with_capacity(text.len() / CHAR_BLOCK + 1);
+            for block in text.as_bytes().chunks(CHAR_BLOCK) {
+                table.push(before);
+                before += count_chars(block);
+            }
+            table.push(before);
+            table
+        };
         SourceFile {
             path,
             text,
             line_starts,
+            chars_before_block,
             has_bom: false,
         }
     }
@@ -85,6 +111,25 @@ impl SourceFile {
         self.text.clone()
     }
 
+    /// The byte offsets where lines start: 0, then each offset just past a `\n`.
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
+    /// The bytes of the line holding `offset` (clamped to the text): from its first byte to
+    /// just past its `\n`, or to the end of the text. A binary search, so a file of one very
+    /// long line costs no more per lookup than any other.
+    pub fn line_bounds(&self, offset: usize) -> Range<usize> {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.line_starts[line]..end
+    }
+
     /// Line and column of a byte offset; offsets past the end clamp to the end.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
@@ -95,11 +140,21 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.text[line_start..end].chars().count() + 1;
+        let column = self.chars_before(end) - self.chars_before(line_start) + 1;
         LineCol {
             line: line + 1,
             column,
         }
+    }
+
+    /// How many characters precede byte `offset` (a character boundary) in the text.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.chars_before_block.is_empty() {
+            return offset;
+        }
+        let block = offset / CHAR_BLOCK;
+        let from = block * CHAR_BLOCK;
+        self.chars_before_block[block] + count_chars(&self.text.as_bytes()[from..offset])
     }
 }
 
@@ -148,5 +203,21 @@ mod tests {
         // 'é' is two bytes: '=' sits at byte 5 but is the second character.
         assert_eq!(file.line_col(5), LineCol { line: 2, column: 2 });
         assert_eq!(file.line_col(99), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn columns_on_long_non_ascii_lines_match_a_plain_character_count() {
+        // Blocks of the character index start and end inside multi-byte characters here.
+        let text = format!("a\n{}x{}\nb", "é€".repeat(1500), "ü".repeat(700));
+        let file = SourceFile::new("a.tf".into(), text.as_str());
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+            let column = text[line_start..offset].chars().count() + 1;
+            assert_eq!(file.line_col(offset).column, column, "offset {offset}");
+        }
+        let x = text.find('x').unwrap();
+        assert_eq!(file.line_bounds(x), 2..text.rfind('\n').unwrap() + 1);
+        assert_eq!(file.line_bounds(text.len()), text.len() - 1..text.len());
+        assert_eq!(file.line_bounds(0), 0..2);
     }
 }

@@ -2,12 +2,18 @@
 //! applied safely, checks the rest by re-scanning the fixed texts, and records each finding's
 //! [`FixStatus`].
 //!
-//! Checking: all fixes are tried together first (one extra scan). If that trial fails, each
-//! fix is added on its own to the set of those already accepted and kept only when the trial
-//! still passes, so one bad fix cannot block the others and its reason is the one reported.
+//! Checking: all fixes are tried together first (one extra scan). If that trial fails, the
+//! fixes are split in halves, in order: a half whose trial (with the fixes already accepted)
+//! passes is accepted whole, one that fails is split again, down to single fixes. A fix is
+//! refused with the reason of the trial of itself plus the fixes accepted before it, as if
+//! each fix had been tried on its own in order, but one bad fix among N costs about
+//! 2·log2(N) trials instead of N (each trial is a scan). The results are those of trying one
+//! fix at a time whenever fixes that pass together also pass in part, which holds unless one
+//! fix repairs what another breaks (then both are kept).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::apply::{apply, overlaps};
@@ -32,6 +38,8 @@ pub struct FixPlan {
     pub files: Vec<FileFix>,
     /// Files a fix needed that cannot be written (read-only, …), with why.
     pub blocked: Vec<(PathBuf, String)>,
+    /// How many trial scans checking the fixes took (tests bound it).
+    pub trials: usize,
 }
 
 const BOM: &str = "\u{feff}";
@@ -45,18 +53,22 @@ pub fn plan(
     unsafe_fixes: bool,
     check: &dyn Fn(&Overrides) -> Report,
 ) -> FixPlan {
-    let (statuses, files, blocked) = {
+    let (statuses, files, blocked, trials) = {
         let report = &*report;
         let mut planner = Planner::new(report, roots);
         planner.unsafe_fixes = unsafe_fixes;
         let (statuses, files) = planner.run(check);
         let blocked = planner.blocked.into_inner().into_iter().collect();
-        (statuses, files, blocked)
+        (statuses, files, blocked, planner.trials.get())
     };
     for (finding, status) in report.findings.iter_mut().zip(statuses) {
         finding.fix = status;
     }
-    FixPlan { files, blocked }
+    FixPlan {
+        files,
+        blocked,
+        trials,
+    }
 }
 
 struct Planner<'a> {
@@ -67,6 +79,7 @@ struct Planner<'a> {
     editable: RefCell<HashMap<FileId, Result<(), String>>>,
     blocked: RefCell<BTreeMap<PathBuf, String>>,
     unsafe_fixes: bool,
+    trials: Cell<usize>,
 }
 
 impl<'a> Planner<'a> {
@@ -83,6 +96,7 @@ impl<'a> Planner<'a> {
             editable: RefCell::default(),
             blocked: RefCell::default(),
             unsafe_fixes: false,
+            trials: Cell::new(0),
         }
     }
 
@@ -224,19 +238,17 @@ impl<'a> Planner<'a> {
         candidates: Vec<(usize, Candidate)>,
         statuses: &mut [FixStatus],
     ) -> Vec<(usize, Candidate)> {
-        let mut taken: Vec<(&FileEdit, usize)> = Vec::new();
+        // The edits taken so far, per file by start offset, with the order they were taken
+        // in: a clash is looked for among the few edits that can reach the new one, not
+        // among every edit taken (a minified file can hold 100 000 fixes).
+        let mut taken: HashMap<FileId, Taken> = HashMap::new();
+        let mut order = 0;
         let mut kept: Vec<(usize, Candidate)> = Vec::new();
         for (i, candidate) in &candidates {
             let clash = candidate.edits.iter().find_map(|edit| {
-                taken.iter().find_map(|(other, owner)| {
-                    let same_file = other.file == edit.file;
-                    (same_file
-                        && overlaps(
-                            (&(edit.start..edit.end), &edit.replacement),
-                            (&(other.start..other.end), &other.replacement),
-                        ))
-                    .then_some(*owner)
-                })
+                taken
+                    .get(&edit.file)
+                    .and_then(|file| file.first_overlap(edit))
             });
             match clash {
                 Some(owner) => {
@@ -246,7 +258,10 @@ impl<'a> Planner<'a> {
                     ));
                 }
                 None => {
-                    taken.extend(candidate.edits.iter().map(|edit| (edit, *i)));
+                    for edit in &candidate.edits {
+                        taken.entry(edit.file).or_default().add(edit, order, *i);
+                        order += 1;
+                    }
                     kept.push((*i, candidate.clone()));
                 }
             }
@@ -261,18 +276,50 @@ impl<'a> Planner<'a> {
         check: &dyn Fn(&Overrides) -> Report,
         statuses: &mut [FixStatus],
     ) -> Vec<(usize, Candidate)> {
-        if candidates.is_empty() || self.trial(&candidates, check).is_ok() {
-            return candidates;
-        }
         let mut accepted: Vec<(usize, Candidate)> = Vec::new();
-        for (i, candidate) in candidates {
-            accepted.push((i, candidate));
-            if let Err(why) = self.trial(&accepted, check) {
-                accepted.pop();
-                statuses[i] = FixStatus::Unavailable(format!("not fixed: {why}"));
-            }
-        }
+        self.settle(&mut accepted, candidates, None, check, statuses);
         accepted
+    }
+
+    /// Adds to `accepted` the fixes of `batch` that `accepted` plus themselves pass with, in
+    /// order. `failed` is the reason when the trial of `accepted` plus all of `batch` is
+    /// already known to fail.
+    fn settle(
+        &self,
+        accepted: &mut Vec<(usize, Candidate)>,
+        mut batch: Vec<(usize, Candidate)>,
+        failed: Option<String>,
+        check: &dyn Fn(&Overrides) -> Report,
+        statuses: &mut [FixStatus],
+    ) {
+        if batch.is_empty() {
+            return;
+        }
+        let why = match failed {
+            Some(why) => why,
+            None => {
+                let before = accepted.len();
+                accepted.extend(batch.iter().cloned());
+                match self.trial(accepted, check) {
+                    Ok(()) => return,
+                    Err(why) => {
+                        accepted.truncate(before);
+                        why
+                    }
+                }
+            }
+        };
+        if batch.len() == 1 {
+            statuses[batch[0].0] = FixStatus::Unavailable(format!("not fixed: {why}"));
+            return;
+        }
+        let second = batch.split_off(batch.len() / 2);
+        let (before, first) = (accepted.len(), batch.len());
+        self.settle(accepted, batch, None, check, statuses);
+        // When the whole first half went in, the trial of what is accepted now plus the second
+        // half is the one that just failed: its reason stands without another scan.
+        let known = (accepted.len() - before == first).then_some(why);
+        self.settle(accepted, second, known, check, statuses);
     }
 
     fn trial(
@@ -280,6 +327,7 @@ impl<'a> Planner<'a> {
         set: &[(usize, Candidate)],
         check: &dyn Fn(&Overrides) -> Report,
     ) -> Result<(), String> {
+        self.trials.set(self.trials.get() + 1);
         let texts = self.texts(set)?;
         let overrides: Overrides = texts
             .into_iter()
@@ -366,6 +414,44 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// An edit taken by an earlier fix: its range, replacement, place in the order edits were
+/// taken, and the finding whose fix it belongs to.
+type TakenEdit = (Range<usize>, String, usize, usize);
+
+/// One file's edits taken by earlier fixes, by start offset.
+#[derive(Default)]
+struct Taken {
+    by_start: BTreeMap<usize, Vec<TakenEdit>>,
+    /// The longest taken range: no edit starting further back can reach a new one.
+    longest: usize,
+}
+
+impl Taken {
+    fn add(&mut self, edit: &FileEdit, order: usize, owner: usize) {
+        self.longest = self.longest.max(edit.end - edit.start);
+        self.by_start.entry(edit.start).or_default().push((
+            edit.start..edit.end,
+            edit.replacement.clone(),
+            order,
+            owner,
+        ));
+    }
+
+    /// The owner of the earliest taken edit that overlaps `edit`.
+    fn first_overlap(&self, edit: &FileEdit) -> Option<usize> {
+        let range = edit.start..edit.end;
+        let from = edit.start.saturating_sub(self.longest);
+        self.by_start
+            .range(from..=edit.end)
+            .flat_map(|(_, edits)| edits)
+            .filter(|(taken, replacement, ..)| {
+                overlaps((&range, &edit.replacement), (taken, replacement))
+            })
+            .min_by_key(|(_, _, order, _)| *order)
+            .map(|(.., owner)| *owner)
+    }
+}
+
 /// The directory a scanned path stands for: a file's own directory (its unit), else itself.
 fn scanned_dir(root: &Path) -> PathBuf {
     if root.is_file() {
@@ -387,6 +473,34 @@ fn inside(path: &Path, dir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn edit(start: usize, end: usize, replacement: &str) -> FileEdit {
+        FileEdit {
+            file: 0,
+            start,
+            end,
+            replacement: replacement.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_clash_is_the_earliest_taken_edit_that_overlaps_as_apply_judges_it() {
+        let mut taken = Taken::default();
+        taken.add(&edit(100, 200, "long"), 0, 10);
+        taken.add(&edit(150, 150, "insert"), 1, 11);
+        taken.add(&edit(300, 305, "true"), 2, 12);
+        // Inside the long range: it was taken first, so it is named, not the insertion.
+        assert_eq!(taken.first_overlap(&edit(150, 150, "other")), Some(10));
+        assert_eq!(taken.first_overlap(&edit(190, 210, "x")), Some(10));
+        // Touching ends and insertions at a range's edge do not overlap; identical edits are
+        // shared.
+        assert_eq!(taken.first_overlap(&edit(200, 210, "x")), None);
+        assert_eq!(taken.first_overlap(&edit(300, 300, "x")), None);
+        assert_eq!(taken.first_overlap(&edit(305, 305, "x")), None);
+        assert_eq!(taken.first_overlap(&edit(300, 305, "true")), None);
+        assert_eq!(taken.first_overlap(&edit(300, 305, "false")), Some(12));
+        assert_eq!(taken.first_overlap(&edit(0, 1000, "all")), Some(10));
+    }
 
     #[test]
     fn inside_is_lexical_and_keeps_parent_directories_out() {

@@ -383,7 +383,7 @@ fn insert(
     (ctx.editable)(file)?;
     let source = ctx.sources.get(file);
     let text = source.text();
-    let lines = Lines::new(text);
+    let lines = Lines::of(&source);
     let members: Vec<MemberAt> = anchor
         .members
         .iter()

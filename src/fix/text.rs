@@ -1,6 +1,10 @@
 //! Line arithmetic and style facts read off a file's own text: line bounds, indentation, the
 //! newline sequence, the indentation unit, and skipping whitespace and comments.
 
+use std::borrow::Cow;
+
+use crate::source::SourceFile;
+
 /// Which comment syntax to skip: HCL also has `#` line comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Comments {
@@ -11,15 +15,28 @@ pub enum Comments {
 /// A text's lines, by byte offset.
 pub struct Lines<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: Cow<'a, [usize]>,
 }
 
 impl<'a> Lines<'a> {
+    #[cfg(test)]
     pub fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
-        Lines { text, starts }
+        Lines {
+            text,
+            starts: Cow::Owned(starts),
+        }
+    }
+
+    /// A loaded file's lines, from the index it already has: a fix per resource then costs
+    /// no pass over the whole file.
+    pub fn of(source: &'a SourceFile) -> Self {
+        Lines {
+            text: source.text(),
+            starts: Cow::Borrowed(source.line_starts()),
+        }
     }
 
     /// The 0-based line holding byte `pos`.
@@ -95,10 +112,12 @@ pub fn file_newline(text: &str) -> &'static str {
 /// One level of indentation as the file writes it: a tab when its first indented line starts
 /// with one, else that line's spaces (two when no line is indented).
 pub fn indent_unit(text: &str) -> String {
-    let lines = Lines::new(text);
-    for line in 0..lines.starts.len() {
-        let indent = lines.indent(line);
-        if indent.len() < lines.content(line).len() && !indent.is_empty() {
+    // Line by line up to the first indented one, not an index of the whole file: this runs for
+    // every inserted attribute.
+    for line in text.split('\n') {
+        let content = line.strip_suffix('\r').unwrap_or(line);
+        let indent = &content[..content.len() - content.trim_start_matches([' ', '\t']).len()];
+        if indent.len() < content.len() && !indent.is_empty() {
             if indent.starts_with('\t') {
                 return "\t".into();
             }

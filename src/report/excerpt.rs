@@ -42,9 +42,7 @@ impl Excerpt {
 
     /// Whether the line holding `offset` is too long to show whole.
     pub fn on_long_line(&self, offset: usize) -> bool {
-        let bytes = self.file.text().as_bytes();
-        let offset = offset.min(bytes.len());
-        line_end(bytes, offset) - line_start(bytes, offset) > LONG_LINE
+        self.file.line_bounds(offset).len() > LONG_LINE
     }
 
     /// `range` as a label draws it: on a long line, cut to the window after its start and to
@@ -53,12 +51,24 @@ impl Excerpt {
         if !self.on_long_line(range.start) {
             return range;
         }
-        let bytes = self.file.text().as_bytes();
         let end = range
             .end
             .min(range.start + WINDOW)
-            .min(line_end(bytes, range.start));
+            .min(self.line_end(range.start));
         range.start..floor_boundary(self.file.text(), end).max(range.start)
+    }
+}
+
+impl Excerpt {
+    /// The offset where the line holding `offset` starts (from the file's line index: a
+    /// search backwards would cross a whole long line for every label on it).
+    fn line_start(&self, offset: usize) -> usize {
+        self.file.line_bounds(offset).start
+    }
+
+    /// The offset just past the newline that ends the line holding `offset` (or the text's end).
+    fn line_end(&self, offset: usize) -> usize {
+        self.file.line_bounds(offset).end
     }
 }
 
@@ -81,27 +91,27 @@ impl SourceCode for Excerpt {
         } else {
             // The span's own lines, clipped to the window where they are long; context lines
             // only when they are short enough to show whole.
-            let mut from = line_start(bytes, start);
-            if line_end(bytes, start) - from > LONG_LINE && start - from > WINDOW {
+            let mut from = self.line_start(start);
+            if self.line_end(start) - from > LONG_LINE && start - from > WINDOW {
                 from = ceil_boundary(text, start - WINDOW);
             } else {
                 for _ in 0..before {
-                    if from == 0 || from - line_start(bytes, from - 1) > LONG_LINE {
+                    if from == 0 || from - self.line_start(from - 1) > LONG_LINE {
                         break;
                     }
-                    from = line_start(bytes, from - 1);
+                    from = self.line_start(from - 1);
                 }
             }
             let last = if end > start { end - 1 } else { start };
-            let mut to = line_end(bytes, last);
-            if to - line_start(bytes, last) > LONG_LINE && to - end > WINDOW {
+            let mut to = self.line_end(last);
+            if to - self.line_start(last) > LONG_LINE && to - end > WINDOW {
                 to = floor_boundary(text, end + WINDOW);
             } else {
                 for _ in 0..after {
-                    if to >= bytes.len() || line_end(bytes, to) - to > LONG_LINE {
+                    if to >= bytes.len() || self.line_end(to) - to > LONG_LINE {
                         break;
                     }
-                    to = line_end(bytes, to);
+                    to = self.line_end(to);
                 }
             }
             (from, to)
@@ -168,16 +178,6 @@ pub fn display_path(path: &Path) -> String {
             }
         })
         .collect()
-}
-
-/// The offset where the line holding `offset` starts.
-fn line_start(bytes: &[u8], offset: usize) -> usize {
-    memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1)
-}
-
-/// The offset just past the newline that ends the line holding `offset` (or the text's end).
-fn line_end(bytes: &[u8], offset: usize) -> usize {
-    memchr::memchr(b'\n', &bytes[offset..]).map_or(bytes.len(), |i| offset + i + 1)
 }
 
 fn floor_boundary(text: &str, mut offset: usize) -> usize {

@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::{Invalid, KicsScope, Kind, Suppression, comment::parse_comment};
 
 /// Where one resource sits in its file, in bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ResourceSpans {
     /// Where the declaration starts: HCL's `resource` keyword (or its labels), the ARM
     /// resource object's `{`. Only its line matters.

@@ -8,7 +8,7 @@ use hcl_edit::structure::{Block, BlockLabel, Body};
 use hcl_edit::{Decorate as _, Span as _};
 
 use super::convert::TypeConstraint;
-use super::nesting::{self, MAX_NESTING};
+use super::nesting::{self, MAX_NESTING, MAX_OBJECT_ENTRIES, Refused};
 use super::syntax::{
     Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, ResourceBlock, Variable,
 };
@@ -26,14 +26,28 @@ pub fn read(file: FileId, source: &SourceFile) -> FileRead {
 /// refusing files nested too deeply for hcl-edit's recursive parser.
 pub fn parse(file: FileId, source: &SourceFile) -> Result<Body, FileError> {
     let text = source.text();
-    if let Err(offset) = nesting::check(text, MAX_NESTING) {
+    if let Err(refused) = nesting::check_width(text, MAX_NESTING, MAX_OBJECT_ENTRIES) {
+        let (offset, message) = match refused {
+            Refused::Deep(offset) => (
+                offset,
+                format!(
+                    "nesting deeper than {MAX_NESTING} levels (brackets, blocks, strings and \
+                     interpolations); certgate does not parse files nested this deeply"
+                ),
+            ),
+            Refused::Wide(offset) => (
+                offset,
+                format!(
+                    "an object or block with more than {MAX_OBJECT_ENTRIES} entries; certgate \
+                     does not parse files with objects this large (its HCL parser slows down \
+                     with the square of the keys)"
+                ),
+            ),
+        };
         return Err(FileError::at(
             source.path(),
             char_span(file, text, offset),
-            format!(
-                "nesting deeper than {MAX_NESTING} levels (brackets, blocks, strings and \
-                 interpolations); certgate does not parse files nested this deeply"
-            ),
+            message,
         ));
     }
     hcl_edit::parser::parse_body(text).map_err(|error| {
@@ -355,6 +369,29 @@ mod tests {
             .unwrap()
             .join()
             .expect("parsing must not panic")
+    }
+
+    #[test]
+    fn objects_with_too_many_keys_are_an_error_not_a_quadratic_parse() {
+        let keys = |n: usize| -> String { (0..n).map(|i| format!("    k{i} = {i}\n")).collect() };
+        let text = format!(
+            "locals {{\n  m = {{\n{}  }}\n}}\n",
+            keys(MAX_OBJECT_ENTRIES + 1)
+        );
+        let source = SourceFile::new("main.tf".into(), text.as_str());
+        let error = read(0, &source).unwrap_err();
+        assert!(
+            error.message.contains("more than 10000 entries"),
+            "{}",
+            error.message
+        );
+        let last = format!("k{MAX_OBJECT_ENTRIES} = ");
+        assert_eq!(
+            error.span.unwrap().start,
+            text.find(&last).unwrap() + last.len() - 2
+        );
+        let text = format!("locals {{\n  m = {{\n{}  }}\n}}\n", keys(1000));
+        assert!(read(0, &SourceFile::new("main.tf".into(), text.as_str())).is_ok());
     }
 
     #[test]

@@ -162,6 +162,9 @@ pub enum VarSource<'a> {
         call: &'a ModuleCall,
         caller: &'a InstanceScope<'a>,
     },
+    /// A module instance whose inputs are not evaluated (past the root's bound on module
+    /// instances): every variable is unknown, for this reason.
+    Unknown(&'a str),
 }
 
 impl VarSource<'_> {
@@ -196,6 +199,13 @@ impl VarSource<'_> {
                     }),
                 }
             }
+            VarSource::Unknown(reason) => Ok(Traced {
+                val: Val::Unknown(reason.to_string()),
+                origin: vec![Origin {
+                    span: variable.header,
+                    note: format!("variable `{}`", variable.name),
+                }],
+            }),
         };
         finish(variable, outcome)
     }

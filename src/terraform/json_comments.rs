@@ -10,6 +10,7 @@
 //! and positions are mapped back into the file (by hand: JSON parsers hand back the decoded
 //! string but not where each decoded byte was written).
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::json::{Json, JsonKind, Member};
@@ -34,9 +35,19 @@ pub fn attach(text: &str, resources: &[ResourceSpans], honour_peers: bool) -> At
     let Ok(document) = crate::json::parse(text) else {
         return attached;
     };
+    let mut by_body: HashMap<Range<usize>, Vec<usize>> = HashMap::new();
+    let mut by_header: HashMap<Range<usize>, Vec<usize>> = HashMap::new();
+    for (r, spans) in resources.iter().enumerate() {
+        by_body.entry(spans.body.clone()).or_default().push(r);
+        by_header.entry(spans.header.clone()).or_default().push(r);
+    }
     let mut walk = Walk {
         text,
-        resources,
+        line_starts: std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect(),
+        by_body,
+        by_header,
         honour_peers,
         attached: &mut attached,
     };
@@ -46,7 +57,13 @@ pub fn attach(text: &str, resources: &[ResourceSpans], honour_peers: bool) -> At
 
 struct Walk<'a> {
     text: &'a str,
-    resources: &'a [ResourceSpans],
+    /// Where each line starts: a comment's line is a binary search, not a count from the
+    /// file's start (a minified file can hold 100 000 comments).
+    line_starts: Vec<usize>,
+    /// The resources by body and by header span, in order: a file of 100 000 resources is
+    /// looked up at every object, so no search through them all.
+    by_body: HashMap<Range<usize>, Vec<usize>>,
+    by_header: HashMap<Range<usize>, Vec<usize>>,
     honour_peers: bool,
     attached: &'a mut Attached,
 }
@@ -64,7 +81,7 @@ impl Walk<'_> {
                 }
             }
             JsonKind::Object(members) => {
-                let own: Vec<usize> = self.with(|r| r.body == value.span);
+                let own: Vec<usize> = self.by_body.get(&value.span).cloned().unwrap_or_default();
                 let owners = if own.is_empty() { owners } else { &own };
                 self.members(members, owners, depth);
             }
@@ -82,7 +99,7 @@ impl Walk<'_> {
             let above = members[index..]
                 .iter()
                 .find(|m| m.key != COMMENT_KEY)
-                .map(|next| self.with(|r| r.header == next.key_span))
+                .and_then(|next| self.by_header.get(&next.key_span).cloned())
                 .unwrap_or_default();
             let (comment_owners, inside_body) = if above.is_empty() {
                 (owners.to_vec(), true)
@@ -100,11 +117,11 @@ impl Walk<'_> {
         }
     }
 
-    /// The indexes of the resources that satisfy `test`.
-    fn with(&self, test: impl Fn(&ResourceSpans) -> bool) -> Vec<usize> {
-        (0..self.resources.len())
-            .filter(|&r| test(&self.resources[r]))
-            .collect()
+    /// The 1-based line of `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        // Lines starting at or before `offset`; a newline at `offset` itself ends its line.
+        self.line_starts.partition_point(|&start| start <= offset)
     }
 
     /// Reads one `"//"` string and records what it holds.
@@ -130,7 +147,7 @@ impl Walk<'_> {
                 }
                 continue;
             }
-            let next_line = line_of(self.text, string.span.end.saturating_sub(1)) + 1;
+            let next_line = self.line_of(string.span.end.saturating_sub(1)) + 1;
             let only_line = match kind {
                 Kind::Kics(KicsScope::Line) => Some(next_line),
                 Kind::Kics(KicsScope::Block) if inside_body => Some(next_line),
@@ -215,12 +232,6 @@ fn escape_len(bytes: &[u8], at: usize) -> usize {
     } else {
         6
     }
-}
-
-/// The 1-based line of `offset`.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count()
 }
 
 #[cfg(test)]

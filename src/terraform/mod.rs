@@ -18,7 +18,7 @@ mod lower;
 mod module;
 mod nesting;
 mod overrides;
-mod project;
+pub(crate) mod project;
 mod relevance;
 mod roots;
 mod syntax;

@@ -5,14 +5,14 @@
 //! Every directory is parsed once and shared ([`Project::module`]): a child called by ten
 //! callers is parsed once and evaluated ten times, once per call instance.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::eval::{Budget, InstanceKeys};
 use super::instance::{self, Expansion, ModuleScope, VarSource};
 use super::module::{self, Module, ModuleFile};
-use super::syntax::ModuleCall;
+use super::syntax::{Attribute, ModuleCall};
 use super::tfvars::{self, CommandLine};
 use super::types::{self, ProviderVersion};
 use super::{lower, version};
@@ -27,6 +27,10 @@ pub type Judged = (Vec<Resource>, Vec<FileError>);
 
 /// Deepest chain of module calls followed from a root.
 pub const MAX_MODULE_DEPTH: usize = 32;
+/// Most module instances one root's walk evaluates with their inputs. Modules that each call
+/// the next twice make 2^depth instances; past this bound each module directory is judged
+/// once more with unknown inputs, so every site is still reported.
+pub const MAX_MODULE_INSTANCES: usize = 10_000;
 
 const LOCK_FILE: &str = ".terraform.lock.hcl";
 
@@ -37,6 +41,8 @@ pub struct Project<'a> {
     modules: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
     /// Whether each module directory asked about exists: every root asks again.
     existing: Mutex<HashMap<PathBuf, bool>>,
+    /// [`MAX_MODULE_INSTANCES`]; tests lower it.
+    pub(crate) max_module_instances: usize,
 }
 
 impl<'a> Project<'a> {
@@ -46,6 +52,7 @@ impl<'a> Project<'a> {
             command_line: CommandLine::new(settings, loader),
             modules: Mutex::default(),
             existing: Mutex::default(),
+            max_module_instances: MAX_MODULE_INSTANCES,
         }
     }
 
@@ -142,6 +149,8 @@ impl<'a> Project<'a> {
             errors: Vec::new(),
             constraints: Vec::new(),
             installed: None,
+            instances: 0,
+            beyond_bound: HashSet::new(),
         };
         walk.module(
             module,
@@ -212,6 +221,10 @@ struct Walk<'p, 'a> {
     constraints: Vec<String>,
     /// `.terraform/modules/modules.json`: key → directory, read on first need.
     installed: Option<Option<HashMap<String, PathBuf>>>,
+    /// Module instances evaluated so far (bounded by [`Project::max_module_instances`]).
+    instances: usize,
+    /// Module directories judged with unknown inputs once the bound was reached.
+    beyond_bound: HashSet<PathBuf>,
 }
 
 impl Walk<'_, '_> {
@@ -293,18 +306,60 @@ impl Walk<'_, '_> {
                 .extend(child.azurerm_constraints.iter().cloned());
             return;
         }
-        stack.push(dir);
-        for (keys, suffix) in instances(instance::expand(
+        stack.push(dir.clone());
+        let expansion = instances(instance::expand(
             call.attribute("count"),
             call.attribute("for_each"),
             scope,
-        )) {
+        ));
+        // Inputs that never mention `count` or `each` are the same in every instance of the
+        // call, and so is everything the module deploys: evaluate the first instance and copy
+        // its resources to the others, under their own addresses.
+        let identical = expansion.len() > 1 && call.inputs().all(|input| !per_instance(input));
+        let mut first: Option<Evaluated> = None;
+        for (keys, suffix) in expansion {
+            let bound = self.project.max_module_instances;
+            if self.instances >= bound {
+                // Judged once more, where the bound was met, with every input unknown: its
+                // sites stay in the report, unresolved where they depend on the inputs.
+                if self.beyond_bound.insert(dir.clone()) {
+                    let reason = format!(
+                        "the root module `{}` has more than {bound} module instances, the \
+                         most certgate evaluates per root; the inputs of module `{}` and of \
+                         instances after it are not evaluated",
+                        shown_dir(&self.root_dir),
+                        call.name
+                    );
+                    let path = path.child(&call.name, "");
+                    self.module(&child, VarSource::Unknown(&reason), &path, stack);
+                }
+                break;
+            }
+            let child_path = path.child(&call.name, &suffix);
+            if let Some(first) = &first {
+                self.instances += first.instances;
+                let copies: Vec<Resource> = self.resources[first.resources.clone()]
+                    .iter()
+                    .map(|resource| first.moved_to(resource, &child_path.instance))
+                    .collect();
+                self.resources.extend(copies);
+                continue;
+            }
+            let (resources, instances) = (self.resources.len(), self.instances);
+            self.instances += 1;
             let caller = scope.instance(keys);
             let vars = VarSource::Call {
                 call,
                 caller: &caller,
             };
-            self.module(&child, vars, &path.child(&call.name, &suffix), stack);
+            self.module(&child, vars, &child_path, stack);
+            if identical {
+                first = Some(Evaluated {
+                    prefix: child_path.instance,
+                    resources: resources..self.resources.len(),
+                    instances: self.instances - instances,
+                });
+            }
         }
         stack.pop();
     }
@@ -453,6 +508,38 @@ impl Walk<'_, '_> {
                 .collect(),
         )
     }
+}
+
+/// The first instance of a module call whose instances all get the same inputs.
+struct Evaluated {
+    /// Its instance address prefix (`module.web[0].`).
+    prefix: String,
+    /// The resources its walk added to [`Walk::resources`].
+    resources: std::ops::Range<usize>,
+    /// The module instances its walk counted.
+    instances: usize,
+}
+
+impl Evaluated {
+    /// `resource` as another instance of the call (address prefix `prefix`) deploys it.
+    fn moved_to(&self, resource: &Resource, prefix: &str) -> Resource {
+        let mut moved = resource.clone();
+        if let Some(rest) = resource
+            .instance
+            .as_deref()
+            .and_then(|instance| instance.strip_prefix(self.prefix.as_str()))
+        {
+            moved.instance = Some(format!("{prefix}{rest}"));
+        }
+        moved
+    }
+}
+
+/// Whether a module input may differ between the call's instances: it mentions `count` or
+/// `each` (a conservative test on its syntax, which can only make it say yes too often).
+fn per_instance(input: &Attribute) -> bool {
+    let written = format!("{:?}", input.expr);
+    written.contains("count") || written.contains("each")
 }
 
 /// The instances to evaluate: an unresolved expansion is evaluated once, with the reason.

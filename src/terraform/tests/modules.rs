@@ -275,3 +275,153 @@ fn the_provider_version_decides_the_logic_app_default() {
         from_5
     );
 }
+
+/// A module that calls `next` twice (`a` and `b`), passing `enabled` on.
+fn calls_twice(next: &str) -> String {
+    let variable = "variable \"enabled\" {\n  type = bool\n}\n";
+    let call = |name: &str| {
+        format!("module \"{name}\" {{\n  source  = \"{next}\"\n  enabled = var.enabled\n}}\n")
+    };
+    format!("{variable}{}{}", call("a"), call("b"))
+}
+
+#[test]
+fn module_instances_past_the_bound_are_judged_once_with_unknown_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = format!(
+        "variable \"enabled\" {{\n  default = true\n}}\n{}",
+        calls_twice("./m1").split_once("}\n").unwrap().1
+    );
+    let leaf = "variable \"enabled\" {}\nresource \"azurerm_linux_web_app\" \"leaf\" {\n  \
+                client_certificate_enabled = var.enabled\n  client_certificate_mode = \"Required\"\n}\n";
+    for (path, text) in [
+        ("main.tf", root.as_str()),
+        ("m1/main.tf", &calls_twice("../m2")),
+        ("m2/main.tf", &calls_twice("../m3")),
+        ("m3/main.tf", leaf),
+    ] {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let sources = crate::source::SourceMap::default();
+    let loader = crate::load::Loader::new(&sources);
+    let mut project = crate::terraform::project::Project::new(&loader, &Settings::default());
+    // 14 instances (2 + 4 + 8) against a bound of 6: in depth-first order m1 (a), m2 (a.a),
+    // m3 (a.a.a, a.a.b), m2 (a.b), m3 (a.b.a) are evaluated; then each directory is judged
+    // once more with unknown inputs where the bound is met (m3 at a.b.b, m1 at b, m2 at b.a),
+    // and not again.
+    project.max_module_instances = 6;
+    let (resources, errors) = project.judge_root(&crate::load::normalize(dir.path()));
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut judged: Vec<(&str, Option<&Data>)> = resources
+        .iter()
+        .map(|r| (r.address.as_str(), data(&r.enabled)))
+        .collect();
+    judged.sort_by_key(|(address, _)| *address);
+    let leaf = |path: &str| format!("{path}azurerm_linux_web_app.leaf");
+    let addresses: Vec<&str> = judged.iter().map(|(a, _)| *a).collect();
+    assert_eq!(
+        addresses,
+        [
+            leaf("module.a.module.a.module.a."),
+            leaf("module.a.module.a.module.b."),
+            leaf("module.a.module.b.module.a."),
+            leaf("module.a.module.b.module.b."),
+        ]
+    );
+    for (address, enabled) in &judged[..3] {
+        assert_eq!(*enabled, Some(&Data::Bool(true)), "{address}");
+    }
+    let Some(Data::Unknown(why)) = judged[3].1 else {
+        panic!("{:?}", judged[3]);
+    };
+    assert!(
+        why.contains("more than 6 module instances, the most certgate evaluates per root"),
+        "{why}"
+    );
+    assert!(why.contains("inputs of module `b`"), "{why}");
+}
+
+#[test]
+fn instances_of_a_call_with_the_same_inputs_keep_their_own_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = "module \"same\" {\n  source = \"./web\"\n  count = 3\n  mtls = true\n}\n\
+                module \"differs\" {\n  source = \"./web\"\n  count = 2\n  mtls = count.index == 1\n}\n";
+    let web = "variable \"mtls\" {}\nmodule \"slot\" {\n  source = \"./slot\"\n  count = 2\n  mtls = var.mtls\n}\n\
+               resource \"azurerm_linux_web_app\" \"this\" {\n  client_certificate_enabled = var.mtls\n}\n";
+    let slot = "variable \"mtls\" {}\nresource \"azurerm_linux_web_app_slot\" \"this\" {\n  \
+                client_certificate_enabled = var.mtls\n}\n";
+    for (path, text) in [
+        ("main.tf", root),
+        ("web/main.tf", web),
+        ("web/slot/main.tf", slot),
+    ] {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let sources = crate::source::SourceMap::default();
+    let loader = crate::load::Loader::new(&sources);
+    let project = crate::terraform::project::Project::new(&loader, &Settings::default());
+    let (resources, errors) = project.judge_root(&crate::load::normalize(dir.path()));
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut judged: Vec<(String, Option<&Data>)> = resources
+        .iter()
+        .map(|r| (r.instance.clone().unwrap_or_default(), data(&r.enabled)))
+        .collect();
+    judged.sort_by(|a, b| a.0.cmp(&b.0));
+    let on = Some(&Data::Bool(true));
+    let off = Some(&Data::Bool(false));
+    let expected: Vec<(String, Option<&Data>)> = [
+        ("module.differs[0].azurerm_linux_web_app.this", off),
+        (
+            "module.differs[0].module.slot[0].azurerm_linux_web_app_slot.this",
+            off,
+        ),
+        (
+            "module.differs[0].module.slot[1].azurerm_linux_web_app_slot.this",
+            off,
+        ),
+        ("module.differs[1].azurerm_linux_web_app.this", on),
+        (
+            "module.differs[1].module.slot[0].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        (
+            "module.differs[1].module.slot[1].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        ("module.same[0].azurerm_linux_web_app.this", on),
+        (
+            "module.same[0].module.slot[0].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        (
+            "module.same[0].module.slot[1].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        ("module.same[1].azurerm_linux_web_app.this", on),
+        (
+            "module.same[1].module.slot[0].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        (
+            "module.same[1].module.slot[1].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        ("module.same[2].azurerm_linux_web_app.this", on),
+        (
+            "module.same[2].module.slot[0].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+        (
+            "module.same[2].module.slot[1].azurerm_linux_web_app_slot.this",
+            on,
+        ),
+    ]
+    .into_iter()
+    .map(|(instance, enabled)| (instance.to_string(), enabled))
+    .collect();
+    assert_eq!(judged, expected);
+}
