@@ -81,7 +81,7 @@ for target in "${targets[@]}"; do
     # Generated targets need their whole input from the start: a grammar spends bytes on every
     # choice, and libFuzzer would otherwise grow inputs from a few bytes slowly.
     extra=()
-    case $target in structured | fix | tree) extra=(-max_len=4096 -len_control=0) ;; esac
+    case $target in structured | fix | tree | literal_site) extra=(-max_len=4096 -len_control=0) ;; esac
     nice -n 10 "$here/target/x86_64-unknown-linux-gnu/release/$target" \
         -artifact_prefix="$here/artifacts/$target/" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
