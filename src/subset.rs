@@ -15,7 +15,7 @@
 //! files beside it (its sibling templates take it as a scenario).
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::load::normalize;
@@ -93,8 +93,20 @@ impl<'a> Subset<'a> {
 
     /// Drops from `report` everything the given files are not responsible for.
     pub fn restrict(&self, report: &mut Report) {
+        // The resources a named file declares or feeds keep their findings wherever those
+        // point (an override file, say), so that every kept resource's status has its finding.
+        let declared: HashSet<usize> = report
+            .resources
+            .iter()
+            .filter(|r| {
+                self.contains(&r.location.path)
+                    || r.value_files.iter().any(|file| self.contains(file))
+            })
+            .map(|r| r.group)
+            .collect();
         let touches = |finding: &Finding| {
             self.contains(&finding.location.path)
+                || (!finding.is_about_an_exception() && declared.contains(&finding.group))
                 || finding
                     .origin
                     .iter()
@@ -106,17 +118,17 @@ impl<'a> Subset<'a> {
         report.findings.retain(|_| flags.next().unwrap_or(false));
         let mut flags = keep_suppressed.into_iter();
         report.suppressed.retain(|_| flags.next().unwrap_or(false));
-        let named: BTreeSet<(String, Option<String>)> = report
+        // Matched by the judged declaration, never by address: two files may declare the same.
+        let named: HashSet<usize> = report
             .findings
             .iter()
             .chain(&report.suppressed)
-            .map(|f| (f.address.clone(), f.scenario.clone()))
+            .filter(|f| !f.is_about_an_exception())
+            .map(|f| f.group)
             .collect();
-        report.resources.retain(|r| {
-            self.contains(&r.location.path)
-                || r.value_files.iter().any(|file| self.contains(file))
-                || named.contains(&(r.address.clone(), r.scenario.clone()))
-        });
+        report
+            .resources
+            .retain(|r| declared.contains(&r.group) || named.contains(&r.group));
         // A given file's directory that cannot be listed hides the rest of its unit, and a
         // broken config changes every verdict: keep their errors.
         let config = self.settings.config_file.as_deref();

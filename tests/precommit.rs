@@ -455,3 +455,31 @@ fn diff_on_stdin_for_a_new_file_prints_the_buffer_fix() {
         assert!(!dir.path().join(name).exists(), "nothing is written");
     }
 }
+
+/// The site is declared in `main.tf`, and `override.tf` sets its flag to false, so the finding
+/// points into `override.tf`. Naming only `main.tf` must still report the site's finding: a
+/// kept resource without its finding would count as failing while the run exits 0.
+#[test]
+fn a_named_file_keeps_the_finding_of_its_site_when_the_finding_points_elsewhere() {
+    let site = "resource \"azurerm_linux_web_app\" \"web\" {\n  name = \"web\"\n  \
+                resource_group_name = \"rg\"\n  location = \"westeurope\"\n  \
+                service_plan_id = \"plan\"\n  client_certificate_enabled = true\n}\n";
+    let dir = tree(&[
+        ("main.tf", site),
+        (
+            "override.tf",
+            "resource \"azurerm_linux_web_app\" \"web\" {\n  client_certificate_enabled = false\n}\n",
+        ),
+    ]);
+    let (code, report) = json(dir.path(), &["main.tf"], None);
+    assert_eq!(
+        findings(&report),
+        [(
+            "azurerm_linux_web_app.web".to_string(),
+            "override.tf".to_string()
+        )]
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(report["summary"]["resources"], 1);
+    assert_eq!(report["summary"]["failing"], 1);
+}
