@@ -16,6 +16,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::error::FileError;
 use crate::load::normalize;
+use crate::lock::lock;
 use crate::root::ProjectRoot;
 
 /// The rules one directory's ignore files set.
@@ -165,12 +166,6 @@ impl IgnoreRules {
     fn record(&self, error: FileError) {
         lock(&self.errors).push(error);
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(all(test, unix))]

@@ -19,6 +19,7 @@ pub mod ignores;
 pub mod instances;
 pub mod json;
 pub mod load;
+pub mod lock;
 pub mod lsp;
 pub mod model;
 pub mod plan;

@@ -230,9 +230,7 @@ pub fn observe(path: &Path) {
 }
 
 fn lock() -> std::sync::MutexGuard<'static, Option<Vec<PathBuf>>> {
-    OBSERVED
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    crate::lock::lock(&OBSERVED)
 }
 
 #[cfg(all(test, unix))]

@@ -14,6 +14,7 @@ use std::sync::Mutex;
 
 use crate::error::FileError;
 use crate::load::normalize;
+use crate::lock::lock;
 
 /// Where a scan may read: canonical directories, and files named on the command line.
 #[derive(Debug, Default)]
@@ -297,12 +298,6 @@ fn existing_dir(path: &Path) -> PathBuf {
             None => return absolute,
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(all(test, unix))]
