@@ -5,38 +5,13 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn certgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("certgate").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100");
-    cmd
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+mod common;
+use common::{certgate, run_json, write};
 
 fn site(name: &str, enabled: bool) -> String {
     format!(
         "resource \"azurerm_linux_web_app\" \"{name}\" {{\n  client_certificate_enabled = {enabled}\n  client_certificate_mode    = \"Required\"\n}}\n"
     )
-}
-
-fn run_json(cmd: &mut Command) -> (serde_json::Value, i32) {
-    let output = cmd.args(["--format", "json"]).output().unwrap();
-    let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (value, output.status.code().unwrap())
 }
 
 /// `(line, column, message)` of every error in a JSON report.

@@ -2,29 +2,16 @@
 //! from files, every format's fingerprints, scenario tags and escaping, and the human report's
 //! layout (errors last, one `explain` hint per rule, no internal jargon).
 
-use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+mod common;
+use common::{check, run_json, write};
 
 /// Runs `certgate check . <args>` in `dir`: (exit code, stdout).
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = Command::cargo_bin("certgate")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .current_dir(dir)
-        .args(["check", "."])
-        .args(args)
-        .output()
-        .unwrap();
+    let output = check(dir).arg(".").args(args).output().unwrap();
     (
         output.status.code().unwrap(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -32,8 +19,8 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String) {
 }
 
 fn json(dir: &Path) -> (i32, Value) {
-    let (code, out) = run(dir, &["--format", "json"]);
-    (code, serde_json::from_str(&out).unwrap())
+    let (report, code) = run_json(check(dir).arg("."));
+    (code, report)
 }
 
 /// The value of `name="…"` attributes on the `<testsuite>` element.
