@@ -76,6 +76,13 @@ impl Tree {
         }
         outcome
     }
+
+    /// Runs certgate in `repo/` and checks that it stops (exit code 2) saying `says`.
+    fn fails_saying(&self, args: &[&str], says: &str) {
+        let outcome = self.run(args);
+        assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+        assert!(outcome.stderr.contains(says), "{}", outcome.stderr);
+    }
 }
 
 /// The messages of a JSON report's `key` list ("errors" or "notices"), with their paths.
@@ -346,32 +353,17 @@ fn a_baseline_that_is_a_fifo_or_a_device_is_refused_without_hanging() {
         "resource \"azurerm_linux_web_app\" \"app\" {}\n",
     );
     mkfifo(&tree.base.join("repo/baseline.fifo"));
-    let outcome = tree.run(&["check", ".", "--baseline", "baseline.fifo"]);
-    assert_eq!(outcome.code, 2);
-    assert!(
-        outcome
-            .stderr
-            .contains("cannot read the baseline baseline.fifo: not a regular file: it is a FIFO"),
-        "{}",
-        outcome.stderr
+    tree.fails_saying(
+        &["check", ".", "--baseline", "baseline.fifo"],
+        "cannot read the baseline baseline.fifo: not a regular file: it is a FIFO",
     );
-    let outcome = tree.run(&["check", ".", "--baseline", "/dev/zero"]);
-    assert_eq!(outcome.code, 2);
-    assert!(
-        outcome
-            .stderr
-            .contains("/dev/zero: not a regular file: it is a character device"),
-        "{}",
-        outcome.stderr
+    tree.fails_saying(
+        &["check", ".", "--baseline", "/dev/zero"],
+        "/dev/zero: not a regular file: it is a character device",
     );
-    let outcome = tree.run(&["check", ".", "--write-baseline", "baseline.fifo"]);
-    assert_eq!(outcome.code, 2);
-    assert!(
-        outcome
-            .stderr
-            .contains("cannot write the baseline baseline.fifo: not a regular file: it is a FIFO"),
-        "{}",
-        outcome.stderr
+    tree.fails_saying(
+        &["check", ".", "--write-baseline", "baseline.fifo"],
+        "cannot write the baseline baseline.fifo: not a regular file: it is a FIFO",
     );
 }
 
