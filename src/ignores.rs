@@ -203,11 +203,7 @@ mod tests {
     fn a_fifo_or_device_gitignore_is_an_error_not_a_hang() {
         let (_dir, base) = tree();
         let repo = base.join("repo");
-        let status = std::process::Command::new("mkfifo")
-            .arg(repo.join(".gitignore"))
-            .status()
-            .unwrap();
-        assert!(status.success());
+        crate::testing::mkfifo(&repo.join(".gitignore"));
         std::os::unix::fs::symlink("/dev/zero", repo.join("sub/.gitignore")).unwrap();
         let root = ProjectRoot::of_dirs(&[PathBuf::from("/dev"), repo.clone()]);
         let rules = IgnoreRules::new(Arc::new(root));

@@ -37,6 +37,8 @@ pub mod stdin;
 pub mod subset;
 pub mod suppress;
 pub mod terraform;
+#[cfg(all(test, unix))]
+mod testing;
 pub mod value;
 pub mod workers;
 

@@ -241,11 +241,7 @@ mod tests {
     fn a_fifo_is_refused_without_blocking() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("main.tf");
-        let status = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        crate::testing::mkfifo(&fifo);
         assert_eq!(read(&fifo), Err(Refused::NotRegular("a FIFO")));
         assert_eq!(
             not_a_file(&fifo).unwrap(),
