@@ -173,8 +173,7 @@ mod tests {
     use super::*;
 
     fn tree() -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let (dir, base) = crate::testing::canonical_tempdir();
         std::fs::create_dir_all(base.join("repo/.git/info")).unwrap();
         std::fs::create_dir_all(base.join("repo/sub")).unwrap();
         (dir, base)

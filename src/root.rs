@@ -306,8 +306,7 @@ mod tests {
 
     #[test]
     fn the_git_work_tree_is_the_root_and_links_leaving_it_are_outside() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let (_dir, base) = crate::testing::canonical_tempdir();
         let repo = base.join("repo");
         std::fs::create_dir_all(repo.join(".git")).unwrap();
         std::fs::create_dir_all(repo.join("envs/prod")).unwrap();
@@ -330,8 +329,7 @@ mod tests {
 
     #[test]
     fn an_explicit_root_leaves_paths_outside_it_unscanned() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let (_dir, base) = crate::testing::canonical_tempdir();
         std::fs::create_dir_all(base.join("a")).unwrap();
         std::fs::create_dir_all(base.join("b")).unwrap();
         let chosen = ProjectRoot::detect(
@@ -347,8 +345,7 @@ mod tests {
 
     #[test]
     fn project_root_in_the_nearest_config_widens_the_root() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let (_dir, base) = crate::testing::canonical_tempdir();
         std::fs::create_dir_all(base.join("repo/.git")).unwrap();
         std::fs::create_dir_all(base.join("shared")).unwrap();
         std::fs::write(base.join("repo/certgate.toml"), "project-root = \"..\"\n").unwrap();

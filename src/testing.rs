@@ -10,3 +10,11 @@ pub fn mkfifo(path: &Path) {
         .unwrap();
     assert!(status.success());
 }
+
+/// A temporary directory and its canonical path (on macOS `/tmp` is a link), for tests that
+/// compare paths with the ones certgate canonicalises.
+pub fn canonical_tempdir() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::canonicalize(dir.path()).unwrap();
+    (dir, base)
+}
