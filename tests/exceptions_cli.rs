@@ -66,7 +66,7 @@ fn each_config_error_names_its_line_and_column_and_exits_2() {
     for (text, (line, column), mentions) in cases {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "certgate.toml", text);
-        write(dir.path(), "main.tf", &site("web", true));
+        write(dir.path(), "main.tf", site("web", true));
         let (report, code) = run_json(certgate(dir.path()).args(["check", "."]));
         assert_eq!(code, 2, "{text}: {report}");
         let errors = errors(&report);
@@ -92,7 +92,7 @@ fn every_problem_in_a_config_is_reported_not_only_the_first() {
         "certgate.toml",
         "colour = true\nunresolved = \"loud\"\n",
     );
-    write(dir.path(), "main.tf", &site("web", true));
+    write(dir.path(), "main.tf", site("web", true));
     let (report, code) = run_json(certgate(dir.path()).args(["check", "."]));
     assert_eq!(code, 2);
     assert_eq!(errors(&report).len(), 2, "{report}");
@@ -106,13 +106,13 @@ fn the_nearest_config_wins_and_explicit_config_overrides_discovery() {
         "certgate.toml",
         "[rules]\nclient-cert-disabled = \"off\"\n",
     );
-    write(dir.path(), "root/main.tf", &site("root", false));
+    write(dir.path(), "root/main.tf", site("root", false));
     write(
         dir.path(),
         "team/certgate.toml",
         "[rules]\nclient-cert-disabled = \"warning\"\n",
     );
-    write(dir.path(), "team/main.tf", &site("team", false));
+    write(dir.path(), "team/main.tf", site("team", false));
     write(dir.path(), "strict.toml", "unresolved = \"error\"\n");
 
     let (report, code) = run_json(certgate(dir.path()).args(["check", "."]));
@@ -135,7 +135,7 @@ fn init_writes_a_default_config_that_loads_and_refuses_to_overwrite() {
     assert_eq!(out.status.code(), Some(0));
     let written = fs::read_to_string(dir.path().join("certgate.toml")).unwrap();
     assert!(written.contains("unresolved = \"warning\""));
-    write(dir.path(), "main.tf", &site("web", true));
+    write(dir.path(), "main.tf", site("web", true));
     let (report, code) = run_json(certgate(dir.path()).args(["check", "."]));
     assert_eq!((code, errors(&report).len()), (0, 0), "{report}");
 
@@ -155,7 +155,7 @@ fn suppressed_findings_are_counted_and_listed_on_request() {
     write(
         dir.path(),
         "main.tf",
-        &format!(
+        format!(
             "# certgate:ignore[client-cert-disabled] reason=\"partner\" owner=team-a expires=2027-03-31\n{}",
             site("partner", false)
         ),
@@ -195,7 +195,7 @@ fn peer_suppressions_can_be_switched_off() {
     write(
         dir.path(),
         "main.tf",
-        &format!(
+        format!(
             "# checkov:skip=CKV_AZURE_17:internal\n{}",
             site("web", false)
         ),
@@ -210,7 +210,7 @@ fn peer_suppressions_can_be_switched_off() {
 #[test]
 fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_entries() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "infra/main.tf", &two_failing_sites());
+    write(dir.path(), "infra/main.tf", two_failing_sites());
     let out = write_baseline(dir.path(), "infra");
     assert_eq!(out.status.code(), Some(0));
     let baseline = fs::read_to_string(dir.path().join("baseline.json")).unwrap();
@@ -223,7 +223,7 @@ fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_en
     write(
         dir.path(),
         "infra/main.tf",
-        &format!(
+        format!(
             "# moved\n\n\n{}\n{}",
             site("web", false),
             site("api", false)
@@ -239,7 +239,7 @@ fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_en
     write(
         dir.path(),
         "infra/main.tf",
-        &format!(
+        format!(
             "{}\n{}\n{}",
             site("web", false),
             site("api", true),
@@ -290,7 +290,7 @@ fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_en
 #[test]
 fn an_unreadable_baseline_is_an_error_with_its_position() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "main.tf", &site("web", false));
+    write(dir.path(), "main.tf", site("web", false));
     write(
         dir.path(),
         "baseline.json",
@@ -310,7 +310,7 @@ fn exceptions_tree(dir: &Path) {
     write(
         dir,
         "main.tf",
-        &format!(
+        format!(
             "# certgate:ignore[client-cert-disabled] reason=\"partner, \\\"legacy\\\"\" owner=team-a expires=2027-03-31\n{}\n\
              # certgate:ignore reason=\"soon\" owner=team-b expires=2026-06-15\n{}\n\
              # certgate:ignore reason=\"old\" owner=team-c expires=2026-01-01\n{}\n\
@@ -406,7 +406,7 @@ fn explain_documents_the_exception_findings() {
 #[test]
 fn write_baseline_confirms_what_it_wrote_or_why_it_did_not() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "main.tf", &two_failing_sites());
+    write(dir.path(), "main.tf", two_failing_sites());
     let out = certgate(dir.path())
         .args([
             "check",
@@ -446,8 +446,8 @@ fn write_baseline_confirms_what_it_wrote_or_why_it_did_not() {
 #[test]
 fn a_baseline_checked_against_some_files_reports_only_their_entries_as_fixed() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a/main.tf", &site("a", false));
-    write(dir.path(), "b/main.tf", &site("b", false));
+    write(dir.path(), "a/main.tf", site("a", false));
+    write(dir.path(), "b/main.tf", site("b", false));
     let out = write_baseline(dir.path(), ".");
     assert_eq!(out.status.code(), Some(0));
     // Only a/main.tf is named, as pre-commit does: b's entry was not checked.
@@ -457,7 +457,7 @@ fn a_baseline_checked_against_some_files_reports_only_their_entries_as_fixed() {
     assert_eq!(report["summary"]["baselined"], 1, "{report}");
     assert_eq!(report["baseline_fixed"], serde_json::json!([]), "{report}");
     // Fixing a/main.tf and naming it reports its entry, and only it, as fixed.
-    write(dir.path(), "a/main.tf", &site("a", true));
+    write(dir.path(), "a/main.tf", site("a", true));
     let (report, code) =
         run_json(certgate(dir.path()).args(["check", "--baseline", "baseline.json", "a/main.tf"]));
     assert_eq!(code, 0, "{report}");
@@ -472,7 +472,7 @@ fn exceptions_lists_what_it_found_plus_the_files_that_failed_to_parse() {
     write(
         dir.path(),
         "ok/main.tf",
-        &format!(
+        format!(
             "# certgate:ignore[client-cert-disabled] reason=\"partner\" owner=team-a expires=2099-01-01\n{}",
             site("partner", false)
         ),
