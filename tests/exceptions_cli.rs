@@ -19,10 +19,11 @@ fn two_failing_sites() -> String {
     format!("{}\n{}", site("api", false), site("web", false))
 }
 
-/// Runs `certgate check --write-baseline baseline.json PATH` in `dir`.
-fn write_baseline(dir: &Path, path: &str) -> std::process::Output {
+/// Runs `certgate check --write-baseline baseline.json ARGS…` in `dir`.
+fn write_baseline(dir: &Path, args: &[&str]) -> std::process::Output {
     certgate(dir)
-        .args(["check", "--write-baseline", "baseline.json", path])
+        .args(["check", "--write-baseline", "baseline.json"])
+        .args(args)
         .output()
         .unwrap()
 }
@@ -211,7 +212,7 @@ fn peer_suppressions_can_be_switched_off() {
 fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_entries() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "infra/main.tf", two_failing_sites());
-    let out = write_baseline(dir.path(), "infra");
+    let out = write_baseline(dir.path(), &["infra"]);
     assert_eq!(out.status.code(), Some(0));
     let baseline = fs::read_to_string(dir.path().join("baseline.json")).unwrap();
     assert_eq!(
@@ -281,7 +282,7 @@ fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_en
     );
 
     // Rewriting the baseline shrinks it to what remains.
-    write_baseline(dir.path(), "infra");
+    write_baseline(dir.path(), &["infra"]);
     let rewritten = fs::read_to_string(dir.path().join("baseline.json")).unwrap();
     assert!(!rewritten.contains(".api\""), "{rewritten}");
     assert!(rewritten.contains(".new\""), "{rewritten}");
@@ -407,17 +408,7 @@ fn explain_documents_the_exception_findings() {
 fn write_baseline_confirms_what_it_wrote_or_why_it_did_not() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "main.tf", two_failing_sites());
-    let out = certgate(dir.path())
-        .args([
-            "check",
-            "--write-baseline",
-            "baseline.json",
-            "--format",
-            "json",
-            ".",
-        ])
-        .output()
-        .unwrap();
+    let out = write_baseline(dir.path(), &["--format", "json", "."]);
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -433,7 +424,7 @@ fn write_baseline_confirms_what_it_wrote_or_why_it_did_not() {
         "resource \"azurerm_linux_web_app\" {\n",
     );
     fs::remove_file(dir.path().join("baseline.json")).unwrap();
-    let out = write_baseline(dir.path(), ".");
+    let out = write_baseline(dir.path(), &["."]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -448,7 +439,7 @@ fn a_baseline_checked_against_some_files_reports_only_their_entries_as_fixed() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a/main.tf", site("a", false));
     write(dir.path(), "b/main.tf", site("b", false));
-    let out = write_baseline(dir.path(), ".");
+    let out = write_baseline(dir.path(), &["."]);
     assert_eq!(out.status.code(), Some(0));
     // Only a/main.tf is named, as pre-commit does: b's entry was not checked.
     let (report, code) =
