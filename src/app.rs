@@ -403,7 +403,8 @@ pub fn plan_fixes(report: &mut Report, paths: &[PathBuf], settings: &Settings) -
 pub fn fix(paths: &[PathBuf], settings: &Settings) -> Report {
     let started = std::time::SystemTime::now();
     let mut before = scan(paths, settings);
-    let root = fix_root(paths, settings);
+    // The project root `--fix` writes inside: the one the scan read inside.
+    let root = crate::scan::project_root(paths, settings).root;
     remove_stale_temporaries(&before, &root, started);
     let plan = plan_fixes(&mut before, paths, settings);
     let mut failed = Vec::new();
@@ -474,23 +475,6 @@ pub fn fix(paths: &[PathBuf], settings: &Settings) -> Report {
     }
     after.sort();
     after
-}
-
-/// The project root `--fix` writes inside: the one the scan read inside.
-fn fix_root(paths: &[PathBuf], settings: &Settings) -> crate::root::ProjectRoot {
-    let named: Vec<PathBuf> = settings
-        .var_files
-        .iter()
-        .chain(&settings.parameter_files)
-        .cloned()
-        .collect();
-    crate::root::ProjectRoot::detect(
-        paths,
-        settings.project_root.as_deref(),
-        settings.config_file.as_deref(),
-        &named,
-    )
-    .root
 }
 
 /// Removes the temporary files that killed `--fix` runs left next to the scanned files (the

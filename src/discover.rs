@@ -17,6 +17,7 @@ use crate::error::FileError;
 use crate::file_kind::FileKind;
 use crate::ignores::IgnoreRules;
 use crate::load::{Overrides, normalize};
+use crate::lock::{into_inner, lock};
 use crate::root::ProjectRoot;
 
 /// Directory names never descended into: VCS data and Terraform's provider/module cache.
@@ -185,18 +186,6 @@ fn linked_file(path: &Path, project: &ProjectRoot, errors: &Mutex<Vec<FileError>
         ),
     ));
     false
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn into_inner<T>(mutex: Mutex<T>) -> T {
-    mutex
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Turns a walk error into a file error naming the path it happened at.

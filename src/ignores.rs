@@ -16,6 +16,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::error::FileError;
 use crate::load::normalize;
+use crate::lock::lock;
 use crate::root::ProjectRoot;
 
 /// The rules one directory's ignore files set.
@@ -167,19 +168,12 @@ impl IgnoreRules {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
     fn tree() -> (tempfile::TempDir, PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let (dir, base) = crate::testing::canonical_tempdir();
         std::fs::create_dir_all(base.join("repo/.git/info")).unwrap();
         std::fs::create_dir_all(base.join("repo/sub")).unwrap();
         (dir, base)
@@ -208,11 +202,7 @@ mod tests {
     fn a_fifo_or_device_gitignore_is_an_error_not_a_hang() {
         let (_dir, base) = tree();
         let repo = base.join("repo");
-        let status = std::process::Command::new("mkfifo")
-            .arg(repo.join(".gitignore"))
-            .status()
-            .unwrap();
-        assert!(status.success());
+        crate::testing::mkfifo(&repo.join(".gitignore"));
         std::os::unix::fs::symlink("/dev/zero", repo.join("sub/.gitignore")).unwrap();
         let root = ProjectRoot::of_dirs(&[PathBuf::from("/dev"), repo.clone()]);
         let rules = IgnoreRules::new(Arc::new(root));

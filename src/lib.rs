@@ -19,6 +19,7 @@ pub mod ignores;
 pub mod instances;
 pub mod json;
 pub mod load;
+pub mod lock;
 pub mod lsp;
 pub mod model;
 pub mod plan;
@@ -36,6 +37,8 @@ pub mod stdin;
 pub mod subset;
 pub mod suppress;
 pub mod terraform;
+#[cfg(all(test, unix))]
+mod testing;
 pub mod value;
 pub mod workers;
 

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::FileError;
 use crate::file_kind::FileKind;
+use crate::lock::{into_inner, lock};
 use crate::root::ProjectRoot;
 use crate::sniff::Interest;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -360,16 +361,8 @@ impl<'a> Loader<'a> {
 
     /// Every error and notice recorded, in no particular order.
     pub fn into_errors(self) -> Vec<FileError> {
-        self.errors
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        into_inner(self.errors)
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Removes `.` components and folds `dir/..` pairs without touching the file system, so the

@@ -138,22 +138,20 @@ pub fn describe(file_type: &fs::FileType) -> &'static str {
 /// a character device, not a regular file", "it is a symbolic link loop". `None` when it is a
 /// regular file (following links).
 pub fn not_a_file(path: &Path) -> Option<String> {
-    match fs::metadata(path) {
-        Ok(metadata) if metadata.is_file() => None,
-        Ok(metadata) => Some(format!(
-            "it is {}, not a regular file",
-            describe(&metadata.file_type())
-        )),
-        Err(error) => Some(missing(path, &error)),
-    }
+    not_a(path, fs::Metadata::is_file, "a regular file")
 }
 
 /// Why `path` cannot be used as a directory, like [`not_a_file`].
 pub fn not_a_dir(path: &Path) -> Option<String> {
+    not_a(path, fs::Metadata::is_dir, "a directory")
+}
+
+/// Why `path` (following links) is not what `is` accepts, named `wanted` in the message.
+fn not_a(path: &Path, is: fn(&fs::Metadata) -> bool, wanted: &str) -> Option<String> {
     match fs::metadata(path) {
-        Ok(metadata) if metadata.is_dir() => None,
+        Ok(metadata) if is(&metadata) => None,
         Ok(metadata) => Some(format!(
-            "it is {}, not a directory",
+            "it is {}, not {wanted}",
             describe(&metadata.file_type())
         )),
         Err(error) => Some(missing(path, &error)),
@@ -230,9 +228,7 @@ pub fn observe(path: &Path) {
 }
 
 fn lock() -> std::sync::MutexGuard<'static, Option<Vec<PathBuf>>> {
-    OBSERVED
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    crate::lock::lock(&OBSERVED)
 }
 
 #[cfg(all(test, unix))]
@@ -243,11 +239,7 @@ mod tests {
     fn a_fifo_is_refused_without_blocking() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("main.tf");
-        let status = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        crate::testing::mkfifo(&fifo);
         assert_eq!(read(&fifo), Err(Refused::NotRegular("a FIFO")));
         assert_eq!(
             not_a_file(&fifo).unwrap(),

@@ -247,11 +247,7 @@ mod tests {
     fn a_fifo_is_written_through_never_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("report.fifo");
-        let status = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        crate::testing::mkfifo(&fifo);
         let reader = {
             let fifo = fifo.clone();
             std::thread::spawn(move || fs::read(fifo).unwrap())

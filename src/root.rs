@@ -14,6 +14,7 @@ use std::sync::Mutex;
 
 use crate::error::FileError;
 use crate::load::normalize;
+use crate::lock::lock;
 
 /// Where a scan may read: canonical directories, and files named on the command line.
 #[derive(Debug, Default)]
@@ -299,20 +300,13 @@ fn existing_dir(path: &Path) -> PathBuf {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
 
     #[test]
     fn the_git_work_tree_is_the_root_and_links_leaving_it_are_outside() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let (_dir, base) = crate::testing::canonical_tempdir();
         let repo = base.join("repo");
         std::fs::create_dir_all(repo.join(".git")).unwrap();
         std::fs::create_dir_all(repo.join("envs/prod")).unwrap();
@@ -335,8 +329,7 @@ mod tests {
 
     #[test]
     fn an_explicit_root_leaves_paths_outside_it_unscanned() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let (_dir, base) = crate::testing::canonical_tempdir();
         std::fs::create_dir_all(base.join("a")).unwrap();
         std::fs::create_dir_all(base.join("b")).unwrap();
         let chosen = ProjectRoot::detect(
@@ -352,8 +345,7 @@ mod tests {
 
     #[test]
     fn project_root_in_the_nearest_config_widens_the_root() {
-        let dir = tempfile::tempdir().unwrap();
-        let base = std::fs::canonicalize(dir.path()).unwrap();
+        let (_dir, base) = crate::testing::canonical_tempdir();
         std::fs::create_dir_all(base.join("repo/.git")).unwrap();
         std::fs::create_dir_all(base.join("shared")).unwrap();
         std::fs::write(base.join("repo/certgate.toml"), "project-root = \"..\"\n").unwrap();

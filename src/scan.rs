@@ -153,20 +153,26 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
     crate::workers::install(|| scan_on_workers(paths, settings))
 }
 
-fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
-    // Where reading is allowed; scanned paths outside an explicit root are not scanned.
+/// The project root of a scan of `paths` with `settings`: where it may read (and `--fix`
+/// write), and the scanned paths outside an explicit root.
+pub fn project_root(paths: &[PathBuf], settings: &Settings) -> crate::root::Chosen {
     let named: Vec<PathBuf> = settings
         .var_files
         .iter()
         .chain(&settings.parameter_files)
         .cloned()
         .collect();
-    let chosen = crate::root::ProjectRoot::detect(
+    crate::root::ProjectRoot::detect(
         paths,
         settings.project_root.as_deref(),
         settings.config_file.as_deref(),
         &named,
-    );
+    )
+}
+
+fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
+    // Where reading is allowed; scanned paths outside an explicit root are not scanned.
+    let chosen = project_root(paths, settings);
     let root = Arc::new(chosen.root);
     let kept: Vec<PathBuf>;
     let paths = if chosen.outside.is_empty() {

@@ -12,6 +12,11 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+#[cfg(unix)]
+use common::mkfifo;
+use common::{Outcome, write};
+
 /// A failing site that every test puts next to its bad input.
 const NEIGHBOUR: &str =
     "resource \"azurerm_linux_web_app\" \"neighbour\" {\n  client_certificate_enabled = false\n}\n";
@@ -54,12 +59,6 @@ fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     dir
 }
 
-fn write(root: &Path, name: &str, bytes: impl AsRef<[u8]>) {
-    let path = root.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-}
-
 /// Everything that could change in a tree, by relative path: kind, mode, modification time
 /// and a hash of the contents. Symbolic links are described, never followed.
 fn fingerprint(root: &Path) -> BTreeMap<PathBuf, String> {
@@ -98,26 +97,9 @@ fn fingerprint(root: &Path) -> BTreeMap<PathBuf, String> {
     out
 }
 
-/// What one run printed and returned.
-struct Outcome {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Outcome {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout, self.stderr))
-    }
-}
-
 fn certgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("certgate").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .env_remove("CERTGATE_TEST_REMOVE_AFTER_DISCOVERY")
+    let mut cmd = common::certgate(dir);
+    cmd.env_remove("CERTGATE_TEST_REMOVE_AFTER_DISCOVERY")
         // A hang is a failure: nothing here needs more than a minute, even in a debug build.
         .timeout(Duration::from_secs(300));
     cmd
@@ -133,16 +115,7 @@ fn run_with(dir: &Path, args: &[&str], adjust: impl FnOnce(&mut Command)) -> Out
     let mut cmd = certgate(dir);
     cmd.args(args);
     adjust(&mut cmd);
-    let output = cmd.output().unwrap();
-    let outcome = Outcome {
-        code: output
-            .status
-            .code()
-            .expect("exited, not killed (a hang or a crash)"),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
-    assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
+    let outcome = Outcome::of(&mut cmd);
     assert_eq!(fingerprint(dir), before, "the run modified the tree");
     outcome
 }
@@ -965,11 +938,7 @@ fn a_symlink_loop() {
 fn a_fifo_named_main_tf_never_hangs() {
     let dir = tree(&[("module/app.tf", tf_site("app").as_bytes())]);
     let fifo = dir.path().join("module/main.tf");
-    let status = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    mkfifo(&fifo);
     let app = finding(
         "module/app.tf",
         "azurerm_linux_web_app.app",

@@ -1,16 +1,10 @@
 //! End-to-end tests of the `certgate` binary: exit codes, arguments and discovery (bad input
 //! has its own suite, tests/bad_input.rs).
 
-use std::fs;
-use std::path::Path;
-
 use assert_cmd::Command;
 
-fn certgate() -> Command {
-    let mut cmd = Command::cargo_bin("certgate").unwrap();
-    cmd.env("NO_COLOR", "1").env("COLUMNS", "100");
-    cmd
-}
+mod common;
+use common::{bin, run_json, write};
 
 const PASSING_TF: &str = r#"resource "azurerm_linux_web_app" "ok" {
   client_certificate_enabled = true
@@ -28,29 +22,12 @@ const WARNING_TF: &str = r#"resource "azurerm_linux_web_app" "unknown" {
 }
 "#;
 
-fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-fn json_output(cmd: &mut Command) -> (serde_json::Value, i32) {
-    let output = cmd.arg("--format").arg("json").output().unwrap();
-    let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    });
-    (value, output.status.code().unwrap())
-}
-
 #[test]
 fn exit_code_is_0_when_clean_even_with_warnings() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "a/main.tf", PASSING_TF);
     write(dir.path(), "b/main.tf", WARNING_TF);
-    let (json, code) = json_output(certgate().arg("check").arg(dir.path()));
+    let (json, code) = run_json(bin().arg("check").arg(dir.path()));
     assert_eq!(code, 0);
     assert_eq!(json["summary"]["passing"], 1);
     assert_eq!(json["summary"]["warnings"], 1);
@@ -60,7 +37,7 @@ fn exit_code_is_0_when_clean_even_with_warnings() {
 fn exit_code_is_1_on_error_findings() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "main.tf", FAILING_TF);
-    certgate().arg("check").arg(dir.path()).assert().code(1);
+    bin().arg("check").arg(dir.path()).assert().code(1);
 }
 
 #[test]
@@ -72,7 +49,7 @@ fn exit_code_is_2_on_a_parse_error_and_other_files_are_still_scanned() {
         "resource \"azurerm_linux_web_app\" \"x\" {\n  = \n",
     );
     write(dir.path(), "good/main.tf", FAILING_TF);
-    let (json, code) = json_output(certgate().arg("check").arg(dir.path()));
+    let (json, code) = run_json(bin().arg("check").arg(dir.path()));
     assert_eq!(code, 2);
     assert_eq!(json["findings"][0]["address"], "azurerm_linux_web_app.bad");
     let error = &json["errors"][0];
@@ -82,22 +59,14 @@ fn exit_code_is_2_on_a_parse_error_and_other_files_are_still_scanned() {
 
 #[test]
 fn exit_code_is_2_on_bad_arguments_and_missing_paths() {
-    certgate()
+    bin()
         .arg("check")
         .arg("--format")
         .arg("xml")
         .assert()
         .code(2);
-    certgate()
-        .arg("explain")
-        .arg("no-such-rule")
-        .assert()
-        .code(2);
-    let output = certgate()
-        .arg("check")
-        .arg("does/not/exist")
-        .output()
-        .unwrap();
+    bin().arg("explain").arg("no-such-rule").assert().code(2);
+    let output = bin().arg("check").arg("does/not/exist").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("does/not/exist: does not exist"), "{text}");
@@ -111,12 +80,12 @@ fn gitignored_files_are_skipped_unless_named_explicitly() {
     write(dir.path(), "ignored/main.tf", FAILING_TF);
     write(dir.path(), "kept/main.tf", PASSING_TF);
     write(dir.path(), ".terraform/modules/x/main.tf", FAILING_TF);
-    let (json, code) = json_output(certgate().arg("check").arg(dir.path()));
+    let (json, code) = run_json(bin().arg("check").arg(dir.path()));
     assert_eq!(code, 0, "{json}");
     assert_eq!(json["resources"].as_array().unwrap().len(), 1);
 
     let explicit = dir.path().join("ignored/main.tf");
-    let (json, code) = json_output(certgate().arg("check").arg(&explicit));
+    let (json, code) = run_json(bin().arg("check").arg(&explicit));
     assert_eq!(code, 1);
     assert_eq!(json["resources"][0]["address"], "azurerm_linux_web_app.bad");
 }
@@ -130,8 +99,8 @@ fn relative_paths_stay_relative_and_explicit_files_mix_with_directories() {
         "arm/azuredeploy.json",
         r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [{"type": "Microsoft.Web/sites", "name": "s", "properties": {"clientCertEnabled": true}}]}"#,
     );
-    let (json, _) = json_output(
-        certgate()
+    let (json, _) = run_json(
+        bin()
             .current_dir(dir.path())
             .arg("check")
             .arg("mod/main.tf")
@@ -156,7 +125,7 @@ fn non_arm_json_is_skipped_silently() {
         "pkg/package.json",
         "{ not json at all, but mentions Microsoft.Web/sites",
     );
-    let (json, code) = json_output(certgate().arg("check").arg(dir.path()));
+    let (json, code) = run_json(bin().arg("check").arg(dir.path()));
     assert_eq!(code, 0, "{json}");
     assert_eq!(json["summary"]["files_scanned"], 1);
     assert!(json["errors"].as_array().unwrap().is_empty());
@@ -166,13 +135,13 @@ fn non_arm_json_is_skipped_silently() {
 fn quiet_drops_the_summary_and_human_output_names_rule_and_position() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "main.tf", FAILING_TF);
-    let output = certgate().arg("check").arg(dir.path()).output().unwrap();
+    let output = bin().arg("check").arg(dir.path()).output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("client-cert-disabled"), "{text}");
     assert!(text.contains("main.tf:2:3"), "{text}");
     assert!(text.contains("Scanned 1 file"), "{text}");
     assert!(!text.contains('\u{1b}'), "colour with NO_COLOR set: {text}");
-    let quiet = certgate()
+    let quiet = bin()
         .arg("check")
         .arg("-q")
         .arg(dir.path())
@@ -185,12 +154,12 @@ fn quiet_drops_the_summary_and_human_output_names_rule_and_position() {
 
 #[test]
 fn rules_and_explain_document_every_rule() {
-    let output = certgate().arg("rules").output().unwrap();
+    let output = bin().arg("rules").output().unwrap();
     assert!(output.status.success());
     let table = String::from_utf8_lossy(&output.stdout);
     for rule in certgate::rules::RULES {
         assert!(table.contains(rule.id), "{table}");
-        let explain = certgate().arg("explain").arg(rule.id).output().unwrap();
+        let explain = bin().arg("explain").arg(rule.id).output().unwrap();
         assert!(explain.status.success());
         let text = String::from_utf8_lossy(&explain.stdout);
         for section in [
@@ -205,7 +174,7 @@ fn rules_and_explain_document_every_rule() {
     for id in ["unused-exception", "invalid-exception"] {
         assert!(table.contains(id), "{table}");
         assert!(
-            certgate()
+            bin()
                 .arg("explain")
                 .arg(id)
                 .output()
@@ -214,7 +183,7 @@ fn rules_and_explain_document_every_rule() {
                 .success()
         );
     }
-    let version = certgate().arg("--version").output().unwrap();
+    let version = bin().arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("certgate "));
 }
 
@@ -233,9 +202,9 @@ fn var_var_file_and_env_vars_flags_override_defaults_in_terraform_order() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "infra/main.tf", VARIABLE_TF);
     write(dir.path(), "prod.tfvars", "mtls = true\n");
-    let verdict = |cmd: &mut Command| json_output(cmd).0["resources"][0]["verdict"].clone();
+    let verdict = |cmd: &mut Command| run_json(cmd).0["resources"][0]["verdict"].clone();
     let base = || {
-        let mut cmd = certgate();
+        let mut cmd = bin();
         cmd.current_dir(dir.path()).arg("check").arg("infra");
         cmd
     };
@@ -279,13 +248,13 @@ fn parameters_flag_adds_a_named_scenario_to_an_arm_template() {
         "off.json",
         r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {"mtls": {"value": false}}}"#,
     );
-    let (json, code) = json_output(certgate().current_dir(dir.path()).arg("check").arg("arm"));
+    let (json, code) = run_json(bin().current_dir(dir.path()).arg("check").arg("arm"));
     assert_eq!(
         (code, json["resources"][0]["verdict"].as_str()),
         (0, Some("pass"))
     );
-    let (json, code) = json_output(
-        certgate()
+    let (json, code) = run_json(
+        bin()
             .current_dir(dir.path())
             .arg("check")
             .arg("arm")
@@ -317,20 +286,17 @@ fn explain_accepts_any_case_peer_ids_and_no_rule() {
         ("unused-exception", "# unused-exception"),
         ("INVALID-EXCEPTION", "# invalid-exception"),
     ] {
-        let output = certgate().arg("explain").arg(given).output().unwrap();
+        let output = bin().arg("explain").arg(given).output().unwrap();
         assert_eq!(output.status.code(), Some(0), "{given}");
         let text = String::from_utf8_lossy(&output.stdout);
         assert!(text.contains(heading), "{given}: {text}");
     }
-    let peer = certgate()
-        .args(["explain", "CKV_AZURE_17"])
-        .output()
-        .unwrap();
+    let peer = bin().args(["explain", "CKV_AZURE_17"]).output().unwrap();
     assert!(String::from_utf8_lossy(&peer.stdout).starts_with("Checkov's CKV_AZURE_17"));
     // No rule, or an unknown one: every rule is listed, the exception rules included.
-    let listing = certgate().arg("explain").output().unwrap();
+    let listing = bin().arg("explain").output().unwrap();
     assert_eq!(listing.status.code(), Some(0));
-    let unknown = certgate().args(["explain", "nope"]).output().unwrap();
+    let unknown = bin().args(["explain", "nope"]).output().unwrap();
     assert_eq!(unknown.status.code(), Some(2));
     let listed = String::from_utf8_lossy(&listing.stdout);
     let named = String::from_utf8_lossy(&unknown.stderr);
@@ -362,7 +328,7 @@ fn parameters_of_the_wrong_kind_stop_the_run() {
     write(dir.path(), "prod.tfvars", "flag = false\n");
     write(dir.path(), "prod.tfvars.json", "{\"flag\": false}\n");
     for file in ["prod.tfvars", "prod.tfvars.json"] {
-        let output = certgate()
+        let output = bin()
             .current_dir(dir.path())
             .args(["check", "--parameters", file, "."])
             .output()
@@ -384,12 +350,12 @@ fn a_var_for_an_undeclared_variable_is_an_error_at_the_argument() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "main.tf", BOOL_VARIABLE_TF);
     for path in [".", "main.tf"] {
-        let (report, code) = json_output(certgate().current_dir(dir.path()).args([
-            "check",
-            "--var",
-            "flg=false",
-            path,
-        ]));
+        let (report, code) =
+            run_json(
+                bin()
+                    .current_dir(dir.path())
+                    .args(["check", "--var", "flg=false", path]),
+            );
         assert_eq!(code, 2, "{path}: {report}");
         let error = &report["errors"][0];
         assert_eq!(error["path"], "<command line>", "{report}");
@@ -409,8 +375,8 @@ fn a_var_for_an_undeclared_variable_is_an_error_at_the_argument() {
     }
     // A scan with no Terraform root at all: nothing declares it either.
     let empty = tempfile::tempdir().unwrap();
-    let (report, code) = json_output(
-        certgate()
+    let (report, code) = run_json(
+        bin()
             .current_dir(empty.path())
             .args(["check", "--var", "x=1", "."]),
     );
@@ -422,7 +388,7 @@ fn a_var_value_terraform_cannot_convert_to_the_type_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "main.tf", BOOL_VARIABLE_TF);
     for value in ["maybe", "5", "\"yes\""] {
-        let (report, code) = json_output(certgate().current_dir(dir.path()).args([
+        let (report, code) = run_json(bin().current_dir(dir.path()).args([
             "check",
             "--var",
             &format!("flag={value}"),
@@ -437,7 +403,7 @@ fn a_var_value_terraform_cannot_convert_to_the_type_is_an_error() {
     }
     // Values Terraform converts are fine.
     for value in ["true", "false", "\"true\""] {
-        let (report, code) = json_output(certgate().current_dir(dir.path()).args([
+        let (report, code) = run_json(bin().current_dir(dir.path()).args([
             "check",
             "--var",
             &format!("flag={value}"),

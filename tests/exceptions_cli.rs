@@ -5,21 +5,8 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn certgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("certgate").unwrap();
-    cmd.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100");
-    cmd
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+mod common;
+use common::{certgate, run_json, write};
 
 fn site(name: &str, enabled: bool) -> String {
     format!(
@@ -27,16 +14,18 @@ fn site(name: &str, enabled: bool) -> String {
     )
 }
 
-fn run_json(cmd: &mut Command) -> (serde_json::Value, i32) {
-    let output = cmd.args(["--format", "json"]).output().unwrap();
-    let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (value, output.status.code().unwrap())
+/// The `api` and `web` sites, both failing, in one file.
+fn two_failing_sites() -> String {
+    format!("{}\n{}", site("api", false), site("web", false))
+}
+
+/// Runs `certgate check --write-baseline baseline.json ARGS…` in `dir`.
+fn write_baseline(dir: &Path, args: &[&str]) -> std::process::Output {
+    certgate(dir)
+        .args(["check", "--write-baseline", "baseline.json"])
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 /// `(line, column, message)` of every error in a JSON report.
@@ -78,7 +67,7 @@ fn each_config_error_names_its_line_and_column_and_exits_2() {
     for (text, (line, column), mentions) in cases {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "certgate.toml", text);
-        write(dir.path(), "main.tf", &site("web", true));
+        write(dir.path(), "main.tf", site("web", true));
         let (report, code) = run_json(certgate(dir.path()).args(["check", "."]));
         assert_eq!(code, 2, "{text}: {report}");
         let errors = errors(&report);
@@ -104,7 +93,7 @@ fn every_problem_in_a_config_is_reported_not_only_the_first() {
         "certgate.toml",
         "colour = true\nunresolved = \"loud\"\n",
     );
-    write(dir.path(), "main.tf", &site("web", true));
+    write(dir.path(), "main.tf", site("web", true));
     let (report, code) = run_json(certgate(dir.path()).args(["check", "."]));
     assert_eq!(code, 2);
     assert_eq!(errors(&report).len(), 2, "{report}");
@@ -118,13 +107,13 @@ fn the_nearest_config_wins_and_explicit_config_overrides_discovery() {
         "certgate.toml",
         "[rules]\nclient-cert-disabled = \"off\"\n",
     );
-    write(dir.path(), "root/main.tf", &site("root", false));
+    write(dir.path(), "root/main.tf", site("root", false));
     write(
         dir.path(),
         "team/certgate.toml",
         "[rules]\nclient-cert-disabled = \"warning\"\n",
     );
-    write(dir.path(), "team/main.tf", &site("team", false));
+    write(dir.path(), "team/main.tf", site("team", false));
     write(dir.path(), "strict.toml", "unresolved = \"error\"\n");
 
     let (report, code) = run_json(certgate(dir.path()).args(["check", "."]));
@@ -147,7 +136,7 @@ fn init_writes_a_default_config_that_loads_and_refuses_to_overwrite() {
     assert_eq!(out.status.code(), Some(0));
     let written = fs::read_to_string(dir.path().join("certgate.toml")).unwrap();
     assert!(written.contains("unresolved = \"warning\""));
-    write(dir.path(), "main.tf", &site("web", true));
+    write(dir.path(), "main.tf", site("web", true));
     let (report, code) = run_json(certgate(dir.path()).args(["check", "."]));
     assert_eq!((code, errors(&report).len()), (0, 0), "{report}");
 
@@ -167,7 +156,7 @@ fn suppressed_findings_are_counted_and_listed_on_request() {
     write(
         dir.path(),
         "main.tf",
-        &format!(
+        format!(
             "# certgate:ignore[client-cert-disabled] reason=\"partner\" owner=team-a expires=2027-03-31\n{}",
             site("partner", false)
         ),
@@ -207,7 +196,7 @@ fn peer_suppressions_can_be_switched_off() {
     write(
         dir.path(),
         "main.tf",
-        &format!(
+        format!(
             "# checkov:skip=CKV_AZURE_17:internal\n{}",
             site("web", false)
         ),
@@ -222,15 +211,8 @@ fn peer_suppressions_can_be_switched_off() {
 #[test]
 fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_entries() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "infra/main.tf",
-        &format!("{}\n{}", site("api", false), site("web", false)),
-    );
-    let out = certgate(dir.path())
-        .args(["check", "--write-baseline", "baseline.json", "infra"])
-        .output()
-        .unwrap();
+    write(dir.path(), "infra/main.tf", two_failing_sites());
+    let out = write_baseline(dir.path(), &["infra"]);
     assert_eq!(out.status.code(), Some(0));
     let baseline = fs::read_to_string(dir.path().join("baseline.json")).unwrap();
     assert_eq!(
@@ -242,7 +224,7 @@ fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_en
     write(
         dir.path(),
         "infra/main.tf",
-        &format!(
+        format!(
             "# moved\n\n\n{}\n{}",
             site("web", false),
             site("api", false)
@@ -258,7 +240,7 @@ fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_en
     write(
         dir.path(),
         "infra/main.tf",
-        &format!(
+        format!(
             "{}\n{}\n{}",
             site("web", false),
             site("api", true),
@@ -300,10 +282,7 @@ fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_en
     );
 
     // Rewriting the baseline shrinks it to what remains.
-    certgate(dir.path())
-        .args(["check", "--write-baseline", "baseline.json", "infra"])
-        .output()
-        .unwrap();
+    write_baseline(dir.path(), &["infra"]);
     let rewritten = fs::read_to_string(dir.path().join("baseline.json")).unwrap();
     assert!(!rewritten.contains(".api\""), "{rewritten}");
     assert!(rewritten.contains(".new\""), "{rewritten}");
@@ -312,7 +291,7 @@ fn baseline_fails_only_on_new_findings_survives_moved_lines_and_reports_fixed_en
 #[test]
 fn an_unreadable_baseline_is_an_error_with_its_position() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "main.tf", &site("web", false));
+    write(dir.path(), "main.tf", site("web", false));
     write(
         dir.path(),
         "baseline.json",
@@ -332,7 +311,7 @@ fn exceptions_tree(dir: &Path) {
     write(
         dir,
         "main.tf",
-        &format!(
+        format!(
             "# certgate:ignore[client-cert-disabled] reason=\"partner, \\\"legacy\\\"\" owner=team-a expires=2027-03-31\n{}\n\
              # certgate:ignore reason=\"soon\" owner=team-b expires=2026-06-15\n{}\n\
              # certgate:ignore reason=\"old\" owner=team-c expires=2026-01-01\n{}\n\
@@ -428,22 +407,8 @@ fn explain_documents_the_exception_findings() {
 #[test]
 fn write_baseline_confirms_what_it_wrote_or_why_it_did_not() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "main.tf",
-        &format!("{}\n{}", site("api", false), site("web", false)),
-    );
-    let out = certgate(dir.path())
-        .args([
-            "check",
-            "--write-baseline",
-            "baseline.json",
-            "--format",
-            "json",
-            ".",
-        ])
-        .output()
-        .unwrap();
+    write(dir.path(), "main.tf", two_failing_sites());
+    let out = write_baseline(dir.path(), &["--format", "json", "."]);
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -459,10 +424,7 @@ fn write_baseline_confirms_what_it_wrote_or_why_it_did_not() {
         "resource \"azurerm_linux_web_app\" {\n",
     );
     fs::remove_file(dir.path().join("baseline.json")).unwrap();
-    let out = certgate(dir.path())
-        .args(["check", "--write-baseline", "baseline.json", "."])
-        .output()
-        .unwrap();
+    let out = write_baseline(dir.path(), &["."]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -475,12 +437,9 @@ fn write_baseline_confirms_what_it_wrote_or_why_it_did_not() {
 #[test]
 fn a_baseline_checked_against_some_files_reports_only_their_entries_as_fixed() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a/main.tf", &site("a", false));
-    write(dir.path(), "b/main.tf", &site("b", false));
-    let out = certgate(dir.path())
-        .args(["check", "--write-baseline", "baseline.json", "."])
-        .output()
-        .unwrap();
+    write(dir.path(), "a/main.tf", site("a", false));
+    write(dir.path(), "b/main.tf", site("b", false));
+    let out = write_baseline(dir.path(), &["."]);
     assert_eq!(out.status.code(), Some(0));
     // Only a/main.tf is named, as pre-commit does: b's entry was not checked.
     let (report, code) =
@@ -489,7 +448,7 @@ fn a_baseline_checked_against_some_files_reports_only_their_entries_as_fixed() {
     assert_eq!(report["summary"]["baselined"], 1, "{report}");
     assert_eq!(report["baseline_fixed"], serde_json::json!([]), "{report}");
     // Fixing a/main.tf and naming it reports its entry, and only it, as fixed.
-    write(dir.path(), "a/main.tf", &site("a", true));
+    write(dir.path(), "a/main.tf", site("a", true));
     let (report, code) =
         run_json(certgate(dir.path()).args(["check", "--baseline", "baseline.json", "a/main.tf"]));
     assert_eq!(code, 0, "{report}");
@@ -504,7 +463,7 @@ fn exceptions_lists_what_it_found_plus_the_files_that_failed_to_parse() {
     write(
         dir.path(),
         "ok/main.tf",
-        &format!(
+        format!(
             "# certgate:ignore[client-cert-disabled] reason=\"partner\" owner=team-a expires=2099-01-01\n{}",
             site("partner", false)
         ),

@@ -6,29 +6,28 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod common;
+use common::tree;
+
+/// `certgate check -q` in `dir`.
 fn certgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("certgate").unwrap();
-    cmd.env("NO_COLOR", "1")
-        .current_dir(dir)
-        .args(["check", "-q"]);
+    let mut cmd = common::check(dir);
+    cmd.arg("-q");
     cmd
 }
 
 /// A project whose only finding is a warning: the enabled flag comes from a variable without
 /// a value.
 fn unresolved_project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("main.tf"),
+    tree(&[(
+        "main.tf",
         r#"variable "mtls" {}
 resource "azurerm_linux_web_app" "web" {
   client_certificate_enabled = var.mtls
   client_certificate_mode    = "Required"
 }
 "#,
-    )
-    .unwrap();
-    dir
+    )])
 }
 
 #[test]
@@ -81,16 +80,14 @@ fn fail_on_rejects_an_unknown_severity() {
 
 #[test]
 fn fail_on_warning_still_passes_a_clean_project() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(
-        dir.path().join("main.tf"),
+    let dir = tree(&[(
+        "main.tf",
         r#"resource "azurerm_linux_web_app" "web" {
   client_certificate_enabled = true
   client_certificate_mode    = "Required"
 }
 "#,
-    )
-    .unwrap();
+    )]);
     certgate(dir.path())
         .args(["--fail-on", "warning"])
         .assert()

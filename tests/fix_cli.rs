@@ -3,40 +3,17 @@
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
-use std::path::Path;
 
-use assert_cmd::Command;
-
-fn certgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("certgate").unwrap();
-    cmd.env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .current_dir(dir)
-        .arg("check");
-    cmd
-}
+mod common;
+use common::{check, read, tree};
 
 const DISABLED: &str = "resource \"azurerm_linux_web_app\" \"api\" {\n  name = \"api\"\n}\n";
 const FIXED: &str = "resource \"azurerm_linux_web_app\" \"api\" {\n  name                       = \"api\"\n  client_certificate_enabled = true\n}\n";
 
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
-
-fn read(dir: &Path, name: &str) -> String {
-    fs::read_to_string(dir.join(name)).unwrap()
-}
-
 #[test]
 fn diff_prints_what_fix_would_write_and_writes_nothing() {
     let dir = tree(&[("main.tf", DISABLED)]);
-    let output = certgate(dir.path()).arg("--diff").output().unwrap();
+    let output = check(dir.path()).arg("--diff").output().unwrap();
     assert_eq!(
         output.status.code(),
         Some(1),
@@ -58,7 +35,7 @@ fn diff_prints_what_fix_would_write_and_writes_nothing() {
 #[test]
 fn fix_writes_lists_what_it_fixed_and_exits_0_when_nothing_remains() {
     let dir = tree(&[("main.tf", DISABLED)]);
-    let output = certgate(dir.path()).arg("--fix").output().unwrap();
+    let output = check(dir.path()).arg("--fix").output().unwrap();
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
@@ -74,7 +51,7 @@ fn fix_writes_lists_what_it_fixed_and_exits_0_when_nothing_remains() {
     );
     assert_eq!(read(dir.path(), "main.tf"), FIXED);
     // Nothing left: a second run fixes nothing and changes nothing.
-    let again = certgate(dir.path()).arg("--fix").output().unwrap();
+    let again = check(dir.path()).arg("--fix").output().unwrap();
     assert_eq!(again.status.code(), Some(0));
     assert!(
         String::from_utf8(again.stdout)
@@ -87,7 +64,7 @@ fn fix_writes_lists_what_it_fixed_and_exits_0_when_nothing_remains() {
 #[test]
 fn json_findings_carry_fix_objects_whose_edits_apply_to_the_file() {
     let dir = tree(&[("main.tf", DISABLED)]);
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--format", "json"])
         .output()
         .unwrap();
@@ -115,7 +92,7 @@ fn json_findings_carry_fix_objects_whose_edits_apply_to_the_file() {
     }
     assert_eq!(text, FIXED);
 
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--fix", "--format", "json"])
         .output()
         .unwrap();
@@ -132,7 +109,7 @@ fn json_findings_carry_fix_objects_whose_edits_apply_to_the_file() {
 fn findings_without_a_fix_say_why_in_json_and_after_fix() {
     let text = "variable \"on\" {\n  default = false\n}\n\nresource \"azurerm_linux_web_app\" \"a\" {\n  client_certificate_enabled = !var.on ? false : true\n}\n";
     let dir = tree(&[("main.tf", text)]);
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--format", "json"])
         .output()
         .unwrap();
@@ -144,7 +121,7 @@ fn findings_without_a_fix_say_why_in_json_and_after_fix() {
         why.contains("rewrites an expression into a literal only with --unsafe-fixes"),
         "{why}"
     );
-    let output = certgate(dir.path()).arg("--fix").output().unwrap();
+    let output = check(dir.path()).arg("--fix").output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
@@ -163,7 +140,7 @@ fn a_file_that_fails_to_parse_is_never_touched() {
         ("app/broken.tf", broken),
         ("arm/azuredeploy.json", template),
     ]);
-    let output = certgate(dir.path()).arg("--fix").output().unwrap();
+    let output = check(dir.path()).arg("--fix").output().unwrap();
     assert_eq!(output.status.code(), Some(2), "the parse errors remain");
     assert_eq!(read(dir.path(), "app/broken.tf"), broken);
     assert_eq!(read(dir.path(), "arm/azuredeploy.json"), template);
@@ -178,7 +155,7 @@ fn read_only_files_and_directories_are_a_clear_error_and_stay_intact() {
     fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
     let locked = dir.path().join("ro_dir");
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
-    let output = certgate(dir.path()).arg("--fix").output().unwrap();
+    let output = check(dir.path()).arg("--fix").output().unwrap();
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -204,7 +181,7 @@ fn fix_and_diff_are_exclusive_and_diff_has_no_format() {
         &["--fix", "--diff"][..],
         &["--diff", "--format", "json"][..],
     ] {
-        let output = certgate(dir.path()).args(args).output().unwrap();
+        let output = check(dir.path()).args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(
             String::from_utf8(output.stderr)

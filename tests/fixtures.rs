@@ -50,13 +50,7 @@ fn every_fixture_matches_its_snapshots() {
     );
     for dir in dirs {
         let report = scan(std::slice::from_ref(&dir), &settings());
-        let style = Style {
-            color: false,
-            width: 100,
-            quiet: false,
-            timing: false,
-            show_suppressed: true,
-        };
+        let style = Style::plain();
         let name = snapshot_name(&dir);
         let human = human::render(&report, style);
         let json = certgate::report::json::render(&report);

@@ -4,40 +4,20 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn certgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("certgate").unwrap();
-    cmd.env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .current_dir(dir)
-        .arg("check");
-    cmd
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (name, text) in files {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
+mod common;
+use common::{check, tree};
 
 /// Runs `check --format json` with `args` and returns the exit code and the parsed report.
 fn json(dir: &Path, args: &[&str], stdin: Option<&str>) -> (Option<i32>, Value) {
-    let mut cmd = certgate(dir);
+    let mut cmd = check(dir);
     cmd.args(["--format", "json"]).args(args);
     if let Some(buffer) = stdin {
         cmd.write_stdin(buffer);
     }
     let output = cmd.output().unwrap();
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let report = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
-    (output.status.code(), report)
+    (output.status.code(), common::stdout_json(&output))
 }
 
 /// `(address, path)` of each finding.
@@ -283,11 +263,7 @@ fn a_new_unsaved_file_is_scanned_with_its_directory_from_disk() {
 #[test]
 fn dash_without_stdin_filename_is_a_usage_error() {
     let dir = tree(&[]);
-    let output = certgate(dir.path())
-        .arg("-")
-        .write_stdin("")
-        .output()
-        .unwrap();
+    let output = check(dir.path()).arg("-").write_stdin("").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
@@ -299,7 +275,7 @@ fn dash_without_stdin_filename_is_a_usage_error() {
 #[test]
 fn stdin_cannot_be_fixed_in_place() {
     let dir = tree(&[("main.tf", "")]);
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--fix", "--stdin-filename", "main.tf", "-"])
         .write_stdin("")
         .output()
@@ -338,7 +314,7 @@ fn a_fix_for_a_given_variables_file_is_checked_against_its_module() {
         ),
         ("terraform.tfvars", "mtls = false\n"),
     ]);
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--diff", "terraform.tfvars"])
         .output()
         .unwrap();
@@ -366,7 +342,7 @@ fn a_fix_for_a_buffer_is_checked_with_the_buffer_not_the_file_on_disk() {
     ]);
     let buffer = "resource \"azurerm_linux_web_app\" \"api\" {\n  name                       = \"api\"\n  \
                   client_certificate_enabled = var.mtls\n  client_certificate_mode    = \"Required\"\n}\n";
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--diff", "--stdin-filename", "main.tf", "-"])
         .write_stdin(buffer)
         .output()
@@ -419,8 +395,7 @@ fn a_missing_config_argument_stops_the_run_in_every_mode() {
         &["exceptions", "--config", "missing.toml", "."],
         &["check", "--config", ".", "."],
     ] {
-        let mut cmd = Command::cargo_bin("certgate").unwrap();
-        let output = cmd.current_dir(dir.path()).args(args).output().unwrap();
+        let output = common::certgate(dir.path()).args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(output.stdout.is_empty(), "{args:?}: nothing was scanned");
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -434,7 +409,7 @@ fn diff_on_stdin_for_a_new_file_prints_the_buffer_fix() {
     let buffer =
         "resource \"azurerm_linux_web_app\" \"api\" {\n  client_certificate_enabled = false\n}\n";
     for name in ["new.tf", "fresh/new.tf"] {
-        let output = certgate(dir.path())
+        let output = check(dir.path())
             .args(["--diff", "--stdin-filename", name, "-"])
             .write_stdin(buffer)
             .output()

@@ -2,29 +2,16 @@
 //! from files, every format's fingerprints, scenario tags and escaping, and the human report's
 //! layout (errors last, one `explain` hint per rule, no internal jargon).
 
-use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
-    let path = dir.join(name);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
+mod common;
+use common::{check, run_json, write};
 
 /// Runs `certgate check . <args>` in `dir`: (exit code, stdout).
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = Command::cargo_bin("certgate")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .current_dir(dir)
-        .args(["check", "."])
-        .args(args)
-        .output()
-        .unwrap();
+    let output = check(dir).arg(".").args(args).output().unwrap();
     (
         output.status.code().unwrap(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -32,8 +19,8 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String) {
 }
 
 fn json(dir: &Path) -> (i32, Value) {
-    let (code, out) = run(dir, &["--format", "json"]);
-    (code, serde_json::from_str(&out).unwrap())
+    let (report, code) = run_json(check(dir).arg("."));
+    (code, report)
 }
 
 /// The value of `name="…"` attributes on the `<testsuite>` element.
@@ -174,19 +161,17 @@ const OPTIONAL_PARAMETERS: &str = r#"{
 }
 "#;
 
+/// An ARM template with a site named `name` whose mode comes from a parameter, and a
+/// parameters file next to it (a scenario) that makes the mode `Optional`.
+fn arm_site_with_parameters(dir: &Path, name: &str) {
+    write(dir, "azuredeploy.json", TEMPLATE.replace("NAME", name));
+    write(dir, "azuredeploy.parameters.json", OPTIONAL_PARAMETERS);
+}
+
 #[test]
 fn github_and_gitlab_name_the_scenario_once() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "azuredeploy.json",
-        TEMPLATE.replace("NAME", "site"),
-    );
-    write(
-        dir.path(),
-        "azuredeploy.parameters.json",
-        OPTIONAL_PARAMETERS,
-    );
+    arm_site_with_parameters(dir.path(), "site");
     let (_, github) = run(dir.path(), &["--format", "github"]);
     assert_eq!(github.matches("[scenario ").count(), 1, "{github}");
     let (_, gitlab) = run(dir.path(), &["--format", "gitlab"]);
@@ -196,16 +181,7 @@ fn github_and_gitlab_name_the_scenario_once() {
 #[test]
 fn parameter_and_baseline_files_are_not_counted_as_scanned() {
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "azuredeploy.json",
-        TEMPLATE.replace("NAME", "site"),
-    );
-    write(
-        dir.path(),
-        "azuredeploy.parameters.json",
-        OPTIONAL_PARAMETERS,
-    );
+    arm_site_with_parameters(dir.path(), "site");
     write(dir.path(), "main.bicepparam", "using './main.bicep'\n");
     write(dir.path(), "certgate-baseline.json", "[]\n");
     write(dir.path(), "package.json", "{\"name\": \"x\"}\n");
@@ -269,31 +245,27 @@ fn an_unfixed_finding_next_to_a_duplicate_declaration_names_the_duplicate() {
     assert!(!why.contains("could not be read or parsed"), "{why}");
 }
 
+/// The characters of `out` that must never reach a terminal raw: control characters other
+/// than the line feed, and the bidirectional embeddings and overrides (U+202A to U+202E).
+fn raw_controls(out: &str) -> Vec<char> {
+    out.chars()
+        .filter(|&c| (c.is_control() && c != '\n') || ('\u{202A}'..='\u{202E}').contains(&c))
+        .collect()
+}
+
 #[test]
 fn control_characters_in_values_are_escaped_in_every_format() {
     let dir = tempfile::tempdir().unwrap();
     // ESC (a colour sequence), BEL, CR, a C1 CSI and a right-to-left override in the name.
     let name = r"evil\u001b[31m\u0007red\rover\u009b2J\u202eflip";
-    write(
-        dir.path(),
-        "azuredeploy.json",
-        TEMPLATE.replace("NAME", name),
-    );
-    write(
-        dir.path(),
-        "azuredeploy.parameters.json",
-        OPTIONAL_PARAMETERS,
-    );
+    arm_site_with_parameters(dir.path(), name);
     for format in ["human", "json", "sarif", "junit", "github", "gitlab"] {
         let (_, out) = run(dir.path(), &["--format", format]);
         assert!(
             out.contains("evil"),
             "{format}: the finding is reported\n{out}"
         );
-        let raw: Vec<char> = out
-            .chars()
-            .filter(|&c| (c.is_control() && c != '\n') || ('\u{202A}'..='\u{202E}').contains(&c))
-            .collect();
+        let raw = raw_controls(&out);
         assert!(
             raw.is_empty(),
             "{format} passes {raw:?} through raw:\n{out}"
@@ -313,10 +285,7 @@ fn raw_control_characters_in_a_source_line_do_not_reach_the_terminal() {
     for format in ["human", "github", "junit"] {
         let (_, out) = run(dir.path(), &["--format", format]);
         assert!(out.contains("client-cert-unresolved"), "{format}\n{out}");
-        let raw: Vec<char> = out
-            .chars()
-            .filter(|&c| (c.is_control() && c != '\n') || c == '\u{202e}')
-            .collect();
+        let raw = raw_controls(&out);
         assert!(
             raw.is_empty(),
             "{format} passes {raw:?} through raw:\n{out}"
@@ -366,16 +335,7 @@ fn human_output_lists_errors_last_and_explains_each_rule_once() {
         "c/main.tf",
         "resource \"azurerm_linux_web_app\" \"x\" {\n",
     );
-    write(
-        dir.path(),
-        "azuredeploy.json",
-        TEMPLATE.replace("NAME", "site"),
-    );
-    write(
-        dir.path(),
-        "azuredeploy.parameters.json",
-        OPTIONAL_PARAMETERS,
-    );
+    arm_site_with_parameters(dir.path(), "site");
     let (code, human) = run(dir.path(), &[]);
     assert_eq!(code, 2);
     assert_eq!(

@@ -5,11 +5,13 @@
 #![cfg(unix)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+mod common;
+use common::{Outcome, mkfifo};
 
 /// Text every file outside the root holds: it must never show in any output.
 const SENTINEL: &str = "SENTINEL-outside-the-root";
@@ -34,9 +36,7 @@ impl Tree {
     }
 
     fn write(&self, name: &str, text: &str) {
-        let path = self.base.join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
+        common::write(&self.base, name, text);
     }
 
     /// Files outside the root that would be judged (and fail) if they were read, each also
@@ -61,20 +61,12 @@ impl Tree {
 
     /// Runs certgate in `repo/` and checks no sentinel shows in stdout or stderr.
     fn run(&self, args: &[&str]) -> Outcome {
-        let output = Command::cargo_bin("certgate")
-            .unwrap()
-            .current_dir(self.repo())
-            .env("NO_COLOR", "1")
-            .args(args)
-            // A hang is a failure (a FIFO opened for reading blocks forever).
-            .timeout(Duration::from_secs(120))
-            .output()
-            .unwrap();
-        let outcome = Outcome {
-            code: output.status.code().expect("exited, not killed (a hang?)"),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
+        let outcome = Outcome::of(
+            common::certgate(&self.repo())
+                .args(args)
+                // A hang is a failure (a FIFO opened for reading blocks forever).
+                .timeout(Duration::from_secs(120)),
+        );
         for text in [&outcome.stdout, &outcome.stderr] {
             assert!(
                 !text.contains(SENTINEL),
@@ -84,18 +76,12 @@ impl Tree {
         }
         outcome
     }
-}
 
-struct Outcome {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Outcome {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout, self.stderr))
+    /// Runs certgate in `repo/` and checks that it stops (exit code 2) saying `says`.
+    fn fails_saying(&self, args: &[&str], says: &str) {
+        let outcome = self.run(args);
+        assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+        assert!(outcome.stderr.contains(says), "{}", outcome.stderr);
     }
 }
 
@@ -328,14 +314,6 @@ fn project_root_option_and_config_widen_the_root() {
     );
 }
 
-fn mkfifo(path: &Path) {
-    let status = std::process::Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 #[test]
 fn a_gitignore_that_is_a_fifo_or_links_to_dev_zero_neither_hangs_nor_fills_memory() {
     let tree = Tree::new();
@@ -375,32 +353,17 @@ fn a_baseline_that_is_a_fifo_or_a_device_is_refused_without_hanging() {
         "resource \"azurerm_linux_web_app\" \"app\" {}\n",
     );
     mkfifo(&tree.base.join("repo/baseline.fifo"));
-    let outcome = tree.run(&["check", ".", "--baseline", "baseline.fifo"]);
-    assert_eq!(outcome.code, 2);
-    assert!(
-        outcome
-            .stderr
-            .contains("cannot read the baseline baseline.fifo: not a regular file: it is a FIFO"),
-        "{}",
-        outcome.stderr
+    tree.fails_saying(
+        &["check", ".", "--baseline", "baseline.fifo"],
+        "cannot read the baseline baseline.fifo: not a regular file: it is a FIFO",
     );
-    let outcome = tree.run(&["check", ".", "--baseline", "/dev/zero"]);
-    assert_eq!(outcome.code, 2);
-    assert!(
-        outcome
-            .stderr
-            .contains("/dev/zero: not a regular file: it is a character device"),
-        "{}",
-        outcome.stderr
+    tree.fails_saying(
+        &["check", ".", "--baseline", "/dev/zero"],
+        "/dev/zero: not a regular file: it is a character device",
     );
-    let outcome = tree.run(&["check", ".", "--write-baseline", "baseline.fifo"]);
-    assert_eq!(outcome.code, 2);
-    assert!(
-        outcome
-            .stderr
-            .contains("cannot write the baseline baseline.fifo: not a regular file: it is a FIFO"),
-        "{}",
-        outcome.stderr
+    tree.fails_saying(
+        &["check", ".", "--write-baseline", "baseline.fifo"],
+        "cannot write the baseline baseline.fifo: not a regular file: it is a FIFO",
     );
 }
 

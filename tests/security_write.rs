@@ -9,7 +9,8 @@ use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use assert_cmd::Command;
+mod common;
+use common::{Outcome, mkfifo};
 
 const SITE: &str =
     "resource \"azurerm_linux_web_app\" \"app\" {\n  client_certificate_enabled = false\n}\n";
@@ -22,25 +23,20 @@ fn repo() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn certgate(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = Command::cargo_bin("certgate")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .timeout(Duration::from_secs(120))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    (output.status.code().expect("exited (no hang)"), stderr)
+    let outcome = Outcome::of(
+        common::certgate(dir)
+            .args(args)
+            .timeout(Duration::from_secs(120)),
+    );
+    (outcome.code, outcome.stderr)
 }
 
-fn mkfifo(path: &Path) {
-    let status = std::process::Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .unwrap();
-    assert!(status.success());
+/// The file still has its owner and group, and the mode 0640 it was given.
+fn assert_kept_owner_group_and_mode_0640(before: &fs::Metadata, after: &fs::Metadata) {
+    assert_eq!(
+        (after.uid(), after.gid(), after.mode() & 0o7777),
+        (before.uid(), before.gid(), 0o640)
+    );
 }
 
 #[test]
@@ -61,10 +57,7 @@ fn fix_keeps_owner_group_mode_and_hard_links() {
     let (code, stderr) = certgate(&repo, &["check", "--fix", "."]);
     assert_eq!(code, 0, "{stderr}");
     let after = fs::metadata(&file).unwrap();
-    assert_eq!(
-        (after.uid(), after.gid(), after.mode() & 0o7777),
-        (before.uid(), before.gid(), 0o640)
-    );
+    assert_kept_owner_group_and_mode_0640(&before, &after);
     assert_eq!((after.ino(), after.nlink()), (before.ino(), 2));
     let fixed = fs::read_to_string(&link).unwrap();
     assert!(
@@ -79,10 +72,7 @@ fn fix_keeps_owner_group_mode_and_hard_links() {
     let (code, stderr) = certgate(&repo, &["check", "--fix", "."]);
     assert_eq!(code, 0, "{stderr}");
     let after = fs::metadata(&file).unwrap();
-    assert_eq!(
-        (after.uid(), after.gid(), after.mode() & 0o7777),
-        (before.uid(), before.gid(), 0o640)
-    );
+    assert_kept_owner_group_and_mode_0640(&before, &after);
 }
 
 #[test]

@@ -3,20 +3,12 @@
 //! rewrite the expression into the passing literal and mark the fix unsafe, as JSON and SARIF
 //! do (`applicability: "unsafe"`).
 
-use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn certgate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("certgate").unwrap();
-    cmd.env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .current_dir(dir)
-        .arg("check");
-    cmd
-}
+mod common;
+use common::{check, read, tree};
 
 /// One site fixable safely (a literal `false`), one only unsafely (a conditional).
 const MIXED: &str = r#"variable "environment" {
@@ -35,13 +27,11 @@ resource "azurerm_linux_web_app" "conditional" {
 "#;
 
 fn project(text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("main.tf"), text).unwrap();
-    dir
+    tree(&[("main.tf", text)])
 }
 
 fn main_tf(dir: &Path) -> String {
-    fs::read_to_string(dir.join("main.tf")).unwrap()
+    read(dir, "main.tf")
 }
 
 fn fixed_safely() -> String {
@@ -67,7 +57,7 @@ fn stdout(output: &std::process::Output) -> String {
 #[test]
 fn diff_without_the_option_leaves_expressions_and_counts_the_hidden_fix() {
     let dir = project(MIXED);
-    let output = certgate(dir.path()).arg("--diff").output().unwrap();
+    let output = check(dir.path()).arg("--diff").output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let diff = stdout(&output);
     assert!(
@@ -99,7 +89,7 @@ fn diff_without_the_option_leaves_expressions_and_counts_the_hidden_fix() {
 #[test]
 fn diff_with_the_option_rewrites_the_expression_and_marks_the_fix_unsafe() {
     let dir = project(MIXED);
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--diff", "--unsafe-fixes"])
         .output()
         .unwrap();
@@ -121,7 +111,7 @@ fn diff_with_the_option_rewrites_the_expression_and_marks_the_fix_unsafe() {
 #[test]
 fn fix_never_rewrites_an_expression_by_default() {
     let dir = project(MIXED);
-    let output = certgate(dir.path()).arg("--fix").output().unwrap();
+    let output = check(dir.path()).arg("--fix").output().unwrap();
     assert_eq!(output.status.code(), Some(1), "the conditional still fails");
     assert_eq!(main_tf(dir.path()), fixed_safely());
     let out = stdout(&output);
@@ -140,7 +130,7 @@ fn fix_never_rewrites_an_expression_by_default() {
 #[test]
 fn fix_with_the_option_rewrites_the_expression_says_unsafe_and_is_idempotent() {
     let dir = project(MIXED);
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--fix", "--unsafe-fixes"])
         .output()
         .unwrap();
@@ -160,7 +150,7 @@ fn fix_with_the_option_rewrites_the_expression_says_unsafe_and_is_idempotent() {
         "{out}"
     );
     assert!(out.ends_with(" Fixed 2 findings in 1 file.\n"), "{out}");
-    let again = certgate(dir.path())
+    let again = check(dir.path())
         .args(["--fix", "--unsafe-fixes"])
         .output()
         .unwrap();
@@ -181,7 +171,7 @@ fn finding<'a>(json: &'a Value, address: &str) -> &'a Value {
 #[test]
 fn json_marks_unsafe_fixes_and_lists_them_only_with_the_option() {
     let dir = project(MIXED);
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--format", "json"])
         .output()
         .unwrap();
@@ -197,7 +187,7 @@ fn json_marks_unsafe_fixes_and_lists_them_only_with_the_option() {
     let safe = finding(&json, "azurerm_linux_web_app.literal");
     assert_eq!(safe["fix"]["applicability"], "changes-behaviour");
 
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--format", "json", "--unsafe-fixes"])
         .output()
         .unwrap();
@@ -225,7 +215,7 @@ fn json_marks_unsafe_fixes_and_lists_them_only_with_the_option() {
 fn sarif_fixes_carry_their_applicability() {
     let dir = project(MIXED);
     let sarif = |args: &[&str]| -> Value {
-        let output = certgate(dir.path())
+        let output = check(dir.path())
             .args(["--format", "sarif"])
             .args(args)
             .output()
@@ -258,7 +248,7 @@ fn sarif_fixes_carry_their_applicability() {
 fn a_reference_to_a_computed_local_is_replaced_only_with_the_option() {
     let text = "variable \"environment\" {\n  default = \"dev\"\n}\n\nlocals {\n  mtls = contains([\"prod\", \"live\"], var.environment)\n}\n\nresource \"azurerm_linux_web_app\" \"api\" {\n  name                       = \"api\"\n  client_certificate_enabled = local.mtls\n}\n";
     let dir = project(text);
-    let output = certgate(dir.path()).arg("--fix").output().unwrap();
+    let output = check(dir.path()).arg("--fix").output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(main_tf(dir.path()), text);
     assert!(
@@ -266,7 +256,7 @@ fn a_reference_to_a_computed_local_is_replaced_only_with_the_option() {
         "{}",
         stdout(&output)
     );
-    let output = certgate(dir.path()).arg("--diff").output().unwrap();
+    let output = check(dir.path()).arg("--diff").output().unwrap();
     assert!(
         stderr(&output).ends_with(
             "; change it by hand, or pass --unsafe-fixes to replace `local.mtls` with the literal\n"
@@ -274,7 +264,7 @@ fn a_reference_to_a_computed_local_is_replaced_only_with_the_option() {
         "{}",
         stderr(&output)
     );
-    let output = certgate(dir.path())
+    let output = check(dir.path())
         .args(["--fix", "--unsafe-fixes"])
         .output()
         .unwrap();

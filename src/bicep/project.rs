@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::FileError;
 use crate::load::{Loader, normalize};
+use crate::lock::lock;
 use crate::source::{FileId, SourceFile};
 
 use super::ast::{Import, Program, Statement, StatementKind};
@@ -220,10 +221,4 @@ impl<'l> Project<'l> {
         }
         (relevant, cut)
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

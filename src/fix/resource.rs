@@ -151,22 +151,16 @@ fn for_resource(ctx: &Ctx, resource: &Resource) -> Result<Candidate, String> {
     let mut inserts = Vec::new();
     let mut applicability = Applicability::ChangesBehaviour;
     for action in actions {
+        if matches!(action, Action::Rewrite { .. }) {
+            applicability = Applicability::Unsafe;
+        }
         match action {
             Action::Rewrite {
                 span,
                 text,
                 shown: s,
-            } => {
-                applicability = Applicability::Unsafe;
-                edits.push(FileEdit {
-                    file: span.file,
-                    start: span.start,
-                    end: span.end,
-                    replacement: text,
-                });
-                shown.push(s);
             }
-            Action::Replace {
+            | Action::Replace {
                 span,
                 text,
                 shown: s,

@@ -151,13 +151,7 @@ fn check_span(sources: &SourceMap, span: Span, what: &str) -> Outcome {
 }
 
 fn render_every_format(report: &Report) -> Outcome {
-    let style = Style {
-        color: false,
-        width: 100,
-        quiet: false,
-        timing: false,
-        show_suppressed: true,
-    };
+    let style = Style::plain();
     human::render(report, style);
     for (format, text) in [
         ("json", report::json::render(report)),

@@ -247,13 +247,7 @@ pub fn tree(bytes: &[u8]) -> Outcome {
         return Err("the literal failing site `anchor` was not reported".into());
     }
     super::check_report(&report)?;
-    let style = Style {
-        color: false,
-        width: 100,
-        quiet: false,
-        timing: false,
-        show_suppressed: true,
-    };
+    let style = Style::plain();
     for text in [
         human::render(&report, style),
         crate::report::json::render(&report),

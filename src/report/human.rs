@@ -25,6 +25,20 @@ pub struct Style {
     pub show_suppressed: bool,
 }
 
+impl Style {
+    /// Reproducible output for snapshots and checks: no colour, no timing, 100 columns,
+    /// the summary and the suppressed findings shown.
+    pub fn plain() -> Style {
+        Style {
+            color: false,
+            width: 100,
+            quiet: false,
+            timing: false,
+            show_suppressed: true,
+        }
+    }
+}
+
 /// Renders every notice and finding, then the errors that make the run fail (exit code 2)
 /// together, right above the summary (unless quiet), where a reader of the end of the output
 /// sees them.

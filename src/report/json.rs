@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{ErrorRecord, Finding, Fixed, Location, Report, Summary};
+use super::{ErrorRecord, Finding, Fixed, Location, Report, Summary, Treatment};
 use crate::fix::{Fix, FixStatus};
 
 #[derive(Serialize)]
@@ -154,22 +154,8 @@ pub fn render(report: &Report) -> String {
             })
             .collect(),
         findings: report
-            .findings
-            .iter()
-            .map(|f| json_finding(report, f, false))
-            .chain(
-                report
-                    .baseline
-                    .iter()
-                    .flat_map(|b| &b.baselined)
-                    .map(|f| json_finding(report, f, true)),
-            )
-            .chain(
-                report
-                    .suppressed
-                    .iter()
-                    .map(|f| json_finding(report, f, false)),
-            )
+            .treated_findings()
+            .map(|(f, how)| json_finding(report, f, how == Treatment::Baselined))
             .collect(),
         errors: report.errors.iter().map(json_error).collect(),
         notices: report.notices.iter().map(json_error).collect(),

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{Finding, Location, Report};
+use super::{Finding, Location, Report, Treatment};
 use crate::rules::Severity;
 
 /// One test case: a resource (or a stray finding, or an unreadable file) and what it got.
@@ -89,13 +89,6 @@ fn record(case: &mut Case, finding: &Finding, treatment: Treatment) {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Treatment {
-    Reported,
-    Baselined,
-    Suppressed,
-}
-
 /// Renders the report as one `<testsuite>` inside `<testsuites>`, with a trailing newline.
 ///
 /// The cases follow the report's one list of resource statuses, so `failures` is the
@@ -119,19 +112,7 @@ pub fn render(report: &Report) -> String {
         .enumerate()
         .map(|(i, resource)| (resource.group, i))
         .collect();
-    let findings = report
-        .findings
-        .iter()
-        .map(|f| (f, Treatment::Reported))
-        .chain(
-            report
-                .baseline
-                .iter()
-                .flat_map(|b| &b.baselined)
-                .map(|f| (f, Treatment::Baselined)),
-        )
-        .chain(report.suppressed.iter().map(|f| (f, Treatment::Suppressed)));
-    for (finding, treatment) in findings {
+    for (finding, treatment) in report.treated_findings() {
         let i = match case_of_group.get(&finding.group) {
             Some(&i) if !finding.is_about_an_exception() => i,
             // An exception finding (or a finding whose resource is not listed) is a case of

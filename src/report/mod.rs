@@ -207,7 +207,26 @@ pub struct Report {
     pub fail_on: Severity,
 }
 
+/// How a listed finding was treated: reported, recorded in the baseline, or suppressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Treatment {
+    Reported,
+    Baselined,
+    Suppressed,
+}
+
 impl Report {
+    /// Every finding a report format lists, with how it was treated: the reported findings,
+    /// then the ones in the baseline, then the suppressed ones.
+    pub fn treated_findings(&self) -> impl Iterator<Item = (&Finding, Treatment)> {
+        let baselined = self.baseline.iter().flat_map(|b| &b.baselined);
+        self.findings
+            .iter()
+            .map(|f| (f, Treatment::Reported))
+            .chain(baselined.map(|f| (f, Treatment::Baselined)))
+            .chain(self.suppressed.iter().map(|f| (f, Treatment::Suppressed)))
+    }
+
     /// The status of each entry of [`Report::resources`], in the same order: the one list every
     /// count is derived from. A resource is matched to its finding by its judged declaration
     /// (the group), never by address, so two files declaring the same address stay apart.

@@ -14,7 +14,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{ErrorRecord, Finding, Location, Report};
+use super::{ErrorRecord, Finding, Location, Report, Treatment};
 use crate::fix::FixStatus;
 use crate::rules::{RULES, Severity};
 
@@ -161,14 +161,6 @@ fn level(severity: Severity) -> &'static str {
     severity.as_str()
 }
 
-/// How a finding was treated: reported, recorded in the baseline, or suppressed.
-#[derive(Clone, Copy, PartialEq)]
-enum Treatment {
-    Reported,
-    Baselined,
-    Suppressed,
-}
-
 fn result_json(
     report: &Report,
     index: &BTreeMap<&str, usize>,
@@ -293,19 +285,7 @@ fn notification(record: &ErrorRecord, level: &str) -> Value {
 pub fn render(report: &Report) -> String {
     let infos = rule_infos();
     let index: BTreeMap<&str, usize> = infos.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    let findings: Vec<(&Finding, Treatment)> = report
-        .findings
-        .iter()
-        .map(|f| (f, Treatment::Reported))
-        .chain(
-            report
-                .baseline
-                .iter()
-                .flat_map(|b| &b.baselined)
-                .map(|f| (f, Treatment::Baselined)),
-        )
-        .chain(report.suppressed.iter().map(|f| (f, Treatment::Suppressed)))
-        .collect();
+    let findings: Vec<(&Finding, Treatment)> = report.treated_findings().collect();
     // Unique across every result of the run, whatever its treatment.
     let fingerprints = super::fingerprint::fingerprints(findings.iter().map(|(f, _)| *f));
     let results: Vec<Value> = findings

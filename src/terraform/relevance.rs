@@ -17,6 +17,7 @@ use std::sync::Mutex;
 use super::module::is_configuration_file;
 use crate::file_kind::FileKind;
 use crate::load::{Loader, normalize};
+use crate::lock::lock;
 
 /// Deepest chain of local calls followed; deeper chains are parsed (and reported) as usual.
 const MAX_DEPTH: usize = super::project::MAX_MODULE_DEPTH;
@@ -215,12 +216,6 @@ impl<'a> Relevance<'a> {
         }
         Some(merged)
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
