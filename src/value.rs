@@ -5,6 +5,14 @@ use std::collections::BTreeMap;
 
 use crate::model::{Data, Origin};
 
+/// A property name or array index, evaluated: one step of an access path (ARM's `.name` /
+/// `[index]` accessors, Bicep's member and index expressions).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Key {
+    Name(String),
+    Index(i64),
+}
+
 /// A value an evaluator computed. `Unknown` is not an error: it is a value that cannot be
 /// decided statically, with the reason (an unknown function, a variable without a value, …).
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,7 @@
 //! Literals cost nothing.
 
 use crate::json::{Json, JsonKind};
-use crate::value::{Traced, Val};
+use crate::value::{Key, Traced, Val};
 
 /// How deeply evaluations may nest (expressions inside variables inside parameters …).
 pub const MAX_NESTING: usize = 200;
@@ -29,13 +29,6 @@ pub struct Loop {
     pub name: String,
     /// The index, or why it is unknown (the count did not resolve).
     pub index: Result<i64, String>,
-}
-
-/// A property name or array index, evaluated.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Key {
-    Name(String),
-    Index(i64),
 }
 
 /// Expression text as a message quotes it: cut by [`crate::quote::clip`], so a generated

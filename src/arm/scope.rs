@@ -19,8 +19,9 @@ use crate::model::Origin;
 use crate::source::{FileId, Span};
 use crate::value::{Traced, Val};
 
-use super::eval::{self, Env, Key, Loop};
+use super::eval::{self, Env, Loop};
 use crate::budget::{self, Budget};
+use crate::value::Key;
 
 /// Which table a name is looked up in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -7,7 +7,8 @@ use crate::source::Span;
 use crate::value::{Traced, Val};
 
 use super::ast::{Expr, ExprKind, ObjectMember};
-use super::eval::{Env, Key, Step, unknown};
+use super::eval::{Env, Step, unknown};
+use crate::value::Key;
 
 /// A value reached by following accesses into written literals.
 pub struct Followed {

@@ -17,18 +17,11 @@
 
 use crate::model::Origin;
 use crate::source::Span;
-use crate::value::{Traced, Val};
+use crate::value::{Key, Traced, Val};
 
 pub use super::access::apply_steps;
 use super::ast::{DeclBody, Expr, ExprKind, ForExpr, ModuleDecl, ResourceDecl, StatementKind};
 use super::scope::{MAX_NESTING, Scope};
-
-/// A property name or array index, evaluated.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Key {
-    Name(String),
-    Index(i64),
-}
 
 /// One access: `.name`, `[index]`, or their safe forms `.?name` / `[?index]` (null when absent).
 #[derive(Debug, Clone, PartialEq)]
