@@ -13,6 +13,9 @@
 //! - Walking a resource or module instance costs one of [`MAX_INSTANCES`]; past that, each
 //!   declaration is walked once more with evaluation stopped, so its sites are still reported
 //!   (literal values judged, the rest unresolved naming the limit) and never dropped.
+//! - Each level of evaluation is entered with [`Budget::enter`], which charges a step and bounds
+//!   the nesting as the evaluator configured it ([`Nesting`]: levels, and for Terraform the
+//!   stack used), so cycles and long chains end with an unknown naming the limit.
 //! - Literals are read without charging anything: their verdict depends on nothing else.
 //!
 //! A result cut short by a limit is never memoised (see [`Budget::cuts`]): a variable that one
@@ -20,6 +23,7 @@
 
 use std::cell::Cell;
 
+use crate::limits::MAX_ARM_NESTING;
 use crate::value::Val;
 
 /// Steps one value (and everything it refers to) may take.
@@ -90,7 +94,58 @@ pub struct Budget {
     reached: Cell<u8>,
     value_steps: u64,
     /// How deeply evaluations are nested right now.
-    pub nesting: Cell<usize>,
+    depth: Cell<usize>,
+    nesting: Nesting,
+    /// The stack address where the budget was made, when [`Nesting::stack`] is set.
+    stack_base: usize,
+}
+
+/// How deeply one evaluator's evaluations may nest, and how it says so when they nest deeper.
+#[derive(Debug, Clone, Copy)]
+pub struct Nesting {
+    /// Levels of [`Budget::enter`] at most.
+    pub levels: usize,
+    /// Bytes of stack one evaluation may use at most, measured from where the budget was made
+    /// (create it on the evaluating thread, at the top of the evaluation), when levels alone
+    /// cannot bound the stack.
+    pub stack: Option<usize>,
+    /// The unknown's reason past the limit, given [`Nesting::levels`].
+    pub message: fn(usize) -> String,
+}
+
+impl Nesting {
+    /// `levels` levels, worded for ARM and Bicep (variables and parameters).
+    pub const fn evaluation(levels: usize) -> Nesting {
+        Nesting {
+            levels,
+            stack: None,
+            message: nests_deeper,
+        }
+    }
+}
+
+/// ARM's and Bicep's reason for an evaluation nested too deeply.
+fn nests_deeper(levels: usize) -> String {
+    format!(
+        "evaluation nests deeper than {levels} levels (a long chain of variables or parameters?)"
+    )
+}
+
+/// One level of nesting entered with [`Budget::enter`]; leaves it when dropped.
+#[must_use = "the level is left as soon as the guard is dropped"]
+pub struct Guard<'a>(&'a Budget);
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        self.0.depth.set(self.0.depth.get().saturating_sub(1));
+    }
+}
+
+/// The address of a local: how deep the stack is here.
+#[inline(never)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 impl Default for Budget {
@@ -112,8 +167,40 @@ impl Budget {
             cuts: Cell::new(0),
             reached: Cell::new(0),
             value_steps,
-            nesting: Cell::new(0),
+            depth: Cell::new(0),
+            nesting: Nesting::evaluation(MAX_ARM_NESTING),
+            stack_base: 0,
         }
+    }
+
+    /// This budget with `nesting` bounding [`Budget::enter`] (by default, ARM's); with [`Nesting::stack`] set, the
+    /// stack is measured from here.
+    pub fn with_nesting(self, nesting: Nesting) -> Self {
+        Budget {
+            nesting,
+            stack_base: stack_address(),
+            ..self
+        }
+    }
+
+    /// Enters one level of evaluation: charges a step and checks the nesting (and the stack).
+    /// `Err` is the unknown's reason (the step limit's or [`Nesting::message`]), and a cut.
+    pub fn enter(&self) -> Result<Guard<'_>, String> {
+        if !self.charge(1) {
+            return Err(self.reason());
+        }
+        let depth = self.depth.get() + 1;
+        // Whichever way the stack grows, the distance from the base is what was used.
+        let deep_stack = self
+            .nesting
+            .stack
+            .is_some_and(|max| stack_address().abs_diff(self.stack_base) > max);
+        if depth > self.nesting.levels || deep_stack {
+            self.cut();
+            return Err((self.nesting.message)(self.nesting.levels));
+        }
+        self.depth.set(depth);
+        Ok(Guard(self))
     }
 
     /// Runs one evaluation in its own slice of steps; nested calls share the open slice.
@@ -356,6 +443,57 @@ mod tests {
         let big = Val::String("x".repeat(MAX_VALUE_BYTES as usize + 1));
         assert_eq!(budget.take(&big), Err(too_large()));
         assert_eq!(budget.cuts(), before + 2);
+    }
+
+    #[test]
+    fn enter_bounds_nesting_and_leaves_a_level_when_the_guard_drops() {
+        let budget = Budget::new(100, 1000, 1).with_nesting(Nesting::evaluation(2));
+        budget.value(|| {
+            let first = budget.enter().expect("level 1");
+            let second = budget.enter().expect("level 2");
+            let before = budget.cuts();
+            assert_eq!(
+                budget.enter().err().as_deref(),
+                Some(
+                    "evaluation nests deeper than 2 levels (a long chain of variables or \
+                     parameters?)"
+                )
+            );
+            assert_eq!(budget.cuts(), before + 1);
+            drop(second);
+            assert!(budget.enter().is_ok());
+            drop(first);
+        });
+    }
+
+    #[test]
+    fn enter_charges_a_step_and_fails_with_the_step_limit_reason() {
+        let budget = Budget::new(1, 100, 1);
+        budget.value(|| {
+            let _level = budget.enter().expect("one step left");
+            assert_eq!(budget.enter().err(), Some(Limit::Value.reason()));
+        });
+    }
+
+    #[test]
+    fn enter_stops_at_the_stack_limit_whatever_the_levels() {
+        fn recurse(budget: &Budget, levels: usize) -> usize {
+            let mut pad = [0u8; 512];
+            std::hint::black_box(&mut pad);
+            match budget.enter() {
+                Ok(_level) => recurse(budget, levels + 1),
+                Err(_) => levels,
+            }
+        }
+        let nesting = Nesting {
+            levels: usize::MAX,
+            stack: Some(64 << 10),
+            message: |_| "stack".to_string(),
+        };
+        let budget = Budget::default().with_nesting(nesting);
+        let reached = budget.value(|| recurse(&budget, 0));
+        // 64 KiB of 512-byte frames: at most 128 levels, however many `levels` allows.
+        assert!(reached > 0 && reached <= 128, "{reached}");
     }
 
     #[test]

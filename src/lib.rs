@@ -18,6 +18,7 @@ pub mod harness;
 pub mod ignores;
 pub mod instances;
 pub mod json;
+pub mod limits;
 pub mod load;
 pub mod lock;
 pub mod lsp;

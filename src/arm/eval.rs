@@ -14,11 +14,15 @@
 //! limit, so variable cycles, chains and blow-ups end with a clear unknown for that value only.
 //! Literals cost nothing.
 
+use crate::budget::Nesting;
 use crate::json::{Json, JsonKind};
+use crate::limits::MAX_ARM_NESTING;
+
 use crate::value::{Key, Traced, Val};
 
-/// How deeply evaluations may nest (expressions inside variables inside parameters …).
-pub const MAX_NESTING: usize = 200;
+/// How deeply ARM evaluations may nest (expressions inside variables inside parameters …):
+/// [`crate::budget::Budget::enter`] checks it once the budget has it.
+pub const NESTING: Nesting = Nesting::evaluation(MAX_ARM_NESTING);
 use super::expr::{self, Accessor, Call, Expr};
 use super::functions;
 use super::scope::{Kind, Scope};
@@ -103,26 +107,15 @@ impl<'a> Env<'a> {
     }
 
     fn expr_in_slice(&self, expr: &Expr) -> Traced {
-        let budget = self.scope.budget;
-        if !budget.charge(1) {
-            return unknown(budget.reason());
-        }
-        let nesting = budget.nesting.get();
-        if nesting >= MAX_NESTING {
-            budget.cut();
-            return unknown(format!(
-                "evaluation nests deeper than {MAX_NESTING} levels (a long chain of variables \
-                 or parameters?)"
-            ));
-        }
-        budget.nesting.set(nesting + 1);
-        let result = match expr {
+        let _level = match self.scope.budget.enter() {
+            Ok(level) => level,
+            Err(reason) => return unknown(reason),
+        };
+        match expr {
             Expr::String(s) => Traced::here(Val::String(s.clone())),
             Expr::Int(n) => Traced::here(Val::Number(*n as f64)),
             Expr::Call(call) => self.call(call),
-        };
-        budget.nesting.set(nesting);
-        result
+        }
     }
 
     fn call(&self, call: &Call) -> Traced {

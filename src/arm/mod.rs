@@ -211,7 +211,7 @@ fn scan_scenario(
     file: Option<&ParameterFile>,
     unit: &mut Unit,
 ) {
-    let budget = Budget::default();
+    let budget = Budget::default().with_nesting(eval::NESTING);
     let (inputs, missing) = match file {
         Some(file) => (
             Scope::inputs(file.parameters(), file.id, None, &file.display),
@@ -243,7 +243,7 @@ fn walk_text(text: &str) -> (Vec<Resource>, Vec<FileError>) {
     let doc = crate::json::parse(text).expect("valid JSON");
     let sources = crate::source::SourceMap::default();
     let loader = Loader::new(&sources);
-    let budget = Budget::default();
+    let budget = Budget::default().with_nesting(eval::NESTING);
     let scope = Scope::new(
         &doc.root,
         3,

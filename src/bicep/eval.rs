@@ -21,7 +21,7 @@ use crate::value::{Key, Traced, Val};
 
 pub use super::access::apply_steps;
 use super::ast::{DeclBody, Expr, ExprKind, ForExpr, ModuleDecl, ResourceDecl, StatementKind};
-use super::scope::{MAX_NESTING, Scope};
+use super::scope::Scope;
 
 /// One access: `.name`, `[index]`, or their safe forms `.?name` / `[?index]` (null when absent).
 #[derive(Debug, Clone, PartialEq)]
@@ -89,22 +89,11 @@ impl<'a> Env<'a> {
     }
 
     fn at_in_slice(&self, expr: &Expr, steps: &[Step]) -> Traced {
-        let budget = self.scope.budget;
-        if !budget.charge(1) {
-            return unknown(budget.reason());
-        }
-        let nesting = budget.nesting.get();
-        if nesting >= MAX_NESTING {
-            budget.cut();
-            return unknown(format!(
-                "evaluation nests deeper than {MAX_NESTING} levels (a long chain of variables \
-                 or parameters?)"
-            ));
-        }
-        budget.nesting.set(nesting + 1);
-        let result = self.at_inner(expr, steps);
-        budget.nesting.set(nesting);
-        result
+        let _level = match self.scope.budget.enter() {
+            Ok(level) => level,
+            Err(reason) => return unknown(reason),
+        };
+        self.at_inner(expr, steps)
     }
 
     fn at_inner(&self, expr: &Expr, steps: &[Step]) -> Traced {

@@ -23,7 +23,7 @@ use crate::source::Span;
 use super::outline::{self, Known};
 use super::params::{self, JsonParams, ParameterFile, Scenario};
 use super::project::{Parsed, Project};
-use super::scope::{Budget, Role, Scope};
+use super::scope::{Budget, NESTING, Role, Scope};
 use super::walk::Walker;
 
 /// A `.bicepparam` file found by discovery, next to a root, or on the command line.
@@ -261,7 +261,7 @@ fn judge(
     root: &Parsed,
     scenario: Option<Scenario>,
 ) -> (PathBuf, Vec<Resource>, Vec<FileError>) {
-    let budget = Budget::default();
+    let budget = Budget::default().with_nesting(NESTING);
     let (inputs, missing, name) = match scenario {
         Some(scenario) => {
             let missing = format!("{} does not set it", scenario.name);

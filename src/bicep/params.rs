@@ -22,7 +22,7 @@ use crate::value::{Traced, Val};
 use super::ast::StatementKind;
 use super::outline;
 use super::project::{Parsed, Project};
-use super::scope::{Budget, Input, Role, Scope};
+use super::scope::{Budget, Input, NESTING, Role, Scope};
 
 /// How many `extends` a parameter file may chain.
 const MAX_EXTENDS: usize = 8;
@@ -123,7 +123,7 @@ fn inputs_of(
             chain.pop();
         }
     }
-    let budget = Budget::default();
+    let budget = Budget::default().with_nesting(NESTING);
     let scope = Scope::new(
         file,
         Role::Params(name.to_string()),

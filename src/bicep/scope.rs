@@ -17,6 +17,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use crate::budget::Nesting;
+use crate::limits::MAX_BICEP_NESTING;
 use crate::model::Origin;
 use crate::source::Span;
 use crate::value::{Traced, Val};
@@ -25,11 +27,10 @@ use super::ast::{Expr, Ident, Statement, TypeExpr, TypeKind};
 use super::eval::{Env, Step, apply_steps};
 use super::project::Parsed;
 
-/// How deeply evaluations may nest (expressions inside variables inside parameters …). Each
-/// level costs a few stack frames; 150 stays well inside a 2 MiB worker thread.
-pub const MAX_NESTING: usize = 150;
-
 pub use crate::budget::Budget;
+
+/// Bicep's nesting for [`Budget::enter`]: [`MAX_BICEP_NESTING`] levels, worded as for ARM.
+pub const NESTING: Nesting = Nesting::evaluation(MAX_BICEP_NESTING);
 
 /// What kind of file a scope evaluates: it decides how a parameter's own value is described.
 #[derive(Debug, Clone)]

@@ -140,7 +140,7 @@ impl<'a> Project<'a> {
     pub fn judge(&self, module: &Module) -> Judged {
         let (assignments, mut errors) =
             tfvars::root_assignments(&module.files, &self.command_line, self.loader);
-        let budget = Budget::default();
+        let budget = super::eval::budget();
         let mut walk = Walk {
             project: self,
             root_dir: module.dir.clone(),
@@ -166,7 +166,7 @@ impl<'a> Project<'a> {
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
         errors.append(&mut walk.errors);
-        if let Some(notice) = budget.meter.notice("root module", None) {
+        if let Some(notice) = budget.notice("root module", None) {
             errors.push(FileError::notice(&module.dir, None, notice));
         }
         (with_version(walk.resources, version), errors)

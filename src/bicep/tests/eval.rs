@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::bicep::eval::Env;
 use crate::bicep::project::Parsed;
-use crate::bicep::scope::{Budget, Input, Role, Scope};
+use crate::bicep::scope::{Budget, Input, NESTING, Role, Scope};
 use crate::source::SourceFile;
 use crate::value::{Traced, Val};
 
@@ -19,7 +19,7 @@ fn eval_with(text: &str, expression: &str, inputs: &[(&str, Val)]) -> (Traced, S
     assert!(result.errors.is_empty(), "{:?}", result.errors);
     let source = Arc::new(SourceFile::new("main.bicep".into(), full.as_str()));
     let parsed = Parsed::new("main.bicep".into(), 0, source, result.program);
-    let budget = Budget::default();
+    let budget = Budget::default().with_nesting(NESTING);
     let inputs: HashMap<String, Input> = inputs
         .iter()
         .map(|(name, val)| {
@@ -413,7 +413,7 @@ fn random_token_soup_never_panics() {
         let result = parse(0, &full);
         let source = Arc::new(SourceFile::new("main.bicep".into(), full.as_str()));
         let parsed = Parsed::new("main.bicep".into(), 0, source, result.program);
-        let budget = Budget::default();
+        let budget = Budget::default().with_nesting(NESTING);
         let scope = Scope::new(
             &parsed,
             Role::Template,

@@ -21,14 +21,16 @@ mod template;
 #[cfg(test)]
 mod tests;
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 
 use super::syntax::AttributeExpr;
+pub use crate::budget::Budget;
+use crate::budget::Nesting;
 use crate::json::{Json, JsonKind};
+use crate::limits::{MAX_TERRAFORM_NESTING, MAX_TERRAFORM_STACK};
 use crate::model::Origin;
 use crate::value::{Traced, Val};
 
@@ -102,95 +104,22 @@ pub trait Scope {
     fn budget(&self) -> &Budget;
 }
 
-/// Deepest nesting of evaluation (expressions inside expressions, through locals and variables).
-pub const MAX_DEPTH: u32 = 200;
-/// Most stack one evaluation may use. Frames differ a lot between paths and builds (a debug
-/// build spends up to 9 KiB per level through templates and locals, a release build a tenth of
-/// that), so the stack itself is measured too: this keeps evaluation well inside the 2 MiB a
-/// worker thread gets.
-pub const MAX_STACK: usize = 1 << 20;
-/// The nesting and work left for one root module and everything it calls. Create it on the
-/// thread that evaluates, at the top of the evaluation: the stack used is measured from there.
-#[derive(Debug)]
-pub struct Budget {
-    /// Steps (per value and in all), instances and cuts, shared with ARM and Bicep.
-    pub meter: crate::budget::Budget,
-    depth: Cell<u32>,
-    stack_base: usize,
+/// Terraform's nesting for [`Budget::enter`]: levels, and the stack measured too (frames
+/// differ a lot between paths and builds). Make the budget on the evaluating thread, at the top
+/// of the evaluation.
+pub const NESTING: Nesting = Nesting {
+    levels: MAX_TERRAFORM_NESTING,
+    stack: Some(MAX_TERRAFORM_STACK),
+    message: nests_too_deeply,
+};
+
+fn nests_too_deeply(levels: usize) -> String {
+    format!("expressions nest too deeply through locals and variables (at most {levels} levels)")
 }
 
-impl Default for Budget {
-    fn default() -> Self {
-        Budget::with(crate::budget::Budget::default())
-    }
-}
-
-/// The address of a local: how deep the stack is here.
-#[inline(never)]
-fn stack_address() -> usize {
-    let marker = 0u8;
-    std::hint::black_box(&marker) as *const u8 as usize
-}
-
-impl Budget {
-    /// A budget with `meter`'s limits (tests use small ones).
-    pub fn with(meter: crate::budget::Budget) -> Self {
-        Budget {
-            meter,
-            depth: Cell::new(0),
-            stack_base: stack_address(),
-        }
-    }
-
-    /// Runs one evaluation in its own slice of steps (nested evaluations share it).
-    pub fn value<T>(&self, evaluate: impl FnOnce() -> T) -> T {
-        self.meter.value(evaluate)
-    }
-
-    /// How many evaluations a limit cut short so far: a memo keeps only results computed
-    /// without a cut.
-    pub fn cuts(&self) -> u64 {
-        self.meter.cuts()
-    }
-
-    /// Charges a computed value's size; `Err` with the reason when it is too large.
-    pub fn take(&self, val: &Val) -> Result<(), String> {
-        self.meter.take(val)
-    }
-
-    /// Enters one level; `Err` with the reason when a limit is reached.
-    fn enter(&self) -> Result<DepthGuard<'_>, String> {
-        self.charge(1)?;
-        let depth = self.depth.get() + 1;
-        // Whichever way the stack grows, the distance from the base is what was used.
-        if depth > MAX_DEPTH || stack_address().abs_diff(self.stack_base) > MAX_STACK {
-            self.meter.cut();
-            return Err(format!(
-                "expressions nest too deeply through locals and variables (at most {MAX_DEPTH} \
-                 levels)"
-            ));
-        }
-        self.depth.set(depth);
-        Ok(DepthGuard(self))
-    }
-
-    /// Charges `n` steps for copying a value of `n` nodes, before it is copied; `Err` with the
-    /// reason when that would exceed the budget.
-    pub fn charge(&self, n: u64) -> Result<(), String> {
-        if self.meter.charge(n) {
-            Ok(())
-        } else {
-            Err(self.meter.reason())
-        }
-    }
-}
-
-struct DepthGuard<'a>(&'a Budget);
-
-impl Drop for DepthGuard<'_> {
-    fn drop(&mut self) {
-        self.0.depth.set(self.0.depth.get().saturating_sub(1));
-    }
+/// A budget for one root module and everything it calls, with Terraform's [`NESTING`].
+pub fn budget() -> Budget {
+    Budget::default().with_nesting(NESTING)
 }
 
 /// A scope plus the names bound by enclosing `for` expressions and directives.
@@ -441,13 +370,13 @@ impl Scope for ConstScope {
 
 /// Evaluates an expression that may refer to nothing (a variables file entry, a type default).
 pub fn constant_attr(expr: &AttributeExpr) -> Outcome {
-    let scope = ConstScope(Budget::default());
+    let scope = ConstScope(budget());
     eval_attr(expr, &Env::new(&scope))
 }
 
 /// [`constant_attr`] for a bare native syntax expression, without origins.
 pub fn constant(expr: &Expression) -> Result<Val, EvalError> {
-    let scope = ConstScope(Budget::default());
+    let scope = ConstScope(budget());
     eval(expr, &Env::new(&scope)).map(|traced| traced.val)
 }
 

@@ -51,8 +51,9 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
                 }
             }
             let cost = if walked == 0 { shared.size } else { size(val) };
-            if let Err(reason) = env.scope.budget().charge(cost) {
-                return Ok(Traced::here(Val::Unknown(reason)));
+            let budget = env.scope.budget();
+            if !budget.charge(cost) {
+                return Ok(Traced::here(Val::Unknown(budget.reason())));
             }
             rest = &rest[walked..];
             Traced {

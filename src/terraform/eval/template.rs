@@ -64,7 +64,7 @@ impl Rendered {
             return;
         }
         if (self.text.len() + text.len()) as u64 > MAX_VALUE_BYTES {
-            env.scope.budget().meter.cut();
+            env.scope.budget().cut();
             self.full = true;
             self.text = String::new();
             self.unknown = Some(crate::budget::too_large());

@@ -23,7 +23,7 @@ fn module(text: &str) -> Module {
 /// Evaluates `expr` in a module declaring `decls`, with `keys` for `count` / `each`.
 fn eval_with(decls: &str, expr: &str, keys: InstanceKeys) -> Outcome {
     let module = module(decls);
-    let budget = Budget::default();
+    let budget = super::budget();
     let assignments = HashMap::new();
     let scope = ModuleScope::new(&module, VarSource::Root(&assignments), &budget, ".".into());
     let instance = scope.instance(keys);
@@ -135,7 +135,7 @@ fn templates() {
 #[test]
 fn json_strings_are_templates() {
     let module = module(DECLS);
-    let budget = Budget::default();
+    let budget = super::budget();
     let assignments = HashMap::new();
     let scope = ModuleScope::new(&module, VarSource::Root(&assignments), &budget, ".".into());
     let instance = scope.instance(InstanceKeys::None);
