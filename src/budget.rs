@@ -23,19 +23,11 @@
 
 use std::cell::Cell;
 
-use crate::limits::MAX_ARM_NESTING;
+use crate::limits::{
+    MAX_ARM_NESTING, MAX_INSTANCES, MAX_VALUE_BYTES, MAX_VALUE_DEPTH, TOTAL_STEPS,
+    VALUE_NODE_BYTES, VALUE_STEPS,
+};
 use crate::value::Val;
-
-/// Steps one value (and everything it refers to) may take.
-pub const VALUE_STEPS: u64 = 1_000_000;
-/// Steps all the values of one scenario may take together.
-pub const TOTAL_STEPS: u64 = 16 * VALUE_STEPS;
-/// Resource and module instances one scenario may walk (loops in loops of modules).
-pub const MAX_INSTANCES: u64 = 20_000;
-/// How deeply a computed value may nest.
-pub const MAX_VALUE_DEPTH: usize = 256;
-/// The largest computed value, in bytes of text (strings, keys) plus 16 per node.
-pub const MAX_VALUE_BYTES: u64 = 4 << 20;
 
 /// Which limit stopped an evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -322,24 +314,20 @@ impl Budget {
     }
 }
 
-/// What one node of a value counts for in its size, besides its text: about what it takes
-/// in memory.
-const NODE_BYTES: u64 = 16;
-
 /// A value's size in steps (a step per node and per 16 bytes of text), or why it is too big:
-/// larger than [`MAX_VALUE_BYTES`] (nodes counted as [`NODE_BYTES`] each) or nested deeper than
+/// larger than [`MAX_VALUE_BYTES`] (nodes counted as [`VALUE_NODE_BYTES`] each) or nested deeper than
 /// [`MAX_VALUE_DEPTH`].
 pub fn weigh(val: &Val) -> Result<u64, String> {
     let bytes = measure(val, MAX_VALUE_BYTES)?;
     if bytes > MAX_VALUE_BYTES {
         return Err(too_large());
     }
-    Ok(bytes / NODE_BYTES)
+    Ok(bytes / VALUE_NODE_BYTES)
 }
 
 /// The steps a copy of `val` costs (for memoised values handed out again), however large.
 pub fn weight(val: &Val) -> u64 {
-    measure(val, u64::MAX).map_or(1, |bytes| bytes / NODE_BYTES)
+    measure(val, u64::MAX).map_or(1, |bytes| bytes / VALUE_NODE_BYTES)
 }
 
 /// `val`'s size in bytes, counting stops once past `cap`; `Err` when it nests too deeply.
@@ -350,7 +338,7 @@ fn measure(val: &Val, cap: u64) -> Result<u64, String> {
                 "the value nests deeper than {MAX_VALUE_DEPTH} levels"
             ));
         }
-        *bytes = bytes.saturating_add(NODE_BYTES);
+        *bytes = bytes.saturating_add(VALUE_NODE_BYTES);
         match val {
             Val::String(s) => *bytes = bytes.saturating_add(s.len() as u64),
             Val::List(items) => {

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// The largest file certgate reads: 128 MiB. Real inputs are far smaller (Azure refuses
 /// templates over 4 MB; the largest file the tests scan is a 50 MB `.tf`), and the bound keeps
 /// a device like `/dev/zero`, or a runaway generated file, from exhausting memory.
-pub const MAX_FILE_BYTES: u64 = 128 * 1024 * 1024;
+pub use crate::limits::MAX_FILE_BYTES;
 
 /// Why a file was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,26 +3,25 @@
 //! hcl-edit parses recursively and accepts 64 nested levels; in a debug build 64 levels of
 //! `[for x in [for x in …` take about 2.1 MiB of stack, more than the 2 MiB rayon's (and every
 //! spawned) thread gets by default, and a Terraform evaluation may already be 1 MiB deep when it
-//! parses a template. The scan's workers get [`STACK_SIZE`] instead. That is address space,
+//! parses a template. The scan's workers get [`WORKER_STACK_SIZE`] instead. That is address space,
 //! not memory: a page is only touched when a parse really goes that deep.
 
 use std::sync::LazyLock;
 
-/// The stack of each scan worker.
-pub const STACK_SIZE: usize = 16 << 20;
+use crate::limits::WORKER_STACK_SIZE;
 
 /// `None` when the system refuses the threads; the scan then runs on rayon's global pool.
 static POOL: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
     rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("certgate-{i}"))
-        .stack_size(STACK_SIZE)
+        .stack_size(WORKER_STACK_SIZE)
         .build()
         .ok()
 });
 
 /// Runs `work` on the scan pool: its parallel iterators and joins use the pool's workers. A
 /// caller already on a rayon pool keeps it (a test pinning the thread count does that); its
-/// workers then need [`STACK_SIZE`] for the deepest inputs too.
+/// workers then need [`WORKER_STACK_SIZE`] for the deepest inputs too.
 pub fn install<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     match &*POOL {
         Some(pool) if rayon::current_thread_index().is_none() => pool.install(work),

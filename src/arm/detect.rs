@@ -15,10 +15,8 @@
 
 use crate::error::FileError;
 use crate::json::{self, Json, JsonDocument};
+use crate::limits::SNIFF_BYTES;
 use crate::source::{FileId, SourceFile, Span};
-
-/// How far into a file that failed to parse we look for the template schema name.
-pub const SNIFF_BYTES: usize = 4096;
 
 const TEMPLATE_SCHEMA: &str = "deploymenttemplate.json";
 const PARAMETERS_SCHEMA: &str = "deploymentparameters.json";

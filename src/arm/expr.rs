@@ -19,10 +19,9 @@
 //! escapes that and stands for the rest of the string (one `[` dropped).
 //!
 //! Errors carry the character position inside the JSON string (1-based, the opening `[` is
-//! character 1) and never panic; nesting is capped at [`MAX_DEPTH`].
+//! character 1) and never panic; nesting is capped at [`MAX_ARM_EXPR_DEPTH`].
 
-/// How deeply calls, arguments and index expressions may nest in one expression.
-pub const MAX_DEPTH: usize = 64;
+use crate::limits::MAX_ARM_EXPR_DEPTH;
 
 /// A parsed expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,10 +154,10 @@ impl Parser<'_> {
 
     fn expression(&mut self) -> Result<Expr, ExprError> {
         self.skip_space();
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_ARM_EXPR_DEPTH {
             return Err(self.error_at(
                 self.pos,
-                format!("the expression nests deeper than {MAX_DEPTH} levels"),
+                format!("the expression nests deeper than {MAX_ARM_EXPR_DEPTH} levels"),
             ));
         }
         self.depth += 1;

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::limits::MAX_ARM_RANGE;
 use crate::value::Val;
 
 use super::strings::{affix, display, format, join, split};
@@ -40,9 +41,6 @@ pub(crate) const DEPLOYMENT_TIME: &[&str] = &[
     "providers",
     "externalinput",
 ];
-
-/// The largest `range()` ARM allows.
-const MAX_RANGE: f64 = 10_000.0;
 
 type Outcome = Result<Val, String>;
 
@@ -324,14 +322,18 @@ fn parse_json(value: &Val) -> Outcome {
 
 fn range(start: &Val, count: &Val) -> Outcome {
     match (start, count) {
-        (Val::Number(start), Val::Number(count)) if (0.0..=MAX_RANGE).contains(count) => {
+        (Val::Number(start), Val::Number(count))
+            if (0.0..=f64::from(MAX_ARM_RANGE)).contains(count) =>
+        {
             Ok(Val::List(
                 (0..*count as i64)
                     .map(|i| Val::Number(start + i as f64))
                     .collect(),
             ))
         }
-        _ => Err("`range()` takes a start and a count of at most 10000".into()),
+        _ => Err(format!(
+            "`range()` takes a start and a count of at most {MAX_ARM_RANGE}"
+        )),
     }
 }
 

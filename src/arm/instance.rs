@@ -9,9 +9,7 @@ use crate::value::Val;
 
 use super::eval::{Env, Loop};
 use super::expr::literal_text;
-
-/// ARM's largest copy count.
-pub const MAX_COPY: i64 = 800;
+use crate::limits::MAX_COPY;
 
 /// One part of an address: as declared, and for the instance being walked.
 #[derive(Debug, Clone)]

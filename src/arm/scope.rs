@@ -276,7 +276,7 @@ impl<'a> Scope<'a> {
             }
         };
         let mut items = Vec::new();
-        for index in 0..count.min(super::instance::MAX_COPY) {
+        for index in 0..count.min(crate::limits::MAX_COPY as i64) {
             let loops = [Loop {
                 name: name.to_string(),
                 index: Ok(index),

@@ -29,14 +29,13 @@ use super::link::Linked;
 use super::lower::{self, SiteDecl};
 use super::scope::Scope;
 use crate::budget::Limit;
+use crate::limits::MAX_ARM_DEPLOYMENT_DEPTH;
 
 /// The in-scope site type.
 pub const SITE_TYPE: &str = "Microsoft.Web/sites";
 /// The in-scope slot type.
 pub const SLOT_TYPE: &str = "Microsoft.Web/sites/slots";
 const DEPLOYMENT_TYPE: &str = "Microsoft.Resources/deployments";
-/// How deeply deployments (inline or linked) may nest before the walk stops following them.
-const MAX_DEPLOYMENT_DEPTH: usize = 32;
 
 /// A template being walked: its root object, the file it is in, and that file's path.
 #[derive(Clone, Copy)]
@@ -105,7 +104,7 @@ impl<'l, 's> Walker<'l, 's> {
     }
 
     // Recursion depth is bounded: the JSON parser caps nesting at 512, deployments at
-    // MAX_DEPLOYMENT_DEPTH.
+    // MAX_ARM_DEPLOYMENT_DEPTH.
     fn resource<'a>(
         &mut self,
         template: Template<'a>,
@@ -247,13 +246,13 @@ impl<'l, 's> Walker<'l, 's> {
             return;
         };
         let name = chain.last().map_or("", |p| p.instance.as_str());
-        if chain.len() > MAX_DEPLOYMENT_DEPTH {
+        if chain.len() > MAX_ARM_DEPLOYMENT_DEPTH {
             self.errors.push(FileError::notice(
                 template.path,
                 Some(Span::new(template.file, object.span.clone())),
                 format!(
                     "deployment `{name}` is not followed: deployments nest deeper than \
-                     {MAX_DEPLOYMENT_DEPTH} levels"
+                     {MAX_ARM_DEPLOYMENT_DEPTH} levels"
                 ),
             ));
             return;
@@ -513,7 +512,7 @@ mod tests {
                   "copy": { "name": "ws", "count": 800 } } ] } } }
         ]}"#;
         let found = walk(text);
-        let limit = crate::budget::MAX_INSTANCES as usize;
+        let limit = crate::limits::MAX_INSTANCES as usize;
         assert!(found.len() <= limit + 2, "{}", found.len());
         assert!(found.len() > 1000, "{}", found.len());
     }
@@ -554,7 +553,7 @@ mod tests {
             panic!("{:?}", named("computed").enabled);
         };
         assert!(why.contains("resource and module instances"), "{why}");
-        let limit = crate::budget::MAX_INSTANCES as usize;
+        let limit = crate::limits::MAX_INSTANCES as usize;
         assert!(found.len() <= limit + 32, "{}", found.len());
     }
 

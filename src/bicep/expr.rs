@@ -38,7 +38,7 @@ impl Parser<'_> {
 
     // The functions on the recursion path (ternary → binary → unary → postfix → primary) keep
     // few locals and hand each case to a helper: unoptimised builds give every local its own
-    // stack slot, and MAX_DEPTH levels must fit in a 2 MiB thread there too.
+    // stack slot, and `MAX_BICEP_PARSE_DEPTH` levels must fit in a 2 MiB thread there too.
 
     fn ternary(&mut self) -> PResult<Expr> {
         let condition = self.binary(0)?;

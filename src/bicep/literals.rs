@@ -28,7 +28,7 @@ impl Env<'_> {
                     match crate::arm::functions::apply("string", std::slice::from_ref(&traced.val))
                     {
                         Some(Ok(Val::String(text))) => {
-                            if (out.len() + text.len()) as u64 > crate::budget::MAX_VALUE_BYTES {
+                            if (out.len() + text.len()) as u64 > crate::limits::MAX_VALUE_BYTES {
                                 self.scope.budget.cut();
                                 return unknown(crate::budget::too_large());
                             }

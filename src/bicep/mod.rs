@@ -25,8 +25,9 @@
 //! the evaluator: `scope` (parameters, variables, budget), `eval` (expressions and names),
 //! `access` (property and index access), `literals`, `operators`, `functions`.
 //!
-//! Limits: nesting deeper than [`MAX_DEPTH`] levels stops parsing with an error instead of
-//! overflowing the stack; every loop consumes a token or ends, so any input terminates.
+//! Limits: nesting deeper than [`crate::limits::MAX_BICEP_PARSE_DEPTH`] levels stops parsing
+//! with an error instead of overflowing the stack; every loop consumes a token or ends, so any
+//! input terminates.
 //! Evaluation is bounded by a step budget and a nesting limit per scenario, and modules by a
 //! depth of 32 and cycle detection.
 
@@ -57,7 +58,6 @@ pub use front::scan_files;
 pub use outline::Known;
 
 pub use lexer::CommentKind;
-pub use parser::MAX_DEPTH;
 
 use crate::source::{FileId, Span};
 

@@ -23,9 +23,7 @@ use super::ast::StatementKind;
 use super::outline;
 use super::project::{Parsed, Project};
 use super::scope::{Budget, Input, NESTING, Role, Scope};
-
-/// How many `extends` a parameter file may chain.
-const MAX_EXTENDS: usize = 8;
+use crate::limits::MAX_BICEP_EXTENDS;
 
 /// One deployment scenario of a root file.
 pub struct Scenario {
@@ -97,8 +95,10 @@ fn inputs_of(
             continue;
         } else if chain.contains(&path) {
             Some("it leads back to a file that extends it (a cycle)".to_string())
-        } else if chain.len() > MAX_EXTENDS {
-            Some(format!("`extends` chains more than {MAX_EXTENDS} files"))
+        } else if chain.len() > MAX_BICEP_EXTENDS {
+            Some(format!(
+                "`extends` chains more than {MAX_BICEP_EXTENDS} files"
+            ))
         } else {
             crate::regular::not_a_file(&path).map(|why| {
                 if why == "it does not exist" {

@@ -3,13 +3,8 @@
 
 use super::SyntaxError;
 use super::lexer::{Token, TokenKind};
+use crate::limits::MAX_BICEP_PARSE_DEPTH;
 use crate::source::{FileId, Span};
-
-/// Deepest nesting before parsing stops with an error instead of risking the stack. Each
-/// expression level (array, object, parentheses, interpolation hole, lambda or ternary branch,
-/// prefix operator), type level and nested child resource counts one; a `[for …]` loop counts
-/// two, its stack frames being the largest. 128 levels fit a 2 MiB thread in a debug build.
-pub const MAX_DEPTH: usize = 128;
 
 /// The parser gave up on the current construct; the error is already recorded.
 #[derive(Debug)]
@@ -222,14 +217,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Runs `f` one nesting level deeper, failing cleanly past [`MAX_DEPTH`].
+    /// Runs `f` one nesting level deeper, failing cleanly past [`MAX_BICEP_PARSE_DEPTH`].
     pub fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_BICEP_PARSE_DEPTH {
             let token = self.peek();
             self.report(
                 token.start,
                 token.end,
-                format!("nested more than {MAX_DEPTH} levels deep; certgate stops reading here"),
+                format!(
+                    "nested more than {MAX_BICEP_PARSE_DEPTH} levels deep; certgate stops \
+                     reading here"
+                ),
             );
             return Err(Abort);
         }

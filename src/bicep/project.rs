@@ -12,12 +12,7 @@ use crate::source::{FileId, SourceFile};
 
 use super::ast::{Import, Program, Statement, StatementKind};
 use super::outline;
-
-/// Deepest chain of module calls followed from a root.
-pub const MAX_MODULE_DEPTH: usize = 32;
-/// How many files one relevance question may visit before it answers "maybe" (true): only a
-/// hostile web of cyclic modules gets there, and "maybe" just means parsing the file.
-const MAX_RELEVANCE_VISITS: usize = 10_000;
+use crate::limits::{MAX_BICEP_MODULE_DEPTH, MAX_BICEP_RELEVANCE_VISITS};
 
 /// One parsed Bicep or `.bicepparam` file.
 #[derive(Debug)]
@@ -180,7 +175,7 @@ impl<'l> Project<'l> {
             return (false, true);
         }
         *visits += 1;
-        if *visits > MAX_RELEVANCE_VISITS || visiting.len() > MAX_MODULE_DEPTH {
+        if *visits > MAX_BICEP_RELEVANCE_VISITS || visiting.len() > MAX_BICEP_MODULE_DEPTH {
             return (true, false);
         }
         // Discovery has outlined the files it read; others (outside the scanned paths) are

@@ -26,16 +26,15 @@ use super::eval::{Env, Frame, loop_frame, unknown};
 use super::inputs;
 use super::lower::{self, SiteDecl};
 use super::outline;
-use super::project::{MAX_MODULE_DEPTH, Parsed, Project};
+use super::project::{Parsed, Project};
 use super::scope::{Role, Scope};
 use crate::budget::Limit;
+use crate::limits::{MAX_BICEP_MODULE_DEPTH, MAX_COPY};
 
 /// The in-scope site type.
 pub const SITE_TYPE: &str = "Microsoft.Web/sites";
 /// The in-scope slot type.
 pub const SLOT_TYPE: &str = "Microsoft.Web/sites/slots";
-/// Bicep's (and ARM's) largest loop.
-pub const MAX_LOOP: usize = 800;
 
 /// One part of an address: as declared, and for the instance being walked.
 #[derive(Debug, Clone)]
@@ -245,13 +244,13 @@ impl<'p, 'l> Walker<'p, 'l> {
             ));
             return;
         }
-        if self.stack.len() > MAX_MODULE_DEPTH {
+        if self.stack.len() > MAX_BICEP_MODULE_DEPTH {
             self.errors.push(FileError::at(
                 file.source.path(),
                 at,
                 format!(
-                    "module `{name}` is nested more than {MAX_MODULE_DEPTH} modules deep: it is \
-                     not followed"
+                    "module `{name}` is nested more than {MAX_BICEP_MODULE_DEPTH} modules deep: \
+                     it is not followed"
                 ),
             ));
             return;
@@ -302,10 +301,10 @@ impl<'p, 'l> Walker<'p, 'l> {
                     return;
                 };
                 let items = match env.iterate(&for_expr.iterable) {
-                    Ok(items) if items.len() <= MAX_LOOP => items,
+                    Ok(items) if items.len() <= MAX_COPY => items,
                     Ok(items) => {
                         let why = format!(
-                            "the loop has {} elements, more than the {MAX_LOOP} Azure allows",
+                            "the loop has {} elements, more than the {MAX_COPY} Azure allows",
                             items.len()
                         );
                         return self.unknown_loop(env, for_expr, object, why, visit);

@@ -5,7 +5,7 @@
 //! its input: a `Content-Length` of 2^64-1 panics (it resizes a buffer to it), 1 TiB aborts on
 //! the allocation, and a body that is not a JSON-RPC message (invalid JSON, a lone surrogate,
 //! `[]`) ends the reader thread, so the server exits. An editor's server must outlive a bad
-//! message. This reader caps a body at [`MAX_BODY`], reads it as it arrives (so a large
+//! message. This reader caps a body at [`MAX_LSP_BODY`], reads it as it arrives (so a large
 //! announced length allocates nothing up front), and turns a body that is not a message into
 //! [`Incoming::Malformed`], which the server answers with a parse error (-32700) while it
 //! keeps serving. Only a header that makes it impossible to find the next message closes the
@@ -16,12 +16,7 @@ use std::io::{self, BufRead, Read, Write};
 
 use lsp_server::Message;
 
-/// The largest body accepted: far above any document an editor sends, far below what a
-/// machine can allocate.
-pub const MAX_BODY: u64 = 64 << 20;
-
-/// The longest header line accepted (a real one is about 30 bytes).
-const MAX_HEADER_LINE: u64 = 8 << 10;
+use crate::limits::{MAX_LSP_BODY, MAX_LSP_HEADER_LINE};
 
 /// JSON-RPC's code for a body that is not valid JSON or not a message.
 pub const PARSE_ERROR: i32 = -32700;
@@ -68,7 +63,7 @@ fn read_header(reader: &mut impl BufRead) -> Result<Option<u64>, String> {
     loop {
         let mut line = Vec::new();
         let read = reader
-            .take(MAX_HEADER_LINE)
+            .take(MAX_LSP_HEADER_LINE)
             .read_until(b'\n', &mut line)
             .map_err(|why| format!("cannot read the input: {why}"))?;
         if read == 0 {
@@ -81,7 +76,7 @@ fn read_header(reader: &mut impl BufRead) -> Result<Option<u64>, String> {
         first = false;
         if line.last() != Some(&b'\n') {
             return Err(format!(
-                "a header line longer than {MAX_HEADER_LINE} bytes, or without its line end"
+                "a header line longer than {MAX_LSP_HEADER_LINE} bytes, or without its line end"
             ));
         }
         let line = String::from_utf8_lossy(&line);
@@ -97,9 +92,9 @@ fn read_header(reader: &mut impl BufRead) -> Result<Option<u64>, String> {
             let parsed = value
                 .parse::<u64>()
                 .map_err(|_| format!("Content-Length `{}` is not a byte count", shown(value)))?;
-            if parsed > MAX_BODY {
+            if parsed > MAX_LSP_BODY {
                 return Err(format!(
-                    "Content-Length {parsed} is over the limit of {MAX_BODY} bytes"
+                    "Content-Length {parsed} is over the limit of {MAX_LSP_BODY} bytes"
                 ));
             }
             length = Some(parsed);

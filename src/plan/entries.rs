@@ -8,11 +8,8 @@
 use std::ops::Range;
 
 use crate::json::{Json, JsonKind};
+use crate::limits::MAX_PLAN_MODULE_DEPTH;
 use crate::terraform::RESOURCE_TYPES;
-
-/// How deep `planned_values` modules may nest before the plan is refused. Terraform has no
-/// limit, but no real configuration comes near it; the limit keeps recursion bounded.
-pub const MAX_MODULE_DEPTH: usize = 64;
 
 /// One resource instance of an in-scope type that exists after the plan is applied.
 #[derive(Debug)]
@@ -164,10 +161,10 @@ fn planned_module<'a>(module: &'a Json, depth: usize, collected: &mut Collected<
     let Some(children) = module.member("child_modules") else {
         return;
     };
-    if depth >= MAX_MODULE_DEPTH {
+    if depth >= MAX_PLAN_MODULE_DEPTH {
         collected.problems.push((
             children.span.clone(),
-            format!("`planned_values` modules nest deeper than {MAX_MODULE_DEPTH} levels"),
+            format!("`planned_values` modules nest deeper than {MAX_PLAN_MODULE_DEPTH} levels"),
         ));
         return;
     }
@@ -279,7 +276,7 @@ mod tests {
     #[test]
     fn module_nesting_is_bounded() {
         let mut module = String::from(r#"{"resources": []}"#);
-        for _ in 0..=MAX_MODULE_DEPTH {
+        for _ in 0..=MAX_PLAN_MODULE_DEPTH {
             module = format!(r#"{{"child_modules": [{module}]}}"#);
         }
         let text = format!(r#"{{"planned_values": {{"root_module": {module}}}}}"#);

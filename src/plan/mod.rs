@@ -31,12 +31,10 @@ use std::path::PathBuf;
 
 use crate::error::FileError;
 use crate::json::{self, Json, JsonDocument};
+use crate::limits::SNIFF_BYTES;
 use crate::load::Loader;
 use crate::model::UnitScan;
 use crate::source::{FileId, SourceFile, Span};
-
-/// How far into a file that failed to parse we look for the plan's opening keys.
-const SNIFF_BYTES: usize = 4096;
 
 /// Scans plan JSON files, each on its own; files that are not plans yield nothing.
 pub fn scan_plans(paths: &[PathBuf], loader: &Loader) -> UnitScan {

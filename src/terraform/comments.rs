@@ -7,6 +7,8 @@
 
 use std::ops::Range;
 
+use crate::limits::MAX_HCL_COMMENT_DEPTH;
+
 /// What the lexer is inside.
 enum Frame {
     /// Expression code (the file's top level, or a `${…}`/`%{…}` interpolation).
@@ -14,9 +16,6 @@ enum Frame {
     /// A quoted string.
     Quoted,
 }
-
-/// Deepest nesting of strings and interpolations followed; beyond it the rest is skipped.
-const MAX_DEPTH: usize = 64;
 
 /// The byte ranges of every comment in `text`, in order; each range covers the markers and,
 /// for line comments, ends before the newline.
@@ -40,7 +39,7 @@ pub fn comments(text: &str) -> Vec<Range<usize>> {
                     i += 1;
                 }
                 b'$' | b'%' if next == Some(b'{') => {
-                    if depth >= MAX_DEPTH {
+                    if depth >= MAX_HCL_COMMENT_DEPTH {
                         break;
                     }
                     stack.push(Frame::Code { braces: 0 });
@@ -64,7 +63,7 @@ pub fn comments(text: &str) -> Vec<Range<usize>> {
                     i = end;
                 }
                 b'"' => {
-                    if depth >= MAX_DEPTH {
+                    if depth >= MAX_HCL_COMMENT_DEPTH {
                         break;
                     }
                     stack.push(Frame::Quoted);

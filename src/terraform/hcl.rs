@@ -422,13 +422,13 @@ mod tests {
             format!("a = {}x", "x ? y : ".repeat(n)),
             format!("a = {}x", "x + ".repeat(n)),
         ] {
-            let message = parse_on_stack(crate::workers::STACK_SIZE, input).unwrap_err();
+            let message = parse_on_stack(crate::limits::WORKER_STACK_SIZE, input).unwrap_err();
             assert!(message.starts_with("invalid Terraform syntax"), "{message}");
         }
     }
 
-    /// Scans run on workers with [`crate::workers::STACK_SIZE`]: the deepest file the limit lets
-    /// through must parse there, with room to spare for the evaluation that follows.
+    /// Scans run on workers with [`crate::limits::WORKER_STACK_SIZE`]: the deepest file the
+    /// limit lets through must parse there, with room to spare for the evaluation that follows.
     #[test]
     fn nesting_up_to_the_limit_parses_on_a_scan_worker_stack() {
         let m = MAX_NESTING - 1;
@@ -438,14 +438,17 @@ mod tests {
             "[for x in ".repeat(m),
             " : x]".repeat(m)
         );
-        assert_eq!(parse_on_stack(crate::workers::STACK_SIZE / 4, fors), Ok(1));
+        assert_eq!(
+            parse_on_stack(crate::limits::WORKER_STACK_SIZE / 4, fors),
+            Ok(1)
+        );
         let objects = format!(
             "a = {}1{}\n",
             "{for k, v in ".repeat(MAX_NESTING),
             " : k => v}".repeat(MAX_NESTING)
         );
         assert_eq!(
-            parse_on_stack(crate::workers::STACK_SIZE / 4, objects),
+            parse_on_stack(crate::limits::WORKER_STACK_SIZE / 4, objects),
             Ok(0)
         );
         let templates = format!(
@@ -454,7 +457,7 @@ mod tests {
             "}\"".repeat(MAX_NESTING / 2)
         );
         assert_eq!(
-            parse_on_stack(crate::workers::STACK_SIZE / 4, templates),
+            parse_on_stack(crate::limits::WORKER_STACK_SIZE / 4, templates),
             Ok(0)
         );
     }

@@ -12,11 +12,9 @@ use super::eval::{
 use super::module::Module;
 use super::syntax::{Attribute, ModuleCall, Variable};
 use super::tfvars::Assignment;
+use crate::limits::MAX_TERRAFORM_INSTANCES;
 use crate::model::Origin;
 use crate::value::{Traced, Val};
-
-/// Most instances one `count` / `for_each` is expanded into; more are judged once.
-pub const MAX_INSTANCES: usize = 1000;
 
 /// A module instance's variables and locals.
 pub struct ModuleScope<'a> {
@@ -295,9 +293,9 @@ pub fn expand(
             }
             Ok(Err(e)) | Err(EvalError(e)) => return rejected("count", e),
         };
-        if n > MAX_INSTANCES {
+        if n > MAX_TERRAFORM_INSTANCES {
             return Expansion::Unresolved(format!(
-                "`count` is {n}, more than the {MAX_INSTANCES} instances certgate expands"
+                "`count` is {n}, more than the {MAX_TERRAFORM_INSTANCES} instances certgate expands"
             ));
         }
         return Expansion::Instances(
@@ -352,9 +350,10 @@ pub fn expand(
             );
         }
     };
-    if entries.len() > MAX_INSTANCES {
+    if entries.len() > MAX_TERRAFORM_INSTANCES {
         return Expansion::Unresolved(format!(
-            "`for_each` has {} elements, more than the {MAX_INSTANCES} instances certgate expands",
+            "`for_each` has {} elements, more than the {MAX_TERRAFORM_INSTANCES} instances \
+             certgate expands",
             entries.len()
         ));
     }

@@ -14,15 +14,13 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::json::{Json, JsonKind, Member};
+use crate::limits::MAX_JSON_COMMENT_DEPTH;
 use crate::suppress::comment::parse_text;
 use crate::suppress::placement::{Attached, Placed, ResourceSpans};
 use crate::suppress::{Invalid, KicsScope, Kind, Parsed};
 
 /// The comment property's key.
 const COMMENT_KEY: &str = "//";
-
-/// Deepest object/array nesting followed; anything deeper is not read for exceptions.
-const MAX_DEPTH: usize = 128;
 
 /// Places the suppressions of every `"//"` string of `text` on `resources` (header: the
 /// `"NAME"` key, body: its object). Peers' syntaxes are read only when `honour_peers`. A file
@@ -71,7 +69,7 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// Visits `value`; `owners` are the resources whose body encloses it.
     fn value(&mut self, value: &Json, owners: &[usize], depth: usize) {
-        if depth > MAX_DEPTH {
+        if depth > MAX_JSON_COMMENT_DEPTH {
             return;
         }
         match &value.kind {

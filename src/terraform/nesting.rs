@@ -16,13 +16,13 @@
 
 /// The most nested levels a `.tf` file may have before we refuse to parse it: hcl-edit's own
 /// limit.
-pub const MAX_NESTING: usize = 64;
+pub use crate::limits::MAX_HCL_NESTING as MAX_NESTING;
 
 /// The most entries (`=` or `:` directly inside one `{ … }`: object keys, block attributes)
 /// a `.tf` file may have in one object or block before we refuse to parse it. hcl-edit 0.10
 /// checks each new object key against every earlier one, so its time grows with the square of
 /// the keys: about 0.5 s at this bound, 3 s at 32 000 keys and 100 s at 100 000.
-pub const MAX_OBJECT_ENTRIES: usize = 10_000;
+pub use crate::limits::MAX_HCL_OBJECT_ENTRIES as MAX_OBJECT_ENTRIES;
 
 /// Why [`check_width`] refuses a text, with the byte offset where it found out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

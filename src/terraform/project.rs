@@ -18,19 +18,13 @@ use super::types::{self, ProviderVersion};
 use super::{lower, version};
 use crate::error::FileError;
 use crate::file_kind::FileKind;
+use crate::limits::{MAX_TERRAFORM_MODULE_DEPTH, MAX_TERRAFORM_MODULE_INSTANCES};
 use crate::load::{Loader, normalize};
 use crate::model::Resource;
 use crate::scan::Settings;
 
 /// A root's judged resources, with the errors and notices found on the way.
 pub type Judged = (Vec<Resource>, Vec<FileError>);
-
-/// Deepest chain of module calls followed from a root.
-pub const MAX_MODULE_DEPTH: usize = 32;
-/// Most module instances one root's walk evaluates with their inputs. Modules that each call
-/// the next twice make 2^depth instances; past this bound each module directory is judged
-/// once more with unknown inputs, so every site is still reported.
-pub const MAX_MODULE_INSTANCES: usize = 10_000;
 
 const LOCK_FILE: &str = ".terraform.lock.hcl";
 
@@ -41,7 +35,7 @@ pub struct Project<'a> {
     modules: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
     /// Whether each module directory asked about exists: every root asks again.
     existing: Mutex<HashMap<PathBuf, bool>>,
-    /// [`MAX_MODULE_INSTANCES`]; tests lower it.
+    /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
     pub(crate) max_module_instances: usize,
 }
 
@@ -52,7 +46,7 @@ impl<'a> Project<'a> {
             command_line: CommandLine::new(settings, loader),
             modules: Mutex::default(),
             existing: Mutex::default(),
-            max_module_instances: MAX_MODULE_INSTANCES,
+            max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
         }
     }
 
@@ -276,9 +270,10 @@ impl Walk<'_, '_> {
             .get(&call.header.file)
             .cloned()
             .unwrap_or_default();
-        if stack.len() > MAX_MODULE_DEPTH {
+        if stack.len() > MAX_TERRAFORM_MODULE_DEPTH {
             let message = format!(
-                "module `{}` is nested more than {MAX_MODULE_DEPTH} calls deep; certgate stops here",
+                "module `{}` is nested more than {MAX_TERRAFORM_MODULE_DEPTH} calls deep; \
+                 certgate stops here",
                 call.name
             );
             self.errors.push(FileError::at(file, call.header, message));

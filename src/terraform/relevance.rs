@@ -16,11 +16,9 @@ use std::sync::Mutex;
 
 use super::module::is_configuration_file;
 use crate::file_kind::FileKind;
+use crate::limits::MAX_TERRAFORM_MODULE_DEPTH;
 use crate::load::{Loader, normalize};
 use crate::lock::lock;
-
-/// Deepest chain of local calls followed; deeper chains are parsed (and reported) as usual.
-const MAX_DEPTH: usize = super::project::MAX_MODULE_DEPTH;
 
 /// What one configuration file can contribute, read from its bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -163,7 +161,7 @@ impl<'a> Relevance<'a> {
             return known;
         }
         // A cycle or a chain too deep: let the front end parse it and say so.
-        if visiting.iter().any(|d| d == dir) || visiting.len() > MAX_DEPTH {
+        if visiting.iter().any(|d| d == dir) || visiting.len() > MAX_TERRAFORM_MODULE_DEPTH {
             return true;
         }
         let relevant = match self.outline(dir) {

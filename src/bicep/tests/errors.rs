@@ -243,7 +243,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 
 #[test]
 fn nesting_up_to_the_limit_parses_and_one_more_level_does_not() {
-    use crate::bicep::MAX_DEPTH;
+    use crate::limits::MAX_BICEP_PARSE_DEPTH as MAX_DEPTH;
     on_small_stack(|| {
         // Each `[`, `{a:` and `(` is one expression level; the `var` value is the first.
         let levels = MAX_DEPTH - 1;

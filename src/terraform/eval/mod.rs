@@ -30,7 +30,7 @@ use super::syntax::AttributeExpr;
 pub use crate::budget::Budget;
 use crate::budget::Nesting;
 use crate::json::{Json, JsonKind};
-use crate::limits::{MAX_TERRAFORM_NESTING, MAX_TERRAFORM_STACK};
+use crate::limits::{MAX_TERRAFORM_NESTING, MAX_TERRAFORM_ORIGINS, MAX_TERRAFORM_STACK};
 use crate::model::Origin;
 use crate::value::{Traced, Val};
 
@@ -322,13 +322,10 @@ fn collect_object(members: Vec<(Traced, Traced)>) -> Outcome {
     })
 }
 
-/// Most origins kept on one value: enough to explain it, bounded for huge expressions.
-const MAX_ORIGINS: usize = 8;
-
 /// Adds `more` to `origin`, skipping steps already there.
 pub fn merge_origins(origin: &mut Vec<Origin>, more: &[Origin]) {
     for step in more {
-        if origin.len() >= MAX_ORIGINS {
+        if origin.len() >= MAX_TERRAFORM_ORIGINS {
             break;
         }
         if !origin.contains(step) {

@@ -4,7 +4,7 @@
 use hcl_edit::template::{Directive, Element, Template};
 
 use super::{Env, Outcome, error, eval, merge_origins};
-use crate::budget::MAX_VALUE_BYTES;
+use crate::limits::MAX_VALUE_BYTES;
 use crate::terraform::convert::format_number;
 use crate::value::{Traced, Val};
 
