@@ -7,7 +7,6 @@
 //! Precedence is ripgrep's: `.ignore` rules over `.gitignore` rules over `.git/info/exclude`;
 //! within each kind the deepest directory's file decides first, and a `!pattern` re-includes.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -16,6 +15,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::error::FileError;
 use crate::load::normalize;
+use crate::path_map::PathMap;
 use crate::root::ProjectRoot;
 
 /// The rules one directory's ignore files set.
@@ -26,13 +26,25 @@ struct DirRules {
     exclude: Option<Gitignore>,
 }
 
+/// The rules that apply in one directory, deepest first.
+type Chain = Arc<Vec<Arc<DirRules>>>;
+
+/// A directory as the walk spells it: its absolute, normalised form and the rules there.
+struct Seen {
+    absolute: PathBuf,
+    chain: Chain,
+}
+
 /// The ignore rules of every directory a walk meets, read once each.
 pub struct IgnoreRules {
     root: Arc<ProjectRoot>,
     cwd: PathBuf,
+    /// Per directory as the walk spells it (`./envs/prod`): asked once per entry, so the
+    /// spelling is looked up as is, and normalised once.
+    seen: Mutex<PathMap<Arc<Seen>>>,
     /// Per directory (absolute): the rules that apply there, deepest first.
-    chains: Mutex<HashMap<PathBuf, Arc<Vec<Arc<DirRules>>>>>,
-    by_dir: Mutex<HashMap<PathBuf, Arc<DirRules>>>,
+    chains: Mutex<PathMap<Chain>>,
+    by_dir: Mutex<PathMap<Arc<DirRules>>>,
     errors: Mutex<Vec<FileError>>,
 }
 
@@ -41,6 +53,7 @@ impl IgnoreRules {
         IgnoreRules {
             root,
             cwd: std::env::current_dir().unwrap_or_default(),
+            seen: Mutex::default(),
             chains: Mutex::default(),
             by_dir: Mutex::default(),
             errors: Mutex::default(),
@@ -49,11 +62,25 @@ impl IgnoreRules {
 
     /// Whether the walk should skip `path`.
     pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let path = normalize(&self.cwd.join(path));
-        let Some(parent) = path.parent() else {
-            return false;
+        // `dir/name` normalises to `normal(dir)/name`: the directory's part is worked out once
+        // per directory, and most directories have no rules, so most entries cost one lookup.
+        let (path, chain) = match (path.parent(), path.file_name()) {
+            (Some(parent), Some(name)) => {
+                let seen = self.seen(parent);
+                if seen.chain.is_empty() {
+                    return false;
+                }
+                (seen.absolute.join(name), seen.chain.clone())
+            }
+            _ => {
+                let path = normalize(&self.cwd.join(path));
+                let Some(parent) = path.parent() else {
+                    return false;
+                };
+                let chain = self.chain(parent);
+                (path, chain)
+            }
         };
-        let chain = self.chain(parent);
         let kinds: [fn(&DirRules) -> Option<&Gitignore>; 3] = [
             |r| r.ignore.as_ref(),
             |r| r.gitignore.as_ref(),
@@ -81,8 +108,8 @@ impl IgnoreRules {
     /// The rules that apply in `dir` (an absolute directory): those of it and of every
     /// directory above it inside the project root, deepest first, directories without ignore
     /// files left out. Remembered per directory: the walk asks once per entry.
-    fn chain(&self, dir: &Path) -> Arc<Vec<Arc<DirRules>>> {
-        if let Some(known) = lock(&self.chains).get(dir) {
+    fn chain(&self, dir: &Path) -> Chain {
+        if let Some(known) = lock(&self.chains).get(dir.as_os_str()) {
             return known.clone();
         }
         let mut chain = Vec::new();
@@ -96,12 +123,24 @@ impl IgnoreRules {
             }
         }
         let chain = Arc::new(chain);
-        lock(&self.chains).insert(dir.to_path_buf(), chain.clone());
+        lock(&self.chains).insert(dir.as_os_str().to_owned(), chain.clone());
         chain
     }
 
+    /// A directory as the walk spells it (relative to the current directory or absolute).
+    fn seen(&self, dir: &Path) -> Arc<Seen> {
+        if let Some(known) = lock(&self.seen).get(dir.as_os_str()) {
+            return known.clone();
+        }
+        let absolute = normalize(&self.cwd.join(dir));
+        let chain = self.chain(&absolute);
+        let seen = Arc::new(Seen { absolute, chain });
+        lock(&self.seen).insert(dir.as_os_str().to_owned(), seen.clone());
+        seen
+    }
+
     fn rules(&self, dir: &Path) -> Arc<DirRules> {
-        if let Some(known) = lock(&self.by_dir).get(dir) {
+        if let Some(known) = lock(&self.by_dir).get(dir.as_os_str()) {
             return known.clone();
         }
         let git = dir.join(".git");
@@ -116,7 +155,7 @@ impl IgnoreRules {
             .then(|| self.read(dir, &git.join("info/exclude")))
             .flatten(),
         });
-        lock(&self.by_dir).insert(dir.to_path_buf(), rules.clone());
+        lock(&self.by_dir).insert(dir.as_os_str().to_owned(), rules.clone());
         rules
     }
 

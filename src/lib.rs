@@ -22,6 +22,7 @@ pub mod load;
 pub mod lsp;
 pub mod model;
 pub mod plan;
+pub mod path_map;
 pub mod policy;
 pub mod quote;
 pub mod regular;
