@@ -15,7 +15,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::error::FileError;
 use crate::load::normalize;
-use crate::path_map::PathMap;
+use crate::path_map::{PathMap, split_name};
 use crate::root::ProjectRoot;
 
 /// The rules one directory's ignore files set.
@@ -64,15 +64,15 @@ impl IgnoreRules {
     pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
         // `dir/name` normalises to `normal(dir)/name`: the directory's part is worked out once
         // per directory, and most directories have no rules, so most entries cost one lookup.
-        let (path, chain) = match (path.parent(), path.file_name()) {
-            (Some(parent), Some(name)) => {
+        let (path, chain) = match split_name(path) {
+            Some((parent, name)) => {
                 let seen = self.seen(parent);
                 if seen.chain.is_empty() {
                     return false;
                 }
                 (seen.absolute.join(name), seen.chain.clone())
             }
-            _ => {
+            None => {
                 let path = normalize(&self.cwd.join(path));
                 let Some(parent) = path.parent() else {
                     return false;
@@ -132,7 +132,11 @@ impl IgnoreRules {
         if let Some(known) = lock(&self.seen).get(dir.as_os_str()) {
             return known.clone();
         }
-        let absolute = normalize(&self.cwd.join(dir));
+        // Built from the parent's form where the name is plain: a join, not a normalisation.
+        let absolute = match split_name(dir) {
+            Some((parent, name)) => self.seen(parent).absolute.join(name),
+            None => normalize(&self.cwd.join(dir)),
+        };
         let chain = self.chain(&absolute);
         let seen = Arc::new(Seen { absolute, chain });
         lock(&self.seen).insert(dir.as_os_str().to_owned(), seen.clone());

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::FileError;
 use crate::load::normalize;
-use crate::path_map::PathMap;
+use crate::path_map::{PathMap, split_name};
 
 /// Where a scan may read: canonical directories, and files named on the command line.
 #[derive(Debug, Default)]
@@ -147,8 +147,8 @@ impl ProjectRoot {
     /// directory is known.
     pub fn contains_unlinked(&self, path: &Path) -> bool {
         let path = normalize(path);
-        match (path.parent(), path.file_name()) {
-            (Some(parent), Some(name)) => match self.canonical(parent) {
+        match split_name(&path) {
+            Some((parent, name)) => match self.canonical(parent) {
                 Some(dir) if dir.in_dirs => true,
                 Some(dir) => {
                     let real = dir.path.join(name);
