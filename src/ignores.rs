@@ -70,7 +70,11 @@ impl IgnoreRules {
                 if seen.chain.is_empty() {
                     return false;
                 }
-                (seen.absolute.join(name), seen.chain.clone())
+                let mut path =
+                    PathBuf::with_capacity(seen.absolute.as_os_str().len() + 1 + name.len());
+                path.push(&seen.absolute);
+                path.push(name);
+                (path, seen.chain.clone())
             }
             None => {
                 let path = normalize(&self.cwd.join(path));
@@ -147,17 +151,30 @@ impl IgnoreRules {
         if let Some(known) = lock(&self.by_dir).get(dir.as_os_str()) {
             return known.clone();
         }
-        let git = dir.join(".git");
+        let mut file = dir.join(".ignore");
+        let ignore = self.read(dir, &file);
+        file.set_file_name(".gitignore");
+        let gitignore = self.read(dir, &file);
+        // Only at the top of the root (the work tree), and only a `.git` directory: a
+        // worktree's `.git` file points outside the tree. Other directories are not probed: a
+        // scan meets thousands.
+        let exclude = self
+            .root
+            .dirs()
+            .iter()
+            .any(|d| d == dir)
+            .then(|| {
+                let git = dir.join(".git");
+                std::fs::symlink_metadata(&git)
+                    .is_ok_and(|m| m.is_dir())
+                    .then(|| self.read(dir, &git.join("info/exclude")))
+                    .flatten()
+            })
+            .flatten();
         let rules = Arc::new(DirRules {
-            ignore: self.read(dir, &dir.join(".ignore")),
-            gitignore: self.read(dir, &dir.join(".gitignore")),
-            // Only at the top of the root (the work tree), and only a `.git` directory: a
-            // worktree's `.git` file points outside the tree. Other directories are not
-            // probed: a scan meets thousands.
-            exclude: (self.root.dirs().iter().any(|d| d == dir)
-                && std::fs::symlink_metadata(&git).is_ok_and(|m| m.is_dir()))
-            .then(|| self.read(dir, &git.join("info/exclude")))
-            .flatten(),
+            ignore,
+            gitignore,
+            exclude,
         });
         lock(&self.by_dir).insert(dir.as_os_str().to_owned(), rules.clone());
         rules

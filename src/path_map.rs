@@ -46,7 +46,8 @@ mod tests {
 
     #[test]
     fn split_name_keeps_only_plain_last_names() {
-        let split = |p: &str| split_name(Path::new(p)).map(|(d, n)| (d.to_path_buf(), n.to_owned()));
+        let split =
+            |p: &str| split_name(Path::new(p)).map(|(d, n)| (d.to_path_buf(), n.to_owned()));
         assert_eq!(split("./a/b.tf"), Some(("./a".into(), "b.tf".into())));
         assert_eq!(split("/b.tf"), Some(("/".into(), "b.tf".into())));
         assert_eq!(split("b.tf"), Some(("".into(), "b.tf".into())));
@@ -56,7 +57,11 @@ mod tests {
         }
         for path in ["./x/./y/z", "/a/b/../c", "a//b", "../q"] {
             let (dir, name) = split_name(Path::new(path)).unwrap();
-            assert_eq!(normalize(dir).join(name), normalize(Path::new(path)), "{path}");
+            assert_eq!(
+                normalize(dir).join(name),
+                normalize(Path::new(path)),
+                "{path}"
+            );
         }
     }
 }

@@ -134,12 +134,25 @@ impl ProjectRoot {
     /// Whether `path` (a file or directory, existing or not) lies inside the root once every
     /// symbolic link on the way is resolved.
     pub fn contains(&self, path: &Path) -> bool {
-        match self.resolve(path) {
-            Some(real) => {
-                self.dirs.iter().any(|dir| real.starts_with(dir)) || self.files.contains(&real)
-            }
-            None => false,
+        let path = normalize(path);
+        // What `resolve` does for a name that is not a link, without building the real path
+        // when its directory is known to lie in the root (a scan asks about thousands).
+        if let Some((parent, name)) = split_name(&path)
+            && !std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+        {
+            return match self.canonical(parent) {
+                Some(dir) if dir.in_dirs => true,
+                Some(dir) => self.holds(&dir.path.join(name)),
+                None => false,
+            };
         }
+        self.resolve(&path).is_some_and(|real| self.holds(&real))
+    }
+
+    /// Whether a resolved path lies in a root directory or is a named file.
+    fn holds(&self, real: &Path) -> bool {
+        self.dirs.iter().any(|dir| real.starts_with(dir))
+            || self.files.iter().any(|file| file == real)
     }
 
     /// Whether a file that is not a symbolic link, at `path`, lies inside the root: only its
@@ -150,10 +163,7 @@ impl ProjectRoot {
         match split_name(&path) {
             Some((parent, name)) => match self.canonical(parent) {
                 Some(dir) if dir.in_dirs => true,
-                Some(dir) => {
-                    let real = dir.path.join(name);
-                    self.dirs.iter().any(|d| real.starts_with(d)) || self.files.contains(&real)
-                }
+                Some(dir) => self.holds(&dir.path.join(name)),
                 None => false,
             },
             _ => self.contains(&path),
