@@ -7,7 +7,6 @@
 //! Precedence is ripgrep's: `.ignore` rules over `.gitignore` rules over `.git/info/exclude`;
 //! within each kind the deepest directory's file decides first, and a `!pattern` re-includes.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -17,6 +16,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use crate::error::FileError;
 use crate::load::normalize;
 use crate::lock::lock;
+use crate::path_map::{PathMap, split_name};
 use crate::root::ProjectRoot;
 
 /// The rules one directory's ignore files set.
@@ -27,13 +27,25 @@ struct DirRules {
     exclude: Option<Gitignore>,
 }
 
+/// The rules that apply in one directory, deepest first.
+type Chain = Arc<Vec<Arc<DirRules>>>;
+
+/// A directory as the walk spells it: its absolute, normalised form and the rules there.
+struct Seen {
+    absolute: PathBuf,
+    chain: Chain,
+}
+
 /// The ignore rules of every directory a walk meets, read once each.
 pub struct IgnoreRules {
     root: Arc<ProjectRoot>,
     cwd: PathBuf,
+    /// Per directory as the walk spells it (`./envs/prod`): asked once per entry, so the
+    /// spelling is looked up as is, and normalised once.
+    seen: Mutex<PathMap<Arc<Seen>>>,
     /// Per directory (absolute): the rules that apply there, deepest first.
-    chains: Mutex<HashMap<PathBuf, Arc<Vec<Arc<DirRules>>>>>,
-    by_dir: Mutex<HashMap<PathBuf, Arc<DirRules>>>,
+    chains: Mutex<PathMap<Chain>>,
+    by_dir: Mutex<PathMap<Arc<DirRules>>>,
     errors: Mutex<Vec<FileError>>,
 }
 
@@ -42,6 +54,7 @@ impl IgnoreRules {
         IgnoreRules {
             root,
             cwd: std::env::current_dir().unwrap_or_default(),
+            seen: Mutex::default(),
             chains: Mutex::default(),
             by_dir: Mutex::default(),
             errors: Mutex::default(),
@@ -50,11 +63,29 @@ impl IgnoreRules {
 
     /// Whether the walk should skip `path`.
     pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
-        let path = normalize(&self.cwd.join(path));
-        let Some(parent) = path.parent() else {
-            return false;
+        // `dir/name` normalises to `normal(dir)/name`: the directory's part is worked out once
+        // per directory, and most directories have no rules, so most entries cost one lookup.
+        let (path, chain) = match split_name(path) {
+            Some((parent, name)) => {
+                let seen = self.seen(parent);
+                if seen.chain.is_empty() {
+                    return false;
+                }
+                let mut path =
+                    PathBuf::with_capacity(seen.absolute.as_os_str().len() + 1 + name.len());
+                path.push(&seen.absolute);
+                path.push(name);
+                (path, seen.chain.clone())
+            }
+            None => {
+                let path = normalize(&self.cwd.join(path));
+                let Some(parent) = path.parent() else {
+                    return false;
+                };
+                let chain = self.chain(parent);
+                (path, chain)
+            }
         };
-        let chain = self.chain(parent);
         let kinds: [fn(&DirRules) -> Option<&Gitignore>; 3] = [
             |r| r.ignore.as_ref(),
             |r| r.gitignore.as_ref(),
@@ -82,8 +113,8 @@ impl IgnoreRules {
     /// The rules that apply in `dir` (an absolute directory): those of it and of every
     /// directory above it inside the project root, deepest first, directories without ignore
     /// files left out. Remembered per directory: the walk asks once per entry.
-    fn chain(&self, dir: &Path) -> Arc<Vec<Arc<DirRules>>> {
-        if let Some(known) = lock(&self.chains).get(dir) {
+    fn chain(&self, dir: &Path) -> Chain {
+        if let Some(known) = lock(&self.chains).get(dir.as_os_str()) {
             return known.clone();
         }
         let mut chain = Vec::new();
@@ -97,27 +128,56 @@ impl IgnoreRules {
             }
         }
         let chain = Arc::new(chain);
-        lock(&self.chains).insert(dir.to_path_buf(), chain.clone());
+        lock(&self.chains).insert(dir.as_os_str().to_owned(), chain.clone());
         chain
     }
 
-    fn rules(&self, dir: &Path) -> Arc<DirRules> {
-        if let Some(known) = lock(&self.by_dir).get(dir) {
+    /// A directory as the walk spells it (relative to the current directory or absolute).
+    fn seen(&self, dir: &Path) -> Arc<Seen> {
+        if let Some(known) = lock(&self.seen).get(dir.as_os_str()) {
             return known.clone();
         }
-        let git = dir.join(".git");
+        // Built from the parent's form where the name is plain: a join, not a normalisation.
+        let absolute = match split_name(dir) {
+            Some((parent, name)) => self.seen(parent).absolute.join(name),
+            None => normalize(&self.cwd.join(dir)),
+        };
+        let chain = self.chain(&absolute);
+        let seen = Arc::new(Seen { absolute, chain });
+        lock(&self.seen).insert(dir.as_os_str().to_owned(), seen.clone());
+        seen
+    }
+
+    fn rules(&self, dir: &Path) -> Arc<DirRules> {
+        if let Some(known) = lock(&self.by_dir).get(dir.as_os_str()) {
+            return known.clone();
+        }
+        let mut file = dir.join(".ignore");
+        let ignore = self.read(dir, &file);
+        file.set_file_name(".gitignore");
+        let gitignore = self.read(dir, &file);
+        // Only at the top of the root (the work tree), and only a `.git` directory: a
+        // worktree's `.git` file points outside the tree. Other directories are not probed: a
+        // scan meets thousands.
+        let exclude = self
+            .root
+            .dirs()
+            .iter()
+            .any(|d| d == dir)
+            .then(|| {
+                let git = dir.join(".git");
+                std::fs::symlink_metadata(&git)
+                    .is_ok_and(|m| m.is_dir())
+                    .then(|| self.read(dir, &git.join("info/exclude")))
+                    .flatten()
+            })
+            .flatten();
         let rules = Arc::new(DirRules {
-            ignore: self.read(dir, &dir.join(".ignore")),
-            gitignore: self.read(dir, &dir.join(".gitignore")),
-            // Only at the top of the root (the work tree), and only a `.git` directory: a
-            // worktree's `.git` file points outside the tree. Other directories are not
-            // probed: a scan meets thousands.
-            exclude: (self.root.dirs().iter().any(|d| d == dir)
-                && std::fs::symlink_metadata(&git).is_ok_and(|m| m.is_dir()))
-            .then(|| self.read(dir, &git.join("info/exclude")))
-            .flatten(),
+            ignore,
+            gitignore,
+            exclude,
         });
-        lock(&self.by_dir).insert(dir.to_path_buf(), rules.clone());
+        lock(&self.by_dir).insert(dir.as_os_str().to_owned(), rules.clone());
         rules
     }
 

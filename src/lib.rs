@@ -23,6 +23,7 @@ pub mod load;
 pub mod lock;
 pub mod lsp;
 pub mod model;
+pub mod path_map;
 pub mod plan;
 pub mod policy;
 pub mod quote;

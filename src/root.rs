@@ -8,13 +8,13 @@
 //! the scanned directory itself (a file's directory). Files named on the command line
 //! (`--var-file`, `--parameters`, `--config`) are readable wherever they are.
 
-use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::error::FileError;
 use crate::load::normalize;
 use crate::lock::lock;
+use crate::path_map::{PathMap, split_name};
 
 /// Where a scan may read: canonical directories, and files named on the command line.
 #[derive(Debug, Default)]
@@ -22,7 +22,15 @@ pub struct ProjectRoot {
     dirs: Vec<PathBuf>,
     files: Vec<PathBuf>,
     /// Canonical forms of directories already asked about.
-    canonical: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    canonical: Mutex<PathMap<Option<Arc<Canonical>>>>,
+}
+
+/// A directory's canonical form, and whether it lies in one of the root directories (then so
+/// does every file in it).
+#[derive(Debug)]
+struct Canonical {
+    path: PathBuf,
+    in_dirs: bool,
 }
 
 /// How the root was chosen, for `--project-root` and `project-root` messages.
@@ -127,12 +135,25 @@ impl ProjectRoot {
     /// Whether `path` (a file or directory, existing or not) lies inside the root once every
     /// symbolic link on the way is resolved.
     pub fn contains(&self, path: &Path) -> bool {
-        match self.resolve(path) {
-            Some(real) => {
-                self.dirs.iter().any(|dir| real.starts_with(dir)) || self.files.contains(&real)
-            }
-            None => false,
+        let path = normalize(path);
+        // What `resolve` does for a name that is not a link, without building the real path
+        // when its directory is known to lie in the root (a scan asks about thousands).
+        if let Some((parent, name)) = split_name(&path)
+            && !std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+        {
+            return match self.canonical(parent) {
+                Some(dir) if dir.in_dirs => true,
+                Some(dir) => self.holds(&dir.path.join(name)),
+                None => false,
+            };
         }
+        self.resolve(&path).is_some_and(|real| self.holds(&real))
+    }
+
+    /// Whether a resolved path lies in a root directory or is a named file.
+    fn holds(&self, real: &Path) -> bool {
+        self.dirs.iter().any(|dir| real.starts_with(dir))
+            || self.files.iter().any(|file| file == real)
     }
 
     /// Whether a file that is not a symbolic link, at `path`, lies inside the root: only its
@@ -140,12 +161,10 @@ impl ProjectRoot {
     /// directory is known.
     pub fn contains_unlinked(&self, path: &Path) -> bool {
         let path = normalize(path);
-        match (path.parent(), path.file_name()) {
-            (Some(parent), Some(name)) => match self.dir(parent) {
-                Some(dir) => {
-                    let real = dir.join(name);
-                    self.dirs.iter().any(|d| real.starts_with(d)) || self.files.contains(&real)
-                }
+        match split_name(&path) {
+            Some((parent, name)) => match self.canonical(parent) {
+                Some(dir) if dir.in_dirs => true,
+                Some(dir) => self.holds(&dir.path.join(name)),
                 None => false,
             },
             _ => self.contains(&path),
@@ -207,12 +226,17 @@ impl ProjectRoot {
     /// from the parent's: one `lstat` per directory, where `canonicalize` would read every
     /// component of the path again (a scan asks about thousands of directories).
     fn dir(&self, dir: &Path) -> Option<PathBuf> {
+        self.canonical(dir).map(|known| known.path.clone())
+    }
+
+    /// [`Self::dir`], remembered with whether it lies in a root directory.
+    fn canonical(&self, dir: &Path) -> Option<Arc<Canonical>> {
         let dir = if dir.as_os_str().is_empty() {
             Path::new(".")
         } else {
             dir
         };
-        if let Some(known) = lock(&self.canonical).get(dir) {
+        if let Some(known) = lock(&self.canonical).get(dir.as_os_str()) {
             return known.clone();
         }
         let canonical = match (dir.parent(), dir.components().next_back()) {
@@ -221,12 +245,16 @@ impl ProjectRoot {
                     std::fs::canonicalize(dir).ok()
                 }
                 // A directory, or nothing yet: the parent's form and the name.
-                _ => self.dir(parent).map(|p| p.join(name)),
+                _ => self.canonical(parent).map(|p| p.path.join(name)),
             },
             // `/`, `.`, `..`: resolved whole.
             _ => std::fs::canonicalize(dir).ok(),
         };
-        lock(&self.canonical).insert(dir.to_path_buf(), canonical.clone());
+        let canonical = canonical.map(|path| {
+            let in_dirs = self.dirs.iter().any(|d| path.starts_with(d));
+            Arc::new(Canonical { path, in_dirs })
+        });
+        lock(&self.canonical).insert(dir.as_os_str().to_owned(), canonical.clone());
         canonical
     }
 }

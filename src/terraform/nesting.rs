@@ -68,6 +68,22 @@ pub fn check_width(text: &str, limit: usize, entries: usize) -> Result<usize, Re
     let mut line_start = false;
     let mut i = 0usize;
     while i < bytes.len() {
+        // Bytes that no step looks at are passed over in a tight loop: this pass reads every
+        // byte of every relevant `.tf` file, and most bytes are names and plain text.
+        let plain = match stack.last() {
+            None | Some(Frame::Bracket | Frame::Brace { .. } | Frame::Interp) => CODE,
+            Some(Frame::Quoted { .. }) => QUOTED,
+            Some(Frame::Heredoc { .. }) if !line_start => HEREDOC,
+            Some(Frame::Heredoc { .. }) => 0,
+        };
+        if plain != 0 {
+            while i < bytes.len() && SIGNIFICANT[usize::from(bytes[i])] & plain == 0 {
+                i += 1;
+            }
+            if i == bytes.len() {
+                break;
+            }
+        }
         let (at, before) = (i, depth);
         match stack.last() {
             None | Some(Frame::Bracket | Frame::Brace { .. } | Frame::Interp) => {
@@ -122,6 +138,37 @@ pub fn check_width(text: &str, limit: usize, entries: usize) -> Result<usize, Re
     }
     Ok(deepest)
 }
+
+/// [`SIGNIFICANT`] bits: the bytes a step acts on in expression code, in a quoted string, and
+/// in a heredoc away from a line start. Any other byte is a step of one byte that changes
+/// nothing.
+const CODE: u8 = 1;
+const QUOTED: u8 = 2;
+const HEREDOC: u8 = 4;
+
+/// Per byte value, the states ([`CODE`], [`QUOTED`], [`HEREDOC`]) in which it is significant.
+static SIGNIFICANT: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let code = b"#/\"<([{=:)]}";
+    let mut k = 0;
+    while k < code.len() {
+        table[code[k] as usize] |= CODE;
+        k += 1;
+    }
+    let quoted = b"\\\"\n$%";
+    let mut k = 0;
+    while k < quoted.len() {
+        table[quoted[k] as usize] |= QUOTED;
+        k += 1;
+    }
+    let heredoc = b"\n$%";
+    let mut k = 0;
+    while k < heredoc.len() {
+        table[heredoc[k] as usize] |= HEREDOC;
+        k += 1;
+    }
+    table
+};
 
 /// One step in expression code; returns the next offset.
 fn code_step<'a>(
