@@ -40,7 +40,11 @@ fn entries(target: &str) -> Vec<PathBuf> {
         .collect();
     entries.retain(|path| path.file_name().is_some_and(|n| n != "README.md"));
     entries.sort();
-    assert!(!entries.is_empty(), "{}: no regression input", dir.display());
+    assert!(
+        !entries.is_empty(),
+        "{}: no regression input",
+        dir.display()
+    );
     entries
 }
 
@@ -113,7 +117,10 @@ fn every_regression_folder_is_replayed() {
     folders.sort();
     let mut replayed: Vec<String> = REPLAYED.iter().map(|t| t.to_string()).collect();
     replayed.sort();
-    assert_eq!(folders, replayed, "each folder of {REGRESSIONS} needs its test");
+    assert_eq!(
+        folders, replayed,
+        "each folder of {REGRESSIONS} needs its test"
+    );
 }
 
 // Bounded resources by design, through the whole scan, on a worker-sized stack. The parsers'
