@@ -97,9 +97,13 @@ fn fingerprint(root: &Path) -> BTreeMap<PathBuf, String> {
     out
 }
 
+/// The variable naming the file that the debug-build test hook deletes after discovery
+/// ([`a_file_removed_between_discovery_and_reading`]); unset for every other run.
+const REMOVE_AFTER_DISCOVERY: &str = "CERTGATE_TEST_REMOVE_AFTER_DISCOVERY";
+
 fn certgate(dir: &Path) -> Command {
     let mut cmd = common::certgate(dir);
-    cmd.env_remove("CERTGATE_TEST_REMOVE_AFTER_DISCOVERY")
+    cmd.env_remove(REMOVE_AFTER_DISCOVERY)
         // A hang is a failure: nothing here needs more than a minute, even in a debug build.
         .timeout(Duration::from_secs(300));
     cmd
@@ -644,20 +648,22 @@ fn nesting_100_000_deep_in_every_format_is_a_positioned_error() {
 
 /// A file that disappears after discovery listed it (a checkout or an editor's save running
 /// at the same time) is an error naming it, not a crash. The disappearance is made
-/// deterministic by a hook compiled into debug builds only: it deletes the named file right
-/// after discovery, on the real code path. A dangling symbolic link, the other way to get a
-/// vanished file, never reaches reading: a walk does not follow links, and a link named on
-/// the command line fails at discovery.
-#[cfg(unix)]
+/// deterministic by a hook compiled into debug builds only (`src/discover.rs`): it deletes the
+/// named file right after discovery, on the real code path. A release binary has no such hook,
+/// and no outside process can delete the file between the two steps on cue, so a release build
+/// cannot show the error. It asserts what it can observe instead: the hook's variable does
+/// nothing there (a shipped binary never deletes a file because of the environment), and the
+/// file is scanned like any other. Both branches are compiled in every build (`cfg!`, not
+/// `#[cfg]`), so the release one cannot rot unnoticed; `cargo test --release` runs it.
 #[test]
 fn a_file_removed_between_discovery_and_reading() {
     let dir = tree(&[("gone/main.tf", tf_site("gone").as_bytes())]);
-    std::os::unix::fs::symlink("missing.tf", dir.path().join("gone/dangling.tf")).unwrap();
+    let args = ["check", ".", "--format", "json"];
     if cfg!(debug_assertions) {
         let before = fingerprint(dir.path());
         let output = certgate(dir.path())
-            .args(["check", ".", "--format", "json"])
-            .env("CERTGATE_TEST_REMOVE_AFTER_DISCOVERY", "gone/main.tf")
+            .args(args)
+            .env(REMOVE_AFTER_DISCOVERY, "gone/main.tf")
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(2));
@@ -678,11 +684,42 @@ fn a_file_removed_between_discovery_and_reading() {
             before[Path::new("gone/main.tf")].clone(),
         );
         assert_eq!(after, before, "only the removed file changed");
-        write(dir.path(), "gone/main.tf", tf_site("gone"));
     } else {
-        eprintln!("skipped the removal hook: it exists in debug builds only");
+        // `run_with` also asserts that the tree is unchanged: the file was not deleted.
+        let outcome = run_with(dir.path(), &args, |cmd| {
+            cmd.env(REMOVE_AFTER_DISCOVERY, "gone/main.tf");
+        });
+        assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+        let json = outcome.json();
+        assert!(errors(&json).is_empty(), "{json}");
+        assert_eq!(
+            findings(&json),
+            [
+                finding(
+                    "gone/main.tf",
+                    "azurerm_linux_web_app.gone",
+                    "client-cert-disabled"
+                ),
+                neighbour()
+            ]
+        );
     }
-    // The dangling link: skipped by the walk, a discovery error when named.
+}
+
+/// The other way to meet a vanished file, a dangling symbolic link, never reaches reading: a
+/// walk does not follow links, and a link named on the command line fails at discovery.
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_is_skipped_by_the_walk_and_an_error_when_named() {
+    let dir = tree(&[("gone/main.tf", tf_site("gone").as_bytes())]);
+    std::os::unix::fs::symlink("missing.tf", dir.path().join("gone/dangling.tf")).unwrap();
+    // Walked: the link is not listed, so it is neither scanned nor an error.
+    let outcome = run(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    let json = outcome.json();
+    assert!(errors(&json).is_empty(), "{json}");
+    assert_eq!(findings(&json).len(), 2, "{json}");
+    // Named: a discovery error.
     let outcome = run(
         dir.path(),
         &[

@@ -13,23 +13,15 @@ use certgate::fix::{Applicability, Edit, FIXABLE, FixStatus};
 use certgate::report::Report;
 use certgate::{Settings, app};
 
-fn fixture_dirs() -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    for format in std::fs::read_dir("fixtures").unwrap() {
-        let format = format.unwrap().path();
-        for fixture in std::fs::read_dir(&format).into_iter().flatten() {
-            let fixture = fixture.unwrap().path();
-            let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
-            let fix_fixture = ["fix_", "nofix_", "unsafe_fix_"]
-                .iter()
-                .any(|prefix| name.starts_with(prefix));
-            if fixture.is_dir() && fix_fixture {
-                dirs.push(fixture);
-            }
-        }
-    }
-    dirs.sort();
-    dirs
+/// `fixtures/<format>/<name>` for a folder `glob!` found, as the fix has always been given it
+/// (relative to the package root, where the tests run): messages name the fixture this way.
+fn relative_fixture(found: &Path) -> PathBuf {
+    let name = found.file_name().expect("a fixture folder");
+    let format = found
+        .parent()
+        .and_then(Path::file_name)
+        .expect("a format folder");
+    Path::new("fixtures").join(format).join(name)
 }
 
 /// Copies `from` into `to`, returning every file's bytes by relative path.
@@ -290,25 +282,40 @@ fn check_fixture(dir: &Path, root: &Path) -> String {
     snapshot
 }
 
+/// Each fixture is checked on its own: `insta::glob!` reports every mismatching snapshot by
+/// name, and a failed check (a panic, its message already printed with the fixture's name) is
+/// caught so the other fixtures still run; the test then fails listing them all.
 #[test]
 fn every_fix_fixture_is_fixed_in_its_own_style() {
-    let dirs = fixture_dirs();
-    assert!(
-        dirs.len() >= 20,
-        "expected the fix fixtures, found {dirs:?}"
-    );
-    for dir in dirs {
+    let mut failed = Vec::new();
+    insta::glob!("../fixtures", "*/{fix_,nofix_,unsafe_fix_}*", |found| {
+        if !found.is_dir() {
+            return;
+        }
+        let dir = relative_fixture(found);
         let temp = tempfile::tempdir().unwrap();
         let root = temp.path().join(dir.file_name().unwrap());
         copy_tree(&dir, &root);
-        let snapshot = check_fixture(&dir, &root);
+        let Ok(snapshot) = std::panic::catch_unwind(|| check_fixture(&dir, &root)) else {
+            failed.push(dir.display().to_string());
+            return;
+        };
         let name = dir
             .strip_prefix("fixtures")
             .unwrap()
             .to_string_lossy()
             .replace(['/', '\\'], "__");
-        insta::with_settings!({ snapshot_path => "snapshots/fix", prepend_module_to_snapshot => false }, {
-            insta::assert_snapshot!(name, snapshot);
-        });
-    }
+        // The snapshots keep the names and headers they had before `glob!`: no `@suffix` from
+        // the folder's path, and no `input_file` line (the name already says which fixture).
+        let mut snapshots = insta::Settings::clone_current();
+        snapshots.set_snapshot_path("snapshots/fix");
+        snapshots.set_prepend_module_to_snapshot(false);
+        snapshots.remove_snapshot_suffix();
+        snapshots.remove_input_file();
+        snapshots.bind(|| insta::assert_snapshot!(name, snapshot));
+    });
+    assert!(
+        failed.is_empty(),
+        "fixtures failing their checks: {failed:#?}"
+    );
 }

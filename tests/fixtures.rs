@@ -1,29 +1,13 @@
 //! Snapshot test over every fixture: each folder under `fixtures/<format>/` is one behaviour,
 //! scanned on its own; its human output (no colour, fixed width) and JSON output are snapshots.
-//! A new fixture is one new folder: run `cargo insta review` to accept its snapshot.
+//! `insta::glob!` visits each folder and reports every mismatching snapshot by name, so one
+//! broken fixture never hides another. A new fixture is one new folder: run
+//! `INSTA_UPDATE=always cargo test --test fixtures` and review the new `.snap` files.
 
 use std::path::{Path, PathBuf};
 
 use certgate::report::human::{self, Style};
 use certgate::{Settings, scan};
-
-fn fixture_dirs() -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    for format in std::fs::read_dir("fixtures").expect("fixtures/ exists") {
-        let format = format.unwrap().path();
-        if !format.is_dir() {
-            continue;
-        }
-        for fixture in std::fs::read_dir(&format).unwrap() {
-            let fixture = fixture.unwrap().path();
-            if fixture.is_dir() {
-                dirs.push(fixture);
-            }
-        }
-    }
-    dirs.sort();
-    dirs
-}
 
 /// Scan settings with a fixed date, so exception expiry in fixtures never depends on the clock:
 /// a fixture's `expires` before 2026-06-01 is expired, on or after it is active.
@@ -34,31 +18,45 @@ fn settings() -> Settings {
     }
 }
 
-fn snapshot_name(dir: &Path) -> String {
-    dir.strip_prefix("fixtures")
-        .unwrap()
-        .to_string_lossy()
-        .replace(['/', '\\'], "__")
+/// `fixtures/<format>/<name>` for a folder `glob!` found, as the scan has always been given it
+/// (relative to the package root, where the tests run): the reports show paths as given.
+fn relative_fixture(found: &Path) -> PathBuf {
+    let name = found.file_name().expect("a fixture folder");
+    let format = found
+        .parent()
+        .and_then(Path::file_name)
+        .expect("a format folder");
+    Path::new("fixtures").join(format).join(name)
 }
 
 #[test]
 fn every_fixture_matches_its_snapshots() {
-    let dirs = fixture_dirs();
-    assert!(
-        dirs.len() >= 30,
-        "expected the fixture tree, found {dirs:?}"
-    );
-    for dir in dirs {
+    insta::glob!("../fixtures", "*/*", |found| {
+        // `*/*` also matches a file lying directly in a format folder: only folders are fixtures.
+        if !found.is_dir() {
+            return;
+        }
+        let dir = relative_fixture(found);
         let report = scan(std::slice::from_ref(&dir), &settings());
-        let style = Style::plain();
-        let name = snapshot_name(&dir);
-        let human = human::render(&report, style);
+        let human = human::render(&report, Style::plain());
         let json = certgate::report::json::render(&report);
-        insta::with_settings!({ snapshot_path => "snapshots/fixtures", prepend_module_to_snapshot => false }, {
+        let name = format!(
+            "{}__{}",
+            dir.parent().unwrap().file_name().unwrap().to_string_lossy(),
+            dir.file_name().unwrap().to_string_lossy()
+        );
+        // The snapshots keep the names and headers they had before `glob!`: no `@suffix` from
+        // the folder's path, and no `input_file` line (the name already says which fixture).
+        let mut snapshots = insta::Settings::clone_current();
+        snapshots.set_snapshot_path("snapshots/fixtures");
+        snapshots.set_prepend_module_to_snapshot(false);
+        snapshots.remove_snapshot_suffix();
+        snapshots.remove_input_file();
+        snapshots.bind(|| {
             insta::assert_snapshot!(format!("{name}.human"), human);
             insta::assert_snapshot!(format!("{name}.json"), json);
         });
-    }
+    });
 }
 
 #[test]
