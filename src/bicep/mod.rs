@@ -43,6 +43,7 @@ mod inputs;
 mod lexer;
 mod literals;
 mod lower;
+mod names;
 mod operators;
 pub mod outline;
 mod params;

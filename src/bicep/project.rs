@@ -141,6 +141,17 @@ impl<'l> Project<'l> {
                     format!("invalid Bicep syntax: {}", error.message),
                 ));
             }
+            for duplicate in super::names::duplicates(&result.program) {
+                self.loader.record(FileError::at(
+                    loaded.source.path(),
+                    duplicate.span,
+                    format!(
+                        "`{}` is declared more than once in this file; Bicep refuses \
+                         duplicate names (BCP028), so rename or remove one",
+                        duplicate.name
+                    ),
+                ));
+            }
             Some(Arc::new(Parsed::new(
                 path,
                 loaded.id,
