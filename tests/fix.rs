@@ -6,23 +6,14 @@
 //! untouched, each fixable finding saying why. `unsafe_fix_*` folders are left untouched by
 //! `--fix`, each finding naming `--unsafe-fixes`, and fixed like `fix_*` ones with it.
 
+mod common;
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use certgate::fix::{Applicability, Edit, FIXABLE, FixStatus};
 use certgate::report::Report;
 use certgate::{Settings, app};
-
-/// `fixtures/<format>/<name>` for a folder `glob!` found, as the fix has always been given it
-/// (relative to the package root, where the tests run): messages name the fixture this way.
-fn relative_fixture(found: &Path) -> PathBuf {
-    let name = found.file_name().expect("a fixture folder");
-    let format = found
-        .parent()
-        .and_then(Path::file_name)
-        .expect("a format folder");
-    Path::new("fixtures").join(format).join(name)
-}
 
 /// Copies `from` into `to`, returning every file's bytes by relative path.
 fn copy_tree(from: &Path, to: &Path) {
@@ -292,7 +283,7 @@ fn every_fix_fixture_is_fixed_in_its_own_style() {
         if !found.is_dir() {
             return;
         }
-        let dir = relative_fixture(found);
+        let dir = common::relative_fixture(found);
         let temp = tempfile::tempdir().unwrap();
         let root = temp.path().join(dir.file_name().unwrap());
         copy_tree(&dir, &root);

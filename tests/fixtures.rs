@@ -4,7 +4,9 @@
 //! broken fixture never hides another. A new fixture is one new folder: run
 //! `INSTA_UPDATE=always cargo test --test fixtures` and review the new `.snap` files.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use certgate::report::human::{self, Style};
 use certgate::{Settings, scan};
@@ -18,17 +20,6 @@ fn settings() -> Settings {
     }
 }
 
-/// `fixtures/<format>/<name>` for a folder `glob!` found, as the scan has always been given it
-/// (relative to the package root, where the tests run): the reports show paths as given.
-fn relative_fixture(found: &Path) -> PathBuf {
-    let name = found.file_name().expect("a fixture folder");
-    let format = found
-        .parent()
-        .and_then(Path::file_name)
-        .expect("a format folder");
-    Path::new("fixtures").join(format).join(name)
-}
-
 #[test]
 fn every_fixture_matches_its_snapshots() {
     insta::glob!("../fixtures", "*/*", |found| {
@@ -36,7 +27,7 @@ fn every_fixture_matches_its_snapshots() {
         if !found.is_dir() {
             return;
         }
-        let dir = relative_fixture(found);
+        let dir = common::relative_fixture(found);
         let report = scan(std::slice::from_ref(&dir), &settings());
         let human = human::render(&report, Style::plain());
         let json = certgate::report::json::render(&report);

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
@@ -109,4 +109,16 @@ impl Outcome {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout, self.stderr))
     }
+}
+
+/// `fixtures/<format>/<name>` for a folder `glob!` found, as the scan and the fix have always
+/// been given it (relative to the package root, where the tests run): reports show paths as
+/// given, so snapshots and messages name the fixture this way.
+pub fn relative_fixture(found: &Path) -> PathBuf {
+    let name = found.file_name().expect("a fixture folder");
+    let format = found
+        .parent()
+        .and_then(Path::file_name)
+        .expect("a format folder");
+    Path::new("fixtures").join(format).join(name)
 }
