@@ -15,7 +15,7 @@ use lsp_types::{
 use super::convert;
 use super::diagnostics::{self, placements};
 use super::documents::Documents;
-use crate::fix::{Applicability, Edit, FixStatus};
+use crate::diagnostic::{Applicability, Edit, FixStatus};
 use crate::scan::Settings;
 
 /// The kind of the "fix everything in this file" action (`editor.codeActionsOnSave` in VS

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{Finding, Report};
-use crate::rules::Severity;
+use crate::diagnostic::Severity;
 
 fn relative(path: &Path) -> String {
     crate::baseline::relative_path(Path::new("."), path)

@@ -20,7 +20,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{ErrorRecord, Finding, Report};
-use crate::rules::Severity;
+use crate::diagnostic::Severity;
 
 #[derive(Serialize)]
 struct Issue {

@@ -9,8 +9,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, So
 
 use super::excerpt::{Excerpt, display_path};
 use super::{ErrorRecord, Finding, Fixed, Report};
-use crate::fix::{Applicability, FixStatus};
-use crate::rules::Severity;
+use crate::diagnostic::{Applicability, FixStatus, Severity};
 
 /// How to draw: colour or not, and the width to wrap at.
 #[derive(Debug, Clone, Copy)]
@@ -419,14 +418,14 @@ pub(crate) fn summary_line(report: &Report, timing: bool) -> String {
         let hidden = report
             .findings
             .iter()
-            .filter(|f| crate::fix::hidden_unsafe(&f.fix))
+            .filter(|f| crate::diagnostic::hidden_unsafe(&f.fix))
             .count();
         if hidden > 0 {
             let fixes = if hidden == 1 { "fix" } else { "fixes" };
             let _ = write!(
                 line,
                 " {hidden} hidden {fixes} can be enabled with {}.",
-                crate::fix::UNSAFE_FIXES_FLAG
+                crate::diagnostic::UNSAFE_FIXES_FLAG
             );
         }
     }

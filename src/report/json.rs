@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{ErrorRecord, Finding, Fixed, Location, Report, Summary, Treatment};
-use crate::fix::{Fix, FixStatus};
+use crate::diagnostic::{Fix, FixStatus};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {

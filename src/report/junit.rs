@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{Finding, Location, Report, Treatment};
-use crate::rules::Severity;
+use crate::diagnostic::Severity;
 
 /// One test case: a resource (or a stray finding, or an unreadable file) and what it got.
 #[derive(Default)]

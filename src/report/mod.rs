@@ -17,9 +17,8 @@ pub mod sarif;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::fix::{Fix, FixStatus};
+use crate::diagnostic::{Fix, FixStatus, Severity};
 use crate::model::{Origin, Resource};
-use crate::rules::Severity;
 use crate::source::{LineCol, SourceMap, Span};
 
 /// A position range in a file, resolved from a [`Span`] for output.

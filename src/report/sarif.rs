@@ -15,8 +15,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{ErrorRecord, Finding, Location, Report, Treatment};
-use crate::fix::FixStatus;
-use crate::rules::{RULES, Severity};
+use crate::diagnostic::FixStatus;
+use crate::diagnostic::Severity;
+use crate::rules::RULES;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";

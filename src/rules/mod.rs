@@ -16,23 +16,7 @@ use crate::model::{Origin, Resource};
 use crate::source::Span;
 use state::CertState;
 
-/// How much a finding matters: errors fail the run (exit code 1), warnings do not unless the
-/// run fails on warnings (`--fail-on warning`, `fail-on = "warning"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
+pub use crate::diagnostic::Severity;
 
 /// A rule: its identity, its documentation, and its check.
 pub struct Rule {
