@@ -61,7 +61,7 @@ pub struct ExceptionsArgs {
     pub config: Option<PathBuf>,
     /// The date to judge expiry against (for tests; default: today in UTC).
     #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
-    pub today: Option<crate::suppress::Date>,
+    pub today: Option<crate::date::Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,8 +72,8 @@ pub enum ListFormat {
 }
 
 /// Parses a `YYYY-MM-DD` date.
-fn parse_day(text: &str) -> Result<crate::suppress::Date, String> {
-    crate::suppress::date::parse_date(text)
+fn parse_day(text: &str) -> Result<crate::date::Date, String> {
+    crate::date::parse_date(text)
 }
 
 #[derive(Debug, clap::Args)]
@@ -144,7 +144,7 @@ pub struct CheckArgs {
     pub fail_on: Option<FailOn>,
     /// The date to judge exception expiry against (for tests; default: today in UTC).
     #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
-    pub today: Option<crate::suppress::Date>,
+    pub today: Option<crate::date::Date>,
     /// Read nothing outside DIR: references leaving it are notices (default: `project-root` in
     /// certgate.toml, else the enclosing git work tree, else the current directory).
     #[arg(long, value_name = "DIR")]

@@ -9,6 +9,7 @@ pub mod bicep;
 pub mod budget;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;

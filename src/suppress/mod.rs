@@ -12,7 +12,6 @@
 //! - [`listing`] turns the ledger into the `certgate exceptions` table (human, JSON, CSV).
 
 pub mod comment;
-pub mod date;
 pub mod ledger;
 pub mod listing;
 pub mod metadata;
@@ -21,7 +20,7 @@ pub mod placement;
 
 use std::ops::Range;
 
-pub use time::Date;
+pub use crate::date::{self, Date};
 
 /// Rule id of the finding for a malformed exception (error).
 pub const INVALID_EXCEPTION: &str = "invalid-exception";

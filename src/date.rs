@@ -3,7 +3,8 @@
 //! Dates are `time::Date`, so the calendar (month lengths, leap years) is the crate's; this
 //! file only fixes the one spelling certgate accepts and when a date counts as expired.
 
-use time::{Date, Month, OffsetDateTime};
+pub use time::Date;
+use time::{Month, OffsetDateTime};
 
 /// How many days before its expiry an exception counts as `expires-soon` by default.
 pub const DEFAULT_SOON_DAYS: i64 = 30;
