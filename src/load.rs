@@ -6,11 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::FileError;
-use crate::file_kind::FileKind;
 use crate::lock::{into_inner, lock};
 pub use crate::paths::normalize;
 use crate::root::ProjectRoot;
-use crate::sniff::Interest;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -19,12 +17,6 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// block or never end) and files over [`crate::regular::MAX_FILE_BYTES`].
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
     crate::regular::read(path).map_err(|refused| FileError::unplaced(path, refused.to_string()))
-}
-
-/// What the bytes can contribute (see [`crate::sniff`]). UTF-16 text is decoded for the search
-/// so that such a file is reported (by [`decode`]) rather than silently skipped.
-pub fn sniff(kind: FileKind, bytes: &[u8]) -> Option<Interest> {
-    crate::sniff::interest(kind, &searchable(bytes))
 }
 
 /// The bytes a byte search should look at: UTF-16 text decoded to UTF-8, anything else as is,
@@ -474,21 +466,5 @@ mod tests {
         );
         assert!(errors[0].message.contains("outside the project root"));
         assert_eq!(sources.len(), 1);
-    }
-
-    #[test]
-    fn utf16_candidates_are_found() {
-        let text = "resource \"azurerm_linux_web_app\" \"a\" {}";
-        let mut bytes = vec![0xFF, 0xFE];
-        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(
-            sniff(FileKind::Terraform, &bytes),
-            Some(Interest::TerraformModule)
-        );
-        let without_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-        assert_eq!(
-            sniff(FileKind::Terraform, &without_bom),
-            Some(Interest::TerraformModule)
-        );
     }
 }

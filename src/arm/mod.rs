@@ -17,6 +17,7 @@
 mod detect;
 mod eval;
 mod expr;
+mod front;
 pub(crate) mod functions;
 mod instance;
 pub(crate) mod kind;
@@ -42,6 +43,7 @@ use crate::source::{FileId, Span};
 use crate::budget::Budget;
 use detect::Detected;
 use eval::Env;
+pub use front::Arm;
 use params::ParameterFile;
 pub use scenarios::Scenarios;
 use scope::Scope;

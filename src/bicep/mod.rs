@@ -55,7 +55,7 @@ mod strings;
 mod types;
 mod walk;
 
-pub use front::scan_files;
+pub use front::{Bicep, scan_files};
 pub use outline::Known;
 
 pub use lexer::CommentKind;

@@ -23,8 +23,11 @@
 mod address;
 mod config;
 mod entries;
+mod front;
 mod lower;
 mod version;
+
+pub use front::Plan;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -10,9 +10,11 @@
 pub mod comments;
 mod convert;
 mod eval;
+mod front;
 mod hcl;
 mod inputs;
 mod instance;
+pub mod interest;
 pub mod json_comments;
 mod json_syntax;
 mod lower;
@@ -31,6 +33,7 @@ mod version;
 
 use std::path::PathBuf;
 
+pub use front::Terraform;
 pub use inputs::Inputs;
 pub use module::ModuleFile;
 pub use relevance::{Known, Outline};

@@ -188,7 +188,7 @@ fn cannot_declare_a_site(files: &[(bool, &ModuleFile)]) -> bool {
         let text = file.source.text();
         !text.contains("azurerm")
             && !text.contains("azapi")
-            && !crate::sniff::calls_module(text.as_bytes())
+            && !super::interest::calls_module(text.as_bytes())
     })
 }
 

@@ -18,7 +18,6 @@ use super::tfvars::{self, CommandLine};
 use super::types::{self, ProviderVersion};
 use super::{lower, version};
 use crate::error::FileError;
-use crate::file_kind::FileKind;
 use crate::limits::{MAX_TERRAFORM_MODULE_DEPTH, MAX_TERRAFORM_MODULE_INSTANCES};
 use crate::load::Loader;
 use crate::model::Resource;
@@ -81,9 +80,9 @@ impl<'a> Project<'a> {
         // A directory with no in-scope type and no module call deploys no site (a helper
         // module reached through a call): only its provider constraints can matter, so only
         // the files stating one are parsed. The byte search is the one discovery uses.
-        let deploys = files.iter().any(|file| {
-            crate::sniff::interest(FileKind::Terraform, file.source.text().as_bytes()).is_some()
-        });
+        let deploys = files
+            .iter()
+            .any(|file| super::interest::interests(file.source.text().as_bytes()));
         if !deploys {
             files.retain(|file| {
                 let text = file.source.text();
