@@ -33,7 +33,8 @@ for tool in rg hyperfine python3; do
 done
 
 # The strings the front ends sniff for (src/*/front.rs, src/terraform/interest.rs): in-scope
-# azurerm types, module calls (HCL, JSON, Bicep), the ARM site type, linked templates, plan JSON. `-i` because the ARM ones are case-insensitive.
+# azurerm types, module calls (HCL, JSON, Bicep), the ARM site type, linked templates, plan JSON.
+# `-i` because the ARM ones are case-insensitive.
 patterns=(azurerm_linux_web_app azurerm_windows_web_app azurerm_linux_function_app
   azurerm_windows_function_app azurerm_function_app_flex_consumption azurerm_logic_app_standard
   azurerm_app_service azurerm_function_app 'module "' '"module"' 'module ' microsoft.web/sites
