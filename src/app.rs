@@ -91,10 +91,14 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
         Vec::new()
     };
     let settings = Settings {
-        var_files: args.var_files,
-        vars: args.vars,
-        env_vars,
-        parameter_files: args.parameter_files,
+        terraform: crate::terraform::Inputs {
+            var_files: args.var_files,
+            vars: args.vars,
+            env_vars,
+        },
+        scenarios: crate::arm::Scenarios {
+            parameter_files: args.parameter_files,
+        },
         config_file: args.config,
         project_root: args.project_root,
         today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
@@ -152,7 +156,8 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
     if let Some(file) = &args.baseline {
         // Named files only (pre-commit): the other files' entries were not checked, so they
         // cannot be reported as fixed.
-        let named = crate::subset::Subset::of(&paths, &settings).map(|subset| subset.files);
+        let named = crate::subset::Subset::of(&paths, &settings.overrides, &settings.terraform)
+            .map(|subset| subset.files);
         apply_baseline(&mut report, file, named.as_ref()).map_err(AppError::Baseline)?;
     }
     let text = match args.format {
@@ -301,7 +306,7 @@ fn apply_baseline(
 fn init(dir: Option<PathBuf>, force: bool) -> Result<Outcome, AppError> {
     let path = dir
         .unwrap_or_else(|| PathBuf::from("."))
-        .join(crate::config::FILE_NAME);
+        .join(crate::paths::CONFIG_FILE);
     let existing = std::fs::symlink_metadata(&path).ok();
     if existing.is_some() && !force {
         return Err(AppError::Exists(path));

@@ -348,7 +348,7 @@ impl Ledger {
                     && exception.matches(
                         target.rule,
                         target.address,
-                        config::relative_to(root, target.path).as_deref(),
+                        crate::paths::relative_to(root, target.path).as_deref(),
                     )
             }
         }
