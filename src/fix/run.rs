@@ -233,3 +233,76 @@ pub fn diff_summary(report: &Report, options: Options) -> String {
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+    use crate::scan::{Session, Settings};
+
+    /// A [`Rescan`] that counts what the fixer asks of the real one.
+    struct Counting {
+        inner: Session,
+        scans: usize,
+        rescans: Cell<usize>,
+    }
+
+    impl Rescan for Counting {
+        fn paths(&self) -> &[PathBuf] {
+            self.inner.paths()
+        }
+        fn root(&self) -> ProjectRoot {
+            self.inner.root()
+        }
+        fn scan(&mut self) -> Report {
+            self.scans += 1;
+            self.inner.scan()
+        }
+        fn rescan(&self, fixed: &Overrides) -> Report {
+            self.rescans.set(self.rescans.get() + 1);
+            self.inner.rescan(fixed)
+        }
+    }
+
+    fn counting(dir: &Path) -> Counting {
+        std::fs::write(
+            dir.join("main.tf"),
+            "resource \"azurerm_linux_web_app\" \"w\" {\n  client_certificate_enabled = false\n}\n",
+        )
+        .unwrap();
+        let paths = vec![crate::paths::normalize(dir)];
+        Counting {
+            inner: Session::new(paths, Settings::default()),
+            scans: 0,
+            rescans: Cell::new(0),
+        }
+    }
+
+    #[test]
+    fn fix_scans_before_and_after_and_checks_its_trials_by_rescanning() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rescan = counting(dir.path());
+        let report = fix(&mut rescan, Options::default());
+        assert_eq!(report.fixed.as_ref().map(Vec::len), Some(1));
+        assert!(report.findings.is_empty());
+        // The trial goes through `rescan` (reusing the first scan), never a fresh scan.
+        assert_eq!((rescan.scans, rescan.rescans.get()), (2, 1));
+    }
+
+    #[test]
+    fn diff_scans_once_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rescan = counting(dir.path());
+        let before = std::fs::read_to_string(dir.path().join("main.tf")).unwrap();
+        let (text, report) = diff(&mut rescan, Options::default());
+        assert!(
+            text.contains("+  client_certificate_enabled = true"),
+            "{text}"
+        );
+        assert!(matches!(report.findings[0].fix, FixStatus::Available(_)));
+        assert_eq!((rescan.scans, rescan.rescans.get()), (1, 1));
+        let after = std::fs::read_to_string(dir.path().join("main.tf")).unwrap();
+        assert_eq!(before, after);
+    }
+}
