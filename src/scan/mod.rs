@@ -1,7 +1,7 @@
 //! The pure entry point: paths in, [`Report`] out. No printing, no exit codes.
 //!
 //! One function per stage, called in order by `scan_on_workers`:
-//! 1. discovery (walk the paths, or take a reused [`Inventory`] over),
+//! 1. discovery (walk the paths, or take a reused [`Cache`] over),
 //! 2. [`configs`]: which files their nearest config leaves in,
 //! 3. [`sniff`]: read each file once and ask every front end of the [`table`] what interests
 //!    it (in parallel; a file interests the first row that says so),
@@ -15,12 +15,13 @@
 //! The scan knows no format: the front ends are rows of [`table`] behind the
 //! [`crate::front::FrontEnd`] trait.
 
+mod cache;
 mod configs;
 mod exceptions;
 mod finish;
 mod front_ends;
-mod inventory;
 mod judge;
+mod session;
 mod sniff;
 mod table;
 
@@ -35,7 +36,8 @@ use crate::load::{self, Loader};
 use crate::report::Report;
 use crate::source::SourceMap;
 
-pub use inventory::Inventory;
+pub use cache::Cache;
+pub use session::Session;
 
 /// Options that change what a scan computes. The CLI fills them; the scan reads no environment.
 #[derive(Debug, Clone, Default)]
@@ -60,17 +62,27 @@ pub struct Settings {
     pub today: Option<crate::suppress::Date>,
     /// The `expires-soon` window of the exceptions listing, in days (default 30).
     pub soon_days: Option<i64>,
-    /// What an earlier scan of the same paths found ([`Report::inventory`]): a re-scan with
+    /// What an earlier scan of the same paths found ([`Scanned::cache`]): a re-scan with
     /// some contents overridden reads and searches only the files that changed. Ignored when
     /// the paths or `--config` differ.
-    pub reuse: Option<Arc<Inventory>>,
-    /// `--unsafe-fixes`: planned fixes may replace an expression with a literal (read by
-    /// [`crate::app::plan_fixes`], not by the scan).
-    pub unsafe_fixes: bool,
+    pub reuse: Option<Arc<Cache>>,
+}
+
+/// A scan's report, and beside it what the scan found on the way, for a re-scan to reuse.
+#[derive(Debug)]
+pub struct Scanned {
+    pub report: Report,
+    /// Discovery and byte search results (pass as [`Settings::reuse`]).
+    pub cache: Arc<Cache>,
 }
 
 /// Scans files and directories and judges every App Service resource found.
 pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
+    scan_cached(paths, settings).report
+}
+
+/// [`scan`], also returning what it found on the way for a re-scan to reuse.
+pub fn scan_cached(paths: &[PathBuf], settings: &Settings) -> Scanned {
     // On workers with deep stacks: the recursive parsers need more than rayon's default.
     crate::workers::install(|| scan_on_workers(paths, settings))
 }
@@ -93,7 +105,7 @@ pub fn project_root(paths: &[PathBuf], settings: &Settings) -> crate::root::Chos
     )
 }
 
-fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
+fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     // Where reading is allowed; scanned paths outside an explicit root are not scanned.
     let chosen = project_root(paths, settings);
     let root = Arc::new(chosen.root);
@@ -129,9 +141,9 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
     let reuse = settings
         .reuse
         .as_deref()
-        .filter(|inventory| inventory.fits(paths, settings));
+        .filter(|cache| cache.fits(paths, settings));
     let (files, discovery_errors) = match reuse {
-        Some(inventory) => (inventory.files.clone(), inventory.discovery_errors.clone()),
+        Some(cache) => (cache.files.clone(), cache.discovery_errors.clone()),
         None => {
             let discovery = discover(paths, &settings.overrides, &root);
             (Arc::new(discovery.files), discovery.errors)
@@ -155,7 +167,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
     );
     let files_scanned = sniff::files_scanned(&files, &found);
     let mut resources = front_ends::run(&rows, &loader, &files, &found, &mut errors);
-    let inventory = Arc::new(Inventory {
+    let cache = Arc::new(Cache {
         paths: paths.to_vec(),
         config_file: settings.config_file.clone(),
         overrides: settings.overrides.clone(),
@@ -181,7 +193,6 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
         suppressed: Vec::new(),
         ledger: None,
         baseline: None,
-        inventory: Some(inventory),
         // `--fail-on` wins; else any governing certgate.toml that says `fail-on = "warning"`.
         fail_on: settings.fail_on.unwrap_or_else(|| {
             governing
@@ -201,7 +212,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
         settings.config_file.as_deref(),
     );
     report.elapsed = started.elapsed();
-    report
+    Scanned { report, cache }
 }
 
 #[cfg(test)]
@@ -219,7 +230,7 @@ mod tests {
     }
 
     #[test]
-    fn a_rescan_taking_the_inventory_over_reads_what_changed() {
+    fn a_rescan_taking_the_cache_over_reads_what_changed() {
         let dir = tempfile::tempdir().unwrap();
         let root = load::normalize(dir.path());
         let write = |name: &str, text: &str| {
@@ -236,8 +247,8 @@ mod tests {
         );
         let paths = vec![root.clone()];
         let settings = Settings::default();
-        let first = scan(&paths, &settings);
-        assert_eq!(verdicts(&first).len(), 1);
+        let first = scan_cached(&paths, &settings);
+        assert_eq!(verdicts(&first.report).len(), 1);
         // One file gains a site (its search result changes), the other is fixed.
         let mut overrides = load::Overrides::new();
         overrides.insert(
@@ -260,7 +271,7 @@ mod tests {
             &paths,
             &Settings {
                 overrides,
-                reuse: first.inventory.clone(),
+                reuse: Some(first.cache.clone()),
                 ..Settings::default()
             },
         );
@@ -271,11 +282,11 @@ mod tests {
         let other = scan(
             &[root.join("b")],
             &Settings {
-                reuse: first.inventory.clone(),
+                reuse: Some(first.cache.clone()),
                 ..Settings::default()
             },
         );
-        assert_eq!(verdicts(&other), verdicts(&first));
+        assert_eq!(verdicts(&other), verdicts(&first.report));
         assert_eq!(other.files_scanned, 1);
     }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::inventory::Inventory;
+use super::cache::Cache;
 use crate::error::FileError;
 use crate::file_kind::FileKind;
 use crate::front::{Note, Row, Sniffed};
@@ -43,10 +43,10 @@ pub fn all(
     loader: &Loader,
     files: &[(PathBuf, FileKind)],
     included: &[bool],
-    reuse: Option<&Inventory>,
+    reuse: Option<&Cache>,
     overrides: &load::Overrides,
 ) -> Vec<Option<Result<Found, FileError>>> {
-    let changed = reuse.map(|inventory| inventory.changed(overrides));
+    let changed = reuse.map(|cache| cache.changed(overrides));
     (0..files.len())
         .into_par_iter()
         .map(|i| {
@@ -54,9 +54,9 @@ pub fn all(
                 return None;
             }
             let (path, kind) = &files[i];
-            if let (Some(inventory), Some(changed)) = (reuse, &changed) {
+            if let (Some(cache), Some(changed)) = (reuse, &changed) {
                 let unchanged = changed.is_empty() || !changed.contains(&load::normalize(path));
-                if let Some(Some(known)) = inventory.found.get(i).filter(|_| unchanged) {
+                if let Some(Some(known)) = cache.found.get(i).filter(|_| unchanged) {
                     return Some(known.clone());
                 }
             }

@@ -18,7 +18,7 @@ use crate::load;
 /// contents changed. On a large repository walking, reading and searching every file is about
 /// half the cost of a scan.
 #[derive(Debug)]
-pub struct Inventory {
+pub struct Cache {
     /// The paths scanned (explicit files widened as [`crate::subset`] does) and `--config`.
     pub(super) paths: Vec<PathBuf>,
     pub(super) config_file: Option<PathBuf>,
@@ -32,7 +32,7 @@ pub struct Inventory {
     pub(super) found: Vec<Option<Result<Found, FileError>>>,
 }
 
-impl Inventory {
+impl Cache {
     /// Whether a scan of `paths` with `settings` can take this over: the same paths and
     /// config, and every path named is read from the same place (disk or memory).
     pub(super) fn fits(&self, paths: &[PathBuf], settings: &Settings) -> bool {
