@@ -13,6 +13,13 @@
 //! outline as a [`Note`] (an `Arc`, so the scan's cache of sniffed files clones it for free)
 //! and turns it back when the files are handed over. Only a row's own notes come back to it.
 //!
+//! Units are scanned all together ([`FrontEnd::scan`] takes them all) rather than one call per
+//! unit, because every front end relates its units while scanning: Terraform finds its roots
+//! among the module directories and checks command-line variables against all of them, Bicep
+//! judges a module through its callers and names the root as the scenario, ARM follows links
+//! between templates and judges a linked one through the templates linking to it. Each
+//! parallelises inside; the scan runs the front ends side by side.
+//!
 //! This module names no front end: the table that does lives in `scan`, above them all, so
 //! the front ends can import this trait without a circle.
 
