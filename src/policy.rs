@@ -13,12 +13,13 @@ use crate::config::{self, Config, Discovery};
 use crate::error::FileError;
 use crate::load::Loader;
 use crate::model::{Resource, Syntax};
-use crate::report::{Finding, Location, Report};
+use crate::report::{Finding, Location, Report, Subject};
+use crate::rules::RuleId;
 use crate::rules::Severity;
 use crate::source::{FileId, Span};
+use crate::suppress::Invalid;
 use crate::suppress::ledger::{Decision, Ledger, Target};
 use crate::suppress::placement::{self, Placed, ResourceSpans};
-use crate::suppress::{INVALID_EXCEPTION, Invalid, UNUSED_EXCEPTION};
 
 /// Finds and reads the config of each scanned file, once per config file.
 pub struct Configs<'a> {
@@ -223,7 +224,7 @@ pub fn register_inline(
             let span = Span::new(file, bad.span.clone());
             invalid_findings.push(exception_finding(
                 report,
-                INVALID_EXCEPTION,
+                RuleId::InvalidException,
                 Severity::Error,
                 format!("malformed exception: {}", bad.message),
                 "correct the exception as the message says; until then it suppresses nothing"
@@ -242,7 +243,7 @@ pub fn apply(report: &mut Report, ledger: &mut Ledger, config_of: &dyn Fn(&Path)
     for mut finding in findings {
         let config = config_of(&finding.location.path);
         let target = Target {
-            rule: finding.rule,
+            rule: finding.rule.as_str(),
             path: &finding.location.path,
             address: &finding.address,
             line: finding.location.start.line,
@@ -262,7 +263,8 @@ pub fn apply(report: &mut Report, ledger: &mut Ledger, config_of: &dyn Fn(&Path)
     }
     for unused in ledger.unused() {
         let config = config_of(&unused.location.path);
-        let Some(severity) = severity(&config, UNUSED_EXCEPTION, Severity::Warning) else {
+        let Some(severity) = severity(&config, RuleId::UnusedException.as_str(), Severity::Warning)
+        else {
             continue;
         };
         let Some(file) = file_id(report, &unused.location.path) else {
@@ -271,7 +273,7 @@ pub fn apply(report: &mut Report, ledger: &mut Ledger, config_of: &dyn Fn(&Path)
         let span = Span::new(file, unused.location.span.clone());
         let finding = exception_finding(
             report,
-            UNUSED_EXCEPTION,
+            RuleId::UnusedException,
             severity,
             unused.message,
             "remove the exception, or correct its rules or resource".into(),
@@ -283,7 +285,7 @@ pub fn apply(report: &mut Report, ledger: &mut Ledger, config_of: &dyn Fn(&Path)
 
 fn exception_finding(
     report: &Report,
-    rule: &'static str,
+    rule: RuleId,
     severity: Severity,
     message: String,
     help: String,
@@ -301,7 +303,7 @@ fn exception_finding(
         label: "this exception".into(),
         origin: Vec::new(),
         // Not a resource's finding: no group, so the fixer leaves it alone.
-        group: usize::MAX,
+        subject: Subject::Exception,
         fix: Default::default(),
         suppressed: None,
         note: None,

@@ -12,9 +12,10 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::date::Date;
 use crate::model::SiteKind;
 use crate::rules::Severity;
-use crate::suppress::{Date, UNUSED_EXCEPTION};
+use crate::rules::UNUSED_EXCEPTION;
 
 pub use glob::{AddressGlob, PathGlob};
 
@@ -125,7 +126,7 @@ impl Exception {
     /// Whether it covers a finding of `rule` on `address`; `relative_path` is the finding's
     /// file relative to the config's directory (`None` when it lies outside it).
     pub fn matches(&self, rule: &str, address: &str, relative_path: Option<&str>) -> bool {
-        crate::suppress::covers(self.rules.as_deref(), rule)
+        crate::rules::covers(self.rules.as_deref(), rule)
             && self.resource.matches(address)
             && match &self.path {
                 None => true,
@@ -166,8 +167,7 @@ impl Default for Config {
 
 /// Every configurable rule id with its default level.
 fn default_levels() -> BTreeMap<String, Level> {
-    let mut levels: BTreeMap<String, Level> = crate::rules::RULES
-        .iter()
+    let mut levels: BTreeMap<String, Level> = crate::rules::resource_rules()
         .map(|rule| (rule.id.to_string(), Level::from_severity(rule.severity)))
         .collect();
     levels.insert(UNUSED_EXCEPTION.to_string(), Level::Warning);

@@ -8,9 +8,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{AddressGlob, Config, ConfigError, Exception, Level, PathGlob, UNRESOLVED_RULE};
+use crate::date::{Date, parse_date};
 use crate::rules::Severity;
+use crate::rules::{UNUSED_EXCEPTION, check_rule_id};
 use crate::source::SourceFile;
-use crate::suppress::{Date, UNUSED_EXCEPTION, check_rule_id, date::parse_date};
 
 type Value<'i> = Spanned<DeValue<'i>>;
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::suppress::date::format_date;
+use crate::date::format_date;
 
 fn errors(text: &str) -> Vec<(usize, usize, String)> {
     load(Path::new("certgate.toml"), text)

@@ -4,7 +4,8 @@
 
 use crate::json::{Json, JsonKind};
 
-use super::{Invalid, Kind, Parsed, Suppression, check_rule_id, date::parse_date, peers};
+use super::{Invalid, Kind, Parsed, Suppression, date::parse_date, peers};
+use crate::rules::check_rule_id;
 
 /// The suppressions written in `resource`'s `metadata` (`resource` is the resource object).
 /// Checkov entries are included; the caller drops peers when the config turns them off.
