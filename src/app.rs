@@ -60,10 +60,14 @@ fn check(args: CheckArgs) -> (String, u8) {
         Vec::new()
     };
     let settings = Settings {
-        var_files: args.var_files,
-        vars: args.vars,
-        env_vars,
-        parameter_files: args.parameter_files,
+        terraform: crate::terraform::Inputs {
+            var_files: args.var_files,
+            vars: args.vars,
+            env_vars,
+        },
+        scenarios: crate::arm::Scenarios {
+            parameter_files: args.parameter_files,
+        },
         config_file: args.config,
         project_root: args.project_root,
         today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
@@ -117,7 +121,8 @@ fn check(args: CheckArgs) -> (String, u8) {
     if let Some(file) = &args.baseline {
         // Named files only (pre-commit): the other files' entries were not checked, so they
         // cannot be reported as fixed.
-        let named = crate::subset::Subset::of(&paths, &settings).map(|subset| subset.files);
+        let named = crate::subset::Subset::of(&paths, &settings.overrides, &settings.terraform)
+            .map(|subset| subset.files);
         match apply_baseline(&mut report, file, named.as_ref()) {
             Ok(()) => {}
             Err(message) => {
@@ -265,7 +270,7 @@ fn apply_baseline(
 fn init(dir: Option<PathBuf>, force: bool) -> (String, u8) {
     let path = dir
         .unwrap_or_else(|| PathBuf::from("."))
-        .join(crate::config::FILE_NAME);
+        .join(crate::paths::CONFIG_FILE);
     let existing = std::fs::symlink_metadata(&path).ok();
     if existing.is_some() && !force {
         eprintln!(

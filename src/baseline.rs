@@ -181,19 +181,19 @@ pub fn compare<T>(
 
 /// `path` relative to `base_dir`, `/`-separated, both made absolute (against the current
 /// directory) and normalised first; `..` steps out of `base_dir` when needed. Bytes of a name
-/// that are not UTF-8 are written as `\xNN` ([`crate::report::path_text`]).
+/// that are not UTF-8 are written as `\xNN` ([`crate::paths::path_text`]).
 pub fn relative_path(base_dir: &Path, path: &Path) -> String {
     relative_parts(base_dir, path)
         .iter()
-        .map(|part| crate::report::path_text::os_text(part).into_owned())
+        .map(|part| crate::paths::os_text(part).into_owned())
         .collect::<Vec<_>>()
         .join("/")
 }
 
 /// The names of [`relative_path`], as the file system spells them.
 pub fn relative_parts(base_dir: &Path, path: &Path) -> Vec<std::ffi::OsString> {
-    let base = crate::config::absolute(base_dir);
-    let target = crate::config::absolute(path);
+    let base = crate::paths::absolute(base_dir);
+    let target = crate::paths::absolute(path);
     let base_parts: Vec<Component> = base.components().collect();
     let target_parts: Vec<Component> = target.components().collect();
     let common = base_parts

@@ -16,8 +16,9 @@ use ignore::{WalkBuilder, WalkState};
 use crate::error::FileError;
 use crate::file_kind::FileKind;
 use crate::ignores::IgnoreRules;
-use crate::load::{Overrides, normalize};
+use crate::load::Overrides;
 use crate::lock::{into_inner, lock};
+use crate::paths::normalize;
 use crate::root::ProjectRoot;
 
 /// Directory names never descended into: VCS data and Terraform's provider/module cache.
@@ -97,10 +98,10 @@ fn remove_for_test(files: &[(PathBuf, FileKind)]) {
     let Some(target) = std::env::var_os("CERTGATE_TEST_REMOVE_AFTER_DISCOVERY") else {
         return;
     };
-    let target = crate::load::normalize(std::path::Path::new(&target));
+    let target = crate::paths::normalize(std::path::Path::new(&target));
     if files
         .iter()
-        .any(|(path, _)| crate::load::normalize(path) == target)
+        .any(|(path, _)| crate::paths::normalize(path) == target)
     {
         let _ = std::fs::remove_file(&target);
     }

@@ -25,6 +25,7 @@ pub mod lock;
 pub mod lsp;
 pub mod model;
 pub mod path_map;
+pub mod paths;
 pub mod plan;
 pub mod policy;
 pub mod quote;

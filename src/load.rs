@@ -2,12 +2,13 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::FileError;
 use crate::file_kind::FileKind;
 use crate::lock::{into_inner, lock};
+pub use crate::paths::normalize;
 use crate::root::ProjectRoot;
 use crate::sniff::Interest;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -365,116 +366,9 @@ impl<'a> Loader<'a> {
     }
 }
 
-/// Removes `.` components and folds `dir/..` pairs without touching the file system, so the
-/// same file reached two ways (`envs/prod/../../modules/web`) has one key and one display path.
-/// Leading `..` components are kept.
-pub fn normalize(path: &Path) -> PathBuf {
-    // Most paths are already normal; rebuilding them component by component is a good part
-    // of a large scan's bookkeeping.
-    if let Some(normal) = already_normal(path) {
-        return normal.to_path_buf();
-    }
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                let last = out.components().next_back();
-                match last {
-                    Some(Component::Normal(_)) => {
-                        out.pop();
-                    }
-                    Some(Component::RootDir) => {}
-                    _ => out.push(".."),
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-/// What [`normalize`] makes of `path` when that is `path` itself, less leading `./`: after
-/// any leading `../`, no component starting with `.` (so no other `.` or `..`), no empty
-/// component (`a//b`) and no trailing separator. `None` when folding is needed.
-#[cfg(unix)]
-fn already_normal(path: &Path) -> Option<&Path> {
-    use std::os::unix::ffi::OsStrExt;
-    let mut bytes = path.as_os_str().as_bytes();
-    while let Some(rest) = bytes.strip_prefix(b"./") {
-        bytes = rest;
-    }
-    let mut body = bytes;
-    while let Some(rest) = body.strip_prefix(b"../") {
-        body = rest;
-    }
-    let normal = body.first().is_some_and(|&first| first != b'.')
-        && body.last() != Some(&b'/')
-        && body
-            .windows(2)
-            .all(|pair| pair[0] != b'/' || (pair[1] != b'.' && pair[1] != b'/'));
-    normal.then(|| Path::new(std::ffi::OsStr::from_bytes(bytes)))
-}
-
-#[cfg(not(unix))]
-fn already_normal(_: &Path) -> Option<&Path> {
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normal_paths_are_taken_as_they_are() {
-        for path in [
-            "a/b/main.tf",
-            "/abs/x.tf",
-            "x",
-            "a/.terraform/m",
-            "./a",
-            "a//b",
-            "a/",
-            "/",
-            "",
-            "a/./b",
-            "a/../b",
-            "../a",
-            "../../a/b",
-            "./../a",
-            "././a/b",
-            "..",
-            "../",
-            "./",
-            "a/..",
-            ".hidden/x",
-            "a/b.c/d",
-            "../.hidden",
-            ".../x",
-            "a/...",
-        ] {
-            let path = Path::new(path);
-            // The folding `normalize` does when the fast path does not apply.
-            let mut slow = PathBuf::new();
-            for component in path.components() {
-                match component {
-                    Component::CurDir => {}
-                    Component::ParentDir => match slow.components().next_back() {
-                        Some(Component::Normal(_)) => {
-                            slow.pop();
-                        }
-                        Some(Component::RootDir) => {}
-                        _ => slow.push(".."),
-                    },
-                    other => slow.push(other.as_os_str()),
-                }
-            }
-            assert_eq!(normalize(path), slow, "{}", path.display());
-        }
-        assert!(already_normal(Path::new("../../a/b.tf")).is_some());
-        assert_eq!(already_normal(Path::new("./a")), Some(Path::new("a")));
-        assert!(already_normal(Path::new("a//b")).is_none());
-    }
 
     #[test]
     fn invalid_utf8_points_at_the_bad_byte() {
@@ -507,18 +401,6 @@ mod tests {
                 .message
                 .contains("UTF-16 (big-endian, without a byte order mark)")
         );
-    }
-
-    #[test]
-    fn normalize_folds_dot_and_dotdot_lexically() {
-        assert_eq!(normalize(Path::new("./a/b/../c")), Path::new("a/c"));
-        assert_eq!(
-            normalize(Path::new("envs/prod/../../modules/web")),
-            Path::new("modules/web")
-        );
-        assert_eq!(normalize(Path::new("../x/./y")), Path::new("../x/y"));
-        assert_eq!(normalize(Path::new("a/../../b")), Path::new("../b"));
-        assert_eq!(normalize(Path::new("/a/../..")), Path::new("/"));
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub fn split_name(path: &Path) -> Option<(&Path, &OsStr)> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use crate::load::normalize;
+    use crate::paths::normalize;
 
     #[test]
     fn split_name_keeps_only_plain_last_names() {

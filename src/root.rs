@@ -12,9 +12,9 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::error::FileError;
-use crate::load::normalize;
 use crate::lock::lock;
 use crate::path_map::{PathMap, split_name};
+use crate::paths::normalize;
 
 /// Where a scan may read: canonical directories, and files named on the command line.
 #[derive(Debug, Default)]
@@ -180,7 +180,7 @@ impl ProjectRoot {
             format!(
                 "`{}` (`{}`)",
                 path.display(),
-                crate::config::absolute(path).display()
+                crate::paths::absolute(path).display()
             )
         };
         format!(
@@ -278,7 +278,7 @@ fn automatic(start: &Path, cwd: Option<&Path>) -> Result<PathBuf, PathBuf> {
     let nearest = start
         .ancestors()
         .take_while(|dir| dir.starts_with(&found))
-        .map(|dir| dir.join(crate::config::FILE_NAME))
+        .map(|dir| dir.join(crate::paths::CONFIG_FILE))
         .find(|candidate| std::fs::symlink_metadata(candidate).is_ok_and(|m| m.is_file()));
     match nearest
         .and_then(|config| configured_root(&config))
@@ -307,7 +307,7 @@ fn configured_root(config: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
 /// directory; a path that does not exist (an editor's new buffer) through its deepest existing
 /// ancestor.
 fn existing_dir(path: &Path) -> PathBuf {
-    let absolute = crate::config::absolute(path);
+    let absolute = crate::paths::absolute(path);
     let mut current: &Path = &absolute;
     loop {
         if let Ok(metadata) = std::fs::metadata(current) {

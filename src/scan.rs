@@ -4,6 +4,7 @@
 //! each front end (which reads the rest of its units through the shared [`Loader`]) → judge
 //! every resource → sort.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,14 +29,10 @@ pub struct Settings {
     /// `--fail-on`: the least severe finding that fails the run; `None`: the configs decide
     /// (`fail-on`), else errors only.
     pub fail_on: Option<crate::rules::Severity>,
-    /// Terraform `-var-file` files, in order (they override the automatic tfvars files).
-    pub var_files: Vec<PathBuf>,
-    /// Terraform `-var NAME=VALUE` assignments, in order (they override everything).
-    pub vars: Vec<(String, String)>,
-    /// `TF_VAR_name` values (name without the prefix), honoured only when the user asks.
-    pub env_vars: Vec<(String, String)>,
+    /// Terraform's `-var-file`, `-var` and `TF_VAR_` inputs.
+    pub terraform: crate::terraform::Inputs,
     /// ARM / Bicep parameter files given explicitly; each is a deployment scenario.
-    pub parameter_files: Vec<PathBuf>,
+    pub scenarios: crate::arm::Scenarios,
     /// Contents to scan instead of what is on disk (by normalised path): how `--fix` re-checks
     /// its edits before writing them.
     pub overrides: load::Overrides,
@@ -157,9 +154,10 @@ pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
 /// write), and the scanned paths outside an explicit root.
 pub fn project_root(paths: &[PathBuf], settings: &Settings) -> crate::root::Chosen {
     let named: Vec<PathBuf> = settings
+        .terraform
         .var_files
         .iter()
-        .chain(&settings.parameter_files)
+        .chain(&settings.scenarios.parameter_files)
         .cloned()
         .collect();
     crate::root::ProjectRoot::detect(
@@ -187,9 +185,19 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
     };
     let root_errors: Vec<FileError> = chosen.outside.into_iter().map(|(_, e)| e).collect();
     // Only files given: read their units, report only what those files cause.
-    let subset = crate::subset::Subset::of(paths, settings);
+    let subset = crate::subset::Subset::of(paths, &settings.overrides, &settings.terraform);
+    let widened: Settings;
     let (paths, settings) = match &subset {
-        Some(subset) => (&subset.paths[..], &*subset.settings),
+        Some(subset) => match &subset.inputs {
+            Cow::Borrowed(_) => (&subset.paths[..], settings),
+            Cow::Owned(inputs) => {
+                widened = Settings {
+                    terraform: inputs.clone(),
+                    ..settings.clone()
+                };
+                (&subset.paths[..], &widened)
+            }
+        },
         None => (paths, settings),
     };
     let started = Instant::now();
@@ -323,13 +331,20 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
     let ((terraform, bicep), (arm, plan)) = rayon::join(
         || {
             rayon::join(
-                || crate::terraform::scan_project(&terraform_dirs, &plan_dirs, &loader, settings),
-                || crate::bicep::scan_files(&bicep, &bicep_known, &loader, settings),
+                || {
+                    crate::terraform::scan_project(
+                        &terraform_dirs,
+                        &plan_dirs,
+                        &loader,
+                        &settings.terraform,
+                    )
+                },
+                || crate::bicep::scan_files(&bicep, &bicep_known, &loader, &settings.scenarios),
             )
         },
         || {
             rayon::join(
-                || crate::arm::scan_templates(&templates, &loader, settings),
+                || crate::arm::scan_templates(&templates, &loader, &settings.scenarios),
                 || crate::plan::scan_plans(&plans, &loader),
             )
         },
@@ -439,7 +454,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
     }
     report.dedup_errors();
     if let Some(subset) = &subset {
-        subset.restrict(&mut report);
+        subset.restrict(&mut report, settings.config_file.as_deref());
     }
     report.sort();
     report.elapsed = started.elapsed();

@@ -65,7 +65,7 @@ fn resolve_with(
                     }
                 })
                 .collect();
-            Ok((paths, Some((crate::load::normalize(&name), buffer))))
+            Ok((paths, Some((crate::paths::normalize(&name), buffer))))
         }
         (_, _) => Err("`-` (standard input) can be given only once".to_string()),
     }

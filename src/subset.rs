@@ -18,28 +18,36 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::load::normalize;
+use crate::load::Overrides;
+use crate::paths::normalize;
 use crate::report::{Finding, Report};
-use crate::scan::Settings;
+use crate::terraform::Inputs;
 
-/// The explicit files of a run whose arguments are all files, with the paths and settings the
-/// scan should use (parameter files widened to the templates they feed).
+/// The explicit files of a run whose arguments are all files, with the paths and Terraform
+/// inputs the scan should use (parameter files widened to the templates they feed).
 #[derive(Debug)]
 pub struct Subset<'a> {
     /// The given files, normalised: the only places findings are reported for.
     pub files: BTreeSet<PathBuf>,
     pub paths: Cow<'a, [PathBuf]>,
-    pub settings: Cow<'a, Settings>,
+    /// The Terraform inputs, with the given `.tfvars` files Terraform would not load by
+    /// itself added as `-var-file`s.
+    pub inputs: Cow<'a, Inputs>,
 }
 
 impl<'a> Subset<'a> {
     /// `None` when any argument is a directory (or missing): then the whole scan is reported.
-    pub fn of(paths: &'a [PathBuf], settings: &'a Settings) -> Option<Subset<'a>> {
+    /// `overrides` are contents in memory (an unsaved buffer counts as a file).
+    pub fn of(
+        paths: &'a [PathBuf],
+        overrides: &Overrides,
+        inputs: &'a Inputs,
+    ) -> Option<Subset<'a>> {
         if paths.is_empty() {
             return None;
         }
         let is_file = |path: &PathBuf| {
-            settings.overrides.contains_key(&normalize(path))
+            overrides.contains_key(&normalize(path))
                 || std::fs::metadata(path).is_ok_and(|m| m.is_file())
         };
         if !paths.iter().all(is_file) {
@@ -53,7 +61,7 @@ impl<'a> Subset<'a> {
             let wanted: fn(&str) -> bool =
                 if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
                     if !loaded_by_terraform(&name)
-                        && !settings
+                        && !inputs
                             .var_files
                             .iter()
                             .any(|v| normalize(v) == normalize(path))
@@ -61,7 +69,7 @@ impl<'a> Subset<'a> {
                         extra_var_files.push(path.clone());
                     }
                     |name| name.ends_with(".tf") || name.ends_with(".tf.json")
-                } else if name.ends_with(".json") && is_arm_parameters(path, settings) {
+                } else if name.ends_with(".json") && is_arm_parameters(path, overrides) {
                     |name| name.ends_with(".json")
                 } else {
                     continue;
@@ -77,22 +85,23 @@ impl<'a> Subset<'a> {
             all.dedup();
             Cow::Owned(all)
         };
-        let settings = if extra_var_files.is_empty() {
-            Cow::Borrowed(settings)
+        let inputs = if extra_var_files.is_empty() {
+            Cow::Borrowed(inputs)
         } else {
-            let mut owned = settings.clone();
+            let mut owned = inputs.clone();
             owned.var_files.extend(extra_var_files);
             Cow::Owned(owned)
         };
         Some(Subset {
             files,
             paths,
-            settings,
+            inputs,
         })
     }
 
-    /// Drops from `report` everything the given files are not responsible for.
-    pub fn restrict(&self, report: &mut Report) {
+    /// Drops from `report` everything the given files are not responsible for; `config` is
+    /// `--config`, whose errors are always kept.
+    pub fn restrict(&self, report: &mut Report, config: Option<&Path>) {
         // The resources a named file declares or feeds keep their findings wherever those
         // point (an override file, say), so that every kept resource's status has its finding.
         let declared: HashSet<usize> = report
@@ -130,7 +139,6 @@ impl<'a> Subset<'a> {
             .retain(|r| declared.contains(&r.group) || named.contains(&r.group));
         // A given file's directory that cannot be listed hides the rest of its unit, and a
         // broken config changes every verdict: keep their errors.
-        let config = self.settings.config_file.as_deref();
         report.errors.retain(|e| {
             self.contains(&e.path)
                 || self.is_directory_of_a_file(&e.path)
@@ -175,8 +183,8 @@ fn file_name(path: &Path) -> String {
 
 /// Whether a `.json` file is an ARM parameter file (by its `$schema`), reading the override
 /// when there is one.
-fn is_arm_parameters(path: &Path, settings: &Settings) -> bool {
-    let text = match settings.overrides.get(&normalize(path)) {
+fn is_arm_parameters(path: &Path, overrides: &Overrides) -> bool {
+    let text = match overrides.get(&normalize(path)) {
         Some(text) => text.clone(),
         None => match crate::regular::read(path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -215,24 +223,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("main.tf");
         std::fs::write(&file, "").unwrap();
-        let settings = Settings::default();
+        let (overrides, inputs) = (Overrides::default(), Inputs::default());
         let paths = vec![file.clone(), dir.path().to_path_buf()];
-        assert!(Subset::of(&paths, &settings).is_none());
+        assert!(Subset::of(&paths, &overrides, &inputs).is_none());
         let paths = vec![file.clone()];
-        let subset = Subset::of(&paths, &settings).unwrap();
+        let subset = Subset::of(&paths, &overrides, &inputs).unwrap();
         assert!(subset.contains(&file));
     }
 
     #[test]
     fn an_override_counts_as_a_file_and_a_missing_path_does_not() {
-        let mut settings = Settings::default();
-        settings
-            .overrides
-            .insert(normalize(Path::new("unsaved/main.tf")), String::new());
+        let mut overrides = Overrides::default();
+        overrides.insert(normalize(Path::new("unsaved/main.tf")), String::new());
+        let inputs = Inputs::default();
         let paths = vec![PathBuf::from("unsaved/main.tf")];
-        assert!(Subset::of(&paths, &settings).is_some());
+        assert!(Subset::of(&paths, &overrides, &inputs).is_some());
         let paths = vec![PathBuf::from("no/such/file.tf")];
-        assert!(Subset::of(&paths, &Settings::default()).is_none());
+        assert!(Subset::of(&paths, &Overrides::default(), &inputs).is_none());
     }
 
     #[test]
@@ -244,9 +251,9 @@ mod tests {
         let prod = dir.path().join("prod.tfvars");
         let auto = dir.path().join("terraform.tfvars");
         let paths = vec![prod.clone(), auto.clone()];
-        let settings = Settings::default();
-        let subset = Subset::of(&paths, &settings).unwrap();
-        assert_eq!(subset.settings.var_files, vec![prod]);
+        let inputs = Inputs::default();
+        let subset = Subset::of(&paths, &Overrides::default(), &inputs).unwrap();
+        assert_eq!(subset.inputs.var_files, vec![prod]);
         assert_eq!(subset.paths.len(), 4);
     }
 }

@@ -23,6 +23,7 @@ pub(crate) mod kind;
 mod link;
 pub(crate) mod lower;
 pub(crate) mod params;
+mod scenarios;
 mod scope;
 mod strings;
 mod walk;
@@ -42,17 +43,14 @@ use crate::budget::Budget;
 use detect::Detected;
 use eval::Env;
 use params::ParameterFile;
+pub use scenarios::Scenarios;
 use scope::Scope;
 use walk::{Template, Walker};
 
 /// Scans the JSON files that may be ARM templates. JSON that is not a template (package.json,
 /// a parameter file, …) is skipped silently; a file that announces itself as a template but
 /// does not parse is a [`FileError`] with the position.
-pub fn scan_templates(
-    paths: &[PathBuf],
-    loader: &Loader,
-    settings: &crate::scan::Settings,
-) -> UnitScan {
+pub fn scan_templates(paths: &[PathBuf], loader: &Loader, scenarios: &Scenarios) -> UnitScan {
     let mut all = UnitScan::default();
     let parsed: Vec<(PathBuf, FileId, Detected)> = paths
         .par_iter()
@@ -70,7 +68,7 @@ pub fn scan_templates(
             Detected::Broken(error) => all.errors.push(error),
         }
     }
-    let (explicit, errors) = params::read_explicit(loader, &settings.parameter_files);
+    let (explicit, errors) = params::read_explicit(loader, &scenarios.parameter_files);
     all.errors.extend(errors);
 
     let units: Vec<Unit> = templates
@@ -267,7 +265,7 @@ mod tests {
     use super::*;
     use crate::model::{Data, SiteKind};
 
-    use crate::scan::Settings;
+    use super::Scenarios;
     use crate::source::SourceMap;
 
     /// Writes `files` into a temporary directory and scans them all, with `parameters` given
@@ -285,9 +283,8 @@ mod tests {
             std::fs::write(&path, text).unwrap();
             paths.push(path);
         }
-        let settings = Settings {
+        let settings = Scenarios {
             parameter_files: parameters.iter().map(|p| root.join(p)).collect(),
-            ..Settings::default()
         };
         let sources = SourceMap::default();
         let loader = Loader::new(&sources);

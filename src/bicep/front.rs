@@ -14,10 +14,11 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::arm::Scenarios;
 use crate::error::FileError;
-use crate::load::{Loader, normalize};
+use crate::load::Loader;
 use crate::model::{Resource, UnitScan};
-use crate::scan::Settings;
+use crate::paths::normalize;
 use crate::source::Span;
 
 use super::outline::{self, Known};
@@ -57,7 +58,7 @@ pub fn scan_files(
     paths: &[PathBuf],
     known: &Known,
     loader: &Loader<'_>,
-    settings: &Settings,
+    scenarios: &Scenarios,
 ) -> UnitScan {
     let project = Project::new(loader, known);
     let mut all = UnitScan::default();
@@ -106,7 +107,7 @@ pub fn scan_files(
         add(&mut sources, path, None, true);
     }
     let mut explicit_json: Vec<(usize, ParameterFile)> = Vec::new();
-    for (i, path) in settings.parameter_files.iter().enumerate() {
+    for (i, path) in scenarios.parameter_files.iter().enumerate() {
         if is_params(path) {
             add(&mut sources, path, Some(i), false);
         } else if let Ok(Some(file)) = params::read_json(loader, path, path.display().to_string()) {
@@ -237,7 +238,7 @@ pub fn scan_files(
         }
     });
 
-    for (i, path) in settings.parameter_files.iter().enumerate() {
+    for (i, path) in scenarios.parameter_files.iter().enumerate() {
         if used.contains(&i) {
             continue;
         }

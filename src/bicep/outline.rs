@@ -42,7 +42,7 @@ impl Known {
 
     /// Records a discovered `.bicep` file's outline (by normalised path).
     pub fn add(&mut self, path: &Path, outline: Outline) {
-        self.outlines.insert(crate::load::normalize(path), outline);
+        self.outlines.insert(crate::paths::normalize(path), outline);
     }
 
     pub fn get(&self, path: &Path) -> Option<&Outline> {

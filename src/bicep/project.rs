@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::FileError;
-use crate::load::{Loader, normalize};
+use crate::load::Loader;
 use crate::lock::lock;
+use crate::paths::normalize;
 use crate::source::{FileId, SourceFile};
 
 use super::ast::{Import, Program, Statement, StatementKind};

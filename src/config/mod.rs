@@ -20,7 +20,8 @@ use crate::rules::UNUSED_EXCEPTION;
 pub use glob::{AddressGlob, PathGlob};
 
 /// The file name looked for.
-pub const FILE_NAME: &str = "certgate.toml";
+pub use crate::paths::CONFIG_FILE as FILE_NAME;
+pub use crate::paths::{absolute, relative_to};
 
 /// The rule id the top-level `unresolved` key sets.
 pub const UNRESOLVED_RULE: &str = "client-cert-unresolved";
@@ -273,26 +274,6 @@ impl Discovery {
 pub fn is_config_path(path: &Path, explicit: Option<&Path>) -> bool {
     path.file_name().is_some_and(|name| name == FILE_NAME)
         || explicit.is_some_and(|explicit| absolute(explicit) == absolute(path))
-}
-
-/// `path` relative to the directory `root`, `/`-separated, both made absolute first; `None`
-/// when `path` lies outside `root`.
-pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
-    let root = absolute(root);
-    let relative = absolute(path).strip_prefix(&root).ok()?.to_path_buf();
-    Some(
-        relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
-}
-
-/// `path` made absolute against the current directory and normalised lexically.
-pub(crate) fn absolute(path: &Path) -> PathBuf {
-    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    crate::load::normalize(&joined)
 }
 
 #[cfg(test)]

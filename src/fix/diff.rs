@@ -8,7 +8,7 @@ pub fn unified(path: &Path, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
-    let text = crate::report::path_text::path_text(path);
+    let text = crate::paths::path_text(path);
     // Windows separators become `/`; elsewhere a `\` is part of a name (or of a `\xNN` escape).
     let shown = if cfg!(windows) {
         text.replace('\\', "/")

@@ -20,7 +20,8 @@ use super::apply::{apply, overlaps};
 use super::resource::{self, Candidate, Ctx, FileEdit};
 use super::validate::{self, Key};
 use super::{Edit, Fix, FixStatus, write};
-use crate::load::{Overrides, normalize};
+use crate::load::Overrides;
+use crate::paths::normalize;
 use crate::report::Report;
 use crate::source::{FileId, Span};
 

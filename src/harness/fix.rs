@@ -13,7 +13,8 @@ use std::path::PathBuf;
 use super::workspace::{File, Project};
 use super::{Outcome, check_report};
 use crate::fix::{FixPlan, FixStatus};
-use crate::load::{Overrides, normalize};
+use crate::load::Overrides;
+use crate::paths::normalize;
 use crate::report::Report;
 
 /// A finding's identity across scans: rule, file, address and scenario (byte offsets move when

@@ -8,7 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::load::{Overrides, normalize};
+use crate::load::Overrides;
+use crate::paths::normalize;
 use crate::report::Report;
 use crate::scan::{Settings, scan};
 

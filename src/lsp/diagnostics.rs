@@ -11,7 +11,7 @@ use lsp_types::{
 
 use super::convert;
 use super::documents::Documents;
-use crate::load::normalize;
+use crate::paths::normalize;
 use crate::report::{ErrorRecord, Finding, Report};
 use crate::rules::Severity;
 use crate::scan::{Settings, scan};

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::convert;
-use crate::load::{Overrides, normalize};
+use crate::load::Overrides;
+use crate::paths::normalize;
 
 /// One open document.
 #[derive(Debug, Clone)]

@@ -165,7 +165,7 @@ fn unsafe_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 /// escape sequence) are written as Rust escapes, so one path stays on one line and cannot
 /// drive the terminal.
 pub fn display_path(path: &Path) -> String {
-    let text = super::path_text::path_text(path);
+    let text = crate::paths::path_text(path);
     if !text.chars().any(char::is_control) {
         return text.into_owned();
     }

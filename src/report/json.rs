@@ -146,7 +146,7 @@ pub fn render(report: &Report) -> String {
                 resource_type: &r.resource_type,
                 kind: &r.kind,
                 scenario: r.scenario.as_deref(),
-                path: super::path_text::path_text(&r.location.path).into_owned(),
+                path: crate::paths::path_text(&r.location.path).into_owned(),
                 line: r.location.start.line,
                 column: r.location.start.column,
                 verdict: r.verdict,
@@ -190,7 +190,7 @@ fn json_finding<'a>(report: &Report, f: &'a Finding, baselined: bool) -> JsonFin
         help: &f.help,
         address: &f.address,
         scenario: f.scenario.as_deref(),
-        path: super::path_text::path_text(&f.location.path).into_owned(),
+        path: crate::paths::path_text(&f.location.path).into_owned(),
         line: f.location.start.line,
         column: f.location.start.column,
         end_line: f.location.end.line,
@@ -201,7 +201,7 @@ fn json_finding<'a>(report: &Report, f: &'a Finding, baselined: bool) -> JsonFin
             .map(|step| {
                 let at = Location::of(&report.sources, step.span);
                 JsonOrigin {
-                    path: super::path_text::path_text(&at.path).into_owned(),
+                    path: crate::paths::path_text(&at.path).into_owned(),
                     line: at.start.line,
                     column: at.start.column,
                     note: &step.note,
@@ -222,7 +222,7 @@ fn json_finding<'a>(report: &Report, f: &'a Finding, baselined: bool) -> JsonFin
             reason: by.reason.as_deref(),
             owner: by.owner.as_deref(),
             expires: by.expires.map(crate::suppress::date::format_date),
-            path: super::path_text::path_text(&by.location.path).into_owned(),
+            path: crate::paths::path_text(&by.location.path).into_owned(),
             line: by.location.line,
         }),
         baselined,
@@ -237,7 +237,7 @@ fn json_fix(fix: &Fix) -> JsonFix<'_> {
             .edits
             .iter()
             .map(|edit| JsonEdit {
-                path: super::path_text::path_text(&edit.path).into_owned(),
+                path: crate::paths::path_text(&edit.path).into_owned(),
                 start: edit.start,
                 end: edit.end,
                 replacement: &edit.replacement,
@@ -251,7 +251,7 @@ fn json_fixed(fixed: &Fixed) -> JsonFixed<'_> {
         rule: fixed.rule.as_str(),
         address: &fixed.address,
         scenario: fixed.scenario.as_deref(),
-        path: super::path_text::path_text(&fixed.location.path).into_owned(),
+        path: crate::paths::path_text(&fixed.location.path).into_owned(),
         line: fixed.location.start.line,
         column: fixed.location.start.column,
         fix: json_fix(&fixed.fix),
@@ -260,7 +260,7 @@ fn json_fixed(fixed: &Fixed) -> JsonFixed<'_> {
 
 fn json_error(error: &ErrorRecord) -> JsonError<'_> {
     JsonError {
-        path: super::path_text::path_text(&error.path).into_owned(),
+        path: crate::paths::path_text(&error.path).into_owned(),
         line: error.start.line,
         column: error.start.column,
         message: &error.message,

@@ -11,7 +11,6 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod output;
-pub mod path_text;
 pub mod sarif;
 
 use std::path::PathBuf;

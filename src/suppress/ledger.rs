@@ -349,7 +349,7 @@ impl Ledger {
                     && exception.matches(
                         target.rule,
                         target.address,
-                        config::relative_to(root, target.path).as_deref(),
+                        crate::paths::relative_to(root, target.path).as_deref(),
                     )
             }
         }

@@ -11,6 +11,7 @@ pub mod comments;
 mod convert;
 mod eval;
 mod hcl;
+mod inputs;
 mod instance;
 pub mod json_comments;
 mod json_syntax;
@@ -30,6 +31,7 @@ mod version;
 
 use std::path::PathBuf;
 
+pub use inputs::Inputs;
 pub use module::ModuleFile;
 pub use relevance::{Known, Outline};
 pub use syntax::{Attribute, AttributeExpr, ResourceBlock};
@@ -38,7 +40,6 @@ pub use version::from_constraints as provider_version_from_constraints;
 
 use crate::load::Loader;
 use crate::model::UnitScan;
-use crate::scan::Settings;
 use crate::source::SourceMap;
 
 /// Scans the Terraform module directories that hold candidate files (in-scope types or module
@@ -51,10 +52,10 @@ pub fn scan_project(
     dirs: &[PathBuf],
     planned: &std::collections::BTreeSet<PathBuf>,
     loader: &Loader,
-    settings: &Settings,
+    inputs: &Inputs,
 ) -> UnitScan {
     use rayon::prelude::*;
-    let project = project::Project::new(loader, settings);
+    let project = project::Project::new(loader, inputs);
     dirs.par_iter().for_each(|dir| {
         project.module(dir);
     });
@@ -103,7 +104,7 @@ pub fn scan_module(files: &[ModuleFile]) -> UnitScan {
     let module = module::assemble(PathBuf::new(), files);
     let sources = SourceMap::default();
     let loader = Loader::new(&sources);
-    let project = project::Project::new(&loader, &Settings::default());
+    let project = project::Project::new(&loader, &Inputs::default());
     let (resources, mut errors) = project.judge(&module);
     errors.extend(module.errors.iter().cloned());
     UnitScan {

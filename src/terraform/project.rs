@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use super::Inputs;
 use super::eval::{Budget, InstanceKeys};
 use super::instance::{self, Expansion, ModuleScope, VarSource};
 use super::module::{self, Module, ModuleFile};
@@ -19,9 +20,9 @@ use super::{lower, version};
 use crate::error::FileError;
 use crate::file_kind::FileKind;
 use crate::limits::{MAX_TERRAFORM_MODULE_DEPTH, MAX_TERRAFORM_MODULE_INSTANCES};
-use crate::load::{Loader, normalize};
+use crate::load::Loader;
 use crate::model::Resource;
-use crate::scan::Settings;
+use crate::paths::normalize;
 
 /// A root's judged resources, with the errors and notices found on the way.
 pub type Judged = (Vec<Resource>, Vec<FileError>);
@@ -40,10 +41,10 @@ pub struct Project<'a> {
 }
 
 impl<'a> Project<'a> {
-    pub fn new(loader: &'a Loader<'a>, settings: &Settings) -> Self {
+    pub fn new(loader: &'a Loader<'a>, inputs: &Inputs) -> Self {
         Project {
             loader,
-            command_line: CommandLine::new(settings, loader),
+            command_line: CommandLine::new(inputs, loader),
             modules: Mutex::default(),
             existing: Mutex::default(),
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,

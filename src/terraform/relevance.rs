@@ -17,8 +17,9 @@ use std::sync::Mutex;
 use super::module::is_configuration_file;
 use crate::file_kind::FileKind;
 use crate::limits::MAX_TERRAFORM_MODULE_DEPTH;
-use crate::load::{Loader, normalize};
+use crate::load::Loader;
 use crate::lock::lock;
+use crate::paths::normalize;
 
 /// What one configuration file can contribute, read from its bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::project::Project;
-use crate::load::normalize;
+use crate::paths::normalize;
 
 /// Which of `dirs` are roots: those no other scanned (or reached) module calls through a local
 /// source. Directories only reachable through a call cycle are roots too, so that the cycle is

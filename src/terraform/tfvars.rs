@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::Inputs;
 use super::convert::TypeConstraint;
 use super::eval::{self, EvalError, Outcome};
 use super::hcl;
@@ -17,7 +18,6 @@ use super::syntax::{Attribute, AttributeExpr};
 use crate::error::FileError;
 use crate::load::Loader;
 use crate::model::Origin;
-use crate::scan::Settings;
 use crate::source::{SourceFile, Span};
 use crate::value::{Traced, Val};
 
@@ -88,22 +88,22 @@ pub struct CommandLine {
 }
 
 impl CommandLine {
-    pub fn new(settings: &Settings, loader: &Loader) -> CommandLine {
+    pub fn new(inputs: &Inputs, loader: &Loader) -> CommandLine {
         let mut command_line = CommandLine::default();
-        for (name, value) in &settings.env_vars {
+        for (name, value) in &inputs.env_vars {
             let text = format!("TF_VAR_{name}={value}");
             let note = format!("environment variable `TF_VAR_{name}`");
             let assignment = pseudo_source(loader, ENVIRONMENT, text, 0, note, value);
             command_line.environment.push((name.clone(), assignment));
         }
-        for path in &settings.var_files {
+        for path in &inputs.var_files {
             match read_file(path, loader) {
                 Ok(entries) => command_line.explicit.extend(entries),
                 Err(Some(error)) => command_line.errors.push(error),
                 Err(None) => {}
             }
         }
-        for (name, value) in &settings.vars {
+        for (name, value) in &inputs.vars {
             let text = format!("--var {name}={value}");
             let note = format!("`--var {name}={value}` on the command line");
             let assignment = pseudo_source(loader, COMMAND_LINE, text, 6, note, value);

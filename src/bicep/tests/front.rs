@@ -1,10 +1,10 @@
 //! The front end end to end: resources, values, loops, conditions, modules, roots and
 //! scenarios, scanned from files in a temporary directory.
 
+use crate::arm::Scenarios;
 use crate::error::Level;
 use crate::load::Loader;
 use crate::model::{Data, Resource, SiteKind, UnitScan};
-use crate::scan::Settings;
 use crate::source::SourceMap;
 
 /// Writes `files` into a temporary directory and scans the Bicep files among them (as
@@ -24,9 +24,8 @@ fn scan_tree(files: &[(&str, &str)], parameters: &[&str]) -> (UnitScan, tempfile
             paths.push(path);
         }
     }
-    let settings = Settings {
+    let settings = Scenarios {
         parameter_files: parameters.iter().map(|p| root.join(p)).collect(),
-        ..Settings::default()
     };
     let sources = SourceMap::default();
     let loader = Loader::new(&sources);
@@ -445,9 +444,8 @@ fn command_line_parameter_files_apply_only_to_judged_files() {
         "using 'other/main.bicep'\nparam mode = 'Optional'\n",
     )
     .unwrap();
-    let settings = Settings {
+    let settings = Scenarios {
         parameter_files: vec![root.join("prod.bicepparam"), root.join("other.bicepparam")],
-        ..Settings::default()
     };
     let sources = SourceMap::default();
     let loader = Loader::new(&sources);

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use crate::error::Level;
 use crate::load::Loader;
 use crate::model::{Data, Resource, UnitScan};
-use crate::scan::Settings;
 use crate::source::{SourceMap, Span};
+use crate::terraform::Inputs;
 use crate::terraform::scan_project;
 
 pub fn data(value: &Option<crate::model::Value>) -> Option<&Data> {
@@ -61,7 +61,7 @@ impl Scanned {
 
 /// Writes `files` under a temporary directory and scans the directories holding `.tf` files
 /// (outside `.terraform`), as scan.rs would hand them over.
-pub fn scan_tree(files: &[(&str, &str)], settings: Settings) -> Scanned {
+pub fn scan_tree(files: &[(&str, &str)], inputs: Inputs) -> Scanned {
     let root = tempfile::tempdir().unwrap();
     let mut dirs = std::collections::BTreeSet::new();
     for (path, text) in files {
@@ -69,22 +69,22 @@ pub fn scan_tree(files: &[(&str, &str)], settings: Settings) -> Scanned {
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
         std::fs::write(&full, text).unwrap();
         if path.ends_with(".tf") && !path.contains(".terraform/") {
-            dirs.insert(crate::load::normalize(full.parent().unwrap()));
+            dirs.insert(crate::paths::normalize(full.parent().unwrap()));
         }
     }
-    let settings = Settings {
-        var_files: settings
+    let inputs = Inputs {
+        var_files: inputs
             .var_files
             .iter()
             .map(|p| root.path().join(p))
             .collect(),
-        ..settings
+        ..inputs
     };
     let sources = SourceMap::default();
     let scan = {
         let loader = Loader::new(&sources);
         let dirs: Vec<PathBuf> = dirs.into_iter().collect();
-        let mut scan = scan_project(&dirs, &Default::default(), &loader, &settings);
+        let mut scan = scan_project(&dirs, &Default::default(), &loader, &inputs);
         scan.errors.extend(loader.into_errors());
         scan
     };

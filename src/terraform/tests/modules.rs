@@ -3,7 +3,7 @@
 use super::{data, scan_tree};
 use crate::error::Level;
 use crate::model::{CertControl, CertMode, Data};
-use crate::scan::Settings;
+use crate::terraform::Inputs;
 
 const WEB_MODULE: &str = "variable \"mtls\" {\n  type = bool\n}\nvariable \"mode\" {\n  default = \"Required\"\n}\nmodule \"slot\" {\n  source = \"./slot\"\n  mode = var.mode\n}\nresource \"azurerm_linux_web_app\" \"this\" {\n  client_certificate_enabled = var.mtls\n  client_certificate_mode = var.mode\n}\n";
 const SLOT_MODULE: &str = "variable \"mode\" {}\nresource \"azurerm_linux_web_app_slot\" \"this\" {\n  client_certificate_enabled = true\n  client_certificate_mode = var.mode\n}\n";
@@ -17,7 +17,7 @@ fn local_modules_receive_inputs_and_carry_the_callers_address() {
             ("modules/web/main.tf", WEB_MODULE),
             ("modules/web/slot/main.tf", SLOT_MODULE),
         ],
-        Settings::default(),
+        Inputs::default(),
     );
     assert!(scanned.scan.errors.is_empty(), "{:?}", scanned.scan.errors);
     let mut addresses: Vec<&str> = scanned
@@ -83,7 +83,7 @@ fn a_missing_required_input_is_reported_as_terraform_would() {
             ("web/main.tf", WEB_MODULE),
             ("web/slot/main.tf", SLOT_MODULE),
         ],
-        Settings::default(),
+        Inputs::default(),
     );
     let web = scanned.find("module.web.azurerm_linux_web_app.this")[0];
     assert_eq!(
@@ -101,7 +101,7 @@ fn module_instances_expand_with_count_and_for_each() {
             ("web/main.tf", WEB_MODULE),
             ("web/slot/main.tf", SLOT_MODULE),
         ],
-        Settings::default(),
+        Inputs::default(),
     );
     let webs = scanned.find("module.web.azurerm_linux_web_app.this");
     let instances: Vec<(Option<&str>, Option<&Data>)> = webs
@@ -135,7 +135,7 @@ fn module_instances_expand_with_count_and_for_each() {
 #[test]
 fn registry_modules_need_modules_json() {
     let root = "module \"web\" {\n  source = \"Azure/avm-res-web-site/azurerm\"\n  version = \"0.1.0\"\n  mtls = false\n}\n";
-    let scanned = scan_tree(&[("main.tf", root)], Settings::default());
+    let scanned = scan_tree(&[("main.tf", root)], Inputs::default());
     assert!(scanned.scan.resources.is_empty());
     assert_eq!(
         scanned.messages(Level::Notice),
@@ -151,7 +151,7 @@ fn registry_modules_need_modules_json() {
             (".terraform/modules/web/main.tf", WEB_MODULE),
             (".terraform/modules/web/slot/main.tf", SLOT_MODULE),
         ],
-        Settings::default(),
+        Inputs::default(),
     );
     assert!(scanned.scan.errors.is_empty(), "{:?}", scanned.scan.errors);
     let web = scanned.find("module.web.azurerm_linux_web_app.this")[0];
@@ -175,7 +175,7 @@ fn recursive_modules_are_errors_not_hangs() {
     let back = "module \"back\" {\n  source = \"../a\"\n}\n";
     let scanned = scan_tree(
         &[("a/main.tf", looping), ("b/main.tf", back)],
-        Settings::default(),
+        Inputs::default(),
     );
     let errors = scanned.messages(Level::Error);
     assert!(!errors.is_empty());
@@ -185,7 +185,7 @@ fn recursive_modules_are_errors_not_hangs() {
     );
     assert!(!scanned.scan.resources.is_empty());
     let selfish = "module \"me\" {\n  source = \"./\"\n}\n";
-    let scanned = scan_tree(&[("main.tf", selfish)], Settings::default());
+    let scanned = scan_tree(&[("main.tf", selfish)], Inputs::default());
     assert_eq!(scanned.messages(Level::Error).len(), 1);
 }
 
@@ -200,7 +200,7 @@ fn a_shared_child_is_judged_once_per_root() {
             ("modules/web/main.tf", WEB_MODULE),
             ("modules/web/slot/main.tf", SLOT_MODULE),
         ],
-        Settings::default(),
+        Inputs::default(),
     );
     let mut scenarios: Vec<(String, Option<&Data>)> = scanned
         .find("module.web.azurerm_linux_web_app.this")
@@ -237,7 +237,7 @@ fn the_provider_version_decides_the_logic_app_default() {
         )
     };
     let control = |files: &[(&str, &str)]| {
-        let scanned = scan_tree(files, Settings::default());
+        let scanned = scan_tree(files, Inputs::default());
         scanned.scan.resources[0].control.clone()
     };
     let from_5 = CertControl::ModeOnly {
@@ -306,13 +306,13 @@ fn module_instances_past_the_bound_are_judged_once_with_unknown_inputs() {
     }
     let sources = crate::source::SourceMap::default();
     let loader = crate::load::Loader::new(&sources);
-    let mut project = crate::terraform::project::Project::new(&loader, &Settings::default());
+    let mut project = crate::terraform::project::Project::new(&loader, &Inputs::default());
     // 14 instances (2 + 4 + 8) against a bound of 6: in depth-first order m1 (a), m2 (a.a),
     // m3 (a.a.a, a.a.b), m2 (a.b), m3 (a.b.a) are evaluated; then each directory is judged
     // once more with unknown inputs where the bound is met (m3 at a.b.b, m1 at b, m2 at b.a),
     // and not again.
     project.max_module_instances = 6;
-    let (resources, errors) = project.judge_root(&crate::load::normalize(dir.path()));
+    let (resources, errors) = project.judge_root(&crate::paths::normalize(dir.path()));
     assert!(errors.is_empty(), "{errors:?}");
     let mut judged: Vec<(&str, Option<&Data>)> = resources
         .iter()
@@ -363,8 +363,8 @@ fn instances_of_a_call_with_the_same_inputs_keep_their_own_addresses() {
     }
     let sources = crate::source::SourceMap::default();
     let loader = crate::load::Loader::new(&sources);
-    let project = crate::terraform::project::Project::new(&loader, &Settings::default());
-    let (resources, errors) = project.judge_root(&crate::load::normalize(dir.path()));
+    let project = crate::terraform::project::Project::new(&loader, &Inputs::default());
+    let (resources, errors) = project.judge_root(&crate::paths::normalize(dir.path()));
     assert!(errors.is_empty(), "{errors:?}");
     let mut judged: Vec<(String, Option<&Data>)> = resources
         .iter()

@@ -3,17 +3,14 @@
 use super::{data, scan_tree};
 use crate::error::Level;
 use crate::model::Data;
-use crate::scan::Settings;
+use crate::terraform::Inputs;
 
 const MODE_ROOT: &str = "variable \"mode\" {\n  type = string\n  default = \"OptionalInteractiveUser\"\n}\nresource \"azurerm_linux_web_app\" \"api\" {\n  client_certificate_enabled = true\n  client_certificate_mode = var.mode\n}\n";
 
-fn mode_with(
-    files: &[(&str, &str)],
-    settings: Settings,
-) -> (String, Vec<(String, String, String)>) {
+fn mode_with(files: &[(&str, &str)], inputs: Inputs) -> (String, Vec<(String, String, String)>) {
     let mut all = vec![("main.tf", MODE_ROOT)];
     all.extend_from_slice(files);
-    let scanned = scan_tree(&all, settings);
+    let scanned = scan_tree(&all, inputs);
     assert!(
         scanned.messages(Level::Error).is_empty(),
         "{:?}",
@@ -54,12 +51,12 @@ fn variable_values_follow_terraforms_precedence() {
         "{\"mode\": \"OptionalInteractiveUser\"}",
     );
     let prod = ("prod.tfvars", "mode = \"Required\"\n");
-    let env = Settings {
+    let env = Inputs {
         env_vars: vec![("mode".into(), "Optional".into())],
-        ..Settings::default()
+        ..Inputs::default()
     };
 
-    let (mode, origin) = mode_with(&[], Settings::default());
+    let (mode, origin) = mode_with(&[], Inputs::default());
     assert_eq!(mode, "OptionalInteractiveUser");
     assert_eq!(
         origin,
@@ -92,26 +89,26 @@ fn variable_values_follow_terraforms_precedence() {
     let (mode, origin) = mode_with(&[tfvars, tfvars_json], env.clone());
     assert_eq!(mode, "Required");
     assert_eq!(origin[0].0, "terraform.tfvars.json");
-    let (mode, origin) = mode_with(&[tfvars, tfvars_json, auto_a], Settings::default());
+    let (mode, origin) = mode_with(&[tfvars, tfvars_json, auto_a], Inputs::default());
     assert_eq!(
         (mode.as_str(), origin[0].0.as_str()),
         ("Optional", "a.auto.tfvars")
     );
-    let (mode, origin) = mode_with(&[tfvars, tfvars_json, auto_a, auto_b], Settings::default());
+    let (mode, origin) = mode_with(&[tfvars, tfvars_json, auto_a, auto_b], Inputs::default());
     assert_eq!(
         (mode.as_str(), origin[0].0.as_str()),
         ("OptionalInteractiveUser", "b.auto.tfvars.json")
     );
-    let files = Settings {
+    let files = Inputs {
         var_files: vec!["envs/prod.tfvars".into()],
-        ..Settings::default()
+        ..Inputs::default()
     };
     let (mode, origin) = mode_with(&[auto_b, ("envs/prod.tfvars", prod.1)], files.clone());
     assert_eq!(
         (mode.as_str(), origin[0].0.as_str()),
         ("Required", "envs/prod.tfvars")
     );
-    let vars = Settings {
+    let vars = Inputs {
         vars: vec![("mode".into(), "Optional".into())],
         ..files
     };
@@ -130,20 +127,20 @@ fn variable_values_follow_terraforms_precedence() {
 #[test]
 fn command_line_values_are_read_by_the_variables_type() {
     let root = "variable \"mtls\" {\n  type = bool\n}\nvariable \"settings\" {\n  type = object({ mode = optional(string, \"Required\") })\n}\nresource \"azurerm_linux_web_app\" \"api\" {\n  client_certificate_enabled = var.mtls\n  client_certificate_mode = var.settings.mode\n}\n";
-    let settings = Settings {
+    let settings = Inputs {
         vars: vec![
             ("mtls".into(), "false".into()),
             ("settings".into(), "{}".into()),
         ],
-        ..Settings::default()
+        ..Inputs::default()
     };
     let scanned = scan_tree(&[("main.tf", root)], settings);
     let api = scanned.find("azurerm_linux_web_app.api")[0];
     assert_eq!(data(&api.enabled), Some(&Data::Bool(false)));
     assert_eq!(data(&api.mode), Some(&Data::String("Required".into())));
-    let settings = Settings {
+    let settings = Inputs {
         vars: vec![("mtls".into(), "yes".into())],
-        ..Settings::default()
+        ..Inputs::default()
     };
     let scanned = scan_tree(&[("main.tf", root)], settings);
     let Some(Data::Unknown(reason)) = data(&scanned.find("azurerm_linux_web_app.api")[0].enabled)
@@ -159,7 +156,7 @@ fn command_line_values_are_read_by_the_variables_type() {
 #[test]
 fn a_variable_without_any_value_is_unknown_and_points_at_its_declaration() {
     let root = "variable \"mtls\" {\n  type = bool\n}\nresource \"azurerm_linux_web_app\" \"api\" {\n  client_certificate_enabled = var.mtls\n}\n";
-    let scanned = scan_tree(&[("main.tf", root)], Settings::default());
+    let scanned = scan_tree(&[("main.tf", root)], Inputs::default());
     let enabled = scanned.find("azurerm_linux_web_app.api")[0]
         .enabled
         .clone()
@@ -175,7 +172,7 @@ fn a_variable_without_any_value_is_unknown_and_points_at_its_declaration() {
 fn variables_file_errors_are_reported() {
     let scanned = scan_tree(
         &[("main.tf", MODE_ROOT), ("terraform.tfvars", "mode = \n")],
-        Settings::default(),
+        Inputs::default(),
     );
     let errors = scanned.messages(Level::Error);
     assert_eq!(errors.len(), 1);
@@ -183,9 +180,9 @@ fn variables_file_errors_are_reported() {
         errors[0].starts_with("invalid Terraform syntax"),
         "{errors:?}"
     );
-    let missing = Settings {
+    let missing = Inputs {
         var_files: vec!["nope.tfvars".into()],
-        ..Settings::default()
+        ..Inputs::default()
     };
     let scanned = scan_tree(&[("main.tf", MODE_ROOT)], missing);
     assert_eq!(

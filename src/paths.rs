@@ -1,0 +1,200 @@
+//! Paths as certgate names them: lexical normalisation, absolute and root-relative forms, the
+//! config file's name, and file names as text. The bottom layer: it imports nothing of the crate,
+//! so discovery, the project root, ignore files, the config and baselines all share one spelling.
+//!
+//! File names as text: Linux allows any bytes in a name but `/` and NUL, so a name need not be
+//! UTF-8. Such a name keeps its valid parts and shows every other byte as `\xNN`, so the user
+//! can still tell which file it is (a lossy conversion would make `caf\xE9.tf` and
+//! `caf\xE8.tf` the same `caf�.tf`). Each output format then escapes the text as it escapes
+//! any other (JSON strings, XML, workflow-command properties, control characters in human
+//! output); SARIF URIs percent-encode the raw bytes instead (`%E9`).
+
+use std::borrow::Cow;
+use std::ffi::OsStr;
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+/// The name of certgate's config file, looked up in each directory from a scanned path upwards.
+pub const CONFIG_FILE: &str = "certgate.toml";
+
+/// Removes `.` components and folds `dir/..` pairs without touching the file system, so the
+/// same file reached two ways (`envs/prod/../../modules/web`) has one key and one display path.
+/// Leading `..` components are kept.
+pub fn normalize(path: &Path) -> PathBuf {
+    // Most paths are already normal; rebuilding them component by component is a good part
+    // of a large scan's bookkeeping.
+    if let Some(normal) = already_normal(path) {
+        return normal.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last = out.components().next_back();
+                match last {
+                    Some(Component::Normal(_)) => {
+                        out.pop();
+                    }
+                    Some(Component::RootDir) => {}
+                    _ => out.push(".."),
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// What [`normalize`] makes of `path` when that is `path` itself, less leading `./`: after
+/// any leading `../`, no component starting with `.` (so no other `.` or `..`), no empty
+/// component (`a//b`) and no trailing separator. `None` when folding is needed.
+#[cfg(unix)]
+fn already_normal(path: &Path) -> Option<&Path> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut bytes = path.as_os_str().as_bytes();
+    while let Some(rest) = bytes.strip_prefix(b"./") {
+        bytes = rest;
+    }
+    let mut body = bytes;
+    while let Some(rest) = body.strip_prefix(b"../") {
+        body = rest;
+    }
+    let normal = body.first().is_some_and(|&first| first != b'.')
+        && body.last() != Some(&b'/')
+        && body
+            .windows(2)
+            .all(|pair| pair[0] != b'/' || (pair[1] != b'.' && pair[1] != b'/'));
+    normal.then(|| Path::new(std::ffi::OsStr::from_bytes(bytes)))
+}
+
+#[cfg(not(unix))]
+fn already_normal(_: &Path) -> Option<&Path> {
+    None
+}
+
+/// `path` relative to the directory `root`, `/`-separated, both made absolute first; `None`
+/// when `path` lies outside `root`.
+pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
+    let root = absolute(root);
+    let relative = absolute(path).strip_prefix(&root).ok()?.to_path_buf();
+    Some(
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+/// `path` made absolute against the current directory and normalised lexically.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    normalize(&joined)
+}
+
+/// `path` as text, with bytes that are not UTF-8 written as `\xNN`.
+pub fn path_text(path: &Path) -> Cow<'_, str> {
+    os_text(path.as_os_str())
+}
+
+/// One name (or any OS string) as text, with bytes that are not UTF-8 written as `\xNN`.
+pub fn os_text(text: &OsStr) -> Cow<'_, str> {
+    if let Some(valid) = text.to_str() {
+        return Cow::Borrowed(valid);
+    }
+    let mut out = String::new();
+    for chunk in text.as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02X}");
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_paths_are_taken_as_they_are() {
+        for path in [
+            "a/b/main.tf",
+            "/abs/x.tf",
+            "x",
+            "a/.terraform/m",
+            "./a",
+            "a//b",
+            "a/",
+            "/",
+            "",
+            "a/./b",
+            "a/../b",
+            "../a",
+            "../../a/b",
+            "./../a",
+            "././a/b",
+            "..",
+            "../",
+            "./",
+            "a/..",
+            ".hidden/x",
+            "a/b.c/d",
+            "../.hidden",
+            ".../x",
+            "a/...",
+        ] {
+            let path = Path::new(path);
+            // The folding `normalize` does when the fast path does not apply.
+            let mut slow = PathBuf::new();
+            for component in path.components() {
+                match component {
+                    Component::CurDir => {}
+                    Component::ParentDir => match slow.components().next_back() {
+                        Some(Component::Normal(_)) => {
+                            slow.pop();
+                        }
+                        Some(Component::RootDir) => {}
+                        _ => slow.push(".."),
+                    },
+                    other => slow.push(other.as_os_str()),
+                }
+            }
+            assert_eq!(normalize(path), slow, "{}", path.display());
+        }
+        assert!(already_normal(Path::new("../../a/b.tf")).is_some());
+        assert_eq!(already_normal(Path::new("./a")), Some(Path::new("a")));
+        assert!(already_normal(Path::new("a//b")).is_none());
+    }
+
+    #[test]
+    fn normalize_folds_dot_and_dotdot_lexically() {
+        assert_eq!(normalize(Path::new("./a/b/../c")), Path::new("a/c"));
+        assert_eq!(
+            normalize(Path::new("envs/prod/../../modules/web")),
+            Path::new("modules/web")
+        );
+        assert_eq!(normalize(Path::new("../x/./y")), Path::new("../x/y"));
+        assert_eq!(normalize(Path::new("a/../../b")), Path::new("../b"));
+        assert_eq!(normalize(Path::new("/a/../..")), Path::new("/"));
+    }
+}
+
+#[cfg(all(test, unix))]
+mod text_tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn invalid_bytes_are_escaped_and_valid_text_kept() {
+        let name = OsStr::from_bytes(b"dir/caf\xe9-\xc3\xbc\xff.tf");
+        assert_eq!(os_text(name), "dir/caf\\xE9-\u{fc}\\xFF.tf");
+        assert_eq!(path_text(Path::new("plain/main.tf")), "plain/main.tf");
+        // Two names that a lossy conversion would merge stay apart.
+        assert_ne!(
+            os_text(OsStr::from_bytes(b"\xe9.tf")),
+            os_text(OsStr::from_bytes(b"\xe8.tf"))
+        );
+    }
+}
