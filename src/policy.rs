@@ -194,11 +194,20 @@ pub fn register_inline(
         let mut invalid: Vec<Invalid> = attached.invalid;
         // ARM `metadata` suppressions belong to their resource wherever they are written.
         let mut seen_metadata = std::collections::HashSet::new();
+        // Instances of one template resource share its `metadata`: read it once.
+        let mut metadata_of: HashMap<Span, crate::suppress::Parsed> = HashMap::new();
         for resource in &list {
-            let Some(anchor) = &resource.suppression_anchor else {
+            let Some(metadata) = resource
+                .suppression_anchor
+                .as_ref()
+                .and_then(|anchor| anchor.metadata)
+            else {
                 continue;
             };
-            for result in &anchor.metadata {
+            let parsed = metadata_of
+                .entry(metadata)
+                .or_insert_with(|| crate::suppress::metadata::parse_at(text, metadata.range()));
+            for result in parsed.iter() {
                 let kind = match result {
                     Ok(s) => s.kind,
                     Err(i) => i.kind,
