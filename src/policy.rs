@@ -109,10 +109,10 @@ fn shown_path(path: &Path) -> PathBuf {
 }
 
 /// The effective severity of `rule` under `config`; `None` when the rule is off.
-pub fn severity(config: &Config, rule: &str, default: Severity) -> Option<Severity> {
-    match config.levels.get(rule) {
+pub fn severity(config: &Config, rule: RuleId) -> Option<Severity> {
+    match config.levels.get(&rule) {
         Some(level) => level.severity(),
-        None => Some(default),
+        None => Some(rule.rule().severity),
     }
 }
 
@@ -272,8 +272,7 @@ pub fn apply(report: &mut Report, ledger: &mut Ledger, config_of: &dyn Fn(&Path)
     }
     for unused in ledger.unused() {
         let config = config_of(&unused.location.path);
-        let Some(severity) = severity(&config, RuleId::UnusedException.as_str(), Severity::Warning)
-        else {
+        let Some(severity) = severity(&config, RuleId::UnusedException) else {
             continue;
         };
         let Some(file) = file_id(report, &unused.location.path) else {

@@ -505,7 +505,7 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
         .iter()
         .map(|resource| {
             let (rule, violation) = rules::judge(resource)?;
-            let severity = crate::policy::severity(config, rule.id.as_str(), rule.severity)?;
+            let severity = crate::policy::severity(config, rule.id)?;
             Some((rule, severity, violation))
         })
         .collect();

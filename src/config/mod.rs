@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use crate::date::Date;
 use crate::model::SiteKind;
+use crate::rules::RuleId;
 use crate::rules::Severity;
-use crate::rules::UNUSED_EXCEPTION;
 
 pub use glob::{AddressGlob, PathGlob};
 
@@ -24,7 +24,7 @@ pub use crate::paths::CONFIG_FILE as FILE_NAME;
 pub use crate::paths::{absolute, relative_to};
 
 /// The rule id the top-level `unresolved` key sets.
-pub const UNRESOLVED_RULE: &str = "client-cert-unresolved";
+pub const UNRESOLVED_RULE: &str = RuleId::ClientCertUnresolved.as_str();
 
 /// How much a rule's findings count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -142,7 +142,7 @@ pub struct Config {
     /// The file it was read from; `None` for the built-in defaults.
     pub source: Option<PathBuf>,
     /// The level of every rule id (all rules, plus `unused-exception`).
-    pub levels: BTreeMap<String, Level>,
+    pub levels: BTreeMap<RuleId, Level>,
     pub scope: Scope,
     pub exclude: Vec<PathGlob>,
     /// Whether peers' suppressions (Checkov, tfsec, Trivy, KICS) are honoured.
@@ -167,19 +167,19 @@ impl Default for Config {
 }
 
 /// Every configurable rule id with its default level.
-fn default_levels() -> BTreeMap<String, Level> {
-    let mut levels: BTreeMap<String, Level> = crate::rules::resource_rules()
-        .map(|rule| (rule.id.to_string(), Level::from_severity(rule.severity)))
+fn default_levels() -> BTreeMap<RuleId, Level> {
+    let mut levels: BTreeMap<RuleId, Level> = crate::rules::resource_rules()
+        .map(|rule| (rule.id, Level::from_severity(rule.severity)))
         .collect();
-    levels.insert(UNUSED_EXCEPTION.to_string(), Level::Warning);
+    levels.insert(RuleId::UnusedException, Level::Warning);
     levels
 }
 
 impl Config {
     /// The level of `rule`; an id the config does not know (e.g. `invalid-exception`, which
     /// is always an error) is `Error`.
-    pub fn level(&self, rule: &str) -> Level {
-        self.levels.get(rule).copied().unwrap_or(Level::Error)
+    pub fn level(&self, rule: RuleId) -> Level {
+        self.levels.get(&rule).copied().unwrap_or(Level::Error)
     }
 
     /// The directory globs are relative to: the config file's, or `None` for the defaults.
