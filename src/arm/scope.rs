@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::json::{Json, JsonKind, Member};
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::source::{FileId, Span};
 use crate::value::{Traced, Val};
 
@@ -172,19 +172,24 @@ impl<'a> Scope<'a> {
             ));
         };
         let name = &declaration.key;
-        let declared = Origin {
-            span: Span::new(self.file, declaration.span.clone()),
-            note: format!("parameter `{name}`"),
-        };
+        let declared = Origin::new(
+            OriginKind::Declaration,
+            Span::new(self.file, declaration.span.clone()),
+            format!("parameter `{name}`"),
+        );
         if let Some(input) = self.inputs.get(&name.to_ascii_lowercase()) {
             let entry = &input.entry.value;
-            let here = |note: String| Origin {
-                span: Span::new(input.file, input.entry.span.clone()),
-                note,
+            // A parameter file's values are literal; a deployment's are evaluated in its caller.
+            let kind = match input.caller {
+                None => OriginKind::ParameterFile,
+                Some(_) => OriginKind::ModuleArgument,
+            };
+            let here = |note: String| {
+                Origin::new(kind, Span::new(input.file, input.entry.span.clone()), note)
             };
             if let Some(value) = entry.member_ignore_case("value") {
                 let note = format!("value in {}", input.source);
-                return follow(value, input.file, input.caller, keys, note).through(declared);
+                return follow(value, input.file, input.caller, keys, kind, note).through(declared);
             }
             let why = if entry.member_ignore_case("reference").is_some() {
                 format!("parameter `{name}` comes from Key Vault ({})", input.source)
@@ -204,6 +209,7 @@ impl<'a> Scope<'a> {
                 self.file,
                 Some(self.own_env()),
                 keys,
+                OriginKind::ParameterDefault,
                 format!("default of parameter `{name}`"),
             ),
             // languageVersion 2.0: an optional parameter nobody sets is null.
@@ -236,7 +242,15 @@ impl<'a> Scope<'a> {
         let variables = self.section("variables");
         if let Some(declaration) = variables.and_then(|v| v.member_ignore_case(name)) {
             let note = format!("variable `{}`", declaration.key);
-            return follow(declaration, self.file, Some(self.own_env()), keys, note);
+            let env = Some(self.own_env());
+            return follow(
+                declaration,
+                self.file,
+                env,
+                keys,
+                OriginKind::Variable,
+                note,
+            );
         }
         // A variable built by a `copy` loop in the `variables` section.
         let looped = variables
@@ -283,10 +297,11 @@ impl<'a> Scope<'a> {
             }];
             items.push(Env::new(self, &loops).json(input).val);
         }
-        Traced::here(Val::List(items)).through(Origin {
-            span: Span::new(self.file, entry.span.clone()),
-            note: format!("copy loop of variable `{name}`"),
-        })
+        Traced::here(Val::List(items)).through(Origin::new(
+            OriginKind::CopyLoop,
+            Span::new(self.file, entry.span.clone()),
+            format!("copy loop of variable `{name}`"),
+        ))
     }
 }
 
@@ -302,6 +317,7 @@ fn follow(
     file: FileId,
     env: Option<Env<'_>>,
     keys: &[Key],
+    kind: OriginKind,
     note: String,
 ) -> Traced {
     let mut node = &member.value;
@@ -336,10 +352,10 @@ fn follow(
         stripped => format!("`{}` in {note}", stripped.unwrap_or(&path)),
     };
     let what = note.clone();
-    let traced = value.through(Origin {
-        span: Span::new(file, span),
-        note,
-    });
+    // A scalar is one literal; a string may still be an expression, which the fixer checks.
+    let literal = node.is_scalar().then(|| Span::new(file, node.span.clone()));
+    let traced =
+        value.through(Origin::new(kind, Span::new(file, span), note).with_literal(literal));
     eval::apply_keys(traced, &keys[walked..], &what)
 }
 
