@@ -292,3 +292,30 @@ pub struct UnitScan {
     /// Errors (the run fails) and notices (information, e.g. a module that cannot be followed).
     pub errors: Vec<crate::error::FileError>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Syntax;
+
+    #[test]
+    fn an_assignment_is_spelled_in_each_syntax_as_before() {
+        let spelled: Vec<String> = [
+            Syntax::Hcl,
+            Syntax::TerraformJson,
+            Syntax::ArmJson,
+            Syntax::Bicep,
+        ]
+        .into_iter()
+        .map(|syntax| syntax.assignment("client_cert", "true"))
+        .collect();
+        assert_eq!(
+            spelled,
+            [
+                "client_cert = true",
+                "\"client_cert\": true",
+                "\"client_cert\": true",
+                "client_cert: true"
+            ]
+        );
+    }
+}

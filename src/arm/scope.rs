@@ -541,4 +541,38 @@ mod tests {
             traced.val
         );
     }
+
+    #[test]
+    fn origins_carry_their_kind_and_the_span_of_their_literal() {
+        let text = |text: &'static str, span: Option<Span>| span.map(|s| &text[s.range()]);
+        let traced = eval_in(TEMPLATE, None, "[parameters('env')]");
+        let default = &traced.origin[0];
+        assert_eq!(default.kind, OriginKind::ParameterDefault);
+        assert_eq!(&TEMPLATE[default.span.range()], r#""defaultValue": "prod""#);
+        assert_eq!(text(TEMPLATE, default.literal), Some(r#""prod""#));
+
+        let file = r#"{"parameters": {"env": {"value": "dev"}, "noDefault": {"reference": {}}}}"#;
+        let traced = eval_in(TEMPLATE, Some(file), "[parameters('env')]");
+        let kinds: Vec<OriginKind> = traced.origin.iter().map(|o| o.kind).collect();
+        // The declaration is a hop with nothing to edit: the file's value overrode its default.
+        assert_eq!(kinds, [OriginKind::ParameterFile, OriginKind::Declaration]);
+        assert_eq!(&file[traced.origin[0].span.range()], r#""value": "dev""#);
+        assert_eq!(text(file, traced.origin[0].literal), Some(r#""dev""#));
+        assert_eq!(traced.origin[1].literal, None);
+        let traced = eval_in(TEMPLATE, Some(file), "[parameters('noDefault')]");
+        assert_eq!(traced.origin[0].kind, OriginKind::ParameterFile);
+        assert_eq!(traced.origin[0].literal, None);
+
+        // A variable followed into its object: the member reached is the literal.
+        let traced = eval_in(TEMPLATE, None, "[variables('settings').mtls.mode]");
+        assert_eq!(traced.origin[0].kind, OriginKind::Variable);
+        assert_eq!(
+            text(TEMPLATE, traced.origin[0].literal),
+            Some(r#""Optional""#)
+        );
+        let traced = eval_in(TEMPLATE, None, "[variables('settings')]");
+        assert_eq!(traced.origin[0].literal, None);
+        let traced = eval_in(TEMPLATE, None, "[variables('sites')]");
+        assert_eq!(traced.origin[0].kind, OriginKind::CopyLoop);
+    }
 }

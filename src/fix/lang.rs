@@ -346,6 +346,19 @@ mod tests {
     }
 
     #[test]
+    fn descriptions_spell_the_assignment_of_each_file_syntax() {
+        assert_eq!(
+            Lang::Hcl.assignment("mode", "\"Required\""),
+            "mode = \"Required\""
+        );
+        assert_eq!(Lang::Json.assignment("mode", "true"), "\"mode\": true");
+        assert_eq!(
+            Lang::Bicep.assignment("mode", "'Required'"),
+            "mode: 'Required'"
+        );
+    }
+
+    #[test]
     fn new_values_keep_a_boolean_string_quoted() {
         let quoted = Literal::Str("false".into());
         assert_eq!(Lang::Hcl.spell(NewValue::True, Some(&quoted)), "\"true\"");
