@@ -4,8 +4,9 @@
 //! The change goes there only when that step is a plain literal holding exactly the resolved
 //! value, and no later step is itself a literal (the value would then be computed from
 //! several). The front end marks each step's kind and the span of its literal
-//! ([`crate::model::Origin`]); only whether a string literal is plain is read from the text. Whether other resources read the same literal is the planner's check
-//! ([`super::plan`]): they must all need the same new value.
+//! ([`crate::model::Origin`]); only whether a string literal is plain is read from the text.
+//! Whether other resources read the same literal is the planner's check ([`super::plan`]):
+//! they must all need the same new value.
 
 use super::lang::{Lang, NewValue};
 use super::resource::Ctx;

@@ -210,6 +210,8 @@ fn origins_carry_their_kind_and_the_span_of_their_literal() {
     assert_eq!(literal(&enabled[0]).as_deref(), Some("false"));
     let mode = &api.mode.as_ref().unwrap().origin;
     assert_eq!(mode[0].kind, OriginKind::Tfvars);
+    // A trailing comment is not part of the step (nor of its literal).
+    assert_eq!(scanned.text_of(mode[0].span), "mode = \"Optional\"");
     assert_eq!(literal(&mode[0]).as_deref(), Some("\"Optional\""));
     // The local only names the variable: the literal to change is the variable's default.
     let paths = &api.exclusion_paths.as_ref().unwrap().origin;
