@@ -13,7 +13,7 @@ use crate::fix::run::{self as fix_run, Options};
 use crate::report::BaselineOutcome;
 use crate::report::Report;
 use crate::report::human::Style;
-use crate::rules::{self, RULES};
+use crate::rules;
 use crate::scan::{Session, Settings, scan};
 use crate::suppress::listing::Listing;
 
@@ -233,10 +233,10 @@ fn baseline_keys(findings: &[crate::report::Finding], file: &Path) -> Vec<Findin
     let dir = baseline_dir(file);
     findings
         .iter()
-        .filter(|f| rules::find(f.rule).is_some())
+        .filter(|f| !f.is_about_an_exception())
         .map(|f| {
             FindingKey::new(
-                f.rule,
+                f.rule.as_str(),
                 &f.location.path,
                 &f.address,
                 f.scenario.as_deref(),
@@ -275,7 +275,7 @@ fn apply_baseline(
     let (resource_findings, exception_findings): (Vec<_>, Vec<_>) =
         std::mem::take(&mut report.findings)
             .into_iter()
-            .partition(|f| rules::find(f.rule).is_some());
+            .partition(|f| !f.is_about_an_exception());
     let keys: std::collections::HashMap<usize, FindingKey> =
         baseline_keys(&resource_findings, file)
             .into_iter()
@@ -422,96 +422,21 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
-/// One of the two exception findings, which judge exceptions rather than resources and so are
-/// not in [`RULES`].
-pub(crate) struct ExceptionRule {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub severity: &'static str,
-    pub summary: &'static str,
-}
-
-/// The exception findings, for `certgate rules` and SARIF's rule list.
-pub(crate) const EXCEPTION_RULES: [ExceptionRule; 2] = [
-    ExceptionRule {
-        id: crate::suppress::UNUSED_EXCEPTION,
-        name: "Exception suppresses nothing",
-        severity: "warning",
-        summary: "An exception (inline, config or a peer's) matches no finding",
-    },
-    ExceptionRule {
-        id: crate::suppress::INVALID_EXCEPTION,
-        name: "Malformed exception",
-        severity: "error",
-        summary: "An exception is malformed (no reason, bad date, unknown rule)",
-    },
-];
-
-/// `certgate explain` for the two exception findings, which are not in the rule table.
-pub(crate) fn exception_docs(id: &str) -> Option<&'static str> {
-    match id {
-        crate::suppress::UNUSED_EXCEPTION => Some(
-            "# unused-exception (Exception suppresses nothing)\n\nDefault severity: warning\n\n\
-             An inline, peer or `[[exception]]` exception matched no finding: the resource was \
-             fixed, renamed, or the exception names the wrong rule. Remove it so the exceptions \
-             list stays true. Set its level under `[rules]` in certgate.toml.\n",
-        ),
-        crate::suppress::INVALID_EXCEPTION => Some(
-            "# invalid-exception (Malformed exception)\n\nDefault severity: error (always)\n\n\
-             An exception is missing its reason, has a date that is not YYYY-MM-DD or does not \
-             exist, names an unknown rule or key, or leaves a `[` or `\"` open. It suppresses \
-             nothing until corrected.\n",
-        ),
-        _ => None,
-    }
-}
-
 fn explain(id: &str) -> (String, u8) {
-    match crate::explain::resolve(id).and_then(|resolved| crate::explain::text(&resolved)) {
+    match rules::explain::resolve(id).map(|resolved| rules::explain::text(&resolved)) {
         Some(docs) => (docs, 0),
         None => {
             eprintln!(
                 "error: unknown rule `{id}`; known rules: {} (also Checkov's CKV_AZURE_17 and \
                  Trivy's AVD-AZU-0001)",
-                crate::explain::all_ids().join(", ")
+                rules::explain::all_ids().join(", ")
             );
             (String::new(), EXIT_FAILURE)
         }
     }
 }
 
-/// A rule's documentation as Markdown (`certgate explain`, and the language server's hover).
-pub fn rule_docs(id: &str) -> Option<String> {
-    if let Some(docs) = exception_docs(id) {
-        return Some(docs.to_string());
-    }
-    let rule = rules::find(id)?;
-    Some(format!(
-        "# {} ({})\n\nDefault severity: {}\n\n{}",
-        rule.id,
-        rule.name,
-        rule.severity.as_str(),
-        rule.docs
-    ))
-}
-
+/// `certgate rules`: the rule table, exception rules included.
 fn rules_table() -> String {
-    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    let mut out = format!("{:width$}  {:8}  SUMMARY\n", "RULE", "SEVERITY");
-    for rule in RULES {
-        out.push_str(&format!(
-            "{:width$}  {:8}  {}\n",
-            rule.id,
-            rule.severity.as_str(),
-            rule.summary
-        ));
-    }
-    // The exception findings are not in the rule table (they judge exceptions, not resources).
-    for rule in &EXCEPTION_RULES {
-        out.push_str(&format!(
-            "{:width$}  {:8}  {}\n",
-            rule.id, rule.severity, rule.summary
-        ));
-    }
-    out
+    rules::docs::table()
 }

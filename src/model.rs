@@ -230,8 +230,9 @@ pub struct SuppressionAnchor {
     pub header: Span,
     /// The whole block or object.
     pub body: Span,
-    /// Suppressions written in an ARM resource's `metadata` (positions in `body`'s file).
-    pub metadata: crate::suppress::Parsed,
+    /// An ARM resource's `metadata` value, where suppressions may be written (read by
+    /// `suppress::metadata::parse_at`); `None` for other syntaxes or without `metadata`.
+    pub metadata: Option<Span>,
 }
 
 /// Where a resource's certificate attributes live in the source, so the fixer can edit them
