@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::load::Overrides;
+use crate::fs::{FileSystem, Kind};
 use crate::paths::normalize;
 use crate::report::{Finding, Report};
 use crate::terraform::Inputs;
@@ -40,17 +40,27 @@ impl<'a> Subset<'a> {
     /// `overrides` are contents in memory (an unsaved buffer counts as a file).
     pub fn of(
         paths: &'a [PathBuf],
-        overrides: &Overrides,
+        overrides: &crate::load::Overrides,
+        inputs: &'a Inputs,
+    ) -> Option<Subset<'a>> {
+        let disk = crate::fs::DiskFs::unbounded();
+        Subset::within(
+            paths,
+            &crate::fs::OverlayFs::new(&disk, Some(overrides)),
+            inputs,
+        )
+    }
+
+    /// [`Subset::of`] in `fs`, which holds the contents in memory too.
+    pub fn within(
+        paths: &'a [PathBuf],
+        fs: &dyn FileSystem,
         inputs: &'a Inputs,
     ) -> Option<Subset<'a>> {
         if paths.is_empty() {
             return None;
         }
-        let is_file = |path: &PathBuf| {
-            overrides.contains_key(&normalize(path))
-                || std::fs::metadata(path).is_ok_and(|m| m.is_file())
-        };
-        if !paths.iter().all(is_file) {
+        if !paths.iter().all(|path| fs.is_file(path)) {
             return None;
         }
         let files: BTreeSet<PathBuf> = paths.iter().map(|p| normalize(p)).collect();
@@ -69,12 +79,13 @@ impl<'a> Subset<'a> {
                         extra_var_files.push(path.clone());
                     }
                     |name| name.ends_with(".tf") || name.ends_with(".tf.json")
-                } else if name.ends_with(".json") && is_arm_parameters(path, overrides) {
+                } else if name.ends_with(".json") && is_arm_parameters(path, fs) {
                     |name| name.ends_with(".json")
                 } else {
                     continue;
                 };
-            extra_paths.extend(siblings(path, wanted).filter(|s| !files.contains(&normalize(s))));
+            extra_paths
+                .extend(siblings(fs, path, wanted).filter(|s| !files.contains(&normalize(s))));
         }
         let paths = if extra_paths.is_empty() {
             Cow::Borrowed(paths)
@@ -182,30 +193,29 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Whether a `.json` file is an ARM parameter file (by its `$schema`), reading the override
+/// Whether a `.json` file is an ARM parameter file (by its `$schema`), reading the buffer
 /// when there is one.
-fn is_arm_parameters(path: &Path, overrides: &Overrides) -> bool {
-    let text = match overrides.get(&normalize(path)) {
-        Some(text) => text.clone(),
-        None => match crate::regular::read(path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(_) => return false,
-        },
+fn is_arm_parameters(path: &Path, fs: &dyn FileSystem) -> bool {
+    let Ok(bytes) = fs.read(path) else {
+        return false;
     };
-    text.to_ascii_lowercase()
+    String::from_utf8_lossy(&bytes)
+        .to_ascii_lowercase()
         .contains("deploymentparameters.json")
 }
 
 /// The files beside `path` (not recursive) whose lower-case name is `wanted`.
-fn siblings(path: &Path, wanted: fn(&str) -> bool) -> impl Iterator<Item = PathBuf> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let entries = std::fs::read_dir(&dir).into_iter().flatten().flatten();
+fn siblings(
+    fs: &dyn FileSystem,
+    path: &Path,
+    wanted: fn(&str) -> bool,
+) -> impl Iterator<Item = PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let entries = fs.list(dir).map(|l| l.entries).unwrap_or_default();
     entries
-        .map(|entry| entry.path())
-        .filter(move |p| p.is_file() && wanted(&file_name(p)))
+        .into_iter()
+        .filter(move |(p, kind)| *kind == Kind::File && wanted(&file_name(p)))
+        .map(|(p, _)| p)
         .map(move |p| {
             // Keep the argument's own spelling of the directory (`./x` vs `x`).
             match (path.parent(), p.file_name()) {
@@ -218,7 +228,7 @@ fn siblings(path: &Path, wanted: fn(&str) -> bool) -> impl Iterator<Item = PathB
 #[cfg(test)]
 mod tests {
     use super::*;
-
+    use crate::load::Overrides;
     #[test]
     fn a_directory_among_the_arguments_disables_the_filter() {
         let dir = tempfile::tempdir().unwrap();

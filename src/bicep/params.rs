@@ -100,7 +100,7 @@ fn inputs_of(
                 "`extends` chains more than {MAX_BICEP_EXTENDS} files"
             ))
         } else {
-            crate::regular::not_a_file(&path).map(|why| {
+            loader.not_a_file(&path).map(|why| {
                 if why == "it does not exist" {
                     "the file does not exist".to_string()
                 } else {

@@ -214,7 +214,7 @@ impl<'p, 'l> Walker<'p, 'l> {
             ));
             return;
         }
-        if let Some(why) = crate::regular::not_a_file(&target) {
+        if let Some(why) = loader.not_a_file(&target) {
             let message = if why == "it does not exist" {
                 format!("module `{name}`: `{path}` does not exist")
             } else {
