@@ -1,57 +1,88 @@
-//! The application layer: runs a parsed command line, prints, and returns the exit code.
+//! The application layer: turns a parsed command line into calls and an exit code.
+//!
+//! Errors that stop a run are returned as [`AppError`]; `main` prints each once as
+//! `error: ...` and exits with [`EXIT_FAILURE`]. Notes on stderr that do not stop the run
+//! (the `--diff` summary, "wrote the baseline") are printed where they arise.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::baseline::FindingKey;
 use crate::cli::{CheckArgs, Cli, ColorChoice, Command, ExceptionsArgs, Format, ListFormat};
-use crate::fix::{self, FixStatus};
+use crate::fix::run::{self as fix_run, Options};
 use crate::report::BaselineOutcome;
+use crate::report::Report;
 use crate::report::human::Style;
-use crate::report::{ErrorRecord, Fixed, Report};
 use crate::rules::{self, RULES};
-use crate::scan::{Settings, scan};
-use crate::source::LineCol;
+use crate::scan::{Session, Settings, scan};
 use crate::suppress::listing::Listing;
 
 /// Exit code when the run itself failed (bad arguments, unreadable or unparsable input).
 pub const EXIT_FAILURE: u8 = 2;
 
-/// Runs the command and returns the process exit code.
-pub fn run(cli: Cli) -> u8 {
-    let (text, code) = match cli.command {
+/// What a run that did not fail produced: the text for stdout and the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub stdout: String,
+    pub code: u8,
+}
+
+impl Outcome {
+    fn new(stdout: String, code: u8) -> Self {
+        Outcome { stdout, code }
+    }
+}
+
+/// Why a run stopped before it could produce its output (exit code [`EXIT_FAILURE`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppError {
+    /// A command-line value the run cannot use (`--config`, `--parameters`, stdin).
+    #[error("{0}")]
+    Argument(String),
+    /// The `--baseline` file cannot be read or is malformed.
+    #[error("{0}")]
+    Baseline(String),
+    /// A file the run writes cannot be written; `what` names it ("the report ").
+    #[error("cannot write {what}{}: {why}", path.display())]
+    Write {
+        what: &'static str,
+        path: PathBuf,
+        why: String,
+    },
+    /// `certgate init` without `--force` over an existing file.
+    #[error("{} already exists; pass --force to overwrite it", .0.display())]
+    Exists(PathBuf),
+    /// `certgate init` over something that is not a regular file (a link, a FIFO).
+    #[error("{} is {kind}, not a regular file; certgate init does not write through it", path.display())]
+    NotRegular { path: PathBuf, kind: String },
+    /// The language server stopped on an error.
+    #[error("{0}")]
+    Lsp(String),
+}
+
+/// Runs the command: what to print on stdout and the exit code, or why the run failed.
+pub fn run(cli: Cli) -> Result<Outcome, AppError> {
+    match cli.command {
         Command::Check(args) => check(args),
-        Command::Explain { rule: Some(rule) } => explain(&rule),
+        Command::Explain { rule: Some(rule) } => {
+            let (text, code) = explain(&rule);
+            Ok(Outcome::new(text, code))
+        }
         // No rule: the list to choose from, as `certgate rules` prints it.
-        Command::Explain { rule: None } => (rules_table(), 0),
-        Command::Rules => (rules_table(), 0),
+        Command::Explain { rule: None } => Ok(Outcome::new(rules_table(), 0)),
+        Command::Rules => Ok(Outcome::new(rules_table(), 0)),
         Command::Init { dir, force } => init(dir, force),
         Command::Exceptions(args) => exceptions(args),
         Command::Lsp { config } => lsp(config),
-    };
-    // Locked only now: the language server writes stdout from its own thread.
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`certgate check | head`) is not a failure of the scan.
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-    code
+    }
 }
 
-fn check(args: CheckArgs) -> (String, u8) {
-    let checked = crate::arguments::check_config(args.config.as_deref())
-        .and_then(|()| crate::arguments::check_parameters(&args.parameter_files));
-    if let Err(message) = checked {
-        eprintln!("error: {message}");
-        return (String::new(), EXIT_FAILURE);
-    }
-    let (paths, stdin_override) =
-        match crate::stdin::resolve(args.paths, args.stdin_filename, args.fix) {
-            Ok(resolved) => resolved,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return (String::new(), EXIT_FAILURE);
-            }
-        };
+fn check(args: CheckArgs) -> Result<Outcome, AppError> {
+    crate::arguments::check_config(args.config.as_deref())
+        .and_then(|()| crate::arguments::check_parameters(&args.parameter_files))
+        .map_err(AppError::Argument)?;
+    let (paths, stdin_override) = crate::stdin::resolve(args.paths, args.stdin_filename, args.fix)
+        .map_err(AppError::Argument)?;
     let env_vars = if args.env_vars {
         std::env::vars()
             .filter_map(|(key, value)| Some((key.strip_prefix("TF_VAR_")?.to_string(), value)))
@@ -72,31 +103,34 @@ fn check(args: CheckArgs) -> (String, u8) {
         project_root: args.project_root,
         today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
         overrides: stdin_override.into_iter().collect(),
-        unsafe_fixes: args.unsafe_fixes,
         fail_on: args.fail_on.map(crate::cli::FailOn::severity),
         ..Settings::default()
     };
+    let options = Options {
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    let mut session = Session::new(paths.clone(), settings.clone());
     if args.diff {
-        let (diff, report) = diff(&paths, &settings);
+        let (diff, report) = fix_run::diff(&mut session, options);
         if !args.quiet {
-            eprintln!("{}", diff_summary(&report, settings.unsafe_fixes));
+            eprintln!("{}", fix_run::diff_summary(&report, options));
         }
-        return (diff, report.exit_code());
+        return Ok(Outcome::new(diff, report.exit_code()));
     }
-    let report = if args.fix {
-        fix(&paths, &settings)
+    let mut report = if args.fix {
+        fix_run::fix(&mut session, options)
     } else {
-        let mut report = scan(&paths, &settings);
+        let mut report = fix_run::Rescan::scan(&mut session);
         // JSON and SARIF carry each finding's fix; computing it costs a second scan when any exists.
         if matches!(args.format, Format::Json | Format::Sarif) {
-            plan_fixes(&mut report, &paths, &settings);
+            fix_run::plan_fixes(&mut report, &session, options);
         }
         report
     };
-    let mut report = report;
     if let Some(file) = &args.write_baseline {
         if !report.errors.is_empty() {
             // Its findings would be missing from the baseline, and fail the next run as new.
+            // Not a failure of the run: the report is still printed.
             eprintln!(
                 "error: the baseline {} was not written: the scan had {}",
                 file.display(),
@@ -106,10 +140,11 @@ fn check(args: CheckArgs) -> (String, u8) {
             let keys = baseline_keys(&report.findings, file);
             let count = keys.len();
             let text = crate::baseline::write(keys);
-            if let Err(why) = write_baseline(file, &text) {
-                eprintln!("error: cannot write the baseline {}: {why}", file.display());
-                return (String::new(), EXIT_FAILURE);
-            }
+            write_baseline(file, &text).map_err(|why| AppError::Write {
+                what: "the baseline ",
+                path: file.clone(),
+                why,
+            })?;
             // On stderr: stdout may be a JSON or SARIF report.
             eprintln!(
                 "certgate: wrote {} to the baseline {}",
@@ -123,13 +158,7 @@ fn check(args: CheckArgs) -> (String, u8) {
         // cannot be reported as fixed.
         let named = crate::subset::Subset::of(&paths, &settings.overrides, &settings.terraform)
             .map(|subset| subset.files);
-        match apply_baseline(&mut report, file, named.as_ref()) {
-            Ok(()) => {}
-            Err(message) => {
-                eprintln!("error: {message}");
-                return (String::new(), EXIT_FAILURE);
-            }
-        }
+        apply_baseline(&mut report, file, named.as_ref()).map_err(AppError::Baseline)?;
     }
     let text = match args.format {
         Format::Json => crate::report::json::render(&report),
@@ -157,16 +186,23 @@ fn check(args: CheckArgs) -> (String, u8) {
     if let Some(file) = &args.output {
         return write_output(file, &text, &report, args.quiet, code);
     }
-    (text, code)
+    Ok(Outcome::new(text, code))
 }
 
 /// `--output FILE`: the report goes to FILE; the terminal gets the one-line summary on stderr
 /// (like `--diff`'s), so stdout stays empty for scripts.
-fn write_output(file: &Path, text: &str, report: &Report, quiet: bool, code: u8) -> (String, u8) {
-    if let Err(why) = crate::report::output::write_report(file, text.as_bytes()) {
-        eprintln!("error: cannot write the report {}: {why}", file.display());
-        return (String::new(), EXIT_FAILURE);
-    }
+fn write_output(
+    file: &Path,
+    text: &str,
+    report: &Report,
+    quiet: bool,
+    code: u8,
+) -> Result<Outcome, AppError> {
+    crate::report::output::write_report(file, text.as_bytes()).map_err(|why| AppError::Write {
+        what: "the report ",
+        path: file.to_path_buf(),
+        why,
+    })?;
     if !quiet {
         eprintln!(
             "{} Report written to {}.",
@@ -174,7 +210,7 @@ fn write_output(file: &Path, text: &str, report: &Report, quiet: bool, code: u8)
             file.display()
         );
     }
-    (String::new(), code)
+    Ok(Outcome::new(String::new(), code))
 }
 
 /// `--write-baseline FILE`: a regular file (a FIFO would block the run, a device swallow the
@@ -267,44 +303,34 @@ fn apply_baseline(
 }
 
 /// `certgate init`: writes the commented default config; refuses to overwrite without `--force`.
-fn init(dir: Option<PathBuf>, force: bool) -> (String, u8) {
+fn init(dir: Option<PathBuf>, force: bool) -> Result<Outcome, AppError> {
     let path = dir
         .unwrap_or_else(|| PathBuf::from("."))
         .join(crate::paths::CONFIG_FILE);
     let existing = std::fs::symlink_metadata(&path).ok();
     if existing.is_some() && !force {
-        eprintln!(
-            "error: {} already exists; pass --force to overwrite it",
-            path.display()
-        );
-        return (String::new(), EXIT_FAILURE);
+        return Err(AppError::Exists(path));
     }
     // Even with --force, only a regular file is replaced: writing through a link would change
     // a file elsewhere, and opening a FIFO would block.
     if let Some(metadata) = existing.filter(|m| !m.is_file()) {
-        eprintln!(
-            "error: {} is {}, not a regular file; certgate init does not write through it",
-            path.display(),
-            crate::regular::describe(&metadata.file_type())
-        );
-        return (String::new(), EXIT_FAILURE);
+        let kind = crate::regular::describe(&metadata.file_type()).to_string();
+        return Err(AppError::NotRegular { path, kind });
     }
     let text = crate::config::default_text().as_bytes();
     match crate::replace::write(&path, text, ".certgate-init-", |_| Ok(())) {
-        Ok(()) => (format!("wrote {}\n", path.display()), 0),
-        Err(why) => {
-            eprintln!("error: cannot write {}: {why}", path.display());
-            (String::new(), EXIT_FAILURE)
-        }
+        Ok(()) => Ok(Outcome::new(format!("wrote {}\n", path.display()), 0)),
+        Err(why) => Err(AppError::Write {
+            what: "",
+            path,
+            why,
+        }),
     }
 }
 
 /// `certgate exceptions`: scans, then lists every exception with its status.
-fn exceptions(args: ExceptionsArgs) -> (String, u8) {
-    if let Err(message) = crate::arguments::check_config(args.config.as_deref()) {
-        eprintln!("error: {message}");
-        return (String::new(), EXIT_FAILURE);
-    }
+fn exceptions(args: ExceptionsArgs) -> Result<Outcome, AppError> {
+    crate::arguments::check_config(args.config.as_deref()).map_err(AppError::Argument)?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -318,7 +344,7 @@ fn exceptions(args: ExceptionsArgs) -> (String, u8) {
     };
     let mut report = scan(&paths, &settings);
     let Some(ledger) = &report.ledger else {
-        return (String::new(), EXIT_FAILURE);
+        return Ok(Outcome::new(String::new(), EXIT_FAILURE));
     };
     let mut listing = Listing::from_ledger(ledger);
     // Files that could not be scanned: list what was found, and say what is missing.
@@ -358,223 +384,19 @@ fn exceptions(args: ExceptionsArgs) -> (String, u8) {
     } else {
         EXIT_FAILURE
     };
-    (text, code)
+    Ok(Outcome::new(text, code))
 }
 
 /// `certgate lsp`: serves until the client exits. Its output is the protocol itself.
-fn lsp(config: Option<PathBuf>) -> (String, u8) {
+fn lsp(config: Option<PathBuf>) -> Result<Outcome, AppError> {
     let settings = Settings {
         config_file: config,
         ..Settings::default()
     };
-    match crate::lsp::serve(settings) {
-        Ok(crate::lsp::Ending::Clean) => (String::new(), 0),
-        Ok(crate::lsp::Ending::WithoutShutdown) => (String::new(), 1),
-        Err(message) => {
-            eprintln!("error: {message}");
-            (String::new(), EXIT_FAILURE)
-        }
+    match crate::lsp::serve(settings).map_err(AppError::Lsp)? {
+        crate::lsp::Ending::Clean => Ok(Outcome::new(String::new(), 0)),
+        crate::lsp::Ending::WithoutShutdown => Ok(Outcome::new(String::new(), 1)),
     }
-}
-
-/// Plans `report`'s fixes (setting each finding's `fix`), checking them by re-scanning `paths`
-/// with the fixed texts (over `settings.overrides`, when the scan read buffers).
-pub fn plan_fixes(report: &mut Report, paths: &[PathBuf], settings: &Settings) -> fix::FixPlan {
-    // The trial scans walk, read and search again only the files the fixes change.
-    let reuse = report.inventory.clone();
-    // The fixed texts go over the contents the scan already reads from memory (an editor's
-    // unsaved buffers), not instead of them.
-    let check = |fixed: &crate::load::Overrides| {
-        let mut overrides = settings.overrides.clone();
-        overrides.extend(
-            fixed
-                .iter()
-                .map(|(path, text)| (path.clone(), text.clone())),
-        );
-        scan(
-            paths,
-            &Settings {
-                overrides,
-                reuse: reuse.clone(),
-                ..settings.clone()
-            },
-        )
-    };
-    fix::plan(report, paths, settings.unsafe_fixes, &check)
-}
-
-/// `check --fix`: plans and writes the fixes, then scans again. The returned report is what
-/// remains, with the fixes made in `fixed` and files that could not be written as errors.
-pub fn fix(paths: &[PathBuf], settings: &Settings) -> Report {
-    let started = std::time::SystemTime::now();
-    let mut before = scan(paths, settings);
-    // The project root `--fix` writes inside: the one the scan read inside.
-    let root = crate::scan::project_root(paths, settings).root;
-    remove_stale_temporaries(&before, &root, started);
-    let plan = plan_fixes(&mut before, paths, settings);
-    let mut failed = Vec::new();
-    for (path, why) in &plan.blocked {
-        failed.push((
-            path.clone(),
-            format!("cannot fix: {why}; the file is unchanged"),
-        ));
-    }
-    for file in &plan.files {
-        if let Err(why) = fix::write::write_fix(
-            &file.path,
-            file.original.as_bytes(),
-            file.fixed.as_bytes(),
-            Some(&root),
-        ) {
-            failed.push((
-                file.path.clone(),
-                format!("cannot write the fix: {why}; the file is unchanged"),
-            ));
-        }
-    }
-    let mut after = scan(paths, settings);
-    let not_written: Vec<&PathBuf> = failed.iter().map(|(path, _)| path).collect();
-    let fixed = before
-        .findings
-        .iter()
-        .filter_map(|finding| match &finding.fix {
-            FixStatus::Available(fix)
-                if fix.edits.iter().all(|e| !not_written.contains(&&e.path)) =>
-            {
-                Some(Fixed {
-                    rule: finding.rule,
-                    address: finding.address.clone(),
-                    scenario: finding.scenario.clone(),
-                    location: finding.location.clone(),
-                    fix: fix.clone(),
-                })
-            }
-            _ => None,
-        })
-        .collect();
-    after.fixed = Some(fixed);
-    // What remains keeps the reason it was not fixed.
-    for finding in &mut after.findings {
-        let reason = before.findings.iter().find_map(|old| match &old.fix {
-            FixStatus::Unavailable(why)
-                if old.rule == finding.rule
-                    && old.address == finding.address
-                    && old.scenario == finding.scenario
-                    && old.location.path == finding.location.path =>
-            {
-                Some(why.clone())
-            }
-            _ => None,
-        });
-        if let Some(why) = reason {
-            finding.fix = FixStatus::Unavailable(why);
-        }
-    }
-    for (path, message) in failed {
-        after.errors.push(ErrorRecord {
-            path,
-            span: None,
-            start: LineCol { line: 1, column: 1 },
-            message,
-        });
-    }
-    after.sort();
-    after
-}
-
-/// Removes the temporary files that killed `--fix` runs left next to the scanned files (the
-/// only places a fix writes), inside the project root.
-fn remove_stale_temporaries(
-    report: &Report,
-    root: &crate::root::ProjectRoot,
-    started: std::time::SystemTime,
-) {
-    let dirs: std::collections::BTreeSet<PathBuf> = (0..report.sources.len())
-        .map(|id| report.sources.get(id).path().to_path_buf())
-        .filter(|path| !path.to_string_lossy().starts_with('<'))
-        .filter_map(|path| path.parent().map(Path::to_path_buf))
-        .collect();
-    for dir in dirs.iter().filter(|dir| root.contains(dir)) {
-        fix::write::remove_stale(dir, started);
-    }
-}
-
-/// `check --diff`: the unified diff of what `--fix` would write, and the report before fixing
-/// (with each finding's fix planned).
-pub fn diff(paths: &[PathBuf], settings: &Settings) -> (String, Report) {
-    let mut report = scan(paths, settings);
-    let plan = plan_fixes(&mut report, paths, settings);
-    let text = plan
-        .files
-        .iter()
-        .map(|file| fix::diff::unified(&file.path, &file.original, &file.fixed))
-        .collect();
-    (text, report)
-}
-
-/// The lines `--diff` prints on stderr: what would be fixed and what would not. Unsafe fixes
-/// are listed (they are in the diff only with `--unsafe-fixes`); without the option, the
-/// first line counts the hidden ones, as ruff does.
-fn diff_summary(report: &Report, unsafe_fixes: bool) -> String {
-    let fixes: Vec<(&crate::report::Finding, &fix::Fix)> = report
-        .findings
-        .iter()
-        .filter_map(|f| match &f.fix {
-            FixStatus::Available(fix) => Some((f, fix)),
-            _ => None,
-        })
-        .collect();
-    let mut files: Vec<&PathBuf> = fixes
-        .iter()
-        .flat_map(|(_, fix)| fix.edits.iter().map(|e| &e.path))
-        .collect();
-    files.sort();
-    files.dedup();
-    let unsafe_count = fixes
-        .iter()
-        .filter(|(_, fix)| fix.applicability == fix::Applicability::Unsafe)
-        .count();
-    let mut line = format!(
-        "certgate: --fix{} would fix {} of {}{} in {}",
-        if unsafe_fixes { " --unsafe-fixes" } else { "" },
-        fixes.len(),
-        plural(report.findings.len(), "finding"),
-        if unsafe_count > 0 {
-            format!(" ({unsafe_count} unsafe)")
-        } else {
-            String::new()
-        },
-        plural(files.len(), "file")
-    );
-    let hidden = report
-        .findings
-        .iter()
-        .filter(|f| fix::hidden_unsafe(&f.fix))
-        .count();
-    if hidden > 0 {
-        let fixes = if hidden == 1 { "fix" } else { "fixes" };
-        line.push_str(&format!(
-            " ({hidden} hidden {fixes} can be enabled with {})",
-            fix::UNSAFE_FIXES_FLAG
-        ));
-    }
-    for (finding, fix) in &fixes {
-        if fix.applicability == fix::Applicability::Unsafe {
-            line.push_str(&format!(
-                "\n  unsafe fix: {} `{}`: {}",
-                finding.rule, finding.address, fix.description
-            ));
-        }
-    }
-    for finding in &report.findings {
-        if let FixStatus::Unavailable(why) = &finding.fix {
-            line.push_str(&format!(
-                "\n  not fixable: {} `{}`: {why}",
-                finding.rule, finding.address
-            ));
-        }
-    }
-    line
 }
 
 /// `1 file`, `2 files`.

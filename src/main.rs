@@ -1,7 +1,10 @@
-//! The `certgate` binary: parse arguments, run, exit with the run's code.
+//! The `certgate` binary: parse arguments, run, print the output or the error once, exit with
+//! the run's code.
 
+use std::io::Write;
 use std::process::ExitCode;
 
+use certgate::app::EXIT_FAILURE;
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -10,12 +13,21 @@ fn main() -> ExitCode {
         Err(error) => {
             // Help and --version are successes; everything else is a usage error (exit 2).
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() {
-                certgate::app::EXIT_FAILURE
-            } else {
-                0
-            });
+            return ExitCode::from(if error.use_stderr() { EXIT_FAILURE } else { 0 });
         }
     };
-    ExitCode::from(certgate::app::run(cli))
+    match certgate::app::run(cli) {
+        Ok(outcome) => {
+            // Locked only now: the language server writes stdout from its own thread.
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`certgate check | head`) is not a failure of the scan.
+            let _ = stdout.write_all(outcome.stdout.as_bytes());
+            let _ = stdout.flush();
+            ExitCode::from(outcome.code)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
 }

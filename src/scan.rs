@@ -23,6 +23,9 @@ use crate::rules::{self, Rule, Severity, Violation};
 use crate::sniff::Interest;
 use crate::source::{LineCol, SourceMap};
 
+mod session;
+pub use session::Session;
+
 /// Options that change what a scan computes. The CLI fills them; the scan reads no environment.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -46,16 +49,21 @@ pub struct Settings {
     pub today: Option<crate::suppress::Date>,
     /// The `expires-soon` window of the exceptions listing, in days (default 30).
     pub soon_days: Option<i64>,
-    /// What an earlier scan of the same paths found ([`Report::inventory`]): a re-scan with
+    /// What an earlier scan of the same paths found ([`Scanned::cache`]): a re-scan with
     /// some contents overridden reads and searches only the files that changed. Ignored when
     /// the paths or `--config` differ.
-    pub reuse: Option<Arc<Inventory>>,
+    pub reuse: Option<Arc<Cache>>,
     /// The file system to read instead of the disk (tests, the fuzz harness); `None` reads
     /// the disk inside the project root.
     pub fs: Option<Arc<dyn crate::fs::FileSystem>>,
-    /// `--unsafe-fixes`: planned fixes may replace an expression with a literal (read by
-    /// [`crate::app::plan_fixes`], not by the scan).
-    pub unsafe_fixes: bool,
+}
+
+/// A scan's report, and beside it what the scan found on the way, for a re-scan to reuse.
+#[derive(Debug)]
+pub struct Scanned {
+    pub report: Report,
+    /// Discovery and byte search results (pass as [`Settings::reuse`]).
+    pub cache: Arc<Cache>,
 }
 
 /// What discovery and the byte search found in one scan: which files there are and what each
@@ -64,7 +72,7 @@ pub struct Settings {
 /// contents changed. On a large repository walking, reading and searching every file is about
 /// half the cost of a scan.
 #[derive(Debug)]
-pub struct Inventory {
+pub struct Cache {
     /// The paths scanned (explicit files widened as [`crate::subset`] does) and `--config`.
     paths: Vec<PathBuf>,
     config_file: Option<PathBuf>,
@@ -78,7 +86,7 @@ pub struct Inventory {
     found: Vec<Option<Result<Found, FileError>>>,
 }
 
-impl Inventory {
+impl Cache {
     /// Whether a scan of `paths` with `settings` can take this over: the same paths and
     /// config, and every path named is read from the same place (disk or memory).
     fn fits(&self, paths: &[PathBuf], settings: &Settings) -> bool {
@@ -149,6 +157,11 @@ fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) 
 
 /// Scans files and directories and judges every App Service resource found.
 pub fn scan(paths: &[PathBuf], settings: &Settings) -> Report {
+    scan_cached(paths, settings).report
+}
+
+/// [`scan`], also returning what it found on the way for a re-scan to reuse.
+pub fn scan_cached(paths: &[PathBuf], settings: &Settings) -> Scanned {
     // On workers with deep stacks: the recursive parsers need more than rayon's default.
     crate::workers::install(|| scan_on_workers(paths, settings))
 }
@@ -171,7 +184,7 @@ pub fn project_root(paths: &[PathBuf], settings: &Settings) -> crate::root::Chos
     )
 }
 
-fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
+fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     // Where reading is allowed; scanned paths outside an explicit root are not scanned.
     let chosen = project_root(paths, settings);
     let root = Arc::new(chosen.root);
@@ -216,9 +229,9 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
     let reuse = settings
         .reuse
         .as_deref()
-        .filter(|inventory| inventory.fits(paths, settings));
+        .filter(|cache| cache.fits(paths, settings));
     let (files, discovery_errors) = match reuse {
-        Some(inventory) => (inventory.files.clone(), inventory.discovery_errors.clone()),
+        Some(cache) => (cache.files.clone(), cache.discovery_errors.clone()),
         None => {
             let discovery = discover(paths, &settings.overrides, &loader.fs());
             (Arc::new(discovery.files), discovery.errors)
@@ -251,7 +264,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
         })
         .collect();
 
-    let changed = reuse.map(|inventory| inventory.changed(&settings.overrides));
+    let changed = reuse.map(|cache| cache.changed(&settings.overrides));
     let found: Vec<Option<Result<Found, FileError>>> = (0..files.len())
         .into_par_iter()
         .map(|i| {
@@ -259,9 +272,9 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
                 return None;
             }
             let (path, kind) = &files[i];
-            if let (Some(inventory), Some(changed)) = (reuse, &changed) {
+            if let (Some(cache), Some(changed)) = (reuse, &changed) {
                 let unchanged = changed.is_empty() || !changed.contains(&load::normalize(path));
-                if let Some(Some(known)) = inventory.found.get(i).filter(|_| unchanged) {
+                if let Some(Some(known)) = cache.found.get(i).filter(|_| unchanged) {
                     return Some(known.clone());
                 }
             }
@@ -312,7 +325,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
             None => {}
         }
     }
-    let inventory = Arc::new(Inventory {
+    let cache = Arc::new(Cache {
         paths: paths.to_vec(),
         config_file: settings.config_file.clone(),
         overrides: settings.overrides.clone(),
@@ -422,7 +435,6 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
         suppressed: Vec::new(),
         ledger: None,
         baseline: None,
-        inventory: Some(inventory),
         // `--fail-on` wins; else any governing certgate.toml that says `fail-on = "warning"`.
         fail_on: settings.fail_on.unwrap_or_else(|| {
             all_configs
@@ -468,7 +480,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Report {
     }
     report.sort();
     report.elapsed = started.elapsed();
-    report
+    Scanned { report, cache }
 }
 
 /// Groups the instances of one declaration (same address, scenario and header) so the
@@ -613,7 +625,7 @@ mod tests {
     }
 
     #[test]
-    fn a_rescan_taking_the_inventory_over_reads_what_changed() {
+    fn a_rescan_taking_the_cache_over_reads_what_changed() {
         let dir = tempfile::tempdir().unwrap();
         let root = load::normalize(dir.path());
         let write = |name: &str, text: &str| {
@@ -630,8 +642,8 @@ mod tests {
         );
         let paths = vec![root.clone()];
         let settings = Settings::default();
-        let first = scan(&paths, &settings);
-        assert_eq!(verdicts(&first).len(), 1);
+        let first = scan_cached(&paths, &settings);
+        assert_eq!(verdicts(&first.report).len(), 1);
         // One file gains a site (its search result changes), the other is fixed.
         let mut overrides = load::Overrides::new();
         overrides.insert(
@@ -654,7 +666,7 @@ mod tests {
             &paths,
             &Settings {
                 overrides,
-                reuse: first.inventory.clone(),
+                reuse: Some(first.cache.clone()),
                 ..Settings::default()
             },
         );
@@ -665,11 +677,11 @@ mod tests {
         let other = scan(
             &[root.join("b")],
             &Settings {
-                reuse: first.inventory.clone(),
+                reuse: Some(first.cache.clone()),
                 ..Settings::default()
             },
         );
-        assert_eq!(verdicts(&other), verdicts(&first));
+        assert_eq!(verdicts(&other), verdicts(&first.report));
         assert_eq!(other.files_scanned, 1);
     }
 }

@@ -413,3 +413,52 @@ fn a_var_value_terraform_cannot_convert_to_the_type_is_an_error() {
         assert_ne!(code, 2, "{value}");
     }
 }
+
+/// Each error that stops a run (now returned to `main` and printed there) is one `error:`
+/// line on stderr, exactly as before, with nothing on stdout and exit code 2.
+#[test]
+fn errors_that_stop_a_run_are_printed_once_with_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", PASSING_TF);
+    write(dir.path(), "certgate.toml", "");
+    write(dir.path(), "latin1.json", b"\xe9\n");
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["check", "--config", "nope.toml", "."],
+            "error: --config nope.toml: cannot read: no such file or directory\n",
+        ),
+        (
+            &["check", "--parameters", "prod.tfvars", "."],
+            "error: --parameters prod.tfvars: not a parameter file; --parameters takes ARM \
+             parameter JSON (`.json`) or Bicep parameters (`.bicepparam`); for Terraform \
+             variables use --var-file\n",
+        ),
+        (
+            &["check", "--baseline", "latin1.json", "."],
+            "error: cannot read the baseline latin1.json: invalid UTF-8: certgate reads UTF-8 \
+             text\n",
+        ),
+        (
+            &["check", "--output", "out", "."],
+            "error: cannot write the report out: ",
+        ),
+        (
+            &["exceptions", "--config", "nope.toml"],
+            "error: --config nope.toml: cannot read: no such file or directory\n",
+        ),
+        (
+            &["init"],
+            "error: ./certgate.toml already exists; pass --force to overwrite it\n",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = bin().current_dir(dir.path()).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        assert!(stderr.starts_with(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches("error:").count(), 1, "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+}

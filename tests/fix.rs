@@ -11,9 +11,11 @@ mod common;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use certgate::Settings;
+use certgate::fix::run::{self, Options};
 use certgate::fix::{Applicability, Edit, FIXABLE, FixStatus};
 use certgate::report::Report;
-use certgate::{Settings, app};
+use certgate::scan::Session;
 
 /// Copies `from` into `to`, returning every file's bytes by relative path.
 fn copy_tree(from: &Path, to: &Path) {
@@ -100,12 +102,20 @@ fn fixable_findings(report: &Report) -> Vec<String> {
         .collect()
 }
 
+/// `certgate check --fix ROOT` (with `options`), as a library call.
+fn fix(root: &Path, options: Options) -> Report {
+    run::fix(
+        &mut Session::new(vec![root.to_path_buf()], Settings::default()),
+        options,
+    )
+}
+
 /// `--fix` without `--unsafe-fixes` on an `unsafe_fix_*` fixture: nothing changes, and every
 /// fixable finding says the option would fix it. Returns the reasons, for the snapshot.
 fn check_hidden_unsafe_fixes(dir: &Path, root: &Path) -> String {
     let name = dir.display();
     let before = files(root);
-    let report = app::fix(&[root.to_path_buf()], &Settings::default());
+    let report = fix(root, Options::default());
     assert_eq!(
         before,
         files(root),
@@ -137,12 +147,9 @@ fn check_fixture(dir: &Path, root: &Path) -> String {
     if unsafe_fixes {
         snapshot.push_str(&check_hidden_unsafe_fixes(dir, root));
     }
-    let settings = Settings {
-        unsafe_fixes,
-        ..Settings::default()
-    };
+    let options = Options { unsafe_fixes };
     let before = files(root);
-    let report = app::fix(&[root.to_path_buf()], &settings);
+    let report = fix(root, options);
     let after = files(root);
     let name = dir.display();
     assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
@@ -263,7 +270,7 @@ fn check_fixture(dir: &Path, root: &Path) -> String {
     }
 
     // A second run finds nothing left to do.
-    let again = app::fix(&[root.to_path_buf()], &settings);
+    let again = fix(root, options);
     assert_eq!(
         again.fixed.as_ref().map(Vec::len),
         Some(0),

@@ -9,7 +9,9 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
 use certgate::fix::FixStatus;
-use certgate::{Settings, app, scan};
+use certgate::fix::run::{self, Options};
+use certgate::scan::Session;
+use certgate::{Settings, scan};
 
 /// Copies `from` into `to` (regular files and directories only), writable, as a checkout is.
 fn copy_tree(from: &Path, to: &Path) {
@@ -61,7 +63,10 @@ fn fixing_the_corpus_leaves_valid_files_and_no_fixable_finding() {
 
     let before_files = contents(&root);
     let before = scan(&roots, &settings);
-    let after = app::fix(&roots, &settings);
+    let after = run::fix(
+        &mut Session::new(roots.to_vec(), settings.clone()),
+        Options::default(),
+    );
     let after_files = contents(&root);
     let changed: Vec<&PathBuf> = after_files
         .iter()
@@ -116,7 +121,10 @@ fn fixing_the_corpus_leaves_valid_files_and_no_fixable_finding() {
     assert!(remaining_fixed.is_empty(), "{remaining_fixed:#?}");
 
     // Nothing fixable is left, so a second run changes nothing.
-    let again = app::fix(&roots, &settings);
+    let again = run::fix(
+        &mut Session::new(roots.to_vec(), settings.clone()),
+        Options::default(),
+    );
     assert_eq!(again.fixed.as_ref().map(Vec::len), Some(0));
     assert_eq!(contents(&root), after_files);
 

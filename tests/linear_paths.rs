@@ -4,8 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use certgate::Settings;
 use certgate::fix::FixStatus;
-use certgate::{Settings, app};
+use certgate::fix::run::{Options, Rescan as _, plan_fixes};
+use certgate::scan::Session;
 
 const SITE_BODY: &str = "  name                = \"app\"\n  resource_group_name = \"rg\"\n  \
                          location            = \"westeurope\"\n  service_plan_id     = \"plan\"\n";
@@ -37,10 +39,9 @@ fn one_failing_fix(dir: &Path, n: usize, inserted_at: usize) {
 }
 
 fn planned(root: &Path) -> (certgate::report::Report, certgate::fix::FixPlan) {
-    let paths = vec![PathBuf::from(root)];
-    let settings = Settings::default();
-    let mut report = certgate::scan(&paths, &settings);
-    let plan = app::plan_fixes(&mut report, &paths, &settings);
+    let mut session = Session::new(vec![PathBuf::from(root)], Settings::default());
+    let mut report = session.scan();
+    let plan = plan_fixes(&mut report, &session, Options::default());
     (report, plan)
 }
 

@@ -13,6 +13,8 @@
 //!   result and keeps only fixes that make their resource pass without making anything else
 //!   worse ([`validate`]).
 //! - [`write`] replaces each file atomically; [`diff`] shows what would change.
+//! - [`run`] orchestrates: plans a report's fixes, writes them (`--fix`) or diffs them
+//!   (`--diff`), scanning through its [`run::Rescan`] trait.
 //!
 //! Unsafe fixes (`--unsafe-fixes`, as ruff names them) rewrite an expression at the attribute
 //! into the literal it should yield; they are made only when asked for
@@ -31,6 +33,7 @@ mod lang;
 mod origin;
 mod plan;
 mod resource;
+pub mod run;
 mod text;
 mod validate;
 pub mod write;

@@ -17,8 +17,9 @@ use std::os::unix::fs::{MetadataExt as _, symlink};
 use std::path::{Path, PathBuf};
 
 use super::Outcome;
+use crate::fix::run::{Options, Rescan as _, plan_fixes};
 use crate::report::human::{self, Style};
-use crate::scan::{Settings, scan};
+use crate::scan::{Session, Settings};
 
 /// Text every file outside the root holds.
 const SENTINEL: &str = "SENTINEL-outside-the-root";
@@ -191,10 +192,9 @@ pub fn tree(bytes: &[u8]) -> Outcome {
     let sentinels_before = fingerprint(&outside);
 
     crate::regular::observe_reads();
-    let paths = vec![repo.clone()];
-    let settings = Settings::default();
-    let mut report = scan(&paths, &settings);
-    let plan = crate::app::plan_fixes(&mut report, &paths, &settings);
+    let mut session = Session::new(vec![repo.clone()], Settings::default());
+    let mut report = session.scan();
+    let plan = plan_fixes(&mut report, &session, Options::default());
     let mut read = crate::regular::observed_reads();
 
     // Change or remove one planned file before the fixes are written.

@@ -13,10 +13,10 @@ use lsp_types::{
 };
 
 use super::convert;
-use super::diagnostics::{self, placements};
+use super::diagnostics::placements;
 use super::documents::Documents;
 use crate::diagnostic::{Applicability, Edit, FixStatus};
-use crate::scan::Settings;
+use crate::report::Report;
 
 /// The kind of the "fix everything in this file" action (`editor.codeActionsOnSave` in VS
 /// Code runs it when asked for `source.fixAll`).
@@ -25,11 +25,12 @@ pub fn fix_all_kind() -> CodeActionKind {
 }
 
 /// The code actions for `range` of the document at `path`: a quick fix per fixable finding
-/// the range touches, then "fix all" when the document has any. `only` is the client's
-/// filter by kind prefix, when it sent one.
+/// the range touches, then "fix all" when the document has any. `report` is the open
+/// documents' scan with its fixes planned ([`super::last_scan::LastScan::planned`]); `only`
+/// is the client's filter by kind prefix, when it sent one.
 pub fn code_actions(
     documents: &Documents,
-    settings: &Settings,
+    report: &Report,
     path: &Path,
     range: Range,
     only: Option<&[CodeActionKind]>,
@@ -40,14 +41,6 @@ pub fn code_actions(
                 .any(|prefix| kind.as_str().starts_with(prefix.as_str()))
         })
     };
-    let mut report = diagnostics::lint(documents, settings);
-    let buffers = Settings {
-        overrides: documents.overrides(),
-        unsafe_fixes: true,
-        ..settings.clone()
-    };
-    crate::app::plan_fixes(&mut report, &documents.paths(), &buffers);
-
     let mut actions = Vec::new();
     let mut all_edits = BTreeSet::new();
     let mut all_diagnostics = Vec::new();
@@ -55,7 +48,7 @@ pub fn code_actions(
         let FixStatus::Available(fix) = &finding.fix else {
             continue;
         };
-        let Some((_, diagnostic)) = placements(&report, finding)
+        let Some((_, diagnostic)) = placements(report, finding)
             .into_iter()
             .find(|(shown_in, _)| shown_in == path)
         else {

@@ -14,7 +14,7 @@ use super::documents::Documents;
 use crate::paths::normalize;
 use crate::report::{ErrorRecord, Finding, Report};
 use crate::rules::Severity;
-use crate::scan::{Settings, scan};
+use crate::scan::{Session, Settings};
 
 /// The `source` every diagnostic carries, so editors can say where it came from.
 pub const SOURCE: &str = "certgate";
@@ -22,15 +22,16 @@ pub const SOURCE: &str = "certgate";
 /// The code of a file that could not be read or parsed (not a rule: nothing to explain).
 const PARSE_ERROR: &str = "parse-error";
 
-/// Scans the open documents as a pre-commit hook scans changed files: each document's unit
-/// is read from disk (the other open documents as the editor holds them), and only what the
-/// documents cause is reported. Config files and exceptions apply as in `certgate check`.
-pub fn lint(documents: &Documents, settings: &Settings) -> Report {
+/// The scan of the open documents, made as a pre-commit hook scans changed files: each
+/// document's unit is read from disk (the other open documents as the editor holds them), and
+/// only what the documents cause is reported. Config files and exceptions apply as in
+/// `certgate check`.
+pub fn session(documents: &Documents, settings: &Settings) -> Session {
     let settings = Settings {
         overrides: documents.overrides(),
         ..settings.clone()
     };
-    scan(&documents.paths(), &settings)
+    Session::new(documents.paths(), settings)
 }
 
 /// The diagnostics of every open document (an empty list for one with none, which clears

@@ -15,6 +15,7 @@ pub mod convert;
 pub mod diagnostics;
 pub mod documents;
 pub mod hover;
+pub mod last_scan;
 pub mod transport;
 
 use std::collections::HashMap;
@@ -33,6 +34,7 @@ use lsp_types::{
 
 use crate::scan::Settings;
 use documents::Documents;
+use last_scan::LastScan;
 
 /// The error that means stdout is closed: the client is gone, so the server stops.
 const CLOSED: &str = "the language client closed the connection";
@@ -85,6 +87,8 @@ struct Server {
     documents: Documents,
     /// When the pending (debounced) lint is due.
     lint_due: Option<Instant>,
+    /// The last scan of the open documents, reused until one of them changes.
+    last: LastScan,
     /// What each open document was last sent, for hover and to skip repeats.
     published: HashMap<PathBuf, Vec<Diagnostic>>,
     /// The last errors outside open documents that were logged, to log each set once.
@@ -99,6 +103,7 @@ impl Server {
             settings,
             documents: Documents::default(),
             lint_due: None,
+            last: LastScan::default(),
             published: HashMap::new(),
             logged_elsewhere: Vec::new(),
         }
@@ -243,7 +248,8 @@ impl Server {
                         let result = match self.documents.by_uri(uri) {
                             Some((path, _)) => actions::code_actions(
                                 &self.documents,
-                                &self.settings,
+                                // The diagnostics' scan, unless a document changed since.
+                                self.last.planned(&self.documents, &self.settings),
                                 &path,
                                 params.range,
                                 params.context.only.as_deref(),
@@ -277,6 +283,17 @@ impl Server {
     }
 
     fn notification(&mut self, notification: Notification) -> Result<(), String> {
+        // Each of these can change what a scan reads (saving: other files, certgate.toml).
+        if [
+            DidOpenTextDocument::METHOD,
+            DidChangeTextDocument::METHOD,
+            DidSaveTextDocument::METHOD,
+            DidCloseTextDocument::METHOD,
+        ]
+        .contains(&notification.method.as_str())
+        {
+            self.last.forget();
+        }
         match notification.method.as_str() {
             DidOpenTextDocument::METHOD => {
                 if let Ok(params) =
@@ -332,8 +349,9 @@ impl Server {
         if self.documents.is_empty() {
             return Ok(());
         }
-        let report = diagnostics::lint(&self.documents, &self.settings);
-        let elsewhere: Vec<(bool, String)> = diagnostics::elsewhere(&report, &self.documents)
+        let report = self.last.report(&self.documents, &self.settings);
+        let by_document = diagnostics::by_document(report, &self.documents);
+        let elsewhere: Vec<(bool, String)> = diagnostics::elsewhere(report, &self.documents)
             .into_iter()
             .map(|e| {
                 let config =
@@ -370,7 +388,7 @@ impl Server {
             }
             self.logged_elsewhere = logged;
         }
-        for (path, list) in diagnostics::by_document(&report, &self.documents) {
+        for (path, list) in by_document {
             if self.published.get(&path) == Some(&list) {
                 continue;
             }

@@ -197,9 +197,6 @@ pub struct Report {
     pub ledger: Option<crate::suppress::ledger::Ledger>,
     /// The `--baseline` comparison, when one was asked for.
     pub baseline: Option<BaselineOutcome>,
-    /// What the scan's discovery and byte search found, for a re-scan with fixed texts
-    /// ([`crate::scan::Settings::reuse`]).
-    pub inventory: Option<std::sync::Arc<crate::scan::Inventory>>,
     /// The least severe finding that fails the run (exit code 1): `Error` unless the run
     /// fails on warnings too (an unresolved value must be able to fail the gate).
     pub fail_on: Severity,
