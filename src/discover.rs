@@ -31,7 +31,7 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides, fs: &dyn FileSystem) -
     let mut directories = Vec::new();
     for root in roots {
         if in_memory.contains_key(&normalize(root)) {
-            if let Some(kind) = FileKind::of(root) {
+            if let Some(kind) = FileKind::discovered(root) {
                 discovery.files.push((root.clone(), kind));
             }
             continue;
@@ -40,7 +40,7 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides, fs: &dyn FileSystem) -
             Ok(Kind::Dir) => directories.push(root.clone()),
             // A device or FIFO named (`/dev/zero`, `<(cat main.tf)`): say what it is rather
             // than scan nothing. One with our name is refused by the loader the same way.
-            Ok(Kind::Other(what)) if FileKind::of(root).is_none() => {
+            Ok(Kind::Other(what)) if FileKind::discovered(root).is_none() => {
                 discovery.errors.push(FileError::unplaced(
                     root,
                     format!("not a regular file: it is {what}"),
@@ -48,7 +48,7 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides, fs: &dyn FileSystem) -
             }
             // An explicit file: scanned when it has one of our names, whatever the ignore files say.
             Ok(_) => {
-                if let Some(kind) = FileKind::of(root) {
+                if let Some(kind) = FileKind::discovered(root) {
                     discovery.files.push((root.clone(), kind));
                 }
             }

@@ -149,7 +149,10 @@ fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) 
         Some(Ok(found)) => match kind {
             FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
             FileKind::Json => found.interest.is_some(),
-            FileKind::BicepParams => false,
+            FileKind::BicepParams
+            | FileKind::TerraformVars
+            | FileKind::TerraformVarsJson
+            | FileKind::ArmParameters => false,
         },
         _ => false,
     }

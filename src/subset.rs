@@ -18,6 +18,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::file_kind::FileKind;
 use crate::fs::{FileSystem, Kind};
 use crate::paths::normalize;
 use crate::report::{Finding, Report};
@@ -67,10 +68,9 @@ impl<'a> Subset<'a> {
         let mut extra_paths = Vec::new();
         let mut extra_var_files = Vec::new();
         for path in paths {
-            let name = file_name(path);
-            let wanted: fn(&str) -> bool =
-                if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
-                    if !loaded_by_terraform(&name)
+            let wanted: fn(FileKind) -> bool = match FileKind::of(path) {
+                Some(FileKind::TerraformVars | FileKind::TerraformVarsJson) => {
+                    if !loaded_by_terraform(&file_name(path))
                         && !inputs
                             .var_files
                             .iter()
@@ -78,12 +78,11 @@ impl<'a> Subset<'a> {
                     {
                         extra_var_files.push(path.clone());
                     }
-                    |name| name.ends_with(".tf") || name.ends_with(".tf.json")
-                } else if name.ends_with(".json") && is_arm_parameters(path, fs) {
-                    |name| name.ends_with(".json")
-                } else {
-                    continue;
-                };
+                    FileKind::is_terraform
+                }
+                Some(FileKind::Json) if is_arm_parameters(path, fs) => FileKind::is_json,
+                _ => continue,
+            };
             extra_paths
                 .extend(siblings(fs, path, wanted).filter(|s| !files.contains(&normalize(s))));
         }
@@ -187,34 +186,35 @@ fn loaded_by_terraform(name: &str) -> bool {
         || name.ends_with(".auto.tfvars.json")
 }
 
+/// The file name as Terraform compares it: exactly as written.
 fn file_name(path: &Path) -> String {
     path.file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
 
-/// Whether a `.json` file is an ARM parameter file (by its `$schema`), reading the buffer
+/// Whether a `.json` file is an ARM parameter file ([`FileKind::of_json`]), reading the buffer
 /// when there is one.
 fn is_arm_parameters(path: &Path, fs: &dyn FileSystem) -> bool {
     let Ok(bytes) = fs.read(path) else {
         return false;
     };
-    String::from_utf8_lossy(&bytes)
-        .to_ascii_lowercase()
-        .contains("deploymentparameters.json")
+    let text = String::from_utf8_lossy(&bytes);
+    crate::json::parse(text.strip_prefix('\u{feff}').unwrap_or(&text))
+        .is_ok_and(|doc| FileKind::of_json(&doc.root) == FileKind::ArmParameters)
 }
 
-/// The files beside `path` (not recursive) whose lower-case name is `wanted`.
+/// The files beside `path` (not recursive) whose kind is `wanted`.
 fn siblings(
     fs: &dyn FileSystem,
     path: &Path,
-    wanted: fn(&str) -> bool,
+    wanted: fn(FileKind) -> bool,
 ) -> impl Iterator<Item = PathBuf> {
     let dir = path.parent().unwrap_or(Path::new(""));
     let entries = fs.list(dir).map(|l| l.entries).unwrap_or_default();
     entries
         .into_iter()
-        .filter(move |(p, kind)| *kind == Kind::File && wanted(&file_name(p)))
+        .filter(move |(p, kind)| *kind == Kind::File && FileKind::of(p).is_some_and(wanted))
         .map(|(p, _)| p)
         .map(move |p| {
             // Keep the argument's own spelling of the directory (`./x` vs `x`).

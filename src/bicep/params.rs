@@ -200,8 +200,7 @@ impl JsonParams for ParameterFile {
 /// The `.bicepparam` files in `dir`, sorted by name.
 pub fn bicepparam_siblings(loader: &Loader<'_>, dir: &Path) -> Vec<PathBuf> {
     loader.list_dir(dir, |path| {
-        path.extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
+        crate::file_kind::FileKind::of(path) == Some(crate::file_kind::FileKind::BicepParams)
     })
 }
 

@@ -93,7 +93,7 @@ impl FileSystem for MemoryFs {
                     rest.components()
                         .any(|c| ALWAYS_SKIPPED.iter().any(|s| c.as_os_str() == *s))
                 });
-                if let Some(kind) = FileKind::of(path).filter(|_| !skipped) {
+                if let Some(kind) = FileKind::discovered(path).filter(|_| !skipped) {
                     files.push((path.clone(), kind));
                 }
             }

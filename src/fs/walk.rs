@@ -40,7 +40,7 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
         // A file certgate never reads is dropped later anyway: no need to match it.
-        if !is_dir && FileKind::of(entry.path()).is_none() {
+        if !is_dir && FileKind::discovered(entry.path()).is_none() {
             return true;
         }
         let skipped = is_dir
@@ -57,7 +57,8 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
                     let file_type = entry.file_type();
                     let is_file = file_type.is_some_and(|t| t.is_file());
                     let is_link = file_type.is_some_and(|t| t.is_symlink());
-                    if let Some(kind) = FileKind::of(entry.path()).filter(|_| is_file || is_link)
+                    if let Some(kind) =
+                        FileKind::discovered(entry.path()).filter(|_| is_file || is_link)
                         && (!is_link || linked_file(entry.path(), project, &errors))
                     {
                         lock(&files).push((entry.into_path(), kind));

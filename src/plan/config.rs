@@ -64,7 +64,8 @@ impl<'p, 'l> Declarations<'p, 'l> {
         let files = self.files.entry(dir.clone()).or_insert_with(|| {
             loader
                 .list_dir(&dir, |path| {
-                    path.extension().is_some_and(|extension| extension == "tf")
+                    crate::file_kind::FileKind::of(path)
+                        == Some(crate::file_kind::FileKind::Terraform)
                 })
                 .iter()
                 .filter_map(|path| loader.file(path))
