@@ -32,11 +32,7 @@ impl MemoryFs {
 
     /// The files strictly below `dir`, in path order.
     fn under<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = &'a PathBuf> + 'a {
-        self.files
-            .range(dir.to_path_buf()..)
-            .map(|(path, _)| path)
-            .take_while(move |path| path.starts_with(dir))
-            .filter(move |path| *path != dir)
+        super::below(&self.files, dir)
     }
 }
 
@@ -61,27 +57,14 @@ impl FileSystem for MemoryFs {
 
     fn list(&self, dir: &Path) -> Result<Listing, Refused> {
         let dir = normalize(dir);
-        let mut listing = Listing::default();
-        for path in self.under(&dir) {
-            let Ok(rest) = path.strip_prefix(&dir) else {
-                continue;
-            };
-            let mut parts = rest.components();
-            let Some(first) = parts.next() else {
-                continue;
-            };
-            let kind = if parts.next().is_some() {
-                Kind::Dir
-            } else {
-                Kind::File
-            };
-            listing.entries.push((dir.join(first), kind));
-        }
-        if listing.entries.is_empty() {
+        let entries = super::entries_of(&dir, self.under(&dir));
+        if entries.is_empty() {
             return Err(Refused::Io("no such file or directory".to_string()));
         }
-        listing.entries.dedup_by(|a, b| a.0 == b.0);
-        Ok(listing)
+        Ok(Listing {
+            entries,
+            links_outside: Vec::new(),
+        })
     }
 
     fn walk(&self, dirs: &[PathBuf]) -> Walked {

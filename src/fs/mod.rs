@@ -127,6 +127,42 @@ pub trait FileSystem: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// The paths of `map` strictly below `dir` (normalised), in path order. Paths order by
+/// component, so they are one range of the map: a trial scan of a thousand fixes must not
+/// compare each buffer against every listing.
+fn below<'a, V>(
+    map: &'a std::collections::BTreeMap<PathBuf, V>,
+    dir: &'a Path,
+) -> impl Iterator<Item = &'a PathBuf> + 'a {
+    map.range(dir.to_path_buf()..)
+        .map(|(path, _)| path)
+        .take_while(move |path| path.starts_with(dir))
+        .filter(move |path| *path != dir)
+}
+
+/// The entries directly in `dir` that in-memory `files` (in path order, all below `dir`) make:
+/// each file, and each directory on the way to a deeper one, once.
+fn entries_of<'a>(dir: &Path, files: impl Iterator<Item = &'a PathBuf>) -> Vec<(PathBuf, Kind)> {
+    let mut entries: Vec<(PathBuf, Kind)> = Vec::new();
+    for path in files {
+        let Ok(rest) = path.strip_prefix(dir) else {
+            continue;
+        };
+        let mut parts = rest.components();
+        let Some(first) = parts.next() else {
+            continue;
+        };
+        let kind = if parts.next().is_some() {
+            Kind::Dir
+        } else {
+            Kind::File
+        };
+        entries.push((dir.join(first), kind));
+    }
+    entries.dedup_by(|a, b| a.0 == b.0);
+    entries
+}
+
 /// The words for a `kind` answer that is not `wanted` (named `words`); `None` when it is.
 fn why_not(kind: Result<Kind, Refused>, wanted: Kind, words: &str) -> Option<String> {
     let what = match kind {

@@ -30,16 +30,11 @@ impl<'a> OverlayFs<'a> {
         self.buffers?.get(&normalize(path))
     }
 
-    /// The buffers below `dir` (normalised), in path order. Paths order by component, so they
-    /// are one range of the map: a trial scan of a thousand fixes must not compare each
-    /// against every listing.
+    /// The buffers below `dir` (normalised), in path order.
     fn under(&self, dir: &'a Path) -> impl Iterator<Item = &'a PathBuf> + 'a {
         self.buffers
             .into_iter()
-            .flat_map(move |buffers| buffers.range(dir.to_path_buf()..))
-            .map(|(path, _)| path)
-            .take_while(move |path| path.starts_with(dir))
-            .filter(move |path| *path != dir)
+            .flat_map(move |buffers| super::below(buffers, dir))
     }
 }
 
@@ -70,22 +65,7 @@ impl FileSystem for OverlayFs<'_> {
             return self.below.list(dir);
         }
         let dir = normalize(dir);
-        let mut in_memory: Vec<(PathBuf, Kind)> = Vec::new();
-        for path in self.under(&dir) {
-            let Ok(rest) = path.strip_prefix(&dir) else {
-                continue;
-            };
-            let mut parts = rest.components();
-            let Some(first) = parts.next() else {
-                continue;
-            };
-            let kind = if parts.next().is_some() {
-                Kind::Dir
-            } else {
-                Kind::File
-            };
-            in_memory.push((dir.join(first), kind));
-        }
+        let in_memory = super::entries_of(&dir, self.under(&dir));
         let mut listing = match self.below.list(&dir) {
             Ok(listing) => listing,
             // A new directory holding only unsaved buffers, or one outside the root.
