@@ -13,7 +13,7 @@ use crate::fix::run::{self as fix_run, Options};
 use crate::report::BaselineOutcome;
 use crate::report::Report;
 use crate::report::human::Style;
-use crate::rules::{self, RULES};
+use crate::rules;
 use crate::scan::{Session, Settings, scan};
 use crate::suppress::listing::Listing;
 
@@ -55,6 +55,13 @@ pub enum AppError {
     /// `certgate init` over something that is not a regular file (a link, a FIFO).
     #[error("{} is {kind}, not a regular file; certgate init does not write through it", path.display())]
     NotRegular { path: PathBuf, kind: String },
+    /// `certgate explain` of an id that is no rule (nor a peer's id for one).
+    #[error(
+        "unknown rule `{0}`; known rules: {known} (also Checkov's CKV_AZURE_17 and Trivy's \
+         AVD-AZU-0001)",
+        known = rules::explain::all_ids().join(", ")
+    )]
+    UnknownRule(String),
     /// The language server stopped on an error.
     #[error("{0}")]
     Lsp(String),
@@ -64,10 +71,7 @@ pub enum AppError {
 pub fn run(cli: Cli) -> Result<Outcome, AppError> {
     match cli.command {
         Command::Check(args) => check(args),
-        Command::Explain { rule: Some(rule) } => {
-            let (text, code) = explain(&rule);
-            Ok(Outcome::new(text, code))
-        }
+        Command::Explain { rule: Some(rule) } => explain(&rule).map(|text| Outcome::new(text, 0)),
         // No rule: the list to choose from, as `certgate rules` prints it.
         Command::Explain { rule: None } => Ok(Outcome::new(rules_table(), 0)),
         Command::Rules => Ok(Outcome::new(rules_table(), 0)),
@@ -233,10 +237,10 @@ fn baseline_keys(findings: &[crate::report::Finding], file: &Path) -> Vec<Findin
     let dir = baseline_dir(file);
     findings
         .iter()
-        .filter(|f| rules::find(f.rule).is_some())
+        .filter(|f| !f.is_about_an_exception())
         .map(|f| {
             FindingKey::new(
-                f.rule,
+                f.rule.as_str(),
                 &f.location.path,
                 &f.address,
                 f.scenario.as_deref(),
@@ -275,7 +279,7 @@ fn apply_baseline(
     let (resource_findings, exception_findings): (Vec<_>, Vec<_>) =
         std::mem::take(&mut report.findings)
             .into_iter()
-            .partition(|f| rules::find(f.rule).is_some());
+            .partition(|f| !f.is_about_an_exception());
     let keys: std::collections::HashMap<usize, FindingKey> =
         baseline_keys(&resource_findings, file)
             .into_iter()
@@ -422,96 +426,13 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
-/// One of the two exception findings, which judge exceptions rather than resources and so are
-/// not in [`RULES`].
-pub(crate) struct ExceptionRule {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub severity: &'static str,
-    pub summary: &'static str,
+fn explain(id: &str) -> Result<String, AppError> {
+    rules::explain::resolve(id)
+        .map(|resolved| rules::explain::text(&resolved))
+        .ok_or_else(|| AppError::UnknownRule(id.to_string()))
 }
 
-/// The exception findings, for `certgate rules` and SARIF's rule list.
-pub(crate) const EXCEPTION_RULES: [ExceptionRule; 2] = [
-    ExceptionRule {
-        id: crate::suppress::UNUSED_EXCEPTION,
-        name: "Exception suppresses nothing",
-        severity: "warning",
-        summary: "An exception (inline, config or a peer's) matches no finding",
-    },
-    ExceptionRule {
-        id: crate::suppress::INVALID_EXCEPTION,
-        name: "Malformed exception",
-        severity: "error",
-        summary: "An exception is malformed (no reason, bad date, unknown rule)",
-    },
-];
-
-/// `certgate explain` for the two exception findings, which are not in the rule table.
-pub(crate) fn exception_docs(id: &str) -> Option<&'static str> {
-    match id {
-        crate::suppress::UNUSED_EXCEPTION => Some(
-            "# unused-exception (Exception suppresses nothing)\n\nDefault severity: warning\n\n\
-             An inline, peer or `[[exception]]` exception matched no finding: the resource was \
-             fixed, renamed, or the exception names the wrong rule. Remove it so the exceptions \
-             list stays true. Set its level under `[rules]` in certgate.toml.\n",
-        ),
-        crate::suppress::INVALID_EXCEPTION => Some(
-            "# invalid-exception (Malformed exception)\n\nDefault severity: error (always)\n\n\
-             An exception is missing its reason, has a date that is not YYYY-MM-DD or does not \
-             exist, names an unknown rule or key, or leaves a `[` or `\"` open. It suppresses \
-             nothing until corrected.\n",
-        ),
-        _ => None,
-    }
-}
-
-fn explain(id: &str) -> (String, u8) {
-    match crate::explain::resolve(id).and_then(|resolved| crate::explain::text(&resolved)) {
-        Some(docs) => (docs, 0),
-        None => {
-            eprintln!(
-                "error: unknown rule `{id}`; known rules: {} (also Checkov's CKV_AZURE_17 and \
-                 Trivy's AVD-AZU-0001)",
-                crate::explain::all_ids().join(", ")
-            );
-            (String::new(), EXIT_FAILURE)
-        }
-    }
-}
-
-/// A rule's documentation as Markdown (`certgate explain`, and the language server's hover).
-pub fn rule_docs(id: &str) -> Option<String> {
-    if let Some(docs) = exception_docs(id) {
-        return Some(docs.to_string());
-    }
-    let rule = rules::find(id)?;
-    Some(format!(
-        "# {} ({})\n\nDefault severity: {}\n\n{}",
-        rule.id,
-        rule.name,
-        rule.severity.as_str(),
-        rule.docs
-    ))
-}
-
+/// `certgate rules`: the rule table, exception rules included.
 fn rules_table() -> String {
-    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    let mut out = format!("{:width$}  {:8}  SUMMARY\n", "RULE", "SEVERITY");
-    for rule in RULES {
-        out.push_str(&format!(
-            "{:width$}  {:8}  {}\n",
-            rule.id,
-            rule.severity.as_str(),
-            rule.summary
-        ));
-    }
-    // The exception findings are not in the rule table (they judge exceptions, not resources).
-    for rule in &EXCEPTION_RULES {
-        out.push_str(&format!(
-            "{:width$}  {:8}  {}\n",
-            rule.id, rule.severity, rule.summary
-        ));
-    }
-    out
+    rules::docs::table()
 }

@@ -13,7 +13,6 @@ pub mod date;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
-pub mod explain;
 pub mod file_kind;
 pub mod fix;
 pub mod fs;

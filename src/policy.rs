@@ -13,12 +13,13 @@ use crate::config::{self, Config, Discovery};
 use crate::error::FileError;
 use crate::load::Loader;
 use crate::model::{Resource, Syntax};
-use crate::report::{Finding, Location, Report};
+use crate::report::{Finding, Location, Report, Subject};
+use crate::rules::RuleId;
 use crate::rules::Severity;
 use crate::source::{FileId, Span};
+use crate::suppress::Invalid;
 use crate::suppress::ledger::{Decision, Ledger, Target};
 use crate::suppress::placement::{self, Placed, ResourceSpans};
-use crate::suppress::{INVALID_EXCEPTION, Invalid, UNUSED_EXCEPTION};
 
 /// Finds and reads the config of each scanned file, once per config file.
 pub struct Configs<'a> {
@@ -108,10 +109,10 @@ fn shown_path(path: &Path) -> PathBuf {
 }
 
 /// The effective severity of `rule` under `config`; `None` when the rule is off.
-pub fn severity(config: &Config, rule: &str, default: Severity) -> Option<Severity> {
-    match config.levels.get(rule) {
+pub fn severity(config: &Config, rule: RuleId) -> Option<Severity> {
+    match config.levels.get(&rule) {
         Some(level) => level.severity(),
-        None => Some(default),
+        None => Some(rule.rule().severity),
     }
 }
 
@@ -193,11 +194,20 @@ pub fn register_inline(
         let mut invalid: Vec<Invalid> = attached.invalid;
         // ARM `metadata` suppressions belong to their resource wherever they are written.
         let mut seen_metadata = std::collections::HashSet::new();
+        // Instances of one template resource share its `metadata`: read it once.
+        let mut metadata_of: HashMap<Span, crate::suppress::Parsed> = HashMap::new();
         for resource in &list {
-            let Some(anchor) = &resource.suppression_anchor else {
+            let Some(metadata) = resource
+                .suppression_anchor
+                .as_ref()
+                .and_then(|anchor| anchor.metadata)
+            else {
                 continue;
             };
-            for result in &anchor.metadata {
+            let parsed = metadata_of
+                .entry(metadata)
+                .or_insert_with(|| crate::suppress::metadata::parse_at(text, metadata.range()));
+            for result in parsed.iter() {
                 let kind = match result {
                     Ok(s) => s.kind,
                     Err(i) => i.kind,
@@ -223,7 +233,7 @@ pub fn register_inline(
             let span = Span::new(file, bad.span.clone());
             invalid_findings.push(exception_finding(
                 report,
-                INVALID_EXCEPTION,
+                RuleId::InvalidException,
                 Severity::Error,
                 format!("malformed exception: {}", bad.message),
                 "correct the exception as the message says; until then it suppresses nothing"
@@ -242,7 +252,7 @@ pub fn apply(report: &mut Report, ledger: &mut Ledger, config_of: &dyn Fn(&Path)
     for mut finding in findings {
         let config = config_of(&finding.location.path);
         let target = Target {
-            rule: finding.rule,
+            rule: finding.rule.as_str(),
             path: &finding.location.path,
             address: &finding.address,
             line: finding.location.start.line,
@@ -262,7 +272,7 @@ pub fn apply(report: &mut Report, ledger: &mut Ledger, config_of: &dyn Fn(&Path)
     }
     for unused in ledger.unused() {
         let config = config_of(&unused.location.path);
-        let Some(severity) = severity(&config, UNUSED_EXCEPTION, Severity::Warning) else {
+        let Some(severity) = severity(&config, RuleId::UnusedException) else {
             continue;
         };
         let Some(file) = file_id(report, &unused.location.path) else {
@@ -271,7 +281,7 @@ pub fn apply(report: &mut Report, ledger: &mut Ledger, config_of: &dyn Fn(&Path)
         let span = Span::new(file, unused.location.span.clone());
         let finding = exception_finding(
             report,
-            UNUSED_EXCEPTION,
+            RuleId::UnusedException,
             severity,
             unused.message,
             "remove the exception, or correct its rules or resource".into(),
@@ -283,7 +293,7 @@ pub fn apply(report: &mut Report, ledger: &mut Ledger, config_of: &dyn Fn(&Path)
 
 fn exception_finding(
     report: &Report,
-    rule: &'static str,
+    rule: RuleId,
     severity: Severity,
     message: String,
     help: String,
@@ -301,7 +311,7 @@ fn exception_finding(
         label: "this exception".into(),
         origin: Vec::new(),
         // Not a resource's finding: no group, so the fixer leaves it alone.
-        group: usize::MAX,
+        subject: Subject::Exception,
         fix: Default::default(),
         suppressed: None,
         note: None,

@@ -530,7 +530,7 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
         .iter()
         .map(|resource| {
             let (rule, violation) = rules::judge(resource)?;
-            let severity = crate::policy::severity(config, rule.id, rule.severity)?;
+            let severity = crate::policy::severity(config, rule.id)?;
             Some((rule, severity, violation))
         })
         .collect();
@@ -550,7 +550,9 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
         kind: resource.kind_id(),
         scenario: resource.scenario.clone(),
         location: Location::of(&report.sources, resource.header),
-        verdict: verdict.as_ref().map_or("pass", |(rule, _, _)| rule.id),
+        verdict: verdict
+            .as_ref()
+            .map_or("pass", |(rule, _, _)| rule.id.as_str()),
         severity: verdict.as_ref().map(|(_, severity, _)| *severity),
         value_files: value_files(&report.sources, group),
         group: report.groups.len(),
@@ -588,7 +590,9 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
                 ..step
             })
             .collect(),
-        group: report.groups.len(),
+        subject: crate::report::Subject::Resource {
+            group: report.groups.len(),
+        },
         fix: Default::default(),
         suppressed: None,
         note: None,

@@ -125,7 +125,7 @@ impl<'a> Subset<'a> {
             .collect();
         let touches = |finding: &Finding| {
             self.contains(&finding.location.path)
-                || (!finding.is_about_an_exception() && declared.contains(&finding.group))
+                || finding.group().is_some_and(|g| declared.contains(&g))
                 || finding
                     .origin
                     .iter()
@@ -142,8 +142,7 @@ impl<'a> Subset<'a> {
             .findings
             .iter()
             .chain(&report.suppressed)
-            .filter(|f| !f.is_about_an_exception())
-            .map(|f| f.group)
+            .filter_map(Finding::group)
             .collect();
         report
             .resources

@@ -157,9 +157,9 @@ fn rules_and_explain_document_every_rule() {
     let output = bin().arg("rules").output().unwrap();
     assert!(output.status.success());
     let table = String::from_utf8_lossy(&output.stdout);
-    for rule in certgate::rules::RULES {
-        assert!(table.contains(rule.id), "{table}");
-        let explain = bin().arg("explain").arg(rule.id).output().unwrap();
+    for rule in certgate::rules::resource_rules() {
+        assert!(table.contains(rule.id.as_str()), "{table}");
+        let explain = bin().arg("explain").arg(rule.id.as_str()).output().unwrap();
         assert!(explain.status.success());
         let text = String::from_utf8_lossy(&explain.stdout);
         for section in [
@@ -302,7 +302,7 @@ fn explain_accepts_any_case_peer_ids_and_no_rule() {
     let named = String::from_utf8_lossy(&unknown.stderr);
     for rule in certgate::rules::RULES
         .iter()
-        .map(|r| r.id)
+        .map(|r| r.id.as_str())
         .chain(["unused-exception", "invalid-exception"])
     {
         assert!(listed.contains(rule), "{rule}: {listed}");
@@ -423,7 +423,7 @@ fn errors_that_stop_a_run_are_printed_once_with_exit_code_2() {
     write(dir.path(), "certgate.toml", "");
     write(dir.path(), "latin1.json", b"\xe9\n");
     std::fs::create_dir(dir.path().join("out")).unwrap();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["check", "--config", "nope.toml", "."],
             "error: --config nope.toml: cannot read: no such file or directory\n",
@@ -450,6 +450,10 @@ fn errors_that_stop_a_run_are_printed_once_with_exit_code_2() {
         (
             &["init"],
             "error: ./certgate.toml already exists; pass --force to overwrite it\n",
+        ),
+        (
+            &["explain", "nope"],
+            "error: unknown rule `nope`; known rules: client-cert-unsupported, ",
         ),
     ];
     for (args, expected) in cases {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use certgate::Settings;
 use certgate::fix::run::{self, Options};
-use certgate::fix::{Applicability, Edit, FIXABLE, FixStatus};
+use certgate::fix::{Applicability, Edit, FixStatus};
 use certgate::report::Report;
 use certgate::scan::Session;
 
@@ -97,7 +97,7 @@ fn fixable_findings(report: &Report) -> Vec<String> {
     report
         .findings
         .iter()
-        .filter(|f| FIXABLE.contains(&f.rule))
+        .filter(|f| f.rule.rule().fixable)
         .map(|f| format!("{} {}", f.rule, f.address))
         .collect()
 }
@@ -123,7 +123,7 @@ fn check_hidden_unsafe_fixes(dir: &Path, root: &Path) -> String {
     );
     assert_eq!(report.fixed.as_ref().map(Vec::len), Some(0), "{name}");
     let mut snapshot = String::from("# without --unsafe-fixes\n");
-    for finding in report.findings.iter().filter(|f| FIXABLE.contains(&f.rule)) {
+    for finding in report.findings.iter().filter(|f| f.rule.rule().fixable) {
         assert!(
             certgate::fix::hidden_unsafe(&finding.fix),
             "{name}: {} must name --unsafe-fixes: {:?}",
@@ -201,7 +201,7 @@ fn check_fixture(dir: &Path, root: &Path) -> String {
     if !expect_fixes {
         assert_eq!(before, after, "{name}: a nofix fixture must not change");
         assert!(fixed.is_empty(), "{name}");
-        for finding in report.findings.iter().filter(|f| FIXABLE.contains(&f.rule)) {
+        for finding in report.findings.iter().filter(|f| f.rule.rule().fixable) {
             assert!(
                 matches!(finding.fix, FixStatus::Unavailable(_)),
                 "{name}: {} must say why it has no fix",

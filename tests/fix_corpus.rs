@@ -110,12 +110,19 @@ fn fixing_the_corpus_leaves_valid_files_and_no_fixable_finding() {
     };
     let fixed_keys: HashSet<_> = fixed
         .iter()
-        .map(|f| key(f.rule, &f.address, &f.scenario, &f.location.path))
+        .map(|f| key(f.rule.as_str(), &f.address, &f.scenario, &f.location.path))
         .collect();
     let remaining_fixed: Vec<_> = after
         .findings
         .iter()
-        .filter(|f| fixed_keys.contains(&key(f.rule, &f.address, &f.scenario, &f.location.path)))
+        .filter(|f| {
+            fixed_keys.contains(&key(
+                f.rule.as_str(),
+                &f.address,
+                &f.scenario,
+                &f.location.path,
+            ))
+        })
         .map(|f| format!("{} {} {}", f.rule, f.address, f.location.path.display()))
         .collect();
     assert!(remaining_fixed.is_empty(), "{remaining_fixed:#?}");

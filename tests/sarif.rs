@@ -104,7 +104,7 @@ fn sarif_describes_the_tool_and_every_rule() {
         .filter_map(|r| r["id"].as_str())
         .collect();
     for rule in certgate::rules::RULES {
-        assert!(ids.contains(&rule.id), "{} missing", rule.id);
+        assert!(ids.contains(&rule.id.as_str()), "{} missing", rule.id);
     }
     assert!(ids.contains(&"unused-exception") && ids.contains(&"invalid-exception"));
     let disabled = &driver["rules"][ids

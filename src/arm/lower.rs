@@ -88,7 +88,10 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: Span::new(site.file, object.span.start..object.span.start + 1),
             body: Span::new(site.file, object.span.clone()),
-            metadata: crate::suppress::metadata::parse_metadata(object),
+            // Only where it is: `suppress/` reads the suppressions in it.
+            metadata: object
+                .member_ignore_case("metadata")
+                .map(|member| Span::new(site.file, member.value.span.clone())),
         }),
     }
 }

@@ -98,7 +98,7 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
                 file: site.file,
                 ..site.body.span
             },
-            metadata: Vec::new(),
+            metadata: None,
         }),
     }
 }

@@ -12,9 +12,10 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::date::Date;
 use crate::model::SiteKind;
+use crate::rules::RuleId;
 use crate::rules::Severity;
-use crate::suppress::{Date, UNUSED_EXCEPTION};
 
 pub use glob::{AddressGlob, PathGlob};
 
@@ -23,7 +24,7 @@ pub use crate::paths::CONFIG_FILE as FILE_NAME;
 pub use crate::paths::{absolute, relative_to};
 
 /// The rule id the top-level `unresolved` key sets.
-pub const UNRESOLVED_RULE: &str = "client-cert-unresolved";
+pub const UNRESOLVED_RULE: &str = RuleId::ClientCertUnresolved.as_str();
 
 /// How much a rule's findings count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -126,7 +127,7 @@ impl Exception {
     /// Whether it covers a finding of `rule` on `address`; `relative_path` is the finding's
     /// file relative to the config's directory (`None` when it lies outside it).
     pub fn matches(&self, rule: &str, address: &str, relative_path: Option<&str>) -> bool {
-        crate::suppress::covers(self.rules.as_deref(), rule)
+        crate::rules::covers(self.rules.as_deref(), rule)
             && self.resource.matches(address)
             && match &self.path {
                 None => true,
@@ -141,7 +142,7 @@ pub struct Config {
     /// The file it was read from; `None` for the built-in defaults.
     pub source: Option<PathBuf>,
     /// The level of every rule id (all rules, plus `unused-exception`).
-    pub levels: BTreeMap<String, Level>,
+    pub levels: BTreeMap<RuleId, Level>,
     pub scope: Scope,
     pub exclude: Vec<PathGlob>,
     /// Whether peers' suppressions (Checkov, tfsec, Trivy, KICS) are honoured.
@@ -166,20 +167,19 @@ impl Default for Config {
 }
 
 /// Every configurable rule id with its default level.
-fn default_levels() -> BTreeMap<String, Level> {
-    let mut levels: BTreeMap<String, Level> = crate::rules::RULES
-        .iter()
-        .map(|rule| (rule.id.to_string(), Level::from_severity(rule.severity)))
+fn default_levels() -> BTreeMap<RuleId, Level> {
+    let mut levels: BTreeMap<RuleId, Level> = crate::rules::resource_rules()
+        .map(|rule| (rule.id, Level::from_severity(rule.severity)))
         .collect();
-    levels.insert(UNUSED_EXCEPTION.to_string(), Level::Warning);
+    levels.insert(RuleId::UnusedException, Level::Warning);
     levels
 }
 
 impl Config {
     /// The level of `rule`; an id the config does not know (e.g. `invalid-exception`, which
     /// is always an error) is `Error`.
-    pub fn level(&self, rule: &str) -> Level {
-        self.levels.get(rule).copied().unwrap_or(Level::Error)
+    pub fn level(&self, rule: RuleId) -> Level {
+        self.levels.get(&rule).copied().unwrap_or(Level::Error)
     }
 
     /// The directory globs are relative to: the config file's, or `None` for the defaults.

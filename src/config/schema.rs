@@ -8,9 +8,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::{AddressGlob, Config, ConfigError, Exception, Level, PathGlob, UNRESOLVED_RULE};
+use crate::date::{Date, parse_date};
 use crate::rules::Severity;
+use crate::rules::{RuleId, UNUSED_EXCEPTION, check_rule_id};
 use crate::source::SourceFile;
-use crate::suppress::{Date, UNUSED_EXCEPTION, check_rule_id, date::parse_date};
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -179,7 +180,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> 
     if let Some(value) = unresolved
         && let Some(level) = reader.level(value, "unresolved")
     {
-        config.levels.insert(UNRESOLVED_RULE.to_string(), level);
+        config.levels.insert(RuleId::ClientCertUnresolved, level);
     }
     if let Some(value) = get(root, "exclude") {
         for (pattern, span) in reader.strings(value, "exclude").unwrap_or_default() {
@@ -274,8 +275,11 @@ fn read_rules(reader: &mut Reader, value: &Value<'_>, has_unresolved: bool, conf
             );
             continue;
         }
-        if let Some(level) = reader.level(value, id) {
-            config.levels.insert(id.to_string(), level);
+        // Checked above: a resource rule or `unused-exception`.
+        if let Some(rule) = RuleId::parse(id)
+            && let Some(level) = reader.level(value, id)
+        {
+            config.levels.insert(rule, level);
         }
     }
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::suppress::date::format_date;
+use crate::date::format_date;
 
 fn errors(text: &str) -> Vec<(usize, usize, String)> {
     load(Path::new("certgate.toml"), text)
@@ -27,15 +27,21 @@ fn the_default_text_is_the_default_config() {
         Config::default()
     );
     assert_eq!(
-        Config::default().level("client-cert-unresolved"),
+        Config::default().level(RuleId::ClientCertUnresolved),
         Level::Warning
     );
     assert_eq!(
-        Config::default().level("client-cert-disabled"),
+        Config::default().level(RuleId::ClientCertDisabled),
         Level::Error
     );
-    assert_eq!(Config::default().level("unused-exception"), Level::Warning);
-    assert_eq!(Config::default().level("invalid-exception"), Level::Error);
+    assert_eq!(
+        Config::default().level(RuleId::UnusedException),
+        Level::Warning
+    );
+    assert_eq!(
+        Config::default().level(RuleId::InvalidException),
+        Level::Error
+    );
 }
 
 #[test]
@@ -80,10 +86,13 @@ reason = "second"
 expires = 2028-01-02
 "#;
     let config = load(Path::new("/repo/certgate.toml"), text).unwrap();
-    assert_eq!(config.level("client-cert-unresolved"), Level::Error);
-    assert_eq!(config.level("client-cert-exclusion-paths"), Level::Off);
-    assert_eq!(config.level("client-cert-exclusion-paths").severity(), None);
-    assert_eq!(config.level("unused-exception"), Level::Error);
+    assert_eq!(config.level(RuleId::ClientCertUnresolved), Level::Error);
+    assert_eq!(config.level(RuleId::ClientCertExclusionPaths), Level::Off);
+    assert_eq!(
+        config.level(RuleId::ClientCertExclusionPaths).severity(),
+        None
+    );
+    assert_eq!(config.level(RuleId::UnusedException), Level::Error);
     assert!(!config.peer_suppressions);
     assert!(config.scope.includes(SiteKind::WebApp, false));
     assert!(!config.scope.includes(SiteKind::WebApp, true));
@@ -221,7 +230,7 @@ fn unresolved_is_set_once() {
         "[rules]\nclient-cert-unresolved = \"off\"\n",
     )
     .unwrap();
-    assert_eq!(config.level("client-cert-unresolved"), Level::Off);
+    assert_eq!(config.level(RuleId::ClientCertUnresolved), Level::Off);
 }
 
 #[test]

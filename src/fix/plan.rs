@@ -148,7 +148,8 @@ impl<'a> Planner<'a> {
         };
         let mut candidates = Vec::new();
         for (i, finding) in findings.iter().enumerate() {
-            let Some(group) = self.report.groups.get(finding.group) else {
+            // Exception findings have no declaration to edit.
+            let Some(group) = finding.group().and_then(|g| self.report.groups.get(g)) else {
                 continue;
             };
             match resource::candidate(&ctx, group, finding.rule) {
@@ -198,7 +199,9 @@ impl<'a> Planner<'a> {
         }
         let mut wanted: HashMap<usize, Vec<(Span, &str)>> = HashMap::new();
         for (i, candidate) in &candidates {
-            let group = self.report.findings[*i].group;
+            let Some(group) = self.report.findings[*i].group() else {
+                continue;
+            };
             let changes = candidate
                 .origins
                 .iter()
@@ -406,8 +409,10 @@ impl<'a> Planner<'a> {
     /// The identity of finding `i`'s resource, as the trial scan will name it.
     fn key(&self, i: usize) -> Key {
         let finding = &self.report.findings[i];
-        let path = self.report.groups[finding.group]
-            .first()
+        let path = finding
+            .group()
+            .and_then(|g| self.report.groups.get(g))
+            .and_then(|group| group.first())
             .map_or_else(PathBuf::new, |r| {
                 self.report.sources.get(r.header.file).path().to_path_buf()
             });

@@ -20,6 +20,7 @@ use super::{Applicability, UNSAFE_FIXES_FLAG, bicep, hcl, json};
 use crate::model::{
     AnchorMember, CertControl, CertMode, FixAnchor, Placement, Resource, Syntax, Value,
 };
+use crate::rules::RuleId;
 use crate::rules::state::{CertState, Setting};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -53,13 +54,10 @@ pub struct Candidate {
     pub applicability: Applicability,
 }
 
-/// Rules whose findings have an automatic fix.
-pub const FIXABLE: &[&str] = &["client-cert-disabled", "client-cert-optional"];
-
 /// The fix for a declaration's finding: each failing instance's fix, which must all agree.
 /// `Ok(None)`: the rule has no automatic fix.
-pub fn candidate(ctx: &Ctx, group: &[Resource], rule: &str) -> Result<Option<Candidate>, String> {
-    if !FIXABLE.contains(&rule) {
+pub fn candidate(ctx: &Ctx, group: &[Resource], rule: RuleId) -> Result<Option<Candidate>, String> {
+    if !rule.rule().fixable {
         return Ok(None);
     }
     let mut found: Option<Candidate> = None;
@@ -67,7 +65,7 @@ pub fn candidate(ctx: &Ctx, group: &[Resource], rule: &str) -> Result<Option<Can
         let Some((verdict, _)) = crate::rules::judge(resource) else {
             continue;
         };
-        if !FIXABLE.contains(&verdict.id) {
+        if !verdict.fixable {
             return Err(format!(
                 "instance `{}` is {}, which has no automatic fix",
                 resource.instance.as_deref().unwrap_or(&resource.address),

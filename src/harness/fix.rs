@@ -165,7 +165,7 @@ fn check_edits(project: &Project, report: &Report, plan: &FixPlan) -> Outcome {
 fn keys(findings: &[crate::report::Finding]) -> impl Iterator<Item = Key> + '_ {
     findings.iter().map(|f| {
         let path = f.location.path.clone();
-        (f.rule, path, f.address.clone(), f.scenario.clone())
+        (f.rule.as_str(), path, f.address.clone(), f.scenario.clone())
     })
 }
 

@@ -114,8 +114,10 @@ pub fn check_report(report: &Report) -> Outcome {
                 &format!("origin `{}` of {what}", step.note),
             )?;
         }
-        // Exception findings (`unused-exception`, …) belong to no declaration: usize::MAX.
-        if finding.group != usize::MAX && report.groups.get(finding.group).is_none() {
+        // Exception findings (`unused-exception`, …) belong to no declaration.
+        if let Some(group) = finding.group()
+            && report.groups.get(group).is_none()
+        {
             return Err(format!("{what} names no judged declaration"));
         }
     }

@@ -141,7 +141,7 @@ pub fn of_finding(report: &Report, finding: &Finding) -> (PathBuf, Diagnostic) {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
-        code: Some(NumberOrString::String(finding.rule.to_string())),
+        code: Some(NumberOrString::String(finding.rule.as_str().to_string())),
         source: Some(SOURCE.to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),

@@ -22,7 +22,7 @@ pub fn hover(diagnostics: &[Diagnostic], at: Position) -> Option<Hover> {
     }
     let docs: Vec<String> = rules
         .into_iter()
-        .filter_map(crate::app::rule_docs)
+        .filter_map(crate::rules::docs::of)
         .collect();
     if docs.is_empty() {
         return None;

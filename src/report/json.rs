@@ -184,7 +184,7 @@ pub fn render(report: &Report) -> String {
 
 fn json_finding<'a>(report: &Report, f: &'a Finding, baselined: bool) -> JsonFinding<'a> {
     JsonFinding {
-        rule: f.rule,
+        rule: f.rule.as_str(),
         severity: f.severity.as_str(),
         message: &f.message,
         help: &f.help,
@@ -248,7 +248,7 @@ fn json_fix(fix: &Fix) -> JsonFix<'_> {
 
 fn json_fixed(fixed: &Fixed) -> JsonFixed<'_> {
     JsonFixed {
-        rule: fixed.rule,
+        rule: fixed.rule.as_str(),
         address: &fixed.address,
         scenario: fixed.scenario.as_deref(),
         path: crate::paths::path_text(&fixed.location.path).into_owned(),

@@ -113,8 +113,8 @@ pub fn render(report: &Report) -> String {
         .map(|(i, resource)| (resource.group, i))
         .collect();
     for (finding, treatment) in report.treated_findings() {
-        let i = match case_of_group.get(&finding.group) {
-            Some(&i) if !finding.is_about_an_exception() => i,
+        let i = match finding.group().and_then(|g| case_of_group.get(&g)) {
+            Some(&i) => i,
             // An exception finding (or a finding whose resource is not listed) is a case of
             // its own, named by its rule and place so that several in one file stay apart.
             _ => {

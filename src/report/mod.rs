@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use crate::diagnostic::{Fix, FixStatus, Severity};
 use crate::model::{Origin, Resource};
+use crate::rules::RuleId;
 use crate::source::{LineCol, SourceMap, Span};
 
 /// A position range in a file, resolved from a [`Span`] for output.
@@ -40,10 +41,21 @@ impl Location {
     }
 }
 
-/// One rule violation on one resource.
+/// What a finding is about: a resource (through its declaration's instances) or an
+/// exception itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// A judged declaration: `group` indexes [`Report::groups`].
+    Resource { group: usize },
+    /// An exception (`unused-exception`, `invalid-exception`): no declaration, so the fixer
+    /// and the baseline leave it alone.
+    Exception,
+}
+
+/// One rule violation on one resource, or one finding about an exception.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     pub message: String,
     pub help: String,
@@ -54,8 +66,7 @@ pub struct Finding {
     pub location: Location,
     pub label: String,
     pub origin: Vec<Origin>,
-    /// The judged declaration's instances: an index into [`Report::groups`].
-    pub group: usize,
+    pub subject: Subject,
     /// What `--fix` can do about it (filled by [`crate::fix`], not by the scan).
     pub fix: FixStatus,
     /// The exception that suppresses it (then it is in [`Report::suppressed`]).
@@ -68,14 +79,23 @@ impl Finding {
     /// Whether it is about an exception itself (`invalid-exception`, `unused-exception`)
     /// rather than about a resource.
     pub fn is_about_an_exception(&self) -> bool {
-        self.group == usize::MAX
+        self.subject == Subject::Exception
+    }
+
+    /// The judged declaration's instances (an index into [`Report::groups`]); `None` for a
+    /// finding about an exception.
+    pub fn group(&self) -> Option<usize> {
+        match self.subject {
+            Subject::Resource { group } => Some(group),
+            Subject::Exception => None,
+        }
     }
 }
 
 /// A finding that `--fix` fixed, with where it was before the fix.
 #[derive(Debug, Clone)]
 pub struct Fixed {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub address: String,
     pub scenario: Option<String>,
     pub location: Location,
@@ -228,18 +248,26 @@ impl Report {
     pub fn statuses(&self) -> Vec<Status> {
         let mut by_group = std::collections::HashMap::new();
         let baselined = self.baseline.iter().flat_map(|b| &b.baselined);
+        // Exception findings belong to no declaration: they set no resource's status.
         for finding in &self.suppressed {
-            by_group.insert(finding.group, Status::Suppressed);
+            if let Some(group) = finding.group() {
+                by_group.insert(group, Status::Suppressed);
+            }
         }
         for finding in baselined {
-            by_group.insert(finding.group, Status::Baselined);
+            if let Some(group) = finding.group() {
+                by_group.insert(group, Status::Baselined);
+            }
         }
-        for finding in self.findings.iter().filter(|f| !f.is_about_an_exception()) {
+        for finding in &self.findings {
+            let Some(group) = finding.group() else {
+                continue;
+            };
             let status = match finding.severity {
                 Severity::Error => Status::Failing,
                 Severity::Warning => Status::Warning,
             };
-            by_group.insert(finding.group, status);
+            by_group.insert(group, status);
         }
         self.resources
             .iter()

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use super::{ErrorRecord, Finding, Location, Report, Treatment};
 use crate::diagnostic::FixStatus;
 use crate::diagnostic::Severity;
-use crate::rules::RULES;
+use crate::rules::{RULES, Rule, RuleId};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const SRCROOT: &str = "%SRCROOT%";
@@ -35,42 +35,6 @@ struct Log {
     schema: &'static str,
     version: &'static str,
     runs: Vec<Value>,
-}
-
-/// What one rule (or exception finding) looks like in `tool.driver.rules`.
-struct RuleInfo {
-    id: &'static str,
-    name: &'static str,
-    severity: &'static str,
-    summary: &'static str,
-    docs: &'static str,
-    /// Whether the peers' client-certificate checks are the same check.
-    has_peers: bool,
-}
-
-fn rule_infos() -> Vec<RuleInfo> {
-    let mut infos: Vec<RuleInfo> = RULES
-        .iter()
-        .map(|rule| RuleInfo {
-            id: rule.id,
-            name: rule.name,
-            severity: rule.severity.as_str(),
-            summary: rule.summary,
-            docs: rule.docs,
-            has_peers: true,
-        })
-        .collect();
-    for exception in crate::app::EXCEPTION_RULES {
-        infos.push(RuleInfo {
-            id: exception.id,
-            name: exception.name,
-            severity: exception.severity,
-            summary: exception.summary,
-            docs: crate::app::exception_docs(exception.id).unwrap_or(exception.summary),
-            has_peers: false,
-        });
-    }
-    infos
 }
 
 /// The docs without the title and default-severity lines `certgate explain` puts first.
@@ -101,7 +65,8 @@ fn full_description(docs: &str) -> String {
         .to_string()
 }
 
-fn rule_json(info: &RuleInfo) -> Value {
+/// One rule (resource or exception rule) as an entry of `tool.driver.rules`.
+fn rule_json(info: &Rule) -> Value {
     let mut tags = vec!["security", "azure", "app-service", "mtls"];
     let mut rule = json!({
         "id": info.id,
@@ -109,9 +74,9 @@ fn rule_json(info: &RuleInfo) -> Value {
         "shortDescription": { "text": info.summary },
         "fullDescription": { "text": full_description(info.docs) },
         "help": { "text": docs_body(info.docs), "markdown": docs_body(info.docs) },
-        "defaultConfiguration": { "level": info.severity },
+        "defaultConfiguration": { "level": info.severity.as_str() },
     });
-    if info.has_peers {
+    if info.peers {
         tags.extend(PEERS.iter().map(|(_, id, _)| *id));
         rule["relationships"] = PEERS
             .iter()
@@ -164,7 +129,7 @@ fn level(severity: Severity) -> &'static str {
 
 fn result_json(
     report: &Report,
-    index: &BTreeMap<&str, usize>,
+    index: &BTreeMap<RuleId, usize>,
     (f, how): (&Finding, Treatment),
     fingerprint: &str,
 ) -> Value {
@@ -180,7 +145,7 @@ fn result_json(
         "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
         "properties": { "address": f.address, "help": f.help },
     });
-    if let Some(i) = index.get(f.rule) {
+    if let Some(i) = index.get(&f.rule) {
         result["ruleIndex"] = json!(i);
     }
     if let Some(scenario) = &f.scenario {
@@ -284,8 +249,7 @@ fn notification(record: &ErrorRecord, level: &str) -> Value {
 
 /// Renders the report as a pretty-printed SARIF 2.1.0 log with one run and a trailing newline.
 pub fn render(report: &Report) -> String {
-    let infos = rule_infos();
-    let index: BTreeMap<&str, usize> = infos.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let index: BTreeMap<RuleId, usize> = RULES.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let findings: Vec<(&Finding, Treatment)> = report.treated_findings().collect();
     // Unique across every result of the run, whatever its treatment.
     let fingerprints = super::fingerprint::fingerprints(findings.iter().map(|(f, _)| *f));
@@ -314,7 +278,7 @@ pub fn render(report: &Report) -> String {
         "name": "certgate",
         "version": env!("CARGO_PKG_VERSION"),
         "semanticVersion": env!("CARGO_PKG_VERSION"),
-        "rules": infos.iter().map(rule_json).collect::<Vec<_>>(),
+        "rules": RULES.iter().map(|rule| rule_json(rule)).collect::<Vec<_>>(),
         "supportedTaxonomies": PEERS.iter().map(|(tool, _, _)| json!({ "name": tool })).collect::<Vec<_>>(),
     });
     let repository = env!("CARGO_PKG_REPOSITORY");

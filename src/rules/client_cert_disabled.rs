@@ -1,14 +1,15 @@
 //! Rule `client-cert-disabled`: incoming client certificates are not enabled.
 
 use super::advice::{Suggested, assignment, at_origin, placement};
-use super::{Rule, Severity, Violation, describe};
+use super::{Judges, Rule, RuleId, Severity, Violation, describe};
 use crate::model::{CertMode, Resource};
 use crate::rules::state::{CertState, Setting};
 
 pub static RULE: Rule = Rule {
-    id: "client-cert-disabled",
+    id: RuleId::ClientCertDisabled,
     name: "Client certificates disabled",
     severity: Severity::Error,
+    severity_fixed: false,
     summary: "Incoming client certificates are not enabled (missing, false, or no mode)",
     docs: r#"## What it does
 Flags App Service sites and slots that do not enable incoming client certificates: the enabled
@@ -39,7 +40,9 @@ resource "azurerm_linux_web_app" "api" {
 ARM and Bicep: `"clientCertEnabled": true` and `"clientCertMode": "Required"` in the site's
 `properties`. Function apps default to mode `Optional`, so set the mode too.
 "#,
-    check,
+    judges: Judges::Resource(check),
+    fixable: true,
+    peers: true,
 };
 
 fn check(resource: &Resource, state: Option<&CertState>) -> Option<Violation> {

@@ -1,13 +1,14 @@
 //! Rule `client-cert-exclusion-paths`: certificates are required, except on listed paths.
 
-use super::{Rule, Severity, Violation, describe};
+use super::{Judges, Rule, RuleId, Severity, Violation, describe};
 use crate::model::{CertMode, Resource};
 use crate::rules::state::{CertState, Setting};
 
 pub static RULE: Rule = Rule {
-    id: "client-cert-exclusion-paths",
+    id: RuleId::ClientCertExclusionPaths,
     name: "Client certificates bypassed by exclusion paths",
     severity: Severity::Warning,
+    severity_fixed: false,
     summary: "Client certificates are required, but exclusion paths exempt some paths",
     docs: r#"## What it does
 Flags App Service sites and slots that require client certificates but list exclusion paths
@@ -31,7 +32,9 @@ resource "azurerm_linux_web_app" "api" {
 Remove the exclusion paths, or narrow them to what must be public and record the approval as an
 exception. There is no automatic fix: which paths must stay open is a decision, not a default.
 "#,
-    check,
+    judges: Judges::Resource(check),
+    fixable: false,
+    peers: true,
 };
 
 fn check(resource: &Resource, state: Option<&CertState>) -> Option<Violation> {

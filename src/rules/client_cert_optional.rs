@@ -1,14 +1,15 @@
 //! Rule `client-cert-optional`: certificates are enabled but the mode lets clients without one in.
 
 use super::advice::{Suggested, assignment, at_origin, placement};
-use super::{Rule, Severity, Violation, describe};
+use super::{Judges, Rule, RuleId, Severity, Violation, describe};
 use crate::model::{CertMode, Resource};
 use crate::rules::state::{CertState, Setting};
 
 pub static RULE: Rule = Rule {
-    id: "client-cert-optional",
+    id: RuleId::ClientCertOptional,
     name: "Client certificate mode not Required",
     severity: Severity::Error,
+    severity_fixed: false,
     summary: "Client certificates are enabled, but the mode is Optional or OptionalInteractiveUser",
     docs: r#"## What it does
 Flags App Service sites and slots that enable client certificates with a mode other than
@@ -37,7 +38,9 @@ resource "azurerm_linux_function_app" "jobs" {
 ```
 ARM and Bicep: `"clientCertMode": "Required"` in the site's `properties`.
 "#,
-    check,
+    judges: Judges::Resource(check),
+    fixable: true,
+    peers: true,
 };
 
 fn check(resource: &Resource, state: Option<&CertState>) -> Option<Violation> {

@@ -1,14 +1,15 @@
 //! Rule `client-cert-unresolved`: a setting the verdict depends on cannot be decided statically.
 
 use super::advice::{Suggested, assignment};
-use super::{Rule, Severity, Violation, describe};
+use super::{Judges, Rule, RuleId, Severity, Violation, describe};
 use crate::model::{CertMode, Resource};
 use crate::rules::state::{CertState, Setting};
 
 pub static RULE: Rule = Rule {
-    id: "client-cert-unresolved",
+    id: RuleId::ClientCertUnresolved,
     name: "Client certificate setting cannot be decided",
     severity: Severity::Warning,
+    severity_fixed: false,
     summary: "A client certificate setting's value cannot be decided statically",
     docs: r#"## What it does
 Flags App Service resources whose client certificate settings depend on a value certgate cannot
@@ -31,7 +32,9 @@ resource "azurerm_linux_web_app" "api" {
 Make sure the value resolves to certificates enabled with mode `Required`. Where it is meant to,
 prefer a literal or a plain variable with a default that certgate can follow.
 "#,
-    check,
+    judges: Judges::Resource(check),
+    fixable: false,
+    peers: true,
 };
 
 fn check(resource: &Resource, state: Option<&CertState>) -> Option<Violation> {

@@ -1,13 +1,14 @@
 //! Rule `client-cert-unsupported`: the resource type cannot express the control at all.
 
-use super::{Rule, Severity, Violation, describe};
+use super::{Judges, Rule, RuleId, Severity, Violation, describe};
 use crate::model::{CertControl, Resource};
 use crate::rules::state::CertState;
 
 pub static RULE: Rule = Rule {
-    id: "client-cert-unsupported",
+    id: RuleId::ClientCertUnsupported,
     name: "Client certificates not supported by this resource type",
     severity: Severity::Error,
+    severity_fixed: false,
     summary: "The resource type has no client certificate setting; migrate to one that has",
     docs: r#"## What it does
 Flags App Service resources declared with a type that has no client certificate setting at all,
@@ -33,7 +34,9 @@ Migrate to the current resource type, which has `client_certificate_enabled` and
 or `azurerm_linux_function_app_slot` / `azurerm_windows_function_app_slot` (function apps). There
 is no automatic fix: the migration changes the resource's schema.
 "#,
-    check,
+    judges: Judges::Resource(check),
+    fixable: false,
+    peers: true,
 };
 
 fn check(resource: &Resource, _state: Option<&CertState>) -> Option<Violation> {

@@ -8,7 +8,8 @@
 
 use std::ops::Range;
 
-use super::{Invalid, Kind, Parsed, Suppression, check_rule_id, date::parse_date, peers};
+use super::{Invalid, Kind, Parsed, Suppression, date::parse_date, peers};
+use crate::rules::check_rule_id;
 
 /// The marker that opens a certgate directive.
 pub const MARKER: &str = "certgate:ignore";

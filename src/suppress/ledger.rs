@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use super::date::{DEFAULT_SOON_DAYS, expires_soon, format_date, is_expired};
 use super::placement::Placed;
-use super::{Date, Suppression, covers};
+use super::{Date, Suppression};
 use crate::config::{self, Config};
+use crate::rules::covers;
 use crate::source::LineCol;
 
 /// Where an exception comes from, for the listing.
@@ -397,8 +398,7 @@ impl Entry {
     pub fn covered_rules(&self) -> Vec<String> {
         match &self.rules {
             Some(rules) => rules.clone(),
-            None => crate::rules::RULES
-                .iter()
+            None => crate::rules::resource_rules()
                 .map(|r| r.id.to_string())
                 .collect(),
         }

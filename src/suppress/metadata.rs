@@ -2,16 +2,45 @@
 //! certgate's `"certgate:ignore": [{"rule", "reason", "owner", "expires"}]` and Checkov's
 //! `"checkov": "checkov:skip=CKV_AZURE_17:reason"` (a string or a list of them).
 
+use std::ops::Range;
+
 use crate::json::{Json, JsonKind};
 
-use super::{Invalid, Kind, Parsed, Suppression, check_rule_id, date::parse_date, peers};
+use super::{Invalid, Kind, Parsed, Suppression, date::parse_date, peers};
+use crate::rules::check_rule_id;
 
 /// The suppressions written in `resource`'s `metadata` (`resource` is the resource object).
 /// Checkov entries are included; the caller drops peers when the config turns them off.
 pub fn parse_metadata(resource: &Json) -> Parsed {
-    let Some(metadata) = resource.get_ignore_case("metadata") else {
+    resource
+        .get_ignore_case("metadata")
+        .map_or_else(Vec::new, parse_value)
+}
+
+/// The suppressions in the `metadata` value at `span` of `text` (the front end recorded where
+/// it is), with positions in `text`. Text that does not parse there yields none: the front end
+/// parsed the same text, so that only happens if the model and the text disagree.
+pub fn parse_at(text: &str, span: Range<usize>) -> Parsed {
+    let Some(doc) = text
+        .get(span.clone())
+        .and_then(|slice| crate::json::parse(slice).ok())
+    else {
         return Vec::new();
     };
+    let shift =
+        |range: &mut Range<usize>| *range = range.start + span.start..range.end + span.start;
+    let mut found = parse_value(&doc.root);
+    for result in &mut found {
+        match result {
+            Ok(suppression) => shift(&mut suppression.span),
+            Err(invalid) => shift(&mut invalid.span),
+        }
+    }
+    found
+}
+
+/// The suppressions in a `metadata` object.
+fn parse_value(metadata: &Json) -> Parsed {
     let mut out = Vec::new();
     for member in metadata.members() {
         if member.key.eq_ignore_ascii_case("certgate:ignore") {
@@ -249,5 +278,24 @@ mod tests {
         assert_eq!(single.len(), 1);
         let (_, none) = parse(r#"{"type": "x", "metadata": {"description": "no suppression"}}"#);
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn reading_at_the_recorded_span_gives_the_same_suppressions_and_positions() {
+        let text = r#"{"resources": [{"type": "Microsoft.Web/sites", /* c */ "metadata": {
+            "certgate:ignore": [{"rule": "client-cert-disabled", "reason": "legacy"}, {"rule": "nope"}],
+            "checkov": "checkov:skip=CKV_AZURE_17: partner"}}]}"#;
+        let doc = crate::json::parse(text).unwrap();
+        let resource = &doc.root.get("resources").unwrap().as_array().unwrap()[0];
+        let metadata = resource.get_ignore_case("metadata").unwrap().span.clone();
+        let whole = parse_metadata(resource);
+        assert_eq!(whole.len(), 3);
+        assert_eq!(parse_at(text, metadata), whole);
+    }
+
+    #[test]
+    fn a_span_outside_the_text_or_not_json_yields_nothing() {
+        assert!(parse_at("{}", 1..40).is_empty());
+        assert!(parse_at(r#"{"metadata": }"#, 13..14).is_empty());
     }
 }

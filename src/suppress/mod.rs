@@ -21,11 +21,7 @@ pub mod placement;
 use std::ops::Range;
 
 pub use crate::date::{self, Date};
-
-/// Rule id of the finding for a malformed exception (error).
-pub const INVALID_EXCEPTION: &str = "invalid-exception";
-/// Rule id of the finding for an exception that suppresses nothing (warning).
-pub const UNUSED_EXCEPTION: &str = "unused-exception";
+use crate::rules::covers;
 
 /// Which syntax wrote a suppression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -103,27 +99,3 @@ pub struct Invalid {
 
 /// What reading a comment or a metadata entry yields: suppressions and malformed ones.
 pub type Parsed = Vec<Result<Suppression, Invalid>>;
-
-/// Whether a rule list (`None` = all client-cert rules) covers `rule`.
-pub fn covers(rules: Option<&[String]>, rule: &str) -> bool {
-    match rules {
-        None => crate::rules::find(rule).is_some(),
-        Some(list) => list.iter().any(|r| r == rule),
-    }
-}
-
-/// Checks a rule id written in an exception: `Err` names the known ids.
-pub fn check_rule_id(id: &str) -> Result<(), String> {
-    if crate::rules::find(id).is_some() {
-        return Ok(());
-    }
-    let known: Vec<&str> = crate::rules::RULES.iter().map(|rule| rule.id).collect();
-    Err(format!(
-        "unknown rule `{id}`: the rules are {}",
-        known
-            .iter()
-            .map(|id| format!("`{id}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    ))
-}

@@ -46,7 +46,7 @@ pub fn lower(
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: block.header,
             body: block.body_span,
-            metadata: Vec::new(),
+            metadata: None,
         }),
     }
 }

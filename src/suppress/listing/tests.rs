@@ -69,7 +69,10 @@ fn statuses_and_expired_flag() {
         listing.rows[1].rules,
         ["client-cert-disabled", "client-cert-unsupported"]
     );
-    assert_eq!(listing.rows[3].rules.len(), crate::rules::RULES.len());
+    assert_eq!(
+        listing.rows[3].rules.len(),
+        crate::rules::resource_rules().count()
+    );
 }
 
 #[test]
