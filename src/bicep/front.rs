@@ -135,7 +135,7 @@ pub fn scan_files(
                 None,
                 root.outside_message(&what, target),
             ));
-        } else if target.is_file()
+        } else if loader.is_file(target)
             && target
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))

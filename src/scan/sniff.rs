@@ -74,7 +74,10 @@ fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) 
         Some(Ok(found)) => match kind {
             FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
             FileKind::Json => found.iter().flatten().any(|s| s.interesting),
-            FileKind::BicepParams => false,
+            FileKind::BicepParams
+            | FileKind::TerraformVars
+            | FileKind::TerraformVarsJson
+            | FileKind::ArmParameters => false,
         },
         _ => false,
     }
