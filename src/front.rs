@@ -111,8 +111,10 @@ pub trait FrontEnd: Sync {
     /// not its business. Called for every discovered file, in parallel.
     fn sniff(&self, kind: FileKind, bytes: &[u8]) -> Option<Sniffed<Self::Outline>>;
 
-    /// The directories it claims, from the files it was handed (see [`Claims`]).
-    fn claims(&self, _files: &[Candidate<Self::Outline>]) -> BTreeSet<PathBuf> {
+    /// The directories it claims, from the files it was handed (see [`Claims`]). Claims
+    /// follow from paths and interest alone, so the outlines stay erased here (and are not
+    /// turned back for a front end that claims nothing).
+    fn claims(&self, _files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {
         BTreeSet::new()
     }
 
@@ -151,8 +153,7 @@ impl<F: FrontEnd> Row for F {
     }
 
     fn claims(&self, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {
-        let typed: Vec<Candidate<F::Outline>> = files.iter().cloned().map(typed::<F>).collect();
-        FrontEnd::claims(self, &typed)
+        FrontEnd::claims(self, files)
     }
 
     fn run(&self, loader: &Loader, files: Vec<Candidate<Erased>>, claims: &Claims) -> UnitScan {
@@ -162,7 +163,7 @@ impl<F: FrontEnd> Row for F {
     }
 }
 
-/// A candidate's note turned back into the outline `F` made (an `Arc` clone, no copy).
+/// A candidate's note turned back into the outline `F` made (the same `Arc`, no copy).
 fn typed<F: FrontEnd>(candidate: Candidate<Erased>) -> Candidate<F::Outline> {
     Candidate {
         path: candidate.path,

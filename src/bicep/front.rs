@@ -391,7 +391,7 @@ impl crate::front::FrontEnd for Bicep<'_> {
         }
     }
 
-    fn claims(&self, files: &[crate::front::Candidate<outline::Outline>]) -> BTreeSet<PathBuf> {
+    fn claims(&self, files: &[crate::front::Candidate<crate::front::Erased>]) -> BTreeSet<PathBuf> {
         files
             .iter()
             .filter(|file| file.interesting && file.kind == crate::file_kind::FileKind::Bicep)

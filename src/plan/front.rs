@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use memchr::memmem;
 
 use crate::file_kind::FileKind;
-use crate::front::{Candidate, Claims, FrontEnd, FrontEndId, Sniffed};
+use crate::front::{Candidate, Claims, Erased, FrontEnd, FrontEndId, Sniffed};
 use crate::load::Loader;
 use crate::model::UnitScan;
 use crate::paths::normalize;
@@ -40,7 +40,7 @@ impl FrontEnd for Plan {
         })
     }
 
-    fn claims(&self, files: &[Candidate<()>]) -> BTreeSet<PathBuf> {
+    fn claims(&self, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {
         files
             .iter()
             .map(|plan| plan.path.parent().map_or_else(PathBuf::new, normalize))
