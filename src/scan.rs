@@ -364,13 +364,16 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     );
 
     let mut resources = Vec::new();
+    let mut comments = Vec::new();
     for unit in [terraform, arm, plan, bicep] {
         let UnitScan {
             resources: found,
             errors: unit_errors,
+            comments: unit_comments,
         } = unit;
         resources.extend(found);
         errors.extend(unit_errors);
+        comments.extend(unit_comments);
     }
     // Out-of-scope kinds are not checked at all.
     resources.retain(|resource| {
@@ -453,7 +456,8 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         ledger.add_config(config);
     }
     let judged: Vec<&Resource> = report.groups.iter().flatten().collect();
-    let invalid = crate::policy::register_inline(&report, &judged, &config_of, &mut ledger);
+    let invalid =
+        crate::policy::register_inline(&report, &judged, &comments, &config_of, &mut ledger);
     crate::policy::apply(&mut report, &mut ledger, &config_of);
     report.findings.extend(invalid);
     report.ledger = Some(ledger);

@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use crate::error::FileError;
 use crate::json::JsonDocument;
 use crate::load::Loader;
-use crate::model::{Resource, UnitScan};
+use crate::model::{Comments, FileComments, Resource, UnitScan};
 use crate::source::{FileId, Span};
 
 use crate::budget::Budget;
@@ -95,9 +95,16 @@ pub fn scan_templates(paths: &[PathBuf], loader: &Loader, scenarios: &Scenarios)
     }
     let roots = roots(&templates, &linked, &links);
     let mut used = BTreeSet::new();
+    let mut recorded_files = HashSet::new();
     for unit in units.into_iter().filter(|u| roots.contains(&u.path)) {
         all.resources.extend(unit.resources);
         all.errors.extend(unit.errors);
+        // A template linked from several roots is recorded once.
+        for recorded in unit.comments {
+            if recorded_files.insert(recorded.file) {
+                all.comments.push(recorded);
+            }
+        }
         used.extend(unit.explicit_used);
     }
     if !templates.is_empty() {
@@ -153,6 +160,8 @@ struct Unit {
     followed: BTreeSet<PathBuf>,
     /// The command-line parameter files it used (indices).
     explicit_used: Vec<usize>,
+    /// The comments of the files holding its resources (it and the templates it links).
+    comments: Vec<FileComments>,
 }
 
 /// Judges one template once per parameter file (or once with its defaults).
@@ -169,6 +178,7 @@ fn scan_unit(
         errors: Vec::new(),
         followed: BTreeSet::new(),
         explicit_used: Vec::new(),
+        comments: Vec::new(),
     };
     let mut siblings = Vec::new();
     for sibling in params::siblings(loader, path) {
@@ -225,6 +235,25 @@ fn scan_scenario(
         path,
     };
     walker.template(template, Env::new(&scope, &[]));
+    // The comments of the files holding its resources, from the parses the walk made.
+    crate::model::record_comments(&walker.resources, &mut unit.comments, |file, _| {
+        let doc = match file == id {
+            true => Some(doc),
+            false => walker
+                .linked
+                .values()
+                .flatten()
+                .find(|l| l.0 == file)
+                .map(|l| &l.2),
+        };
+        Some(Comments::Lines(match doc {
+            Some(doc) => doc.comments.iter().map(|c| c.span.clone()).collect(),
+            // Not met: a resource's file is the template or one its walk parsed.
+            None => crate::json::parse(loader.sources().get(file).text())
+                .map(|doc| doc.comments.into_iter().map(|c| c.span).collect())
+                .unwrap_or_default(),
+        }))
+    });
     if let Some(notice) = budget.notice("template", file.map(|f| f.display.as_str())) {
         let at = Span::new(id, doc.root.span.start..doc.root.span.start + 1);
         unit.errors.push(FileError::notice(path, Some(at), notice));
