@@ -15,7 +15,7 @@ use std::sync::Arc;
 pub use crate::arm::params::{ParameterFile, read as read_json, siblings as json_siblings};
 use crate::error::FileError;
 use crate::load::Loader;
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::source::Span;
 use crate::value::{Traced, Val};
 
@@ -169,10 +169,16 @@ impl JsonParams for ParameterFile {
             .map(|member| {
                 let name = &member.key;
                 let traced = if let Some(value) = member.value.member_ignore_case("value") {
-                    Traced::here(Val::from_json(&value.value)).through(Origin {
-                        span: Span::new(self.id, value.span.clone()),
-                        note: format!("value in {}", self.display),
-                    })
+                    let hop = Origin::new(
+                        OriginKind::ParameterFile,
+                        Span::new(self.id, value.span.clone()),
+                        format!("value in {}", self.display),
+                    )
+                    .with_literal(
+                        (value.value.is_scalar())
+                            .then(|| Span::new(self.id, value.value.span.clone())),
+                    );
+                    Traced::here(Val::from_json(&value.value)).through(hop)
                 } else {
                     let why = if member.value.member_ignore_case("reference").is_some() {
                         format!("parameter `{name}` comes from Key Vault ({})", self.display)
@@ -182,10 +188,11 @@ impl JsonParams for ParameterFile {
                             self.display
                         )
                     };
-                    Traced::here(Val::unknown(why)).through(Origin {
-                        span: Span::new(self.id, member.span.clone()),
-                        note: format!("`{name}` in {}", self.display),
-                    })
+                    Traced::here(Val::unknown(why)).through(Origin::new(
+                        OriginKind::ParameterFile,
+                        Span::new(self.id, member.span.clone()),
+                        format!("`{name}` in {}", self.display),
+                    ))
                 };
                 let input = Input {
                     traced,

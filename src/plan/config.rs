@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::json::Json;
 use crate::load::{self, Loaded, Loader};
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::source::Span;
 
 use super::address::module_path;
@@ -74,13 +74,14 @@ impl<'p, 'l> Declarations<'p, 'l> {
             let header = find_header(file.source.text(), resource_type, name)?;
             let path = file.source.path();
             let shown = path.strip_prefix(&self.plan_dir).unwrap_or(path);
-            Some(Origin {
-                span: Span::new(file.id, header),
-                note: format!(
+            Some(Origin::new(
+                OriginKind::PlanDeclaration,
+                Span::new(file.id, header),
+                format!(
                     "declared in {} (the fix goes there, not into the plan)",
                     shown.display()
                 ),
-            })
+            ))
         })
     }
 
