@@ -290,6 +290,9 @@ fn walk_text(text: &str) -> (Vec<Resource>, Vec<FileError>) {
 }
 
 #[cfg(test)]
+mod comment_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Data, SiteKind};
