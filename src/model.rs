@@ -296,8 +296,8 @@ pub struct UnitScan {
     pub resources: Vec<Resource>,
     /// Errors (the run fails) and notices (information, e.g. a module that cannot be followed).
     pub errors: Vec<crate::error::FileError>,
-    /// The comments of the files holding a resource, for inline exceptions (a file may be
-    /// listed more than once, with the same comments).
+    /// The comments of the files holding a resource, once per file, for inline exceptions
+    /// (recorded by [`UnitScan::record_comments`]).
     pub comments: Vec<FileComments>,
 }
 

@@ -235,25 +235,7 @@ fn scan_scenario(
         path,
     };
     walker.template(template, Env::new(&scope, &[]));
-    // The comments of the files holding its resources, from the parses the walk made.
-    crate::model::record_comments(&walker.resources, &mut unit.comments, |file, _| {
-        let doc = match file == id {
-            true => Some(doc),
-            false => walker
-                .linked
-                .values()
-                .flatten()
-                .find(|l| l.0 == file)
-                .map(|l| &l.2),
-        };
-        Some(Comments::Lines(match doc {
-            Some(doc) => doc.comments.iter().map(|c| c.span.clone()).collect(),
-            // Not met: a resource's file is the template or one its walk parsed.
-            None => crate::json::parse(loader.sources().get(file).text())
-                .map(|doc| doc.comments.into_iter().map(|c| c.span).collect())
-                .unwrap_or_default(),
-        }))
-    });
+    record_comments(&walker, id, doc, loader, &mut unit.comments);
     if let Some(notice) = budget.notice("template", file.map(|f| f.display.as_str())) {
         let at = Span::new(id, doc.root.span.start..doc.root.span.start + 1);
         unit.errors.push(FileError::notice(path, Some(at), notice));
@@ -261,6 +243,32 @@ fn scan_scenario(
     unit.resources.append(&mut walker.resources);
     unit.errors.append(&mut walker.errors);
     unit.followed.append(&mut walker.followed);
+}
+
+/// Records in `into` the comments of the files holding the walk's resources, from the parses it
+/// made: the template's (`id`, `doc`) and its linked templates'.
+fn record_comments(
+    walker: &Walker,
+    id: FileId,
+    doc: &JsonDocument,
+    loader: &Loader,
+    into: &mut Vec<FileComments>,
+) {
+    crate::model::record_comments(&walker.resources, into, |file, _| {
+        let parsed = if file == id {
+            Some(doc)
+        } else {
+            let mut linked = walker.linked.values().flatten();
+            linked.find(|l| l.0 == file).map(|l| &l.2)
+        };
+        Some(Comments::Lines(match parsed {
+            Some(doc) => doc.comments.iter().map(|c| c.span.clone()).collect(),
+            // Not met: a resource's file is the template or one its walk parsed.
+            None => crate::json::parse(loader.sources().get(file).text())
+                .map(|doc| doc.comments.into_iter().map(|c| c.span).collect())
+                .unwrap_or_default(),
+        }))
+    });
 }
 
 /// Walks `text` as a root template with its defaults (file 3, `t/azuredeploy.json`): the
