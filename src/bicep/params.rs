@@ -100,7 +100,7 @@ fn inputs_of(
                 "`extends` chains more than {MAX_BICEP_EXTENDS} files"
             ))
         } else {
-            crate::regular::not_a_file(&path).map(|why| {
+            loader.not_a_file(&path).map(|why| {
                 if why == "it does not exist" {
                     "the file does not exist".to_string()
                 } else {
@@ -207,8 +207,7 @@ impl JsonParams for ParameterFile {
 /// The `.bicepparam` files in `dir`, sorted by name.
 pub fn bicepparam_siblings(loader: &Loader<'_>, dir: &Path) -> Vec<PathBuf> {
     loader.list_dir(dir, |path| {
-        path.extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
+        crate::file_kind::FileKind::of(path) == Some(crate::file_kind::FileKind::BicepParams)
     })
 }
 

@@ -62,16 +62,13 @@ impl Lang {
 
     /// The syntax of a file that holds an origin (a variables file, a parameter file, …).
     pub fn of_path(path: &Path) -> Option<Lang> {
-        let name = path.file_name()?.to_string_lossy();
-        if name.ends_with(".json") {
-            Some(Lang::Json)
-        } else if name.ends_with(".tf") || name.ends_with(".tfvars") {
-            Some(Lang::Hcl)
-        } else if name.ends_with(".bicep") || name.ends_with(".bicepparam") {
-            Some(Lang::Bicep)
-        } else {
-            None
-        }
+        use crate::file_kind::FileKind;
+        let kind = FileKind::of(path)?;
+        Some(match kind {
+            _ if kind.is_json() => Lang::Json,
+            FileKind::Terraform | FileKind::TerraformVars => Lang::Hcl,
+            _ => Lang::Bicep,
+        })
     }
 
     fn comments(self) -> Comments {

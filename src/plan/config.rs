@@ -59,12 +59,13 @@ impl<'p, 'l> Declarations<'p, 'l> {
         let dir = self
             .module_dir(&module_path(declaration))
             .filter(|dir| self.loader.allowed(dir))
-            .filter(|dir| dir.as_os_str().is_empty() || dir.is_dir())?;
+            .filter(|dir| dir.as_os_str().is_empty() || self.loader.is_dir(dir))?;
         let loader = self.loader;
         let files = self.files.entry(dir.clone()).or_insert_with(|| {
             loader
                 .list_dir(&dir, |path| {
-                    path.extension().is_some_and(|extension| extension == "tf")
+                    crate::file_kind::FileKind::of(path)
+                        == Some(crate::file_kind::FileKind::Terraform)
                 })
                 .iter()
                 .filter_map(|path| loader.file(path))
