@@ -4,6 +4,10 @@
 
 use crate::source::Span;
 
+mod comments;
+
+pub use comments::{Comments, FileComments, JsonProperty, record as record_comments};
+
 /// What an App Service resource deploys, as far as the control cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SiteKind {
@@ -292,6 +296,9 @@ pub struct UnitScan {
     pub resources: Vec<Resource>,
     /// Errors (the run fails) and notices (information, e.g. a module that cannot be followed).
     pub errors: Vec<crate::error::FileError>,
+    /// The comments of the files holding a resource, once per file, for inline exceptions
+    /// (recorded by [`UnitScan::record_comments`]).
+    pub comments: Vec<FileComments>,
 }
 
 #[cfg(test)]

@@ -17,9 +17,9 @@ use rayon::prelude::*;
 use crate::arm::Scenarios;
 use crate::error::FileError;
 use crate::load::Loader;
-use crate::model::{Resource, UnitScan};
+use crate::model::{Comments, Resource, UnitScan};
 use crate::paths::normalize;
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 use super::outline::{self, Known};
 use super::params::{self, JsonParams, ParameterFile, Scenario};
@@ -253,7 +253,26 @@ pub fn scan_files(
         };
         all.errors.push(FileError::notice(path, None, message));
     }
+    record_comments(&mut all, &project, loader);
     all
+}
+
+/// Records in `all` the comments of each file holding one of its resources, as its parse
+/// recorded them.
+fn record_comments(all: &mut UnitScan, project: &Project, loader: &Loader<'_>) {
+    let parsed: HashMap<FileId, Arc<Parsed>> = project
+        .all_parsed()
+        .into_iter()
+        .map(|parsed| (parsed.id, parsed))
+        .collect();
+    all.record_comments(|file, _| {
+        let comments = match parsed.get(&file).and_then(|p| p.comments.clone()) {
+            Some(comments) => comments,
+            // Not met: a file declaring a resource records its comments as it is parsed.
+            None => super::comments(loader.sources().get(file).text()),
+        };
+        Some(Comments::Lines(comments))
+    });
 }
 
 /// Judges one root in one scenario (or with its defaults).

@@ -133,3 +133,22 @@ pub fn comments(text: &str) -> Vec<std::ops::Range<usize>> {
         .map(|c| c.range)
         .collect()
 }
+
+/// The byte ranges of `comments` (a parse's, `#disable-next-line` directives left out) when
+/// `program` declares a resource, for inline exceptions; `None` otherwise (most files).
+fn comments_of_resources(
+    program: &ast::Program,
+    comments: Vec<Comment>,
+) -> Option<Vec<std::ops::Range<usize>>> {
+    let declares = program
+        .statements
+        .iter()
+        .any(|s| matches!(s.kind, ast::StatementKind::Resource(_)));
+    declares.then(|| {
+        comments
+            .into_iter()
+            .filter(|c| c.kind != CommentKind::Directive)
+            .map(|c| c.span.range())
+            .collect()
+    })
+}

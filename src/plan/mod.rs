@@ -65,8 +65,8 @@ fn scan_file(id: FileId, source: &SourceFile, loader: Option<&Loader>) -> UnitSc
         Detected::NotOurs => return UnitScan::default(),
         Detected::Broken(error) => {
             return UnitScan {
-                resources: Vec::new(),
                 errors: vec![error],
+                ..UnitScan::default()
             };
         }
     };

@@ -5,11 +5,16 @@ use std::path::Path;
 
 use super::Settings;
 use super::judge::Governing;
-use crate::model::Resource;
+use crate::model::{FileComments, Resource};
 use crate::report::Report;
 
 /// Applies the exceptions to `report`'s findings and keeps the ledger in the report.
-pub fn apply(report: &mut Report, settings: &Settings, governing: &Governing) {
+pub fn apply(
+    report: &mut Report,
+    comments: &[FileComments],
+    settings: &Settings,
+    governing: &Governing,
+) {
     let today = settings.today.unwrap_or_else(crate::suppress::date::today);
     let mut ledger = crate::suppress::ledger::Ledger::new(today).with_soon_days(
         settings
@@ -21,7 +26,8 @@ pub fn apply(report: &mut Report, settings: &Settings, governing: &Governing) {
     }
     let config_of = |path: &Path| governing.of(path);
     let judged: Vec<&Resource> = report.groups.iter().flatten().collect();
-    let invalid = crate::policy::register_inline(report, &judged, &config_of, &mut ledger);
+    let invalid =
+        crate::policy::register_inline(report, &judged, comments, &config_of, &mut ledger);
     crate::policy::apply(report, &mut ledger, &config_of);
     report.findings.extend(invalid);
     report.ledger = Some(ledger);

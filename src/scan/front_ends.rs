@@ -1,6 +1,6 @@
 //! Stage: hand every front end the files that answered its search, collect the directories
 //! each claims, and run the front ends in parallel (each groups its files into units and
-//! scans them); their resources and errors are concatenated in table order.
+//! scans them); their resources, errors and comments are concatenated in table order.
 
 use std::path::PathBuf;
 
@@ -11,7 +11,13 @@ use crate::error::FileError;
 use crate::file_kind::FileKind;
 use crate::front::{Candidate, Claims, Erased, Row};
 use crate::load::Loader;
-use crate::model::{Resource, UnitScan};
+use crate::model::{FileComments, Resource, UnitScan};
+
+/// What the front ends found: resources, and the comments of the files holding one.
+pub struct FrontEndScan {
+    pub resources: Vec<Resource>,
+    pub comments: Vec<FileComments>,
+}
 
 /// Runs every row on its files; unreadable files are reported into `errors`.
 pub fn run(
@@ -20,7 +26,7 @@ pub fn run(
     files: &[(PathBuf, FileKind)],
     found: &[Option<Result<Found, FileError>>],
     errors: &mut Vec<FileError>,
-) -> Vec<Resource> {
+) -> FrontEndScan {
     let mut handed: Vec<Vec<Candidate<Erased>>> = rows.iter().map(|_| Vec::new()).collect();
     for ((path, kind), result) in files.iter().zip(found) {
         let sniffed = match result {
@@ -51,10 +57,19 @@ pub fn run(
         .zip(handed)
         .map(|(row, files)| row.run(loader, files, &claims))
         .collect();
-    let mut resources = Vec::new();
+    let mut found = FrontEndScan {
+        resources: Vec::new(),
+        comments: Vec::new(),
+    };
     for scan in scans {
-        resources.extend(scan.resources);
-        errors.extend(scan.errors);
+        let UnitScan {
+            resources,
+            errors: unit_errors,
+            comments,
+        } = scan;
+        found.resources.extend(resources);
+        errors.extend(unit_errors);
+        found.comments.extend(comments);
     }
-    resources
+    found
 }

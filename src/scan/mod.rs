@@ -176,7 +176,10 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         &settings.overrides,
     );
     let files_scanned = sniff::files_scanned(&files, &found);
-    let mut resources = front_ends::run(&rows, &loader, &files, &found, &mut errors);
+    let front_ends::FrontEndScan {
+        mut resources,
+        comments,
+    } = front_ends::run(&rows, &loader, &files, &found, &mut errors);
     let cache = Arc::new(Cache {
         paths: paths.to_vec(),
         config_file: settings.config_file.clone(),
@@ -214,7 +217,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         }),
     };
     judge::groups(&mut report, resources, &governing);
-    exceptions::apply(&mut report, settings, &governing);
+    exceptions::apply(&mut report, &comments, settings, &governing);
     finish::finish(
         &mut report,
         errors,

@@ -90,6 +90,10 @@ pub fn read(file: FileId, source: &SourceFile) -> FileRead {
             _ => {}
         }
     }
+    // Inline exceptions are read only on resources: most files declare none.
+    if !items.resources.is_empty() {
+        items.json_comments = Some(super::comment_properties::record(root));
+    }
     Ok(items)
 }
 

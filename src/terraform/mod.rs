@@ -7,7 +7,8 @@
 //! `count` / `for_each`, and lower every block instance to a resource ([`lower`]) using the
 //! azurerm type table ([`types`]) and the provider version ([`version`]).
 
-pub mod comments;
+mod comment_properties;
+mod comments;
 mod convert;
 mod eval;
 mod front;
@@ -15,7 +16,6 @@ mod hcl;
 mod inputs;
 mod instance;
 pub mod interest;
-pub mod json_comments;
 mod json_syntax;
 mod lower;
 mod module;
@@ -85,6 +85,9 @@ pub fn scan_project(
             if shown.is_empty() { "." } else { &shown }
         )
     });
+    let modules = project.modules();
+    let modules: Vec<&module::Module> = modules.iter().map(|m| &**m).collect();
+    comments::record(&mut scan, &modules, |file| Some(loader.sources().get(file)));
     scan.errors
         .extend(project.command_line.errors.iter().cloned());
     scan.errors.extend(refused);
@@ -110,10 +113,16 @@ pub fn scan_module(files: &[ModuleFile]) -> UnitScan {
     let project = project::Project::new(&loader, &Inputs::default());
     let (resources, mut errors) = project.judge(&module);
     errors.extend(module.errors.iter().cloned());
-    UnitScan {
+    let mut scan = UnitScan {
         resources: crate::instances::collapse_identical(resources),
         errors,
-    }
+        comments: Vec::new(),
+    };
+    comments::record(&mut scan, &[&module], |file| {
+        let found = files.iter().find(|f| f.id == file);
+        found.map(|f| f.source.clone())
+    });
+    scan
 }
 
 #[cfg(test)]

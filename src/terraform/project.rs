@@ -114,6 +114,16 @@ impl<'a> Project<'a> {
             .collect()
     }
 
+    /// Every module read so far.
+    pub fn modules(&self) -> Vec<Arc<Module>> {
+        let modules = self.modules.lock().unwrap_or_else(|p| p.into_inner());
+        modules
+            .values()
+            .filter_map(|slot| slot.get())
+            .cloned()
+            .collect()
+    }
+
     /// The directories local calls of `dir`'s module lead to.
     pub fn local_children(&self, dir: &Path) -> Vec<PathBuf> {
         let module = self.module(dir);

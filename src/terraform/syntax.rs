@@ -167,6 +167,8 @@ pub struct FileItems {
     pub calls: Vec<ModuleCall>,
     /// `required_providers` version constraints for azurerm, as written.
     pub azurerm_constraints: Vec<String>,
+    /// A `.tf.json` file's `"//"` comment properties, recorded when it declares a resource.
+    pub json_comments: Option<Vec<crate::model::JsonProperty>>,
 }
 
 /// What reading one file produced: its items, or the error that stopped it.

@@ -2,6 +2,7 @@
 //! temporary directory tree, as the scan would hand its directories over.
 
 mod assembly;
+mod comments;
 mod modules;
 mod variables;
 
