@@ -7,16 +7,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::error::FileError;
 use crate::fs::{DiskFs, FileSystem, Kind, OverlayFs, ProjectRoot, Refused};
 use crate::lock::{into_inner, lock};
-pub use crate::paths::normalize;
+use crate::paths::normalize;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Reads a file's bytes. Refuses anything but a regular file (reading a FIFO or a device would
-/// block or never end) and files over [`crate::regular::MAX_FILE_BYTES`].
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
-    crate::regular::read(path).map_err(|refused| FileError::unplaced(path, refused.to_string()))
-}
 
 /// The bytes a byte search should look at: UTF-16 text decoded to UTF-8, anything else as is,
 /// so that a UTF-16 file that matters is found, and then reported by [`decode`].
@@ -124,7 +118,7 @@ fn decode_utf16_lossy(utf16: Utf16, bytes: &[u8]) -> String {
 
 /// An I/O error in the words every "cannot read" message uses.
 pub fn io_reason(error: &std::io::Error) -> String {
-    crate::regular::reason(error)
+    crate::fs::regular::reason(error)
 }
 
 /// A file loaded into the scan's [`SourceMap`].
@@ -435,7 +429,10 @@ mod tests {
 
     #[test]
     fn a_file_that_disappeared_is_a_read_error_naming_it() {
-        let error = read_bytes(Path::new("gone/main.tf")).unwrap_err();
+        let sources = SourceMap::default();
+        let error = Loader::new(&sources)
+            .read_bytes(Path::new("gone/main.tf"))
+            .unwrap_err();
         assert_eq!(error.path, Path::new("gone/main.tf"));
         assert_eq!(error.message, "cannot read: no such file or directory");
     }

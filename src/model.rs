@@ -9,6 +9,8 @@ mod comments;
 pub use comments::{Comments, FileComments, JsonProperty, record as record_comments};
 
 /// What an App Service resource deploys, as far as the control cares.
+// The names are Azure's product names ("web app", "function app", "logic app").
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SiteKind {
     WebApp,

@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{self, Config, Discovery};
+use crate::diagnostic::Severity;
 use crate::error::FileError;
 use crate::load::Loader;
 use crate::model::{Comments, FileComments, Resource};
 use crate::report::{Finding, Location, Report, Subject};
 use crate::rules::RuleId;
-use crate::rules::Severity;
 use crate::source::{FileId, Span};
 use crate::suppress::Invalid;
 use crate::suppress::ledger::{Decision, Ledger, Target};
@@ -87,7 +87,7 @@ impl<'a> Configs<'a> {
                         self.loader.record(FileError::at(
                             path,
                             Span::new(loaded.id, error.span.clone()),
-                            format!("invalid {}: {}", config::FILE_NAME, error.message),
+                            format!("invalid {}: {}", crate::paths::CONFIG_FILE, error.message),
                         ));
                     }
                     Config::default()

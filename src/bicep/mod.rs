@@ -55,7 +55,10 @@ mod strings;
 mod types;
 mod walk;
 
-pub use front::{Bicep, scan_files};
+pub use front::Bicep;
+#[cfg(test)]
+pub use front::scan_files;
+#[cfg(test)]
 pub use outline::Known;
 
 pub use lexer::CommentKind;

@@ -34,12 +34,6 @@ pub struct Known {
 }
 
 impl Known {
-    /// The outline of a discovered `.bicep` file's bytes. UTF-16 text is outlined decoded, so
-    /// that a file that matters is read (and refused).
-    pub fn outline(bytes: &[u8]) -> Outline {
-        Outline::of(&crate::load::searchable(bytes))
-    }
-
     /// Records a discovered `.bicep` file's outline (by normalised path).
     pub fn add(&mut self, path: &Path, outline: Outline) {
         self.outlines.insert(crate::paths::normalize(path), outline);

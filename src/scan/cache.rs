@@ -39,7 +39,7 @@ impl Cache {
         self.paths == paths
             && self.config_file == settings.config_file
             && paths.iter().all(|path| {
-                let key = load::normalize(path);
+                let key = crate::paths::normalize(path);
                 self.overrides.contains_key(&key) == settings.overrides.contains_key(&key)
             })
     }

@@ -15,12 +15,9 @@ pub fn apply(
     settings: &Settings,
     governing: &Governing,
 ) {
-    let today = settings.today.unwrap_or_else(crate::suppress::date::today);
-    let mut ledger = crate::suppress::ledger::Ledger::new(today).with_soon_days(
-        settings
-            .soon_days
-            .unwrap_or(crate::suppress::date::DEFAULT_SOON_DAYS),
-    );
+    let today = settings.today.unwrap_or_else(crate::date::today);
+    let mut ledger = crate::suppress::ledger::Ledger::new(today)
+        .with_soon_days(settings.soon_days.unwrap_or(crate::date::DEFAULT_SOON_DAYS));
     for config in governing.all() {
         ledger.add_config(config);
     }

@@ -2,7 +2,6 @@
 //! some files keeps what those files cause, and everything is sorted.
 
 use crate::error::{FileError, Level};
-use crate::load;
 use crate::report::{ErrorRecord, Report};
 use crate::source::{LineCol, SourceMap};
 use crate::subset::Subset;
@@ -33,7 +32,7 @@ fn error_record(sources: &SourceMap, error: &FileError) -> ErrorRecord {
         sources.line_col(span).0
     });
     // Shown like the paths of findings, which the loader normalises (`./x/main.tf` → `x/main.tf`).
-    let path = load::normalize(&error.path);
+    let path = crate::paths::normalize(&error.path);
     ErrorRecord {
         path: if path.as_os_str().is_empty() {
             error.path.clone()

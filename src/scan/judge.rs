@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::diagnostic::Severity;
 use crate::model::Resource;
 use crate::policy::Configs;
 use crate::report::{Finding, Location, Report, ResourceRecord};
-use crate::rules::{self, Rule, Severity, Violation};
+use crate::rules::{self, Rule, Violation};
 use crate::source::SourceMap;
 
 /// Drops the resources whose kind the config governing their file leaves out of scope: they

@@ -44,7 +44,7 @@ pub use session::Session;
 pub struct Settings {
     /// `--fail-on`: the least severe finding that fails the run; `None`: the configs decide
     /// (`fail-on`), else errors only.
-    pub fail_on: Option<crate::rules::Severity>,
+    pub fail_on: Option<crate::diagnostic::Severity>,
     /// Terraform's `-var-file`, `-var` and `TF_VAR_` inputs.
     pub terraform: crate::terraform::Inputs,
     /// ARM / Bicep parameter files given explicitly; each is a deployment scenario.
@@ -54,12 +54,12 @@ pub struct Settings {
     pub overrides: load::Overrides,
     /// `--config FILE`: used for every scanned file instead of the nearest `certgate.toml`.
     pub config_file: Option<PathBuf>,
-    /// `--project-root DIR`: the only directory read in (see [`crate::root`]); `None` finds
+    /// `--project-root DIR`: the only directory read in (see [`crate::fs::root`]); `None` finds
     /// it per scanned path.
     pub project_root: Option<PathBuf>,
     /// The date exceptions expire against. `None` reads today's date (UTC); tests and the
     /// fixture harness set it so results do not depend on the clock.
-    pub today: Option<crate::suppress::Date>,
+    pub today: Option<crate::date::Date>,
     /// The `expires-soon` window of the exceptions listing, in days (default 30).
     pub soon_days: Option<i64>,
     /// What an earlier scan of the same paths found ([`Scanned::cache`]): a re-scan with
@@ -92,7 +92,7 @@ pub fn scan_cached(paths: &[PathBuf], settings: &Settings) -> Scanned {
 
 /// The project root of a scan of `paths` with `settings`: where it may read (and `--fix`
 /// write), and the scanned paths outside an explicit root.
-pub fn project_root(paths: &[PathBuf], settings: &Settings) -> crate::root::Chosen {
+pub fn project_root(paths: &[PathBuf], settings: &Settings) -> crate::fs::root::Chosen {
     let named: Vec<PathBuf> = settings
         .terraform
         .var_files
@@ -100,7 +100,7 @@ pub fn project_root(paths: &[PathBuf], settings: &Settings) -> crate::root::Chos
         .chain(&settings.scenarios.parameter_files)
         .cloned()
         .collect();
-    crate::root::ProjectRoot::detect(
+    crate::fs::root::ProjectRoot::detect(
         paths,
         settings.project_root.as_deref(),
         settings.config_file.as_deref(),
@@ -213,7 +213,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
                 .iter()
                 .filter_map(|c| c.fail_on)
                 .min()
-                .unwrap_or(crate::rules::Severity::Error)
+                .unwrap_or(crate::diagnostic::Severity::Error)
         }),
     };
     judge::groups(&mut report, resources, &governing);
@@ -245,7 +245,7 @@ mod tests {
     #[test]
     fn a_rescan_taking_the_cache_over_reads_what_changed() {
         let dir = tempfile::tempdir().unwrap();
-        let root = load::normalize(dir.path());
+        let root = crate::paths::normalize(dir.path());
         let write = |name: &str, text: &str| {
             std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
             std::fs::write(root.join(name), text).unwrap();

@@ -55,7 +55,8 @@ pub fn all(
             }
             let (path, kind) = &files[i];
             if let (Some(cache), Some(changed)) = (reuse, &changed) {
-                let unchanged = changed.is_empty() || !changed.contains(&load::normalize(path));
+                let unchanged =
+                    changed.is_empty() || !changed.contains(&crate::paths::normalize(path));
                 if let Some(Some(known)) = cache.found.get(i).filter(|_| unchanged) {
                     return Some(known.clone());
                 }

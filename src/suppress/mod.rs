@@ -22,7 +22,7 @@ pub mod tf_json;
 
 use std::ops::Range;
 
-pub use crate::date::{self, Date};
+use crate::date::Date;
 use crate::rules::covers;
 
 /// Which syntax wrote a suppression.

@@ -35,15 +35,13 @@ use std::path::PathBuf;
 
 pub use front::Terraform;
 pub use inputs::Inputs;
+#[cfg(test)]
 pub use module::ModuleFile;
 pub use relevance::{Known, Outline};
-pub use syntax::{Attribute, AttributeExpr, ResourceBlock};
-pub use types::{ProviderVersion, RESOURCE_TYPES, TypeInfo, lookup};
-pub use version::from_constraints as provider_version_from_constraints;
+pub use types::{ProviderVersion, RESOURCE_TYPES, lookup};
 
 use crate::load::Loader;
 use crate::model::UnitScan;
-use crate::source::SourceMap;
 
 /// Scans the Terraform module directories that hold candidate files (in-scope types or module
 /// calls). Directories called by another one through a local `source` are judged through their
@@ -106,9 +104,10 @@ pub fn relevant_dirs(dirs: Vec<PathBuf>, known: &Known, loader: &Loader) -> Vec<
 }
 
 /// Scans one module directory's files as a root module with no variables files (tests, tools).
+#[cfg(test)]
 pub fn scan_module(files: &[ModuleFile]) -> UnitScan {
     let module = module::assemble(PathBuf::new(), files);
-    let sources = SourceMap::default();
+    let sources = crate::source::SourceMap::default();
     let loader = Loader::new(&sources);
     let project = project::Project::new(&loader, &Inputs::default());
     let (resources, mut errors) = project.judge(&module);

@@ -19,7 +19,7 @@ pub struct ModuleFile {
 /// A module directory's declarations, ready to be evaluated any number of times.
 #[derive(Debug, Default)]
 pub struct Module {
-    /// The directory, normalised lexically (`load::normalize`).
+    /// The directory, normalised lexically (`crate::paths::normalize`).
     pub dir: PathBuf,
     pub resources: Vec<ResourceBlock>,
     pub variables: BTreeMap<String, Variable>,
