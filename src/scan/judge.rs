@@ -88,7 +88,7 @@ impl Governing {
 
 /// Judges every declaration's instances together; each group is kept in `report.groups`.
 pub fn groups(report: &mut Report, resources: Vec<Resource>, governing: &Governing) {
-    for group in instance_groups(resources) {
+    for group in crate::instances::by_declaration(resources) {
         let path = report
             .sources
             .get(group[0].header.file)
@@ -97,28 +97,6 @@ pub fn groups(report: &mut Report, resources: Vec<Resource>, governing: &Governi
         judge_group(report, &group, &governing.of(&path));
         report.groups.push(group);
     }
-}
-
-/// Groups the instances of one declaration (same address, scenario and header) so the
-/// declaration gets one verdict; the order of first appearance is kept.
-fn instance_groups(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
-    let mut groups: Vec<Vec<Resource>> = Vec::new();
-    let mut index: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
-    for resource in resources {
-        let key = (
-            resource.address.clone(),
-            resource.scenario.clone(),
-            resource.header,
-        );
-        match index.get(&key) {
-            Some(&i) => groups[i].push(resource),
-            None => {
-                index.insert(key, groups.len());
-                groups.push(vec![resource]);
-            }
-        }
-    }
-    groups
 }
 
 /// The files the group's judged values were written in (the first hop of each origin).
