@@ -143,6 +143,24 @@ pub enum OriginKind {
     CopyLoop,
     /// The configuration declaration a plan's resource comes from.
     PlanDeclaration,
+    /// The default an `optional(T, default)` type constraint fills in (Terraform).
+    TypeDefault,
+    /// A module's `output` value, read by its caller (Terraform).
+    ModuleOutput,
+    /// An argument written in another resource's or data source's block (Terraform).
+    ResourceArgument,
+    /// A Terragrunt `dependency` block's `mock_outputs` entry.
+    MockOutput,
+    /// A Terragrunt `inputs` entry (passed to the module as `TF_VAR_`).
+    TerragruntInput,
+    /// A Terragrunt `locals` entry.
+    TerragruntLocal,
+    /// A Bicep `@export()`ed variable brought in by `import`.
+    ImportedVariable,
+    /// A Terraform value passed to an embedded ARM template's parameter (`parameters_content`).
+    TemplateParameter,
+    /// An `azapi_update_resource` that changes a site after it is created.
+    Update,
 }
 
 /// One step of where a value came from, outermost first in [`Value::origin`].
