@@ -24,6 +24,7 @@ use crate::source::{FileId, Span};
 use super::outline::{self, Known};
 use super::params::{self, JsonParams, ParameterFile, Scenario};
 use super::project::{Parsed, Project};
+use super::imports::Imports;
 use super::scope::{Budget, NESTING, Role, Scope};
 use super::walk::Walker;
 
@@ -293,7 +294,8 @@ fn judge(
             None,
         ),
     };
-    let scope = Scope::new(root, Role::Template, inputs, missing, &budget);
+    let imports = Imports::new(project, &budget);
+    let scope = Scope::new(root, Role::Template, inputs, missing, &budget).with_imports(Some(&imports));
     let mut walker = Walker::new(project, root, name.clone());
     walker.file(&scope, &[]);
     let mut errors = walker.errors;
