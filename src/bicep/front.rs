@@ -21,10 +21,10 @@ use crate::model::{Comments, Resource, UnitScan};
 use crate::paths::normalize;
 use crate::source::{FileId, Span};
 
+use super::imports::Imports;
 use super::outline::{self, Known};
 use super::params::{self, JsonParams, ParameterFile, Scenario};
 use super::project::{Parsed, Project};
-use super::imports::Imports;
 use super::scope::{Budget, NESTING, Role, Scope};
 use super::walk::Walker;
 
@@ -295,7 +295,8 @@ fn judge(
         ),
     };
     let imports = Imports::new(project, &budget);
-    let scope = Scope::new(root, Role::Template, inputs, missing, &budget).with_imports(Some(&imports));
+    let scope =
+        Scope::new(root, Role::Template, inputs, missing, &budget).with_imports(Some(&imports));
     let mut walker = Walker::new(project, root, name.clone());
     walker.file(&scope, &[]);
     let mut errors = walker.errors;

@@ -26,17 +26,15 @@ impl Env<'_> {
     ) -> Traced {
         let fname = &name.name;
         match target.map(|t| &t.kind) {
-            None => {
-                match self.scope.file.symbol(fname).map(|s| &s.kind) {
-                    Some(StatementKind::Func { params, body, .. }) => {
-                        return self.user_function(fname, params, body, args, steps);
-                    }
-                    Some(StatementKind::Import(import)) if self.scope.imports.is_some() => {
-                        return self.imported_call(import, fname, args, steps);
-                    }
-                    _ => {}
+            None => match self.scope.file.symbol(fname).map(|s| &s.kind) {
+                Some(StatementKind::Func { params, body, .. }) => {
+                    return self.user_function(fname, params, body, args, steps);
                 }
-            }
+                Some(StatementKind::Import(import)) if self.scope.imports.is_some() => {
+                    return self.imported_call(import, fname, args, steps);
+                }
+                _ => {}
+            },
             Some(ExprKind::Ident(namespace)) if namespace == "sys" || namespace == "az" => {}
             Some(ExprKind::Ident(namespace))
                 if self.scope.imports.is_some()

@@ -59,9 +59,7 @@ enum Unavailable {
 impl Unavailable {
     fn reason(self) -> String {
         match self {
-            Unavailable::Unread(why) | Unavailable::Outside(why) | Unavailable::Broken(why) => {
-                why
-            }
+            Unavailable::Unread(why) | Unavailable::Outside(why) | Unavailable::Broken(why) => why,
         }
     }
 }
@@ -172,7 +170,9 @@ impl<'p> Imports<'p> {
             Err(why) => return unknown(why),
         };
         let StatementKind::Func { params, body, .. } = &statement.kind else {
-            return unknown(format!("`{original}` is imported, but it is not a function"));
+            return unknown(format!(
+                "`{original}` is imported, but it is not a function"
+            ));
         };
         if params.len() != args.len() {
             return unknown(format!(
@@ -184,7 +184,11 @@ impl<'p> Imports<'p> {
         let scope = self.scope_of(&target);
         // A function sees only its parameters and its own file's declarations.
         let frame = Frame {
-            bindings: params.iter().map(|p| p.name.name.as_str()).zip(args).collect(),
+            bindings: params
+                .iter()
+                .map(|p| p.name.name.as_str())
+                .zip(args)
+                .collect(),
             next: None,
         };
         Env::new(&scope, Some(&frame)).at(body, steps)
@@ -232,7 +236,11 @@ fn resolve_name<'i>(
 }
 
 /// The parsed file an import names, or why it cannot be followed.
-fn source(project: &Project<'_>, file: &Parsed, from: &StringExpr) -> Result<Arc<Parsed>, Unavailable> {
+fn source(
+    project: &Project<'_>,
+    file: &Parsed,
+    from: &StringExpr,
+) -> Result<Arc<Parsed>, Unavailable> {
     let Some(path) = from.literal() else {
         return Err(Unavailable::Broken(
             "the file it comes from is not a plain string".into(),
@@ -256,6 +264,8 @@ fn source(project: &Project<'_>, file: &Parsed, from: &StringExpr) -> Result<Arc
         ));
     }
     if let Some(why) = loader.not_a_file(&target) {
+        // `why` reads "it does not exist", "it is a directory", …
+        let why = why.strip_prefix("it ").unwrap_or(&why);
         return Err(Unavailable::Broken(format!("`{path}` {why}")));
     }
     project
@@ -272,7 +282,11 @@ fn exported<'f>(target: &'f Parsed, name: &str) -> Result<&'f Statement, String>
         .iter()
         .find(|statement| declared_name(statement) == Some(name))
         .ok_or_else(|| format!("`{name}` is not declared in {file}"))?;
-    if statement.decorators.iter().any(|d| d.name() == Some("export")) {
+    if statement
+        .decorators
+        .iter()
+        .any(|d| d.name() == Some("export"))
+    {
         Ok(statement)
     } else {
         Err(format!(
@@ -319,11 +333,9 @@ pub fn check(project: &Project<'_>, file: &Parsed) {
         };
         let chain = vec![file.path.clone(), target.path.clone()];
         if let Some(problem) = leads_back(project, &target, &file.path, chain, &mut visited) {
-            project.loader.record(FileError::at(
-                file.source.path(),
-                from.span,
-                problem,
-            ));
+            project
+                .loader
+                .record(FileError::at(file.source.path(), from.span, problem));
         }
     }
     validate(project, file, 0);

@@ -136,9 +136,7 @@ impl Env<'_> {
     /// Any other expression: its value.
     fn evaluated_has(&self, expr: &Expr, key: &str) -> Has {
         match self.eval(expr).val {
-            Val::Object(members) if members.keys().any(|k| k.eq_ignore_ascii_case(key)) => {
-                Has::Yes
-            }
+            Val::Object(members) if members.keys().any(|k| k.eq_ignore_ascii_case(key)) => Has::Yes,
             Val::Object(_) | Val::Null => Has::No,
             Val::Unknown(why) => Has::Unknown(why),
             other => Has::Unknown(format!(
