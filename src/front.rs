@@ -39,6 +39,7 @@ pub enum FrontEndId {
     Plan,
     Arm,
     Bicep,
+    Terragrunt,
 }
 
 /// An outline with its type erased.

@@ -74,6 +74,7 @@ fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) 
     match found {
         Some(Ok(found)) => match kind {
             FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
+            FileKind::Terragrunt => true,
             FileKind::Json => found.iter().flatten().any(|s| s.interesting),
             FileKind::BicepParams
             | FileKind::TerraformVars

@@ -21,6 +21,9 @@ pub fn rows(settings: &Settings) -> Vec<Box<dyn Row + '_>> {
         Box::new(crate::bicep::Bicep {
             scenarios: &settings.scenarios,
         }),
+        Box::new(crate::terragrunt::Terragrunt {
+            inputs: &settings.terraform,
+        }),
     ]
 }
 

@@ -1,0 +1,120 @@
+//! The Terragrunt front end: each `terragrunt.hcl` is a unit that calls a Terraform module
+//! (`terraform { source }`, local only) with `inputs`; the module is judged by the Terraform
+//! front end as a root with those inputs under its variables files, named `terragrunt <path>`.
+//!
+//! Reused: the HCL parser (`terraform::hcl`), Terraform's evaluator for every expression
+//! (`terraform::eval`, through its `Scope` hooks), and the Terraform walk for the module
+//! (`terraform::external`). Written here by hand, because no crate evaluates Terragrunt: the
+//! configuration's blocks ([`config`]), `include` merging ([`include`]), Terragrunt's functions
+//! ([`functions`]), `dependency` mocks ([`dependency`]) and the scope tying them together
+//! ([`scope`]); see README "Terragrunt" for the rules followed.
+
+mod config;
+mod dependency;
+mod functions;
+mod include;
+mod scope;
+mod unit;
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::file_kind::FileKind;
+use crate::front::{Candidate, Claims, Erased, FrontEnd, FrontEndId, Sniffed};
+use crate::load::Loader;
+use crate::model::UnitScan;
+use crate::source::SourceFile;
+use crate::terraform::Inputs;
+use crate::terraform::external::{ExternalRoot, scan_roots};
+use crate::value::Val;
+
+/// The Terragrunt front end, with Terraform's command-line inputs (they apply to every unit).
+pub struct Terragrunt<'a> {
+    pub inputs: &'a Inputs,
+}
+
+/// The file's text: claims are decided from it without reading other files.
+pub type Outline = String;
+
+impl FrontEnd for Terragrunt<'_> {
+    const ID: FrontEndId = FrontEndId::Terragrunt;
+    type Outline = Outline;
+    type Units = Vec<PathBuf>;
+
+    fn sniff(&self, kind: FileKind, bytes: &[u8]) -> Option<Sniffed<Outline>> {
+        (kind == FileKind::Terragrunt).then(|| Sniffed {
+            interesting: true,
+            outline: Some(String::from_utf8_lossy(&crate::load::searchable(bytes)).into_owned()),
+        })
+    }
+
+    /// The module directories the units call, so the Terraform front end does not judge them
+    /// as roots too: read from each unit's own text (a source it takes from an include is not
+    /// known here).
+    fn claims(&self, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {
+        files
+            .iter()
+            .filter_map(|file| {
+                let text = file.outline.as_ref()?.downcast_ref::<Outline>()?;
+                claimed(&file.path, text)
+            })
+            .collect()
+    }
+
+    fn units(&self, _: &Loader, files: Vec<Candidate<Outline>>, _: &Claims) -> Vec<PathBuf> {
+        files.into_iter().map(|file| file.path).collect()
+    }
+
+    fn scan(&self, loader: &Loader, files: Vec<PathBuf>) -> UnitScan {
+        let units: Vec<unit::Unit> = files
+            .par_iter()
+            .filter_map(|file| unit::evaluate(loader, file))
+            .collect();
+        let included: HashSet<&PathBuf> = units.iter().flat_map(|u| &u.included).collect();
+        let mut errors = Vec::new();
+        let mut roots = Vec::new();
+        for unit in &units {
+            // A parent configuration only included by units is no unit itself.
+            if included.contains(&crate::paths::normalize(&unit.file)) && !unit.has_source {
+                continue;
+            }
+            errors.extend(unit.errors.iter().cloned());
+            if let Some(dir) = &unit.module {
+                roots.push(ExternalRoot {
+                    dir: dir.clone(),
+                    below: unit.inputs.clone(),
+                    scenario: format!("terragrunt {}", unit.file.display()),
+                });
+            }
+        }
+        let mut scan = scan_roots(&roots, loader, self.inputs);
+        errors.append(&mut scan.errors);
+        scan.errors = errors;
+        scan
+    }
+}
+
+/// The module directory a unit's own text names, if it can be told from it alone.
+fn claimed(path: &Path, text: &str) -> Option<PathBuf> {
+    let source = SourceFile::new(path.to_path_buf(), text.to_string());
+    let config = config::Config::parse(0, &source, path).ok()?;
+    let ctx = scope::Context {
+        loader: None,
+        unit_dir: config.dir.clone(),
+        budget: crate::terraform::eval::budget(),
+        notices: Default::default(),
+    };
+    let scope = scope::ConfigScope::new(&ctx, &config);
+    match &config.source {
+        Some(attr) => match scope.eval(attr).ok()?.val {
+            Val::String(text) if !unit::is_remote(&text) => {
+                Some(unit::local_dir(&config.dir, &text))
+            }
+            _ => None,
+        },
+        None if config.includes.is_empty() => Some(crate::paths::normalize(&config.dir)),
+        None => None,
+    }
+}
