@@ -17,7 +17,7 @@ mod scope;
 mod unit;
 
 use std::collections::{BTreeSet, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -25,41 +25,35 @@ use crate::file_kind::FileKind;
 use crate::front::{Candidate, Claims, Erased, FrontEnd, FrontEndId, Sniffed};
 use crate::load::Loader;
 use crate::model::UnitScan;
-use crate::source::SourceFile;
 use crate::terraform::Inputs;
 use crate::terraform::external::{ExternalRoot, scan_roots};
-use crate::value::Val;
 
 /// The Terragrunt front end, with Terraform's command-line inputs (they apply to every unit).
 pub struct Terragrunt<'a> {
     pub inputs: &'a Inputs,
 }
 
-/// The file's text: claims are decided from it without reading other files.
-pub type Outline = String;
+/// Nothing is kept from the byte search: every `terragrunt.hcl` is a unit.
+pub type Outline = ();
 
 impl FrontEnd for Terragrunt<'_> {
     const ID: FrontEndId = FrontEndId::Terragrunt;
     type Outline = Outline;
     type Units = Vec<PathBuf>;
 
-    fn sniff(&self, kind: FileKind, bytes: &[u8]) -> Option<Sniffed<Outline>> {
+    fn sniff(&self, kind: FileKind, _: &[u8]) -> Option<Sniffed<Outline>> {
         (kind == FileKind::Terragrunt).then(|| Sniffed {
             interesting: true,
-            outline: Some(String::from_utf8_lossy(&crate::load::searchable(bytes)).into_owned()),
+            outline: None,
         })
     }
 
     /// The module directories the units call, so the Terraform front end does not judge them
-    /// as roots too: read from each unit's own text (a source it takes from an include is not
-    /// known here).
-    fn claims(&self, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {
+    /// as roots too (each unit is evaluated, includes and all; the loader keeps the files).
+    fn claims_reading(&self, loader: &Loader, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {
         files
-            .iter()
-            .filter_map(|file| {
-                let text = file.outline.as_ref()?.downcast_ref::<Outline>()?;
-                claimed(&file.path, text)
-            })
+            .par_iter()
+            .filter_map(|file| unit::evaluate(loader, &file.path)?.module)
             .collect()
     }
 
@@ -93,28 +87,5 @@ impl FrontEnd for Terragrunt<'_> {
         errors.append(&mut scan.errors);
         scan.errors = errors;
         scan
-    }
-}
-
-/// The module directory a unit's own text names, if it can be told from it alone.
-fn claimed(path: &Path, text: &str) -> Option<PathBuf> {
-    let source = SourceFile::new(path.to_path_buf(), text.to_string());
-    let config = config::Config::parse(0, &source, path).ok()?;
-    let ctx = scope::Context {
-        loader: None,
-        unit_dir: config.dir.clone(),
-        budget: crate::terraform::eval::budget(),
-        notices: Default::default(),
-    };
-    let scope = scope::ConfigScope::new(&ctx, &config);
-    match &config.source {
-        Some(attr) => match scope.eval(attr).ok()?.val {
-            Val::String(text) if !unit::is_remote(&text) => {
-                Some(unit::local_dir(&config.dir, &text))
-            }
-            _ => None,
-        },
-        None if config.includes.is_empty() => Some(crate::paths::normalize(&config.dir)),
-        None => None,
     }
 }
