@@ -28,9 +28,9 @@ pub(crate) mod syntax;
 pub(crate) mod tfvars;
 
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
+pub(crate) mod external;
 mod types;
 mod version;
-pub(crate) mod external;
 
 use std::path::PathBuf;
 

@@ -26,7 +26,9 @@ pub fn output(
     if let Some(enabled) = dependency.attribute("enabled")
         && scope.eval(enabled)?.val == Val::Bool(false)
     {
-        return unknown(format!("dependency `{name}` is disabled (`enabled = false`)"));
+        return unknown(format!(
+            "dependency `{name}` is disabled (`enabled = false`)"
+        ));
     }
     if let Some(allowed) = dependency.attribute("mock_outputs_allowed_terraform_commands") {
         let commands = scope.eval(allowed)?.val;
@@ -35,9 +37,7 @@ pub fn output(
             _ => false,
         };
         if !plan {
-            return unknown(format!(
-                "{applied} (its mocks are not allowed for `plan`)"
-            ));
+            return unknown(format!("{applied} (its mocks are not allowed for `plan`)"));
         }
     }
     let Some(mocks) = dependency.attribute("mock_outputs") else {

@@ -46,7 +46,11 @@ fn unknown(reason: String) -> Outcome {
 }
 
 /// The `i`th argument as a string; `Ok(None)` when absent, `Err` with the unknown's reason.
-fn arg(args: &[Traced], i: usize, function: &str) -> Result<Option<String>, Result<Traced, EvalError>> {
+fn arg(
+    args: &[Traced],
+    i: usize,
+    function: &str,
+) -> Result<Option<String>, Result<Traced, EvalError>> {
     match args.get(i).map(|a| &a.val) {
         None => Ok(None),
         Some(Val::String(text)) => Ok(Some(text.clone())),
@@ -87,7 +91,12 @@ pub fn call(scope: &ConfigScope, name: &str, args: &[Traced]) -> Outcome {
         "path_relative_to_include" => string(relative(include, unit)),
         "path_relative_from_include" => string(relative(unit, include)),
         "get_repo_root" | "get_path_to_repo_root" => {
-            match scope.ctx.loader.and_then(|l| l.root()).map(|r| r.dirs().to_vec()) {
+            match scope
+                .ctx
+                .loader
+                .and_then(|l| l.root())
+                .map(|r| r.dirs().to_vec())
+            {
                 Some(dirs) if dirs.len() == 1 && dirs[0].is_absolute() == unit.is_absolute() => {
                     string(relative(unit, &dirs[0]))
                 }
@@ -105,11 +114,17 @@ pub fn call(scope: &ConfigScope, name: &str, args: &[Traced]) -> Outcome {
         "dirname" => {
             let path = arg!(0).unwrap_or_default();
             let parent = Path::new(&path).parent().map(|p| p.display().to_string());
-            string(parent.filter(|p| !p.is_empty()).unwrap_or_else(|| ".".into()))
+            string(
+                parent
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or_else(|| ".".into()),
+            )
         }
         "basename" => {
             let path = arg!(0).unwrap_or_default();
-            let base = Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned());
+            let base = Path::new(&path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned());
             string(base.unwrap_or_default())
         }
         other => unknown(format!(
@@ -173,7 +188,8 @@ fn read_terragrunt_config(scope: &ConfigScope, path: &str, default: Option<Trace
     let Some(loaded) = loader.file(&file) else {
         return unknown(format!("`{}` cannot be read", shown(&file)));
     };
-    let config = Config::parse(loaded.id, &loaded.source, &file).map_err(|e| EvalError(e.message))?;
+    let config =
+        Config::parse(loaded.id, &loaded.source, &file).map_err(|e| EvalError(e.message))?;
     let mut inner = ConfigScope::new(scope.ctx, &config);
     inner.depth = scope.depth + 1;
     let mut members = BTreeMap::new();

@@ -84,7 +84,12 @@ mod tests {
     use super::*;
 
     fn obj(pairs: &[(&str, Val)]) -> Val {
-        Val::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Val::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -92,7 +97,10 @@ mod tests {
         let parent = obj(&[
             ("a", Val::Bool(false)),
             ("l", Val::List(vec![Val::Number(1.0)])),
-            ("m", obj(&[("x", Val::Number(1.0)), ("y", Val::Number(2.0))])),
+            (
+                "m",
+                obj(&[("x", Val::Number(1.0)), ("y", Val::Number(2.0))]),
+            ),
         ]);
         let child = obj(&[
             ("a", Val::Bool(true)),
@@ -102,7 +110,10 @@ mod tests {
         let expected = obj(&[
             ("a", Val::Bool(true)),
             ("l", Val::List(vec![Val::Number(1.0), Val::Number(2.0)])),
-            ("m", obj(&[("x", Val::Number(1.0)), ("y", Val::Number(3.0))])),
+            (
+                "m",
+                obj(&[("x", Val::Number(1.0)), ("y", Val::Number(3.0))]),
+            ),
         ]);
         assert_eq!(deep(parent, child), expected);
     }

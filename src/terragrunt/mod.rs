@@ -42,7 +42,7 @@ impl FrontEnd for Terragrunt<'_> {
     type Units = Vec<PathBuf>;
 
     fn sniff(&self, kind: FileKind, _: &[u8]) -> Option<Sniffed<Outline>> {
-        (kind == FileKind::Terragrunt).then(|| Sniffed {
+        (kind == FileKind::Terragrunt).then_some(Sniffed {
             interesting: true,
             outline: None,
         })

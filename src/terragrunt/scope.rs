@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 
 use super::config::Config;
 use crate::error::FileError;
@@ -104,7 +104,7 @@ impl<'a> ConfigScope<'a> {
                     ObjectKey::Ident(ident) => ident.as_str().to_string(),
                     ObjectKey::Expression(expr) => match eval::eval(expr, &env)?.val {
                         Val::String(name) => name,
-                        _ => return Ok(self.whole(attribute, kind, what)?),
+                        _ => return self.whole(attribute, kind, what),
                     },
                 };
                 let expr = value.expr();
@@ -266,11 +266,8 @@ impl Scope for ConfigScope<'_> {
                 None => Err(EvalError("`include` must be followed by a name".into())),
             }),
             "dependency" => Some(match (attr(0), attr(1)) {
-                (Some(name), Some("outputs")) => {
-                    super::dependency::output(self, name, attr(2)).map(|(traced, used)| {
-                        (traced, 2 + used)
-                    })
-                }
+                (Some(name), Some("outputs")) => super::dependency::output(self, name, attr(2))
+                    .map(|(traced, used)| (traced, 2 + used)),
                 (Some(name), _) => Err(EvalError(format!(
                     "`dependency.{name}`: certgate reads only `dependency.{name}.outputs`"
                 ))),

@@ -108,7 +108,11 @@ pub fn evaluate(loader: &Loader, file: &Path) -> Option<Unit> {
         }
     }
     let strategy = parents.last().map_or(Strategy::Shallow, |p| p.2);
-    let strategy = if strategy == Strategy::NoMerge { Strategy::Shallow } else { strategy };
+    let strategy = if strategy == Strategy::NoMerge {
+        Strategy::Shallow
+    } else {
+        strategy
+    };
     if let Some(attr) = &config.source {
         source = eval_source(&scope, attr, &mut unit).map(|s| (s, attr, &*config.path));
     }
@@ -138,12 +142,17 @@ pub fn evaluate(loader: &Loader, file: &Path) -> Option<Unit> {
 type Parent = (String, Config, Strategy, bool);
 
 /// Reads one `include` block's file; `None` (with the error recorded) when it cannot be.
-fn read_include(scope: &ConfigScope, include: &super::config::Include, unit: &mut Unit) -> Option<Parent> {
+fn read_include(
+    scope: &ConfigScope,
+    include: &super::config::Include,
+    unit: &mut Unit,
+) -> Option<Parent> {
     let config = scope.config;
     let loader = scope.ctx.loader?;
     let Some(path_attr) = include.attribute("path") else {
         let message = format!("include `{}` has no `path`", include.name);
-        unit.errors.push(FileError::at(&config.path, include.header, message));
+        unit.errors
+            .push(FileError::at(&config.path, include.header, message));
         return None;
     };
     let path = match scope.eval(path_attr).map(|t| t.val) {
@@ -153,11 +162,19 @@ fn read_include(scope: &ConfigScope, include: &super::config::Include, unit: &mu
                 "the path of include `{}` cannot be resolved ({reason}); it is not read",
                 include.name
             );
-            unit.errors.push(FileError::notice(&config.path, Some(path_attr.span), message));
+            unit.errors.push(FileError::notice(
+                &config.path,
+                Some(path_attr.span),
+                message,
+            ));
             return None;
         }
         Ok(other) => {
-            let message = format!("the path of include `{}` must be a string, not a {}", include.name, other.type_name());
+            let message = format!(
+                "the path of include `{}` must be a string, not a {}",
+                include.name,
+                other.type_name()
+            );
             unit.errors.push(at(config, path_attr, &message));
             return None;
         }
@@ -173,7 +190,9 @@ fn read_include(scope: &ConfigScope, include: &super::config::Include, unit: &mu
                 Some(strategy) => strategy,
                 None => {
                     let attr = include.attribute("merge_strategy")?;
-                    let message = format!("`merge_strategy` must be `shallow`, `deep` or `no_merge`, not `{text}`");
+                    let message = format!(
+                        "`merge_strategy` must be `shallow`, `deep` or `no_merge`, not `{text}`"
+                    );
                     unit.errors.push(at(config, attr, &message));
                     return None;
                 }
@@ -181,7 +200,8 @@ fn read_include(scope: &ConfigScope, include: &super::config::Include, unit: &mu
             _ => Strategy::Shallow,
         },
         Some(Err(error)) => {
-            unit.errors.push(at(config, include.attribute("merge_strategy")?, &error.0));
+            unit.errors
+                .push(at(config, include.attribute("merge_strategy")?, &error.0));
             return None;
         }
     };
@@ -190,9 +210,16 @@ fn read_include(scope: &ConfigScope, include: &super::config::Include, unit: &mu
         _ => false,
     };
     if !loader.is_file(&path) {
-        let why = loader.not_a_file(&path).unwrap_or_else(|| "it does not exist".into());
-        let message = format!("include `{}`: `{}` is not read: {why}", include.name, shown(&path));
-        unit.errors.push(FileError::at(&config.path, path_attr.span, message));
+        let why = loader
+            .not_a_file(&path)
+            .unwrap_or_else(|| "it does not exist".into());
+        let message = format!(
+            "include `{}`: `{}` is not read: {why}",
+            include.name,
+            shown(&path)
+        );
+        unit.errors
+            .push(FileError::at(&config.path, path_attr.span, message));
         return None;
     }
     let loaded = loader.file(&path)?;
@@ -209,7 +236,8 @@ fn read_include(scope: &ConfigScope, include: &super::config::Include, unit: &mu
              certgate ignores it",
             shown(&path)
         );
-        unit.errors.push(FileError::notice(&path, Some(nested.header), message));
+        unit.errors
+            .push(FileError::notice(&path, Some(nested.header), message));
     }
     unit.included.push(path);
     Some((include.name.clone(), parent, strategy, expose))
@@ -223,7 +251,11 @@ fn eval_source(scope: &ConfigScope, attr: &Attribute, unit: &mut Unit) -> Option
             let message = format!(
                 "the Terragrunt `terraform.source` cannot be resolved ({reason}); the unit is not judged"
             );
-            unit.errors.push(FileError::notice(&scope.config.path, Some(attr.span), message));
+            unit.errors.push(FileError::notice(
+                &scope.config.path,
+                Some(attr.span),
+                message,
+            ));
             None
         }
         Ok(other) => {
@@ -265,19 +297,24 @@ fn module_dir(
         let message = format!(
             "Terragrunt source `{source}` is not local; certgate does not download it, so the unit is not judged"
         );
-        unit.errors.push(FileError::notice(written, Some(attr.span), message));
+        unit.errors
+            .push(FileError::notice(written, Some(attr.span), message));
         return None;
     }
     let dir = local_dir(unit_dir, source);
     if !loader.allowed(&dir) {
         if let Some(root) = loader.root() {
             let message = root.outside_message(&format!("Terragrunt source `{source}`"), &dir);
-            unit.errors.push(FileError::notice(written, Some(attr.span), message));
+            unit.errors
+                .push(FileError::notice(written, Some(attr.span), message));
         }
         return None;
     }
     if !loader.is_dir(&dir) {
-        let message = format!("Terragrunt source `{source}`: the directory `{}` does not exist", shown(&dir));
+        let message = format!(
+            "Terragrunt source `{source}`: the directory `{}` does not exist",
+            shown(&dir)
+        );
         unit.errors.push(FileError::at(written, attr.span, message));
         return None;
     }
