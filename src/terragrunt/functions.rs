@@ -231,3 +231,22 @@ pub fn relative(from: &Path, to: &Path) -> String {
     let text = out.display().to_string();
     if text.is_empty() { ".".into() } else { text }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_to_the_common_folder_then_descend() {
+        assert_eq!(
+            relative(Path::new("live/prod/app"), Path::new("live")),
+            "../.."
+        );
+        assert_eq!(
+            relative(Path::new("live"), Path::new("live/prod/app")),
+            "prod/app"
+        );
+        assert_eq!(relative(Path::new("live/a"), Path::new("live/b")), "../b");
+        assert_eq!(relative(Path::new("live"), Path::new("live")), ".");
+    }
+}

@@ -324,3 +324,56 @@ fn module_dir(
 fn at(config: &Config, attr: &Attribute, message: &str) -> FileError {
     FileError::at(&config.path, attr.span, message.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn git_registry_and_url_sources_are_remote_and_paths_are_local() {
+        for remote in [
+            "git::https://example.com/m.git//app?ref=v1",
+            "tfr:///terraform-aws-modules/vpc/aws?version=3.5.0",
+            "github.com/org/modules//app",
+            "https://example.com/m.zip",
+            "s3::https://bucket/m.zip",
+        ] {
+            assert!(is_remote(remote), "{remote}");
+        }
+        for local in ["../modules//app", "./app", "/abs/modules/app"] {
+            assert!(!is_remote(local), "{local}");
+        }
+    }
+
+    #[test]
+    fn a_double_slash_source_is_the_directory_below_its_root() {
+        let unit = Path::new("live/app");
+        assert_eq!(
+            local_dir(unit, "../../modules//app"),
+            PathBuf::from("modules/app")
+        );
+        assert_eq!(local_dir(unit, "../mod"), PathBuf::from("live/mod"));
+    }
+
+    #[test]
+    fn a_unit_without_source_or_include_is_its_own_module_and_inputs_sit_below_tfvars() {
+        let fs = crate::fs::MemoryFs::new([(
+            PathBuf::from("/p/u/terragrunt.hcl"),
+            "locals {\n  on = true\n}\ninputs = {\n  a = local.on\n  b = \"x\"\n}\n".to_string(),
+        )]);
+        let sources = crate::source::SourceMap::default();
+        let loader = Loader::new(&sources).on(&fs);
+        let unit = evaluate(&loader, Path::new("/p/u/terragrunt.hcl")).unwrap();
+        assert_eq!(unit.module, Some(PathBuf::from("/p/u")));
+        assert!(unit.errors.is_empty(), "{:?}", unit.errors);
+        let names: Vec<&str> = unit.inputs.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        let a = unit.inputs[0].1.value(None).unwrap();
+        assert_eq!(a.val, Val::Bool(true));
+        let kinds: Vec<OriginKind> = a.origin.iter().map(|o| o.kind).collect();
+        assert_eq!(
+            kinds,
+            [OriginKind::TerragruntLocal, OriginKind::TerragruntInput]
+        );
+    }
+}
