@@ -58,7 +58,14 @@ impl Dependency {
 impl Config {
     /// Parses `source` (file `file`, at `path`).
     pub fn parse(file: FileId, source: &SourceFile, path: &Path) -> Result<Config, FileError> {
-        let body = hcl::parse(file, source)?;
+        let body = hcl::parse(file, source).map_err(|mut error| {
+            error.message = error.message.replacen(
+                "invalid Terraform syntax",
+                "invalid Terragrunt (HCL) syntax",
+                1,
+            );
+            error
+        })?;
         Ok(Config::of_body(file, body, path))
     }
 

@@ -43,7 +43,7 @@ pub fn output(
     let Some(mocks) = dependency.attribute("mock_outputs") else {
         return unknown(applied);
     };
-    let what = format!("mock output of dependency `{name}`");
+    let what = |key: &str| format!("mock output `{key}` of dependency `{name}`");
     let members = scope.members(mocks, OriginKind::MockOutput, &what)?;
     match key {
         Some(key) => match members.get(key) {

@@ -176,6 +176,12 @@ fn read_terragrunt_config(scope: &ConfigScope, path: &str, default: Option<Trace
         ));
     }
     let file = scope.resolve(path);
+    if !loader.allowed(&file) {
+        return unknown(format!(
+            "`read_terragrunt_config` reads `{}`, outside the project root, and nothing outside it is read",
+            shown(&file)
+        ));
+    }
     if !loader.is_file(&file) {
         return match default {
             Some(default) => Ok(default),

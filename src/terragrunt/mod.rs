@@ -21,6 +21,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use crate::error::FileError;
 use crate::file_kind::FileKind;
 use crate::front::{Candidate, Claims, Erased, FrontEnd, FrontEndId, Sniffed};
 use crate::load::Loader;
@@ -51,9 +52,10 @@ impl FrontEnd for Terragrunt<'_> {
     /// The module directories the units call, so the Terraform front end does not judge them
     /// as roots too (each unit is evaluated, includes and all; the loader keeps the files).
     fn claims_reading(&self, loader: &Loader, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {
-        files
-            .par_iter()
-            .filter_map(|file| unit::evaluate(loader, &file.path)?.module)
+        let paths: Vec<PathBuf> = files.iter().map(|file| file.path.clone()).collect();
+        units(loader, &paths)
+            .into_iter()
+            .filter_map(|unit| unit.module)
             .collect()
     }
 
@@ -62,23 +64,19 @@ impl FrontEnd for Terragrunt<'_> {
     }
 
     fn scan(&self, loader: &Loader, files: Vec<PathBuf>) -> UnitScan {
-        let units: Vec<unit::Unit> = files
-            .par_iter()
-            .filter_map(|file| unit::evaluate(loader, file))
-            .collect();
-        let included: HashSet<&PathBuf> = units.iter().flat_map(|u| &u.included).collect();
-        let mut errors = Vec::new();
+        let mut errors: Vec<FileError> = Vec::new();
         let mut roots = Vec::new();
-        for unit in &units {
-            // A parent configuration only included by units is no unit itself.
-            if included.contains(&crate::paths::normalize(&unit.file)) && !unit.has_source {
-                continue;
+        for unit in units(loader, &files) {
+            // A file several units include gives its notice once.
+            for error in unit.errors {
+                if !errors.contains(&error) {
+                    errors.push(error);
+                }
             }
-            errors.extend(unit.errors.iter().cloned());
-            if let Some(dir) = &unit.module {
+            if let Some(dir) = unit.module {
                 roots.push(ExternalRoot {
-                    dir: dir.clone(),
-                    below: unit.inputs.clone(),
+                    dir,
+                    below: unit.inputs,
                     scenario: format!("terragrunt {}", unit.file.display()),
                 });
             }
@@ -88,4 +86,18 @@ impl FrontEnd for Terragrunt<'_> {
         scan.errors = errors;
         scan
     }
+}
+
+/// The units among `files`, evaluated, in path order: a configuration that units include and
+/// that names no module of its own (a parent `terragrunt.hcl`) is no unit itself.
+fn units(loader: &Loader, files: &[PathBuf]) -> Vec<unit::Unit> {
+    let units: Vec<unit::Unit> = files
+        .par_iter()
+        .filter_map(|file| unit::evaluate(loader, file))
+        .collect();
+    let included: HashSet<PathBuf> = units.iter().flat_map(|u| u.included.clone()).collect();
+    units
+        .into_iter()
+        .filter(|unit| unit.has_source || !included.contains(&crate::paths::normalize(&unit.file)))
+        .collect()
 }

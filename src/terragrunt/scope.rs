@@ -93,7 +93,7 @@ impl<'a> ConfigScope<'a> {
         &self,
         attribute: &Attribute,
         kind: OriginKind,
-        what: &str,
+        what: &dyn Fn(&str) -> String,
     ) -> Result<BTreeMap<String, Member>, EvalError> {
         let file = attribute.span.file;
         let mut out = BTreeMap::new();
@@ -120,7 +120,7 @@ impl<'a> ConfigScope<'a> {
                         | Expression::String(_)
                 )
                 .then(|| Span::new(file, end.clone()));
-                let hop = Origin::new(kind, span, format!("{what} `{name}`")).with_literal(literal);
+                let hop = Origin::new(kind, span, what(&name)).with_literal(literal);
                 let traced = eval::eval(expr, &env)?;
                 out.insert(name, Member { traced, hop });
             }
@@ -133,14 +133,14 @@ impl<'a> ConfigScope<'a> {
         &self,
         attribute: &Attribute,
         kind: OriginKind,
-        what: &str,
+        what: &dyn Fn(&str) -> String,
     ) -> Result<BTreeMap<String, Member>, EvalError> {
         let traced = self.eval(attribute)?;
         let mut out = BTreeMap::new();
         match traced.val {
             Val::Object(members) => {
                 for (name, val) in members {
-                    let hop = Origin::new(kind, attribute.span, format!("{what} `{name}`"));
+                    let hop = Origin::new(kind, attribute.span, what(&name));
                     let traced = Traced {
                         val,
                         origin: traced.origin.clone(),

@@ -62,6 +62,24 @@ pub fn evaluate(loader: &Loader, file: &Path) -> Option<Unit> {
             parents.push(parent);
         }
     }
+    drop(reading);
+    // Merged includes bring their `dependency` blocks (the unit's own win by name).
+    let mut config = config;
+    for (_, parent, strategy, _) in &parents {
+        if *strategy == Strategy::NoMerge {
+            continue;
+        }
+        for dependency in &parent.dependencies {
+            if !config
+                .dependencies
+                .iter()
+                .any(|d| d.name == dependency.name)
+            {
+                config.dependencies.push(dependency.clone());
+            }
+        }
+    }
+    let config = config;
     // The unit's own scope, with the exposed includes (each evaluated in its own file).
     let mut scope = ConfigScope::new(&ctx, &config);
     let mut inputs: BTreeMap<String, Member> = BTreeMap::new();
@@ -101,7 +119,7 @@ pub fn evaluate(loader: &Loader, file: &Path) -> Option<Unit> {
             source = eval_source(parent_scope, attr, &mut unit).map(|s| (s, attr, &*parent.path));
         }
         if let Some(attr) = &parent.inputs {
-            match parent_scope.members(attr, OriginKind::TerragruntInput, "Terragrunt input") {
+            match parent_scope.members(attr, OriginKind::TerragruntInput, &input) {
                 Ok(members) => inputs = include::inputs(inputs, members, *strategy),
                 Err(error) => unit.errors.push(at(parent, attr, &error.0)),
             }
@@ -117,7 +135,7 @@ pub fn evaluate(loader: &Loader, file: &Path) -> Option<Unit> {
         source = eval_source(&scope, attr, &mut unit).map(|s| (s, attr, &*config.path));
     }
     if let Some(attr) = &config.inputs {
-        match scope.members(attr, OriginKind::TerragruntInput, "Terragrunt input") {
+        match scope.members(attr, OriginKind::TerragruntInput, &input) {
             Ok(members) => inputs = include::inputs(inputs, members, strategy),
             Err(error) => unit.errors.push(at(&config, attr, &error.0)),
         }
@@ -140,6 +158,11 @@ pub fn evaluate(loader: &Loader, file: &Path) -> Option<Unit> {
 }
 
 type Parent = (String, Config, Strategy, bool);
+
+/// How an input is named in its origin.
+fn input(name: &str) -> String {
+    format!("Terragrunt input `{name}`")
+}
 
 /// Reads one `include` block's file; `None` (with the error recorded) when it cannot be.
 fn read_include(
@@ -231,11 +254,8 @@ fn read_include(
         }
     };
     if let Some(nested) = parent.includes.first() {
-        let message = format!(
-            "`{}` has an `include` of its own; Terragrunt supports one level of include, so \
-             certgate ignores it",
-            shown(&path)
-        );
+        let message = "an included configuration has an `include` of its own; Terragrunt \
+                       supports one level of include, so certgate ignores it";
         unit.errors
             .push(FileError::notice(&path, Some(nested.header), message));
     }
