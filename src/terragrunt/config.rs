@@ -72,7 +72,10 @@ impl Config {
     fn of_body(file: FileId, body: Body, path: &Path) -> Config {
         let mut config = Config {
             path: path.to_path_buf(),
-            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            dir: path
+                .parent()
+                .map(crate::paths::normalize)
+                .unwrap_or_default(),
             locals: Vec::new(),
             includes: Vec::new(),
             dependencies: Vec::new(),
@@ -137,4 +140,33 @@ fn header(file: FileId, block: &Block) -> Span {
         .or_else(|| block.ident.span())
         .map_or(start, |s| s.end);
     Span::new(file, start..end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_configuration_directory_is_normalised_so_claims_match_terraform_directories() {
+        let path = Path::new("./live/app/terragrunt.hcl");
+        let source = SourceFile::new(path.to_path_buf(), "inputs = {}\n".to_string());
+        let config = Config::parse(0, &source, path).unwrap();
+        assert_eq!(config.dir, PathBuf::from("live/app"));
+        assert!(config.inputs.is_some());
+    }
+
+    #[test]
+    fn blocks_certgate_does_not_read_are_ignored() {
+        let text = "remote_state {\n  backend = \"azurerm\"\n}\ngenerate \"p\" {\n  path = \"p.tf\"\n}\n\
+                    terraform {\n  source = \"../m\"\n  extra_arguments \"x\" {\n    commands = []\n  }\n}\n\
+                    dependency \"d\" {\n  config_path = \"../d\"\n}\ninclude {\n  path = \"../x.hcl\"\n}\n";
+        let path = Path::new("u/terragrunt.hcl");
+        let source = SourceFile::new(path.to_path_buf(), text.to_string());
+        let config = Config::parse(0, &source, path).unwrap();
+        assert!(config.source.is_some());
+        assert_eq!(config.dependencies.len(), 1);
+        // The legacy unlabelled `include` is named "".
+        assert_eq!(config.includes[0].name, "");
+        assert!(config.inputs.is_none());
+    }
 }

@@ -77,7 +77,10 @@ impl FrontEnd for Terragrunt<'_> {
                 roots.push(ExternalRoot {
                     dir,
                     below: unit.inputs,
-                    scenario: format!("terragrunt {}", unit.file.display()),
+                    scenario: format!(
+                        "terragrunt {}",
+                        crate::paths::normalize(&unit.file).display()
+                    ),
                 });
             }
         }
