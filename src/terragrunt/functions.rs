@@ -158,7 +158,7 @@ fn find_in_parent_folders(scope: &ConfigScope, wanted: &str, fallback: Option<Tr
     match fallback {
         Some(fallback) => Ok(fallback),
         None => Err(EvalError(format!(
-            "`find_in_parent_folders`: no `{wanted}` in a folder above `{}`",
+            "`find_in_parent_folders`: no `{wanted}` in a folder above `{}` inside the project root",
             shown(unit)
         ))),
     }
