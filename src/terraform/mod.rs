@@ -10,9 +10,9 @@
 mod comment_properties;
 mod comments;
 mod convert;
-mod eval;
+pub(crate) mod eval;
 mod front;
-mod hcl;
+pub(crate) mod hcl;
 mod inputs;
 mod instance;
 pub mod interest;
@@ -24,10 +24,11 @@ mod overrides;
 pub(crate) mod project;
 mod relevance;
 mod roots;
-mod syntax;
-mod tfvars;
+pub(crate) mod syntax;
+pub(crate) mod tfvars;
 
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
+pub(crate) mod external;
 mod types;
 mod version;
 
