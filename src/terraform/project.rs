@@ -245,6 +245,14 @@ impl Walk<'_, '_> {
         let scope = ModuleScope::new(module, vars, self.budget, root_dir);
         for block in &module.resources {
             let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
+                let prefix = super::dispatch::Prefix {
+                    declaration: &path.declaration,
+                    instance: &path.instance,
+                };
+                let mut lowered = super::dispatch::Lowered::default();
+                super::dispatch::lower_other(block, &scope, &prefix, &mut lowered);
+                self.resources.append(&mut lowered.resources);
+                self.errors.append(&mut lowered.errors);
                 continue;
             };
             let address = format!("{}{}", path.declaration, block.address());
@@ -553,7 +561,7 @@ fn per_instance(input: &Attribute) -> bool {
 }
 
 /// The instances to evaluate: an unresolved expansion is evaluated once, with the reason.
-fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
+pub(super) fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
     match expansion {
         Expansion::Single => vec![(InstanceKeys::None, String::new())],
         Expansion::Instances(instances) => instances,
