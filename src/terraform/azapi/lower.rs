@@ -4,7 +4,7 @@
 //! `properties.clientCertExclusionPaths`, read from `body` (then `sensitive_body`, which azapi
 //! merge-patches over it) with [`super::select`].
 
-use super::select::{Anchor, Selected, select};
+use super::select::{Anchor, Selected, candidates, select};
 use super::{Deploys, RESOURCE, classify};
 use crate::arm::kind::classify_str;
 use crate::arm::lower::{ATTRIBUTES, site_value};
@@ -46,6 +46,16 @@ pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix,
             Ok(traced) => match traced.val {
                 Val::String(text) => text,
                 Val::Unknown(reason) => {
+                    // Unknown only through a condition choosing between types that are not
+                    // sites (the AVM hostname binding: site or slot binding): not ours.
+                    let candidates = candidates(type_attribute, scope, &env);
+                    let none_is_a_site = candidates.iter().all(|val| match val {
+                        Val::String(text) => classify(text).1 == Deploys::Other,
+                        _ => false,
+                    });
+                    if none_is_a_site {
+                        continue;
+                    }
                     if !noticed {
                         noticed = true;
                         let message = format!(

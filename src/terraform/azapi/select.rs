@@ -361,3 +361,60 @@ fn written(expr: &Expression) -> String {
         joined
     }
 }
+
+/// The values an attribute can take when its value is unknown only because a condition is:
+/// `local.NAME` and parentheses are followed, both branches of a conditional whose condition
+/// is unknown are read, anything else is evaluated. An AzAPI `type` that picks between two
+/// types that are not sites is then known not to be one.
+pub(crate) fn candidates(attribute: &Attribute, scope: &ModuleScope, env: &Env) -> Vec<Val> {
+    let walk = Walk { scope, env };
+    let mut out = Vec::new();
+    match &attribute.expr {
+        AttributeExpr::Hcl(expr) => walk.candidates(expr, 0, &mut out),
+        other => out.push(match eval_attr(other, env) {
+            Ok(traced) => traced.val,
+            Err(error) => Val::Unknown(error.0),
+        }),
+    }
+    out
+}
+
+impl Walk<'_, '_> {
+    fn candidates(&self, expr: &Expression, hops: usize, out: &mut Vec<Val>) {
+        // Each branch doubles the work: stop where a body of generated conditionals would.
+        if hops >= MAX_HOPS || out.len() >= MAX_HOPS {
+            out.push(self.eval(expr).val);
+            return;
+        }
+        match expr {
+            Expression::Parenthesis(inner) => self.candidates(inner.inner(), hops + 1, out),
+            Expression::Traversal(traversal) => {
+                let local = match (&traversal.expr, traversal.operators.as_slice()) {
+                    (Expression::Variable(root), [op]) if root.as_str() == "local" => {
+                        match op.value() {
+                            hcl_edit::expr::TraversalOperator::GetAttr(name) => {
+                                self.scope.module.locals.get(name.as_str())
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                match local.map(|local| &local.expr) {
+                    Some(AttributeExpr::Hcl(inner)) => self.candidates(inner, hops + 1, out),
+                    _ => out.push(self.eval(expr).val),
+                }
+            }
+            Expression::Conditional(c) => match self.eval(&c.cond_expr).val {
+                Val::Bool(true) => self.candidates(&c.true_expr, hops + 1, out),
+                Val::Bool(false) => self.candidates(&c.false_expr, hops + 1, out),
+                Val::Unknown(_) => {
+                    self.candidates(&c.true_expr, hops + 1, out);
+                    self.candidates(&c.false_expr, hops + 1, out);
+                }
+                _ => out.push(self.eval(expr).val),
+            },
+            _ => out.push(self.eval(expr).val),
+        }
+    }
+}
