@@ -68,3 +68,6 @@ mod tests {
         assert_eq!(classify("").1, Deploys::Other);
     }
 }
+
+#[cfg(test)]
+mod lower_tests;
