@@ -7,11 +7,16 @@ use super::syntax::ResourceBlock;
 use crate::error::FileError;
 use crate::model::Resource;
 
-/// What lowering the other blocks of one module instance produced.
+/// What lowering the other blocks of a root produced.
 #[derive(Default)]
 pub(crate) struct Lowered {
     pub resources: Vec<Resource>,
     pub errors: Vec<FileError>,
+    /// `azapi_update_resource`s, applied once the whole root is walked ([`finish`]).
+    pub updates: Vec<super::azapi::update::Update>,
+    /// Each AzAPI site or slot instance's full address, evaluated `name` and whether it is a
+    /// slot: updates may name their target.
+    pub names: Vec<(String, String, bool)>,
 }
 
 /// Where a module instance sits: the declaration prefix (`module.web.`) and the instance
@@ -41,4 +46,10 @@ pub(crate) fn lower_other(
     if super::azapi::is_azapi_block(&block.resource_type) {
         super::azapi::lower::lower(block, scope, prefix, out);
     }
+}
+
+/// Once a root is walked: applies what changes resources after they are created (AzAPI
+/// updates) to `resources`.
+pub(crate) fn finish(resources: &mut [Resource], lowered: Lowered, errors: &mut Vec<FileError>) {
+    super::azapi::update::apply(resources, &lowered.updates, &lowered.names, errors);
 }

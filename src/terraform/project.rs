@@ -155,6 +155,7 @@ impl<'a> Project<'a> {
             installed: None,
             instances: 0,
             beyond_bound: HashSet::new(),
+            other: Default::default(),
         };
         walk.module(
             module,
@@ -169,6 +170,8 @@ impl<'a> Project<'a> {
             .and_then(|path| self.loader.file(path))
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
+        let other = std::mem::take(&mut walk.other);
+        super::dispatch::finish(&mut walk.resources, other, &mut walk.errors);
         errors.append(&mut walk.errors);
         if let Some(notice) = budget.notice("root module", None) {
             errors.push(FileError::notice(&module.dir, None, notice));
@@ -229,6 +232,8 @@ struct Walk<'p, 'a> {
     instances: usize,
     /// Module directories judged with unknown inputs once the bound was reached.
     beyond_bound: HashSet<PathBuf>,
+    /// What blocks of other types ([`super::dispatch`]) left for after the walk.
+    other: super::dispatch::Lowered,
 }
 
 impl Walk<'_, '_> {
@@ -249,10 +254,9 @@ impl Walk<'_, '_> {
                     declaration: &path.declaration,
                     instance: &path.instance,
                 };
-                let mut lowered = super::dispatch::Lowered::default();
-                super::dispatch::lower_other(block, &scope, &prefix, &mut lowered);
-                self.resources.append(&mut lowered.resources);
-                self.errors.append(&mut lowered.errors);
+                super::dispatch::lower_other(block, &scope, &prefix, &mut self.other);
+                self.resources.append(&mut self.other.resources);
+                self.errors.append(&mut self.other.errors);
                 continue;
             };
             let address = format!("{}{}", path.declaration, block.address());

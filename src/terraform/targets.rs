@@ -12,8 +12,25 @@ use super::syntax::{Attribute, AttributeExpr, ResourceBlock};
 /// How many `local.NAME` hops the chase follows.
 const MAX_HOPS: usize = 16;
 
+/// A block an id names, with the index written after its name (`TYPE.NAME[key].id`).
+pub(crate) struct Target<'m> {
+    pub block: &'m ResourceBlock,
+    pub index: Option<Index>,
+}
+
+/// The index of a chased reference: a literal number, or an expression to evaluate.
+pub(crate) enum Index {
+    Number(u64),
+    Expr(Expression),
+}
+
 /// The block of `module` whose `id` the attribute's value is, when the syntax says so.
 pub(crate) fn chase<'m>(attribute: &Attribute, module: &'m Module) -> Option<&'m ResourceBlock> {
+    chase_target(attribute, module).map(|target| target.block)
+}
+
+/// [`chase`], keeping the index written after the block's name.
+pub(crate) fn chase_target<'m>(attribute: &Attribute, module: &'m Module) -> Option<Target<'m>> {
     match &attribute.expr {
         AttributeExpr::Hcl(expr) => chase_expr(expr, module, 0),
         // `.tf.json`: a string template of one reference.
@@ -27,7 +44,7 @@ pub(crate) fn chase<'m>(attribute: &Attribute, module: &'m Module) -> Option<&'m
     }
 }
 
-fn chase_expr<'m>(expr: &Expression, module: &'m Module, hops: usize) -> Option<&'m ResourceBlock> {
+fn chase_expr<'m>(expr: &Expression, module: &'m Module, hops: usize) -> Option<Target<'m>> {
     match expr {
         Expression::Parenthesis(inner) => chase_expr(inner.inner(), module, hops),
         Expression::StringTemplate(template) => {
@@ -59,17 +76,22 @@ fn chase_expr<'m>(expr: &Expression, module: &'m Module, hops: usize) -> Option<
                     // `TYPE.NAME.id`, with at most one index after the name.
                     let (name, rest) = ops.split_first()?;
                     let name = name_of(name)?;
-                    let rest = match rest {
-                        [TraversalOperator::Index(_), rest @ ..]
-                        | [TraversalOperator::LegacyIndex(_), rest @ ..] => rest,
-                        rest => rest,
+                    let (index, rest) = match rest {
+                        [TraversalOperator::Index(expr), rest @ ..] => {
+                            (Some(Index::Expr(expr.clone())), rest)
+                        }
+                        [TraversalOperator::LegacyIndex(n), rest @ ..] => {
+                            (Some(Index::Number(*n.value())), rest)
+                        }
+                        rest => (None, rest),
                     };
                     let [last] = rest else { return None };
                     (name_of(last)?.as_str() == "id").then_some(())?;
-                    module
+                    let block = module
                         .resources
                         .iter()
-                        .find(|block| block.resource_type == resource_type && block.name == name)
+                        .find(|block| block.resource_type == resource_type && block.name == name)?;
+                    Some(Target { block, index })
                 }
             }
         }

@@ -22,12 +22,8 @@ use crate::value::Val;
 /// Adds the site or slot each instance of `block` deploys to `out`.
 pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix, out: &mut Lowered) {
     if block.resource_type != RESOURCE {
-        return;
+        return super::update::lower(block, scope, prefix, out);
     }
-    let Some(type_attribute) = block.attribute("type") else {
-        // Terraform rejects the block; its own error says so.
-        return;
-    };
     let path = scope
         .module
         .paths
@@ -42,66 +38,83 @@ pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix,
         let instance = (full != address).then_some(full);
         let instance_scope = scope.instance(keys);
         let env = Env::new(&instance_scope);
-        let type_string = match eval_attr(&type_attribute.expr, &env) {
-            Ok(traced) => match traced.val {
-                Val::String(text) => text,
-                Val::Unknown(reason) => {
-                    // Unknown only through a condition choosing between types that are not
-                    // sites (the AVM hostname binding: site or slot binding): not ours.
-                    let candidates = candidates(type_attribute, scope, &env);
-                    let none_is_a_site = candidates.iter().all(|val| match val {
-                        Val::String(text) => classify(text).1 == Deploys::Other,
-                        _ => false,
-                    });
-                    if none_is_a_site {
-                        continue;
-                    }
-                    if !noticed {
-                        noticed = true;
-                        let message = format!(
-                            "type of `{}` cannot be resolved ({reason}); not judged",
-                            block.address()
-                        );
-                        out.errors
-                            .push(FileError::notice(&path, Some(type_attribute.span), message));
-                    }
-                    continue;
-                }
-                // Terraform rejects a type that is not a string.
-                _ => continue,
-            },
-            Err(error) => {
-                if !noticed {
-                    noticed = true;
-                    let message = format!(
-                        "type of `{}` cannot be resolved (Terraform would reject it: {error}); \
-                         not judged",
-                        block.address()
-                    );
-                    out.errors
-                        .push(FileError::notice(&path, Some(type_attribute.span), message));
-                }
-                continue;
-            }
+        let Some((resource_type, deploys)) =
+            resolve_type(block, scope, &env, &path, &mut noticed, out)
+        else {
+            continue;
         };
-        let (resource_type, deploys) = classify(&type_string);
         let is_slot = match deploys {
             Deploys::Site => false,
             Deploys::Slot => true,
             Deploys::Deployment | Deploys::Other => continue,
         };
+        let full = instance.clone().unwrap_or_else(|| address.clone());
+        if let Some(Ok(traced)) = block.attribute("name").map(|n| eval_attr(&n.expr, &env))
+            && let Val::String(name) = traced.val
+        {
+            out.names.push((full, name, is_slot));
+        }
         let site = Site {
             block,
             scope,
             env: &env,
         };
         out.resources.push(site.resource(
-            resource_type.to_string(),
+            resource_type,
             is_slot,
             address.clone(),
             instance,
         ));
     }
+}
+
+/// An AzAPI block instance's `type`: the resource type as written (without `@api`) and what
+/// it deploys. `None` when there is no `type` (Terraform rejects the block), or it has no
+/// value: then a notice, once per block (`noticed`), unless every value a condition could
+/// choose is a type that is not a site.
+pub(super) fn resolve_type(
+    block: &ResourceBlock,
+    scope: &ModuleScope,
+    env: &Env,
+    path: &std::path::Path,
+    noticed: &mut bool,
+    out: &mut Lowered,
+) -> Option<(String, Deploys)> {
+    let type_attribute = block.attribute("type")?;
+    let reason = match eval_attr(&type_attribute.expr, env) {
+        Ok(traced) => match traced.val {
+            Val::String(text) => {
+                let (resource_type, deploys) = classify(&text);
+                return Some((resource_type.to_string(), deploys));
+            }
+            Val::Unknown(reason) => {
+                // Unknown only through a condition choosing between types that are not sites
+                // (the AVM hostname binding: a site's or a slot's binding): not ours.
+                let candidates = candidates(type_attribute, scope, env);
+                let none_is_a_site = candidates.iter().all(|val| match val {
+                    Val::String(text) => classify(text).1 == Deploys::Other,
+                    _ => false,
+                });
+                if none_is_a_site {
+                    return None;
+                }
+                reason
+            }
+            // Terraform rejects a type that is not a string.
+            _ => return None,
+        },
+        Err(error) => format!("Terraform would reject it: {error}"),
+    };
+    if !*noticed {
+        *noticed = true;
+        let message = format!(
+            "type of `{}` cannot be resolved ({reason}); not judged",
+            block.address()
+        );
+        out.errors
+            .push(FileError::notice(path, Some(type_attribute.span), message));
+    }
+    None
 }
 
 /// One instance of a site or slot block.

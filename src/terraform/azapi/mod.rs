@@ -4,6 +4,7 @@
 
 pub(crate) mod lower;
 pub(crate) mod select;
+pub(crate) mod update;
 
 /// The block types this module reads.
 pub(crate) const RESOURCE: &str = "azapi_resource";
