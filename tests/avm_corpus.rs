@@ -78,11 +78,7 @@ fn every_avm_example_reports_its_site_and_slots_disabled_by_the_module_default()
     }
     let mut expected: BTreeMap<String, Vec<(String, String, &str)>> = BTreeMap::new();
     for (example, kind, slots) in EXAMPLES {
-        let mut resources = vec![(
-            SITE.to_string(),
-            kind.to_string(),
-            "client-cert-disabled",
-        )];
+        let mut resources = vec![(SITE.to_string(), kind.to_string(), "client-cert-disabled")];
         if *slots {
             resources.push((
                 SLOT.to_string(),

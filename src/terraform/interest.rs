@@ -114,7 +114,8 @@ mod tests {
     fn azapi_blocks_interest_only_when_they_can_deploy_a_site() {
         let site = b"resource \"azapi_resource\" \"a\" {\n  type = \"Microsoft.Web/sites@2024-04-01\"\n}\n";
         assert!(names_azapi_site(site));
-        let upper = b"resource \"azapi_update_resource\" \"a\" {\n  type = \"MICROSOFT.WEB/SITES@1\"\n}\n";
+        let upper =
+            b"resource \"azapi_update_resource\" \"a\" {\n  type = \"MICROSOFT.WEB/SITES@1\"\n}\n";
         assert!(names_azapi_site(upper));
         let computed = b"resource \"azapi_resource\" \"a\" {\n  type      = var.types.site\n}\n";
         assert!(names_azapi_site(computed));

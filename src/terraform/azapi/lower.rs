@@ -20,7 +20,12 @@ use crate::terraform::syntax::ResourceBlock;
 use crate::value::Val;
 
 /// Adds the site or slot each instance of `block` deploys to `out`.
-pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix, out: &mut Lowered) {
+pub(crate) fn lower(
+    block: &ResourceBlock,
+    scope: &ModuleScope,
+    prefix: &Prefix,
+    out: &mut Lowered,
+) {
     if block.resource_type != RESOURCE {
         return super::update::lower(block, scope, prefix, out);
     }
@@ -59,12 +64,8 @@ pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix,
             scope,
             env: &env,
         };
-        out.resources.push(site.resource(
-            resource_type,
-            is_slot,
-            address.clone(),
-            instance,
-        ));
+        out.resources
+            .push(site.resource(resource_type, is_slot, address.clone(), instance));
     }
 }
 

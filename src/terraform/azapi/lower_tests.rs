@@ -46,7 +46,11 @@ fn an_unknown_last_merge_argument_leaves_the_property_unknown() {
         "merge({ properties = { clientCertEnabled = true } }, var.extra)",
         "variable \"extra\" {}\n",
     );
-    assert!(matches!(data(&r.enabled), Some(Data::Unknown(_))), "{:?}", r.enabled);
+    assert!(
+        matches!(data(&r.enabled), Some(Data::Unknown(_))),
+        "{:?}",
+        r.enabled
+    );
 }
 
 #[test]
@@ -102,7 +106,11 @@ fn a_body_from_a_variable_keeps_the_default_as_origin() {
     assert_eq!(enabled.data, Data::Bool(false));
     assert_eq!(scanned.text_of(enabled.span), "body = var.body");
     assert_eq!(enabled.origin.len(), 1);
-    assert!(scanned.text_of(enabled.origin[0].span).starts_with("default = "));
+    assert!(
+        scanned
+            .text_of(enabled.origin[0].span)
+            .starts_with("default = ")
+    );
 }
 
 #[test]

@@ -63,7 +63,10 @@ mod tests {
             classify("Microsoft.Resources/deployments@2021-04-01").1,
             Deploys::Deployment
         );
-        assert_eq!(classify("Microsoft.Web/sites/config@2024-04-01").1, Deploys::Other);
+        assert_eq!(
+            classify("Microsoft.Web/sites/config@2024-04-01").1,
+            Deploys::Other
+        );
         assert_eq!(classify("Microsoft.Web/sites").1, Deploys::Site);
         assert_eq!(classify("Microsoft.Web/sites@a@b").1, Deploys::Other);
         assert_eq!(classify("").1, Deploys::Other);

@@ -60,7 +60,14 @@ struct Walk<'s, 'e> {
 
 impl Walk<'_, '_> {
     /// `expr`, written in `file` inside the member or attribute at `at`.
-    fn hcl(&self, expr: &Expression, file: FileId, at: Span, path: &[&str], hops: usize) -> Selected {
+    fn hcl(
+        &self,
+        expr: &Expression,
+        file: FileId,
+        at: Span,
+        path: &[&str],
+        hops: usize,
+    ) -> Selected {
         let Some((first, rest)) = path.split_first() else {
             return self.evaluated(expr, at, path);
         };
@@ -192,9 +199,11 @@ impl Walk<'_, '_> {
                         let a = self.hcl(&c.true_expr, file, at, path, hops);
                         let b = self.hcl(&c.false_expr, file, at, path, hops);
                         match (&a, &b) {
-                            (Selected::Absent { .. }, Selected::Absent { .. }) => Selected::Absent {
-                                anchor: Err(conditional()),
-                            },
+                            (Selected::Absent { .. }, Selected::Absent { .. }) => {
+                                Selected::Absent {
+                                    anchor: Err(conditional()),
+                                }
+                            }
                             (
                                 Selected::Found { value: x, span, .. },
                                 Selected::Found { value: y, .. },
@@ -259,7 +268,12 @@ impl Walk<'_, '_> {
                 span: Span::new(file, member.span.clone()),
                 anchor: anchor(),
             },
-            Some(member) => self.json(&member.value, file, Span::new(file, member.span.clone()), rest),
+            Some(member) => self.json(
+                &member.value,
+                file,
+                Span::new(file, member.span.clone()),
+                rest,
+            ),
             None if rest.len() <= 1 => Selected::Absent { anchor: anchor() },
             None => Selected::Absent {
                 anchor: Err("the body does not write this object".into()),
@@ -315,13 +329,25 @@ impl Walk<'_, '_> {
         for key in path {
             val = match val {
                 Val::Unknown(reason) => return Selected::Unknown(reason.clone(), at),
-                Val::Null => return Selected::Absent { anchor: not_literal() },
+                Val::Null => {
+                    return Selected::Absent {
+                        anchor: not_literal(),
+                    };
+                }
                 Val::Object(_) => match val.get_ignore_case(key) {
                     Some(next) => next,
-                    None => return Selected::Absent { anchor: not_literal() },
+                    None => {
+                        return Selected::Absent {
+                            anchor: not_literal(),
+                        };
+                    }
                 },
                 // ARM would reject a body whose properties are not an object; nothing is set.
-                _ => return Selected::Absent { anchor: not_literal() },
+                _ => {
+                    return Selected::Absent {
+                        anchor: not_literal(),
+                    };
+                }
             };
         }
         if let Val::Unknown(reason) = val {
@@ -354,7 +380,11 @@ fn computed() -> String {
 
 /// An expression as written, on one line, for messages.
 fn written(expr: &Expression) -> String {
-    let joined = expr.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+    let joined = expr
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if joined.chars().count() > 60 {
         format!("{}…", joined.chars().take(59).collect::<String>())
     } else {

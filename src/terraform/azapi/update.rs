@@ -82,7 +82,12 @@ impl Property {
 }
 
 /// Records what each instance of the update `block` sets, in `out.updates`.
-pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix, out: &mut Lowered) {
+pub(crate) fn lower(
+    block: &ResourceBlock,
+    scope: &ModuleScope,
+    prefix: &Prefix,
+    out: &mut Lowered,
+) {
     if block.resource_type != UPDATE {
         return;
     }
@@ -97,8 +102,7 @@ pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix,
         let address = format!("{}{}{suffix}", prefix.declaration, block.address());
         let instance_scope = scope.instance(keys);
         let env = Env::new(&instance_scope);
-        let Some((_, deploys)) = resolve_type(block, scope, &env, &path, &mut noticed, out)
-        else {
+        let Some((_, deploys)) = resolve_type(block, scope, &env, &path, &mut noticed, out) else {
             continue;
         };
         let is_slot = match deploys {
@@ -151,9 +155,8 @@ pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix,
         let target = match target(block, scope, &env, prefix, is_slot) {
             Ok(target) => target,
             Err(why) => {
-                let message = format!(
-                    "`{address}` targets a site certgate does not see ({why}); not judged"
-                );
+                let message =
+                    format!("`{address}` targets a site certgate does not see ({why}); not judged");
                 out.errors
                     .push(FileError::notice(&path, Some(block.header), message));
                 continue;
@@ -180,9 +183,8 @@ fn target(
     is_slot: bool,
 ) -> Result<Target, String> {
     if let Some(resource_id) = block.attribute("resource_id") {
-        let target = chase_target(resource_id, scope.module).ok_or(
-            "`resource_id` is not the `id` of a resource of this module".to_string(),
-        )?;
+        let target = chase_target(resource_id, scope.module)
+            .ok_or("`resource_id` is not the `id` of a resource of this module".to_string())?;
         let suffix = match &target.index {
             None => String::new(),
             Some(Index::Number(n)) => format!("[{n}]"),
@@ -239,7 +241,11 @@ pub(crate) fn apply(
                 "`{}` targets a site certgate does not see; not judged",
                 update.address
             );
-            errors.push(FileError::notice(&update.path, Some(update.header), message));
+            errors.push(FileError::notice(
+                &update.path,
+                Some(update.header),
+                message,
+            ));
             continue;
         }
         for index in indices {
@@ -259,7 +265,11 @@ pub(crate) fn apply(
                          it back and forth on every apply",
                         update.address
                     );
-                    errors.push(FileError::notice(&update.path, Some(previous.span), message));
+                    errors.push(FileError::notice(
+                        &update.path,
+                        Some(previous.span),
+                        message,
+                    ));
                 }
                 let data = written.value.as_ref().map(|v| v.data.clone());
                 let earlier = setters
