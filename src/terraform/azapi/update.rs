@@ -21,14 +21,19 @@ use crate::terraform::dispatch::{Lowered, Prefix};
 use crate::terraform::eval::{Env, eval, eval_attr};
 use crate::terraform::instance::{self, ModuleScope};
 use crate::terraform::project::instances;
-use crate::terraform::syntax::ResourceBlock;
+use crate::terraform::syntax::{AttributeExpr, ResourceBlock};
 use crate::terraform::targets::{Index, chase_target};
 use crate::value::Val;
+use hcl_edit::expr::Expression;
 
 /// What one update instance changes.
 pub(crate) struct Update {
     /// The update's address (module path and instance keys included), for messages.
     address: String,
+    /// Its declaration's address (`module.web.azapi_update_resource.mtls`).
+    declaration: String,
+    /// The declarations its `depends_on` names, with the same module path.
+    depends_on: Vec<String>,
     path: PathBuf,
     header: Span,
     target: Target,
@@ -164,6 +169,8 @@ pub(crate) fn lower(
         };
         out.updates.push(Update {
             address,
+            declaration: format!("{}{}", prefix.declaration, block.address()),
+            depends_on: depends_on(block, prefix),
             path: path.clone(),
             header: block.header,
             target,
@@ -171,6 +178,20 @@ pub(crate) fn lower(
             anchor,
         });
     }
+}
+
+/// The `depends_on` entries of `block` written as plain references, with the module path.
+fn depends_on(block: &ResourceBlock, prefix: &Prefix) -> Vec<String> {
+    let Some(AttributeExpr::Hcl(Expression::Array(items))) =
+        block.attribute("depends_on").map(|a| &a.expr)
+    else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter(|item| matches!(item, Expression::Traversal(_)))
+        .map(|item| format!("{}{}", prefix.declaration, item.to_string().trim()))
+        .collect()
 }
 
 /// The site the update names: `resource_id` chased to a block, else `name` (with
@@ -219,9 +240,25 @@ pub(crate) fn apply(
     names: &[(String, String, bool)],
     errors: &mut Vec<FileError>,
 ) {
+    // An update is applied after those it depends on, so it wins over them.
+    let mut ordered: Vec<&Update> = Vec::with_capacity(updates.len());
+    let mut rest: Vec<&Update> = updates.iter().collect();
+    while !rest.is_empty() {
+        let ready = rest
+            .iter()
+            .position(|u| {
+                !u.depends_on.iter().any(|d| {
+                    rest.iter()
+                        .any(|o| &o.declaration == d && o.declaration != u.declaration)
+                })
+            })
+            // A cycle (Terraform rejects it): keep the written order.
+            .unwrap_or(0);
+        ordered.push(rest.remove(ready));
+    }
     // Who set each (resource, property) first, to report two updates that disagree.
     let mut setters: Vec<(usize, Property, (String, Option<Data>))> = Vec::new();
-    for update in updates {
+    for update in ordered {
         let targets: Vec<String> = match &update.target {
             Target::Address(full) => vec![full.clone()],
             Target::Name(name, slot) => names
@@ -275,7 +312,9 @@ pub(crate) fn apply(
                 let earlier = setters
                     .iter()
                     .find(|(i, p, _)| *i == index && *p == property)
-                    .map(|(_, _, other)| other.clone());
+                    .map(|(_, _, other)| other.clone())
+                    // An update that depends on the earlier one is applied after it: it wins.
+                    .filter(|(other, _)| !update.depends_on.contains(other));
                 let unknown = |why: String| Value::literal(Data::Unknown(why), written.member);
                 let new = match (earlier, &written.value) {
                     (Some((other, earlier)), _) if earlier != data => unknown(format!(
@@ -293,7 +332,7 @@ pub(crate) fn apply(
                     (_, Some(value)) => value.clone(),
                 };
                 *property.slot(resource) = Some(new);
-                setters.push((index, property, (update.address.clone(), data)));
+                setters.push((index, property, (update.declaration.clone(), data)));
             }
             resource.fix_anchor = Some(fix_anchor(resource, update, azurerm));
         }
