@@ -7,9 +7,11 @@
 //! `count` / `for_each`, and lower every block instance to a resource ([`lower`]) using the
 //! azurerm type table ([`types`]) and the provider version ([`version`]).
 
+mod azapi;
 mod comment_properties;
 mod comments;
 mod convert;
+mod dispatch;
 pub(crate) mod eval;
 mod front;
 pub(crate) mod hcl;
@@ -25,6 +27,7 @@ pub(crate) mod project;
 mod relevance;
 mod roots;
 pub(crate) mod syntax;
+mod targets;
 pub(crate) mod tfvars;
 
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};

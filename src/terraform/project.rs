@@ -161,6 +161,7 @@ impl<'a> Project<'a> {
             installed: None,
             instances: 0,
             beyond_bound: HashSet::new(),
+            other: Default::default(),
         };
         walk.module(
             module,
@@ -175,6 +176,8 @@ impl<'a> Project<'a> {
             .and_then(|path| self.loader.file(path))
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
+        let other = std::mem::take(&mut walk.other);
+        super::dispatch::finish(&mut walk.resources, other, &mut walk.errors);
         errors.append(&mut walk.errors);
         if let Some(notice) = budget.notice("root module", None) {
             errors.push(FileError::notice(&module.dir, None, notice));
@@ -235,6 +238,8 @@ struct Walk<'p, 'a> {
     instances: usize,
     /// Module directories judged with unknown inputs once the bound was reached.
     beyond_bound: HashSet<PathBuf>,
+    /// What blocks of other types ([`super::dispatch`]) left for after the walk.
+    other: super::dispatch::Lowered,
 }
 
 impl Walk<'_, '_> {
@@ -251,6 +256,13 @@ impl Walk<'_, '_> {
         let scope = ModuleScope::new(module, vars, self.budget, root_dir);
         for block in &module.resources {
             let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
+                let prefix = super::dispatch::Prefix {
+                    declaration: &path.declaration,
+                    instance: &path.instance,
+                };
+                super::dispatch::lower_other(block, &scope, &prefix, &mut self.other);
+                self.resources.append(&mut self.other.resources);
+                self.errors.append(&mut self.other.errors);
                 continue;
             };
             let address = format!("{}{}", path.declaration, block.address());
@@ -559,7 +571,7 @@ fn per_instance(input: &Attribute) -> bool {
 }
 
 /// The instances to evaluate: an unresolved expansion is evaluated once, with the reason.
-fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
+pub(super) fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
     match expansion {
         Expansion::Single => vec![(InstanceKeys::None, String::new())],
         Expansion::Instances(instances) => instances,
