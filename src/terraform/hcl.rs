@@ -10,7 +10,8 @@ use hcl_edit::{Decorate as _, Span as _};
 use super::convert::TypeConstraint;
 use super::nesting::{self, MAX_NESTING, MAX_OBJECT_ENTRIES, Refused};
 use super::syntax::{
-    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, ResourceBlock, Variable,
+    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, OutputBlock, ResourceBlock,
+    Variable,
 };
 use crate::error::FileError;
 use crate::model::Syntax;
@@ -68,6 +69,8 @@ fn items(file: FileId, text: &str, body: Body) -> FileItems {
         let labels = block.labels.len();
         match block.ident.as_str() {
             "resource" if labels == 2 => items.resources.extend(resource_block(file, text, block)),
+            "data" if labels == 2 => items.data.extend(resource_block(file, text, block)),
+            "output" if labels == 1 => items.outputs.extend(output(file, block)),
             "variable" if labels == 1 => items.variables.extend(variable(file, block)),
             "locals" if labels == 0 => items.locals.extend(attributes(file, block.body)),
             "module" if labels == 1 => items.calls.extend(module_call(file, block)),
@@ -138,6 +141,20 @@ fn variable(file: FileId, block: Block) -> Option<Variable> {
     Some(variable)
 }
 
+fn output(file: FileId, block: Block) -> Option<OutputBlock> {
+    let header = header(file, &block)?;
+    let value = block
+        .body
+        .into_attributes()
+        .find(|attr| attr.key.as_str() == "value")
+        .and_then(|attr| attribute(file, attr));
+    Some(OutputBlock {
+        name: block.labels[0].as_str().to_string(),
+        header,
+        value,
+    })
+}
+
 fn module_call(file: FileId, block: Block) -> Option<ModuleCall> {
     Some(ModuleCall {
         name: block.labels[0].as_str().to_string(),
@@ -188,21 +205,15 @@ fn resource_block(file: FileId, text: &str, block: Block) -> Option<ResourceBloc
     };
     let resource_type = block.labels[0].as_str().to_string();
     let name = last_label.as_str().to_string();
-    // Only the types certgate judges keep their attributes: moving the (often large) bodies of
-    // every other resource along would be wasted work.
-    let in_scope =
-        super::types::lookup(&resource_type, super::types::ProviderVersion::Unknown).is_some();
+    // Every block keeps its top-level attributes (moved, not copied): another block may read
+    // one as `TYPE.NAME.ARG`, a value written there and so known at plan time.
     Some(ResourceBlock {
         resource_type,
         name,
         syntax: Syntax::Hcl,
         header,
         body_span: Span::new(file, body_start..block_span.end),
-        attributes: if in_scope {
-            attributes(file, block.body)
-        } else {
-            Vec::new()
-        },
+        attributes: attributes(file, block.body),
     })
 }
 

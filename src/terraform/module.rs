@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::syntax::{Attribute, FileItems, ModuleCall, ResourceBlock, Variable};
+use super::syntax::{Attribute, FileItems, ModuleCall, OutputBlock, ResourceBlock, Variable};
 use super::{hcl, json_syntax, overrides};
 use crate::error::FileError;
 use crate::source::{FileId, SourceFile, Span};
@@ -22,6 +22,12 @@ pub struct Module {
     /// The directory, normalised lexically (`crate::paths::normalize`).
     pub dir: PathBuf,
     pub resources: Vec<ResourceBlock>,
+    /// `data` blocks: only their written arguments are read (`data.TYPE.NAME.ARG`).
+    pub data: Vec<ResourceBlock>,
+    pub outputs: HashMap<String, OutputBlock>,
+    /// `false` when only the files stating provider constraints were read (a helper module
+    /// that deploys nothing, see `Project::parse`): its outputs need a full read.
+    pub complete: bool,
     pub variables: BTreeMap<String, Variable>,
     pub locals: HashMap<String, Attribute>,
     pub calls: Vec<ModuleCall>,
@@ -48,6 +54,7 @@ pub fn is_configuration_file(path: &Path) -> bool {
 pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
     let mut module = Module {
         dir,
+        complete: true,
         ..Module::default()
     };
     // Terraform reads primary files first and override files after them, each in name order.
@@ -98,6 +105,8 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
         }
         if is_override {
             replacements.resources.extend(items.resources);
+            replacements.data.extend(items.data);
+            replacements.outputs.extend(items.outputs);
             replacements.variables.extend(items.variables);
             replacements.locals.extend(items.locals);
             replacements.calls.extend(items.calls);
@@ -140,6 +149,19 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
                 module.resources.push(block);
             }
         }
+        for block in items.data {
+            let address = format!("data.{}", block.address());
+            let shown = format!("`{address}`");
+            if unique("data", address, block.header, &shown) {
+                module.data.push(block);
+            }
+        }
+        for output in items.outputs {
+            let shown = format!("output `{}`", output.name);
+            if unique("output", output.name.clone(), output.header, &shown) {
+                module.outputs.insert(output.name.clone(), output);
+            }
+        }
         for variable in items.variables {
             let shown = format!("variable `{}`", variable.name);
             if unique("variable", variable.name.clone(), variable.header, &shown) {
@@ -162,6 +184,15 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
     }
     module.errors.extend(duplicates);
     overrides::merge(&mut module.resources, replacements.resources);
+    overrides::merge(&mut module.data, replacements.data);
+    // An override file's output replaces the value of the output of the same name.
+    for output in replacements.outputs {
+        if let Some(original) = module.outputs.get_mut(&output.name)
+            && output.value.is_some()
+        {
+            original.value = output.value;
+        }
+    }
     overrides::merge_variables(&mut variables, replacements.variables);
     overrides::merge_locals(&mut module.locals, replacements.locals);
     overrides::merge_calls(&mut module.calls, replacements.calls);

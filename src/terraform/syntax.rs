@@ -156,6 +156,16 @@ impl ModuleCall {
     }
 }
 
+/// One `output "NAME" { value = … }` declaration.
+#[derive(Debug, Clone)]
+pub struct OutputBlock {
+    pub name: String,
+    /// `output "NAME"` (native) or the name's key (JSON).
+    pub header: Span,
+    /// `None` when the block has no `value` (Terraform rejects it; certgate reads it as unknown).
+    pub value: Option<Attribute>,
+}
+
 /// Everything one file declares that value resolution reads.
 #[derive(Debug, Default)]
 pub struct FileItems {
@@ -164,6 +174,9 @@ pub struct FileItems {
     /// Each `locals` entry as an attribute named after the local.
     pub locals: Vec<Attribute>,
     pub calls: Vec<ModuleCall>,
+    /// `data "TYPE" "NAME"` blocks: their written arguments are known at plan time.
+    pub data: Vec<ResourceBlock>,
+    pub outputs: Vec<OutputBlock>,
     /// `required_providers` version constraints for azurerm, as written.
     pub azurerm_constraints: Vec<String>,
     /// A `.tf.json` file's `"//"` comment properties, recorded when it declares a resource.

@@ -102,6 +102,26 @@ pub trait Scope {
     /// `path.module` and `path.root`.
     fn path(&self, name: &str) -> Option<String>;
     fn budget(&self) -> &Budget;
+    /// `module.NAME.OUTPUT` (`key` for `module.NAME[key].OUTPUT`): the output's value in that
+    /// call's instance. `None` where this scope does not follow module outputs.
+    fn module_output(&self, _name: &str, _key: Option<&Val>, _output: &str) -> Option<SharedOutcome> {
+        None
+    }
+    /// `TYPE.NAME.ARG` (or `data.TYPE.NAME.ARG`, `key` for `[key]`): the argument written in
+    /// that block of this module. `None` where it is not written (computed by the provider) or
+    /// this scope does not read other blocks.
+    fn argument(&self, _block: BlockRef, _arg: &str) -> Option<SharedOutcome> {
+        None
+    }
+}
+
+/// Another block of the module named by a reference: `TYPE.NAME` or `data.TYPE.NAME`, maybe
+/// with an instance key.
+pub struct BlockRef<'r> {
+    pub data: bool,
+    pub resource_type: &'r str,
+    pub name: &'r str,
+    pub key: Option<&'r Val>,
 }
 
 /// Terraform's nesting for [`Budget::enter`]: levels, and the stack measured too (frames

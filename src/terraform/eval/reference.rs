@@ -8,7 +8,7 @@
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 
-use super::{Env, EvalError, InstanceKeys, Outcome, Shared, error, eval, size};
+use super::{BlockRef, Env, EvalError, InstanceKeys, Outcome, Shared, error, eval, size};
 use crate::terraform::convert::format_number;
 use crate::value::{Traced, Val};
 
@@ -108,22 +108,98 @@ fn reference(
         ("terraform", Some("workspace")) => {
             unknown("`terraform.workspace` depends on the selected workspace".into())
         }
-        ("module", Some(name)) => unknown(format!(
-            "it uses an output of module `{name}`, and certgate does not evaluate module outputs"
-        )),
-        ("data", Some(kind)) => unknown(format!(
-            "it reads data source `data.{kind}.{}`, known only when Terraform runs",
-            attr(1).unwrap_or("…")
-        )),
+        ("module", Some(name)) => {
+            let followed = match keyed_attr(operators, 1, env)? {
+                Some((Some(Val::Unknown(reason)), _, _)) => return unknown(reason),
+                Some((key, output, used)) => scope
+                    .module_output(name, key.as_ref(), output)
+                    .map(|outcome| outcome.map(|shared| (Reached::Shared(shared), used))),
+                None => None,
+            };
+            followed.unwrap_or_else(|| {
+                unknown(format!(
+                    "it uses an output of module `{name}`, and certgate does not evaluate \
+                     module outputs"
+                ))
+            })
+        }
+        ("data", Some(kind)) => {
+            let written = match (attr(1), keyed_attr(operators, 2, env)?) {
+                (Some(name), Some((key, arg, used))) => {
+                    let block = BlockRef {
+                        data: true,
+                        resource_type: kind,
+                        name,
+                        key: key.as_ref(),
+                    };
+                    scope
+                        .argument(block, arg)
+                        .map(|outcome| outcome.map(|shared| (Reached::Shared(shared), used)))
+                }
+                _ => None,
+            };
+            written.unwrap_or_else(|| {
+                unknown(format!(
+                    "it reads data source `data.{kind}.{}`, known only when Terraform runs",
+                    attr(1).unwrap_or("…")
+                ))
+            })
+        }
         ("self", _) => unknown("`self` is known only when Terraform runs".into()),
         ("var" | "local" | "count" | "each" | "path" | "terraform", _) => {
             error(format!("`{root}` must be followed by an attribute name"))
         }
-        (resource_type, Some(name)) if resource_type.contains('_') => unknown(format!(
-            "it uses an attribute of resource `{resource_type}.{name}`, known only after apply"
-        )),
+        (resource_type, Some(name)) if resource_type.contains('_') => {
+            let written = match keyed_attr(operators, 1, env)? {
+                Some((key, arg, used)) => {
+                    let block = BlockRef {
+                        data: false,
+                        resource_type,
+                        name,
+                        key: key.as_ref(),
+                    };
+                    scope
+                        .argument(block, arg)
+                        .map(|outcome| outcome.map(|shared| (Reached::Shared(shared), used)))
+                }
+                None => None,
+            };
+            written.unwrap_or_else(|| {
+                unknown(format!(
+                    "it uses an attribute of resource `{resource_type}.{name}`, known only after \
+                     apply"
+                ))
+            })
+        }
         _ => error(format!("there is no name `{root}` here")),
     }
+}
+
+/// `[key].name` or `.name` from `operators[at..]`: the key (evaluated), the name, and how many
+/// operators were used from the start. `None` for any other shape (a splat, no name).
+fn keyed_attr<'o>(
+    operators: &[&'o TraversalOperator],
+    at: usize,
+    env: &Env,
+) -> Result<Option<(Option<Val>, &'o str, usize)>, EvalError> {
+    let name_at = |i: usize| match operators.get(i) {
+        Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
+        _ => None,
+    };
+    if let Some(name) = name_at(at) {
+        return Ok(Some((None, name, at + 1)));
+    }
+    let key = match operators.get(at) {
+        // A key Terraform would reject leaves the reference as it was before keys were read:
+        // unknown, with the reference's own reason.
+        Some(TraversalOperator::Index(expr)) => match eval(expr, env) {
+            Ok(traced) => traced.val,
+            Err(_) => return Ok(None),
+        },
+        Some(TraversalOperator::LegacyIndex(n)) => Val::Number(*n.value() as f64),
+        _ => return Ok(None),
+    };
+    Ok(name_at(at + 1).map(|name| (Some(key), name, at + 2)))
 }
 
 fn instance_key(keys: &InstanceKeys, what: &str) -> Outcome {
