@@ -10,8 +10,7 @@ use hcl_edit::{Decorate as _, Span as _};
 use super::convert::TypeConstraint;
 use super::nesting::{self, MAX_NESTING, MAX_OBJECT_ENTRIES, Refused};
 use super::syntax::{
-    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, OutputBlock, ResourceBlock,
-    Variable,
+    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, OutputBlock, ResourceBlock, Variable,
 };
 use crate::error::FileError;
 use crate::model::Syntax;

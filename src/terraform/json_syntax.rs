@@ -7,8 +7,7 @@
 
 use super::convert::TypeConstraint;
 use super::syntax::{
-    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, OutputBlock, ResourceBlock,
-    Variable,
+    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, OutputBlock, ResourceBlock, Variable,
 };
 use crate::error::FileError;
 use crate::json::{Json, JsonKind, Member};

@@ -63,7 +63,8 @@ impl<'a> Project<'a> {
             .entry(dir.clone())
             .or_default()
             .clone();
-        slot.get_or_init(|| Arc::new(self.parse(dir, false))).clone()
+        slot.get_or_init(|| Arc::new(self.parse(dir, false)))
+            .clone()
     }
 
     /// The module in `dir` with every file read: a helper module that deploys nothing is read
@@ -268,7 +269,10 @@ impl Children for Resolver<'_, '_> {
             None => {
                 let installed = self.installed.get_or_init(|| {
                     let path = self.root_dir.join(".terraform/modules/modules.json");
-                    let loaded = loader.is_file(&path).then(|| loader.file(&path)).flatten()?;
+                    let loaded = loader
+                        .is_file(&path)
+                        .then(|| loader.file(&path))
+                        .flatten()?;
                     let document = crate::json::parse(loaded.source.text()).ok()?;
                     Some(installed_dirs(&document.root, &self.root_dir))
                 });
@@ -289,7 +293,10 @@ impl Children for Resolver<'_, '_> {
             return Err(format!("`{}` is outside the project root", shown_dir(&dir)));
         }
         if !self.project.is_dir(&dir) {
-            return Err(format!("the directory `{}` does not exist", shown_dir(&dir)));
+            return Err(format!(
+                "the directory `{}` does not exist",
+                shown_dir(&dir)
+            ));
         }
         Ok(self.project.module_full(&dir))
     }

@@ -104,7 +104,12 @@ pub trait Scope {
     fn budget(&self) -> &Budget;
     /// `module.NAME.OUTPUT` (`key` for `module.NAME[key].OUTPUT`): the output's value in that
     /// call's instance. `None` where this scope does not follow module outputs.
-    fn module_output(&self, _name: &str, _key: Option<&Val>, _output: &str) -> Option<SharedOutcome> {
+    fn module_output(
+        &self,
+        _name: &str,
+        _key: Option<&Val>,
+        _output: &str,
+    ) -> Option<SharedOutcome> {
         None
     }
     /// `TYPE.NAME.ARG` (or `data.TYPE.NAME.ARG`, `key` for `[key]`): the argument written in

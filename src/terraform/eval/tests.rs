@@ -411,3 +411,109 @@ fn constants_refuse_names() {
             .contains("nests deeper")
     );
 }
+
+const BLOCKS: &str = r#"
+resource "azurerm_service_plan" "plan" {
+  os_type = "Linux"
+  name    = "plan-${azurerm_service_plan.plan.os_type}"
+}
+resource "terraform_data" "counted" {
+  count = 2
+  input = count.index * 10
+}
+resource "terraform_data" "keyed" {
+  for_each = { a = "Optional" }
+  input    = each.value
+}
+resource "terraform_data" "loop_a" {
+  input = terraform_data.loop_b.input
+}
+resource "terraform_data" "loop_b" {
+  input = terraform_data.loop_a.input
+}
+data "azurerm_service_plan" "shared" {
+  name = "plan-shared"
+}
+locals {
+  base     = { mode = "Required", plan = azurerm_service_plan.plan.id }
+  settings = merge(local.base, { extra = true })
+}
+"#;
+
+fn in_blocks(expr: &str) -> Outcome {
+    eval_with(BLOCKS, expr, InstanceKeys::None)
+}
+
+#[test]
+fn arguments_written_in_other_blocks_are_known_with_their_origin() {
+    let os = in_blocks("azurerm_service_plan.plan.os_type").unwrap();
+    assert_eq!(os.val, s("Linux"));
+    let hop = os.origin.last().expect("an origin hop");
+    assert_eq!(hop.kind, crate::model::OriginKind::ResourceArgument);
+    assert!(
+        hop.note.contains("`azurerm_service_plan.plan`"),
+        "{}",
+        hop.note
+    );
+    // Evaluated in the block's own instance, with its own keys.
+    assert_eq!(
+        in_blocks("azurerm_service_plan.plan.name").unwrap().val,
+        s("plan-Linux")
+    );
+    assert_eq!(
+        in_blocks("terraform_data.counted[1].input").unwrap().val,
+        Val::Number(10.0)
+    );
+    assert_eq!(
+        in_blocks("terraform_data.keyed[\"a\"].input").unwrap().val,
+        s("Optional")
+    );
+    assert_eq!(
+        in_blocks("data.azurerm_service_plan.shared.name")
+            .unwrap()
+            .val,
+        s("plan-shared")
+    );
+}
+
+#[test]
+fn computed_attributes_and_bad_instance_keys_stay_unknown_or_fail_as_terraform_would() {
+    let computed = in_blocks("azurerm_service_plan.plan.id").unwrap().val;
+    assert!(matches!(&computed, Val::Unknown(r) if r.contains("known only after apply")));
+    let read = in_blocks("data.azurerm_service_plan.shared.kind")
+        .unwrap()
+        .val;
+    assert!(matches!(&read, Val::Unknown(r) if r.contains("known only when Terraform runs")));
+    let missing = in_blocks("terraform_data.counted[5].input").unwrap_err().0;
+    assert!(missing.contains("has no instance [5]"), "{missing}");
+    let unkeyed = in_blocks("terraform_data.counted.input").unwrap_err().0;
+    assert!(unkeyed.contains("refer to one instance"), "{unkeyed}");
+    let cycle = in_blocks("terraform_data.loop_a.input").unwrap().val;
+    assert!(
+        matches!(&cycle, Val::Unknown(r) if r.contains("cycle") && r.contains("`terraform_data.loop_a.input`")),
+        "{cycle:?}"
+    );
+}
+
+#[test]
+fn merge_keeps_known_members_next_to_unknown_ones() {
+    assert_eq!(in_blocks("local.settings.mode").unwrap().val, s("Required"));
+    assert_eq!(
+        in_blocks("local.settings.extra").unwrap().val,
+        Val::Bool(true)
+    );
+    let plan = in_blocks("local.settings.plan").unwrap().val;
+    assert!(matches!(plan, Val::Unknown(_)), "{plan:?}");
+    assert_eq!(
+        in_blocks("length(local.settings)").unwrap().val,
+        Val::Number(3.0)
+    );
+    // A function that looks inside its argument still needs all of it.
+    let joined = in_blocks("tomap(local.settings)").unwrap().val;
+    assert!(matches!(joined, Val::Unknown(_)), "{joined:?}");
+    // A wholly unknown argument makes `merge` unknown.
+    let whole = in_blocks("merge(azurerm_service_plan.plan.tags, {})")
+        .unwrap()
+        .val;
+    assert!(matches!(whole, Val::Unknown(_)), "{whole:?}");
+}
