@@ -128,6 +128,8 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
                         as_notice(error, SITELESS_MODULE)
                     } else if kind == "resource" && !can_be_a_site(&name) {
                         as_notice(error, NOT_A_SITE)
+                    } else if kind == "data" {
+                        as_notice(error, DATA_NOT_A_SITE)
                     } else {
                         error
                     };
@@ -206,6 +208,10 @@ const SITELESS_MODULE: &str = "no App Service verdict depends on it: this module
 /// Why a duplicate resource of another type is only a notice.
 const NOT_A_SITE: &str =
     "no App Service verdict depends on it: a resource of this type cannot be a site";
+
+/// Why a duplicate data source is only a notice (they were not read before their arguments
+/// were, and a duplicate one decides no verdict unless a site reads it).
+const DATA_NOT_A_SITE: &str = "no App Service verdict depends on it: a data source is not a site";
 
 /// `error` as a notice (shown, but the run does not fail), saying why.
 fn as_notice(error: FileError, why: &str) -> FileError {
