@@ -109,7 +109,7 @@ fn reference(
             unknown("`terraform.workspace` depends on the selected workspace".into())
         }
         ("module", Some(name)) => {
-            let followed = match keyed_attr(operators, 1, env)? {
+            let followed = match keyed_attr(operators, 1, env) {
                 Some((Some(Val::Unknown(reason)), _, _)) => return unknown(reason),
                 Some((key, output, used)) => scope
                     .module_output(name, key.as_ref(), output)
@@ -124,7 +124,7 @@ fn reference(
             })
         }
         ("data", Some(kind)) => {
-            let written = match (attr(1), keyed_attr(operators, 2, env)?) {
+            let written = match (attr(1), keyed_attr(operators, 2, env)) {
                 (Some(name), Some((key, arg, used))) => {
                     let block = BlockRef {
                         data: true,
@@ -150,7 +150,7 @@ fn reference(
             error(format!("`{root}` must be followed by an attribute name"))
         }
         (resource_type, Some(name)) if resource_type.contains('_') => {
-            let written = match keyed_attr(operators, 1, env)? {
+            let written = match keyed_attr(operators, 1, env) {
                 Some((key, arg, used)) => {
                     let block = BlockRef {
                         data: false,
@@ -181,25 +181,25 @@ fn keyed_attr<'o>(
     operators: &[&'o TraversalOperator],
     at: usize,
     env: &Env,
-) -> Result<Option<(Option<Val>, &'o str, usize)>, EvalError> {
+) -> Option<(Option<Val>, &'o str, usize)> {
     let name_at = |i: usize| match operators.get(i) {
         Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
         _ => None,
     };
     if let Some(name) = name_at(at) {
-        return Ok(Some((None, name, at + 1)));
+        return Some((None, name, at + 1));
     }
     let key = match operators.get(at) {
         // A key Terraform would reject leaves the reference as it was before keys were read:
         // unknown, with the reference's own reason.
         Some(TraversalOperator::Index(expr)) => match eval(expr, env) {
             Ok(traced) => traced.val,
-            Err(_) => return Ok(None),
+            Err(_) => return None,
         },
         Some(TraversalOperator::LegacyIndex(n)) => Val::Number(*n.value() as f64),
-        _ => return Ok(None),
+        _ => return None,
     };
-    Ok(name_at(at + 1).map(|name| (Some(key), name, at + 2)))
+    name_at(at + 1).map(|name| (Some(key), name, at + 2))
 }
 
 fn instance_key(keys: &InstanceKeys, what: &str) -> Outcome {
