@@ -131,7 +131,9 @@ fn variable(file: FileId, block: Block) -> Option<Variable> {
     };
     for attr in block.body.into_attributes() {
         match attr.key.as_str() {
-            "type" => variable.type_constraint = Some(TypeConstraint::from_hcl(&attr.value)),
+            "type" => {
+                variable.type_constraint = Some(TypeConstraint::from_hcl_in(&attr.value, file))
+            }
             "nullable" => variable.nullable = attr.value.as_bool(),
             "default" => variable.default = attribute(file, attr),
             _ => {}

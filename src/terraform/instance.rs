@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::convert::{TypeConstraint, convert, format_number};
+use super::convert::{Filled, TypeConstraint, convert, convert_recording, format_number};
 use super::eval::{
     BlockRef, Budget, Env, EvalError, InstanceKeys, Outcome, Scope, Shared, SharedOutcome,
     eval_attr,
@@ -95,7 +95,10 @@ impl<'a> ModuleScope<'a> {
             )));
         };
         let cuts = self.budget.cuts();
-        let value = self.source.value(variable).map(Shared::new);
+        let value = self
+            .source
+            .value(variable)
+            .map(|(traced, fills)| Shared::with_fills(traced, fills));
         // A value a limit cut short depends on the evaluation that asked for it: the next one
         // computes it again within its own slice.
         if self.budget.cuts() == cuts {
@@ -404,7 +407,7 @@ pub enum VarSource<'a> {
 }
 
 impl VarSource<'_> {
-    fn value(&self, variable: &Variable) -> Outcome {
+    fn value(&self, variable: &Variable) -> Result<(Traced, Vec<Filled>), EvalError> {
         let outcome = match self {
             VarSource::Root(assignments) => match assignments.get(&variable.name) {
                 Some(assignment) => assignment.value(variable.type_constraint.as_ref()),
@@ -470,8 +473,9 @@ fn default(variable: &Variable, missing: impl FnOnce() -> Outcome) -> Outcome {
     }
 }
 
-/// Applies `nullable = false` and the variable's type, as Terraform does on the way in.
-fn finish(variable: &Variable, outcome: Outcome) -> Outcome {
+/// Applies `nullable = false` and the variable's type, as Terraform does on the way in; also
+/// says where the type's `optional(T, default)` defaults filled members in.
+fn finish(variable: &Variable, outcome: Outcome) -> Result<(Traced, Vec<Filled>), EvalError> {
     let traced = outcome?;
     let traced = if traced.val == Val::Null && variable.nullable == Some(false) {
         default(variable, || Ok(traced))?
@@ -482,11 +486,14 @@ fn finish(variable: &Variable, outcome: Outcome) -> Outcome {
         .type_constraint
         .as_ref()
         .unwrap_or(&TypeConstraint::Any);
-    match convert(traced.val, ty) {
-        Ok(val) => Ok(Traced {
-            val,
-            origin: traced.origin,
-        }),
+    match convert_recording(traced.val, ty) {
+        Ok((val, fills)) => Ok((
+            Traced {
+                val,
+                origin: traced.origin,
+            },
+            fills,
+        )),
         Err(e) => Err(EvalError(format!(
             "the value of variable `{}` does not fit its type {}: {e}",
             variable.name,
@@ -549,6 +556,7 @@ pub fn expand(
         Ok(traced) => traced,
         Err(EvalError(e)) => return rejected("for_each", e),
     };
+    let fills = variable_fills(for_each, scope);
     let entries: Vec<(String, Val)> = match traced.val {
         Val::Unknown(reason) => {
             return Expansion::Unresolved(format!("`for_each` cannot be resolved: {reason}"));
@@ -604,10 +612,39 @@ pub fn expand(
                     val,
                     origin: traced.origin.clone(),
                 };
-                (InstanceKeys::Each { key, value }, suffix)
+                // The defaults filled in this element, relative to it.
+                let fills = fills
+                    .iter()
+                    .filter(|fill| fill.path.first() == Some(&key))
+                    .map(|fill| Filled {
+                        path: fill.path[1..].to_vec(),
+                        ..fill.clone()
+                    })
+                    .collect();
+                (InstanceKeys::Each { key, value, fills }, suffix)
             })
             .collect(),
     )
+}
+
+/// The defaults filled in a variable when `for_each` is written as `var.NAME` (the common form
+/// whose elements' origins can reach an `optional(T, default)`); none otherwise.
+fn variable_fills(for_each: &Attribute, scope: &ModuleScope) -> Vec<Filled> {
+    use hcl_edit::expr::{Expression, TraversalOperator};
+    let super::syntax::AttributeExpr::Hcl(Expression::Traversal(traversal)) = &for_each.expr else {
+        return Vec::new();
+    };
+    let (Expression::Variable(root), [op]) = (&traversal.expr, traversal.operators.as_slice())
+    else {
+        return Vec::new();
+    };
+    match (root.as_str(), op.value()) {
+        ("var", TraversalOperator::GetAttr(name)) => scope
+            .var(name.as_str())
+            .map(|shared| shared.fills.clone())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 fn rejected(meta: &str, why: String) -> Expansion {

@@ -8,7 +8,9 @@
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 
-use super::{BlockRef, Env, EvalError, InstanceKeys, Outcome, Shared, error, eval, size};
+use super::{
+    BlockRef, Env, EvalError, InstanceKeys, Outcome, Shared, error, eval, from_default, size,
+};
 use crate::terraform::convert::format_number;
 use crate::value::{Traced, Val};
 
@@ -33,6 +35,7 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
             let mut val = &shared.traced.val;
             let origin = shared.traced.origin.clone();
             let mut walked = 0;
+            let mut path = Vec::new();
             for op in rest {
                 // The key picks an element; the element's value was written where the whole
                 // value was, so only that origin is kept.
@@ -40,6 +43,9 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
                     break;
                 };
                 walked += 1;
+                if !shared.fills.is_empty() {
+                    path.push(key_text(&key));
+                }
                 match step(val, &key, is_attr(op))? {
                     Step::Found(next) => val = next,
                     Step::Unknown(reason) => {
@@ -56,12 +62,23 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
                 return Ok(Traced::here(Val::Unknown(budget.reason())));
             }
             rest = &rest[walked..];
-            Traced {
+            let traced = Traced {
                 val: val.clone(),
                 origin,
-            }
+            };
+            from_default(traced, &shared.fills, &path)
         }
     };
+    // `each.value` of a `for_each` over a variable whose type filled defaults in.
+    let fills = match (root, operators.first(), env.scope.instance()) {
+        (
+            Expression::Variable(name),
+            Some(TraversalOperator::GetAttr(which)),
+            InstanceKeys::Each { fills, .. },
+        ) if name.as_str() == "each" && which.as_str() == "value" && used == 1 => fills.as_slice(),
+        _ => &[],
+    };
+    let mut path = Vec::new();
     for op in rest {
         let Some(key) = key_of(op, env)? else {
             return Ok(Traced::here(Val::unknown(
@@ -72,8 +89,11 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
             Step::Found(next) => next.clone(),
             Step::Unknown(reason) => Val::Unknown(reason),
         };
+        if !fills.is_empty() {
+            path.push(key_text(&key));
+        }
     }
-    Ok(current)
+    Ok(from_default(current, fills, &path))
 }
 
 /// The value a reference names (`var.x`, `local.y`, `count.index`, …) and how many of the
@@ -221,6 +241,15 @@ fn instance_key(keys: &InstanceKeys, what: &str) -> Outcome {
         }
     };
     Ok(Traced::here(value))
+}
+
+/// A traversal key as a path segment of [`super::Filled`] (numbers as Terraform prints them).
+fn key_text(key: &Val) -> String {
+    match key {
+        Val::String(text) => text.clone(),
+        Val::Number(n) => format_number(*n),
+        other => other.type_name().to_string(),
+    }
 }
 
 fn is_attr(op: &TraversalOperator) -> bool {

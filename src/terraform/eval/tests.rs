@@ -193,6 +193,7 @@ fn references() {
     let each = InstanceKeys::Each {
         key: "a".into(),
         value: Traced::here(Val::Bool(false)),
+        fills: Vec::new(),
     };
     let each = eval_with(DECLS, "\"${each.key}:${each.value}\"", each).unwrap();
     assert_eq!(each.val, s("a:false"));
@@ -516,4 +517,45 @@ fn merge_keeps_known_members_next_to_unknown_ones() {
         .unwrap()
         .val;
     assert!(matches!(whole, Val::Unknown(_)), "{whole:?}");
+}
+
+#[test]
+fn optional_defaults_are_the_origin_of_the_members_they_fill() {
+    use crate::model::OriginKind;
+    let decls = r#"
+variable "settings" {
+  type = object({ mtls = optional(bool, true), mode = optional(string, "Optional"), name = string })
+  default = { name = "x" }
+}
+variable "slots" {
+  type = map(object({ mtls = optional(bool, !true) }))
+  default = { a = {}, b = { mtls = true } }
+}
+"#;
+    let at = |expr: &str| eval_with(decls, expr, InstanceKeys::None).unwrap();
+    let has_default = |traced: &Traced| {
+        traced
+            .origin
+            .iter()
+            .any(|o| o.kind == OriginKind::TypeDefault)
+    };
+    let mtls = at("var.settings.mtls");
+    assert_eq!(mtls.val, Val::Bool(true));
+    let first = &mtls.origin[0];
+    assert_eq!(first.kind, OriginKind::TypeDefault);
+    assert!(first.note.contains("`mtls`"), "{}", first.note);
+    assert!(
+        first.literal.is_some(),
+        "a literal default can be fixed in place"
+    );
+    // Members the value wrote itself, and the whole object, do not come from a default.
+    assert!(!has_default(&at("var.settings.name")));
+    assert!(!has_default(&at("var.settings")));
+    // Per map element: only the element whose member was filled; a computed default is not a
+    // literal to edit.
+    let filled = at("var.slots[\"a\"].mtls");
+    assert_eq!(filled.val, Val::Bool(false));
+    assert_eq!(filled.origin[0].kind, OriginKind::TypeDefault);
+    assert!(filled.origin[0].literal.is_none());
+    assert!(!has_default(&at("var.slots.b.mtls")));
 }
