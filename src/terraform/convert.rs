@@ -32,11 +32,11 @@ pub struct ObjectAttribute {
     /// `optional(T)` or `optional(T, default)`: may be absent (then null, or the default).
     pub optional: bool,
     pub default: Option<Val>,
-    /// Where the default is written, when the type was read from a file (not from text such
-    /// as a JSON `"type"` string): the origin of the values it fills in.
+    /// The `name = optional(T, default)` item, when the type was read from a file (not from
+    /// text such as a JSON `"type"` string): the origin of the values the default fills in.
     pub default_span: Option<Span>,
-    /// Whether the default is written as one scalar literal (an origin fix can edit it).
-    pub default_is_literal: bool,
+    /// The default, when it is written as one scalar literal (an origin fix can edit it).
+    pub default_literal: Option<Span>,
 }
 
 /// A value [`convert_recording`] filled in from an `optional(T, default)` default.
@@ -158,9 +158,13 @@ fn object_attribute(
             .and_then(|expr| super::eval::constant(expr).ok())
             .filter(|val| !val.is_unknown());
         let default_span = match (file, call.args.get(1)) {
-            (Some(file), Some(expr)) if default.is_some() => {
-                expr.span().map(|range| Span::new(file, range))
-            }
+            (Some(file), Some(expr)) if default.is_some() => expr.span().map(|range| {
+                // The whole `name = optional(T, default)` item, as other origin steps span
+                // `key = value`.
+                let start = key.span().map_or(range.start, |key| key.start);
+                let end = value.span().map_or(range.end, |value| value.end);
+                (Span::new(file, start..end), Span::new(file, range))
+            }),
             _ => None,
         };
         let default_is_literal = matches!(
@@ -177,8 +181,10 @@ fn object_attribute(
             ty,
             optional: true,
             default,
-            default_span,
-            default_is_literal,
+            default_span: default_span.map(|(item, _)| item),
+            default_literal: default_span
+                .filter(|_| default_is_literal)
+                .map(|(_, default)| default),
         });
     }
     Some(ObjectAttribute {
@@ -187,7 +193,7 @@ fn object_attribute(
         optional: false,
         default: None,
         default_span: None,
-        default_is_literal: false,
+        default_literal: None,
     })
 }
 
@@ -290,7 +296,7 @@ fn convert_at(
                                 path,
                                 attribute: attribute.name.clone(),
                                 span,
-                                literal: attribute.default_is_literal.then_some(span),
+                                literal: attribute.default_literal,
                             });
                         }
                         default.clone()
