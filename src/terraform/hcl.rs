@@ -206,16 +206,51 @@ fn resource_block(file: FileId, text: &str, block: Block) -> Option<ResourceBloc
     };
     let resource_type = block.labels[0].as_str().to_string();
     let name = last_label.as_str().to_string();
-    // Every block keeps its top-level attributes (moved, not copied): another block may read
-    // one as `TYPE.NAME.ARG`, a value written there and so known at plan time.
+    // Only the types certgate judges keep their attributes: moving the (often large) bodies of
+    // every other resource along would be wasted work. Another block may still read one of
+    // theirs (`TYPE.NAME.ARG`): `module::assemble` defers them to `body_attributes`.
+    let in_scope =
+        super::types::lookup(&resource_type, super::types::ProviderVersion::Unknown).is_some();
     Some(ResourceBlock {
         resource_type,
         name,
         syntax: Syntax::Hcl,
         header,
         body_span: Span::new(file, body_start..block_span.end),
-        attributes: attributes(file, block.body),
+        attributes: if in_scope {
+            attributes(file, block.body)
+        } else {
+            Vec::new()
+        },
+        deferred: None,
     })
+}
+
+/// The top-level attributes of the block body at `body` (`{` through `}`) in `text`, parsed
+/// again on their own, with spans in the file. Empty when the slice does not parse (the file
+/// did, so it should).
+pub fn body_attributes(file: FileId, text: &str, body: Span) -> Vec<Attribute> {
+    let inner = body.start + 1..body.end.saturating_sub(1);
+    let Some(slice) = text.get(inner.clone()) else {
+        return Vec::new();
+    };
+    let Ok(parsed) = hcl_edit::parser::parse_body(slice) else {
+        return Vec::new();
+    };
+    let shift = |range: std::ops::Range<usize>| {
+        Span::new(file, range.start + inner.start..range.end + inner.start)
+    };
+    parsed
+        .into_attributes()
+        .filter_map(|attr| {
+            Some(Attribute {
+                name: attr.key.as_str().to_string(),
+                span: shift(attr.span()?),
+                value_span: shift(attr.value.span()?),
+                expr: AttributeExpr::Hcl(attr.value),
+            })
+        })
+        .collect()
 }
 
 /// Where an hcl-edit error points. hcl-edit clamps an error at the very end of the input to the
@@ -292,6 +327,21 @@ mod tests {
         assert_eq!(slice(text, enabled.value_span), "true");
         assert_eq!(slice(text, block.count().unwrap().value_span), "2");
         assert!(block.for_each().is_none());
+    }
+
+    #[test]
+    fn other_types_defer_their_attributes_which_read_with_file_spans() {
+        let text = "# plan\nresource \"azurerm_service_plan\" \"p\" {\n  os_type = \"Linux\"\n  sku {\n    tier = 1\n  }\n  count = 2\n}\n";
+        let blocks = parse(text).unwrap();
+        let block = &blocks[0];
+        assert!(block.attributes.is_empty(), "not kept with the file");
+        let attributes = body_attributes(7, text, block.body_span);
+        let names: Vec<&str> = attributes.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["os_type", "count"]);
+        assert_eq!(slice(text, attributes[0].span), "os_type = \"Linux\"");
+        assert_eq!(slice(text, attributes[0].value_span), "\"Linux\"");
+        assert_eq!(attributes[1].span.file, 7);
+        assert!(body_attributes(7, text, Span::new(7, 0..1)).is_empty());
     }
 
     #[test]

@@ -251,7 +251,7 @@ impl<'a> ModuleScope<'a> {
         if META.contains(&arg) {
             return None;
         }
-        let attribute = found.attribute(arg)?;
+        let attribute = found.argument(arg)?;
         let address = match block.data {
             true => format!("data.{}", found.address()),
             false => found.address(),
@@ -259,7 +259,8 @@ impl<'a> ModuleScope<'a> {
         let reference = format!("{address}{}.{arg}", suffix(block.key));
         Some(self.read(reference, || {
             let what = format!("`{address}`");
-            let keys = match pick(found.count(), found.for_each(), block.key, &what, self)? {
+            let (count, for_each) = (found.count_argument(), found.for_each_argument());
+            let keys = match pick(count, for_each, block.key, &what, self)? {
                 Ok(keys) => keys,
                 Err(reason) => return Ok(Traced::here(Val::Unknown(reason))),
             };

@@ -251,6 +251,7 @@ impl Reader<'_> {
             // JSON; keeping them does no harm, as only named attributes are ever read. Every
             // type keeps them: another block may read one as `TYPE.NAME.ARG`.
             attributes: self.attributes(body),
+            deferred: None,
         }
     }
 }

@@ -100,6 +100,13 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
                 continue;
             }
         };
+        // Native syntax blocks of types certgate does not judge read their attributes on
+        // first use, from this file's text.
+        for block in items.resources.iter_mut().chain(items.data.iter_mut()) {
+            if block.syntax == crate::model::Syntax::Hcl && block.attributes.is_empty() {
+                block.deferred = Some(super::syntax::DeferredBody::new(file.source.clone()));
+            }
+        }
         if let Some(comments) = items.json_comments.take() {
             module.json_comments.insert(file.id, comments);
         }

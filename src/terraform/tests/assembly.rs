@@ -328,7 +328,10 @@ fn outputs_and_data_blocks_are_read_from_both_syntaxes_and_duplicates_reported()
     assert_eq!(mode.value_span.file, 10, "the first declaration is kept");
     let data: Vec<String> = module.data.iter().map(|b| b.address()).collect();
     assert_eq!(data, ["azurerm_service_plan.p", "azurerm_service_plan.q"]);
-    assert!(module.data[0].attribute("name").is_some());
+    assert!(
+        module.data[0].argument("name").is_some(),
+        "a deferred body is read on first use"
+    );
     let mut errors: Vec<(crate::error::Level, &str)> = module
         .errors
         .iter()
