@@ -33,6 +33,9 @@ pub struct ModuleScope<'a> {
     children: Option<&'a dyn Children>,
     /// The call names from the root to this module (`modules.json` keys).
     names: Vec<String>,
+    /// The directories of the modules from the root to this one: an output read from one of
+    /// them again is a recursive module.
+    dirs: Vec<std::path::PathBuf>,
     /// Module outputs and other blocks' arguments read so far, by reference text
     /// (`module.web[0].url`, `azurerm_service_plan.p.os_type`); `None` while being evaluated.
     reads: RefCell<HashMap<String, Option<SharedOutcome>>>,
@@ -68,15 +71,23 @@ impl<'a> ModuleScope<'a> {
             root_dir,
             children: None,
             names: Vec::new(),
+            dirs: Vec::new(),
             reads: RefCell::default(),
             reads_in_progress: RefCell::default(),
         }
     }
 
-    /// Follows module outputs through `children`; `names` are the calls leading here.
-    pub fn with_children(mut self, children: &'a dyn Children, names: Vec<String>) -> Self {
+    /// Follows module outputs through `children`; `names` are the calls leading here and
+    /// `dirs` the modules they lead through (the root's first, this one's last).
+    pub fn with_children(
+        mut self,
+        children: &'a dyn Children,
+        names: Vec<String>,
+        dirs: Vec<std::path::PathBuf>,
+    ) -> Self {
         self.children = Some(children);
         self.names = names;
+        self.dirs = dirs;
         self
     }
 
@@ -212,6 +223,12 @@ impl<'a> ModuleScope<'a> {
                     "output `{output}` of module `{name}` has no `value`"
                 )));
             };
+            if self.dirs.contains(&child.dir) {
+                return Ok(Traced::here(Val::Unknown(format!(
+                    "it uses an output of module `{name}`, which calls itself; Terraform \
+                     rejects recursive modules"
+                ))));
+            }
             if self.names.len() >= MAX_TERRAFORM_MODULE_DEPTH {
                 return Ok(Traced::here(Val::Unknown(format!(
                     "output `{output}` of module `{name}` is nested more than \
@@ -225,8 +242,10 @@ impl<'a> ModuleScope<'a> {
                 call,
                 caller: &caller,
             };
+            let mut dirs = self.dirs.clone();
+            dirs.push(child.dir.clone());
             let scope = ModuleScope::new(&child, vars, self.budget, self.root_dir.clone())
-                .with_children(children, names);
+                .with_children(children, names, dirs);
             // Outputs belong to no block instance: no `count.index` or `each`.
             let inner = scope.instance(InstanceKeys::NotAllowed);
             eval_attr(&value.expr, &Env::new(&inner)).map(|traced| {

@@ -347,8 +347,11 @@ impl Walk<'_, '_> {
         self.constraints
             .extend(module.azurerm_constraints.iter().cloned());
         let root_dir = self.root_dir.display().to_string();
-        let scope = ModuleScope::new(module, vars, self.budget, root_dir)
-            .with_children(self.resolver, path.names.clone());
+        let scope = ModuleScope::new(module, vars, self.budget, root_dir).with_children(
+            self.resolver,
+            path.names.clone(),
+            stack.clone(),
+        );
         for block in &module.resources {
             let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
                 continue;
