@@ -28,6 +28,7 @@ mod syntax;
 mod tfvars;
 
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
+mod reads;
 mod types;
 mod version;
 
