@@ -2,6 +2,7 @@
 //! that may be unknown, with where it came from.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::model::{Data, Origin};
 
@@ -52,6 +53,14 @@ impl Val {
     /// The member `key`, exact case.
     #[cfg(test)]
     pub fn get(&self, key: &str) -> Option<&Val> {
+        match self {
+            Val::Object(map) => map.get(key),
+            _ => None,
+        }
+    }
+
+    /// The member `key`, exact case (Terraform).
+    pub fn get_exact(&self, key: &str) -> Option<&Val> {
         match self {
             Val::Object(map) => map.get(key),
             _ => None,
@@ -110,7 +119,30 @@ impl Val {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Traced {
     pub val: Val,
+    /// The hops of the whole value: for an object or list built from members, every member's.
     pub origin: Vec<Origin>,
+    /// Each member's own hops, when the value was built by a constructor whose members came
+    /// from different places (`None`: every member shares `origin`). Reading a member keeps
+    /// only its hops, so a sibling's never shows in a diagnostic.
+    pub parts: Option<Arc<Parts>>,
+}
+
+/// The hops of each member of an object or list a constructor built (see [`Traced::parts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parts {
+    /// The value's origin as the constructor built it (its members' merged); a hop of the
+    /// value's origin not in here was added later, by passing the whole value on.
+    pub built: Vec<Origin>,
+    /// Members by key (list elements by decimal index). A member missing here (a default a
+    /// type filled in) has only the hops by which the whole value was passed.
+    pub members: BTreeMap<String, Part>,
+}
+
+/// One member's hops, and its own members' when it was built from parts too.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    pub origin: Vec<Origin>,
+    pub parts: Option<Arc<Parts>>,
 }
 
 impl Traced {
@@ -119,13 +151,68 @@ impl Traced {
         Traced {
             val,
             origin: Vec::new(),
+            parts: None,
         }
+    }
+
+    /// A value with `origin`, whose members all share it.
+    pub fn new(val: Val, origin: Vec<Origin>) -> Traced {
+        Traced {
+            val,
+            origin,
+            parts: None,
+        }
+    }
+
+    /// The hops of the member `key` (and its parts): its own plus those by which the whole
+    /// value was passed; the whole value's origin where members were not told apart.
+    pub fn member(&self, key: &str) -> (Vec<Origin>, Option<Arc<Parts>>) {
+        member_hops(&self.origin, self.parts.as_ref(), key)
+    }
+
+    /// Steps into the member `key`, now `val`: keeps only that member's hops.
+    pub fn enter(&mut self, key: &str) {
+        if self.parts.is_some() {
+            let (origin, parts) = self.member(key);
+            self.origin = origin;
+            self.parts = parts;
+        }
+    }
+
+    /// The member `key` of this value, already looked up as `val`, with only its own hops.
+    pub fn member_traced(&self, key: &str, val: Val) -> Traced {
+        let (origin, parts) = self.member(key);
+        Traced { val, origin, parts }
     }
 
     /// Adds a hop toward the use site.
     pub fn through(mut self, hop: Origin) -> Traced {
         self.origin.push(hop);
         self
+    }
+}
+
+/// [`Traced::member`] for a value's `origin` and `parts` held apart (a walk by reference).
+pub fn member_hops(
+    origin: &[Origin],
+    parts: Option<&Arc<Parts>>,
+    key: &str,
+) -> (Vec<Origin>, Option<Arc<Parts>>) {
+    let Some(parts) = parts else {
+        return (origin.to_vec(), None);
+    };
+    let passed = origin.iter().filter(|hop| !parts.built.contains(hop));
+    match parts.members.get(key) {
+        Some(part) => {
+            let mut own = part.origin.clone();
+            for hop in passed {
+                if !own.contains(hop) {
+                    own.push(hop.clone());
+                }
+            }
+            (own, part.parts.clone())
+        }
+        None => (passed.cloned().collect(), None),
     }
 }
 

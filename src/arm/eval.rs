@@ -200,7 +200,11 @@ impl<'a> Env<'a> {
         }
         match functions::apply(name, &values) {
             Some(Ok(val)) => match self.scope.budget.take(&val) {
-                Ok(()) => Traced { val, origin },
+                Ok(()) => Traced {
+                    val,
+                    origin,
+                    parts: None,
+                },
                 Err(why) => unknown(format!("`{}()`: {why}", call.name)),
             },
             Some(Err(why)) => unknown(why),
@@ -243,6 +247,7 @@ impl<'a> Env<'a> {
             Traced {
                 val: chosen.val,
                 origin: condition.origin,
+                parts: None,
             }
         } else {
             chosen
@@ -291,6 +296,7 @@ impl<'a> Env<'a> {
         first_unknown.unwrap_or(Traced {
             val: Val::Bool(!deciding),
             origin,
+            parts: None,
         })
     }
 

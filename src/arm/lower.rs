@@ -167,6 +167,7 @@ fn attribute(
                         _ => Traced {
                             val: found.clone(),
                             origin: whole.origin.clone(),
+                            parts: None,
                         },
                     };
                     Some(site_value(traced, flag, span))

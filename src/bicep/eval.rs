@@ -310,6 +310,7 @@ impl<'a> Env<'a> {
                         Traced {
                             val,
                             origin: traced.origin.clone(),
+                            parts: None,
                         }
                     })
                     .collect())

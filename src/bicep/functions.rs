@@ -136,7 +136,11 @@ impl Env<'_> {
         });
         match outcome {
             Some(Ok(val)) => match self.take(&val) {
-                Ok(()) => Traced { val, origin },
+                Ok(()) => Traced {
+                    val,
+                    origin,
+                    parts: None,
+                },
                 Err(why) => unknown(format!("`{fname}()`: {why}")),
             },
             Some(Err(why)) => unknown(why),

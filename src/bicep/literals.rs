@@ -47,7 +47,11 @@ impl Env<'_> {
         if let Err(why) = self.take(&val) {
             return unknown(why);
         }
-        Traced { val, origin }
+        Traced {
+            val,
+            origin,
+            parts: None,
+        }
     }
 
     pub(super) fn object(&self, object: &ObjectExpr) -> Traced {

@@ -30,6 +30,7 @@ impl Env<'_> {
         Traced {
             val,
             origin: traced.origin,
+            parts: None,
         }
     }
 
@@ -89,7 +90,11 @@ impl Env<'_> {
             a.origin
         };
         match result {
-            Ok(val) => Traced { val, origin },
+            Ok(val) => Traced {
+                val,
+                origin,
+                parts: None,
+            },
             Err(why) => unknown(why),
         }
     }
@@ -120,6 +125,7 @@ impl Env<'_> {
                 } else {
                     a.origin
                 },
+                parts: None,
             },
             Val::Unknown(_) if a.val.is_unknown() => a,
             Val::Unknown(_) => b,

@@ -16,7 +16,7 @@ use super::syntax::{Attribute, ModuleCall, Variable};
 use super::tfvars::Assignment;
 use crate::limits::MAX_TERRAFORM_INSTANCES;
 use crate::model::{Origin, OriginKind};
-use crate::value::{Traced, Val};
+use crate::value::{Part, Parts, Traced, Val};
 
 /// A module instance's variables and locals.
 pub struct ModuleScope<'a> {
@@ -254,6 +254,7 @@ impl VarSource<'_> {
                     variable.header,
                     format!("variable `{}`", variable.name),
                 )],
+                parts: None,
             }),
         };
         finish(variable, outcome)
@@ -268,6 +269,7 @@ fn no_value(variable: &Variable, reason: String) -> Traced {
             variable.header,
             format!("variable `{}` has no default", variable.name),
         )],
+        parts: None,
     }
 }
 
@@ -301,6 +303,8 @@ fn finish(variable: &Variable, outcome: Outcome) -> Result<(Traced, Vec<Filled>)
             Traced {
                 val,
                 origin: traced.origin,
+                // A set's elements are reordered: their positions no longer name their parts.
+                parts: traced.parts.and_then(|parts| fit_parts(&parts, ty)),
             },
             fills,
         )),
@@ -362,12 +366,14 @@ pub fn expand(
     let Some(for_each) = for_each else {
         return Expansion::Single;
     };
-    let traced = match eval_attr(&for_each.expr, &env) {
+    let mut traced = match eval_attr(&for_each.expr, &env) {
         Ok(traced) => traced,
         Err(EvalError(e)) => return rejected("for_each", e),
     };
     let fills = variable_fills(for_each, scope);
-    let entries: Vec<(String, Val)> = match traced.val {
+    // A map's elements keep their own hops; a set's elements are strings, with the set's.
+    let by_key = matches!(traced.val, Val::Object(_));
+    let entries: Vec<(String, Val)> = match std::mem::replace(&mut traced.val, Val::Null) {
         Val::Unknown(reason) => {
             return Expansion::Unresolved(format!("`for_each` cannot be resolved: {reason}"));
         }
@@ -418,9 +424,10 @@ pub fn expand(
             .into_iter()
             .map(|(key, val)| {
                 let suffix = format!("[{}]", serde_json::to_string(&key).unwrap_or_default());
-                let value = Traced {
-                    val,
-                    origin: traced.origin.clone(),
+                let value = if by_key {
+                    traced.member_traced(&key, val)
+                } else {
+                    Traced::new(val, traced.origin.clone())
                 };
                 // The defaults filled in this element, relative to it.
                 let fills = fills
@@ -465,5 +472,46 @@ fn shown(val: &Val) -> String {
     match val {
         Val::Null => "null".into(),
         other => format!("a {}", other.type_name()),
+    }
+}
+
+/// `parts` of a value converted to `ty`: the members of a set are reordered, so their
+/// positions no longer name their parts; the set keeps its elements' hops merged.
+fn fit_parts(parts: &Arc<Parts>, ty: &TypeConstraint) -> Option<Arc<Parts>> {
+    let member_ty = |key: &str| -> Option<&TypeConstraint> {
+        match ty {
+            TypeConstraint::Any => None,
+            TypeConstraint::List(inner) | TypeConstraint::Map(inner) => Some(inner),
+            TypeConstraint::Tuple(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+            TypeConstraint::Object(attributes) => {
+                attributes.iter().find(|a| a.name == key).map(|a| &a.ty)
+            }
+            _ => None,
+        }
+    };
+    match ty {
+        TypeConstraint::Set(_) => None,
+        TypeConstraint::Any => Some(Arc::clone(parts)),
+        _ => {
+            let members = parts
+                .members
+                .iter()
+                .map(|(key, part)| {
+                    let inner = match (&part.parts, member_ty(key)) {
+                        (Some(inner), Some(ty)) => fit_parts(inner, ty),
+                        (inner, _) => inner.clone(),
+                    };
+                    let part = Part {
+                        origin: part.origin.clone(),
+                        parts: inner,
+                    };
+                    (key.clone(), part)
+                })
+                .collect();
+            Some(Arc::new(Parts {
+                built: parts.built.clone(),
+                members,
+            }))
+        }
     }
 }

@@ -217,6 +217,7 @@ fn read_terragrunt_config(scope: &ConfigScope, path: &str, default: Option<Trace
     Ok(Traced {
         val: Val::Object(members),
         origin,
+        parts: None,
     })
 }
 

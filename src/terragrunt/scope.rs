@@ -84,6 +84,7 @@ impl<'a> ConfigScope<'a> {
         Traced {
             val: Val::Object(members),
             origin,
+            parts: None,
         }
     }
 
@@ -144,6 +145,7 @@ impl<'a> ConfigScope<'a> {
                     let traced = Traced {
                         val,
                         origin: traced.origin.clone(),
+                        parts: None,
                     };
                     out.insert(name, Member { traced, hop });
                 }

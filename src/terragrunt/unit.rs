@@ -105,6 +105,7 @@ pub fn evaluate(loader: &Loader, file: &Path) -> Option<Unit> {
             let value = crate::value::Traced {
                 val: Val::Object(members),
                 origin,
+                parts: None,
             };
             scope.exposed.insert(include.clone(), value);
         }

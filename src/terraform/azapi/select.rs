@@ -357,6 +357,7 @@ impl Walk<'_, '_> {
             value: Traced {
                 val: val.clone(),
                 origin: traced.origin.clone(),
+                parts: None,
             },
             span: at,
             anchor: not_literal(),

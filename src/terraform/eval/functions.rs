@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use hcl_edit::expr::FuncCall;
 
-use super::{Env, EvalError, Outcome, error, eval, first_unknown, merge_origins};
+use super::{Env, EvalError, Outcome, built, error, eval, first_unknown, merge_origins};
+use crate::model::Origin;
 use crate::terraform::convert::{TypeConstraint, convert};
 use crate::value::{Traced, Val};
 
@@ -46,6 +47,7 @@ pub fn call(call: &FuncCall, env: &Env) -> Outcome {
             Val::List(items) => args.extend(items.into_iter().map(|val| Traced {
                 val,
                 origin: last.origin.clone(),
+                parts: None,
             })),
             Val::Unknown(reason) => return unknown(reason),
             other => {
@@ -55,11 +57,22 @@ pub fn call(call: &FuncCall, env: &Env) -> Outcome {
         }
     }
     let mut origin = Vec::new();
+    let mut parts = None;
     let selected = apply(name, &args).map_err(|e| EvalError(format!("`{name}`: {}", e.0)))?;
     let val = match selected {
         Result::Ok(Chosen::Arg(i)) => {
             merge_origins(&mut origin, &args[i].origin);
+            parts.clone_from(&args[i].parts);
             args[i].val.clone()
+        }
+        // `lookup` that found its key: that member, with only its own hops.
+        Result::Ok(Chosen::Member(key)) => {
+            let traced = args[0].member_traced(&key, Val::Null);
+            (origin, parts) = (traced.origin, traced.parts);
+            match args[0].val.get_exact(&key) {
+                Some(found) => found.clone(),
+                None => Val::Null,
+            }
         }
         Result::Ok(Chosen::Computed(val)) => {
             for arg in &args {
@@ -73,7 +86,10 @@ pub fn call(call: &FuncCall, env: &Env) -> Outcome {
         }
         Result::Err(reason) => Val::Unknown(reason),
     };
-    Ok(Traced { val, origin })
+    if name == "merge" && parts.is_none() {
+        return Ok(merged(val, origin, &args));
+    }
+    Ok(Traced { val, origin, parts })
 }
 
 fn unknown(reason: impl Into<String>) -> Outcome {
@@ -123,6 +139,8 @@ const STRUCTURAL: &[&str] = &[
 /// new value.
 enum Chosen {
     Arg(usize),
+    /// The member of the first argument (an object) with this key.
+    Member(String),
     Computed(Val),
 }
 
@@ -365,7 +383,7 @@ fn lookup(vals: &[&Val]) -> Applied {
     match vals[0] {
         // The map's origin explains a default as much as a found value, so both keep it.
         Val::Object(members) => match members.get(&key) {
-            Some(found) => Ok(Ok(Chosen::Computed(found.clone()))),
+            Some(_) => Ok(Ok(Chosen::Member(key))),
             None if vals.len() == 3 => Ok(Ok(Chosen::Computed(vals[2].clone()))),
             None => error(format!(
                 "there is no element with key \"{key}\" and no default"
@@ -373,6 +391,29 @@ fn lookup(vals: &[&Val]) -> Applied {
         },
         other => error(format!("needs a map, not a {}", other.type_name())),
     }
+}
+
+/// `merge(a, b, …)` of objects: each member keeps the hops of the argument it came from
+/// (the last that has it), so reading one does not show the others'.
+fn merged(val: Val, origin: Vec<Origin>, args: &[Traced]) -> Traced {
+    let Val::Object(members) = &val else {
+        return Traced::new(val, origin);
+    };
+    let parts = members
+        .keys()
+        .map(|key| {
+            let from = args
+                .iter()
+                .rev()
+                .find(|arg| arg.val.get_exact(key).is_some());
+            let (own, parts) = match from {
+                Some(arg) => arg.member(key),
+                None => (origin.clone(), None),
+            };
+            (key.clone(), own, parts)
+        })
+        .collect();
+    built(val, origin, parts)
 }
 
 /// `try(a, b, …)`: the first argument that evaluates without an error. An unknown argument
@@ -405,10 +446,12 @@ fn can(call: &FuncCall, env: &Env) -> Outcome {
             Some(reason) => Traced {
                 val: Val::unknown(reason),
                 origin: value.origin,
+                parts: None,
             },
             None => Traced {
                 val: Val::Bool(true),
                 origin: value.origin,
+                parts: None,
             },
         }),
         Err(_) => Ok(Traced::here(Val::Bool(false))),

@@ -33,7 +33,8 @@ use crate::budget::Nesting;
 use crate::json::{Json, JsonKind};
 use crate::limits::{MAX_TERRAFORM_NESTING, MAX_TERRAFORM_ORIGINS, MAX_TERRAFORM_STACK};
 use crate::model::{Origin, OriginKind};
-use crate::value::{Traced, Val};
+use crate::value::{Part, Parts, Traced, Val};
+use std::sync::Arc;
 
 pub use template::json_string;
 
@@ -352,25 +353,26 @@ fn eval_json(json: &Json, env: &Env) -> Outcome {
     }
 }
 
-/// A list of evaluated items, with their origins merged.
+/// A list of evaluated items, with their origins merged (and each item's kept apart).
 fn collect_list(items: Vec<Traced>) -> Traced {
     let mut origin = Vec::new();
+    let mut parts = Vec::with_capacity(items.len());
     let vals = items
         .into_iter()
-        .map(|item| {
+        .enumerate()
+        .map(|(index, item)| {
             merge_origins(&mut origin, &item.origin);
+            parts.push((index.to_string(), item.origin, item.parts));
             item.val
         })
         .collect();
-    Traced {
-        val: Val::List(vals),
-        origin,
-    }
+    built(Val::List(vals), origin, parts)
 }
 
 /// An object from evaluated keys and values; a key must be a string (numbers and bools convert).
 fn collect_object(members: Vec<(Traced, Traced)>) -> Outcome {
     let mut origin = Vec::new();
+    let mut parts = Vec::with_capacity(members.len());
     let mut out = BTreeMap::new();
     for (key, value) in members {
         merge_origins(&mut origin, &value.origin);
@@ -378,21 +380,40 @@ fn collect_object(members: Vec<(Traced, Traced)>) -> Outcome {
             Val::String(key) => key,
             Val::Number(n) => super::convert::format_number(n),
             Val::Bool(b) => b.to_string(),
-            Val::Unknown(reason) => {
-                return Ok(Traced {
-                    val: Val::Unknown(reason),
-                    origin,
-                });
-            }
+            Val::Unknown(reason) => return Ok(Traced::new(Val::Unknown(reason), origin)),
             other => return error(format!("an object key cannot be a {}", other.type_name())),
         };
+        parts.push((key.clone(), value.origin, value.parts));
         out.insert(key, value.val);
     }
-    Ok(Traced {
-        val: Val::Object(out),
-        origin,
-    })
+    Ok(built(Val::Object(out), origin, parts))
 }
+
+/// A value a constructor built from `members` (key, origin, parts), whose origins merged are
+/// `origin`: the members' own hops are kept apart when they differ, so that reading one
+/// member does not show its siblings' hops.
+pub fn built(
+    val: Val,
+    origin: Vec<Origin>,
+    members: Vec<(String, Vec<Origin>, MemberParts)>,
+) -> Traced {
+    let apart = members
+        .iter()
+        .any(|(_, own, parts)| parts.is_some() || *own != origin);
+    let parts = apart.then(|| {
+        Arc::new(Parts {
+            built: origin.clone(),
+            members: members
+                .into_iter()
+                .map(|(key, origin, parts)| (key, Part { origin, parts }))
+                .collect(),
+        })
+    });
+    Traced { val, origin, parts }
+}
+
+/// A member's own parts, if it has any (see [`Traced::parts`]).
+pub type MemberParts = Option<Arc<Parts>>;
 
 /// Adds `more` to `origin`, skipping steps already there.
 pub fn merge_origins(origin: &mut Vec<Origin>, more: &[Origin]) {

@@ -49,7 +49,11 @@ fn derived(val: Val, inputs: &[&Traced]) -> Traced {
     for input in inputs {
         merge_origins(&mut origin, &input.origin);
     }
-    Traced { val, origin }
+    Traced {
+        val,
+        origin,
+        parts: None,
+    }
 }
 
 /// `cond ? a : b`. Only the chosen branch's errors count, as in Terraform. The result's origin
@@ -183,6 +187,7 @@ pub fn for_expr(for_expr: &ForExpr, env: &Env) -> Outcome {
         let traced = |val| Traced {
             val,
             origin: collection.origin.clone(),
+            parts: None,
         };
         let mut names = vec![(intro.value_var.as_str().to_string(), traced(value))];
         if let Some(key_var) = &intro.key_var {
@@ -199,6 +204,7 @@ pub fn for_expr(for_expr: &ForExpr, env: &Env) -> Outcome {
                     return Ok(Traced {
                         val: Val::Unknown(reason),
                         origin,
+                        parts: None,
                     });
                 }
             }
@@ -216,6 +222,7 @@ pub fn for_expr(for_expr: &ForExpr, env: &Env) -> Outcome {
                 return Ok(Traced {
                     val: Val::Unknown(reason),
                     origin,
+                    parts: None,
                 });
             }
             _ => return error("a `for` expression's keys must be strings"),
@@ -235,5 +242,9 @@ pub fn for_expr(for_expr: &ForExpr, env: &Env) -> Outcome {
         Some(_) => Val::Object(object),
         None => Val::List(list),
     };
-    Ok(Traced { val, origin })
+    Ok(Traced {
+        val,
+        origin,
+        parts: None,
+    })
 }

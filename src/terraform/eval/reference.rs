@@ -12,7 +12,7 @@ use super::{
     BlockRef, Env, EvalError, InstanceKeys, Outcome, Shared, error, eval, from_default, size,
 };
 use crate::terraform::convert::format_number;
-use crate::value::{Traced, Val};
+use crate::value::{Traced, Val, member_hops};
 
 /// What a reference reached: a shared variable or local, or a value of its own.
 enum Reached {
@@ -33,16 +33,20 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
         Reached::Owned(traced) => traced,
         Reached::Shared(shared) => {
             let mut val = &shared.traced.val;
-            let origin = shared.traced.origin.clone();
+            let mut origin = shared.traced.origin.clone();
+            let mut parts = shared.traced.parts.clone();
             let mut walked = 0;
             let mut path = Vec::new();
             for op in rest {
-                // The key picks an element; the element's value was written where the whole
-                // value was, so only that origin is kept.
+                // The key picks an element, which keeps its own hops (those of the member a
+                // constructor built, and those by which the whole value was passed).
                 let Some(key) = key_of(op, env)? else {
                     break;
                 };
                 walked += 1;
+                if parts.is_some() {
+                    (origin, parts) = member_hops(&origin, parts.as_ref(), &key_text(&key));
+                }
                 if !shared.fills.is_empty() {
                     path.push(key_text(&key));
                 }
@@ -52,6 +56,7 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
                         return Ok(Traced {
                             val: Val::Unknown(reason),
                             origin,
+                            parts: None,
                         });
                     }
                 }
@@ -65,6 +70,7 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
             let traced = Traced {
                 val: val.clone(),
                 origin,
+                parts,
             };
             from_default(traced, &shared.fills, &path)
         }
@@ -89,6 +95,7 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
             Step::Found(next) => next.clone(),
             Step::Unknown(reason) => Val::Unknown(reason),
         };
+        current.enter(&key_text(&key));
         if !fills.is_empty() {
             path.push(key_text(&key));
         }

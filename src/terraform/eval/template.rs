@@ -22,6 +22,7 @@ pub fn eval_template(template: &Template, env: &Env) -> Outcome {
         return Ok(Traced {
             val: Val::Unknown(reason),
             origin: traced.origin,
+            parts: None,
         });
     }
     Ok(traced)
@@ -81,6 +82,7 @@ impl Rendered {
         Traced {
             val,
             origin: self.origin,
+            parts: None,
         }
     }
 }
