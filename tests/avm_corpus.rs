@@ -94,6 +94,31 @@ fn every_avm_example_reports_its_site_and_slots_disabled_by_the_module_default()
     assert_eq!(judged, expected);
     assert_eq!(report.findings.len(), 22 + 7);
 
+    // Each slot finding's first hop is the `optional(bool, false)` item of the module's
+    // `deployment_slots` type, in the module's own `variables.tf`.
+    let json: serde_json::Value =
+        serde_json::from_str(&certgate::report::json::render(&report)).expect("valid JSON");
+    let variables = module.join("variables.tf");
+    let text = std::fs::read_to_string(&variables).expect("the module's variables.tf");
+    let line_608 = text.lines().nth(607).unwrap_or_default();
+    assert!(line_608.contains("optional(bool, false)"), "{line_608}");
+    let slots: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["address"] == SLOT)
+        .collect();
+    assert_eq!(slots.len(), 7);
+    for finding in slots {
+        let first = &finding["origin"][0];
+        let path = Path::new(first["path"].as_str().unwrap_or_default());
+        assert!(
+            path.ends_with("terraform-azurerm-avm-res-web-site/variables.tf"),
+            "{finding}"
+        );
+        assert_eq!(first["line"], 608, "{finding}");
+    }
+
     for finding in &report.findings {
         assert_eq!(finding.rule.as_str(), "client-cert-disabled");
         if finding.address == SITE {
@@ -110,20 +135,22 @@ fn every_avm_example_reports_its_site_and_slots_disabled_by_the_module_default()
             );
         } else {
             // The slot module's `clientCertEnabled = var.client_certificate_enabled`, fed by
-            // `each.value.client_certificate_enabled` of `deployment_slots`. The chain stops at
-            // the example's `deployment_slots` input: the `optional(bool, false)` default that
-            // fills it in is not an origin hop yet (TypeDefault, issue 14 package P1).
+            // `each.value.client_certificate_enabled` of `deployment_slots`, which no example
+            // sets: the module's `optional(bool, false)` fills it in. Exactly these hops: the
+            // locals and arguments that feed the examples' other slot members never show.
             assert_eq!(finding.address, SLOT);
             assert!(ends_with(&finding.location.path, "/modules/slot/main.tf"));
             assert_eq!(finding.location.start.line, 13);
             let notes: Vec<&str> = finding.origin.iter().map(|o| o.note.as_str()).collect();
-            assert!(
-                notes.contains(&"input `client_certificate_enabled` of module `slot`"),
-                "{notes:?}"
-            );
-            assert!(
-                notes.contains(&"input `deployment_slots` of module `avm_res_web_site`"),
-                "{notes:?}"
+            assert_eq!(
+                notes,
+                [
+                    "default of optional attribute `client_certificate_enabled`",
+                    "input `deployment_slots` of module `avm_res_web_site`",
+                    "input `client_certificate_enabled` of module `slot`",
+                ],
+                "{}",
+                finding.scenario.as_deref().unwrap_or_default()
             );
         }
     }

@@ -477,7 +477,7 @@ fn shown(val: &Val) -> String {
 
 /// `parts` of a value converted to `ty`: the members of a set are reordered, so their
 /// positions no longer name their parts; the set keeps its elements' hops merged.
-fn fit_parts(parts: &Arc<Parts>, ty: &TypeConstraint) -> Option<Arc<Parts>> {
+pub(crate) fn fit_parts(parts: &Arc<Parts>, ty: &TypeConstraint) -> Option<Arc<Parts>> {
     let member_ty = |key: &str| -> Option<&TypeConstraint> {
         match ty {
             TypeConstraint::Any => None,

@@ -559,3 +559,95 @@ variable "slots" {
     assert!(filled.origin[0].literal.is_none());
     assert!(!has_default(&at("var.slots.b.mtls")));
 }
+
+#[test]
+fn members_read_out_of_objects_keep_only_their_own_hops() {
+    let decls = r#"
+locals {
+  env      = "prod"
+  name     = "billing-${local.env}"
+  mode     = "Optional"
+  settings = { name = local.name, mode = local.mode, mtls = true }
+  pair     = [local.name, local.mode]
+  nested   = { site = local.settings }
+  passed   = local.settings
+  merged   = merge({ name = local.name }, { mode = local.mode })
+}
+"#;
+    let notes = |expr: &str| -> Vec<String> {
+        let traced = eval_with(decls, expr, InstanceKeys::None)
+            .unwrap_or_else(|e| panic!("`{expr}` failed: {e}"));
+        traced.origin.iter().map(|o| o.note.clone()).collect()
+    };
+    let mode = ["local `mode`", "local `settings`"];
+    // Attribute access, index, nesting, functions that pick a member: never `name`'s hops.
+    assert_eq!(notes("local.settings.mode"), mode);
+    assert_eq!(notes("local.settings[\"mode\"]"), mode);
+    assert_eq!(
+        notes("local.nested.site.mode"),
+        [mode[0], mode[1], "local `nested`"]
+    );
+    assert_eq!(notes("lookup(local.settings, \"mode\", \"x\")"), mode);
+    assert_eq!(notes("try(local.settings.mode, \"x\")"), mode);
+    assert_eq!(notes("local.pair[1]"), ["local `mode`", "local `pair`"]);
+    assert_eq!(
+        notes("local.merged.mode"),
+        ["local `mode`", "local `merged`"]
+    );
+    // A whole object passed on keeps the hop that passed it for each member.
+    assert_eq!(
+        notes("local.passed.mode"),
+        [mode[0], mode[1], "local `passed`"]
+    );
+    // A member written in place has only the hops that passed the object.
+    assert_eq!(notes("local.settings.mtls"), ["local `settings`"]);
+    // The whole object still shows where all its members came from.
+    let whole = notes("local.settings");
+    for hop in [
+        "local `env`",
+        "local `name`",
+        "local `mode`",
+        "local `settings`",
+    ] {
+        assert!(whole.iter().any(|note| note == hop), "{hop} in {whole:?}");
+    }
+
+    // `each.value.mode` of a `for_each` over a map built from members.
+    let map = eval_with(decls, "{ a = local.settings }", InstanceKeys::None).unwrap();
+    let (origin, parts) = map.member("a");
+    let value = Traced {
+        val: map.val.get("a").cloned().unwrap(),
+        origin,
+        parts,
+    };
+    let keys = InstanceKeys::Each {
+        key: "a".into(),
+        value,
+        fills: Vec::new(),
+    };
+    let traced = eval_with(decls, "each.value.mode", keys).unwrap();
+    let each: Vec<&str> = traced.origin.iter().map(|o| o.note.as_str()).collect();
+    assert_eq!(each, mode);
+}
+
+#[test]
+fn a_set_in_a_variable_type_merges_its_elements_hops_but_keeps_siblings_apart() {
+    use crate::terraform::convert::TypeConstraint;
+    use crate::terraform::instance::fit_parts;
+    let decls = "locals {\n  mode = \"Optional\"\n  host = \"a\"\n}\n";
+    let expr = "{ mode = local.mode, hosts = [local.host, \"b\"] }";
+    let input = eval_with(decls, expr, InstanceKeys::None).unwrap();
+    let ty = TypeConstraint::from_source("object({ mode = string, hosts = set(string) })");
+    let converted = Traced {
+        parts: fit_parts(input.parts.as_ref().unwrap(), &ty),
+        ..input
+    };
+    let notes = |origin: Vec<crate::model::Origin>| -> Vec<String> {
+        origin.into_iter().map(|o| o.note).collect()
+    };
+    assert_eq!(notes(converted.member("mode").0), ["local `mode`"]);
+    // The set's elements may be reordered: they all keep the set's hops.
+    let (hosts, parts) = converted.member("hosts");
+    assert_eq!(notes(hosts), ["local `host`"]);
+    assert!(parts.is_none(), "a set's positions name no parts");
+}
