@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use hcl_edit::expr::{BinaryOperator, Expression, ForExpr, UnaryOperator};
 
-use super::{Env, EvalError, Outcome, error, eval, first_unknown, merge_origins};
-use crate::terraform::convert::{TypeConstraint, convert};
+use super::{Env, EvalError, Outcome, built, error, eval, first_unknown, merge_origins};
+use crate::terraform::convert::{TypeConstraint, convert, format_number};
 use crate::value::{Traced, Val};
 
 /// A bool operand, an unknown (with why), or the error Terraform would report.
@@ -183,15 +183,20 @@ pub fn for_expr(for_expr: &ForExpr, env: &Env) -> Outcome {
     let mut list = Vec::new();
     let mut object: BTreeMap<String, Val> = BTreeMap::new();
     let mut origin = collection.origin.clone();
+    // Each element's own hops, by its key in the result (none when `...` groups elements).
+    let mut parts = Vec::new();
     for (key, value) in items {
-        let traced = |val| Traced {
-            val,
-            origin: collection.origin.clone(),
-            parts: None,
+        let member = match &key {
+            Val::Number(index) => format_number(*index),
+            Val::String(name) => name.clone(),
+            other => other.type_name().to_string(),
         };
-        let mut names = vec![(intro.value_var.as_str().to_string(), traced(value))];
+        // The element keeps only its own hops (and those that passed the collection).
+        let value = collection.member_traced(&member, value);
+        let key = Traced::new(key, collection.origin.clone());
+        let mut names = vec![(intro.value_var.as_str().to_string(), value)];
         if let Some(key_var) = &intro.key_var {
-            names.push((key_var.as_str().to_string(), traced(key)));
+            names.push((key_var.as_str().to_string(), key));
         }
         let inner = env.bind(names);
         if let Some(cond) = &for_expr.cond {
@@ -212,6 +217,7 @@ pub fn for_expr(for_expr: &ForExpr, env: &Env) -> Outcome {
         let element = eval(&for_expr.value_expr, &inner)?;
         merge_origins(&mut origin, &element.origin);
         let Some(key_expr) = &for_expr.key_expr else {
+            parts.push((list.len().to_string(), element.origin, element.parts));
             list.push(element.val);
             continue;
         };
@@ -236,15 +242,16 @@ pub fn for_expr(for_expr: &ForExpr, env: &Env) -> Outcome {
             return error(format!(
                 "the `for` expression produces the key \"{key}\" twice (use `...` to group)"
             ));
+        } else {
+            parts.push((key, element.origin, element.parts));
         }
     }
     let val = match for_expr.key_expr {
         Some(_) => Val::Object(object),
         None => Val::List(list),
     };
-    Ok(Traced {
-        val,
-        origin,
-        parts: None,
-    })
+    if for_expr.grouping {
+        return Ok(Traced::new(val, origin));
+    }
+    Ok(built(val, origin, parts))
 }

@@ -594,6 +594,15 @@ locals {
         notes("local.merged.mode"),
         ["local `mode`", "local `merged`"]
     );
+    // `for` expressions keep each element's hops apart too.
+    assert_eq!(
+        notes("{ for k, v in local.nested : k => v.mode }.site"),
+        [mode[0], mode[1], "local `nested`"]
+    );
+    assert_eq!(
+        notes("[for v in local.pair : v if v != \"\"][1]"),
+        ["local `mode`", "local `pair`"]
+    );
     // A whole object passed on keeps the hop that passed it for each member.
     assert_eq!(
         notes("local.passed.mode"),
