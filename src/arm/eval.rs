@@ -188,9 +188,9 @@ impl<'a> Env<'a> {
         }
         let mut values = Vec::with_capacity(args.len());
         let mut origin = Vec::new();
-        for arg in args {
+        for (at, arg) in args.iter().enumerate() {
             let traced = self.expr(arg);
-            if traced.val.is_unknown() {
+            if traced.val.is_unknown() && !member_position(name, at) {
                 return traced;
             }
             if origin.is_empty() {
@@ -329,6 +329,17 @@ impl<'a> Env<'a> {
                 None => "`copyIndex()` is used outside a copy loop".into(),
             }),
         }
+    }
+}
+
+/// Whether argument `at` of `name` becomes a member of the result: an unknown there is an
+/// unknown member (the object or array itself is known), so the settings beside it still
+/// decide a verdict.
+fn member_position(name: &str, at: usize) -> bool {
+    match name {
+        "createarray" => true,
+        "createobject" => at % 2 == 1,
+        _ => false,
     }
 }
 
@@ -474,6 +485,23 @@ mod tests {
             eval("[concat('a', reference('x').b)]"),
             Val::unknown("function `reference()` is only known at deployment time")
         );
+    }
+
+    #[test]
+    fn unknown_arguments_of_create_object_and_create_array_are_unknown_members() {
+        let object = eval("[createObject('a', true(), 'b', reference('x').id)]");
+        assert_eq!(object.get("a"), Some(&Val::Bool(true)));
+        assert!(object.get("b").unwrap().is_unknown());
+        let list = eval("[createArray(1, reference('x'))]");
+        assert!(matches!(&list, Val::List(items) if items.len() == 2 && items[1].is_unknown()));
+        // An unknown key, or an unknown argument of any other function, stays unknown whole.
+        assert!(eval("[createObject(reference('x').k, true())]").is_unknown());
+        assert!(eval("[union(createObject('a', 1), reference('x'))]").is_unknown());
+        // A known object over an unknown member keeps it unknown: its other keys are not known.
+        let merged = eval(
+            "[union(createObject('p', reference('x')), createObject('p', createObject('a', 1)))]",
+        );
+        assert!(merged.get("p").unwrap().is_unknown());
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub(crate) mod lower;
 pub(crate) mod params;
 mod scenarios;
 mod scope;
+mod select;
 mod strings;
 mod walk;
 
