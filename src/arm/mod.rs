@@ -15,6 +15,7 @@
 //! the scenario), or once with its defaults when it has none.
 
 mod detect;
+pub(crate) mod embedded;
 mod eval;
 mod expr;
 mod front;

@@ -235,6 +235,7 @@ impl Reader<'_> {
             // JSON; keeping them does no harm, as only named attributes are ever read.
             attributes: match super::types::lookup(&type_member.key, Default::default()) {
                 Some(_) => self.attributes(body),
+                None if super::dispatch::handles(&type_member.key) => self.attributes(body),
                 None => Vec::new(),
             },
         }

@@ -30,6 +30,9 @@ mod tfvars;
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
 mod types;
 mod version;
+// Issue 14 P3: ARM templates deployed by Terraform.
+mod dispatch;
+mod embedded;
 
 use std::path::PathBuf;
 
@@ -90,6 +93,7 @@ pub fn scan_project(
         .extend(project.command_line.errors.iter().cloned());
     scan.errors.extend(refused);
     scan.errors.extend(project.module_errors());
+    scan.consumed = project.consumed();
     scan
 }
 
@@ -116,6 +120,7 @@ pub fn scan_module(files: &[ModuleFile]) -> UnitScan {
         resources: crate::instances::collapse_identical(resources),
         errors,
         comments: Vec::new(),
+        consumed: Vec::new(),
     };
     comments::record(&mut scan, &[&module], |file| {
         let found = files.iter().find(|f| f.id == file);

@@ -213,6 +213,7 @@ impl Module {
         self.calls.is_empty()
             && self.resources.iter().all(|block| {
                 super::types::lookup(&block.resource_type, Default::default()).is_none()
+                    && !super::dispatch::handles(&block.resource_type)
             })
     }
 }

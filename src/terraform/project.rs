@@ -10,13 +10,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::Inputs;
+use super::dispatch::{self, Lowered};
 use super::eval::{Budget, InstanceKeys};
 use super::instance::{self, Expansion, ModuleScope, VarSource};
 use super::module::{self, Module, ModuleFile};
 use super::syntax::{Attribute, ModuleCall};
 use super::tfvars::{self, CommandLine};
 use super::types::{self, ProviderVersion};
-use super::{lower, version};
+use super::{embedded, lower, version};
 use crate::error::FileError;
 use crate::limits::{MAX_TERRAFORM_MODULE_DEPTH, MAX_TERRAFORM_MODULE_INSTANCES};
 use crate::load::Loader;
@@ -37,6 +38,8 @@ pub struct Project<'a> {
     existing: Mutex<HashMap<PathBuf, bool>>,
     /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
     pub(crate) max_module_instances: usize,
+    /// Files the walks judged through a Terraform caller (`dispatch::Lowered::consumed`).
+    consumed: Mutex<std::collections::BTreeSet<PathBuf>>,
 }
 
 impl<'a> Project<'a> {
@@ -47,6 +50,7 @@ impl<'a> Project<'a> {
             modules: Mutex::default(),
             existing: Mutex::default(),
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
+            consumed: Mutex::default(),
         }
     }
 
@@ -135,6 +139,12 @@ impl<'a> Project<'a> {
             .collect()
     }
 
+    /// The files judged through a Terraform caller so far, sorted.
+    pub fn consumed(&self) -> Vec<PathBuf> {
+        let consumed = self.consumed.lock().unwrap_or_else(|p| p.into_inner());
+        consumed.iter().cloned().collect()
+    }
+
     /// Judges the root module in `dir` and everything it calls.
     pub fn judge_root(&self, dir: &Path) -> Judged {
         self.judge(&self.module(dir))
@@ -155,6 +165,7 @@ impl<'a> Project<'a> {
             installed: None,
             instances: 0,
             beyond_bound: HashSet::new(),
+            other: Lowered::default(),
         };
         walk.module(
             module,
@@ -170,6 +181,12 @@ impl<'a> Project<'a> {
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
         errors.append(&mut walk.errors);
+        walk.resources.append(&mut walk.other.resources);
+        errors.append(&mut walk.other.errors);
+        self.consumed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(walk.other.consumed.drain(..));
         if let Some(notice) = budget.notice("root module", None) {
             errors.push(FileError::notice(&module.dir, None, notice));
         }
@@ -229,6 +246,8 @@ struct Walk<'p, 'a> {
     instances: usize,
     /// Module directories judged with unknown inputs once the bound was reached.
     beyond_bound: HashSet<PathBuf>,
+    /// What blocks outside the azurerm table lowered to ([`dispatch`]).
+    other: Lowered,
 }
 
 impl Walk<'_, '_> {
@@ -244,9 +263,10 @@ impl Walk<'_, '_> {
         let root_dir = self.root_dir.display().to_string();
         let scope = ModuleScope::new(module, vars, self.budget, root_dir);
         for block in &module.resources {
-            let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
+            let info = types::lookup(&block.resource_type, ProviderVersion::Unknown);
+            if info.is_none() && !dispatch::handles(&block.resource_type) {
                 continue;
-            };
+            }
             let address = format!("{}{}", path.declaration, block.address());
             for (keys, suffix) in
                 instances(instance::expand(block.count(), block.for_each(), &scope))
@@ -255,8 +275,17 @@ impl Walk<'_, '_> {
                 let instance = (full != address).then_some(full);
                 let scope = scope.instance(keys);
                 let env = super::eval::Env::new(&scope);
+                let Some(info) = &info else {
+                    let cx = embedded::Context {
+                        loader: self.project.loader,
+                        root_dir: &self.root_dir,
+                    };
+                    let out = &mut self.other;
+                    dispatch::lower_other(block, &env, &cx, address.clone(), instance, out);
+                    continue;
+                };
                 self.resources
-                    .push(lower::lower(block, &info, &env, address.clone(), instance));
+                    .push(lower::lower(block, info, &env, address.clone(), instance));
             }
         }
         for call in &module.calls {

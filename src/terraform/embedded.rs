@@ -1,0 +1,433 @@
+//! ARM templates deployed by Terraform: `azurerm_*_template_deployment` blocks. Their
+//! `template_content` is read (a `file(…)`, a heredoc, or any expression giving JSON text), its
+//! `parameters_content` evaluated entry by entry, and the template judged by the ARM front end
+//! with those values as its scenario (`crate::arm::embedded`).
+//!
+//! Spans: a template read by `file(…)` points into its own file (fixable as ARM JSON); a
+//! heredoc without interpolations is parsed in place, so findings and fixes point into the
+//! heredoc's lines; JSON computed any other way has no place but the attribute, so every span
+//! is the attribute and no fix is offered. A template read by `file(…)` is also a discovered
+//! ARM file: it is reported as consumed, so it is judged only through this caller.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, FuncCall, ObjectKey};
+
+use crate::arm::embedded::{self, Embedded, ExternalInput};
+use crate::error::FileError;
+use crate::json::Json;
+use crate::load::Loader;
+use crate::model::{FixAnchor, Placement, Resource};
+use crate::paths::normalize;
+use crate::source::{FileId, Span};
+use crate::value::{Traced, Val};
+
+use super::dispatch::Lowered;
+use super::eval::{self, Env};
+use super::syntax::{Attribute, AttributeExpr, ResourceBlock};
+
+/// The azurerm resource types that deploy an ARM template, one per deployment scope.
+pub(super) const TYPES: &[&str] = &[
+    "azurerm_resource_group_template_deployment",
+    "azurerm_subscription_template_deployment",
+    "azurerm_management_group_template_deployment",
+    "azurerm_tenant_template_deployment",
+];
+
+/// Whether `resource_type` deploys an ARM template.
+pub(super) fn is_deployment(resource_type: &str) -> bool {
+    TYPES.contains(&resource_type)
+}
+
+/// What a deployment reads with besides its expressions.
+pub(super) struct Context<'a> {
+    pub loader: &'a Loader<'a>,
+    /// The root module's directory: Terraform resolves a relative `file()` path from it.
+    pub root_dir: &'a Path,
+}
+
+/// JSON read from `template_content` or `parameters_content`.
+struct Document {
+    json: Json,
+    /// The file its spans are in.
+    file: FileId,
+    /// Whether the spans are the JSON's own (a file, a plain heredoc), so a fix can edit them.
+    placed: bool,
+}
+
+/// Lowers one instance of a template deployment block into the sites its template deploys.
+pub(super) fn lower(
+    block: &ResourceBlock,
+    env: &Env,
+    cx: &Context,
+    address: String,
+    instance: Option<String>,
+    out: &mut Lowered,
+) {
+    let shown = instance.clone().unwrap_or_else(|| address.clone());
+    let Some(attribute) = block.attribute("template_content") else {
+        if let Some(spec) = block.attribute("template_spec_version_id") {
+            out.errors.push(notice(
+                cx,
+                spec.span,
+                format!(
+                    "`{shown}` deploys a template spec, which certgate cannot read; its sites \
+                     are not judged"
+                ),
+            ));
+        }
+        return;
+    };
+    let template = match read(attribute, env, cx, out) {
+        Ok(document) => document,
+        Err(why) => {
+            out.errors.push(notice(
+                cx,
+                attribute.span,
+                format!("`template_content` of `{shown}` {why}; its sites are not judged"),
+            ));
+            return;
+        }
+    };
+    let source = format!("`parameters_content` of `{shown}`");
+    let inputs = match block.attribute("parameters_content") {
+        Some(parameters) => match inputs(parameters, env, cx, &source, out) {
+            Ok(inputs) => inputs,
+            Err(why) => {
+                out.errors.push(notice(
+                    cx,
+                    parameters.span,
+                    format!("{source} {why}; the template's parameters are unknown"),
+                ));
+                HashMap::new()
+            }
+        },
+        None => HashMap::new(),
+    };
+    let path = cx.loader.sources().get(template.file).path().to_path_buf();
+    let (mut resources, errors) = embedded::judge(
+        cx.loader,
+        Embedded {
+            template: &template.json,
+            file: template.file,
+            path: &path,
+            inputs,
+            missing: format!("{source} does not set it"),
+            declared: address,
+            instance,
+        },
+    );
+    if !template.placed {
+        for resource in &mut resources {
+            unplace(resource, attribute.span);
+        }
+    }
+    out.resources.append(&mut resources);
+    out.errors.extend(errors);
+}
+
+/// A resource read from JSON with no place of its own: nothing in it can be edited.
+fn unplace(resource: &mut Resource, span: Span) {
+    resource.fix_anchor = Some(FixAnchor {
+        body: span,
+        members: Vec::new(),
+        placement: Placement::Unavailable(
+            "the template is computed by a Terraform expression, so certgate cannot edit it in \
+             place"
+                .into(),
+        ),
+    });
+}
+
+fn notice(cx: &Context, span: Span, message: String) -> FileError {
+    let path = cx.loader.sources().get(span.file).path().to_path_buf();
+    FileError::notice(path, Some(span), message)
+}
+
+/// The JSON an attribute holds, or why it cannot be read (the reason completes "`x` of `y` …").
+fn read(
+    attribute: &Attribute,
+    env: &Env,
+    cx: &Context,
+    out: &mut Lowered,
+) -> Result<Document, String> {
+    if let AttributeExpr::Hcl(expr) = &attribute.expr {
+        match peel(expr) {
+            Expression::FuncCall(call) if call.name.name.as_str() == "file" => {
+                return read_file(call, env, cx, out);
+            }
+            Expression::HeredocTemplate(heredoc) => {
+                if let Some(document) = heredoc_in_place(heredoc.span(), attribute, cx)? {
+                    return Ok(document);
+                }
+            }
+            _ => {}
+        }
+    }
+    // Any other expression: its text, parsed, placed at the attribute.
+    let text = match eval::eval_attr(&attribute.expr, env) {
+        Ok(Traced {
+            val: Val::String(text),
+            ..
+        }) => text,
+        Ok(Traced {
+            val: Val::Unknown(why),
+            ..
+        }) => return Err(format!("cannot be resolved ({why})")),
+        Ok(other) => {
+            return Err(format!(
+                "is a {}, not the JSON text of a template",
+                other.val.type_name()
+            ));
+        }
+        Err(error) => return Err(format!("would be rejected by Terraform: {error}")),
+    };
+    let mut json = parse(&text)?;
+    json.collapse(attribute.value_span.range());
+    Ok(Document {
+        json,
+        file: attribute.value_span.file,
+        placed: false,
+    })
+}
+
+/// `(x)` is `x`.
+fn peel(expr: &Expression) -> &Expression {
+    match expr {
+        Expression::Parenthesis(inner) => peel(inner.inner()),
+        other => other,
+    }
+}
+
+/// `file(PATH)`: the file's own JSON, read through the loader (inside the project root only).
+fn read_file(
+    call: &FuncCall,
+    env: &Env,
+    cx: &Context,
+    out: &mut Lowered,
+) -> Result<Document, String> {
+    let [argument] = call.args.iter().collect::<Vec<_>>()[..] else {
+        return Err("calls `file()` without exactly one argument".into());
+    };
+    let written = match eval::eval(argument, env).map(|t| t.val) {
+        Ok(Val::String(path)) => path,
+        Ok(Val::Unknown(why)) => return Err(format!("reads a file whose path is unknown ({why})")),
+        Ok(other) => return Err(format!("calls `file()` with a {}", other.type_name())),
+        Err(error) => return Err(format!("would be rejected by Terraform: {error}")),
+    };
+    let path = resolve(cx.root_dir, &written);
+    // The loader records why a file cannot be read (outside the project root, missing, …).
+    let Some(loaded) = cx.loader.file(&path) else {
+        return Err(format!("reads `{}`, which cannot be read", path.display()));
+    };
+    let json = crate::json::parse(loaded.source.text())
+        .map_err(|error| {
+            let at = loaded.source.line_col(error.span.start);
+            format!(
+                "reads `{}`, which is not valid JSON (line {}: {})",
+                path.display(),
+                at.line,
+                error.message
+            )
+        })?
+        .root;
+    out.consumed.push(normalize(&path));
+    Ok(Document {
+        json,
+        file: loaded.id,
+        placed: true,
+    })
+}
+
+/// Where Terraform finds `file(written)`: relative paths from the root module's directory.
+/// certgate's `path.module` already starts with the scanned directory, so such a path is kept.
+fn resolve(root_dir: &Path, written: &str) -> PathBuf {
+    let path = Path::new(written);
+    let root = normalize(root_dir);
+    if path.is_absolute() || root.as_os_str().is_empty() || normalize(path).starts_with(&root) {
+        normalize(path)
+    } else {
+        normalize(&root.join(path))
+    }
+}
+
+/// A heredoc without interpolations, parsed where it is written; `None` when it has
+/// interpolations (it is then rendered like any expression).
+fn heredoc_in_place(
+    span: Option<Range<usize>>,
+    attribute: &Attribute,
+    cx: &Context,
+) -> Result<Option<Document>, String> {
+    let Some(span) = span else {
+        return Ok(None);
+    };
+    let file = attribute.value_span.file;
+    let source = cx.loader.sources().get(file);
+    let Some(written) = source.text().get(span.clone()) else {
+        return Ok(None);
+    };
+    // `<<EOT\n` … `\nEOT`: the body lies between the first and the last line break.
+    let (Some(first), Some(last)) = (written.find('\n'), written.rfind('\n')) else {
+        return Ok(None);
+    };
+    let body = &written[first + 1..last.max(first + 1)];
+    if body.contains("${") || body.contains("%{") {
+        return Ok(None);
+    }
+    let mut json = parse(body)?;
+    json.shift(span.start + first + 1);
+    Ok(Some(Document {
+        json,
+        file,
+        placed: true,
+    }))
+}
+
+fn parse(text: &str) -> Result<Json, String> {
+    crate::json::parse(text)
+        .map(|doc| doc.root)
+        .map_err(|error| format!("is not valid JSON: {}", error.message))
+}
+
+/// The template's parameter values from `parameters_content`, by lower-case name.
+fn inputs(
+    attribute: &Attribute,
+    env: &Env,
+    cx: &Context,
+    source: &str,
+    out: &mut Lowered,
+) -> Result<HashMap<String, ExternalInput>, String> {
+    let input = |traced: Traced, span: Span| ExternalInput {
+        traced,
+        span,
+        source: source.to_string(),
+    };
+    // `jsonencode({ name = { value = … } })`: each entry evaluated on its own, so one unknown
+    // parameter leaves the others known, and each keeps its own origin.
+    if let AttributeExpr::Hcl(expr) = &attribute.expr
+        && let Expression::FuncCall(call) = peel(expr)
+        && call.name.name.as_str() == "jsonencode"
+        && let [argument] = call.args.iter().collect::<Vec<_>>()[..]
+        && let Expression::Object(object) = peel(argument)
+    {
+        let mut found = HashMap::new();
+        for (key, value) in object.iter() {
+            let name = match key {
+                ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                ObjectKey::Expression(key) => match eval::eval(key, env).map(|t| t.val) {
+                    Ok(Val::String(name)) => name,
+                    _ => continue,
+                },
+            };
+            let start = key.span().map_or(attribute.span.start, |s| s.start);
+            let end = value.expr().span().map_or(attribute.span.end, |s| s.end);
+            let span = Span::new(attribute.span.file, start..end);
+            found.insert(
+                name.to_ascii_lowercase(),
+                input(entry_value(value.expr(), &name, env), span),
+            );
+        }
+        return Ok(found);
+    }
+    // A parameter file's JSON (`{"parameters": {…}}`) or just its entries.
+    let document = read(attribute, env, cx, out)?;
+    let entries = document.json.get("parameters").unwrap_or(&document.json);
+    let mut found = HashMap::new();
+    for member in entries.members() {
+        let traced = match member.value.get_ignore_case("value") {
+            Some(value) => Traced::here(Val::from_json(value)),
+            None => Traced::here(not_a_value(&member.key, Some(&member.value))),
+        };
+        let span = Span::new(document.file, member.span.clone());
+        found.insert(member.key.to_ascii_lowercase(), input(traced, span));
+    }
+    Ok(found)
+}
+
+/// One `name = { value = X }` entry: `X` evaluated with its origin.
+fn entry_value(expr: &Expression, name: &str, env: &Env) -> Traced {
+    let evaluated = |expr: &Expression| match eval::eval(expr, env) {
+        Ok(traced) => traced,
+        Err(error) => Traced::here(Val::unknown(format!(
+            "Terraform would reject the value of parameter `{name}`: {error}"
+        ))),
+    };
+    if let Expression::Object(object) = peel(expr) {
+        for (key, value) in object.iter() {
+            let key = match key {
+                ObjectKey::Ident(ident) => ident.as_str(),
+                ObjectKey::Expression(Expression::String(s)) => s.value().as_str(),
+                ObjectKey::Expression(_) => continue,
+            };
+            if key == "value" {
+                return evaluated(value.expr());
+            }
+        }
+    }
+    let whole = evaluated(expr);
+    match whole.val.get_ignore_case("value") {
+        Some(val) => Traced {
+            val: val.clone(),
+            origin: whole.origin,
+        },
+        None if whole.val.is_unknown() => whole,
+        None => Traced {
+            val: not_a_value(name, None),
+            origin: whole.origin,
+        },
+    }
+}
+
+/// The unknown a parameter entry without a `value` gives (a Key Vault `reference`, …).
+fn not_a_value(name: &str, entry: Option<&Json>) -> Val {
+    if entry.and_then(|e| e.get_ignore_case("reference")).is_some() {
+        Val::unknown(format!(
+            "parameter `{name}` comes from Key Vault, known only at deployment"
+        ))
+    } else {
+        Val::unknown(format!("parameter `{name}` has no `value`"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Data;
+
+    #[test]
+    fn relative_file_paths_resolve_from_the_root_module() {
+        let root = Path::new("infra/live");
+        assert_eq!(resolve(root, "t.json"), PathBuf::from("infra/live/t.json"));
+        assert_eq!(
+            resolve(root, "infra/live/modules/app/t.json"),
+            PathBuf::from("infra/live/modules/app/t.json")
+        );
+        assert_eq!(
+            resolve(root, "../shared/t.json"),
+            PathBuf::from("infra/shared/t.json")
+        );
+        assert_eq!(resolve(Path::new(""), "./t.json"), PathBuf::from("t.json"));
+    }
+
+    #[test]
+    fn entries_without_a_value_say_why() {
+        let reference = crate::json::parse(r#"{"reference": {"keyVault": {}}}"#).unwrap();
+        assert_eq!(
+            not_a_value("cert", Some(&reference.root)).to_data(),
+            Data::Unknown("parameter `cert` comes from Key Vault, known only at deployment".into())
+        );
+        assert_eq!(
+            not_a_value("x", None),
+            Val::unknown("parameter `x` has no `value`")
+        );
+    }
+
+    #[test]
+    fn deployment_types_are_the_four_scopes() {
+        assert!(TYPES.iter().all(|t| is_deployment(t)));
+        assert!(!is_deployment("azurerm_template_deployment"));
+    }
+}
