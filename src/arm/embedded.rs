@@ -15,6 +15,7 @@ use crate::json::Json;
 use crate::load::Loader;
 use crate::model::Resource;
 use crate::source::{FileId, Span};
+use crate::value::Traced;
 
 pub use super::scope::ExternalInput;
 
@@ -36,15 +37,23 @@ pub struct Embedded<'a> {
     /// Completes "parameter `x` has no defaultValue and …" for a parameter the caller does not
     /// set.
     pub missing: String,
+    /// Values the caller computed inside the template, read by `[certgateEmbedded.value(N)]`
+    /// strings ([`value_expression`]).
+    pub values: Vec<Traced>,
     /// The deploying block's address (declaration), and its instance's when it differs.
     pub declared: String,
     pub instance: Option<String>,
 }
 
+/// The JSON string that stands, in a template built by the caller, for its `index`th value.
+pub fn value_expression(index: usize) -> String {
+    format!("[certgateEmbedded.value({index})]")
+}
+
 /// The sites and slots `embedded` deploys, and the notices of its walk.
 pub fn judge(loader: &Loader, embedded: Embedded<'_>) -> (Vec<Resource>, Vec<FileError>) {
     let budget = Budget::default().with_nesting(eval::NESTING);
-    let scope = Scope::new(
+    let mut scope = Scope::new(
         embedded.template,
         embedded.file,
         HashMap::new(),
@@ -52,6 +61,7 @@ pub fn judge(loader: &Loader, embedded: Embedded<'_>) -> (Vec<Resource>, Vec<Fil
         &budget,
     )
     .with_external(embedded.inputs);
+    scope.embedded = embedded.values;
     let mut walker = Walker::new(loader, embedded.path, None);
     let template = Template {
         json: embedded.template,
@@ -83,7 +93,7 @@ pub fn judge(loader: &Loader, embedded: Embedded<'_>) -> (Vec<Resource>, Vec<Fil
 mod tests {
     use super::*;
     use crate::model::{Data, OriginKind};
-    use crate::value::{Traced, Val};
+    use crate::value::Val;
 
     const TEMPLATE: &str = r#"{"parameters": {"mode": {"type": "string", "defaultValue": "Required"},
         "plan": {"type": "string"}},
@@ -101,6 +111,7 @@ mod tests {
             path: Path::new("infra/site.json"),
             inputs,
             missing: "parameters_content does not set it".into(),
+            values: Vec::new(),
             declared: "azurerm_resource_group_template_deployment.web".into(),
             instance: None,
         };
@@ -130,6 +141,7 @@ mod tests {
         let input = ExternalInput {
             traced: Traced::here(Val::String("Optional".into())),
             span,
+            literal: None,
             source: "parameters_content".into(),
         };
         let resources = judge_with(HashMap::from([("mode".to_string(), input)]));

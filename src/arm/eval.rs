@@ -178,6 +178,7 @@ impl<'a> Env<'a> {
             "coalesce" => return self.coalesce(args),
             "and" | "or" => return self.logic(name, call),
             "copyindex" => return self.copy_index(args),
+            super::scope::EMBEDDED_VALUE => return self.embedded(args),
             _ => {}
         }
         if functions::DEPLOYMENT_TIME.contains(&name) || name.starts_with("list") {
@@ -291,6 +292,19 @@ impl<'a> Env<'a> {
         first_unknown.unwrap_or(Traced {
             val: Val::Bool(!deciding),
             origin,
+        })
+    }
+
+    /// A value the deploying front end computed (see [`super::scope::EMBEDDED_VALUE`]).
+    fn embedded(&self, args: &[Expr]) -> Traced {
+        let found = match args {
+            [Expr::Int(n)] => usize::try_from(*n)
+                .ok()
+                .and_then(|n| self.scope.embedded.get(n)),
+            _ => None,
+        };
+        found.cloned().unwrap_or_else(|| {
+            unknown("user-defined function `certgateEmbedded.value()` is not evaluated by certgate")
         })
     }
 

@@ -59,9 +59,16 @@ pub struct ExternalInput {
     pub traced: Traced,
     /// The `name = { value = … }` entry.
     pub span: Span,
+    /// The value inside it when it is written as one scalar literal (a fix can change it).
+    pub literal: Option<Span>,
     /// The caller, for messages: `parameters_content of azurerm_…_template_deployment.web`.
     pub source: String,
 }
+
+/// The function a template built by another front end calls for a value that front end
+/// computed: `[certgateEmbedded.value(3)]` is the fourth of [`Scope::embedded`]. A namespaced
+/// (user-defined) name, so no template of ARM's own can mean anything by it.
+pub const EMBEDDED_VALUE: &str = "certgateembedded.value";
 
 /// One template's parameters and variables.
 pub struct Scope<'a> {
@@ -73,6 +80,9 @@ pub struct Scope<'a> {
     inputs: HashMap<String, Input<'a>>,
     /// Values passed by another front end, by lower-case parameter name (win over `inputs`).
     external: HashMap<String, ExternalInput>,
+    /// Values the deploying front end computed inside the template itself (a Terraform
+    /// `jsonencode({…})` template's expressions), read by [`EMBEDDED_VALUE`] calls.
+    pub(super) embedded: Vec<Traced>,
     /// Completes "parameter `x` has no defaultValue and …" when no input sets `x`.
     missing: String,
     pub budget: &'a Budget,
@@ -94,6 +104,7 @@ impl<'a> Scope<'a> {
             file,
             inputs,
             external: HashMap::new(),
+            embedded: Vec::new(),
             missing,
             budget,
             memo: RefCell::default(),
@@ -202,7 +213,8 @@ impl<'a> Scope<'a> {
                 OriginKind::TemplateParameter,
                 input.span,
                 format!("value in {}", input.source),
-            );
+            )
+            .with_literal(input.literal);
             let what = format!("parameter `{name}`");
             return eval::apply_keys(input.traced.clone().through(hop), keys, &what)
                 .through(declared);

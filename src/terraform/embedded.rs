@@ -18,7 +18,7 @@ use hcl_edit::expr::{Expression, FuncCall, ObjectKey};
 
 use crate::arm::embedded::{self, Embedded, ExternalInput};
 use crate::error::FileError;
-use crate::json::Json;
+use crate::json::{Json, JsonKind, Member};
 use crate::load::Loader;
 use crate::model::{FixAnchor, Placement, Resource};
 use crate::paths::normalize;
@@ -56,6 +56,10 @@ struct Document {
     file: FileId,
     /// Whether the spans are the JSON's own (a file, a plain heredoc), so a fix can edit them.
     placed: bool,
+    /// Terraform values inside the JSON (`jsonencode` templates; see [`to_json`]).
+    values: Vec<Traced>,
+    /// Whether the JSON is written as an HCL object (`jsonencode({…})`): fixes spell HCL.
+    hcl: bool,
 }
 
 /// Lowers one instance of a template deployment block into the sites its template deploys.
@@ -116,13 +120,16 @@ pub(super) fn lower(
             path: &path,
             inputs,
             missing: format!("{source} does not set it"),
+            values: template.values,
             declared: address,
             instance,
         },
     );
-    if !template.placed {
-        for resource in &mut resources {
+    for resource in &mut resources {
+        if !template.placed {
             unplace(resource, attribute.span);
+        } else if template.hcl {
+            resource.syntax = block.syntax;
         }
     }
     out.resources.append(&mut resources);
@@ -159,6 +166,21 @@ fn read(
             Expression::FuncCall(call) if call.name.name.as_str() == "file" => {
                 return read_file(call, env, cx, out);
             }
+            Expression::FuncCall(call) if call.name.name.as_str() == "jsonencode" => {
+                if let [argument] = call.args.iter().collect::<Vec<_>>()[..]
+                    && let object @ Expression::Object(_) = peel(argument)
+                {
+                    let mut values = Vec::new();
+                    let json = to_json(object, env, &mut values);
+                    return Ok(Document {
+                        json,
+                        file: attribute.value_span.file,
+                        placed: true,
+                        values,
+                        hcl: true,
+                    });
+                }
+            }
             Expression::HeredocTemplate(heredoc) => {
                 if let Some(document) = heredoc_in_place(heredoc.span(), attribute, cx)? {
                     return Ok(document);
@@ -191,6 +213,8 @@ fn read(
         json,
         file: attribute.value_span.file,
         placed: false,
+        values: Vec::new(),
+        hcl: false,
     })
 }
 
@@ -239,6 +263,8 @@ fn read_file(
         json,
         file: loaded.id,
         placed: true,
+        values: Vec::new(),
+        hcl: false,
     })
 }
 
@@ -283,6 +309,8 @@ fn heredoc_in_place(
         json,
         file,
         placed: true,
+        values: Vec::new(),
+        hcl: false,
     }))
 }
 
@@ -290,6 +318,55 @@ fn parse(text: &str) -> Result<Json, String> {
     crate::json::parse(text)
         .map(|doc| doc.root)
         .map_err(|error| format!("is not valid JSON: {}", error.message))
+}
+
+/// A `jsonencode` argument as the JSON it encodes, node by node: literals keep their HCL spans,
+/// and any other expression is evaluated by Terraform and stands in the JSON as a
+/// `[certgateEmbedded.value(N)]` string reading the `N`th of `values`, so its origin (or why
+/// it is unknown) reaches the ARM evaluation intact.
+fn to_json(expr: &Expression, env: &Env, values: &mut Vec<Traced>) -> Json {
+    let span = expr.span().unwrap_or_default();
+    let kind = match expr {
+        Expression::Parenthesis(inner) => return to_json(inner.inner(), env, values),
+        Expression::Null(_) => JsonKind::Null,
+        Expression::Bool(b) => JsonKind::Bool(*b.value()),
+        Expression::Number(n) => JsonKind::Number(n.value().to_string()),
+        Expression::String(s) => JsonKind::String(s.value().to_string()),
+        Expression::Array(items) => {
+            JsonKind::Array(items.iter().map(|i| to_json(i, env, values)).collect())
+        }
+        Expression::Object(object) => {
+            let mut members = Vec::new();
+            for (key, value) in object.iter() {
+                let name = match key {
+                    ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                    ObjectKey::Expression(Expression::String(s)) => s.value().to_string(),
+                    ObjectKey::Expression(key) => match eval::eval(key, env).map(|t| t.val) {
+                        Ok(Val::String(name)) => name,
+                        // A key not known before apply: nothing can be read from it.
+                        _ => continue,
+                    },
+                };
+                let value = to_json(value.expr(), env, values);
+                let key_span = key.span().unwrap_or_else(|| value.span.clone());
+                members.push(Member {
+                    key: name,
+                    span: key_span.start..value.span.end,
+                    key_span,
+                    value,
+                });
+            }
+            JsonKind::Object(members)
+        }
+        computed => {
+            let traced = eval::eval(computed, env).unwrap_or_else(|error| {
+                Traced::here(Val::unknown(format!("Terraform would reject it: {error}")))
+            });
+            values.push(traced);
+            JsonKind::String(embedded::value_expression(values.len() - 1))
+        }
+    };
+    Json { kind, span }
 }
 
 /// The template's parameter values from `parameters_content`, by lower-case name.
@@ -300,9 +377,10 @@ fn inputs(
     source: &str,
     out: &mut Lowered,
 ) -> Result<HashMap<String, ExternalInput>, String> {
-    let input = |traced: Traced, span: Span| ExternalInput {
+    let input = |traced: Traced, span: Span, literal: Option<Span>| ExternalInput {
         traced,
         span,
+        literal,
         source: source.to_string(),
     };
     // `jsonencode({ name = { value = … } })`: each entry evaluated on its own, so one unknown
@@ -325,10 +403,9 @@ fn inputs(
             let start = key.span().map_or(attribute.span.start, |s| s.start);
             let end = value.expr().span().map_or(attribute.span.end, |s| s.end);
             let span = Span::new(attribute.span.file, start..end);
-            found.insert(
-                name.to_ascii_lowercase(),
-                input(entry_value(value.expr(), &name, env), span),
-            );
+            let (traced, literal) = entry_value(value.expr(), &name, env);
+            let literal = literal.map(|range| Span::new(span.file, range));
+            found.insert(name.to_ascii_lowercase(), input(traced, span, literal));
         }
         return Ok(found);
     }
@@ -337,18 +414,26 @@ fn inputs(
     let entries = document.json.get("parameters").unwrap_or(&document.json);
     let mut found = HashMap::new();
     for member in entries.members() {
-        let traced = match member.value.get_ignore_case("value") {
+        let value = member.value.get_ignore_case("value");
+        let traced = match value {
             Some(value) => Traced::here(Val::from_json(value)),
             None => Traced::here(not_a_value(&member.key, Some(&member.value))),
         };
+        let literal = value
+            .filter(|value| document.placed && value.is_scalar())
+            .map(|value| Span::new(document.file, value.span.clone()));
         let span = Span::new(document.file, member.span.clone());
-        found.insert(member.key.to_ascii_lowercase(), input(traced, span));
+        found.insert(
+            member.key.to_ascii_lowercase(),
+            input(traced, span, literal),
+        );
     }
     Ok(found)
 }
 
-/// One `name = { value = X }` entry: `X` evaluated with its origin.
-fn entry_value(expr: &Expression, name: &str, env: &Env) -> Traced {
+/// One `name = { value = X }` entry: `X` evaluated with its origin, and its span when it is
+/// one scalar literal.
+fn entry_value(expr: &Expression, name: &str, env: &Env) -> (Traced, Option<Range<usize>>) {
     let evaluated = |expr: &Expression| match eval::eval(expr, env) {
         Ok(traced) => traced,
         Err(error) => Traced::here(Val::unknown(format!(
@@ -363,12 +448,21 @@ fn entry_value(expr: &Expression, name: &str, env: &Env) -> Traced {
                 ObjectKey::Expression(_) => continue,
             };
             if key == "value" {
-                return evaluated(value.expr());
+                let literal = matches!(
+                    value.expr(),
+                    Expression::Null(_)
+                        | Expression::Bool(_)
+                        | Expression::Number(_)
+                        | Expression::String(_)
+                )
+                .then(|| value.expr().span())
+                .flatten();
+                return (evaluated(value.expr()), literal);
             }
         }
     }
     let whole = evaluated(expr);
-    match whole.val.get_ignore_case("value") {
+    let traced = match whole.val.get_ignore_case("value") {
         Some(val) => Traced {
             val: val.clone(),
             origin: whole.origin,
@@ -378,7 +472,8 @@ fn entry_value(expr: &Expression, name: &str, env: &Env) -> Traced {
             val: not_a_value(name, None),
             origin: whole.origin,
         },
-    }
+    };
+    (traced, None)
 }
 
 /// The unknown a parameter entry without a `value` gives (a Key Vault `reference`, …).
