@@ -166,6 +166,9 @@ fn read(
             Expression::FuncCall(call) if call.name.name.as_str() == "file" => {
                 return read_file(call, env, cx, out);
             }
+            Expression::FuncCall(call) if call.name.name.as_str() == "templatefile" => {
+                return template_file(call, attribute, env, cx, out);
+            }
             Expression::FuncCall(call) if call.name.name.as_str() == "jsonencode" => {
                 if let [argument] = call.args.iter().collect::<Vec<_>>()[..]
                     && let object @ Expression::Object(_) = peel(argument)
@@ -236,17 +239,8 @@ fn read_file(
     let [argument] = call.args.iter().collect::<Vec<_>>()[..] else {
         return Err("calls `file()` without exactly one argument".into());
     };
-    let written = match eval::eval(argument, env).map(|t| t.val) {
-        Ok(Val::String(path)) => path,
-        Ok(Val::Unknown(why)) => return Err(format!("reads a file whose path is unknown ({why})")),
-        Ok(other) => return Err(format!("calls `file()` with a {}", other.type_name())),
-        Err(error) => return Err(format!("would be rejected by Terraform: {error}")),
-    };
-    let path = resolve(cx.root_dir, &written);
-    // The loader records why a file cannot be read (outside the project root, missing, …).
-    let Some(loaded) = cx.loader.file(&path) else {
-        return Err(format!("reads `{}`, which cannot be read", path.display()));
-    };
+    let loaded = load(argument, "file", env, cx)?;
+    let path = loaded.source.path().to_path_buf();
     let json = crate::json::parse(loaded.source.text())
         .map_err(|error| {
             let at = loaded.source.line_col(error.span.start);
@@ -266,6 +260,139 @@ fn read_file(
         values: Vec::new(),
         hcl: false,
     })
+}
+
+/// The file the path expression `argument` of `function` names, loaded.
+fn load(
+    argument: &Expression,
+    function: &str,
+    env: &Env,
+    cx: &Context,
+) -> Result<crate::load::Loaded, String> {
+    let written = match eval::eval(argument, env).map(|t| t.val) {
+        Ok(Val::String(path)) => path,
+        Ok(Val::Unknown(why)) => return Err(format!("reads a file whose path is unknown ({why})")),
+        Ok(other) => return Err(format!("calls `{function}()` with a {}", other.type_name())),
+        Err(error) => return Err(format!("would be rejected by Terraform: {error}")),
+    };
+    let path = resolve(cx.root_dir, &written);
+    // The loader records why a file cannot be read (outside the project root, missing, …).
+    cx.loader
+        .file(&path)
+        .ok_or_else(|| format!("reads `{}`, which cannot be read", path.display()))
+}
+
+/// `templatefile(PATH, VARS)`. When the file is JSON with every interpolation inside a string
+/// (the usual way), it is read in place and each such string is rendered with `VARS`,
+/// standing in the JSON as a Terraform value (`to_json`'s way), so findings point into the
+/// file and origins reach the variables. Otherwise the whole text is rendered and parsed, and
+/// placed at the attribute.
+fn template_file(
+    call: &FuncCall,
+    attribute: &Attribute,
+    env: &Env,
+    cx: &Context,
+    out: &mut Lowered,
+) -> Result<Document, String> {
+    let [path, vars] = call.args.iter().collect::<Vec<_>>()[..] else {
+        return Err("calls `templatefile()` without exactly two arguments".into());
+    };
+    let loaded = load(path, "templatefile", env, cx)?;
+    let names = template_vars(vars, env)?;
+    let bound = env.bind(names);
+    let text = loaded.source.text();
+    let render = |text: &str| {
+        eval::json_string(text, &bound).unwrap_or_else(|error| {
+            Traced::here(Val::unknown(format!(
+                "Terraform would reject the template: {error}"
+            )))
+        })
+    };
+    if let Ok(doc) = crate::json::parse(text) {
+        let mut json = doc.root;
+        let mut values = Vec::new();
+        render_strings(&mut json, &render, &mut values);
+        out.consumed.push(normalize(loaded.source.path()));
+        return Ok(Document {
+            json,
+            file: loaded.id,
+            placed: true,
+            values,
+            hcl: false,
+        });
+    }
+    let rendered = match render(text).val {
+        Val::String(rendered) => rendered,
+        Val::Unknown(why) => return Err(format!("cannot be rendered ({why})")),
+        other => return Err(format!("renders to a {}", other.type_name())),
+    };
+    let mut json = parse(&rendered)?;
+    json.collapse(attribute.value_span.range());
+    Ok(Document {
+        json,
+        file: attribute.value_span.file,
+        placed: false,
+        values: Vec::new(),
+        hcl: false,
+    })
+}
+
+/// The variables of a `templatefile` call: each entry of an object written in place evaluated
+/// on its own (with its own origin), or the members of the evaluated object.
+fn template_vars(vars: &Expression, env: &Env) -> Result<Vec<(String, Traced)>, String> {
+    let evaluated = |expr: &Expression| {
+        eval::eval(expr, env).unwrap_or_else(|error| {
+            Traced::here(Val::unknown(format!("Terraform would reject it: {error}")))
+        })
+    };
+    if let Expression::Object(object) = peel(vars) {
+        let mut names = Vec::new();
+        for (key, value) in object.iter() {
+            let name = match key {
+                ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                ObjectKey::Expression(Expression::String(s)) => s.value().to_string(),
+                ObjectKey::Expression(_) => continue,
+            };
+            names.push((name, evaluated(value.expr())));
+        }
+        return Ok(names);
+    }
+    let whole = evaluated(vars);
+    match whole.val {
+        Val::Object(members) => Ok(members
+            .into_iter()
+            .map(|(name, val)| {
+                let traced = Traced {
+                    val,
+                    origin: whole.origin.clone(),
+                };
+                (name, traced)
+            })
+            .collect()),
+        Val::Unknown(why) => Err(format!("has template variables that are unknown ({why})")),
+        other => Err(format!(
+            "passes a {} as the template variables",
+            other.type_name()
+        )),
+    }
+}
+
+/// Replaces each string holding an interpolation or directive with the Terraform value it
+/// renders to (see [`to_json`]).
+fn render_strings(json: &mut Json, render: &impl Fn(&str) -> Traced, values: &mut Vec<Traced>) {
+    match &mut json.kind {
+        JsonKind::String(text) if text.contains("${") || text.contains("%{") => {
+            values.push(render(text));
+            *text = embedded::value_expression(values.len() - 1);
+        }
+        JsonKind::Array(items) => items
+            .iter_mut()
+            .for_each(|item| render_strings(item, render, values)),
+        JsonKind::Object(members) => members
+            .iter_mut()
+            .for_each(|member| render_strings(&mut member.value, render, values)),
+        _ => {}
+    }
 }
 
 /// Where Terraform finds `file(written)`: relative paths from the root module's directory.
