@@ -1,18 +1,18 @@
-//! Resource blocks whose type the azurerm table does not know but that can still deploy a
-//! site reach their own lowering here: ARM template deployments (`embedded`).
+//! Where a resource block whose type the azurerm table ([`super::types`]) does not know goes:
+//! ARM template deployments to [`super::embedded`]; everything else is not a site and is
+//! skipped. One arm per family, so another lowering (AzAPI) is one more arm.
 
 use std::path::PathBuf;
 
+use super::embedded;
+use super::instance::ModuleScope;
+use super::syntax::ResourceBlock;
 use crate::error::FileError;
 use crate::model::Resource;
 
-use super::embedded;
-use super::eval::Env;
-use super::syntax::ResourceBlock;
-
-/// What the other lowerings found in one root.
+/// What lowering the other blocks of a root produced.
 #[derive(Default)]
-pub(super) struct Lowered {
+pub(crate) struct Lowered {
     pub resources: Vec<Resource>,
     pub errors: Vec<FileError>,
     /// Files judged through their Terraform caller (templates read by `file()`), which other
@@ -20,21 +20,31 @@ pub(super) struct Lowered {
     pub consumed: Vec<PathBuf>,
 }
 
-/// Whether a block of `resource_type` is lowered by [`lower_other`].
-pub(super) fn handles(resource_type: &str) -> bool {
-    embedded::is_deployment(resource_type)
+/// Where a module instance sits: the declaration prefix (`module.web.`) and the instance
+/// prefix (`module.web[0].`) of its resources' addresses.
+pub(crate) struct Prefix<'a> {
+    pub declaration: &'a str,
+    pub instance: &'a str,
 }
 
-/// Lowers one instance of a block [`handles`] accepts.
-pub(super) fn lower_other(
+/// Whether the readers keep a block's attributes: in-scope azurerm types and ARM template
+/// deployments (their template decides whether they deploy a site). Other blocks keep none:
+/// moving large bodies along would be wasted work.
+pub(crate) fn keeps_attributes(resource_type: &str) -> bool {
+    super::types::lookup(resource_type, super::types::ProviderVersion::Unknown).is_some()
+        || resource_type.ends_with("_template_deployment")
+}
+
+/// Lowers `block` (a type [`super::types::lookup`] does not know) in `scope`, adding any site
+/// or slot it deploys to `out`; `cx` reads the files a block names.
+pub(crate) fn lower_other(
     block: &ResourceBlock,
-    env: &Env,
+    scope: &ModuleScope,
+    prefix: &Prefix,
     cx: &embedded::Context,
-    address: String,
-    instance: Option<String>,
     out: &mut Lowered,
 ) {
     if embedded::is_deployment(&block.resource_type) {
-        embedded::lower(block, env, cx, address, instance, out);
+        embedded::lower(block, scope, prefix, cx, out);
     }
 }

@@ -25,8 +25,10 @@ use crate::paths::normalize;
 use crate::source::{FileId, Span};
 use crate::value::{Traced, Val};
 
-use super::dispatch::Lowered;
+use super::dispatch::{Lowered, Prefix};
 use super::eval::{self, Env};
+use super::instance::{self, ModuleScope};
+use super::project::instances;
 use super::syntax::{Attribute, AttributeExpr, ResourceBlock};
 
 /// The azurerm resource types that deploy an ARM template, one per deployment scope.
@@ -62,8 +64,26 @@ struct Document {
     hcl: bool,
 }
 
-/// Lowers one instance of a template deployment block into the sites its template deploys.
+/// Lowers each instance of a template deployment block into the sites its template deploys.
 pub(super) fn lower(
+    block: &ResourceBlock,
+    scope: &ModuleScope,
+    prefix: &Prefix,
+    cx: &Context,
+    out: &mut Lowered,
+) {
+    let address = format!("{}{}", prefix.declaration, block.address());
+    for (keys, suffix) in instances(instance::expand(block.count(), block.for_each(), scope)) {
+        let full = format!("{}{}{suffix}", prefix.instance, block.address());
+        let instance = (full != address).then_some(full);
+        let instance_scope = scope.instance(keys);
+        let env = Env::new(&instance_scope);
+        lower_instance(block, &env, cx, address.clone(), instance, out);
+    }
+}
+
+/// Lowers one instance of a template deployment block.
+fn lower_instance(
     block: &ResourceBlock,
     env: &Env,
     cx: &Context,

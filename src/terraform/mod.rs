@@ -10,6 +10,8 @@
 mod comment_properties;
 mod comments;
 mod convert;
+mod dispatch;
+mod embedded;
 mod eval;
 mod front;
 mod hcl;
@@ -30,9 +32,6 @@ mod tfvars;
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
 mod types;
 mod version;
-// Issue 14 P3: ARM templates deployed by Terraform.
-mod dispatch;
-mod embedded;
 
 use std::path::PathBuf;
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::Inputs;
-use super::dispatch::{self, Lowered};
+use super::dispatch;
 use super::eval::{Budget, InstanceKeys};
 use super::instance::{self, Expansion, ModuleScope, VarSource};
 use super::module::{self, Module, ModuleFile};
@@ -165,7 +165,7 @@ impl<'a> Project<'a> {
             installed: None,
             instances: 0,
             beyond_bound: HashSet::new(),
-            other: Lowered::default(),
+            other: Default::default(),
         };
         walk.module(
             module,
@@ -181,8 +181,6 @@ impl<'a> Project<'a> {
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
         errors.append(&mut walk.errors);
-        walk.resources.append(&mut walk.other.resources);
-        errors.append(&mut walk.other.errors);
         self.consumed
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -246,8 +244,8 @@ struct Walk<'p, 'a> {
     instances: usize,
     /// Module directories judged with unknown inputs once the bound was reached.
     beyond_bound: HashSet<PathBuf>,
-    /// What blocks outside the azurerm table lowered to ([`dispatch`]).
-    other: Lowered,
+    /// What blocks of other types ([`super::dispatch`]) left for after the walk.
+    other: super::dispatch::Lowered,
 }
 
 impl Walk<'_, '_> {
@@ -263,10 +261,20 @@ impl Walk<'_, '_> {
         let root_dir = self.root_dir.display().to_string();
         let scope = ModuleScope::new(module, vars, self.budget, root_dir);
         for block in &module.resources {
-            let info = types::lookup(&block.resource_type, ProviderVersion::Unknown);
-            if info.is_none() && !dispatch::handles(&block.resource_type) {
+            let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
+                let prefix = dispatch::Prefix {
+                    declaration: &path.declaration,
+                    instance: &path.instance,
+                };
+                let cx = embedded::Context {
+                    loader: self.project.loader,
+                    root_dir: &self.root_dir,
+                };
+                dispatch::lower_other(block, &scope, &prefix, &cx, &mut self.other);
+                self.resources.append(&mut self.other.resources);
+                self.errors.append(&mut self.other.errors);
                 continue;
-            }
+            };
             let address = format!("{}{}", path.declaration, block.address());
             for (keys, suffix) in
                 instances(instance::expand(block.count(), block.for_each(), &scope))
@@ -275,17 +283,8 @@ impl Walk<'_, '_> {
                 let instance = (full != address).then_some(full);
                 let scope = scope.instance(keys);
                 let env = super::eval::Env::new(&scope);
-                let Some(info) = &info else {
-                    let cx = embedded::Context {
-                        loader: self.project.loader,
-                        root_dir: &self.root_dir,
-                    };
-                    let out = &mut self.other;
-                    dispatch::lower_other(block, &env, &cx, address.clone(), instance, out);
-                    continue;
-                };
                 self.resources
-                    .push(lower::lower(block, info, &env, address.clone(), instance));
+                    .push(lower::lower(block, &info, &env, address.clone(), instance));
             }
         }
         for call in &module.calls {
@@ -582,7 +581,7 @@ fn per_instance(input: &Attribute) -> bool {
 }
 
 /// The instances to evaluate: an unresolved expansion is evaluated once, with the reason.
-fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
+pub(super) fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
     match expansion {
         Expansion::Single => vec![(InstanceKeys::None, String::new())],
         Expansion::Instances(instances) => instances,
