@@ -1,5 +1,6 @@
 //! Where a resource block whose type the azurerm table ([`super::types`]) does not know goes:
-//! ARM template deployments to [`super::embedded`]; everything else is not a site and is
+//! ARM template deployments to [`super::embedded`], AzAPI deployments of an inline template to
+//! [`super::azapi_deployment`]; everything else is not a site and is
 //! skipped. One arm per family, so another lowering (AzAPI) is one more arm.
 
 use std::path::PathBuf;
@@ -33,6 +34,7 @@ pub(crate) struct Prefix<'a> {
 pub(crate) fn keeps_attributes(resource_type: &str) -> bool {
     super::types::lookup(resource_type, super::types::ProviderVersion::Unknown).is_some()
         || resource_type.ends_with("_template_deployment")
+        || resource_type == "azapi_resource"
 }
 
 /// Lowers `block` (a type [`super::types::lookup`] does not know) in `scope`, adding any site
@@ -46,5 +48,7 @@ pub(crate) fn lower_other(
 ) {
     if embedded::is_deployment(&block.resource_type) {
         embedded::lower(block, scope, prefix, cx, out);
+    } else if block.resource_type == "azapi_resource" {
+        super::azapi_deployment::lower(block, scope, prefix, cx, out);
     }
 }

@@ -52,7 +52,7 @@ pub(super) struct Context<'a> {
 }
 
 /// JSON read from `template_content` or `parameters_content`.
-struct Document {
+pub(super) struct Document {
     json: Json,
     /// The file its spans are in.
     file: FileId,
@@ -62,6 +62,21 @@ struct Document {
     values: Vec<Traced>,
     /// Whether the JSON is written as an HCL object (`jsonencode({…})`): fixes spell HCL.
     hcl: bool,
+}
+
+impl Document {
+    /// An HCL object (a `jsonencode` argument, an AzAPI body's `template`) as a template.
+    pub(super) fn hcl_object(object: &Expression, file: FileId, env: &Env) -> Document {
+        let mut values = Vec::new();
+        let json = to_json(object, env, &mut values);
+        Document {
+            json,
+            file,
+            placed: true,
+            values,
+            hcl: true,
+        }
+    }
 }
 
 /// Lowers each instance of a template deployment block into the sites its template deploys.
@@ -131,6 +146,37 @@ fn lower_instance(
         },
         None => HashMap::new(),
     };
+    let deployment = Deployment {
+        template,
+        inputs,
+        missing: format!("{source} does not set it"),
+        at: attribute.span,
+        syntax: block.syntax,
+    };
+    judge(deployment, cx, address, instance, out);
+}
+
+/// A template with its parameter values, ready to judge.
+pub(super) struct Deployment {
+    pub template: Document,
+    pub inputs: HashMap<String, ExternalInput>,
+    /// Completes "parameter `x` has no defaultValue and …".
+    pub missing: String,
+    /// The attribute holding the template: where an unplaced template's sites point.
+    pub at: Span,
+    /// The deploying file's syntax (fixes in a `jsonencode` template spell it).
+    pub syntax: crate::model::Syntax,
+}
+
+/// Judges `deployment` with the ARM front end, adding its sites to `out`.
+pub(super) fn judge(
+    deployment: Deployment,
+    cx: &Context,
+    address: String,
+    instance: Option<String>,
+    out: &mut Lowered,
+) {
+    let template = deployment.template;
     let path = cx.loader.sources().get(template.file).path().to_path_buf();
     let (mut resources, errors) = embedded::judge(
         cx.loader,
@@ -138,8 +184,8 @@ fn lower_instance(
             template: &template.json,
             file: template.file,
             path: &path,
-            inputs,
-            missing: format!("{source} does not set it"),
+            inputs: deployment.inputs,
+            missing: deployment.missing,
             values: template.values,
             declared: address,
             instance,
@@ -147,9 +193,9 @@ fn lower_instance(
     );
     for resource in &mut resources {
         if !template.placed {
-            unplace(resource, attribute.span);
+            unplace(resource, deployment.at);
         } else if template.hcl {
-            resource.syntax = block.syntax;
+            resource.syntax = deployment.syntax;
         }
     }
     out.resources.append(&mut resources);
@@ -169,7 +215,7 @@ fn unplace(resource: &mut Resource, span: Span) {
     });
 }
 
-fn notice(cx: &Context, span: Span, message: String) -> FileError {
+pub(super) fn notice(cx: &Context, span: Span, message: String) -> FileError {
     let path = cx.loader.sources().get(span.file).path().to_path_buf();
     FileError::notice(path, Some(span), message)
 }
@@ -193,15 +239,7 @@ fn read(
                 if let [argument] = call.args.iter().collect::<Vec<_>>()[..]
                     && let object @ Expression::Object(_) = peel(argument)
                 {
-                    let mut values = Vec::new();
-                    let json = to_json(object, env, &mut values);
-                    return Ok(Document {
-                        json,
-                        file: attribute.value_span.file,
-                        placed: true,
-                        values,
-                        hcl: true,
-                    });
+                    return Ok(Document::hcl_object(object, attribute.value_span.file, env));
                 }
             }
             Expression::HeredocTemplate(heredoc) => {
@@ -242,7 +280,7 @@ fn read(
 }
 
 /// `(x)` is `x`.
-fn peel(expr: &Expression) -> &Expression {
+pub(super) fn peel(expr: &Expression) -> &Expression {
     match expr {
         Expression::Parenthesis(inner) => peel(inner.inner()),
         other => other,
@@ -538,23 +576,7 @@ fn inputs(
         && let [argument] = call.args.iter().collect::<Vec<_>>()[..]
         && let Expression::Object(object) = peel(argument)
     {
-        let mut found = HashMap::new();
-        for (key, value) in object.iter() {
-            let name = match key {
-                ObjectKey::Ident(ident) => ident.as_str().to_string(),
-                ObjectKey::Expression(key) => match eval::eval(key, env).map(|t| t.val) {
-                    Ok(Val::String(name)) => name,
-                    _ => continue,
-                },
-            };
-            let start = key.span().map_or(attribute.span.start, |s| s.start);
-            let end = value.expr().span().map_or(attribute.span.end, |s| s.end);
-            let span = Span::new(attribute.span.file, start..end);
-            let (traced, literal) = entry_value(value.expr(), &name, env);
-            let literal = literal.map(|range| Span::new(span.file, range));
-            found.insert(name.to_ascii_lowercase(), input(traced, span, literal));
-        }
-        return Ok(found);
+        return Ok(hcl_entries(object, attribute.span, env, source));
     }
     // A parameter file's JSON (`{"parameters": {…}}`) or just its entries.
     let document = read(attribute, env, cx, out)?;
@@ -576,6 +598,38 @@ fn inputs(
         );
     }
     Ok(found)
+}
+
+/// The parameters of an HCL object `{ name = { value = X }, … }` written in `within`: each
+/// entry evaluated on its own.
+pub(super) fn hcl_entries(
+    object: &hcl_edit::expr::Object,
+    within: Span,
+    env: &Env,
+    source: &str,
+) -> HashMap<String, ExternalInput> {
+    let mut found = HashMap::new();
+    for (key, value) in object.iter() {
+        let name = match key {
+            ObjectKey::Ident(ident) => ident.as_str().to_string(),
+            ObjectKey::Expression(key) => match eval::eval(key, env).map(|t| t.val) {
+                Ok(Val::String(name)) => name,
+                _ => continue,
+            },
+        };
+        let start = key.span().map_or(within.start, |s| s.start);
+        let end = value.expr().span().map_or(within.end, |s| s.end);
+        let span = Span::new(within.file, start..end);
+        let (traced, literal) = entry_value(value.expr(), &name, env);
+        let input = ExternalInput {
+            traced,
+            span,
+            literal: literal.map(|range| Span::new(span.file, range)),
+            source: source.to_string(),
+        };
+        found.insert(name.to_ascii_lowercase(), input);
+    }
+    found
 }
 
 /// One `name = { value = X }` entry: `X` evaluated with its origin, and its span when it is

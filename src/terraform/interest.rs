@@ -34,7 +34,18 @@ pub fn calls_module(bytes: &[u8]) -> bool {
 /// Whether a configuration file's text (decoded for the search) can make its directory a
 /// unit: it names an in-scope type or calls a module.
 pub fn interests(bytes: &[u8]) -> bool {
-    names_terraform_type(bytes) || calls_module(bytes)
+    names_terraform_type(bytes) || calls_module(bytes) || names_azapi_deployment(bytes)
+}
+
+/// An `azapi_resource` in a file that names `Microsoft.Resources/deployments` (any case): it
+/// may deploy a template with sites.
+pub fn names_azapi_deployment(bytes: &[u8]) -> bool {
+    memmem::find(bytes, b"azapi_resource").is_some()
+        && memmem::find(
+            &bytes.to_ascii_lowercase(),
+            b"microsoft.resources/deployments",
+        )
+        .is_some()
 }
 
 #[cfg(test)]

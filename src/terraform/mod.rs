@@ -7,6 +7,7 @@
 //! `count` / `for_each`, and lower every block instance to a resource ([`lower`]) using the
 //! azurerm type table ([`types`]) and the provider version ([`version`]).
 
+mod azapi_deployment;
 mod comment_properties;
 mod comments;
 mod convert;
