@@ -263,9 +263,9 @@ mod tests {
         let mut doc = parse(text).unwrap();
         doc.root.shift(10);
         let a = doc.root.member("a").unwrap();
-        assert_eq!((a.key_span.clone(), a.span.clone()), (11..14, 11..30));
+        assert_eq!((a.key_span.clone(), a.span.clone()), (11..14, 11..32));
         let inner = &a.value.as_array().unwrap()[1];
-        assert_eq!(inner.member("b").unwrap().value.span, 24..28);
+        assert_eq!(inner.member("b").unwrap().value.span, 26..30);
         doc.root.collapse(3..5);
         let a = doc.root.member("a").unwrap();
         assert_eq!(a.value.as_array().unwrap()[0].span, 3..5);
