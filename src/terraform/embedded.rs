@@ -9,6 +9,7 @@
 //! is the attribute and no fix is offered. A template read by `file(…)` is also a discovered
 //! ARM file: it is reported as consumed, so it is judged only through this caller.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -227,7 +228,8 @@ fn read(
     cx: &Context,
     out: &mut Lowered,
 ) -> Result<Document, String> {
-    if let AttributeExpr::Hcl(expr) = &attribute.expr {
+    let (parsed, native) = expression(attribute);
+    if let Some(expr) = &parsed {
         match peel(expr) {
             Expression::FuncCall(call) if call.name.name.as_str() == "file" => {
                 return read_file(call, env, cx, out);
@@ -239,10 +241,16 @@ fn read(
                 if let [argument] = call.args.iter().collect::<Vec<_>>()[..]
                     && let object @ Expression::Object(_) = peel(argument)
                 {
-                    return Ok(Document::hcl_object(object, attribute.value_span.file, env));
+                    let mut document = Document::hcl_object(object, attribute.value_span.file, env);
+                    // In JSON syntax the spans are inside a string: only the attribute is a place.
+                    if !native {
+                        document.json.collapse(attribute.value_span.range());
+                        document.placed = false;
+                    }
+                    return Ok(document);
                 }
             }
-            Expression::HeredocTemplate(heredoc) => {
+            Expression::HeredocTemplate(heredoc) if native => {
                 if let Some(document) = heredoc_in_place(heredoc.span(), attribute, cx)? {
                     return Ok(document);
                 }
@@ -277,6 +285,24 @@ fn read(
         values: Vec::new(),
         hcl: false,
     })
+}
+
+/// An attribute's expression, and whether its spans are the file's (native syntax). In JSON
+/// syntax, a string that is one whole `${…}` interpolation is parsed as the expression inside,
+/// so `"${file(\"site.json\")}"` reads like its native spelling.
+fn expression(attribute: &Attribute) -> (Option<Cow<'_, Expression>>, bool) {
+    match &attribute.expr {
+        AttributeExpr::Hcl(expr) => (Some(Cow::Borrowed(expr)), true),
+        AttributeExpr::Json(json) => {
+            let inner = json
+                .as_str()
+                .and_then(|text| text.strip_prefix("${"))
+                .and_then(|text| text.strip_suffix('}'));
+            let parsed = inner.and_then(|t| eval::parse_expression(t).ok());
+            (parsed.map(Cow::Owned), false)
+        }
+        AttributeExpr::JsonLiteral(_) => (None, false),
+    }
 }
 
 /// `(x)` is `x`.
@@ -570,13 +596,22 @@ fn inputs(
     };
     // `jsonencode({ name = { value = … } })`: each entry evaluated on its own, so one unknown
     // parameter leaves the others known, and each keeps its own origin.
-    if let AttributeExpr::Hcl(expr) = &attribute.expr
+    let (parsed, native) = expression(attribute);
+    if let Some(expr) = &parsed
         && let Expression::FuncCall(call) = peel(expr)
         && call.name.name.as_str() == "jsonencode"
         && let [argument] = call.args.iter().collect::<Vec<_>>()[..]
         && let Expression::Object(object) = peel(argument)
     {
-        return Ok(hcl_entries(object, attribute.span, env, source));
+        let mut found = hcl_entries(object, attribute.span, env, source);
+        // In JSON syntax the spans are inside a string: only the attribute is a place.
+        if !native {
+            for input in found.values_mut() {
+                input.span = attribute.span;
+                input.literal = None;
+            }
+        }
+        return Ok(found);
     }
     // A parameter file's JSON (`{"parameters": {…}}`) or just its entries.
     let document = read(attribute, env, cx, out)?;
