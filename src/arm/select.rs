@@ -31,6 +31,7 @@ pub fn property(env: Env<'_>, expr: &Expr, name: &str) -> Selected {
             match call.name.to_ascii_lowercase().as_str() {
                 "union" if !call.args.is_empty() => union(env, call, name),
                 "createobject" if call.args.len() % 2 == 0 => create_object(env, call, name),
+                "if" if call.args.len() == 3 => if_(env, call, name),
                 _ => evaluated(env, call, name),
             }
         }
@@ -58,6 +59,35 @@ fn union(env: Env<'_>, call: &Call, name: &str) -> Selected {
         }
     }
     Selected::Absent
+}
+
+/// `if(condition, a, b)`: the chosen branch; with an unknown condition, both branches when they
+/// agree (both without the key, or both giving the same value), else the condition's reason.
+fn if_(env: Env<'_>, call: &Call, name: &str) -> Selected {
+    let condition = env.expr(&call.args[0]);
+    match condition.val {
+        Val::Bool(true) => property(env, &call.args[1], name),
+        Val::Bool(false) => property(env, &call.args[2], name),
+        Val::Unknown(why) => {
+            let (a, b) = (
+                property(env, &call.args[1], name),
+                property(env, &call.args[2], name),
+            );
+            match (&a, &b) {
+                (Selected::Absent, Selected::Absent) => a,
+                (Selected::Found(x), Selected::Found(y))
+                    if x.val == y.val && !x.val.is_unknown() =>
+                {
+                    a
+                }
+                _ => Selected::Unknown(why),
+            }
+        }
+        other => Selected::Unknown(format!(
+            "`if()` needs a boolean condition, got a {}",
+            other.type_name()
+        )),
+    }
 }
 
 /// `createObject('k1', v1, 'k2', v2, …)`: only the value whose key matches is evaluated.
@@ -174,6 +204,27 @@ mod tests {
             select(text, "clientCertEnabled"),
             Selected::Unknown(why) if why.contains("`base`")
         ));
+    }
+
+    #[test]
+    fn conditional_arguments_decide_when_the_branches_agree_or_the_condition_is_known() {
+        let text = "[union(variables('base'), if(equals(reference('x').tier, 'Free'), \
+                    createObject('appSettings', reference('x').settings), createObject()))]";
+        assert_eq!(
+            found(select(text, "clientCertMode")),
+            Val::String("Optional".into())
+        );
+        let text = "[if(reference('x').on, createObject('clientCertMode', 'Required'), \
+                    createObject())]";
+        assert!(matches!(
+            select(text, "clientCertMode"),
+            Selected::Unknown(why) if why.contains("reference")
+        ));
+        let text = "[if(true(), createObject('clientCertMode', 'Required'), reference('x'))]";
+        assert_eq!(
+            found(select(text, "clientCertMode")),
+            Val::String("Required".into())
+        );
     }
 
     #[test]
