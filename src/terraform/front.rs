@@ -59,7 +59,12 @@ impl FrontEnd for Terraform<'_> {
         // Directories that only call helper modules declare no site: they are not parsed.
         Units {
             dirs: super::relevant_dirs(dirs.into_iter().collect(), &known, loader),
-            planned: claims.by(FrontEndId::Plan).clone(),
+            // A plan judges its root instead, and so does a Terragrunt unit the module it calls.
+            planned: claims
+                .by(FrontEndId::Plan)
+                .union(claims.by(FrontEndId::Terragrunt))
+                .cloned()
+                .collect(),
         }
     }
 

@@ -13,9 +13,9 @@ mod comments;
 mod convert;
 mod dispatch;
 mod embedded;
-mod eval;
+pub(crate) mod eval;
 mod front;
-mod hcl;
+pub(crate) mod hcl;
 mod inputs;
 mod instance;
 pub mod interest;
@@ -27,10 +27,11 @@ mod overrides;
 pub(crate) mod project;
 mod relevance;
 mod roots;
-mod syntax;
-mod tfvars;
+pub(crate) mod syntax;
+pub(crate) mod tfvars;
 
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
+pub(crate) mod external;
 mod types;
 mod version;
 

@@ -152,8 +152,14 @@ impl<'a> Project<'a> {
 
     /// Judges `module` as a root: with its directory's variables files and lock file.
     pub fn judge(&self, module: &Module) -> Judged {
+        self.judge_with(module, &[])
+    }
+
+    /// [`Project::judge`] with `below`: values under every variables file and `TF_VAR_`
+    /// (Terragrunt `inputs`).
+    pub fn judge_with(&self, module: &Module, below: &[(String, tfvars::Assignment)]) -> Judged {
         let (assignments, mut errors) =
-            tfvars::root_assignments(&module.files, &self.command_line, self.loader);
+            tfvars::root_assignments(&module.files, &self.command_line, below, self.loader);
         let budget = super::eval::budget();
         let mut walk = Walk {
             project: self,
