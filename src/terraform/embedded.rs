@@ -270,7 +270,7 @@ fn read(
         }) => return Err(format!("cannot be resolved ({why})")),
         Ok(other) => {
             return Err(format!(
-                "is a {}, not the JSON text of a template",
+                "is not the JSON text of a template (its value's type is {})",
                 other.val.type_name()
             ));
         }
@@ -754,6 +754,91 @@ mod tests {
             not_a_value("x", None),
             Val::unknown("parameter `x` has no `value`")
         );
+    }
+
+    use super::super::tests::scan_tree;
+    use crate::error::Level;
+
+    const SITE: &str = r#"{"resources": [{"type": "Microsoft.Web/sites", "name": "w",
+        "properties": {"clientCertEnabled": true, "clientCertMode": "Optional"}}]}"#;
+
+    fn deployment(template_content: &str) -> String {
+        format!(
+            "resource \"azurerm_resource_group_template_deployment\" \"d\" {{\n  \
+             template_content = {template_content}\n}}\n"
+        )
+    }
+
+    #[test]
+    fn an_interpolated_heredoc_is_rendered_and_placed_at_the_attribute_without_fixes() {
+        let main = format!(
+            "locals {{\n  mode = \"Optional\"\n}}\n{}",
+            deployment(
+                "<<EOT\n{\"resources\": [{\"type\": \"Microsoft.Web/sites\", \"name\": \"w\",\n\
+                 \"properties\": {\"clientCertMode\": \"${local.mode}\"}}]}\nEOT"
+            )
+        );
+        let scanned = scan_tree(&[("main.tf", &main)], Default::default());
+        let site = &scanned.scan.resources[0];
+        assert_eq!(
+            site.address,
+            "azurerm_resource_group_template_deployment.d > w"
+        );
+        let mode = site.mode.as_ref().unwrap();
+        assert_eq!(mode.data, Data::String("Optional".into()));
+        assert!(scanned.text_of(mode.span).starts_with("<<EOT\n{"));
+        let anchor = site.fix_anchor.as_ref().unwrap();
+        assert!(matches!(anchor.placement, Placement::Unavailable(_)));
+        assert!(scanned.scan.consumed.is_empty());
+    }
+
+    #[test]
+    fn a_template_read_with_file_is_consumed_and_count_zero_deploys_nothing() {
+        let main = deployment("file(\"${path.module}/site.json\")");
+        let scanned = scan_tree(
+            &[("main.tf", &main), ("site.json", SITE)],
+            Default::default(),
+        );
+        assert_eq!(scanned.scan.resources.len(), 1);
+        assert_eq!(scanned.scan.consumed.len(), 1);
+        assert!(scanned.scan.consumed[0].ends_with("site.json"));
+        let gated = main.replace("{\n", "{\n  count = 0\n");
+        let scanned = scan_tree(
+            &[("main.tf", &gated), ("site.json", SITE)],
+            Default::default(),
+        );
+        assert!(scanned.scan.resources.is_empty());
+    }
+
+    #[test]
+    fn bad_template_content_gives_a_notice_never_a_panic() {
+        let cases = [
+            (
+                "42",
+                "is not the JSON text of a template (its value's type is number)",
+            ),
+            ("{ a = 1 }", "(its value's type is object)"),
+            ("<<EOT\n{\"resources\": [\nEOT", "is not valid JSON"),
+            ("<<EOT\nEOT", "is not valid JSON"),
+            (
+                "file(\"${path.module}/notes.txt\")",
+                "which is not valid JSON (line 1",
+            ),
+            ("file()", "without exactly one argument"),
+            ("templatefile(\"x\")", "without exactly two arguments"),
+            ("jsonencode(var.missing)", "cannot be resolved"),
+        ];
+        for (content, expected) in cases {
+            let main = deployment(content);
+            let files = [("main.tf", main.as_str()), ("notes.txt", "not json")];
+            let scanned = scan_tree(&files, Default::default());
+            let notices = scanned.messages(Level::Notice);
+            assert!(
+                notices.iter().any(|n| n.contains(expected)),
+                "{content}: {notices:?}"
+            );
+            assert!(scanned.scan.resources.is_empty(), "{content}");
+        }
     }
 
     #[test]
