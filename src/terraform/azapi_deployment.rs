@@ -14,13 +14,9 @@ use super::project::instances;
 use super::syntax::{AttributeExpr, ResourceBlock};
 use crate::value::Val;
 
-/// The ARM type of a deployment, compared ignoring ASCII case as ARM does.
-const DEPLOYMENT_TYPE: &str = "Microsoft.Resources/deployments";
-
 /// Whether an AzAPI `type` (`<resource-type>@<api-version>`) names an ARM deployment.
 fn is_deployment_type(written: &str) -> bool {
-    let resource_type = written.rsplit_once('@').map_or(written, |(t, _)| t);
-    resource_type.eq_ignore_ascii_case(DEPLOYMENT_TYPE)
+    super::azapi::classify(written).1 == super::azapi::Deploys::Deployment
 }
 
 /// Lowers each instance of `block` that deploys an inline template.
@@ -37,7 +33,8 @@ pub(super) fn lower(
         let instance = (full != address).then_some(full);
         let instance_scope = scope.instance(keys);
         let env = Env::new(&instance_scope);
-        // A type that does not resolve is reported by the AzAPI lowering, not here.
+        // A type that does not resolve is reported by the AzAPI lowering, not here. (That
+        // lowering skips deployments, so each block is judged by one of the two.)
         let deploys = block.attribute("type").is_some_and(|written| {
             matches!(eval::eval_attr(&written.expr, &env).map(|t| t.val),
                 Ok(Val::String(t)) if is_deployment_type(&t))

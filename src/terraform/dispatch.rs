@@ -1,7 +1,7 @@
 //! Where a resource block whose type the azurerm table ([`super::types`]) does not know goes:
-//! ARM template deployments to [`super::embedded`], AzAPI deployments of an inline template to
-//! [`super::azapi_deployment`]; everything else is not a site and is
-//! skipped. One arm per family, so another lowering (AzAPI) is one more arm.
+//! AzAPI resources to [`super::azapi`] (and, when they deploy an inline ARM template, to
+//! [`super::azapi_deployment`]), ARM template deployments to [`super::embedded`]; everything
+//! else is not a site and is skipped. One arm per family.
 
 use std::path::PathBuf;
 
@@ -16,6 +16,11 @@ use crate::model::Resource;
 pub(crate) struct Lowered {
     pub resources: Vec<Resource>,
     pub errors: Vec<FileError>,
+    /// `azapi_update_resource`s, applied once the whole root is walked ([`finish`]).
+    pub updates: Vec<super::azapi::update::Update>,
+    /// Each AzAPI site or slot instance's full address, evaluated `name` and whether it is a
+    /// slot: updates may name their target.
+    pub names: Vec<(String, String, bool)>,
     /// Files judged through their Terraform caller (templates read by `file()`), which other
     /// front ends must not also judge as roots.
     pub consumed: Vec<PathBuf>,
@@ -28,17 +33,17 @@ pub(crate) struct Prefix<'a> {
     pub instance: &'a str,
 }
 
-/// Whether the readers keep a block's attributes: in-scope azurerm types and ARM template
-/// deployments (their template decides whether they deploy a site). Other blocks keep none:
-/// moving large bodies along would be wasted work.
+/// Whether the readers keep a block's attributes: in-scope azurerm types, AzAPI resources and
+/// ARM template deployments (their `type` / template decides whether they deploy a site).
+/// Other blocks keep none: moving large bodies along would be wasted work.
 pub(crate) fn keeps_attributes(resource_type: &str) -> bool {
     super::types::lookup(resource_type, super::types::ProviderVersion::Unknown).is_some()
+        || super::azapi::is_azapi_block(resource_type)
         || resource_type.ends_with("_template_deployment")
-        || resource_type == "azapi_resource"
 }
 
 /// Lowers `block` (a type [`super::types::lookup`] does not know) in `scope`, adding any site
-/// or slot it deploys to `out`; `cx` reads the files a block names.
+/// or slot it deploys to `out`; `cx` reads the files a template deployment names.
 pub(crate) fn lower_other(
     block: &ResourceBlock,
     scope: &ModuleScope,
@@ -48,7 +53,16 @@ pub(crate) fn lower_other(
 ) {
     if embedded::is_deployment(&block.resource_type) {
         embedded::lower(block, scope, prefix, cx, out);
-    } else if block.resource_type == "azapi_resource" {
-        super::azapi_deployment::lower(block, scope, prefix, cx, out);
+    } else if super::azapi::is_azapi_block(&block.resource_type) {
+        super::azapi::lower::lower(block, scope, prefix, out);
+        if block.resource_type == super::azapi::RESOURCE {
+            super::azapi_deployment::lower(block, scope, prefix, cx, out);
+        }
     }
+}
+
+/// Once a root is walked: applies what changes resources after they are created (AzAPI
+/// updates) to `resources`.
+pub(crate) fn finish(resources: &mut [Resource], lowered: Lowered, errors: &mut Vec<FileError>) {
+    super::azapi::update::apply(resources, &lowered.updates, &lowered.names, errors);
 }

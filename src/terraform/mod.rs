@@ -7,6 +7,7 @@
 //! `count` / `for_each`, and lower every block instance to a resource ([`lower`]) using the
 //! azurerm type table ([`types`]) and the provider version ([`version`]).
 
+mod azapi;
 mod azapi_deployment;
 mod comment_properties;
 mod comments;
@@ -28,6 +29,7 @@ pub(crate) mod project;
 mod relevance;
 mod roots;
 pub(crate) mod syntax;
+mod targets;
 pub(crate) mod tfvars;
 
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};

@@ -186,11 +186,13 @@ impl<'a> Project<'a> {
             .and_then(|path| self.loader.file(path))
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
-        errors.append(&mut walk.errors);
+        let mut other = std::mem::take(&mut walk.other);
         self.consumed
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .extend(walk.other.consumed.drain(..));
+            .extend(other.consumed.drain(..));
+        super::dispatch::finish(&mut walk.resources, other, &mut walk.errors);
+        errors.append(&mut walk.errors);
         if let Some(notice) = budget.notice("root module", None) {
             errors.push(FileError::notice(&module.dir, None, notice));
         }

@@ -44,7 +44,7 @@ impl Outline {
             };
         }
         let names_type = super::interest::names_terraform_type(bytes)
-            || super::interest::names_azapi_deployment(bytes);
+            || super::interest::names_azapi_site(bytes);
         if kind == FileKind::TerraformJson {
             // JSON syntax is not outlined: any module call there is followed by parsing.
             return Outline {
