@@ -7,11 +7,12 @@
 use hcl_edit::expr::{Expression, Object, ObjectKey};
 
 use super::dispatch::{Lowered, Prefix};
-use super::embedded::{self, Context, Deployment, Document};
+use super::embedded::{self, Context, Deployment};
 use super::eval::{self, Env};
 use super::instance::{self, ModuleScope};
 use super::project::instances;
 use super::syntax::{AttributeExpr, ResourceBlock};
+use super::template_source::{Document, peel};
 use crate::value::Val;
 
 /// Whether an AzAPI `type` (`<resource-type>@<api-version>`) names an ARM deployment.
@@ -65,10 +66,10 @@ fn lower_instance(
         )
     };
     let object = match &body.expr {
-        AttributeExpr::Hcl(expr) => match embedded::peel(expr) {
+        AttributeExpr::Hcl(expr) => match peel(expr) {
             Expression::FuncCall(call) if call.name.name.as_str() == "jsonencode" => {
                 match call.args.iter().collect::<Vec<_>>()[..] {
-                    [argument] => embedded::peel(argument),
+                    [argument] => peel(argument),
                     _ => return out.errors.push(not_judged("calls `jsonencode()` oddly")),
                 }
             }
@@ -119,7 +120,7 @@ fn lower_instance(
 }
 
 fn as_object(expr: &Expression) -> Option<&Object> {
-    match embedded::peel(expr) {
+    match peel(expr) {
         Expression::Object(object) => Some(object),
         _ => None,
     }

@@ -30,6 +30,7 @@ mod relevance;
 mod roots;
 pub(crate) mod syntax;
 mod targets;
+mod template_source;
 pub(crate) mod tfvars;
 
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
