@@ -10,13 +10,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::Inputs;
+use super::dispatch;
 use super::eval::{Budget, InstanceKeys};
 use super::instance::{self, Children, Expansion, ModuleScope, VarSource};
 use super::module::{self, Module, ModuleFile};
 use super::syntax::{Attribute, ModuleCall};
 use super::tfvars::{self, CommandLine};
 use super::types::{self, ProviderVersion};
-use super::{lower, version};
+use super::{embedded, lower, version};
 use crate::error::FileError;
 use crate::limits::{MAX_TERRAFORM_MODULE_DEPTH, MAX_TERRAFORM_MODULE_INSTANCES};
 use crate::load::Loader;
@@ -39,6 +40,8 @@ pub struct Project<'a> {
     existing: Mutex<HashMap<PathBuf, bool>>,
     /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
     pub(crate) max_module_instances: usize,
+    /// Files the walks judged through a Terraform caller (`dispatch::Lowered::consumed`).
+    consumed: Mutex<std::collections::BTreeSet<PathBuf>>,
 }
 
 impl<'a> Project<'a> {
@@ -50,6 +53,7 @@ impl<'a> Project<'a> {
             full_modules: Mutex::default(),
             existing: Mutex::default(),
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
+            consumed: Mutex::default(),
         }
     }
 
@@ -160,6 +164,12 @@ impl<'a> Project<'a> {
             .collect()
     }
 
+    /// The files judged through a Terraform caller so far, sorted.
+    pub fn consumed(&self) -> Vec<PathBuf> {
+        let consumed = self.consumed.lock().unwrap_or_else(|p| p.into_inner());
+        consumed.iter().cloned().collect()
+    }
+
     /// Judges the root module in `dir` and everything it calls.
     pub fn judge_root(&self, dir: &Path) -> Judged {
         self.judge(&self.module(dir))
@@ -207,7 +217,11 @@ impl<'a> Project<'a> {
             .and_then(|path| self.loader.file(path))
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
-        let other = std::mem::take(&mut walk.other);
+        let mut other = std::mem::take(&mut walk.other);
+        self.consumed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(other.consumed.drain(..));
         super::dispatch::finish(&mut walk.resources, other, &mut walk.errors);
         errors.append(&mut walk.errors);
         if let Some(notice) = budget.notice("root module", None) {
@@ -365,11 +379,15 @@ impl Walk<'_, '_> {
         );
         for block in &module.resources {
             let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
-                let prefix = super::dispatch::Prefix {
+                let prefix = dispatch::Prefix {
                     declaration: &path.declaration,
                     instance: &path.instance,
                 };
-                super::dispatch::lower_other(block, &scope, &prefix, &mut self.other);
+                let cx = embedded::Context {
+                    loader: self.project.loader,
+                    root_dir: &self.root_dir,
+                };
+                dispatch::lower_other(block, &scope, &prefix, &cx, &mut self.other);
                 self.resources.append(&mut self.other.resources);
                 self.errors.append(&mut self.other.errors);
                 continue;

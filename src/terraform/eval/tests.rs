@@ -660,3 +660,22 @@ fn a_set_in_a_variable_type_merges_its_elements_hops_but_keeps_siblings_apart() 
     assert_eq!(notes(hosts), ["local `host`"]);
     assert!(parts.is_none(), "a set's positions name no parts");
 }
+
+#[test]
+fn jsonencode_and_jsondecode_round_trip_known_values_as_terraform_spells_them() {
+    assert_eq!(
+        val(r#"jsonencode({ b = [1, 2.5, true, null], a = "x<&>\"y" })"#),
+        s(r#"{"a":"x\u003c\u0026\u003e\"y","b":[1,2.5,true,null]}"#)
+    );
+    assert_eq!(
+        val(r#"jsondecode("{\"mode\": \"Required\", \"on\": true}").mode"#),
+        s("Required")
+    );
+    assert_eq!(
+        val(r#"jsondecode(jsonencode(var.settings)).mtls"#),
+        Val::Bool(false)
+    );
+    assert!(err(r#"jsondecode("{nope")"#).contains("invalid JSON"));
+    // An unknown anywhere inside leaves the text unknown.
+    assert!(unknown("jsonencode({ a = var.unset })").contains("unset"));
+}
