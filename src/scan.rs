@@ -81,6 +81,11 @@ pub struct Cache {
     /// What each file of `files` holds, in the same order; `None` for a file a config
     /// excludes.
     found: Vec<Option<Result<Found, FileError>>>,
+    /// The files the scan loaded, by id, and the Terraform modules parsed from them: a re-scan
+    /// starts its source map with these files so it can take over every module whose
+    /// directory did not change instead of parsing it again.
+    sources: Vec<Arc<crate::source::SourceFile>>,
+    terraform: crate::terraform::Memo,
 }
 
 impl Cache {
@@ -225,7 +230,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
             (Arc::new(discovery.files), discovery.errors)
         }
     };
-    let sources = SourceMap::default();
+    let sources = reuse.map_or_else(SourceMap::default, |c| SourceMap::from(c.sources.clone()));
     let loader = Loader::with_overrides(&sources, &settings.overrides).within(&root);
     let mut errors = discovery_errors.clone();
     errors.extend(root_errors);
@@ -315,14 +320,20 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
             None => {}
         }
     }
-    let cache = Arc::new(Cache {
+    let mut cache = Cache {
         paths: paths.to_vec(),
         config_file: settings.config_file.clone(),
         overrides: settings.overrides.clone(),
         files,
         discovery_errors,
         found,
-    });
+        sources: Vec::new(),
+        terraform: Default::default(),
+    };
+    let parsed = match (reuse, &changed) {
+        (Some(reused), Some(changed)) => reused.terraform.unchanged(changed),
+        _ => Default::default(),
+    };
     // A template that `bicep build` generated from a Bicep file next to it is judged through
     // that Bicep source, where a fix belongs, so each site is reported once.
     templates.extend(generated.into_iter().filter(|template| {
@@ -350,6 +361,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
                         &plan_dirs,
                         &loader,
                         &settings.terraform,
+                        parsed,
                     )
                 },
                 || crate::bicep::scan_files(&bicep, &bicep_known, &loader, &settings.scenarios),
@@ -363,6 +375,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         },
     );
 
+    let (terraform, parsed) = terraform;
     let mut resources = Vec::new();
     for unit in [terraform, arm, plan, bicep] {
         let UnitScan {
@@ -391,6 +404,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     let all_configs: Vec<Arc<Config>> = configs.all().cloned().collect();
     drop(configs);
     errors.extend(loader.into_errors());
+    cache.terraform = parsed.without_errors_in(errors.iter().map(|e| e.path.as_path()));
     let defaults = Arc::new(Config::default());
     let config_of = |path: &Path| -> Arc<Config> {
         if let Some(explicit) = &settings.config_file {
@@ -470,7 +484,11 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     }
     report.sort();
     report.elapsed = started.elapsed();
-    Scanned { report, cache }
+    cache.sources = report.sources.snapshot();
+    Scanned {
+        report,
+        cache: Arc::new(cache),
+    }
 }
 
 /// Groups the instances of one declaration (same address, scenario and header) so the
@@ -677,5 +695,85 @@ mod tests {
         );
         assert_eq!(verdicts(&other), verdicts(&first.report));
         assert_eq!(other.files_scanned, 1);
+    }
+
+    /// Errors and notices as they are printed: where and what, never a file id.
+    fn errors(report: &Report) -> Vec<(PathBuf, LineCol, String)> {
+        let mut errors: Vec<_> = report
+            .errors
+            .iter()
+            .chain(&report.notices)
+            .map(|e| (e.path.clone(), e.start, e.message.clone()))
+            .collect();
+        errors.sort();
+        errors
+    }
+
+    #[test]
+    fn a_rescan_takes_over_the_modules_of_unchanged_directories_and_still_reports_their_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = load::normalize(dir.path());
+        let write = |name: &str, text: &str| {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), text).unwrap();
+        };
+        let site = |name: &str, enabled: bool| {
+            format!(
+                "resource \"azurerm_linux_web_app\" \"{name}\" {{\n  client_certificate_enabled = {enabled}\n}}\n"
+            )
+        };
+        // A root calling a module whose site takes its setting from the caller.
+        write(
+            "live/main.tf",
+            "module \"app\" {\n  source = \"../modules/app\"\n  cert = false\n}\n",
+        );
+        write(
+            "modules/app/main.tf",
+            "variable \"cert\" {}\nresource \"azurerm_linux_web_app\" \"m\" {\n  client_certificate_enabled = var.cert\n}\n",
+        );
+        write("fixed/main.tf", &site("f", false));
+        write("kept/main.tf", &site("k", true));
+        write(
+            "broken/main.tf",
+            &format!("{}resource {{\n", site("b", false)),
+        );
+        let paths = vec![root.clone()];
+        let first = scan_cached(&paths, &Settings::default());
+        let memo = &first.cache.terraform;
+        for kept in ["live", "modules/app", "fixed", "kept"] {
+            assert!(memo.holds(&root.join(kept)), "{kept} not kept");
+        }
+        // Its parse error is reported by the rescan only if the directory is parsed again.
+        assert!(!memo.holds(&root.join("broken")));
+        for (path, text) in [
+            ("fixed/main.tf", site("f", true)),
+            (
+                "live/main.tf",
+                "module \"app\" {\n  source = \"../modules/app\"\n  cert = true\n}\n".into(),
+            ),
+        ] {
+            let mut overrides = load::Overrides::new();
+            overrides.insert(root.join(path), text);
+            let fresh = scan(
+                &paths,
+                &Settings {
+                    overrides: overrides.clone(),
+                    ..Settings::default()
+                },
+            );
+            let reused = scan(
+                &paths,
+                &Settings {
+                    overrides,
+                    reuse: Some(first.cache.clone()),
+                    ..Settings::default()
+                },
+            );
+            assert_ne!(verdicts(&fresh), verdicts(&first.report), "{path}");
+            assert_eq!(verdicts(&reused), verdicts(&fresh), "{path}");
+            assert_eq!(errors(&reused), errors(&fresh), "{path}");
+            assert_eq!(errors(&reused).len(), 1, "{path}");
+            assert_eq!(reused.files_scanned, fresh.files_scanned, "{path}");
+        }
     }
 }

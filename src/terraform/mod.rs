@@ -16,6 +16,7 @@ mod instance;
 pub mod json_comments;
 mod json_syntax;
 mod lower;
+mod memo;
 mod module;
 mod nesting;
 mod overrides;
@@ -32,6 +33,7 @@ mod version;
 use std::path::PathBuf;
 
 pub use inputs::Inputs;
+pub use memo::Memo;
 pub use module::ModuleFile;
 pub use relevance::{Known, Outline};
 pub use syntax::{Attribute, AttributeExpr, ResourceBlock};
@@ -48,14 +50,18 @@ use crate::source::SourceMap;
 ///
 /// Roots listed in `planned` are not judged: a plan JSON next to them is their resolved truth
 /// (their called modules are still not roots, so nothing is reported twice).
+///
+/// Directories `earlier` holds are taken from it instead of parsed; the modules of this scan
+/// are returned beside it for a later one.
 pub fn scan_project(
     dirs: &[PathBuf],
     planned: &std::collections::BTreeSet<PathBuf>,
     loader: &Loader,
     inputs: &Inputs,
-) -> UnitScan {
+    earlier: Memo,
+) -> (UnitScan, Memo) {
     use rayon::prelude::*;
-    let project = project::Project::new(loader, inputs);
+    let project = project::Project::new(loader, inputs).with_memo(earlier);
     dirs.par_iter().for_each(|dir| {
         project.module(dir);
     });
@@ -86,7 +92,7 @@ pub fn scan_project(
         .extend(project.command_line.errors.iter().cloned());
     scan.errors.extend(refused);
     scan.errors.extend(project.module_errors());
-    scan
+    (scan, project.memo())
 }
 
 /// The directories among `dirs` that can lead to a site (see [`relevance`]), in order: the

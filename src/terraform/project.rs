@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::Inputs;
 use super::eval::{Budget, InstanceKeys};
 use super::instance::{self, Expansion, ModuleScope, VarSource};
+use super::memo::Memo;
 use super::module::{self, Module, ModuleFile};
 use super::syntax::{Attribute, ModuleCall};
 use super::tfvars::{self, CommandLine};
@@ -38,6 +39,8 @@ pub struct Project<'a> {
     existing: Mutex<HashMap<PathBuf, bool>>,
     /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
     pub(crate) max_module_instances: usize,
+    /// Modules an earlier scan parsed, taken instead of parsing their directories again.
+    earlier: Memo,
 }
 
 impl<'a> Project<'a> {
@@ -48,7 +51,25 @@ impl<'a> Project<'a> {
             modules: Mutex::default(),
             existing: Mutex::default(),
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
+            earlier: Memo::default(),
         }
+    }
+
+    /// The same project, taking `earlier`'s modules instead of parsing their directories (the
+    /// loader's source map must start with the files of the scan that parsed them).
+    pub fn with_memo(self, earlier: Memo) -> Self {
+        Project { earlier, ..self }
+    }
+
+    /// The modules parsed or taken so far, for a later scan.
+    pub fn memo(&self) -> Memo {
+        let modules = self.modules.lock().unwrap_or_else(|p| p.into_inner());
+        Memo::new(
+            modules
+                .iter()
+                .filter_map(|(dir, slot)| Some((dir.clone(), slot.get()?.clone())))
+                .collect(),
+        )
     }
 
     /// The module in `dir`, parsed on first use.
@@ -61,7 +82,12 @@ impl<'a> Project<'a> {
             .entry(dir.clone())
             .or_default()
             .clone();
-        slot.get_or_init(|| Arc::new(self.parse(dir))).clone()
+        slot.get_or_init(|| {
+            self.earlier
+                .get(&dir)
+                .unwrap_or_else(|| Arc::new(self.parse(dir)))
+        })
+        .clone()
     }
 
     fn parse(&self, dir: PathBuf) -> Module {
