@@ -21,7 +21,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets=(hcl arm_json arm_expr bicep structured fix tree literal_site)
 fi
 export RUSTC_BOOTSTRAP=1
-# The harness keeps placeholder files in the temporary directory: one per run, removed after.
+# The `tree` target builds file trees in the temporary directory: one per run, removed after.
 TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/certgate-fuzz.XXXXXX")
 export TMPDIR
 trap 'rm -rf "$TMPDIR"' EXIT

@@ -55,6 +55,13 @@ pub enum AppError {
     /// `certgate init` over something that is not a regular file (a link, a FIFO).
     #[error("{} is {kind}, not a regular file; certgate init does not write through it", path.display())]
     NotRegular { path: PathBuf, kind: String },
+    /// `certgate explain` of an id that is no rule (nor a peer's id for one).
+    #[error(
+        "unknown rule `{0}`; known rules: {known} (also Checkov's CKV_AZURE_17 and Trivy's \
+         AVD-AZU-0001)",
+        known = rules::explain::all_ids().join(", ")
+    )]
+    UnknownRule(String),
     /// The language server stopped on an error.
     #[error("{0}")]
     Lsp(String),
@@ -64,10 +71,7 @@ pub enum AppError {
 pub fn run(cli: Cli) -> Result<Outcome, AppError> {
     match cli.command {
         Command::Check(args) => check(args),
-        Command::Explain { rule: Some(rule) } => {
-            let (text, code) = explain(&rule);
-            Ok(Outcome::new(text, code))
-        }
+        Command::Explain { rule: Some(rule) } => explain(&rule).map(|text| Outcome::new(text, 0)),
         // No rule: the list to choose from, as `certgate rules` prints it.
         Command::Explain { rule: None } => Ok(Outcome::new(rules_table(), 0)),
         Command::Rules => Ok(Outcome::new(rules_table(), 0)),
@@ -422,18 +426,10 @@ fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
-fn explain(id: &str) -> (String, u8) {
-    match rules::explain::resolve(id).map(|resolved| rules::explain::text(&resolved)) {
-        Some(docs) => (docs, 0),
-        None => {
-            eprintln!(
-                "error: unknown rule `{id}`; known rules: {} (also Checkov's CKV_AZURE_17 and \
-                 Trivy's AVD-AZU-0001)",
-                rules::explain::all_ids().join(", ")
-            );
-            (String::new(), EXIT_FAILURE)
-        }
-    }
+fn explain(id: &str) -> Result<String, AppError> {
+    rules::explain::resolve(id)
+        .map(|resolved| rules::explain::text(&resolved))
+        .ok_or_else(|| AppError::UnknownRule(id.to_string()))
 }
 
 /// `certgate rules`: the rule table, exception rules included.

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 /// Whether a `--parameters` file has one of the names it accepts: `.json` (ARM parameters, or
 /// Bicep's parameters in ARM's JSON) or `.bicepparam`. A `.tfvars.json` is Terraform's.
 fn is_parameters_name(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    (name.ends_with(".json") && !name.ends_with(".tfvars.json")) || name.ends_with(".bicepparam")
+    use crate::file_kind::FileKind;
+    // Any JSON but Terraform variables (read by name alone: the content is checked by the scan).
+    FileKind::of(path).is_some_and(|kind| {
+        (kind.is_json() && kind != FileKind::TerraformVarsJson) || kind == FileKind::BicepParams
+    })
 }
 
 /// `--config FILE` is an argument: a file that cannot be read stops the run before any scan

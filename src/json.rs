@@ -193,6 +193,11 @@ impl Json {
         }
     }
 
+    /// Whether this is one scalar (null, boolean, number, string): a literal a fix can replace.
+    pub fn is_scalar(&self) -> bool {
+        !matches!(self.kind, JsonKind::Array(_) | JsonKind::Object(_))
+    }
+
     pub fn is_object(&self) -> bool {
         matches!(self.kind, JsonKind::Object(_))
     }

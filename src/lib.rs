@@ -15,8 +15,8 @@ pub mod discover;
 pub mod error;
 pub mod file_kind;
 pub mod fix;
+pub mod fs;
 pub mod harness;
-pub mod ignores;
 pub mod instances;
 pub mod json;
 pub mod limits;
@@ -29,10 +29,7 @@ pub mod paths;
 pub mod plan;
 pub mod policy;
 pub mod quote;
-pub mod regular;
-pub mod replace;
 pub mod report;
-pub mod root;
 pub mod rules;
 pub mod scan;
 pub mod sniff;
@@ -47,3 +44,5 @@ pub mod value;
 pub mod workers;
 
 pub use scan::{Settings, scan};
+// Their old paths, kept while other branches still name them.
+pub use fs::{ignores, regular, replace, root};

@@ -1,15 +1,14 @@
 //! Reads input files safely: regular files only, UTF-8 only, with a positioned error otherwise.
 
 use std::collections::HashMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::FileError;
 use crate::file_kind::FileKind;
+use crate::fs::{DiskFs, FileSystem, Kind, OverlayFs, ProjectRoot, Refused};
 use crate::lock::{into_inner, lock};
 pub use crate::paths::normalize;
-use crate::root::ProjectRoot;
 use crate::sniff::Interest;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
@@ -153,13 +152,13 @@ pub struct Loader<'a> {
     cache: Mutex<HashMap<PathBuf, Arc<OnceLock<Option<Loaded>>>>>,
     errors: Mutex<Vec<FileError>>,
     overrides: Option<&'a Overrides>,
-    /// Where reading is allowed; `None` reads anywhere (unit tests of single front ends).
-    root: Option<&'a ProjectRoot>,
+    /// The disk, bounded by the project root once [`Loader::within`] set one.
+    disk: DiskFs,
+    /// Another file system to use instead of the disk (tests, the fuzz harness).
+    custom: Option<&'a dyn FileSystem>,
 }
 
-/// File contents to use instead of what is on disk, by normalised path: `--fix` re-checks its
-/// edits before writing them (and an editor could scan unsaved buffers).
-pub type Overrides = std::collections::BTreeMap<PathBuf, String>;
+pub use crate::fs::Overrides;
 
 impl<'a> Loader<'a> {
     pub fn new(sources: &'a SourceMap) -> Self {
@@ -168,7 +167,8 @@ impl<'a> Loader<'a> {
             cache: Mutex::default(),
             errors: Mutex::default(),
             overrides: None,
-            root: None,
+            disk: DiskFs::unbounded(),
+            custom: None,
         }
     }
 
@@ -181,26 +181,72 @@ impl<'a> Loader<'a> {
     }
 
     /// The same loader, reading only inside `root`.
-    pub fn within(self, root: &'a ProjectRoot) -> Self {
+    pub fn within(self, root: &Arc<ProjectRoot>) -> Self {
         Loader {
-            root: Some(root),
+            disk: DiskFs::new(root.clone()),
             ..self
         }
     }
 
+    /// The same loader, reading `fs` instead of the disk (the root is then `fs`'s).
+    pub fn on(self, fs: &'a dyn FileSystem) -> Self {
+        Loader {
+            custom: Some(fs),
+            ..self
+        }
+    }
+
+    /// What the front ends read, list and ask about: the buffers over the disk (or over the
+    /// file system given to [`Loader::on`]).
+    pub fn fs(&self) -> OverlayFs<'_> {
+        let below: &dyn FileSystem = match self.custom {
+            Some(custom) => custom,
+            None => &self.disk,
+        };
+        OverlayFs::new(below, self.overrides)
+    }
+
     /// The project root reads are bounded to, if any.
-    pub fn root(&self) -> Option<&'a ProjectRoot> {
-        self.root
+    pub fn root(&self) -> Option<&ProjectRoot> {
+        match self.custom {
+            Some(custom) => custom.root(),
+            None => self.disk.root(),
+        }
     }
 
     /// Whether `path` may be read: inside the project root (always, without one).
     pub fn allowed(&self, path: &Path) -> bool {
-        self.root.is_none_or(|root| root.contains(path))
+        self.root().is_none_or(|root| root.contains(path))
+    }
+
+    /// Whether `path` is a regular file (or a buffer) inside the root.
+    pub fn is_file(&self, path: &Path) -> bool {
+        self.fs().is_file(path)
+    }
+
+    /// Whether `path` is a directory (or holds a buffer) inside the root.
+    pub fn is_dir(&self, path: &Path) -> bool {
+        self.fs().is_dir(path)
+    }
+
+    /// Why `path` cannot be used as a file (see [`FileSystem::not_a_file`]).
+    pub fn not_a_file(&self, path: &Path) -> Option<String> {
+        self.fs().not_a_file(path)
+    }
+
+    /// Why `path` cannot be used as a directory (see [`FileSystem::not_a_dir`]).
+    pub fn not_a_dir(&self, path: &Path) -> Option<String> {
+        self.fs().not_a_dir(path)
+    }
+
+    /// Whether `dir` can be listed (a directory of buffers can), without recording anything.
+    pub fn can_list(&self, dir: &Path) -> bool {
+        self.fs().list(dir).is_ok()
     }
 
     /// The notice for a file or directory outside the project root, which is not read.
     fn outside(&self, path: &Path) -> FileError {
-        let root = self.root.map_or_else(String::new, ProjectRoot::shown);
+        let root = self.root().map_or_else(String::new, ProjectRoot::shown);
         FileError::notice(
             path,
             None,
@@ -214,26 +260,11 @@ impl<'a> Loader<'a> {
     /// A file's bytes: its override when there is one, else what is on disk (inside the
     /// project root only).
     pub fn read_bytes(&self, path: &Path) -> Result<Vec<u8>, FileError> {
-        // Most scans have no buffers: skip normalising every path read for nothing.
-        let overrides = self.overrides.filter(|o| !o.is_empty());
-        if let Some(text) = overrides.and_then(|o| o.get(&normalize(path))) {
-            return Ok(text.as_bytes().to_vec());
-        }
-        let Some(root) = self.root else {
-            return read_bytes(path);
-        };
-        // Most files are no links: opened without following one, only their directory needs
-        // checking. A link is resolved and checked whole before it is followed.
-        let refused =
-            |refused: crate::regular::Refused| FileError::unplaced(path, refused.to_string());
-        if !root.contains_unlinked(path) {
-            return Err(self.outside(path));
-        }
-        match crate::regular::read_unless_link(path).map_err(refused)? {
-            Some(bytes) => Ok(bytes),
-            None if root.contains(path) => read_bytes(path),
-            None => Err(self.outside_link(path)),
-        }
+        self.fs().read(path).map_err(|refused| match refused {
+            Refused::Outside => self.outside(path),
+            Refused::OutsideLink(target) => self.outside_link(path, &target),
+            refused => FileError::unplaced(path, refused.to_string()),
+        })
     }
 
     pub fn sources(&self) -> &'a SourceMap {
@@ -277,74 +308,41 @@ impl<'a> Loader<'a> {
         } else {
             dir.as_path()
         };
-        // Buffers that stand in for files of this directory, whether or not they are on disk.
-        // Paths order by component, so the buffers under `dir` are one range of the map: a
-        // trial scan of a thousand fixes must not compare each against every listing.
-        let in_memory = self
-            .overrides
-            .into_iter()
-            .flat_map(|overrides| overrides.range(dir.clone()..))
-            .map(|(path, _)| path)
-            .take_while(|path| path.starts_with(&dir))
-            .filter(|path| path.parent().is_some_and(|parent| parent == dir))
-            .filter(|path| wanted(path))
-            .cloned();
-        let mut paths: Vec<PathBuf> = in_memory.collect();
-        let allowed = self.allowed(listing);
-        if !allowed && paths.is_empty() {
-            self.record(self.outside(listing));
-            return Vec::new();
-        }
-        // A directory outside the root is never listed, even when it holds buffers.
-        let listed = if allowed {
-            crate::regular::observe(listing);
-            fs::read_dir(listing)
-        } else {
-            Err(std::io::Error::from(std::io::ErrorKind::NotFound))
-        };
-        match listed {
-            Ok(entries) => {
-                for entry in entries.filter_map(Result::ok) {
-                    let path = dir.join(entry.file_name());
-                    let Ok(file_type) = entry.file_type() else {
-                        continue;
-                    };
-                    if !(file_type.is_file() || file_type.is_symlink()) || !wanted(&path) {
-                        continue;
+        match self.fs().list(&dir) {
+            Ok(found) => {
+                for (link, target) in &found.links_outside {
+                    if wanted(link) {
+                        self.record(self.outside_link(link, target));
                     }
-                    // Terraform reads a linked file as its own: so does certgate, when the
-                    // link stays inside the project root and leads to a regular file.
-                    if file_type.is_symlink() {
-                        if !fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-                            continue;
-                        }
-                        if !self.allowed(&path) {
-                            self.record(self.outside_link(&path));
-                            continue;
-                        }
-                    }
-                    paths.push(path);
                 }
+                found
+                    .entries
+                    .into_iter()
+                    .filter(|(path, kind)| *kind == Kind::File && wanted(path))
+                    .map(|(path, _)| path)
+                    .collect()
             }
-            // A new directory holding only unsaved buffers.
-            Err(_) if !paths.is_empty() => {}
-            Err(error) => {
+            Err(Refused::Outside) => {
+                self.record(self.outside(listing));
+                Vec::new()
+            }
+            Err(refused) => {
+                let reason = match refused {
+                    Refused::Io(reason) => reason,
+                    other => other.to_string(),
+                };
                 self.record(FileError::unplaced(
                     listing,
-                    format!("cannot list the directory: {}", io_reason(&error)),
+                    format!("cannot list the directory: {reason}"),
                 ));
-                return Vec::new();
+                Vec::new()
             }
         }
-        paths.sort();
-        paths.dedup();
-        paths
     }
 
     /// The notice for a symbolic link in a listed directory that leads outside the root.
-    fn outside_link(&self, path: &Path) -> FileError {
-        let root = self.root.map_or_else(String::new, ProjectRoot::shown);
-        let target = fs::read_link(path).unwrap_or_default();
+    fn outside_link(&self, path: &Path, target: &Path) -> FileError {
+        let root = self.root().map_or_else(String::new, ProjectRoot::shown);
         FileError::notice(
             path,
             None,
@@ -459,7 +457,7 @@ mod tests {
         std::fs::create_dir_all(&outside).unwrap();
         std::fs::write(outside.join("secret.tf"), "secret").unwrap();
         std::fs::write(inside.join("main.tf"), "x").unwrap();
-        let root = ProjectRoot::of_dirs(std::slice::from_ref(&inside));
+        let root = Arc::new(ProjectRoot::of_dirs(std::slice::from_ref(&inside)));
         let sources = SourceMap::default();
         let loader = Loader::new(&sources).within(&root);
         assert!(loader.file(&inside.join("main.tf")).is_some());

@@ -35,6 +35,18 @@ pub enum Syntax {
     Bicep,
 }
 
+impl Syntax {
+    /// `name = value` (native Terraform), `"name": value` (JSON), `name: value` (Bicep): the
+    /// one place an assignment is spelled, for help texts and fix descriptions.
+    pub fn assignment(self, name: &str, value: &str) -> String {
+        match self {
+            Syntax::Hcl => format!("{name} = {value}"),
+            Syntax::TerraformJson | Syntax::ArmJson => format!("\"{name}\": {value}"),
+            Syntax::Bicep => format!("{name}: {value}"),
+        }
+    }
+}
+
 /// A client certificate mode as Azure defines it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CertMode {
@@ -96,11 +108,65 @@ pub enum Data {
     Unknown(String),
 }
 
+/// What an origin step is, so the fixer need not guess it from the text at its span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OriginKind {
+    /// A value written in place: a member of a literal object, a resource's own attribute.
+    Literal,
+    /// A Terraform variable's `default`.
+    VariableDefault,
+    /// A `.tfvars` (or `.tfvars.json`) entry.
+    Tfvars,
+    /// A `--var` value or a `TF_VAR_` environment variable: nothing in a file to edit.
+    CommandLine,
+    /// What a module call (Terraform `module`, Bicep `module`, an ARM nested or linked
+    /// deployment) passes for one parameter.
+    ModuleArgument,
+    /// A Terraform `local`.
+    Local,
+    /// A parameter's default (Bicep `param x T = default`, ARM `defaultValue`).
+    ParameterDefault,
+    /// A parameter file's value (ARM/Bicep JSON parameters, `.bicepparam`).
+    ParameterFile,
+    /// An ARM or Bicep variable.
+    Variable,
+    /// A declaration without a value in force (no default, or one a caller overrode):
+    /// nothing to edit there.
+    Declaration,
+    /// An ARM `copy` loop of a variable.
+    CopyLoop,
+    /// The configuration declaration a plan's resource comes from.
+    PlanDeclaration,
+}
+
 /// One step of where a value came from, outermost first in [`Value::origin`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Origin {
+    pub kind: OriginKind,
+    /// The step as written: `key = value`, `"key": value`, a declaration, an array item.
     pub span: Span,
+    /// The literal inside `span` to change, when the value there is written as exactly one
+    /// scalar literal (a string may still hold escapes or an ARM expression: the fixer checks).
+    pub literal: Option<Span>,
+    /// What the step is, for messages (`default of variable `mtls``).
     pub note: String,
+}
+
+impl Origin {
+    /// A step with no literal to change (see [`Origin::with_literal`]).
+    pub fn new(kind: OriginKind, span: Span, note: String) -> Self {
+        Origin {
+            kind,
+            span,
+            literal: None,
+            note,
+        }
+    }
+
+    /// The same step, whose value is the literal at `literal` (when there is one).
+    pub fn with_literal(self, literal: Option<Span>) -> Self {
+        Origin { literal, ..self }
+    }
 }
 
 /// An attribute's value with the span of the attribute that set it and its provenance.
@@ -226,4 +292,31 @@ pub struct UnitScan {
     pub resources: Vec<Resource>,
     /// Errors (the run fails) and notices (information, e.g. a module that cannot be followed).
     pub errors: Vec<crate::error::FileError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Syntax;
+
+    #[test]
+    fn an_assignment_is_spelled_in_each_syntax_as_before() {
+        let spelled: Vec<String> = [
+            Syntax::Hcl,
+            Syntax::TerraformJson,
+            Syntax::ArmJson,
+            Syntax::Bicep,
+        ]
+        .into_iter()
+        .map(|syntax| syntax.assignment("client_cert", "true"))
+        .collect();
+        assert_eq!(
+            spelled,
+            [
+                "client_cert = true",
+                "\"client_cert\": true",
+                "\"client_cert\": true",
+                "client_cert: true"
+            ]
+        );
+    }
 }

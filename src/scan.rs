@@ -53,6 +53,9 @@ pub struct Settings {
     /// some contents overridden reads and searches only the files that changed. Ignored when
     /// the paths or `--config` differ.
     pub reuse: Option<Arc<Cache>>,
+    /// The file system to read instead of the disk (tests, the fuzz harness); `None` reads
+    /// the disk inside the project root.
+    pub fs: Option<Arc<dyn crate::fs::FileSystem>>,
 }
 
 /// A scan's report, and beside it what the scan found on the way, for a re-scan to reuse.
@@ -151,7 +154,10 @@ fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) 
         Some(Ok(found)) => match kind {
             FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
             FileKind::Json => found.interest.is_some(),
-            FileKind::BicepParams => false,
+            FileKind::BicepParams
+            | FileKind::TerraformVars
+            | FileKind::TerraformVarsJson
+            | FileKind::ArmParameters => false,
         },
         _ => false,
     }
@@ -203,7 +209,10 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     };
     let root_errors: Vec<FileError> = chosen.outside.into_iter().map(|(_, e)| e).collect();
     // Only files given: read their units, report only what those files cause.
-    let subset = crate::subset::Subset::of(paths, &settings.overrides, &settings.terraform);
+    let disk = crate::fs::DiskFs::unbounded();
+    let below: &dyn crate::fs::FileSystem = settings.fs.as_deref().unwrap_or(&disk);
+    let explicit = crate::fs::OverlayFs::new(below, Some(&settings.overrides));
+    let subset = crate::subset::Subset::within(paths, &explicit, &settings.terraform);
     let widened: Settings;
     let (paths, settings) = match &subset {
         Some(subset) => match &subset.inputs {
@@ -223,15 +232,19 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         .reuse
         .as_deref()
         .filter(|cache| cache.fits(paths, settings));
+    let sources = reuse.map_or_else(SourceMap::default, |c| SourceMap::from(c.sources.clone()));
+    let loader = Loader::with_overrides(&sources, &settings.overrides).within(&root);
+    let loader = match settings.fs.as_deref() {
+        Some(fs) => loader.on(fs),
+        None => loader,
+    };
     let (files, discovery_errors) = match reuse {
         Some(cache) => (cache.files.clone(), cache.discovery_errors.clone()),
         None => {
-            let discovery = discover(paths, &settings.overrides, &root);
+            let discovery = discover(paths, &settings.overrides, &loader.fs());
             (Arc::new(discovery.files), discovery.errors)
         }
     };
-    let sources = reuse.map_or_else(SourceMap::default, |c| SourceMap::from(c.sources.clone()));
-    let loader = Loader::with_overrides(&sources, &settings.overrides).within(&root);
     let mut errors = discovery_errors.clone();
     errors.extend(root_errors);
     let mut configs = crate::policy::Configs::new(&loader, settings.config_file.as_deref());

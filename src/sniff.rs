@@ -98,6 +98,8 @@ pub fn interest(kind: FileKind, bytes: &[u8]) -> Option<Interest> {
         // Parameter files are small and name no type: which template they feed is read from
         // their `using` line by the Bicep front end.
         FileKind::BicepParams => Some(Interest::BicepParams),
+        // Never discovered: read only for the unit that uses them.
+        FileKind::TerraformVars | FileKind::TerraformVarsJson | FileKind::ArmParameters => None,
     }
 }
 

@@ -18,7 +18,8 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::load::Overrides;
+use crate::file_kind::FileKind;
+use crate::fs::{FileSystem, Kind};
 use crate::paths::normalize;
 use crate::report::{Finding, Report};
 use crate::terraform::Inputs;
@@ -40,27 +41,36 @@ impl<'a> Subset<'a> {
     /// `overrides` are contents in memory (an unsaved buffer counts as a file).
     pub fn of(
         paths: &'a [PathBuf],
-        overrides: &Overrides,
+        overrides: &crate::load::Overrides,
+        inputs: &'a Inputs,
+    ) -> Option<Subset<'a>> {
+        let disk = crate::fs::DiskFs::unbounded();
+        Subset::within(
+            paths,
+            &crate::fs::OverlayFs::new(&disk, Some(overrides)),
+            inputs,
+        )
+    }
+
+    /// [`Subset::of`] in `fs`, which holds the contents in memory too.
+    pub fn within(
+        paths: &'a [PathBuf],
+        fs: &dyn FileSystem,
         inputs: &'a Inputs,
     ) -> Option<Subset<'a>> {
         if paths.is_empty() {
             return None;
         }
-        let is_file = |path: &PathBuf| {
-            overrides.contains_key(&normalize(path))
-                || std::fs::metadata(path).is_ok_and(|m| m.is_file())
-        };
-        if !paths.iter().all(is_file) {
+        if !paths.iter().all(|path| fs.is_file(path)) {
             return None;
         }
         let files: BTreeSet<PathBuf> = paths.iter().map(|p| normalize(p)).collect();
         let mut extra_paths = Vec::new();
         let mut extra_var_files = Vec::new();
         for path in paths {
-            let name = file_name(path);
-            let wanted: fn(&str) -> bool =
-                if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
-                    if !loaded_by_terraform(&name)
+            let wanted: fn(FileKind) -> bool = match FileKind::of(path) {
+                Some(FileKind::TerraformVars | FileKind::TerraformVarsJson) => {
+                    if !loaded_by_terraform(&file_name(path))
                         && !inputs
                             .var_files
                             .iter()
@@ -68,13 +78,13 @@ impl<'a> Subset<'a> {
                     {
                         extra_var_files.push(path.clone());
                     }
-                    |name| name.ends_with(".tf") || name.ends_with(".tf.json")
-                } else if name.ends_with(".json") && is_arm_parameters(path, overrides) {
-                    |name| name.ends_with(".json")
-                } else {
-                    continue;
-                };
-            extra_paths.extend(siblings(path, wanted).filter(|s| !files.contains(&normalize(s))));
+                    FileKind::is_terraform
+                }
+                Some(FileKind::Json) if is_arm_parameters(path, fs) => FileKind::is_json,
+                _ => continue,
+            };
+            extra_paths
+                .extend(siblings(fs, path, wanted).filter(|s| !files.contains(&normalize(s))));
         }
         let paths = if extra_paths.is_empty() {
             Cow::Borrowed(paths)
@@ -175,36 +185,36 @@ fn loaded_by_terraform(name: &str) -> bool {
         || name.ends_with(".auto.tfvars.json")
 }
 
+/// The file name as Terraform compares it: exactly as written.
 fn file_name(path: &Path) -> String {
     path.file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
 
-/// Whether a `.json` file is an ARM parameter file (by its `$schema`), reading the override
+/// Whether a `.json` file is an ARM parameter file ([`FileKind::of_json`]), reading the buffer
 /// when there is one.
-fn is_arm_parameters(path: &Path, overrides: &Overrides) -> bool {
-    let text = match overrides.get(&normalize(path)) {
-        Some(text) => text.clone(),
-        None => match crate::regular::read(path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(_) => return false,
-        },
+fn is_arm_parameters(path: &Path, fs: &dyn FileSystem) -> bool {
+    let Ok(bytes) = fs.read(path) else {
+        return false;
     };
-    text.to_ascii_lowercase()
-        .contains("deploymentparameters.json")
+    let text = String::from_utf8_lossy(&bytes);
+    crate::json::parse(text.strip_prefix('\u{feff}').unwrap_or(&text))
+        .is_ok_and(|doc| FileKind::of_json(&doc.root) == FileKind::ArmParameters)
 }
 
-/// The files beside `path` (not recursive) whose lower-case name is `wanted`.
-fn siblings(path: &Path, wanted: fn(&str) -> bool) -> impl Iterator<Item = PathBuf> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let entries = std::fs::read_dir(&dir).into_iter().flatten().flatten();
+/// The files beside `path` (not recursive) whose kind is `wanted`.
+fn siblings(
+    fs: &dyn FileSystem,
+    path: &Path,
+    wanted: fn(FileKind) -> bool,
+) -> impl Iterator<Item = PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let entries = fs.list(dir).map(|l| l.entries).unwrap_or_default();
     entries
-        .map(|entry| entry.path())
-        .filter(move |p| p.is_file() && wanted(&file_name(p)))
+        .into_iter()
+        .filter(move |(p, kind)| *kind == Kind::File && FileKind::of(p).is_some_and(wanted))
+        .map(|(p, _)| p)
         .map(move |p| {
             // Keep the argument's own spelling of the directory (`./x` vs `x`).
             match (path.parent(), p.file_name()) {
@@ -217,7 +227,7 @@ fn siblings(path: &Path, wanted: fn(&str) -> bool) -> impl Iterator<Item = PathB
 #[cfg(test)]
 mod tests {
     use super::*;
-
+    use crate::load::Overrides;
     #[test]
     fn a_directory_among_the_arguments_disables_the_filter() {
         let dir = tempfile::tempdir().unwrap();

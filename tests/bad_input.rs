@@ -97,15 +97,10 @@ fn fingerprint(root: &Path) -> BTreeMap<PathBuf, String> {
     out
 }
 
-/// The variable naming the file that the debug-build test hook deletes after discovery
-/// ([`a_file_removed_between_discovery_and_reading`]); unset for every other run.
-const REMOVE_AFTER_DISCOVERY: &str = "CERTGATE_TEST_REMOVE_AFTER_DISCOVERY";
-
 fn certgate(dir: &Path) -> Command {
     let mut cmd = common::certgate(dir);
-    cmd.env_remove(REMOVE_AFTER_DISCOVERY)
-        // A hang is a failure: nothing here needs more than a minute, even in a debug build.
-        .timeout(Duration::from_secs(300));
+    // A hang is a failure: nothing here needs more than a minute, even in a debug build.
+    cmd.timeout(Duration::from_secs(300));
     cmd
 }
 
@@ -646,64 +641,41 @@ fn nesting_100_000_deep_in_every_format_is_a_positioned_error() {
     assert!(human.stdout.len() < 20_000, "{}", human.stdout.len());
 }
 
-/// A file that disappears after discovery listed it (a checkout or an editor's save running
-/// at the same time) is an error naming it, not a crash. The disappearance is made
-/// deterministic by a hook compiled into debug builds only (`src/discover.rs`): it deletes the
-/// named file right after discovery, on the real code path. A release binary has no such hook,
-/// and no outside process can delete the file between the two steps on cue, so a release build
-/// cannot show the error. It asserts what it can observe instead: the hook's variable does
-/// nothing there (a shipped binary never deletes a file because of the environment), and the
-/// file is scanned like any other. Both branches are compiled in every build (`cfg!`, not
-/// `#[cfg]`), so the release one cannot rot unnoticed; `cargo test --release` runs it.
+/// A file deleted between discovery and reading is a positioned error, and the rest of the scan
+/// goes on. The race is injected through the file system (`FaultFs`: the walk lists the file,
+/// the read finds it gone), so no build of certgate carries a hook for it and the assertions
+/// hold in debug and release builds alike.
 #[test]
 fn a_file_removed_between_discovery_and_reading() {
+    use certgate::fs::{DiskFs, FaultFs, ProjectRoot};
     let dir = tree(&[("gone/main.tf", tf_site("gone").as_bytes())]);
-    let args = ["check", ".", "--format", "json"];
-    if cfg!(debug_assertions) {
-        let before = fingerprint(dir.path());
-        let output = certgate(dir.path())
-            .args(args)
-            .env(REMOVE_AFTER_DISCOVERY, "gone/main.tf")
-            .output()
-            .unwrap();
-        assert_eq!(output.status.code(), Some(2));
-        let json: Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert_eq!(
-            errors(&json),
-            [error(
-                "gone/main.tf",
-                1,
-                1,
-                "cannot read: no such file or directory"
-            )]
-        );
-        assert_eq!(findings(&json), [neighbour()]);
-        let mut after = fingerprint(dir.path());
-        after.insert(
-            "gone/main.tf".into(),
-            before[Path::new("gone/main.tf")].clone(),
-        );
-        assert_eq!(after, before, "only the removed file changed");
-    } else {
-        // `run_with` also asserts that the tree is unchanged: the file was not deleted.
-        let outcome = run_with(dir.path(), &args, |cmd| {
-            cmd.env(REMOVE_AFTER_DISCOVERY, "gone/main.tf");
-        });
-        assert_eq!(outcome.code, 1, "{}", outcome.stderr);
-        let json = outcome.json();
-        assert!(errors(&json).is_empty(), "{json}");
-        assert_eq!(
-            findings(&json),
-            [
-                finding(
-                    "gone/main.tf",
-                    "azurerm_linux_web_app.gone",
-                    "client-cert-disabled"
-                ),
-                neighbour()
-            ]
-        );
-    }
+    let base = fs::canonicalize(dir.path()).unwrap();
+    let before = fingerprint(&base);
+    let root = std::sync::Arc::new(ProjectRoot::of_dirs(std::slice::from_ref(&base)));
+    let faulty = FaultFs::vanishing(DiskFs::new(root), &base.join("gone/main.tf"));
+    let settings = certgate::Settings {
+        fs: Some(std::sync::Arc::new(faulty)),
+        ..certgate::Settings::default()
+    };
+    let report = certgate::scan(std::slice::from_ref(&base), &settings);
+    let json: Value = serde_json::from_str(&certgate::report::json::render(&report)).unwrap();
+    let shown = |name: &str| base.join(name).display().to_string();
+    assert_eq!(
+        errors(&json),
+        [error(
+            &shown("gone/main.tf"),
+            1,
+            1,
+            "cannot read: no such file or directory"
+        )]
+    );
+    let neighbour = finding(
+        &shown("neighbour/main.tf"),
+        "azurerm_linux_web_app.neighbour",
+        "client-cert-disabled",
+    );
+    assert_eq!(findings(&json), [neighbour]);
+    assert_eq!(fingerprint(&base), before, "nothing was deleted or changed");
 }
 
 /// The other way to meet a vanished file, a dangling symbolic link, never reaches reading: a

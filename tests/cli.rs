@@ -423,7 +423,7 @@ fn errors_that_stop_a_run_are_printed_once_with_exit_code_2() {
     write(dir.path(), "certgate.toml", "");
     write(dir.path(), "latin1.json", b"\xe9\n");
     std::fs::create_dir(dir.path().join("out")).unwrap();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["check", "--config", "nope.toml", "."],
             "error: --config nope.toml: cannot read: no such file or directory\n",
@@ -450,6 +450,10 @@ fn errors_that_stop_a_run_are_printed_once_with_exit_code_2() {
         (
             &["init"],
             "error: ./certgate.toml already exists; pass --force to overwrite it\n",
+        ),
+        (
+            &["explain", "nope"],
+            "error: unknown rule `nope`; known rules: client-cert-unsupported, ",
         ),
     ];
     for (args, expected) in cases {

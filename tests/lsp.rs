@@ -691,3 +691,46 @@ fn a_document_whose_name_is_not_utf8_is_linted() {
     assert_eq!(diagnostics[0]["code"], "client-cert-disabled");
     client.shutdown();
 }
+
+/// The language server reads through the file system with the open documents over the disk:
+/// a local module whose directory and files exist only as unsaved buffers is followed like one
+/// on disk. The module's site is disabled only through the value its caller passes, so the
+/// finding proves the call was resolved; the caller gets no "does not exist" error.
+#[test]
+fn a_local_module_whose_files_are_only_unsaved_documents_is_resolved() {
+    let dir = tempfile::tempdir().unwrap();
+    let root_text = "module \"m\" {\n  source  = \"./m\"\n  enabled = false\n}\n";
+    let module_text = "variable \"enabled\" {\n  type = bool\n}\n\nresource \"azurerm_linux_web_app\" \"site\" {\n  name                       = \"site\"\n  client_certificate_enabled = var.enabled\n}\n";
+    let root = dir.path().join("main.tf");
+    let module = dir.path().join("m/main.tf");
+    assert!(
+        !module.parent().unwrap().exists(),
+        "the module is not on disk"
+    );
+    let (root_uri, module_uri) = (uri(&root), uri(&module));
+    let mut client = Client::start(&[]);
+    client.open(&module_uri, module_text);
+    client.open(&root_uri, root_text);
+
+    let published = client.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == module_uri.as_str()
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "client-cert-disabled"))
+    });
+    let diagnostics = published["params"]["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 6);
+    let related = &diagnostics[0]["relatedInformation"];
+    assert!(
+        related
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r["location"]["uri"] == root_uri.as_str())),
+        "the value comes from the caller: {related}"
+    );
+    // Nothing on disk appeared meanwhile.
+    assert!(!module.parent().unwrap().exists());
+    assert!(!root.exists());
+    client.shutdown();
+}

@@ -19,7 +19,6 @@ use crate::limits::SNIFF_BYTES;
 use crate::source::{FileId, SourceFile, Span};
 
 const TEMPLATE_SCHEMA: &str = "deploymenttemplate.json";
-const PARAMETERS_SCHEMA: &str = "deploymentparameters.json";
 
 /// What a JSON file turned out to be.
 #[derive(Debug)]
@@ -51,12 +50,13 @@ pub fn is_template(root: &Json) -> bool {
     if !root.is_object() {
         return false;
     }
+    // A parameter file is never a template (one rule for both: `FileKind::of_json`).
+    if crate::file_kind::FileKind::of_json(root) == crate::file_kind::FileKind::ArmParameters {
+        return false;
+    }
     // ARM reads property names case-insensitively, `$schema` included.
     if let Some(schema) = root.get_ignore_case("$schema").and_then(Json::as_str) {
         let schema = schema.to_ascii_lowercase();
-        if schema.contains(PARAMETERS_SCHEMA) {
-            return false;
-        }
         if schema.contains(TEMPLATE_SCHEMA) {
             return true;
         }

@@ -64,7 +64,7 @@ impl Walker<'_, '_> {
             self.errors.push(notice(link, message));
             return;
         }
-        if let Some(why) = crate::regular::not_a_file(&path) {
+        if let Some(why) = self.loader.not_a_file(&path) {
             let why = if why == "it does not exist" {
                 "does not exist".to_string()
             } else {

@@ -57,18 +57,7 @@ impl ParameterFile {
 
 /// Whether a parsed JSON root is an ARM parameter file.
 pub fn is_parameter_file(root: &Json) -> bool {
-    if let Some(schema) = root.get_ignore_case("$schema").and_then(Json::as_str) {
-        let schema = schema.to_ascii_lowercase();
-        if schema.contains("deploymentparameters.json") {
-            return true;
-        }
-        if schema.contains("deploymenttemplate.json") {
-            return false;
-        }
-    }
-    root.get_ignore_case("parameters")
-        .is_some_and(Json::is_object)
-        && root.get_ignore_case("resources").is_none()
+    crate::file_kind::FileKind::of_json(root) == crate::file_kind::FileKind::ArmParameters
 }
 
 /// The sibling parameter files of `template` (a normalised path to an ARM `.json` template or a
@@ -84,9 +73,12 @@ pub fn siblings(loader: &Loader, template: &Path) -> Vec<PathBuf> {
     let prefix = format!("{stem}.parameters.").to_ascii_lowercase();
     let dir = template.parent().unwrap_or(Path::new(""));
     loader.list_dir(dir, |path| {
-        path.file_name()
-            .map(|n| n.to_string_lossy().to_ascii_lowercase())
-            .is_some_and(|name| name.starts_with(&prefix) && name.ends_with(".json"))
+        crate::file_kind::FileKind::of(path).is_some_and(crate::file_kind::FileKind::is_json)
+            && path.file_name().is_some_and(|n| {
+                n.to_string_lossy()
+                    .to_ascii_lowercase()
+                    .starts_with(&prefix)
+            })
     })
 }
 
@@ -128,9 +120,8 @@ pub fn read_explicit(loader: &Loader, paths: &[PathBuf]) -> (Vec<ParameterFile>,
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let is_json =
+            crate::file_kind::FileKind::of(path).is_some_and(crate::file_kind::FileKind::is_json);
         if !is_json {
             // `.bicepparam` files belong to the Bicep front end.
             continue;

@@ -15,7 +15,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::json::{Json, JsonKind, Member};
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::source::{FileId, Span};
 use crate::value::{Traced, Val};
 
@@ -172,19 +172,24 @@ impl<'a> Scope<'a> {
             ));
         };
         let name = &declaration.key;
-        let declared = Origin {
-            span: Span::new(self.file, declaration.span.clone()),
-            note: format!("parameter `{name}`"),
-        };
+        let declared = Origin::new(
+            OriginKind::Declaration,
+            Span::new(self.file, declaration.span.clone()),
+            format!("parameter `{name}`"),
+        );
         if let Some(input) = self.inputs.get(&name.to_ascii_lowercase()) {
             let entry = &input.entry.value;
-            let here = |note: String| Origin {
-                span: Span::new(input.file, input.entry.span.clone()),
-                note,
+            // A parameter file's values are literal; a deployment's are evaluated in its caller.
+            let kind = match input.caller {
+                None => OriginKind::ParameterFile,
+                Some(_) => OriginKind::ModuleArgument,
+            };
+            let here = |note: String| {
+                Origin::new(kind, Span::new(input.file, input.entry.span.clone()), note)
             };
             if let Some(value) = entry.member_ignore_case("value") {
                 let note = format!("value in {}", input.source);
-                return follow(value, input.file, input.caller, keys, note).through(declared);
+                return follow(value, input.file, input.caller, keys, kind, note).through(declared);
             }
             let why = if entry.member_ignore_case("reference").is_some() {
                 format!("parameter `{name}` comes from Key Vault ({})", input.source)
@@ -204,6 +209,7 @@ impl<'a> Scope<'a> {
                 self.file,
                 Some(self.own_env()),
                 keys,
+                OriginKind::ParameterDefault,
                 format!("default of parameter `{name}`"),
             ),
             // languageVersion 2.0: an optional parameter nobody sets is null.
@@ -236,7 +242,15 @@ impl<'a> Scope<'a> {
         let variables = self.section("variables");
         if let Some(declaration) = variables.and_then(|v| v.member_ignore_case(name)) {
             let note = format!("variable `{}`", declaration.key);
-            return follow(declaration, self.file, Some(self.own_env()), keys, note);
+            let env = Some(self.own_env());
+            return follow(
+                declaration,
+                self.file,
+                env,
+                keys,
+                OriginKind::Variable,
+                note,
+            );
         }
         // A variable built by a `copy` loop in the `variables` section.
         let looped = variables
@@ -283,10 +297,11 @@ impl<'a> Scope<'a> {
             }];
             items.push(Env::new(self, &loops).json(input).val);
         }
-        Traced::here(Val::List(items)).through(Origin {
-            span: Span::new(self.file, entry.span.clone()),
-            note: format!("copy loop of variable `{name}`"),
-        })
+        Traced::here(Val::List(items)).through(Origin::new(
+            OriginKind::CopyLoop,
+            Span::new(self.file, entry.span.clone()),
+            format!("copy loop of variable `{name}`"),
+        ))
     }
 }
 
@@ -302,6 +317,7 @@ fn follow(
     file: FileId,
     env: Option<Env<'_>>,
     keys: &[Key],
+    kind: OriginKind,
     note: String,
 ) -> Traced {
     let mut node = &member.value;
@@ -336,10 +352,13 @@ fn follow(
         stripped => format!("`{}` in {note}", stripped.unwrap_or(&path)),
     };
     let what = note.clone();
-    let traced = value.through(Origin {
-        span: Span::new(file, span),
-        note,
-    });
+    // A scalar is one literal; a string may still be an expression, which the fixer checks.
+    // A string array item is left without one, as the fixer treated it before origins had
+    // literal spans (issue 13 changes no behaviour): editing it there is a possible follow-up.
+    let string_item = path.ends_with(']') && matches!(node.kind, JsonKind::String(_));
+    let literal = (node.is_scalar() && !string_item).then(|| Span::new(file, node.span.clone()));
+    let traced =
+        value.through(Origin::new(kind, Span::new(file, span), note).with_literal(literal));
     eval::apply_keys(traced, &keys[walked..], &what)
 }
 
@@ -524,5 +543,43 @@ mod tests {
             "{:?}",
             traced.val
         );
+    }
+
+    #[test]
+    fn origins_carry_their_kind_and_the_span_of_their_literal() {
+        let text = |text: &'static str, span: Option<Span>| span.map(|s| &text[s.range()]);
+        let traced = eval_in(TEMPLATE, None, "[parameters('env')]");
+        let default = &traced.origin[0];
+        assert_eq!(default.kind, OriginKind::ParameterDefault);
+        assert_eq!(&TEMPLATE[default.span.range()], r#""defaultValue": "prod""#);
+        assert_eq!(text(TEMPLATE, default.literal), Some(r#""prod""#));
+
+        let file = r#"{"parameters": {"env": {"value": "dev"}, "noDefault": {"reference": {}}}}"#;
+        let traced = eval_in(TEMPLATE, Some(file), "[parameters('env')]");
+        let kinds: Vec<OriginKind> = traced.origin.iter().map(|o| o.kind).collect();
+        // The declaration is a hop with nothing to edit: the file's value overrode its default.
+        assert_eq!(kinds, [OriginKind::ParameterFile, OriginKind::Declaration]);
+        assert_eq!(&file[traced.origin[0].span.range()], r#""value": "dev""#);
+        assert_eq!(text(file, traced.origin[0].literal), Some(r#""dev""#));
+        assert_eq!(traced.origin[1].literal, None);
+        let traced = eval_in(TEMPLATE, Some(file), "[parameters('noDefault')]");
+        assert_eq!(traced.origin[0].kind, OriginKind::ParameterFile);
+        assert_eq!(traced.origin[0].literal, None);
+
+        // A variable followed into its object: the member reached is the literal.
+        let traced = eval_in(TEMPLATE, None, "[variables('settings').mtls.mode]");
+        assert_eq!(traced.origin[0].kind, OriginKind::Variable);
+        assert_eq!(
+            text(TEMPLATE, traced.origin[0].literal),
+            Some(r#""Optional""#)
+        );
+        let traced = eval_in(TEMPLATE, None, "[variables('settings')]");
+        assert_eq!(traced.origin[0].literal, None);
+        let traced = eval_in(TEMPLATE, None, "[variables('sites')]");
+        assert_eq!(traced.origin[0].kind, OriginKind::CopyLoop);
+        // As before origins had literal spans, a string array item is not offered for a fix.
+        let traced = eval_in(TEMPLATE, None, "[variables('list')[0]]");
+        assert_eq!(&TEMPLATE[traced.origin[0].span.range()], r#""x""#);
+        assert_eq!(traced.origin[0].literal, None);
     }
 }

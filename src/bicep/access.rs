@@ -17,6 +17,8 @@ pub struct Followed {
     pub member: Option<Span>,
     /// The accesses walked to get there, e.g. `mtls.mode` or `[1]`.
     pub path: String,
+    /// The value written at that member (or the whole value), when it is one scalar literal.
+    pub literal: Option<Span>,
 }
 
 /// One step of following an access into a written value.
@@ -36,6 +38,9 @@ impl Env<'_> {
     /// evaluates the rest. `what` names `expr` in messages (`variable `settings``).
     pub fn follow(&self, expr: &Expr, steps: &[Step], what: &str) -> Followed {
         let mut node = expr;
+        // The value as written at the member reached, before any parentheses are looked
+        // through: `(false)` is not one literal to change.
+        let mut written = expr;
         let mut member = None;
         let mut path = String::new();
         let mut taken = 0;
@@ -43,6 +48,7 @@ impl Env<'_> {
             match self.literal_step(node, step) {
                 Literal::Into(next, span, text) => {
                     node = next;
+                    written = next;
                     member = Some(span);
                     path.push_str(&text);
                     taken += 1;
@@ -65,6 +71,7 @@ impl Env<'_> {
                         traced,
                         member,
                         path: shown_path(path),
+                        literal: scalar_span(written),
                     };
                 }
                 Literal::Opaque => break,
@@ -93,6 +100,7 @@ impl Env<'_> {
             traced,
             member,
             path: shown_path(path),
+            literal: scalar_span(written),
         }
     }
 
@@ -143,6 +151,17 @@ impl Env<'_> {
             }
             _ => Literal::Opaque,
         }
+    }
+}
+
+/// The span of `expr` when it is one scalar literal (a string may still be interpolated: the
+/// fixer checks).
+pub fn scalar_span(expr: &Expr) -> Option<Span> {
+    match expr.kind {
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::String(_) => {
+            Some(expr.span)
+        }
+        _ => None,
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::source::Span;
 use crate::value::{Traced, Val};
 
@@ -25,9 +25,9 @@ pub fn module_inputs(
     child: &Parsed,
 ) -> HashMap<String, Input> {
     let mut inputs = HashMap::new();
-    let hop = |span: Span, key: &str| Origin {
-        span,
-        note: format!("input `{key}` of module `{module}`"),
+    let hop = |span: Span, key: &str, literal: Option<Span>| {
+        let note = format!("input `{key}` of module `{module}`");
+        Origin::new(OriginKind::ModuleArgument, span, note).with_literal(literal)
     };
     let all_unknown = |inputs: &mut HashMap<String, Input>, why: &str| {
         for (_, statement) in child.params() {
@@ -88,7 +88,11 @@ pub fn module_inputs(
                 let Some(key) = property.key.text() else {
                     continue;
                 };
-                let traced = env.eval(&property.value).through(hop(property.span, key));
+                let traced = env.eval(&property.value).through(hop(
+                    property.span,
+                    key,
+                    super::access::scalar_span(&property.value),
+                ));
                 inputs.insert(
                     key.to_string(),
                     Input {
@@ -135,7 +139,7 @@ fn spread_inputs(
     whole: Traced,
     span: Span,
     inputs: &mut HashMap<String, Input>,
-    hop: &dyn Fn(Span, &str) -> Origin,
+    hop: &dyn Fn(Span, &str, Option<Span>) -> Origin,
 ) {
     let Val::Object(members) = whole.val else {
         return;
@@ -143,7 +147,7 @@ fn spread_inputs(
     for key in members.keys() {
         let mut steps = prefix.to_vec();
         steps.push(Step::name(key));
-        let traced = env.at(expr, &steps).through(hop(span, key));
+        let traced = env.at(expr, &steps).through(hop(span, key, None));
         inputs.insert(
             key.clone(),
             Input {

@@ -146,7 +146,8 @@ pub fn is_registry(path: &str) -> bool {
 
 /// An ARM JSON template used as a module.
 pub fn is_json(path: &str) -> bool {
-    path.to_ascii_lowercase().ends_with(".json")
+    crate::file_kind::FileKind::of(std::path::Path::new(path))
+        .is_some_and(crate::file_kind::FileKind::is_json)
 }
 
 /// A local Bicep file used as a module: neither a registry reference nor a JSON template.

@@ -15,7 +15,7 @@ use std::sync::Arc;
 pub use crate::arm::params::{ParameterFile, read as read_json, siblings as json_siblings};
 use crate::error::FileError;
 use crate::load::Loader;
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::source::Span;
 use crate::value::{Traced, Val};
 
@@ -100,7 +100,7 @@ fn inputs_of(
                 "`extends` chains more than {MAX_BICEP_EXTENDS} files"
             ))
         } else {
-            crate::regular::not_a_file(&path).map(|why| {
+            loader.not_a_file(&path).map(|why| {
                 if why == "it does not exist" {
                     "the file does not exist".to_string()
                 } else {
@@ -169,10 +169,16 @@ impl JsonParams for ParameterFile {
             .map(|member| {
                 let name = &member.key;
                 let traced = if let Some(value) = member.value.member_ignore_case("value") {
-                    Traced::here(Val::from_json(&value.value)).through(Origin {
-                        span: Span::new(self.id, value.span.clone()),
-                        note: format!("value in {}", self.display),
-                    })
+                    let hop = Origin::new(
+                        OriginKind::ParameterFile,
+                        Span::new(self.id, value.span.clone()),
+                        format!("value in {}", self.display),
+                    )
+                    .with_literal(
+                        (value.value.is_scalar())
+                            .then(|| Span::new(self.id, value.value.span.clone())),
+                    );
+                    Traced::here(Val::from_json(&value.value)).through(hop)
                 } else {
                     let why = if member.value.member_ignore_case("reference").is_some() {
                         format!("parameter `{name}` comes from Key Vault ({})", self.display)
@@ -182,10 +188,11 @@ impl JsonParams for ParameterFile {
                             self.display
                         )
                     };
-                    Traced::here(Val::unknown(why)).through(Origin {
-                        span: Span::new(self.id, member.span.clone()),
-                        note: format!("`{name}` in {}", self.display),
-                    })
+                    Traced::here(Val::unknown(why)).through(Origin::new(
+                        OriginKind::ParameterFile,
+                        Span::new(self.id, member.span.clone()),
+                        format!("`{name}` in {}", self.display),
+                    ))
                 };
                 let input = Input {
                     traced,
@@ -200,8 +207,7 @@ impl JsonParams for ParameterFile {
 /// The `.bicepparam` files in `dir`, sorted by name.
 pub fn bicepparam_siblings(loader: &Loader<'_>, dir: &Path) -> Vec<PathBuf> {
     loader.list_dir(dir, |path| {
-        path.extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
+        crate::file_kind::FileKind::of(path) == Some(crate::file_kind::FileKind::BicepParams)
     })
 }
 

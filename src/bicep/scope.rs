@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use crate::budget::Nesting;
 use crate::limits::MAX_BICEP_NESTING;
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::source::Span;
 use crate::value::{Traced, Val};
 
@@ -127,7 +127,8 @@ impl<'a> Scope<'a> {
             }
             super::ast::StatementKind::Var { name, value, .. } => {
                 let what = format!("variable `{}`", name.name);
-                self.follow(value, steps, &what, self.declared(statement))
+                let kind = OriginKind::Variable;
+                self.follow(value, steps, kind, &what, self.declared(statement))
             }
             _ => Traced::here(Val::unknown(format!(
                 "`{name}` is not a parameter or variable"
@@ -164,36 +165,42 @@ impl<'a> Scope<'a> {
         if let Some(input) = input {
             let traced = apply_steps(input.traced.clone(), steps, &format!("parameter `{name}`"));
             return if input.from_file {
-                traced.through(Origin {
-                    span: declared,
-                    note: format!("parameter `{name}`"),
-                })
+                traced.through(Origin::new(
+                    OriginKind::Declaration,
+                    declared,
+                    format!("parameter `{name}`"),
+                ))
             } else {
                 traced
             };
         }
         if let Some(value) = value {
-            let what = match &self.role {
-                Role::Template => format!("default of parameter `{name}`"),
-                Role::Params(display) => format!("value in {display}"),
+            let (kind, what) = match &self.role {
+                Role::Template => (
+                    OriginKind::ParameterDefault,
+                    format!("default of parameter `{name}`"),
+                ),
+                Role::Params(display) => (OriginKind::ParameterFile, format!("value in {display}")),
             };
-            return self.follow(value, steps, &what, declared);
+            return self.follow(value, steps, kind, &what, declared);
         }
         if ty.is_some_and(is_nullable) {
-            let traced = Traced::here(Val::Null).through(Origin {
-                span: declared,
-                note: format!("parameter `{name}`, nullable and not set, so null"),
-            });
+            let traced = Traced::here(Val::Null).through(Origin::new(
+                OriginKind::Declaration,
+                declared,
+                format!("parameter `{name}`, nullable and not set, so null"),
+            ));
             return apply_steps(traced, steps, &format!("parameter `{name}`"));
         }
         Traced::here(Val::unknown(format!(
             "parameter `{name}` has no default and {}",
             self.missing
         )))
-        .through(Origin {
-            span: declared,
-            note: format!("parameter `{name}`, declared without a default"),
-        })
+        .through(Origin::new(
+            OriginKind::Declaration,
+            declared,
+            format!("parameter `{name}`, declared without a default"),
+        ))
     }
 
     fn declared(&self, statement: &Statement) -> Span {
@@ -203,14 +210,22 @@ impl<'a> Scope<'a> {
     /// Follows `steps` into the written value as far as it is literal, evaluates the rest in
     /// the file's own environment, and adds the hop: the deepest member reached, or the whole
     /// declaration.
-    fn follow(&self, value: &Expr, steps: &[Step], what: &str, declared: Span) -> Traced {
+    fn follow(
+        &self,
+        value: &Expr,
+        steps: &[Step],
+        kind: OriginKind,
+        what: &str,
+        declared: Span,
+    ) -> Traced {
         let env = Env::new(self, None);
         let followed = env.follow(value, steps, what);
         let (span, note) = match followed.member {
             Some(span) => (span, format!("`{}` in {what}", followed.path)),
             None => (declared, what.to_string()),
         };
-        followed.traced.through(Origin { span, note })
+        let hop = Origin::new(kind, span, note).with_literal(followed.literal);
+        followed.traced.through(hop)
     }
 }
 

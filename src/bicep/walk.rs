@@ -214,7 +214,7 @@ impl<'p, 'l> Walker<'p, 'l> {
             ));
             return;
         }
-        if let Some(why) = crate::regular::not_a_file(&target) {
+        if let Some(why) = loader.not_a_file(&target) {
             let message = if why == "it does not exist" {
                 format!("module `{name}`: `{path}` does not exist")
             } else {
@@ -410,6 +410,5 @@ fn top_level_parent_kind<'a>(file: &'a Parsed, body: &ObjectExpr) -> Option<&'a 
 
 /// Whether a module path names a Bicep file (by its extension, as Bicep requires).
 fn is_bicep(path: &std::path::Path) -> bool {
-    path.extension()
-        .is_some_and(|extension| extension.eq_ignore_ascii_case("bicep"))
+    crate::file_kind::FileKind::of(path) == Some(crate::file_kind::FileKind::Bicep)
 }

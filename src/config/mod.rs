@@ -237,13 +237,16 @@ pub fn discover(path: &Path) -> Option<PathBuf> {
 #[derive(Debug, Default)]
 pub struct Discovery {
     by_dir: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    /// Configs apply from above the project root too (a home directory's): the whole disk.
+    disk: crate::fs::DiskFs,
 }
 
 impl Discovery {
     /// The nearest config for a file or directory (see [`discover`]).
     pub fn for_path(&mut self, path: &Path) -> Option<PathBuf> {
         let start = absolute(path);
-        let dir = if start.is_dir() {
+        use crate::fs::FileSystem as _;
+        let dir = if self.disk.is_dir(&start) {
             start
         } else {
             start.parent()?.to_path_buf()
@@ -257,7 +260,7 @@ impl Discovery {
             }
             visited.push(candidate_dir.to_path_buf());
             let candidate = candidate_dir.join(FILE_NAME);
-            if candidate.is_file() {
+            if self.disk.is_file(&candidate) {
                 found = Some(candidate);
                 break;
             }

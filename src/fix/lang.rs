@@ -1,8 +1,8 @@
 //! The per-syntax knowledge the fixer needs, by token shape alone: recognising a plain literal
-//! or a plain reference in a value's text, finding the value inside an origin's `key = value`,
-//! and spelling a new value. A front end's spans say where to look; these functions only
-//! check that what is there is exactly a literal (anything else is left alone), so no parser
-//! is needed.
+//! or a plain reference in a value's text, finding the value inside an attribute's
+//! `key = value`, and spelling a new value. A front end's spans say where to look; these
+//! functions only check that what is there is exactly a literal (anything else is left
+//! alone), so no parser is needed.
 
 use std::ops::Range;
 use std::path::Path;
@@ -62,16 +62,13 @@ impl Lang {
 
     /// The syntax of a file that holds an origin (a variables file, a parameter file, …).
     pub fn of_path(path: &Path) -> Option<Lang> {
-        let name = path.file_name()?.to_string_lossy();
-        if name.ends_with(".json") {
-            Some(Lang::Json)
-        } else if name.ends_with(".tf") || name.ends_with(".tfvars") {
-            Some(Lang::Hcl)
-        } else if name.ends_with(".bicep") || name.ends_with(".bicepparam") {
-            Some(Lang::Bicep)
-        } else {
-            None
-        }
+        use crate::file_kind::FileKind;
+        let kind = FileKind::of(path)?;
+        Some(match kind {
+            _ if kind.is_json() => Lang::Json,
+            FileKind::Terraform | FileKind::TerraformVars => Lang::Hcl,
+            _ => Lang::Bicep,
+        })
     }
 
     fn comments(self) -> Comments {
@@ -130,8 +127,9 @@ impl Lang {
         }
     }
 
-    /// The value's range inside an origin's text: after `=` (native syntax) or after a JSON
-    /// key's `:`; a JSON array item is all value.
+    /// The value's range inside a `key = value` text: after `=` (native syntax) or after a
+    /// JSON key's `:`; a JSON array item is all value. Origins carry their literal's span
+    /// ([`crate::model::Origin::literal`]); this is for an attribute found by span alone.
     pub fn value_part(self, text: &str) -> Option<Range<usize>> {
         let start = match self {
             Lang::Hcl => text.find('=')? + 1,
@@ -169,12 +167,6 @@ impl Lang {
         (start < end).then_some(start..end)
     }
 
-    /// Whether an origin step is a parameter's declaration (Bicep's `param x T = default`),
-    /// which a parameter file's or a caller's value overrides.
-    pub fn is_declaration(self, text: &str) -> bool {
-        self == Lang::Bicep && text.starts_with("param ")
-    }
-
     /// `new` as this syntax writes it; `like` is the literal it replaces, whose quoting a
     /// boolean keeps (`"false"` becomes `"true"`).
     pub fn spell(self, new: NewValue, like: Option<&Literal>) -> String {
@@ -188,13 +180,15 @@ impl Lang {
         }
     }
 
-    /// `name = value` / `"name": value`, for descriptions.
+    /// `name = value` / `"name": value`, for descriptions: spelled by [`Syntax::assignment`]
+    /// (Terraform JSON and ARM spell it alike).
     pub fn assignment(self, name: &str, value: &str) -> String {
-        match self {
-            Lang::Hcl => format!("{name} = {value}"),
-            Lang::Json => format!("\"{name}\": {value}"),
-            Lang::Bicep => format!("{name}: {value}"),
-        }
+        let syntax = match self {
+            Lang::Hcl => Syntax::Hcl,
+            Lang::Json => Syntax::ArmJson,
+            Lang::Bicep => Syntax::Bicep,
+        };
+        syntax.assignment(name, value)
     }
 }
 
@@ -346,6 +340,19 @@ mod tests {
         assert_eq!(&text[Lang::Bicep.value_part(text).unwrap()], "'Optional'");
         assert_eq!(Lang::Bicep.value_part("'a:b'"), Some(0..5));
         assert_eq!(Lang::Bicep.spell(NewValue::Required, None), "'Required'");
+    }
+
+    #[test]
+    fn descriptions_spell_the_assignment_of_each_file_syntax() {
+        assert_eq!(
+            Lang::Hcl.assignment("mode", "\"Required\""),
+            "mode = \"Required\""
+        );
+        assert_eq!(Lang::Json.assignment("mode", "true"), "\"mode\": true");
+        assert_eq!(
+            Lang::Bicep.assignment("mode", "'Required'"),
+            "mode: 'Required'"
+        );
     }
 
     #[test]

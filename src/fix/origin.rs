@@ -3,12 +3,14 @@
 //!
 //! The change goes there only when that step is a plain literal holding exactly the resolved
 //! value, and no later step is itself a literal (the value would then be computed from
-//! several). Whether other resources read the same literal is the planner's check
-//! ([`super::plan`]): they must all need the same new value.
+//! several). The front end marks each step's kind and the span of its literal
+//! ([`crate::model::Origin`]); only whether a string literal is plain is read from the text.
+//! Whether other resources read the same literal is the planner's check ([`super::plan`]):
+//! they must all need the same new value.
 
 use super::lang::{Lang, NewValue};
 use super::resource::Ctx;
-use crate::model::Value;
+use crate::model::{OriginKind, Value};
 use crate::source::Span;
 
 /// The change at a value's origin.
@@ -55,8 +57,14 @@ pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, Refus
             "the value comes from {place}, where it is not written as a plain literal; change it there"
         ))
     };
-    let range = lang.value_part(text).ok_or_else(computed)?;
-    let literal = match lang.literal(&text[range.clone()]) {
+    // The front end says where the literal is; only whether a string literal is plain (no
+    // escapes, no interpolation, not an ARM expression) is read from the text here.
+    let range = first
+        .literal
+        .and_then(|literal| within(first.span, literal))
+        .ok_or_else(computed)?;
+    let written = text.get(range.clone()).ok_or_else(computed)?;
+    let literal = match lang.literal(written) {
         Some(literal) if literal.is(&value.data) => literal,
         // A literal, but not the value: something between it and the attribute computes.
         Some(_) => {
@@ -67,20 +75,20 @@ pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, Refus
         None => return Err(computed()),
     };
     for hop in &value.origin[1..] {
+        // A parameter's declaration is a hop when a parameter file or a caller set it: its
+        // default was overridden, not combined.
+        if hop.kind == OriginKind::Declaration {
+            continue;
+        }
         let hop_file = ctx.sources.get(hop.span.file);
         let Some(hop_lang) = Lang::of_path(hop_file.path()) else {
             continue;
         };
-        let hop_text = hop_file.text().get(hop.span.range()).unwrap_or_default();
-        // A parameter's declaration is a hop when a parameter file or a caller set it: its
-        // default was overridden, not combined.
-        if hop_lang.is_declaration(hop_text) {
-            continue;
-        }
-        if hop_lang
-            .value_part(hop_text)
-            .is_some_and(|r| hop_lang.literal(&hop_text[r]).is_some())
-        {
+        let is_literal = hop
+            .literal
+            .and_then(|literal| hop_file.text().get(literal.range()))
+            .is_some_and(|hop_text| hop_lang.literal(hop_text).is_some());
+        if is_literal {
             return Err(Refusal::Computed(format!(
                 "the value is computed from several places ({place} and {}); change it by hand",
                 describe(ctx, hop.span, &hop.note)
@@ -101,6 +109,14 @@ pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, Refus
         replacement,
         place,
     })
+}
+
+/// `literal`'s range inside the step `span`, when it lies there (the front end's spans
+/// should always agree; if not, nothing is edited).
+fn within(span: Span, literal: Span) -> Option<std::ops::Range<usize>> {
+    let inside =
+        literal.file == span.file && span.start <= literal.start && literal.end <= span.end;
+    inside.then(|| literal.start - span.start..literal.end - span.start)
 }
 
 /// `default of variable `mtls` (variables.tf:3)`.

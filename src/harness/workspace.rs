@@ -1,13 +1,10 @@
-//! Scans a set of files held in memory, through the loader's overrides: the texts never touch
-//! the disk.
-//!
-//! Discovery and directory listings still look at the disk, so each project gets a temporary
-//! directory of empty placeholder files (outside any repository, whose `.gitignore` could hide
-//! them), removed when the project is dropped. That costs about 1% of a scan, and keeps every
-//! run independent of the ones before it.
+//! Scans a set of files held in memory ([`MemoryFs`]): the texts never touch the disk, and
+//! discovery and directory listings ask the memory too, so no run depends on another.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use crate::fs::MemoryFs;
 use crate::load::Overrides;
 use crate::paths::normalize;
 use crate::report::Report;
@@ -29,22 +26,6 @@ impl File {
     }
 }
 
-/// A temporary directory holding an empty placeholder for each of `paths`.
-fn placeholders(paths: &[PathBuf]) -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("certgate-harness-")
-        .tempdir()
-        .expect("the harness needs a temporary directory");
-    for path in paths {
-        let placeholder = dir.path().join(path);
-        if let Some(parent) = placeholder.parent() {
-            std::fs::create_dir_all(parent).expect("create a placeholder directory");
-        }
-        std::fs::write(&placeholder, "").expect("create a placeholder file");
-    }
-    dir
-}
-
 /// Refuses paths that would leave the project directory.
 fn relative(path: &Path) -> PathBuf {
     let normal = normalize(path);
@@ -56,45 +37,50 @@ fn relative(path: &Path) -> PathBuf {
     normal
 }
 
-/// A scanned project: its directory and the overrides that stand for its files.
+/// Where every project lives: a directory that is not on disk (nothing is read there).
+const PROJECT_DIR: &str = "/certgate-harness/project";
+
+/// A scanned project: its directory and its files' texts by absolute path.
 pub struct Project {
     pub dir: PathBuf,
     pub overrides: Overrides,
-    _placeholders: tempfile::TempDir,
+    files: Arc<MemoryFs>,
 }
 
 impl Project {
     pub fn new(files: &[File]) -> Self {
-        let paths: Vec<PathBuf> = files.iter().map(|f| relative(&f.path)).collect();
-        let placeholders = placeholders(&paths);
-        // Canonical, so the paths the scan reports are the ones the overrides name.
-        let dir = std::fs::canonicalize(placeholders.path()).expect("the directory exists");
-        let overrides = files
+        let dir = PathBuf::from(PROJECT_DIR);
+        let overrides: Overrides = files
             .iter()
-            .zip(&paths)
-            .map(|(file, path)| (normalize(&dir.join(path)), file.text.clone()))
+            .map(|file| {
+                (
+                    normalize(&dir.join(relative(&file.path))),
+                    file.text.clone(),
+                )
+            })
             .collect();
+        let files = Arc::new(MemoryFs::new(overrides.clone()));
         Project {
             dir,
             overrides,
-            _placeholders: placeholders,
+            files,
         }
     }
 
     /// Scans the project with `extra` contents over its own (the fixer's trial texts).
     pub fn scan(&self, extra: &Overrides) -> Report {
-        let mut overrides = self.overrides.clone();
-        overrides.extend(extra.iter().map(|(k, v)| (normalize(k), v.clone())));
-        scan(std::slice::from_ref(&self.dir), &settings(overrides))
-    }
-}
-
-/// Settings with a fixed date, so exception expiry never depends on the clock.
-fn settings(overrides: Overrides) -> Settings {
-    Settings {
-        overrides,
-        today: crate::suppress::date::parse_date("2026-06-01").ok(),
-        ..Settings::default()
+        let overrides = extra
+            .iter()
+            .map(|(k, v)| (normalize(k), v.clone()))
+            .collect();
+        let settings = Settings {
+            overrides,
+            fs: Some(self.files.clone()),
+            // A fixed date, so exception expiry never depends on the clock.
+            today: crate::suppress::date::parse_date("2026-06-01").ok(),
+            ..Settings::default()
+        };
+        scan(std::slice::from_ref(&self.dir), &settings)
     }
 }
 

@@ -98,7 +98,11 @@ impl Documents {
     pub fn text_of(&self, path: &Path) -> Option<String> {
         match self.get(path) {
             Some(document) => Some(document.text.clone()),
-            None => std::fs::read_to_string(path).ok(),
+            None => {
+                use crate::fs::FileSystem as _;
+                let bytes = crate::fs::DiskFs::unbounded().read(path).ok()?;
+                String::from_utf8(bytes).ok()
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::json::Json;
 use crate::load::{self, Loaded, Loader};
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::source::Span;
 
 use super::address::module_path;
@@ -59,12 +59,13 @@ impl<'p, 'l> Declarations<'p, 'l> {
         let dir = self
             .module_dir(&module_path(declaration))
             .filter(|dir| self.loader.allowed(dir))
-            .filter(|dir| dir.as_os_str().is_empty() || dir.is_dir())?;
+            .filter(|dir| dir.as_os_str().is_empty() || self.loader.is_dir(dir))?;
         let loader = self.loader;
         let files = self.files.entry(dir.clone()).or_insert_with(|| {
             loader
                 .list_dir(&dir, |path| {
-                    path.extension().is_some_and(|extension| extension == "tf")
+                    crate::file_kind::FileKind::of(path)
+                        == Some(crate::file_kind::FileKind::Terraform)
                 })
                 .iter()
                 .filter_map(|path| loader.file(path))
@@ -74,13 +75,14 @@ impl<'p, 'l> Declarations<'p, 'l> {
             let header = find_header(file.source.text(), resource_type, name)?;
             let path = file.source.path();
             let shown = path.strip_prefix(&self.plan_dir).unwrap_or(path);
-            Some(Origin {
-                span: Span::new(file.id, header),
-                note: format!(
+            Some(Origin::new(
+                OriginKind::PlanDeclaration,
+                Span::new(file.id, header),
+                format!(
                     "declared in {} (the fix goes there, not into the plan)",
                     shown.display()
                 ),
-            })
+            ))
         })
     }
 

@@ -16,11 +16,7 @@ pub(crate) fn assignment(resource: &Resource, attribute: &str, value: Suggested)
         (Suggested::Required, Syntax::Bicep) => "'Required'",
         (Suggested::Required, _) => "\"Required\"",
     };
-    match resource.syntax {
-        Syntax::Hcl => format!("`{attribute} = {literal}`"),
-        Syntax::TerraformJson | Syntax::ArmJson => format!("`\"{attribute}\": {literal}`"),
-        Syntax::Bicep => format!("`{attribute}: {literal}`"),
-    }
+    format!("`{}`", resource.syntax.assignment(attribute, literal))
 }
 
 /// When the offending value was resolved from elsewhere, says where to change it; the

@@ -13,7 +13,7 @@ use super::module::Module;
 use super::syntax::{Attribute, ModuleCall, Variable};
 use super::tfvars::Assignment;
 use crate::limits::MAX_TERRAFORM_INSTANCES;
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::value::{Traced, Val};
 
 /// A module instance's variables and locals.
@@ -91,10 +91,8 @@ impl<'a> ModuleScope<'a> {
         // Locals cannot use `count.index` or `each`: they belong to no block instance.
         let scope = self.instance(InstanceKeys::NotAllowed);
         let outcome = eval_attr(&attribute.expr, &Env::new(&scope)).map(|traced| {
-            Shared::new(traced.through(Origin {
-                span: attribute.span,
-                note: format!("local `{name}`"),
-            }))
+            let hop = Origin::new(OriginKind::Local, attribute.span, format!("local `{name}`"));
+            Shared::new(traced.through(hop.with_literal(attribute.literal())))
         });
         self.in_progress.borrow_mut().pop();
         let memo = (self.budget.cuts() == cuts).then(|| outcome.clone());
@@ -184,10 +182,9 @@ impl VarSource<'_> {
             VarSource::Call { call, caller } => {
                 match call.inputs().find(|a| a.name == variable.name) {
                     Some(input) => eval_attr(&input.expr, &Env::new(*caller)).map(|traced| {
-                        traced.through(Origin {
-                            span: input.span,
-                            note: format!("input `{}` of module `{}`", variable.name, call.name),
-                        })
+                        let note = format!("input `{}` of module `{}`", variable.name, call.name);
+                        let hop = Origin::new(OriginKind::ModuleArgument, input.span, note);
+                        traced.through(hop.with_literal(input.literal()))
                     }),
                     None => default(variable, || {
                         Err(EvalError(format!(
@@ -199,10 +196,11 @@ impl VarSource<'_> {
             }
             VarSource::Unknown(reason) => Ok(Traced {
                 val: Val::Unknown(reason.to_string()),
-                origin: vec![Origin {
-                    span: variable.header,
-                    note: format!("variable `{}`", variable.name),
-                }],
+                origin: vec![Origin::new(
+                    OriginKind::Declaration,
+                    variable.header,
+                    format!("variable `{}`", variable.name),
+                )],
             }),
         };
         finish(variable, outcome)
@@ -212,10 +210,11 @@ impl VarSource<'_> {
 fn no_value(variable: &Variable, reason: String) -> Traced {
     Traced {
         val: Val::Unknown(reason),
-        origin: vec![Origin {
-            span: variable.header,
-            note: format!("variable `{}` has no default", variable.name),
-        }],
+        origin: vec![Origin::new(
+            OriginKind::Declaration,
+            variable.header,
+            format!("variable `{}` has no default", variable.name),
+        )],
     }
 }
 
@@ -223,10 +222,9 @@ fn no_value(variable: &Variable, reason: String) -> Traced {
 fn default(variable: &Variable, missing: impl FnOnce() -> Outcome) -> Outcome {
     match &variable.default {
         Some(default) => super::eval::constant_attr(&default.expr).map(|traced| {
-            traced.through(Origin {
-                span: default.span,
-                note: format!("default of variable `{}`", variable.name),
-            })
+            let note = format!("default of variable `{}`", variable.name);
+            let hop = Origin::new(OriginKind::VariableDefault, default.span, note);
+            traced.through(hop.with_literal(default.literal()))
         }),
         None => missing(),
     }

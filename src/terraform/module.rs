@@ -36,11 +36,10 @@ pub struct Module {
     pub errors: Vec<FileError>,
 }
 
-/// Terraform reads a directory's files by suffix: `.tf.json` is JSON syntax, `.tf` native.
+/// Terraform reads a directory's files by suffix (case-sensitively): `.tf.json` is JSON
+/// syntax, `.tf` native.
 pub fn is_configuration_file(path: &Path) -> bool {
-    path.file_name()
-        .map(|name| name.to_string_lossy())
-        .is_some_and(|name| name.ends_with(".tf") || name.ends_with(".tf.json"))
+    crate::file_kind::FileKind::of(path).is_some_and(crate::file_kind::FileKind::is_terraform)
 }
 
 /// Assembles the module in `dir` from its loaded files; files with other names are ignored.
@@ -74,7 +73,9 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
     let mut first_seen: HashMap<(&'static str, String), Span> = HashMap::new();
     for (is_override, file) in ordered {
         let path = file.source.path();
-        let read = if path.to_string_lossy().ends_with(".json") {
+        let read = if crate::file_kind::FileKind::of(path)
+            == Some(crate::file_kind::FileKind::TerraformJson)
+        {
             json_syntax::read(file.id, &file.source)
         } else {
             hcl::read(file.id, &file.source)

@@ -128,7 +128,7 @@ impl<'a> Project<'a> {
         let mut existing = self.existing.lock().unwrap_or_else(|p| p.into_inner());
         *existing
             .entry(dir.to_path_buf())
-            .or_insert_with(|| dir.is_dir())
+            .or_insert_with(|| self.loader.is_dir(dir))
     }
 
     /// Every parse error and duplicate declaration, once per module.
@@ -417,7 +417,7 @@ impl Walk<'_, '_> {
             if self.project.is_dir(&dir) {
                 return Some(dir);
             }
-            let message = match crate::regular::not_a_dir(&dir) {
+            let message = match self.project.loader.not_a_dir(&dir) {
                 Some(why) if why != "it does not exist" => format!(
                     "module `{}`: `{}` is not followed: {why}",
                     call.name,
@@ -497,7 +497,12 @@ impl Walk<'_, '_> {
     fn installed(&mut self) -> Option<&HashMap<String, PathBuf>> {
         if self.installed.is_none() {
             let path = self.root_dir.join(".terraform/modules/modules.json");
-            let read = path.is_file().then(|| self.read_installed(&path)).flatten();
+            let read = self
+                .project
+                .loader
+                .is_file(&path)
+                .then(|| self.read_installed(&path))
+                .flatten();
             self.installed = Some(read);
         }
         self.installed.as_ref().and_then(Option::as_ref)

@@ -175,7 +175,7 @@ impl<'a> Relevance<'a> {
                     // A call leaving the project root is parsed, so that the front end can
                     // say it is not followed; nothing there is looked at.
                     !self.loader.allowed(&child)
-                        || !child.is_dir()
+                        || !self.loader.is_dir(&child)
                         || self.relevant_from(&child, visiting)
                 });
                 visiting.pop();
@@ -198,7 +198,7 @@ impl<'a> Relevance<'a> {
         // An unreadable directory lists as empty (the loader records why, once, as parsing
         // it would): parse it so the caller's call reports it as before.
         let files = self.loader.list_dir(dir, is_configuration_file);
-        if files.is_empty() && std::fs::read_dir(listing).is_err() {
+        if files.is_empty() && !self.loader.can_list(listing) {
             return None;
         }
         let mut merged = Outline::default();

@@ -30,6 +30,25 @@ pub struct Attribute {
     pub value_span: Span,
 }
 
+impl Attribute {
+    /// The value's span when it is one scalar literal (a string may still be a template or
+    /// hold escapes: the fixer checks), for [`crate::model::Origin::literal`].
+    pub fn literal(&self) -> Option<Span> {
+        use hcl_edit::expr::Expression;
+        let scalar = match &self.expr {
+            AttributeExpr::Hcl(expr) => matches!(
+                expr,
+                Expression::Null(_)
+                    | Expression::Bool(_)
+                    | Expression::Number(_)
+                    | Expression::String(_)
+            ),
+            AttributeExpr::Json(json) | AttributeExpr::JsonLiteral(json) => json.is_scalar(),
+        };
+        scalar.then_some(self.value_span)
+    }
+}
+
 /// One top-level `resource "TYPE" "NAME" { … }` declaration.
 #[derive(Debug, Clone)]
 pub struct ResourceBlock {

@@ -17,7 +17,7 @@ use super::module::Module;
 use super::syntax::{Attribute, AttributeExpr};
 use crate::error::FileError;
 use crate::load::Loader;
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::source::{SourceFile, Span};
 use crate::value::{Traced, Val};
 
@@ -173,10 +173,8 @@ fn pseudo_source(
         .add(SourceFile::new(PathBuf::from(path), text));
     Assignment {
         value: Assigned::Raw(value.to_string()),
-        origin: Origin {
-            span: Span::new(id, start..end),
-            note,
-        },
+        // Not in a file anyone edits: there is no literal to change.
+        origin: Origin::new(OriginKind::CommandLine, Span::new(id, start..end), note),
     }
 }
 
@@ -260,10 +258,8 @@ fn read_file(path: &Path, loader: &Loader) -> Result<Vec<(String, Assignment)>, 
     Ok(attributes
         .into_iter()
         .map(|attribute| {
-            let origin = Origin {
-                span: attribute.span,
-                note: note(&attribute),
-            };
+            let origin = Origin::new(OriginKind::Tfvars, attribute.span, note(&attribute))
+                .with_literal(attribute.literal());
             let name = attribute.name;
             (
                 name,

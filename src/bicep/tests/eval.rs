@@ -426,3 +426,27 @@ fn random_token_soup_never_panics() {
         }
     }
 }
+
+#[test]
+fn an_origin_marks_the_literal_written_there_not_one_inside_parentheses() {
+    use crate::model::OriginKind::{ParameterDefault, Variable};
+    let text = "param strict bool = (false)\nvar settings = { mode: 'Optional', paths: ['/a'] }";
+    let literals = |expression: &str| {
+        let (traced, full) = eval_with(text, expression, &[]);
+        traced
+            .origin
+            .iter()
+            .map(|o| (o.kind, o.literal.map(|span| full[span.range()].to_string())))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(literals("strict"), [(ParameterDefault, None)]);
+    assert_eq!(
+        literals("settings.mode"),
+        [(Variable, Some("'Optional'".to_string()))]
+    );
+    assert_eq!(
+        literals("settings.paths[0]"),
+        [(Variable, Some("'/a'".to_string()))]
+    );
+    assert_eq!(literals("settings"), [(Variable, None)]);
+}

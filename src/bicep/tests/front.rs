@@ -494,3 +494,53 @@ fn a_parameter_file_extends_a_shared_base() {
         .collect();
     assert_eq!(notes, ["value in base.bicepparam", "parameter `certs`"]);
 }
+
+#[test]
+fn origins_carry_their_kind_and_the_span_of_their_literal() {
+    use crate::model::OriginKind;
+    let main = "param certs bool = true\n@description('mode')\nparam mode string = 'Optional'\nresource site 'Microsoft.Web/sites@2023-12-01' = {\n  name: 'site'\n  properties: { clientCertEnabled: certs, clientCertMode: mode }\n}\n";
+    let prod = "using './main.bicep'\nparam certs = false\n";
+    let json = r#"{"parameters": {"certs": {"value": false}}}"#;
+    let (scan, _dir) = scan_tree(
+        &[
+            ("main.bicep", main),
+            ("prod.bicepparam", prod),
+            ("main.parameters.test.json", json),
+        ],
+        &[],
+    );
+    let site = |scenario: &str| {
+        scan.resources
+            .iter()
+            .find(|r| r.scenario.as_deref() == Some(scenario))
+            .unwrap_or_else(|| panic!("{scenario}: {:?}", summary(&scan)))
+    };
+    // The notes say which file each span is in; the spans are offsets into that file.
+    let at = |text: &'static str, span: Option<crate::source::Span>| {
+        span.and_then(|span| text.get(span.range()))
+    };
+    let prod_site = site("prod.bicepparam");
+    let mode = &prod_site.mode.as_ref().unwrap().origin;
+    assert_eq!(mode[0].note, "default of parameter `mode`");
+    assert_eq!(mode[0].kind, OriginKind::ParameterDefault);
+    assert_eq!(
+        at(main, Some(mode[0].span)),
+        Some("param mode string = 'Optional'")
+    );
+    assert_eq!(at(main, mode[0].literal), Some("'Optional'"));
+    let enabled = &prod_site.enabled.as_ref().unwrap().origin;
+    let kinds: Vec<OriginKind> = enabled.iter().map(|o| o.kind).collect();
+    // The template's declaration is a hop with nothing to edit: the file overrode its default.
+    assert_eq!(kinds, [OriginKind::ParameterFile, OriginKind::Declaration]);
+    assert_eq!(enabled[0].note, "value in prod.bicepparam");
+    assert_eq!(at(prod, enabled[0].literal), Some("false"));
+    assert_eq!(enabled[1].literal, None);
+    let enabled = &site("main.parameters.test.json")
+        .enabled
+        .as_ref()
+        .unwrap()
+        .origin;
+    assert_eq!(enabled[0].kind, OriginKind::ParameterFile);
+    assert_eq!(at(json, Some(enabled[0].span)), Some(r#""value": false"#));
+    assert_eq!(at(json, enabled[0].literal), Some("false"));
+}

@@ -425,3 +425,28 @@ fn instances_of_a_call_with_the_same_inputs_keep_their_own_addresses() {
     .collect();
     assert_eq!(judged, expected);
 }
+
+#[test]
+fn a_module_argument_origin_carries_its_kind_and_literal() {
+    use crate::model::OriginKind;
+    let root = "module \"public\" {\n  source = \"./web\"\n  mtls = false\n  mode = var.mode\n}\nvariable \"mode\" {\n  default = \"Optional\"\n}\n";
+    let scanned = scan_tree(
+        &[("main.tf", root), ("web/main.tf", WEB_MODULE)],
+        Inputs::default(),
+    );
+    let public = scanned.find("module.public.azurerm_linux_web_app.this")[0];
+    let enabled = &public.enabled.as_ref().unwrap().origin[0];
+    assert_eq!(enabled.kind, OriginKind::ModuleArgument);
+    assert_eq!(
+        enabled.literal.map(|span| scanned.text_of(span)).as_deref(),
+        Some("false")
+    );
+    // A reference passed on: the literal is the caller's default, the argument has none.
+    let mode = &public.mode.as_ref().unwrap().origin;
+    let kinds: Vec<OriginKind> = mode.iter().map(|o| o.kind).collect();
+    assert_eq!(
+        kinds,
+        [OriginKind::VariableDefault, OriginKind::ModuleArgument]
+    );
+    assert_eq!(mode[1].literal, None);
+}

@@ -190,3 +190,55 @@ fn variables_file_errors_are_reported() {
         ["cannot read: no such file or directory"]
     );
 }
+
+#[test]
+fn origins_carry_their_kind_and_the_span_of_their_literal() {
+    use crate::model::{Origin, OriginKind};
+    let root = "variable \"mtls\" {\n  default = false\n}\nvariable \"mode\" {\n  type = string\n}\nvariable \"paths\" {\n  default = \"/a\"\n}\nlocals {\n  paths = var.paths\n}\nresource \"azurerm_linux_web_app\" \"api\" {\n  client_certificate_enabled = var.mtls\n  client_certificate_mode = var.mode\n  client_certificate_exclusion_paths = local.paths\n}\n";
+    let scanned = scan_tree(
+        &[
+            ("main.tf", root),
+            ("terraform.tfvars", "mode = \"Optional\" # prod\n"),
+        ],
+        Inputs::default(),
+    );
+    let api = scanned.find("azurerm_linux_web_app.api")[0];
+    let literal = |origin: &Origin| origin.literal.map(|span| scanned.text_of(span));
+    let enabled = &api.enabled.as_ref().unwrap().origin;
+    assert_eq!(enabled[0].kind, OriginKind::VariableDefault);
+    assert_eq!(scanned.text_of(enabled[0].span), "default = false");
+    assert_eq!(literal(&enabled[0]).as_deref(), Some("false"));
+    let mode = &api.mode.as_ref().unwrap().origin;
+    assert_eq!(mode[0].kind, OriginKind::Tfvars);
+    // A trailing comment is not part of the step (nor of its literal).
+    assert_eq!(scanned.text_of(mode[0].span), "mode = \"Optional\"");
+    assert_eq!(literal(&mode[0]).as_deref(), Some("\"Optional\""));
+    // The local only names the variable: the literal to change is the variable's default.
+    let paths = &api.exclusion_paths.as_ref().unwrap().origin;
+    let kinds: Vec<OriginKind> = paths.iter().map(|o| o.kind).collect();
+    assert_eq!(kinds, [OriginKind::VariableDefault, OriginKind::Local]);
+    assert_eq!(literal(&paths[0]).as_deref(), Some("\"/a\""));
+    assert_eq!(literal(&paths[1]), None);
+
+    // A `.tfvars.json` value, and a `--var` value, which no file holds.
+    let scanned = scan_tree(
+        &[
+            ("main.tf", root),
+            ("terraform.tfvars.json", "{\"mode\": \"Required\"}"),
+        ],
+        Inputs {
+            vars: vec![("paths".into(), "/b".into())],
+            ..Inputs::default()
+        },
+    );
+    let api = scanned.find("azurerm_linux_web_app.api")[0];
+    let mode = &api.mode.as_ref().unwrap().origin[0];
+    assert_eq!(mode.kind, OriginKind::Tfvars);
+    assert_eq!(scanned.text_of(mode.span), "\"mode\": \"Required\"");
+    assert_eq!(
+        mode.literal.map(|span| scanned.text_of(span)).as_deref(),
+        Some("\"Required\"")
+    );
+    let paths = &api.exclusion_paths.as_ref().unwrap().origin[0];
+    assert_eq!((paths.kind, paths.literal), (OriginKind::CommandLine, None));
+}

@@ -16,31 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// a device like `/dev/zero`, or a runaway generated file, from exhausting memory.
 pub use crate::limits::MAX_FILE_BYTES;
 
-/// Why a file was not read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refused {
-    /// The path is not a regular file: what it is instead ("a FIFO", "a directory", …).
-    NotRegular(&'static str),
-    /// The file is larger than the cap (its size in bytes).
-    TooLarge(u64),
-    /// The path could not be opened or read.
-    Io(String),
-}
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Refused::NotRegular(what) => write!(f, "not a regular file: it is {what}"),
-            Refused::TooLarge(size) => write!(
-                f,
-                "the file is {} MiB, over the {} MiB that certgate reads",
-                size.div_ceil(1024 * 1024),
-                MAX_FILE_BYTES / (1024 * 1024)
-            ),
-            Refused::Io(reason) => write!(f, "cannot read: {reason}"),
-        }
-    }
-}
+use super::Kind;
+pub use super::Refused;
 
 /// Reads the regular file at `path` (following symbolic links), at most [`MAX_FILE_BYTES`].
 pub fn read(path: &Path) -> Result<Vec<u8>, Refused> {
@@ -134,28 +111,23 @@ pub fn describe(file_type: &fs::FileType) -> &'static str {
     }
 }
 
-/// Why `path` cannot be used as a file, in the words messages use: "it does not exist", "it is
-/// a character device, not a regular file", "it is a symbolic link loop". `None` when it is a
-/// regular file (following links).
-pub fn not_a_file(path: &Path) -> Option<String> {
-    not_a(path, fs::Metadata::is_file, "a regular file")
-}
-
-/// Why `path` cannot be used as a directory, like [`not_a_file`].
-pub fn not_a_dir(path: &Path) -> Option<String> {
-    not_a(path, fs::Metadata::is_dir, "a directory")
-}
-
-/// Why `path` (following links) is not what `is` accepts, named `wanted` in the message.
-fn not_a(path: &Path, is: fn(&fs::Metadata) -> bool, wanted: &str) -> Option<String> {
+/// What `path` is, following symbolic links: a file, a directory or something else; a
+/// path that is not there is [`Refused::Missing`], a dangling link or a loop is named.
+pub fn stat(path: &Path) -> Result<Kind, Refused> {
     match fs::metadata(path) {
-        Ok(metadata) if is(&metadata) => None,
-        Ok(metadata) => Some(format!(
-            "it is {}, not {wanted}",
-            describe(&metadata.file_type())
-        )),
-        Err(error) => Some(missing(path, &error)),
+        Ok(metadata) if metadata.is_file() => Ok(Kind::File),
+        Ok(metadata) if metadata.is_dir() => Ok(Kind::Dir),
+        Ok(metadata) => Ok(Kind::Other(describe(&metadata.file_type()))),
+        Err(error) => match missing(path, &error) {
+            why if why == "it does not exist" => Err(Refused::Missing),
+            why => Err(Refused::Unusable(why)),
+        },
     }
+}
+
+/// The target of the symbolic link at `path`, for messages (empty when it is none).
+pub fn link_target(path: &Path) -> PathBuf {
+    fs::read_link(path).unwrap_or_default()
 }
 
 /// A failed `stat` in words: a dangling link and a link loop are named as such.
@@ -234,6 +206,15 @@ fn lock() -> std::sync::MutexGuard<'static, Option<Vec<PathBuf>>> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::fs::{DiskFs, FileSystem as _};
+
+    fn not_a_file(path: &Path) -> Option<String> {
+        DiskFs::unbounded().not_a_file(path)
+    }
+
+    fn not_a_dir(path: &Path) -> Option<String> {
+        DiskFs::unbounded().not_a_dir(path)
+    }
 
     #[test]
     fn a_fifo_is_refused_without_blocking() {

@@ -14,10 +14,10 @@ use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::error::FileError;
+use crate::fs::root::ProjectRoot;
 use crate::lock::lock;
 use crate::path_map::{PathMap, split_name};
 use crate::paths::normalize;
-use crate::root::ProjectRoot;
 
 /// The rules one directory's ignore files set.
 #[derive(Default)]

@@ -1,0 +1,135 @@
+//! Unsaved editor buffers (and `--fix`'s trial edits) over another file system: a buffer is a
+//! file, every directory above a buffer is a directory, and listings hold both.
+
+use std::path::{Path, PathBuf};
+
+use super::{FileSystem, Kind, Listing, Refused, Walked};
+use crate::fs::root::ProjectRoot;
+use crate::paths::normalize;
+
+/// File contents to use instead of what is on disk, by normalised path: `--fix` re-checks its
+/// edits before writing them, and an editor's unsaved buffers are scanned.
+pub type Overrides = std::collections::BTreeMap<PathBuf, String>;
+
+/// `buffers` (by normalised path) over `below`. The root still bounds the disk: a directory
+/// outside it is never listed, even when it holds buffers (only the buffers are listed).
+#[derive(Debug, Clone, Copy)]
+pub struct OverlayFs<'a> {
+    below: &'a dyn FileSystem,
+    buffers: Option<&'a Overrides>,
+}
+
+impl<'a> OverlayFs<'a> {
+    pub fn new(below: &'a dyn FileSystem, buffers: Option<&'a Overrides>) -> Self {
+        // Most scans have no buffers: skip normalising every path asked about for nothing.
+        let buffers = buffers.filter(|b| !b.is_empty());
+        OverlayFs { below, buffers }
+    }
+
+    fn buffer(&self, path: &Path) -> Option<&'a String> {
+        self.buffers?.get(&normalize(path))
+    }
+
+    /// The buffers below `dir` (normalised), in path order.
+    fn under(&self, dir: &'a Path) -> impl Iterator<Item = &'a PathBuf> + 'a {
+        self.buffers
+            .into_iter()
+            .flat_map(move |buffers| super::below(buffers, dir))
+    }
+}
+
+impl FileSystem for OverlayFs<'_> {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, Refused> {
+        match self.buffer(path) {
+            Some(text) => Ok(text.as_bytes().to_vec()),
+            None => self.below.read(path),
+        }
+    }
+
+    fn kind(&self, path: &Path) -> Result<Kind, Refused> {
+        if self.buffers.is_none() {
+            return self.below.kind(path);
+        }
+        let path = normalize(path);
+        if self.buffer(&path).is_some() {
+            return Ok(Kind::File);
+        }
+        if self.under(&path).next().is_some() {
+            return Ok(Kind::Dir);
+        }
+        self.below.kind(&path)
+    }
+
+    fn list(&self, dir: &Path) -> Result<Listing, Refused> {
+        if self.buffers.is_none() {
+            return self.below.list(dir);
+        }
+        let dir = normalize(dir);
+        let in_memory = super::entries_of(&dir, self.under(&dir));
+        let mut listing = match self.below.list(&dir) {
+            Ok(listing) => listing,
+            // A new directory holding only unsaved buffers, or one outside the root.
+            Err(_) if !in_memory.is_empty() => Listing::default(),
+            Err(refused) => return Err(refused),
+        };
+        listing.entries.extend(in_memory);
+        listing.entries.sort_by(|a, b| a.0.cmp(&b.0));
+        listing.entries.dedup_by(|a, b| a.0 == b.0);
+        Ok(listing)
+    }
+
+    fn walk(&self, dirs: &[PathBuf]) -> Walked {
+        self.below.walk(dirs)
+    }
+
+    fn root(&self) -> Option<&ProjectRoot> {
+        self.below.root()
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::fs::DiskFs;
+
+    #[test]
+    fn buffers_are_files_their_directories_exist_and_the_root_still_bounds_the_disk() {
+        let (_dir, base) = crate::testing::canonical_tempdir();
+        let inside = base.join("repo");
+        std::fs::create_dir_all(inside.join("on-disk")).unwrap();
+        std::fs::write(inside.join("on-disk/a.tf"), "disk").unwrap();
+        std::fs::create_dir_all(base.join("outside")).unwrap();
+        std::fs::write(base.join("outside/secret.tf"), "secret").unwrap();
+        let disk = DiskFs::new(Arc::new(ProjectRoot::of_dirs(std::slice::from_ref(
+            &inside,
+        ))));
+        let mut buffers = Overrides::new();
+        buffers.insert(inside.join("new/m/main.tf"), "buffer".into());
+        buffers.insert(inside.join("on-disk/b.tf"), "b".into());
+        buffers.insert(base.join("outside/open.tf"), "open".into());
+        let fs = OverlayFs::new(&disk, Some(&buffers));
+
+        assert_eq!(fs.kind(&inside.join("new")), Ok(Kind::Dir));
+        assert_eq!(fs.kind(&inside.join("new/m")), Ok(Kind::Dir));
+        assert_eq!(fs.kind(&inside.join("new/m/main.tf")), Ok(Kind::File));
+        assert_eq!(fs.read(&inside.join("new/m/main.tf")).unwrap(), b"buffer");
+        assert_eq!(fs.kind(&inside.join("ne")), Err(Refused::Missing));
+        let names: Vec<_> = fs
+            .list(&inside.join("on-disk"))
+            .unwrap()
+            .entries
+            .into_iter()
+            .map(|(path, _)| path.file_name().unwrap().to_owned())
+            .collect();
+        assert_eq!(names, ["a.tf", "b.tf"]);
+        // Outside the root only the buffer is listed; the disk there is never read.
+        let outside = fs.list(&base.join("outside")).unwrap().entries;
+        assert_eq!(outside, [(base.join("outside/open.tf"), Kind::File)]);
+        assert_eq!(
+            fs.read(&base.join("outside/secret.tf")),
+            Err(Refused::Outside)
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! Discovery's walk of directories on disk: the `ignore` crate's (ripgrep's) parallel walk,
+//! with certgate's own ignore rules ([`crate::fs::ignores`]) and root checks.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ignore::{WalkBuilder, WalkState};
+
+use super::Walked;
+use crate::error::FileError;
+use crate::file_kind::FileKind;
+use crate::fs::ignores::IgnoreRules;
+use crate::fs::root::ProjectRoot;
+use crate::lock::{into_inner, lock};
+
+/// Directory names never descended into: VCS data and Terraform's provider/module cache.
+const ALWAYS_SKIPPED: &[&str] = &[".git", ".terraform"];
+
+/// Walks `directories` (at least one) inside `project`.
+pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walked {
+    let mut builder = WalkBuilder::new(&directories[0]);
+    for directory in &directories[1..] {
+        builder.add(directory);
+    }
+    // The crate reads no ignore file itself: `rules` does, safely.
+    let rules = IgnoreRules::new(project.clone());
+    builder
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .parents(false)
+        .ignore(false)
+        .git_ignore(false)
+        .git_global(false)
+        .git_exclude(false);
+    let files = Mutex::new(Vec::new());
+    let errors = Mutex::new(Vec::new());
+    let rules = Arc::new(rules);
+    let filter_rules = rules.clone();
+    builder.filter_entry(move |entry| {
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        // A file certgate never reads is dropped later anyway: no need to match it.
+        if !is_dir && FileKind::discovered(entry.path()).is_none() {
+            return true;
+        }
+        let skipped = is_dir
+            && entry
+                .file_name()
+                .to_str()
+                .is_some_and(|name| ALWAYS_SKIPPED.contains(&name));
+        !skipped && !filter_rules.is_ignored(entry.path(), is_dir)
+    });
+    builder.build_parallel().run(|| {
+        Box::new(|entry| {
+            match entry {
+                Ok(entry) => {
+                    let file_type = entry.file_type();
+                    let is_file = file_type.is_some_and(|t| t.is_file());
+                    let is_link = file_type.is_some_and(|t| t.is_symlink());
+                    if let Some(kind) =
+                        FileKind::discovered(entry.path()).filter(|_| is_file || is_link)
+                        && (!is_link || linked_file(entry.path(), project, &errors))
+                    {
+                        lock(&files).push((entry.into_path(), kind));
+                    }
+                }
+                Err(error) => lock(&errors).push(walk_error(&error)),
+            }
+            WalkState::Continue
+        })
+    });
+    let mut errors = into_inner(errors);
+    errors.extend(rules.take_errors());
+    (into_inner(files), errors)
+}
+
+/// Whether a symbolic link met in a walk is scanned: it must lead to a regular file inside the
+/// project root (one leading out is a notice; a dangling link or a loop is skipped, as a
+/// FIFO is).
+fn linked_file(path: &Path, project: &ProjectRoot, errors: &Mutex<Vec<FileError>>) -> bool {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    if project.contains(path) {
+        return true;
+    }
+    let target = std::fs::read_link(path).unwrap_or_default();
+    lock(errors).push(FileError::notice(
+        path,
+        None,
+        format!(
+            "not read: this symbolic link leads to `{}`, outside the project root `{}`",
+            target.display(),
+            project.shown()
+        ),
+    ));
+    false
+}
+
+/// Turns a walk error into a file error naming the path it happened at.
+fn walk_error(error: &ignore::Error) -> FileError {
+    fn path_of(error: &ignore::Error) -> Option<&Path> {
+        match error {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child),
+            ignore::Error::Partial(errors) => errors.first().and_then(path_of),
+            _ => None,
+        }
+    }
+    fn reason(error: &ignore::Error) -> String {
+        match error {
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => reason(err),
+            ignore::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+                "permission denied".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+    let path = path_of(error).map_or_else(PathBuf::new, Path::to_path_buf);
+    FileError::unplaced(path, format!("cannot read: {}", reason(error)))
+}
