@@ -416,8 +416,10 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     }
     let all_configs: Vec<Arc<Config>> = configs.all().cloned().collect();
     drop(configs);
-    errors.extend(loader.into_errors());
-    cache.terraform = parsed.without_errors_in(errors.iter().map(|e| e.path.as_path()));
+    // A module taken over skips its directory's reads, and so the errors they record.
+    let read_errors = loader.into_errors();
+    cache.terraform = parsed.without_errors_in(read_errors.iter().map(|e| e.path.as_path()));
+    errors.extend(read_errors);
     let defaults = Arc::new(Config::default());
     let config_of = |path: &Path| -> Arc<Config> {
         if let Some(explicit) = &settings.config_file {
@@ -750,14 +752,17 @@ mod tests {
             "broken/main.tf",
             &format!("{}resource {{\n", site("b", false)),
         );
+        write("binary/main.tf", &site("n", true));
+        write("binary/bad.tf", "x\0y\n");
         let paths = vec![root.clone()];
         let first = scan_cached(&paths, &Settings::default());
         let memo = &first.cache.terraform;
-        for kept in ["live", "modules/app", "fixed", "kept"] {
+        // A module keeps its parse errors; an error reading a file is the loader's, and
+        // reported again only if the directory is read again.
+        for kept in ["live", "modules/app", "fixed", "kept", "broken"] {
             assert!(memo.holds(&root.join(kept)), "{kept} not kept");
         }
-        // Its parse error is reported by the rescan only if the directory is parsed again.
-        assert!(!memo.holds(&root.join("broken")));
+        assert!(!memo.holds(&root.join("binary")));
         for (path, text) in [
             ("fixed/main.tf", site("f", true)),
             (
@@ -785,7 +790,7 @@ mod tests {
             assert_ne!(verdicts(&fresh), verdicts(&first.report), "{path}");
             assert_eq!(verdicts(&reused), verdicts(&fresh), "{path}");
             assert_eq!(errors(&reused), errors(&fresh), "{path}");
-            assert_eq!(errors(&reused).len(), 1, "{path}");
+            assert_eq!(errors(&reused).len(), 2, "{path}");
             assert_eq!(reused.files_scanned, fresh.files_scanned, "{path}");
         }
     }
