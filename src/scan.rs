@@ -343,8 +343,8 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         sources: Vec::new(),
         terraform: Default::default(),
     };
-    let parsed = match (reuse, &changed) {
-        (Some(reused), Some(changed)) => reused.terraform.unchanged(changed),
+    let mut parsed = match (reuse, &changed) {
+        (Some(reused), Some(changed)) => reused.terraform.unchanged(changed, &terraform_known),
         _ => Default::default(),
     };
     // A template that `bicep build` generated from a Bicep file next to it is judged through
@@ -361,8 +361,9 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     // Directories that only call helper modules declare no site: they are not parsed.
     let terraform_dirs = crate::terraform::relevant_dirs(
         terraform_dirs.into_iter().collect(),
-        &terraform_known,
+        terraform_known,
         &loader,
+        &mut parsed,
     );
 
     let ((terraform, bicep), (arm, plan)) = rayon::join(
@@ -754,6 +755,13 @@ mod tests {
         );
         write("binary/main.tf", &site("n", true));
         write("binary/bad.tf", "x\0y\n");
+        // Only calls a helper module: judged irrelevant, and not parsed, until it gains a site.
+        let helper = "module \"s\" {\n  source = \"./sub\"\n}\n";
+        write("helper/main.tf", helper);
+        write(
+            "helper/sub/main.tf",
+            "resource \"azurerm_storage_account\" \"s\" {}\n",
+        );
         let paths = vec![root.clone()];
         let first = scan_cached(&paths, &Settings::default());
         let memo = &first.cache.terraform;
@@ -763,12 +771,14 @@ mod tests {
             assert!(memo.holds(&root.join(kept)), "{kept} not kept");
         }
         assert!(!memo.holds(&root.join("binary")));
+        assert_eq!(memo.relevant(&root.join("helper")), Some(false));
         for (path, text) in [
             ("fixed/main.tf", site("f", true)),
             (
                 "live/main.tf",
                 "module \"app\" {\n  source = \"../modules/app\"\n  cert = true\n}\n".into(),
             ),
+            ("helper/main.tf", format!("{helper}{}", site("h", false))),
         ] {
             let mut overrides = load::Overrides::new();
             overrides.insert(root.join(path), text);

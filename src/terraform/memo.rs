@@ -6,25 +6,28 @@
 //! files, with spans into the scan's [`crate::source::SourceMap`]. It is reused only by a scan
 //! whose source map starts with that scan's files (same ids), and only for a directory none of
 //! whose files changed (its listing and contents are then the same).
+//!
+//! The relevance decisions ([`super::relevance`]) are reused all together or not at all: they
+//! depend on the outlines of the configuration files and on which directories exist, so they
+//! hold while every changed file keeps its outline and none lies below a missing directory.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::module::Module;
+use super::module::{Module, is_configuration_file};
+use super::relevance::{Decided, Known};
 
-/// The modules a scan parsed, by normalised directory.
+/// The modules a scan parsed, by normalised directory, and its relevance decisions.
 #[derive(Debug, Default, Clone)]
 pub struct Memo {
-    modules: HashMap<PathBuf, Arc<Module>>,
+    pub(super) modules: HashMap<PathBuf, Arc<Module>>,
+    pub(super) decided: Decided,
+    /// The outlines the decisions were taken from.
+    pub(super) known: Known,
 }
 
 impl Memo {
-    /// A memo of `modules`.
-    pub(super) fn new(modules: HashMap<PathBuf, Arc<Module>>) -> Self {
-        Memo { modules }
-    }
-
     /// The module parsed for `dir` (normalised), if any.
     pub(super) fn get(&self, dir: &Path) -> Option<Arc<Module>> {
         self.modules.get(dir).cloned()
@@ -33,6 +36,11 @@ impl Memo {
     /// Whether it holds the module of `dir` (normalised).
     pub fn holds(&self, dir: &Path) -> bool {
         self.modules.contains_key(dir)
+    }
+
+    /// The relevance decided for `dir` (normalised), if it was asked about.
+    pub fn relevant(&self, dir: &Path) -> Option<bool> {
+        self.decided.relevant.get(dir).copied()
     }
 
     /// How many directories it holds.
@@ -47,21 +55,39 @@ impl Memo {
 
     /// The memo without the directories `paths` (of errors and notices) lie in or name: a
     /// module taken over skips its directory's reads, so their errors would go unreported.
+    /// Relevance lists directories too. A relevant directory is parsed, which records its
+    /// errors again; an error in one judged irrelevant drops every decision (errors are rare,
+    /// and decisions depend on each other).
     pub fn without_errors_in<'p>(mut self, paths: impl IntoIterator<Item = &'p Path>) -> Memo {
         for path in paths {
-            self.modules.remove(path);
-            if let Some(dir) = path.parent() {
+            for dir in std::iter::once(path).chain(path.parent()) {
                 self.modules.remove(dir);
+                if self.decided.relevant.get(dir) == Some(&false) {
+                    self.decided = Decided::default();
+                }
             }
         }
         self
     }
 
-    /// The modules still valid when the files `changed` (normalised paths) have other
-    /// contents: those of directories holding none of them. A changed file may be new, or a
-    /// variables file a module lists, so its whole directory is parsed again.
-    pub fn unchanged(&self, changed: &BTreeSet<PathBuf>) -> Memo {
+    /// What still holds when the files `changed` (normalised paths) have other contents and
+    /// the Terraform files the outlines `now`. Modules: those of directories holding none of
+    /// them (a changed file may be new, or a variables file a module lists, so its whole
+    /// directory is parsed again). Decisions: all, if every changed configuration file keeps
+    /// its outline and no changed file lies below a directory that was missing.
+    pub fn unchanged(&self, changed: &BTreeSet<PathBuf>, now: &Known) -> Memo {
         let dirs: BTreeSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
+        let decisions_hold = changed.iter().all(|path| {
+            let same_outline = matches!(
+                (self.known.get(path), now.get(path)),
+                (Some(before), Some(after)) if before == after
+            );
+            (same_outline || !is_configuration_file(path))
+                && !path
+                    .ancestors()
+                    .skip(1)
+                    .any(|dir| self.decided.missing.contains(dir))
+        });
         Memo {
             modules: self
                 .modules
@@ -69,6 +95,12 @@ impl Memo {
                 .filter(|(dir, _)| !dirs.contains(dir.as_path()))
                 .map(|(dir, module)| (dir.clone(), module.clone()))
                 .collect(),
+            decided: if decisions_hold {
+                self.decided.clone()
+            } else {
+                Decided::default()
+            },
+            known: Known::default(),
         }
     }
 }
@@ -76,20 +108,23 @@ impl Memo {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::terraform::Outline;
 
     fn memo(dirs: &[&str]) -> Memo {
-        Memo::new(
-            dirs.iter()
+        Memo {
+            modules: dirs
+                .iter()
                 .map(|dir| (PathBuf::from(dir), Arc::new(Module::default())))
                 .collect(),
-        )
+            ..Memo::default()
+        }
     }
 
     #[test]
     fn a_changed_file_drops_its_directory_only() {
         let memo = memo(&["a", "a/b", "c"]);
         let changed = BTreeSet::from([PathBuf::from("a/main.tf")]);
-        let kept = memo.unchanged(&changed);
+        let kept = memo.unchanged(&changed, &Known::default());
         assert!(kept.get(Path::new("a")).is_none());
         assert!(kept.get(Path::new("a/b")).is_some());
         assert!(kept.get(Path::new("c")).is_some());
@@ -100,7 +135,7 @@ mod tests {
     fn a_new_variables_file_drops_its_directory() {
         let memo = memo(&["live", "modules/app"]);
         let changed = BTreeSet::from([PathBuf::from("live/extra.auto.tfvars")]);
-        let kept = memo.unchanged(&changed);
+        let kept = memo.unchanged(&changed, &Known::default());
         assert!(kept.get(Path::new("live")).is_none());
         assert!(kept.get(Path::new("modules/app")).is_some());
     }
@@ -127,20 +162,86 @@ mod tests {
         let loader = Loader::new(&sources);
         let first = Project::new(&loader, &Inputs::default());
         let parsed = first.module(&root);
-        let memo = first.memo();
+        let memo = first.into_memo();
         assert!(memo.holds(&root));
         // With the file gone, only the memo can still give the module.
         std::fs::remove_file(&main).unwrap();
         let second = Project::new(&loader, &Inputs::default()).with_memo(memo.clone());
         assert!(Arc::ptr_eq(&second.module(&root), &parsed));
         let changed = BTreeSet::from([main]);
-        let third = Project::new(&loader, &Inputs::default()).with_memo(memo.unchanged(&changed));
+        let third = Project::new(&loader, &Inputs::default())
+            .with_memo(memo.unchanged(&changed, &Known::default()));
         assert!(third.module(&root).resources.is_empty());
+    }
+
+    fn decided(dirs: &[(&str, bool)], missing: &[&str]) -> Memo {
+        let mut known = Known::default();
+        known.add(Path::new("a/main.tf"), Outline::default());
+        known.add(
+            Path::new("b/main.tf"),
+            Outline {
+                must_parse: false,
+                local_sources: vec!["../a".into()],
+            },
+        );
+        Memo {
+            decided: Decided {
+                relevant: dirs
+                    .iter()
+                    .map(|(dir, relevant)| (PathBuf::from(dir), *relevant))
+                    .collect(),
+                missing: missing.iter().map(PathBuf::from).collect(),
+            },
+            known,
+            ..Memo::default()
+        }
+    }
+
+    #[test]
+    fn decisions_hold_while_every_changed_file_keeps_its_outline() {
+        let memo = decided(&[("a", false), ("b", false)], &["gone"]);
+        let same = memo.known.clone();
+        let fixed = BTreeSet::from([PathBuf::from("b/main.tf"), PathBuf::from("a/x.tfvars")]);
+        assert_eq!(
+            memo.unchanged(&fixed, &same).relevant(Path::new("b")),
+            Some(false)
+        );
+        // A site appears: the outline changes, every decision is taken again.
+        let mut now = same.clone();
+        now.add(
+            Path::new("a/main.tf"),
+            Outline {
+                must_parse: true,
+                local_sources: Vec::new(),
+            },
+        );
+        let changed = BTreeSet::from([PathBuf::from("a/main.tf")]);
+        assert_eq!(
+            memo.unchanged(&changed, &now).relevant(Path::new("b")),
+            None
+        );
+        // A configuration file discovery did not read, or a new one.
+        let new = BTreeSet::from([PathBuf::from("c/main.tf")]);
+        assert_eq!(memo.unchanged(&new, &same).relevant(Path::new("a")), None);
+        // A file below a directory that was missing may make it exist.
+        let below = BTreeSet::from([PathBuf::from("gone/sub/x.bicep")]);
+        assert_eq!(memo.unchanged(&below, &same).relevant(Path::new("a")), None);
+    }
+
+    #[test]
+    fn an_error_in_an_irrelevant_directory_drops_the_decisions() {
+        let memo = decided(&[("a", false), ("b", false), ("r", true)], &[]);
+        let kept = memo
+            .clone()
+            .without_errors_in([Path::new("c/main.tf"), Path::new("r/bad.tf")]);
+        assert_eq!(kept.relevant(Path::new("a")), Some(false));
+        let dropped = memo.without_errors_in([Path::new("a/link.tf")]);
+        assert_eq!(dropped.relevant(Path::new("b")), None);
     }
 
     #[test]
     fn nothing_changed_keeps_everything() {
         let memo = memo(&["", "x"]);
-        assert_eq!(memo.unchanged(&BTreeSet::new()).len(), 2);
+        assert_eq!(memo.unchanged(&BTreeSet::new(), &Known::default()).len(), 2);
     }
 }

@@ -35,7 +35,7 @@ use std::path::PathBuf;
 pub use inputs::Inputs;
 pub use memo::Memo;
 pub use module::ModuleFile;
-pub use relevance::{Known, Outline};
+pub use relevance::{Decided, Known, Outline};
 pub use syntax::{Attribute, AttributeExpr, ResourceBlock};
 pub use types::{ProviderVersion, RESOURCE_TYPES, TypeInfo, lookup};
 pub use version::from_constraints as provider_version_from_constraints;
@@ -92,17 +92,28 @@ pub fn scan_project(
         .extend(project.command_line.errors.iter().cloned());
     scan.errors.extend(refused);
     scan.errors.extend(project.module_errors());
-    (scan, project.memo())
+    (scan, project.into_memo())
 }
 
 /// The directories among `dirs` that can lead to a site (see [`relevance`]), in order: the
-/// others only call local helper modules and are not parsed.
-pub fn relevant_dirs(dirs: Vec<PathBuf>, known: &Known, loader: &Loader) -> Vec<PathBuf> {
+/// others only call local helper modules and are not parsed. Starts from the decisions
+/// `memo` holds, and leaves this scan's there with `known`.
+pub fn relevant_dirs(
+    dirs: Vec<PathBuf>,
+    known: Known,
+    loader: &Loader,
+    memo: &mut Memo,
+) -> Vec<PathBuf> {
     use rayon::prelude::*;
-    let relevance = relevance::Relevance::new(loader, known);
-    dirs.into_par_iter()
+    let relevance =
+        relevance::Relevance::new(loader, &known).starting_from(std::mem::take(&mut memo.decided));
+    let dirs = dirs
+        .into_par_iter()
         .filter(|dir| relevance.relevant(dir))
-        .collect()
+        .collect();
+    memo.decided = relevance.into_decided();
+    memo.known = known;
+    dirs
 }
 
 /// Scans one module directory's files as a root module with no variables files (tests, tools).

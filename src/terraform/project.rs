@@ -61,15 +61,17 @@ impl<'a> Project<'a> {
         Project { earlier, ..self }
     }
 
-    /// The modules parsed or taken so far, for a later scan.
-    pub fn memo(&self) -> Memo {
-        let modules = self.modules.lock().unwrap_or_else(|p| p.into_inner());
-        Memo::new(
-            modules
-                .iter()
-                .filter_map(|(dir, slot)| Some((dir.clone(), slot.get()?.clone())))
+    /// The modules parsed or taken, for a later scan (with the relevance decisions of the
+    /// memo this project started from).
+    pub fn into_memo(self) -> Memo {
+        let modules = self.modules.into_inner().unwrap_or_else(|p| p.into_inner());
+        Memo {
+            modules: modules
+                .into_iter()
+                .filter_map(|(dir, slot)| Some((dir, slot.get()?.clone())))
                 .collect(),
-        )
+            ..self.earlier
+        }
     }
 
     /// The module in `dir`, parsed on first use.
