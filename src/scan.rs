@@ -772,6 +772,7 @@ mod tests {
         }
         assert!(!memo.holds(&root.join("binary")));
         assert_eq!(memo.relevant(&root.join("helper")), Some(false));
+        assert!(memo.judged(&root.join("live")) && memo.judged(&root.join("kept")));
         for (path, text) in [
             ("fixed/main.tf", site("f", true)),
             (
@@ -779,6 +780,11 @@ mod tests {
                 "module \"app\" {\n  source = \"../modules/app\"\n  cert = true\n}\n".into(),
             ),
             ("helper/main.tf", format!("{helper}{}", site("h", false))),
+            // Only a module the root `live` calls changes.
+            (
+                "modules/app/main.tf",
+                "variable \"cert\" {}\nresource \"azurerm_linux_web_app\" \"m\" {\n  client_certificate_enabled = true\n}\n".into(),
+            ),
         ] {
             let mut overrides = load::Overrides::new();
             overrides.insert(root.join(path), text);

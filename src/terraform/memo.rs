@@ -11,12 +11,41 @@
 //! depend on the outlines of the configuration files and on which directories exist, so they
 //! hold while every changed file keeps its outline and none lies below a missing directory.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::module::{Module, is_configuration_file};
+use super::project::Judged;
 use super::relevance::{Decided, Known};
+
+/// One root's judged resources and errors, with the directories its walk read: it holds
+/// while none of them changes.
+#[derive(Debug, Clone)]
+pub struct JudgedRoot {
+    pub judged: Judged,
+    /// The module directories the walk took, the root's first.
+    pub modules: Vec<PathBuf>,
+    /// The other directories it looked in or for: the root's `.terraform/modules`, and where
+    /// each call leads (which may not exist).
+    pub looked: Vec<PathBuf>,
+}
+
+impl JudgedRoot {
+    /// Whether the walk read a directory of `dirs`.
+    fn reads_any(&self, dirs: &HashSet<&Path>) -> bool {
+        self.modules
+            .iter()
+            .chain(&self.looked)
+            .any(|dir| dirs.contains(dir.as_path()))
+    }
+}
+
+/// `paths` and every directory above them: a changed file is in one of these directories, and
+/// a new file may make them exist.
+fn with_ancestors<'p>(paths: impl IntoIterator<Item = &'p Path>) -> HashSet<&'p Path> {
+    paths.into_iter().flat_map(Path::ancestors).collect()
+}
 
 /// The modules a scan parsed, by normalised directory, and its relevance decisions.
 #[derive(Debug, Default, Clone)]
@@ -25,6 +54,10 @@ pub struct Memo {
     pub(super) decided: Decided,
     /// The outlines the decisions were taken from.
     pub(super) known: Known,
+    /// The roots judged, by normalised directory.
+    pub(super) judged: HashMap<PathBuf, JudgedRoot>,
+    /// The `-var-file`s every root read (normalised).
+    pub(super) var_files: Vec<PathBuf>,
 }
 
 impl Memo {
@@ -36,6 +69,11 @@ impl Memo {
     /// Whether it holds the module of `dir` (normalised).
     pub fn holds(&self, dir: &Path) -> bool {
         self.modules.contains_key(dir)
+    }
+
+    /// Whether it holds the judged root module of `dir` (normalised).
+    pub fn judged(&self, dir: &Path) -> bool {
+        self.judged.contains_key(dir)
     }
 
     /// The relevance decided for `dir` (normalised), if it was asked about.
@@ -58,7 +96,11 @@ impl Memo {
     /// Relevance lists directories too. A relevant directory is parsed, which records its
     /// errors again; an error in one judged irrelevant drops every decision (errors are rare,
     /// and decisions depend on each other).
+    /// A judged root is dropped when an error lies in or below a directory its walk read.
     pub fn without_errors_in<'p>(mut self, paths: impl IntoIterator<Item = &'p Path>) -> Memo {
+        let paths: Vec<&Path> = paths.into_iter().collect();
+        let places = with_ancestors(paths.iter().copied());
+        self.judged.retain(|_, root| !root.reads_any(&places));
         for path in paths {
             for dir in std::iter::once(path).chain(path.parent()) {
                 self.modules.remove(dir);
@@ -74,8 +116,12 @@ impl Memo {
     /// the Terraform files the outlines `now`. Modules: those of directories holding none of
     /// them (a changed file may be new, or a variables file a module lists, so its whole
     /// directory is parsed again). Decisions: all, if every changed configuration file keeps
-    /// its outline and no changed file lies below a directory that was missing.
+    /// its outline and no changed file lies below a directory that was missing. Judged roots:
+    /// those whose walks read no directory holding a changed file or above one (a new file
+    /// may create a directory a call looked for), while no `-var-file` changed.
     pub fn unchanged(&self, changed: &BTreeSet<PathBuf>, now: &Known) -> Memo {
+        let places = with_ancestors(changed.iter().map(PathBuf::as_path));
+        let var_file_changed = self.var_files.iter().any(|file| changed.contains(file));
         let dirs: BTreeSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
         let decisions_hold = changed.iter().all(|path| {
             let same_outline = matches!(
@@ -101,6 +147,14 @@ impl Memo {
                 Decided::default()
             },
             known: Known::default(),
+            judged: self
+                .judged
+                .iter()
+                .filter(|_| !var_file_changed)
+                .filter(|(_, root)| !root.reads_any(&places))
+                .map(|(dir, root)| (dir.clone(), root.clone()))
+                .collect(),
+            var_files: self.var_files.clone(),
         }
     }
 }
@@ -237,6 +291,58 @@ mod tests {
         assert_eq!(kept.relevant(Path::new("a")), Some(false));
         let dropped = memo.without_errors_in([Path::new("a/link.tf")]);
         assert_eq!(dropped.relevant(Path::new("b")), None);
+    }
+
+    fn roots(roots: &[(&str, &[&str], &[&str])]) -> Memo {
+        let judged = roots
+            .iter()
+            .map(|(dir, modules, looked)| {
+                let root = JudgedRoot {
+                    judged: (Vec::new(), Vec::new()),
+                    modules: modules.iter().map(PathBuf::from).collect(),
+                    looked: looked.iter().map(PathBuf::from).collect(),
+                };
+                (PathBuf::from(dir), root)
+            })
+            .collect();
+        Memo {
+            judged,
+            var_files: vec![PathBuf::from("env/prod.tfvars")],
+            ..Memo::default()
+        }
+    }
+
+    #[test]
+    fn a_judged_root_holds_until_a_directory_its_walk_read_changes() {
+        let memo = roots(&[
+            (
+                "live/a",
+                &["live/a", "modules/app"],
+                &["live/a/.terraform/modules"],
+            ),
+            (
+                "live/b",
+                &["live/b"],
+                &["live/b/.terraform/modules", "modules/gone"],
+            ),
+        ]);
+        let now = Known::default();
+        let changed = |paths: &[&str]| paths.iter().map(PathBuf::from).collect::<BTreeSet<_>>();
+        let kept = memo.unchanged(&changed(&["modules/app/main.tf"]), &now);
+        assert!(!kept.judged(Path::new("live/a")));
+        assert!(kept.judged(Path::new("live/b")));
+        // A root's own variables file; a file appearing below a call's missing target.
+        let kept = memo.unchanged(&changed(&["live/b/terraform.tfvars"]), &now);
+        assert!(!kept.judged(Path::new("live/b")) && kept.judged(Path::new("live/a")));
+        let kept = memo.unchanged(&changed(&["modules/gone/sub/main.tf"]), &now);
+        assert!(!kept.judged(Path::new("live/b")) && kept.judged(Path::new("live/a")));
+        // Every root reads the `-var-file`s.
+        let kept = memo.unchanged(&changed(&["env/prod.tfvars"]), &now);
+        assert!(!kept.judged(Path::new("live/a")) && !kept.judged(Path::new("live/b")));
+        // An error reading a file the walk read.
+        let kept = memo.without_errors_in([Path::new("modules/app/x.tf")]);
+        assert!(!kept.judged(Path::new("live/a")));
+        assert!(kept.judged(Path::new("live/b")));
     }
 
     #[test]

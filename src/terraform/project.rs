@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::Inputs;
 use super::eval::{Budget, InstanceKeys};
 use super::instance::{self, Expansion, ModuleScope, VarSource};
-use super::memo::Memo;
+use super::memo::{JudgedRoot, Memo};
 use super::module::{self, Module, ModuleFile};
 use super::syntax::{Attribute, ModuleCall};
 use super::tfvars::{self, CommandLine};
@@ -39,8 +39,13 @@ pub struct Project<'a> {
     existing: Mutex<HashMap<PathBuf, bool>>,
     /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
     pub(crate) max_module_instances: usize,
-    /// Modules an earlier scan parsed, taken instead of parsing their directories again.
+    /// Modules an earlier scan parsed, taken instead of parsing their directories again, and
+    /// roots it judged, taken instead of walking them again.
     earlier: Memo,
+    /// The roots judged so far, with what their walks read.
+    judged: Mutex<HashMap<PathBuf, JudgedRoot>>,
+    /// `-var-file`s (normalised): every root reads them.
+    var_files: Vec<PathBuf>,
 }
 
 impl<'a> Project<'a> {
@@ -52,6 +57,8 @@ impl<'a> Project<'a> {
             existing: Mutex::default(),
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
             earlier: Memo::default(),
+            judged: Mutex::default(),
+            var_files: inputs.var_files.iter().map(|p| normalize(p)).collect(),
         }
     }
 
@@ -61,8 +68,8 @@ impl<'a> Project<'a> {
         Project { earlier, ..self }
     }
 
-    /// The modules parsed or taken, for a later scan (with the relevance decisions of the
-    /// memo this project started from).
+    /// The modules parsed or taken and the roots judged, for a later scan (with the relevance
+    /// decisions of the memo this project started from).
     pub fn into_memo(self) -> Memo {
         let modules = self.modules.into_inner().unwrap_or_else(|p| p.into_inner());
         Memo {
@@ -70,6 +77,8 @@ impl<'a> Project<'a> {
                 .into_iter()
                 .filter_map(|(dir, slot)| Some((dir, slot.get()?.clone())))
                 .collect(),
+            judged: self.judged.into_inner().unwrap_or_else(|p| p.into_inner()),
+            var_files: self.var_files,
             ..self.earlier
         }
     }
@@ -156,11 +165,32 @@ impl<'a> Project<'a> {
 
     /// Judges the root module in `dir` and everything it calls.
     pub fn judge_root(&self, dir: &Path) -> Judged {
-        self.judge(&self.module(dir))
+        let dir = normalize(dir);
+        let root = match self.earlier.judged.get(&dir) {
+            Some(earlier) => {
+                // Its modules are still asked for, so that their parse errors are reported.
+                for module in &earlier.modules {
+                    self.module(module);
+                }
+                earlier.clone()
+            }
+            None => self.walk(&self.module(&dir)),
+        };
+        let judged = root.judged.clone();
+        self.judged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir, root);
+        judged
     }
 
     /// Judges `module` as a root: with its directory's variables files and lock file.
     pub fn judge(&self, module: &Module) -> Judged {
+        self.walk(module).judged
+    }
+
+    /// [`Project::judge`], also saying which directories the walk read.
+    fn walk(&self, module: &Module) -> JudgedRoot {
         let (assignments, mut errors) =
             tfvars::root_assignments(&module.files, &self.command_line, self.loader);
         let budget = super::eval::budget();
@@ -174,6 +204,8 @@ impl<'a> Project<'a> {
             installed: None,
             instances: 0,
             beyond_bound: HashSet::new(),
+            modules: vec![module.dir.clone()],
+            looked: vec![module.dir.join(".terraform/modules")],
         };
         walk.module(
             module,
@@ -192,7 +224,11 @@ impl<'a> Project<'a> {
         if let Some(notice) = budget.notice("root module", None) {
             errors.push(FileError::notice(&module.dir, None, notice));
         }
-        (with_version(walk.resources, version), errors)
+        JudgedRoot {
+            judged: (with_version(walk.resources, version), errors),
+            modules: walk.modules,
+            looked: walk.looked,
+        }
     }
 }
 
@@ -248,6 +284,10 @@ struct Walk<'p, 'a> {
     instances: usize,
     /// Module directories judged with unknown inputs once the bound was reached.
     beyond_bound: HashSet<PathBuf>,
+    /// The module directories taken, and the other directories looked in or for (see
+    /// [`JudgedRoot`]).
+    modules: Vec<PathBuf>,
+    looked: Vec<PathBuf>,
 }
 
 impl Walk<'_, '_> {
@@ -323,6 +363,7 @@ impl Walk<'_, '_> {
             return;
         }
         let child = self.project.module(&dir);
+        self.modules.push(dir.clone());
         // A module that declares no site and calls nothing deploys no site whatever its inputs:
         // only its provider constraints count, and its instances need not be evaluated.
         if child.is_inert() {
@@ -411,6 +452,7 @@ impl Walk<'_, '_> {
         };
         let source_span = call.attribute("source").map_or(call.header, |a| a.span);
         if let Some(dir) = local_source(&caller.dir, call) {
+            self.looked.push(dir.clone());
             if let Some(message) = self.outside(call, &dir) {
                 self.errors
                     .push(FileError::notice(file, Some(source_span), message));
@@ -438,6 +480,9 @@ impl Walk<'_, '_> {
         key.push(call.name.clone());
         let key = key.join(".");
         let installed = self.installed().map(|dirs| dirs.get(&key).cloned());
+        if let Some(Some(dir)) = &installed {
+            self.looked.push(dir.clone());
+        }
         let message = match installed {
             None => format!(
                 "module `{}` (source `{source}`) is not followed: run `terraform init` so \
