@@ -53,6 +53,10 @@ pub struct Settings {
     /// some contents overridden reads and searches only the files that changed. Ignored when
     /// the paths or `--config` differ.
     pub reuse: Option<Arc<Cache>>,
+    /// Whether the cache also keeps the parsed Terraform modules, so that a re-scan parses
+    /// only what changed. They stay in memory as long as the cache does: only a scan that
+    /// will be repeated ([`Session`]) keeps them.
+    pub keep_parsed: bool,
     /// The file system to read instead of the disk (tests, the fuzz harness); `None` reads
     /// the disk inside the project root.
     pub fs: Option<Arc<dyn crate::fs::FileSystem>>,
@@ -390,6 +394,12 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     );
 
     let (terraform, parsed) = terraform;
+    // Freed now, before judging, unless a re-scan will take them over.
+    let parsed = if settings.keep_parsed {
+        parsed
+    } else {
+        Default::default()
+    };
     let mut resources = Vec::new();
     for unit in [terraform, arm, plan, bicep] {
         let UnitScan {
@@ -763,7 +773,18 @@ mod tests {
             "resource \"azurerm_storage_account\" \"s\" {}\n",
         );
         let paths = vec![root.clone()];
-        let first = scan_cached(&paths, &Settings::default());
+        // Only a scan that will be repeated keeps its modules.
+        assert!(
+            scan_cached(&paths, &Settings::default())
+                .cache
+                .terraform
+                .is_empty()
+        );
+        let keep = Settings {
+            keep_parsed: true,
+            ..Settings::default()
+        };
+        let first = scan_cached(&paths, &keep);
         let memo = &first.cache.terraform;
         // A module keeps its parse errors; an error reading a file is the loader's, and
         // reported again only if the directory is read again.
