@@ -380,6 +380,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
                         &loader,
                         &settings.terraform,
                         parsed,
+                        settings.keep_parsed,
                     )
                 },
                 || crate::bicep::scan_files(&bicep, &bicep_known, &loader, &settings.scenarios),
@@ -394,12 +395,6 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     );
 
     let (terraform, parsed) = terraform;
-    // Freed now, before judging, unless a re-scan will take them over.
-    let parsed = if settings.keep_parsed {
-        parsed
-    } else {
-        Default::default()
-    };
     let mut resources = Vec::new();
     for unit in [terraform, arm, plan, bicep] {
         let UnitScan {

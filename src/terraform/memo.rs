@@ -220,11 +220,11 @@ mod tests {
         assert!(memo.holds(&root));
         // With the file gone, only the memo can still give the module.
         std::fs::remove_file(&main).unwrap();
-        let second = Project::new(&loader, &Inputs::default()).with_memo(memo.clone());
+        let second = Project::new(&loader, &Inputs::default()).with_memo(memo.clone(), false);
         assert!(Arc::ptr_eq(&second.module(&root), &parsed));
         let changed = BTreeSet::from([main]);
         let third = Project::new(&loader, &Inputs::default())
-            .with_memo(memo.unchanged(&changed, &Known::default()));
+            .with_memo(memo.unchanged(&changed, &Known::default()), false);
         assert!(third.module(&root).resources.is_empty());
     }
 

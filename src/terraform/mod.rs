@@ -51,17 +51,19 @@ use crate::source::SourceMap;
 /// Roots listed in `planned` are not judged: a plan JSON next to them is their resolved truth
 /// (their called modules are still not roots, so nothing is reported twice).
 ///
-/// Directories `earlier` holds are taken from it instead of parsed; the modules of this scan
-/// are returned beside it for a later one.
+/// Directories `earlier` holds are taken from it instead of parsed, and roots it judged are
+/// not walked again. With `keep`, what this scan parsed and judged is returned beside it for a
+/// later one (else nothing: it is freed at once).
 pub fn scan_project(
     dirs: &[PathBuf],
     planned: &std::collections::BTreeSet<PathBuf>,
     loader: &Loader,
     inputs: &Inputs,
     earlier: Memo,
+    keep: bool,
 ) -> (UnitScan, Memo) {
     use rayon::prelude::*;
-    let project = project::Project::new(loader, inputs).with_memo(earlier);
+    let project = project::Project::new(loader, inputs).with_memo(earlier, keep);
     dirs.par_iter().for_each(|dir| {
         project.module(dir);
     });
@@ -92,7 +94,12 @@ pub fn scan_project(
         .extend(project.command_line.errors.iter().cloned());
     scan.errors.extend(refused);
     scan.errors.extend(project.module_errors());
-    (scan, project.into_memo())
+    let memo = if keep {
+        project.into_memo()
+    } else {
+        Memo::default()
+    };
+    (scan, memo)
 }
 
 /// The directories among `dirs` that can lead to a site (see [`relevance`]), in order: the

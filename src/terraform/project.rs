@@ -42,8 +42,9 @@ pub struct Project<'a> {
     /// Modules an earlier scan parsed, taken instead of parsing their directories again, and
     /// roots it judged, taken instead of walking them again.
     earlier: Memo,
-    /// The roots judged so far, with what their walks read.
+    /// The roots judged so far, with what their walks read, when kept for a later scan.
     judged: Mutex<HashMap<PathBuf, JudgedRoot>>,
+    keep: bool,
     /// `-var-file`s (normalised): every root reads them.
     var_files: Vec<PathBuf>,
 }
@@ -58,14 +59,20 @@ impl<'a> Project<'a> {
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
             earlier: Memo::default(),
             judged: Mutex::default(),
+            keep: false,
             var_files: inputs.var_files.iter().map(|p| normalize(p)).collect(),
         }
     }
 
     /// The same project, taking `earlier`'s modules instead of parsing their directories (the
-    /// loader's source map must start with the files of the scan that parsed them).
-    pub fn with_memo(self, earlier: Memo) -> Self {
-        Project { earlier, ..self }
+    /// loader's source map must start with the files of the scan that parsed them), and
+    /// keeping the roots it judges for [`Project::into_memo`] when `keep`.
+    pub fn with_memo(self, earlier: Memo, keep: bool) -> Self {
+        Project {
+            earlier,
+            keep,
+            ..self
+        }
     }
 
     /// The modules parsed or taken and the roots judged, for a later scan (with the relevance
@@ -176,6 +183,9 @@ impl<'a> Project<'a> {
             }
             None => self.walk(&self.module(&dir)),
         };
+        if !self.keep {
+            return root.judged;
+        }
         let judged = root.judged.clone();
         self.judged
             .lock()

@@ -90,6 +90,7 @@ pub fn scan_tree(files: &[(&str, &str)], inputs: Inputs) -> Scanned {
             &loader,
             &inputs,
             Memo::default(),
+            false,
         );
         scan.errors.extend(loader.into_errors());
         scan
