@@ -12,7 +12,8 @@
 #                          interleaved loop, for before/after figures on a loaded machine
 #
 # The ripgrep run is the I/O floor: it walks the same tree, opens the same IaC-named files and
-# searches them for the strings certgate's sniff looks for (src/sniff.rs), listing matches.
+# searches them for the strings the front ends' sniffs look for (src/*/front.rs), listing
+# matches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-7}
@@ -31,8 +32,9 @@ for tool in rg hyperfine python3; do
   command -v "$tool" >/dev/null || { echo "monorepo.sh needs $tool" >&2; exit 2; }
 done
 
-# The strings of src/sniff.rs: in-scope azurerm types, module calls (HCL, JSON, Bicep), the ARM
-# site type, linked templates, plan JSON. `-i` because the ARM ones are case-insensitive.
+# The strings the front ends sniff for (src/*/front.rs, src/terraform/interest.rs): in-scope
+# azurerm types, module calls (HCL, JSON, Bicep), the ARM site type, linked templates, plan JSON.
+# `-i` because the ARM ones are case-insensitive.
 patterns=(azurerm_linux_web_app azurerm_windows_web_app azurerm_linux_function_app
   azurerm_windows_function_app azurerm_function_app_flex_consumption azurerm_logic_app_standard
   azurerm_app_service azurerm_function_app 'module "' '"module"' 'module ' microsoft.web/sites

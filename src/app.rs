@@ -105,7 +105,7 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
         },
         config_file: args.config,
         project_root: args.project_root,
-        today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
+        today: Some(args.today.unwrap_or_else(crate::date::today)),
         overrides: stdin_override.into_iter().collect(),
         fail_on: args.fail_on.map(crate::cli::FailOn::severity),
         ..Settings::default()
@@ -228,10 +228,10 @@ fn write_baseline(file: &Path, text: &str) -> Result<(), String> {
     {
         return Err(format!(
             "not a regular file: it is {}",
-            crate::regular::describe(&metadata.file_type())
+            crate::fs::regular::describe(&metadata.file_type())
         ));
     }
-    crate::replace::write(file, text.as_bytes(), ".certgate-baseline-", |_| Ok(()))
+    crate::fs::replace::write(file, text.as_bytes(), ".certgate-baseline-", |_| Ok(()))
 }
 
 /// The baseline keys of `findings` (resource findings only: exception findings are fixed in
@@ -269,7 +269,7 @@ fn apply_baseline(
     named: Option<&std::collections::BTreeSet<PathBuf>>,
 ) -> Result<(), String> {
     // A regular file only, capped: a FIFO would hang the read, `/dev/zero` never end it.
-    let bytes = crate::regular::read(file)
+    let bytes = crate::fs::regular::read(file)
         .map_err(|why| format!("cannot read the baseline {}: {why}", file.display()))?;
     let text = String::from_utf8(bytes).map_err(|_| {
         format!(
@@ -321,11 +321,11 @@ fn init(dir: Option<PathBuf>, force: bool) -> Result<Outcome, AppError> {
     // Even with --force, only a regular file is replaced: writing through a link would change
     // a file elsewhere, and opening a FIFO would block.
     if let Some(metadata) = existing.filter(|m| !m.is_file()) {
-        let kind = crate::regular::describe(&metadata.file_type()).to_string();
+        let kind = crate::fs::regular::describe(&metadata.file_type()).to_string();
         return Err(AppError::NotRegular { path, kind });
     }
     let text = crate::config::default_text().as_bytes();
-    match crate::replace::write(&path, text, ".certgate-init-", |_| Ok(())) {
+    match crate::fs::replace::write(&path, text, ".certgate-init-", |_| Ok(())) {
         Ok(()) => Ok(Outcome::new(format!("wrote {}\n", path.display()), 0)),
         Err(why) => Err(AppError::Write {
             what: "",
@@ -345,7 +345,7 @@ fn exceptions(args: ExceptionsArgs) -> Result<Outcome, AppError> {
     };
     let settings = Settings {
         config_file: args.config,
-        today: Some(args.today.unwrap_or_else(crate::suppress::date::today)),
+        today: Some(args.today.unwrap_or_else(crate::date::today)),
         soon_days: Some(args.soon),
         ..Settings::default()
     };

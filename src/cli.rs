@@ -171,10 +171,10 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    pub fn severity(self) -> crate::rules::Severity {
+    pub fn severity(self) -> crate::diagnostic::Severity {
         match self {
-            FailOn::Error => crate::rules::Severity::Error,
-            FailOn::Warning => crate::rules::Severity::Warning,
+            FailOn::Error => crate::diagnostic::Severity::Error,
+            FailOn::Warning => crate::diagnostic::Severity::Warning,
         }
     }
 }

@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::model::Resource;
 use crate::source::Span;
 
-/// Instances of one declaration (same address, scenario and header) whose judged values are all
-/// equal collapse into one resource without an instance name: naming `[3]` when every instance
-/// is the same would only be noise.
-pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
+/// The instances of each declaration (same address, scenario and header), in the order of
+/// first appearance: the unit a declaration's verdict and its collapsing are decided on.
+pub fn by_declaration(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
     let mut groups: Vec<Vec<Resource>> = Vec::new();
     let mut index: HashMap<(String, Option<String>, Span), usize> = HashMap::new();
     for resource in resources {
@@ -27,6 +26,14 @@ pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
             }
         }
     }
+    groups
+}
+
+/// Instances of one declaration (same address, scenario and header) whose judged values are all
+/// equal collapse into one resource without an instance name: naming `[3]` when every instance
+/// is the same would only be noise.
+pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
+    let groups = by_declaration(resources);
     let same = |a: &Resource, b: &Resource| {
         a.enabled == b.enabled
             && a.mode == b.mode

@@ -1,48 +1,54 @@
 //! certgate: finds Azure App Service sites and slots in infrastructure-as-code and checks that
 //! they require incoming client certificates (mutual TLS).
+//!
+//! The library exists for the binary (`main.rs`), the integration tests and the fuzz targets;
+//! only what they use is public, so the compiler reports dead code everywhere else. The test
+//! harness is compiled only for tests and with the `harness` feature (the fuzz crate and the
+//! integration tests enable it), never into the shipped binary.
 
 pub mod app;
-pub mod arguments;
-pub mod arm;
-pub mod baseline;
-pub mod bicep;
-pub mod budget;
+pub(crate) mod arguments;
+pub(crate) mod arm;
+pub(crate) mod baseline;
+pub(crate) mod bicep;
+pub(crate) mod budget;
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 pub mod date;
 pub mod diagnostic;
-pub mod discover;
-pub mod error;
-pub mod file_kind;
+pub(crate) mod discover;
+pub(crate) mod error;
+pub(crate) mod file_kind;
 pub mod fix;
+pub(crate) mod front;
 pub mod fs;
+#[cfg(any(test, feature = "harness"))]
 pub mod harness;
-pub mod instances;
-pub mod json;
-pub mod limits;
-pub mod load;
-pub mod lock;
-pub mod lsp;
-pub mod model;
-pub mod path_map;
-pub mod paths;
-pub mod plan;
-pub mod policy;
-pub mod quote;
+pub(crate) mod instances;
+pub(crate) mod json;
+pub(crate) mod limits;
+pub(crate) mod load;
+pub(crate) mod lock;
+pub(crate) mod lsp;
+pub(crate) mod model;
+pub(crate) mod path_map;
+pub(crate) mod paths;
+pub(crate) mod plan;
+pub(crate) mod policy;
+pub(crate) mod quote;
 pub mod report;
 pub mod rules;
 pub mod scan;
-pub mod sniff;
-pub mod source;
-pub mod stdin;
-pub mod subset;
-pub mod suppress;
-pub mod terraform;
+pub(crate) mod search;
+pub(crate) mod source;
+pub(crate) mod stdin;
+pub(crate) mod subset;
+pub(crate) mod suppress;
+pub(crate) mod terraform;
 #[cfg(all(test, unix))]
 mod testing;
-pub mod value;
-pub mod workers;
+pub(crate) mod value;
+pub(crate) mod workers;
 
+pub use bicep::parse as parse_bicep;
 pub use scan::{Settings, scan};
-// Their old paths, kept while other branches still name them.
-pub use fs::{ignores, regular, replace, root};

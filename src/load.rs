@@ -5,26 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::FileError;
-use crate::file_kind::FileKind;
 use crate::fs::{DiskFs, FileSystem, Kind, OverlayFs, ProjectRoot, Refused};
 use crate::lock::{into_inner, lock};
-pub use crate::paths::normalize;
-use crate::sniff::Interest;
+use crate::paths::normalize;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Reads a file's bytes. Refuses anything but a regular file (reading a FIFO or a device would
-/// block or never end) and files over [`crate::regular::MAX_FILE_BYTES`].
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
-    crate::regular::read(path).map_err(|refused| FileError::unplaced(path, refused.to_string()))
-}
-
-/// What the bytes can contribute (see [`crate::sniff`]). UTF-16 text is decoded for the search
-/// so that such a file is reported (by [`decode`]) rather than silently skipped.
-pub fn sniff(kind: FileKind, bytes: &[u8]) -> Option<Interest> {
-    crate::sniff::interest(kind, &searchable(bytes))
-}
 
 /// The bytes a byte search should look at: UTF-16 text decoded to UTF-8, anything else as is,
 /// so that a UTF-16 file that matters is found, and then reported by [`decode`].
@@ -132,7 +118,7 @@ fn decode_utf16_lossy(utf16: Utf16, bytes: &[u8]) -> String {
 
 /// An I/O error in the words every "cannot read" message uses.
 pub fn io_reason(error: &std::io::Error) -> String {
-    crate::regular::reason(error)
+    crate::fs::regular::reason(error)
 }
 
 /// A file loaded into the scan's [`SourceMap`].
@@ -443,7 +429,10 @@ mod tests {
 
     #[test]
     fn a_file_that_disappeared_is_a_read_error_naming_it() {
-        let error = read_bytes(Path::new("gone/main.tf")).unwrap_err();
+        let sources = SourceMap::default();
+        let error = Loader::new(&sources)
+            .read_bytes(Path::new("gone/main.tf"))
+            .unwrap_err();
         assert_eq!(error.path, Path::new("gone/main.tf"));
         assert_eq!(error.message, "cannot read: no such file or directory");
     }
@@ -472,21 +461,5 @@ mod tests {
         );
         assert!(errors[0].message.contains("outside the project root"));
         assert_eq!(sources.len(), 1);
-    }
-
-    #[test]
-    fn utf16_candidates_are_found() {
-        let text = "resource \"azurerm_linux_web_app\" \"a\" {}";
-        let mut bytes = vec![0xFF, 0xFE];
-        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(
-            sniff(FileKind::Terraform, &bytes),
-            Some(Interest::TerraformModule)
-        );
-        let without_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-        assert_eq!(
-            sniff(FileKind::Terraform, &without_bom),
-            Some(Interest::TerraformModule)
-        );
     }
 }

@@ -4,7 +4,13 @@
 
 use crate::source::Span;
 
+mod comments;
+
+pub use comments::{Comments, FileComments, JsonProperty, record as record_comments};
+
 /// What an App Service resource deploys, as far as the control cares.
+// The names are Azure's product names ("web app", "function app", "logic app").
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SiteKind {
     WebApp,
@@ -137,6 +143,24 @@ pub enum OriginKind {
     CopyLoop,
     /// The configuration declaration a plan's resource comes from.
     PlanDeclaration,
+    /// The default an `optional(T, default)` type constraint fills in (Terraform).
+    TypeDefault,
+    /// A module's `output` value, read by its caller (Terraform).
+    ModuleOutput,
+    /// An argument written in another resource's or data source's block (Terraform).
+    ResourceArgument,
+    /// A Terragrunt `dependency` block's `mock_outputs` entry.
+    MockOutput,
+    /// A Terragrunt `inputs` entry (passed to the module as `TF_VAR_`).
+    TerragruntInput,
+    /// A Terragrunt `locals` entry.
+    TerragruntLocal,
+    /// A Bicep `@export()`ed variable brought in by `import`.
+    ImportedVariable,
+    /// A Terraform value passed to an embedded ARM template's parameter (`parameters_content`).
+    TemplateParameter,
+    /// An `azapi_update_resource` that changes a site after it is created.
+    Update,
 }
 
 /// One step of where a value came from, outermost first in [`Value::origin`].
@@ -292,6 +316,9 @@ pub struct UnitScan {
     pub resources: Vec<Resource>,
     /// Errors (the run fails) and notices (information, e.g. a module that cannot be followed).
     pub errors: Vec<crate::error::FileError>,
+    /// The comments of the files holding a resource, once per file, for inline exceptions
+    /// (recorded by [`UnitScan::record_comments`]).
+    pub comments: Vec<FileComments>,
 }
 
 #[cfg(test)]

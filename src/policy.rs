@@ -10,16 +10,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::config::{self, Config, Discovery};
+use crate::diagnostic::Severity;
 use crate::error::FileError;
 use crate::load::Loader;
-use crate::model::{Resource, Syntax};
+use crate::model::{Comments, FileComments, Resource};
 use crate::report::{Finding, Location, Report, Subject};
 use crate::rules::RuleId;
-use crate::rules::Severity;
 use crate::source::{FileId, Span};
 use crate::suppress::Invalid;
 use crate::suppress::ledger::{Decision, Ledger, Target};
 use crate::suppress::placement::{self, Placed, ResourceSpans};
+use crate::suppress::tf_json;
 
 /// Finds and reads the config of each scanned file, once per config file.
 pub struct Configs<'a> {
@@ -86,7 +87,7 @@ impl<'a> Configs<'a> {
                         self.loader.record(FileError::at(
                             path,
                             Span::new(loaded.id, error.span.clone()),
-                            format!("invalid {}: {}", config::FILE_NAME, error.message),
+                            format!("invalid {}: {}", crate::paths::CONFIG_FILE, error.message),
                         ));
                     }
                     Config::default()
@@ -116,11 +117,12 @@ pub fn severity(config: &Config, rule: RuleId) -> Option<Severity> {
     }
 }
 
-/// Registers the inline exceptions of every resource (by file), returning the malformed ones
-/// as `invalid-exception` findings.
+/// Registers the inline exceptions of every resource (by file, from the `comments` its front
+/// end recorded), returning the malformed ones as `invalid-exception` findings.
 pub fn register_inline(
     report: &Report,
     resources: &[&Resource],
+    comments: &[FileComments],
     config_of: &dyn Fn(&Path) -> Arc<Config>,
     ledger: &mut Ledger,
 ) -> Vec<Finding> {
@@ -133,21 +135,19 @@ pub fn register_inline(
                 .push(resource);
         }
     }
+    // The first record of a file wins: front ends that meet a file twice record the same.
+    let mut comments_of: HashMap<FileId, &Comments> = HashMap::new();
+    for recorded in comments {
+        comments_of
+            .entry(recorded.file)
+            .or_insert(&recorded.comments);
+    }
     let mut invalid_findings = Vec::new();
     for (file, list) in by_file {
         let source = report.sources.get(file);
         let path = source.path().to_path_buf();
         let text = source.text();
         let honour_peers = config_of(&path).peer_suppressions;
-        let comments = match list[0].syntax {
-            Syntax::Hcl => crate::terraform::comments::comments(text),
-            Syntax::Bicep => crate::bicep::comments(text),
-            Syntax::ArmJson => crate::json::parse(text)
-                .map(|doc| doc.comments.into_iter().map(|c| c.span).collect())
-                .unwrap_or_default(),
-            // `.tf.json` comments are `"//"` properties, placed by the JSON structure below.
-            Syntax::TerraformJson => Vec::new(),
-        };
         // One span list entry per declaration (scenarios and instances share it).
         let mut spans: Vec<ResourceSpans> = Vec::new();
         let mut owners: Vec<Vec<&Resource>> = Vec::new();
@@ -169,11 +169,13 @@ pub fn register_inline(
                 }
             }
         }
-        let attached = match list[0].syntax {
-            Syntax::TerraformJson => {
-                crate::terraform::json_comments::attach(text, &spans, honour_peers)
+        let attached = match comments_of.get(&file) {
+            Some(Comments::Lines(lines)) => placement::attach(text, lines, &spans, honour_peers),
+            // `.tf.json` comments are `"//"` properties, placed by the JSON structure.
+            Some(Comments::JsonProperties(properties)) => {
+                tf_json::attach(text, properties, &spans, honour_peers)
             }
-            _ => placement::attach(text, &comments, &spans, honour_peers),
+            None => placement::attach(text, &[], &spans, honour_peers),
         };
         let at = |offset: usize| source.line_col(offset);
         for (placed_list, resources) in attached.per_resource.iter().zip(&owners) {

@@ -107,10 +107,6 @@ impl SourceFile {
         &self.text
     }
 
-    pub fn shared_text(&self) -> Arc<str> {
-        self.text.clone()
-    }
-
     /// The byte offsets where lines start: 0, then each offset just past a `\n`.
     pub fn line_starts(&self) -> &[usize] {
         &self.line_starts

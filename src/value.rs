@@ -50,6 +50,7 @@ impl Val {
     }
 
     /// The member `key`, exact case.
+    #[cfg(test)]
     pub fn get(&self, key: &str) -> Option<&Val> {
         match self {
             Val::Object(map) => map.get(key),

@@ -54,7 +54,7 @@ fn every_corpus_file_parses_without_errors() {
 
     let started = Instant::now();
     for (path, text) in &texts {
-        let result = certgate::bicep::parse(0, text);
+        let result = certgate::parse_bicep(0, text);
         if let Some(first) = result.errors.first() {
             let line = text[..first.span.start.min(text.len())]
                 .matches('\n')

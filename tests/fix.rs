@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use certgate::Settings;
+use certgate::diagnostic::{Applicability, Edit, FixStatus};
 use certgate::fix::run::{self, Options};
-use certgate::fix::{Applicability, Edit, FixStatus};
 use certgate::report::Report;
 use certgate::scan::Session;
 
@@ -125,7 +125,7 @@ fn check_hidden_unsafe_fixes(dir: &Path, root: &Path) -> String {
     let mut snapshot = String::from("# without --unsafe-fixes\n");
     for finding in report.findings.iter().filter(|f| f.rule.rule().fixable) {
         assert!(
-            certgate::fix::hidden_unsafe(&finding.fix),
+            certgate::diagnostic::hidden_unsafe(&finding.fix),
             "{name}: {} must name --unsafe-fixes: {:?}",
             finding.address,
             finding.fix

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
-use certgate::fix::FixStatus;
+use certgate::diagnostic::FixStatus;
 use certgate::fix::run::{self, Options};
 use certgate::scan::Session;
 use certgate::{Settings, scan};

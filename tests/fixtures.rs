@@ -15,7 +15,7 @@ use certgate::{Settings, scan};
 /// a fixture's `expires` before 2026-06-01 is expired, on or after it is active.
 fn settings() -> Settings {
     Settings {
-        today: Some(certgate::suppress::date::parse_date("2026-06-01").expect("a valid date")),
+        today: Some(certgate::date::parse_date("2026-06-01").expect("a valid date")),
         ..Settings::default()
     }
 }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use certgate::Settings;
-use certgate::fix::FixStatus;
+use certgate::diagnostic::FixStatus;
 use certgate::fix::run::{Options, Rescan as _, plan_fixes};
 use certgate::scan::Session;
 

@@ -72,6 +72,24 @@ fn looks_like_template(text: &str) -> bool {
         .any(|window| window == TEMPLATE_SCHEMA.as_bytes())
 }
 
+/// Whether JSON bytes are an ARM template that `bicep build` generated: its
+/// `metadata._generator.name` is `bicep`.
+pub fn generated_by_bicep(bytes: &[u8]) -> bool {
+    let Some(at) = memchr::memmem::find(bytes, b"\"_generator\"") else {
+        return false;
+    };
+    // The generator object is short: `{ "name": "bicep", "version": "…", "templateHash": "…" }`.
+    let window = &bytes[at..bytes.len().min(at + 200)];
+    let Some(name) = memchr::memmem::find(window, b"\"name\"") else {
+        return false;
+    };
+    let value = window[name + 6..].trim_ascii_start();
+    value
+        .strip_prefix(b":")
+        .map(<[u8]>::trim_ascii_start)
+        .is_some_and(|v| v.len() >= 7 && v[..7].eq_ignore_ascii_case(b"\"bicep\""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +187,16 @@ mod tests {
             "x".repeat(SNIFF_BYTES)
         );
         assert!(matches!(detect_text(&text), Detected::NotOurs));
+    }
+
+    #[test]
+    fn recognises_templates_generated_by_bicep() {
+        let generated =
+            br#"{"metadata": {"_generator": {"name": "bicep", "version": "0.30.3.12046"}}}"#;
+        assert!(generated_by_bicep(generated));
+        assert!(!generated_by_bicep(
+            br#"{"metadata": {"_generator": {"name": "hand", "note": "bicep"}}}"#
+        ));
+        assert!(!generated_by_bicep(br#"{"resources": []}"#));
     }
 }

@@ -10,7 +10,6 @@ use std::rc::Rc;
 
 use crate::error::FileError;
 use crate::json::{Json, JsonDocument, JsonKind, Member};
-use crate::load;
 use crate::source::{FileId, Span};
 use crate::value::Val;
 
@@ -50,7 +49,7 @@ impl Walker<'_, '_> {
             }
         };
         let dir = template.path.parent().unwrap_or(Path::new(""));
-        let path = load::normalize(&dir.join(&target));
+        let path = crate::paths::normalize(&dir.join(&target));
         if self.links.contains(&path) {
             let message = format!(
                 "templateLink `{target}` is not followed: it links back to `{}`, a cycle",
@@ -205,7 +204,7 @@ pub(super) fn literal_links(json: &Json, dir: &Path, out: &mut Vec<PathBuf>) {
                         .and_then(Json::as_str)
                         .filter(|t| !expr::is_expression(t) && !t.contains(':'));
                     if let Some(target) = target {
-                        out.push(load::normalize(&dir.join(target)));
+                        out.push(crate::paths::normalize(&dir.join(target)));
                     }
                 } else {
                     literal_links(&member.value, dir, out);

@@ -17,6 +17,7 @@
 mod detect;
 mod eval;
 mod expr;
+mod front;
 pub(crate) mod functions;
 mod instance;
 pub(crate) mod kind;
@@ -36,12 +37,13 @@ use rayon::prelude::*;
 use crate::error::FileError;
 use crate::json::JsonDocument;
 use crate::load::Loader;
-use crate::model::{Resource, UnitScan};
+use crate::model::{Comments, FileComments, Resource, UnitScan};
 use crate::source::{FileId, Span};
 
 use crate::budget::Budget;
 use detect::Detected;
 use eval::Env;
+pub use front::Arm;
 use params::ParameterFile;
 pub use scenarios::Scenarios;
 use scope::Scope;
@@ -95,9 +97,16 @@ pub fn scan_templates(paths: &[PathBuf], loader: &Loader, scenarios: &Scenarios)
     }
     let roots = roots(&templates, &linked, &links);
     let mut used = BTreeSet::new();
+    let mut recorded_files = HashSet::new();
     for unit in units.into_iter().filter(|u| roots.contains(&u.path)) {
         all.resources.extend(unit.resources);
         all.errors.extend(unit.errors);
+        // A template linked from several roots is recorded once.
+        for recorded in unit.comments {
+            if recorded_files.insert(recorded.file) {
+                all.comments.push(recorded);
+            }
+        }
         used.extend(unit.explicit_used);
     }
     if !templates.is_empty() {
@@ -153,6 +162,8 @@ struct Unit {
     followed: BTreeSet<PathBuf>,
     /// The command-line parameter files it used (indices).
     explicit_used: Vec<usize>,
+    /// The comments of the files holding its resources (it and the templates it links).
+    comments: Vec<FileComments>,
 }
 
 /// Judges one template once per parameter file (or once with its defaults).
@@ -169,6 +180,7 @@ fn scan_unit(
         errors: Vec::new(),
         followed: BTreeSet::new(),
         explicit_used: Vec::new(),
+        comments: Vec::new(),
     };
     let mut siblings = Vec::new();
     for sibling in params::siblings(loader, path) {
@@ -225,6 +237,7 @@ fn scan_scenario(
         path,
     };
     walker.template(template, Env::new(&scope, &[]));
+    record_comments(&walker, id, doc, loader, &mut unit.comments);
     if let Some(notice) = budget.notice("template", file.map(|f| f.display.as_str())) {
         let at = Span::new(id, doc.root.span.start..doc.root.span.start + 1);
         unit.errors.push(FileError::notice(path, Some(at), notice));
@@ -232,6 +245,32 @@ fn scan_scenario(
     unit.resources.append(&mut walker.resources);
     unit.errors.append(&mut walker.errors);
     unit.followed.append(&mut walker.followed);
+}
+
+/// Records in `into` the comments of the files holding the walk's resources, from the parses it
+/// made: the template's (`id`, `doc`) and its linked templates'.
+fn record_comments(
+    walker: &Walker,
+    id: FileId,
+    doc: &JsonDocument,
+    loader: &Loader,
+    into: &mut Vec<FileComments>,
+) {
+    crate::model::record_comments(&walker.resources, into, |file, _| {
+        let parsed = if file == id {
+            Some(doc)
+        } else {
+            let mut linked = walker.linked.values().flatten();
+            linked.find(|l| l.0 == file).map(|l| &l.2)
+        };
+        Some(Comments::Lines(match parsed {
+            Some(doc) => doc.comments.iter().map(|c| c.span.clone()).collect(),
+            // Not met: a resource's file is the template or one its walk parsed.
+            None => crate::json::parse(loader.sources().get(file).text())
+                .map(|doc| doc.comments.into_iter().map(|c| c.span).collect())
+                .unwrap_or_default(),
+        }))
+    });
 }
 
 /// Walks `text` as a root template with its defaults (file 3, `t/azuredeploy.json`): the
@@ -259,6 +298,9 @@ fn walk_text(text: &str) -> (Vec<Resource>, Vec<FileError>) {
     walker.template(template, Env::new(&scope, &[]));
     (walker.resources, walker.errors)
 }
+
+#[cfg(test)]
+mod comment_tests;
 
 #[cfg(test)]
 mod tests {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::FileError;
 use crate::json::{self, Json, JsonDocument};
-use crate::load::{self, Loader};
+use crate::load::Loader;
 use crate::source::{FileId, Span};
 
 /// A parsed parameter file.
@@ -108,7 +108,7 @@ pub fn read(
         return Ok(None);
     }
     Ok(Some(ParameterFile {
-        path: load::normalize(path),
+        path: crate::paths::normalize(path),
         id: loaded.id,
         doc,
         display,

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::FileError;
 use crate::json::{Json, JsonKind};
-use crate::load::{self, Loader};
+use crate::load::Loader;
 use crate::model::Resource;
 use crate::source::{FileId, Span};
 use crate::value::Val;
@@ -78,7 +78,7 @@ impl<'l, 's> Walker<'l, 's> {
             resources: Vec::new(),
             errors: Vec::new(),
             followed: BTreeSet::new(),
-            links: vec![load::normalize(root)],
+            links: vec![crate::paths::normalize(root)],
             linked: HashMap::new(),
             unbudgeted: HashSet::new(),
         }

@@ -17,9 +17,9 @@ use rayon::prelude::*;
 use crate::arm::Scenarios;
 use crate::error::FileError;
 use crate::load::Loader;
-use crate::model::{Resource, UnitScan};
+use crate::model::{Comments, Resource, UnitScan};
 use crate::paths::normalize;
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 use super::outline::{self, Known};
 use super::params::{self, JsonParams, ParameterFile, Scenario};
@@ -135,7 +135,7 @@ pub fn scan_files(
                 None,
                 root.outside_message(&what, target),
             ));
-        } else if target.is_file()
+        } else if loader.is_file(target)
             && target
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
@@ -253,7 +253,26 @@ pub fn scan_files(
         };
         all.errors.push(FileError::notice(path, None, message));
     }
+    record_comments(&mut all, &project, loader);
     all
+}
+
+/// Records in `all` the comments of each file holding one of its resources, as its parse
+/// recorded them.
+fn record_comments(all: &mut UnitScan, project: &Project, loader: &Loader<'_>) {
+    let parsed: HashMap<FileId, Arc<Parsed>> = project
+        .all_parsed()
+        .into_iter()
+        .map(|parsed| (parsed.id, parsed))
+        .collect();
+    all.record_comments(|file, _| {
+        let comments = match parsed.get(&file).and_then(|p| p.comments.clone()) {
+            Some(comments) => comments,
+            // Not met: a file declaring a resource records its comments as it is parsed.
+            None => super::comments(loader.sources().get(file).text()),
+        };
+        Some(Comments::Lines(comments))
+    });
 }
 
 /// Judges one root in one scenario (or with its defaults).
@@ -343,4 +362,84 @@ fn roots(project: &Project<'_>, candidates: &[PathBuf]) -> Vec<PathBuf> {
         }
     }
     roots
+}
+
+/// The Bicep front end as the scan's table drives it, with the parameter files given
+/// explicitly: `.bicep` files naming the site type or calling a local module, and every
+/// `.bicepparam` file, are its inputs; the outline of every `.bicep` file is kept so that
+/// deciding which callers to read reads nothing twice. It claims the directories of its
+/// interesting `.bicep` files (the ARM templates `bicep build` generated there are skipped).
+pub struct Bicep<'a> {
+    pub scenarios: &'a Scenarios,
+}
+
+/// The files to scan, in path order, and the outlines of all `.bicep` files.
+pub struct Units {
+    paths: Vec<PathBuf>,
+    known: Known,
+}
+
+impl crate::front::FrontEnd for Bicep<'_> {
+    const ID: crate::front::FrontEndId = crate::front::FrontEndId::Bicep;
+    type Outline = outline::Outline;
+    type Units = Units;
+
+    fn sniff(
+        &self,
+        kind: crate::file_kind::FileKind,
+        bytes: &[u8],
+    ) -> Option<crate::front::Sniffed<outline::Outline>> {
+        use crate::file_kind::FileKind;
+        match kind {
+            FileKind::Bicep => {
+                // UTF-16 text is searched decoded, so that a file that matters is read (and
+                // refused).
+                let bytes = crate::load::searchable(bytes);
+                Some(crate::front::Sniffed {
+                    interesting: outline::is_interesting(&bytes),
+                    outline: Some(outline::Outline::of(&bytes)),
+                })
+            }
+            // Parameter files are small and name no type: which template they feed is read
+            // from their `using` line when they are scanned.
+            FileKind::BicepParams => Some(crate::front::Sniffed {
+                interesting: true,
+                outline: None,
+            }),
+            _ => None,
+        }
+    }
+
+    fn claims(&self, files: &[crate::front::Candidate<crate::front::Erased>]) -> BTreeSet<PathBuf> {
+        files
+            .iter()
+            .filter(|file| file.interesting && file.kind == crate::file_kind::FileKind::Bicep)
+            .map(|file| file.path.parent().map_or_else(PathBuf::new, normalize))
+            .collect()
+    }
+
+    fn units(
+        &self,
+        _: &Loader,
+        files: Vec<crate::front::Candidate<outline::Outline>>,
+        _: &crate::front::Claims,
+    ) -> Units {
+        let mut units = Units {
+            paths: Vec::new(),
+            known: Known::default(),
+        };
+        for file in files {
+            if let Some(outline) = file.outline {
+                units.known.add(&file.path, Arc::unwrap_or_clone(outline));
+            }
+            if file.interesting {
+                units.paths.push(file.path);
+            }
+        }
+        units
+    }
+
+    fn scan(&self, loader: &Loader, units: Units) -> UnitScan {
+        scan_files(&units.paths, &units.known, loader, self.scenarios)
+    }
 }

@@ -55,7 +55,10 @@ mod strings;
 mod types;
 mod walk;
 
+pub use front::Bicep;
+#[cfg(test)]
 pub use front::scan_files;
+#[cfg(test)]
 pub use outline::Known;
 
 pub use lexer::CommentKind;
@@ -132,4 +135,23 @@ pub fn comments(text: &str) -> Vec<std::ops::Range<usize>> {
         .filter(|c| c.kind != lexer::CommentKind::Directive)
         .map(|c| c.range)
         .collect()
+}
+
+/// The byte ranges of `comments` (a parse's, `#disable-next-line` directives left out) when
+/// `program` declares a resource, for inline exceptions; `None` otherwise (most files).
+fn comments_of_resources(
+    program: &ast::Program,
+    comments: Vec<Comment>,
+) -> Option<Vec<std::ops::Range<usize>>> {
+    let declares = program
+        .statements
+        .iter()
+        .any(|s| matches!(s.kind, ast::StatementKind::Resource(_)));
+    declares.then(|| {
+        comments
+            .into_iter()
+            .filter(|c| c.kind != CommentKind::Directive)
+            .map(|c| c.span.range())
+            .collect()
+    })
 }

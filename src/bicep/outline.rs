@@ -34,12 +34,6 @@ pub struct Known {
 }
 
 impl Known {
-    /// The outline of a discovered `.bicep` file's bytes. UTF-16 text is outlined decoded, so
-    /// that a file that matters is read (and refused).
-    pub fn outline(bytes: &[u8]) -> Outline {
-        Outline::of(&crate::load::searchable(bytes))
-    }
-
     /// Records a discovered `.bicep` file's outline (by normalised path).
     pub fn add(&mut self, path: &Path, outline: Outline) {
         self.outlines.insert(crate::paths::normalize(path), outline);
@@ -54,7 +48,7 @@ impl Known {
 /// resource types are case-insensitive, and slots, `Microsoft.Web/sites/slots` or `slots`
 /// nested in a site, always come with it).
 pub fn names_site_type(bytes: &[u8]) -> bool {
-    crate::sniff::names_site_type(bytes)
+    crate::search::names_site_type(bytes)
 }
 
 /// Whether a Bicep file can contribute: it names the site type, or it calls a local module
@@ -115,24 +109,6 @@ pub fn using_target(bytes: &[u8]) -> Option<&str> {
             .ok()
             .filter(|p| !is_registry(p))
     })
-}
-
-/// Whether JSON bytes are an ARM template that `bicep build` generated: its
-/// `metadata._generator.name` is `bicep`.
-pub fn generated_by_bicep(bytes: &[u8]) -> bool {
-    let Some(at) = memchr::memmem::find(bytes, b"\"_generator\"") else {
-        return false;
-    };
-    // The generator object is short: `{ "name": "bicep", "version": "…", "templateHash": "…" }`.
-    let window = &bytes[at..bytes.len().min(at + 200)];
-    let Some(name) = memchr::memmem::find(window, b"\"name\"") else {
-        return false;
-    };
-    let value = window[name + 6..].trim_ascii_start();
-    value
-        .strip_prefix(b":")
-        .map(<[u8]>::trim_ascii_start)
-        .is_some_and(|v| v.len() >= 7 && v[..7].eq_ignore_ascii_case(b"\"bicep\""))
 }
 
 /// A registry or template-spec reference (`br:…`, `br/alias:…`, `ts:…`, `ts/alias:…`), which
@@ -206,17 +182,6 @@ mod tests {
         assert_eq!(using_target(text), Some("./main.bicep"));
         assert_eq!(using_target(b"using none\n"), None);
         assert_eq!(using_target(b"using 'br/public:x:1'\n"), None);
-    }
-
-    #[test]
-    fn recognises_templates_generated_by_bicep() {
-        let generated =
-            br#"{"metadata": {"_generator": {"name": "bicep", "version": "0.30.3.12046"}}}"#;
-        assert!(generated_by_bicep(generated));
-        assert!(!generated_by_bicep(
-            br#"{"metadata": {"_generator": {"name": "hand", "note": "bicep"}}}"#
-        ));
-        assert!(!generated_by_bicep(br#"{"resources": []}"#));
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub struct Parsed {
     pub program: Program,
     /// Top-level names that expressions can refer to, by statement index.
     symbols: HashMap<String, usize>,
+    /// The comments (`//`, `/* */`; not `#disable-next-line` directives) of a file that
+    /// declares a resource, recorded from its lexer for inline exceptions; `None` for others.
+    pub comments: Option<Vec<std::ops::Range<usize>>>,
 }
 
 impl Parsed {
@@ -60,6 +63,7 @@ impl Parsed {
             source,
             program,
             symbols,
+            comments: None,
         }
     }
 
@@ -153,14 +157,20 @@ impl<'l> Project<'l> {
                     ),
                 ));
             }
-            Some(Arc::new(Parsed::new(
-                path,
-                loaded.id,
-                loaded.source,
-                result.program,
-            )))
+            let mut parsed = Parsed::new(path, loaded.id, loaded.source, result.program);
+            parsed.comments = super::comments_of_resources(&parsed.program, result.comments);
+            Some(Arc::new(parsed))
         })
         .clone()
+    }
+
+    /// Every file parsed so far.
+    pub fn all_parsed(&self) -> Vec<Arc<Parsed>> {
+        let files = lock(&self.files);
+        files
+            .values()
+            .filter_map(|slot| slot.get().cloned().flatten())
+            .collect()
     }
 
     /// Whether the Bicep file at `path` names the site type or, through local modules, calls

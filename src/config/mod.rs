@@ -8,20 +8,17 @@
 pub mod glob;
 mod schema;
 
+use crate::paths::{CONFIG_FILE as FILE_NAME, absolute, relative_to};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::date::Date;
+use crate::diagnostic::Severity;
 use crate::model::SiteKind;
 use crate::rules::RuleId;
-use crate::rules::Severity;
 
 pub use glob::{AddressGlob, PathGlob};
-
-/// The file name looked for.
-pub use crate::paths::CONFIG_FILE as FILE_NAME;
-pub use crate::paths::{absolute, relative_to};
 
 /// The rule id the top-level `unresolved` key sets.
 pub const UNRESOLVED_RULE: &str = RuleId::ClientCertUnresolved.as_str();
@@ -149,7 +146,7 @@ pub struct Config {
     pub peer_suppressions: bool,
     pub exceptions: Vec<Exception>,
     /// `fail-on`: the least severe finding that fails the run, when set.
-    pub fail_on: Option<crate::rules::Severity>,
+    pub fail_on: Option<crate::diagnostic::Severity>,
 }
 
 impl Default for Config {
@@ -229,6 +226,7 @@ pub fn default_text() -> &'static str {
 
 /// The nearest `certgate.toml` in `path`'s directory (or `path` itself when it is a
 /// directory) or any directory above it, up to the file-system root.
+#[cfg(test)]
 pub fn discover(path: &Path) -> Option<PathBuf> {
     Discovery::default().for_path(path)
 }

@@ -9,7 +9,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::{AddressGlob, Config, ConfigError, Exception, Level, PathGlob, UNRESOLVED_RULE};
 use crate::date::{Date, parse_date};
-use crate::rules::Severity;
+use crate::diagnostic::Severity;
 use crate::rules::{RuleId, UNUSED_EXCEPTION, check_rule_id};
 use crate::source::SourceFile;
 
@@ -190,7 +190,7 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> 
             }
         }
     }
-    // Read by the scan before any config is loaded (see `crate::root`); checked here.
+    // Read by the scan before any config is loaded (see `crate::fs::root`); checked here.
     if let Some(value) = get(root, "project-root") {
         reader.string(value, "project-root");
     }

@@ -309,11 +309,11 @@ fn fail_on_reads_error_or_warning_and_nothing_else() {
     let read = |text: &str| super::schema::read(std::path::Path::new("certgate.toml"), text);
     assert_eq!(
         read("fail-on = \"warning\"").unwrap().fail_on,
-        Some(crate::rules::Severity::Warning)
+        Some(crate::diagnostic::Severity::Warning)
     );
     assert_eq!(
         read("fail-on = \"error\"").unwrap().fail_on,
-        Some(crate::rules::Severity::Error)
+        Some(crate::diagnostic::Severity::Error)
     );
     assert_eq!(read("").unwrap().fail_on, None);
     let errors = read("fail-on = true").unwrap_err();

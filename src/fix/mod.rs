@@ -40,7 +40,3 @@ pub mod write;
 
 pub use apply::apply;
 pub use plan::{FileFix, FixPlan, plan};
-
-pub use crate::diagnostic::{
-    Applicability, Edit, Fix, FixStatus, UNSAFE_FIXES_FLAG, hidden_unsafe,
-};

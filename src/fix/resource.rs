@@ -16,7 +16,8 @@ use super::insert::{At, MemberAt, NewText, Request, TextEdit};
 use super::lang::{Lang, Literal, NewValue};
 use super::origin::{self, OriginEdit, Refusal};
 use super::text::Lines;
-use super::{Applicability, UNSAFE_FIXES_FLAG, bicep, hcl, json};
+use super::{bicep, hcl, json};
+use crate::diagnostic::{Applicability, UNSAFE_FIXES_FLAG};
 use crate::model::{
     AnchorMember, CertControl, CertMode, FixAnchor, Placement, Resource, Syntax, Value,
 };

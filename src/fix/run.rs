@@ -6,10 +6,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::{Applicability, Fix, FixPlan, FixStatus, UNSAFE_FIXES_FLAG, hidden_unsafe};
+use super::FixPlan;
+use crate::diagnostic::{Applicability, Fix, FixStatus, UNSAFE_FIXES_FLAG, hidden_unsafe};
+use crate::fs::root::ProjectRoot;
 use crate::load::Overrides;
 use crate::report::{ErrorRecord, Finding, Fixed, Report};
-use crate::root::ProjectRoot;
 use crate::source::LineCol;
 
 /// How the fixer scans the project it fixes.

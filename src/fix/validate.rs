@@ -6,8 +6,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
+use crate::diagnostic::Severity;
 use crate::report::Report;
-use crate::rules::Severity;
 
 /// A resource's identity across scans: where its header is, its address and scenario. Byte
 /// offsets move when a file is edited, so they are not part of it.

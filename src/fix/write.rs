@@ -1,6 +1,6 @@
 //! Writes a fixed file: atomically (a temporary file in the same directory, flushed to disk,
 //! given the original's mode, owner and group, then renamed over the original), or in place
-//! when the file has several hard links (see [`crate::replace`]). Any failure leaves the
+//! when the file has several hard links (see [`crate::fs::replace`]). Any failure leaves the
 //! original untouched and removes the temporary file.
 //!
 //! The file must still hold what was scanned, checked again right before the rename: an edit
@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use crate::root::ProjectRoot;
+use crate::fs::root::ProjectRoot;
 
 /// The temporary files a fix writes are named `.certgate-fix-XXXXXX.tmp`.
 pub const TEMPORARY_PREFIX: &str = ".certgate-fix-";
@@ -75,7 +75,7 @@ pub fn write_atomic_with(
     }
     let scanned = fs::metadata(&real).map_err(|e| reason(&e))?;
     unchanged(&real, &scanned, expected)?;
-    crate::replace::write(&real, contents, TEMPORARY_PREFIX, |temporary| {
+    crate::fs::replace::write(&real, contents, TEMPORARY_PREFIX, |temporary| {
         before_rename(temporary).map_err(|e| reason(&e))?;
         // Right before the rename: an edit made since the scan must not be lost.
         unchanged(&real, &scanned, expected)
@@ -87,13 +87,13 @@ pub fn write_atomic_with(
 fn unchanged(real: &Path, scanned: &fs::Metadata, expected: &[u8]) -> Result<(), String> {
     let changed = || "the file changed since it was scanned".to_string();
     let now = fs::metadata(real).map_err(|e| reason(&e))?;
-    if !crate::replace::same_file(&now, scanned)
+    if !crate::fs::replace::same_file(&now, scanned)
         || now.len() != scanned.len()
         || now.modified().ok() != scanned.modified().ok()
     {
         return Err(changed());
     }
-    match crate::regular::read(real) {
+    match crate::fs::regular::read(real) {
         Ok(current) if current == expected => Ok(()),
         Ok(_) => Err(changed()),
         Err(refused) => Err(refused.to_string()),
@@ -101,13 +101,13 @@ fn unchanged(real: &Path, scanned: &fs::Metadata, expected: &[u8]) -> Result<(),
 }
 
 /// Removes the temporary files killed `--fix` runs left in `dir` (see
-/// [`crate::replace::remove_stale`]).
+/// [`crate::fs::replace::remove_stale`]).
 pub fn remove_stale(dir: &Path, started: SystemTime) -> Vec<PathBuf> {
-    crate::replace::remove_stale(dir, TEMPORARY_PREFIX, started)
+    crate::fs::replace::remove_stale(dir, TEMPORARY_PREFIX, started)
 }
 
 fn reason(error: &std::io::Error) -> String {
-    crate::regular::reason(error)
+    crate::fs::regular::reason(error)
 }
 
 #[cfg(all(test, unix))]

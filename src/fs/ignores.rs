@@ -198,7 +198,7 @@ impl IgnoreRules {
             ));
             return None;
         }
-        let bytes = match crate::regular::read(file) {
+        let bytes = match crate::fs::regular::read(file) {
             Ok(bytes) => bytes,
             Err(refused) => {
                 self.record(FileError::unplaced(

@@ -7,8 +7,10 @@
 //! Writes stay in [`replace`], which checks the root itself.
 
 pub mod disk;
+#[cfg(any(test, feature = "harness"))]
 pub mod fault;
 pub mod ignores;
+#[cfg(any(test, feature = "harness"))]
 pub mod memory;
 pub mod overlay;
 pub mod regular;
@@ -22,7 +24,9 @@ use crate::error::FileError;
 use crate::file_kind::FileKind;
 
 pub use disk::DiskFs;
+#[cfg(any(test, feature = "harness"))]
 pub use fault::FaultFs;
+#[cfg(any(test, feature = "harness"))]
 pub use memory::MemoryFs;
 pub use overlay::{OverlayFs, Overrides};
 pub use regular::MAX_FILE_BYTES;

@@ -37,14 +37,14 @@ pub fn write(
             check(path)?;
             return create(path, contents, prefix);
         }
-        Err(error) => return Err(crate::regular::reason(&error)),
+        Err(error) => return Err(crate::fs::regular::reason(&error)),
     };
     if !metadata.is_file() {
         check(path)?;
         return write_through(path, contents);
     }
     // A link is replaced at its target, so the link stays a link.
-    let real = fs::canonicalize(path).map_err(|e| crate::regular::reason(&e))?;
+    let real = fs::canonicalize(path).map_err(|e| crate::fs::regular::reason(&e))?;
     if several_links(&metadata) {
         return in_place(&real, &metadata, contents, check);
     }
@@ -57,7 +57,7 @@ pub fn write(
         .map_err(|e| {
             format!(
                 "cannot create a temporary file next to it: {}",
-                crate::regular::reason(&e)
+                crate::fs::regular::reason(&e)
             )
         })?;
     if !keep_owner(temporary.as_file(), &metadata) {
@@ -70,11 +70,11 @@ pub fn write(
         .and_then(|()| temporary.as_file().sync_all())
         // After the owner: changing the owner clears set-id bits.
         .and_then(|()| fs::set_permissions(temporary.path(), metadata.permissions()))
-        .map_err(|e| crate::regular::reason(&e))?;
+        .map_err(|e| crate::fs::regular::reason(&e))?;
     check(temporary.path())?;
     temporary
         .persist(&real)
-        .map_err(|e| crate::regular::reason(&e.error))?;
+        .map_err(|e| crate::fs::regular::reason(&e.error))?;
     // The rename is durable once the directory is synced; not every system allows that.
     if let Ok(directory) = fs::File::open(dir) {
         let _ = directory.sync_all();
@@ -100,17 +100,17 @@ fn create(path: &Path, contents: &[u8], prefix: &str) -> Result<(), String> {
         format!(
             "cannot create a file in {}: {}",
             dir.display(),
-            crate::regular::reason(&e)
+            crate::fs::regular::reason(&e)
         )
     })?;
     temporary
         .write_all(contents)
         .and_then(|()| temporary.as_file().sync_all())
-        .map_err(|e| crate::regular::reason(&e))?;
+        .map_err(|e| crate::fs::regular::reason(&e))?;
     // `persist_noclobber`: a file that appeared meanwhile is not replaced blindly.
     temporary
         .persist_noclobber(path)
-        .map_err(|e| crate::regular::reason(&e.error))?;
+        .map_err(|e| crate::fs::regular::reason(&e.error))?;
     Ok(())
 }
 
@@ -120,10 +120,10 @@ fn write_through(path: &Path, contents: &[u8]) -> Result<(), String> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .open(path)
-        .map_err(|e| crate::regular::reason(&e))?;
+        .map_err(|e| crate::fs::regular::reason(&e))?;
     file.write_all(contents)
         .and_then(|()| file.flush())
-        .map_err(|e| crate::regular::reason(&e))
+        .map_err(|e| crate::fs::regular::reason(&e))
 }
 
 /// Overwrites a regular file in place: its inode, links, owner and mode stay. Not atomic: used
@@ -141,8 +141,12 @@ fn in_place(
         use std::os::unix::fs::OpenOptionsExt as _;
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let mut file = options.open(real).map_err(|e| crate::regular::reason(&e))?;
-    let opened = file.metadata().map_err(|e| crate::regular::reason(&e))?;
+    let mut file = options
+        .open(real)
+        .map_err(|e| crate::fs::regular::reason(&e))?;
+    let opened = file
+        .metadata()
+        .map_err(|e| crate::fs::regular::reason(&e))?;
     if !opened.is_file() || !same_file(&opened, metadata) {
         return Err("the file changed since it was scanned".into());
     }
@@ -150,7 +154,7 @@ fn in_place(
     file.set_len(0)
         .and_then(|()| file.write_all(contents))
         .and_then(|()| file.sync_all())
-        .map_err(|e| crate::regular::reason(&e))
+        .map_err(|e| crate::fs::regular::reason(&e))
 }
 
 /// Removes the temporary files named `{prefix}XXXXXX.tmp` in `dir` that a killed run left:

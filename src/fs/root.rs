@@ -294,7 +294,7 @@ fn automatic(start: &Path, cwd: Option<&Path>) -> Result<PathBuf, PathBuf> {
 /// canonical (`None` when it does not exist). Errors in the file are reported when it is
 /// loaded for the scan; here a file that cannot be read sets nothing.
 fn configured_root(config: &Path) -> Option<(PathBuf, Option<PathBuf>)> {
-    let bytes = crate::regular::read(config).ok()?;
+    let bytes = crate::fs::regular::read(config).ok()?;
     let table: toml::Table = std::str::from_utf8(&bytes).ok()?.parse().ok()?;
     let written = table.get("project-root")?.as_str()?;
     let base = config.parent().unwrap_or(Path::new(""));

@@ -12,7 +12,8 @@ use std::path::PathBuf;
 
 use super::workspace::{File, Project};
 use super::{Outcome, check_report};
-use crate::fix::{FixPlan, FixStatus};
+use crate::diagnostic::FixStatus;
+use crate::fix::FixPlan;
 use crate::load::Overrides;
 use crate::paths::normalize;
 use crate::report::Report;

@@ -4,7 +4,7 @@
 //! scanned, its fixes planned, one file changed or removed, and the fixes written.
 //!
 //! Invariants: nothing outside the root is read (every file opened and every directory the
-//! loader lists is recorded by [`crate::regular::observe_reads`]) or written (the sentinels
+//! loader lists is recorded by [`crate::fs::regular::observe_reads`]) or written (the sentinels
 //! keep content, inode, mode and modification time), no sentinel text reaches any output, an edit made before the write is
 //! kept, a literal failing site in the tree is always reported, and the scan ends (a FIFO that
 //! was opened would block it forever; the caller's timeout catches that).
@@ -191,11 +191,11 @@ pub fn tree(bytes: &[u8]) -> Outcome {
     }
     let sentinels_before = fingerprint(&outside);
 
-    crate::regular::observe_reads();
+    crate::fs::regular::observe_reads();
     let mut session = Session::new(vec![repo.clone()], Settings::default());
     let mut report = session.scan();
     let plan = plan_fixes(&mut report, &session, Options::default());
-    let mut read = crate::regular::observed_reads();
+    let mut read = crate::fs::regular::observed_reads();
 
     // Change or remove one planned file before the fixes are written.
     let changed = plan
@@ -208,8 +208,8 @@ pub fn tree(bytes: &[u8]) -> Outcome {
             _ => fs::remove_file(path),
         };
     }
-    crate::regular::observe_reads();
-    let root = crate::root::ProjectRoot::of_dirs(std::slice::from_ref(&repo));
+    crate::fs::regular::observe_reads();
+    let root = crate::fs::root::ProjectRoot::of_dirs(std::slice::from_ref(&repo));
     for file in &plan.files {
         let _ = crate::fix::write::write_fix(
             &file.path,
@@ -218,7 +218,7 @@ pub fn tree(bytes: &[u8]) -> Outcome {
             Some(&root),
         );
     }
-    read.extend(crate::regular::observed_reads());
+    read.extend(crate::fs::regular::observed_reads());
 
     if let Some(outside_read) = read.iter().find(|path| !path.starts_with(&repo)) {
         return Err(format!(

@@ -77,7 +77,7 @@ impl Project {
             overrides,
             fs: Some(self.files.clone()),
             // A fixed date, so exception expiry never depends on the clock.
-            today: crate::suppress::date::parse_date("2026-06-01").ok(),
+            today: crate::date::parse_date("2026-06-01").ok(),
             ..Settings::default()
         };
         scan(std::slice::from_ref(&self.dir), &settings)

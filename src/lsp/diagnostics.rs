@@ -11,9 +11,9 @@ use lsp_types::{
 
 use super::convert;
 use super::documents::Documents;
+use crate::diagnostic::Severity;
 use crate::paths::normalize;
 use crate::report::{ErrorRecord, Finding, Report};
-use crate::rules::Severity;
 use crate::scan::{Session, Settings};
 
 /// The `source` every diagnostic carries, so editors can say where it came from.

@@ -78,6 +78,7 @@ impl Documents {
         self.by_path.keys().cloned().collect()
     }
 
+    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &Document)> {
         self.by_path.iter()
     }

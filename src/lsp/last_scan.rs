@@ -48,6 +48,7 @@ impl LastScan {
     }
 
     /// How many scans ran (fix trials not counted).
+    #[cfg(test)]
     pub fn scans(&self) -> usize {
         self.scans
     }

@@ -14,7 +14,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::json::Json;
-use crate::load::{self, Loaded, Loader};
+use crate::load::{Loaded, Loader};
 use crate::model::{Origin, OriginKind};
 use crate::source::Span;
 
@@ -36,7 +36,7 @@ impl<'p, 'l> Declarations<'p, 'l> {
             loader,
             plan_dir: plan_path
                 .parent()
-                .map_or_else(PathBuf::new, load::normalize),
+                .map_or_else(PathBuf::new, crate::paths::normalize),
             configuration,
             files: HashMap::new(),
             found: HashMap::new(),
@@ -96,7 +96,7 @@ impl<'p, 'l> Declarations<'p, 'l> {
             if !(source.starts_with("./") || source.starts_with("../")) {
                 return None;
             }
-            dir = load::normalize(&dir.join(source));
+            dir = crate::paths::normalize(&dir.join(source));
             module = call.get("module");
         }
         Some(dir)

@@ -23,8 +23,11 @@
 mod address;
 mod config;
 mod entries;
+mod front;
 mod lower;
 mod version;
+
+pub use front::Plan;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -62,8 +65,8 @@ fn scan_file(id: FileId, source: &SourceFile, loader: Option<&Loader>) -> UnitSc
         Detected::NotOurs => return UnitScan::default(),
         Detected::Broken(error) => {
             return UnitScan {
-                resources: Vec::new(),
                 errors: vec![error],
+                ..UnitScan::default()
             };
         }
     };

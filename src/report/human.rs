@@ -283,10 +283,7 @@ fn suppressed_line(finding: &Finding) -> String {
         details.push(format!("owner {}", name(owner)));
     }
     if let Some(expires) = by.expires {
-        details.push(format!(
-            "expires {}",
-            crate::suppress::date::format_date(expires)
-        ));
+        details.push(format!("expires {}", crate::date::format_date(expires)));
     }
     let details = if details.is_empty() {
         String::new()

@@ -221,7 +221,7 @@ fn json_finding<'a>(report: &Report, f: &'a Finding, baselined: bool) -> JsonFin
             by: by.by,
             reason: by.reason.as_deref(),
             owner: by.owner.as_deref(),
-            expires: by.expires.map(crate::suppress::date::format_date),
+            expires: by.expires.map(crate::date::format_date),
             path: crate::paths::path_text(&by.location.path).into_owned(),
             line: by.location.line,
         }),

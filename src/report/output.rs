@@ -2,7 +2,7 @@
 //! nothing but the report file changes: a regular file is replaced atomically keeping its
 //! mode, owner and group; a new one gets the usual permissions (0666 less the umask); a device
 //! or FIFO (`-o /dev/stdout`, `-o /dev/null`) is written through, never replaced (see
-//! [`crate::replace`]).
+//! [`crate::fs::replace`]).
 //!
 //! Not `fix::write`: that one replaces an existing file only if it still holds what was
 //! scanned; a report file usually does not exist yet and its old contents do not matter.
@@ -11,7 +11,7 @@ use std::path::Path;
 
 /// Writes `contents` to `path`. The error says why nothing was written.
 pub fn write_report(path: &Path, contents: &[u8]) -> Result<(), String> {
-    crate::replace::write(path, contents, ".certgate-report-", |_| Ok(()))
+    crate::fs::replace::write(path, contents, ".certgate-report-", |_| Ok(()))
 }
 
 #[cfg(test)]

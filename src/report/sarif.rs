@@ -228,8 +228,7 @@ fn result_json(
             suppression["properties"]["owner"] = json!(owner);
         }
         if let Some(expires) = by.expires {
-            suppression["properties"]["expires"] =
-                json!(crate::suppress::date::format_date(expires));
+            suppression["properties"]["expires"] = json!(crate::date::format_date(expires));
         }
         result["suppressions"] = json!([suppression]);
     }

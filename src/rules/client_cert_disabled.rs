@@ -1,7 +1,8 @@
 //! Rule `client-cert-disabled`: incoming client certificates are not enabled.
 
 use super::advice::{Suggested, assignment, at_origin, placement};
-use super::{Judges, Rule, RuleId, Severity, Violation, describe};
+use super::{Judges, Rule, RuleId, Violation, describe};
+use crate::diagnostic::Severity;
 use crate::model::{CertMode, Resource};
 use crate::rules::state::{CertState, Setting};
 

@@ -1,6 +1,7 @@
 //! Rule `client-cert-exclusion-paths`: certificates are required, except on listed paths.
 
-use super::{Judges, Rule, RuleId, Severity, Violation, describe};
+use super::{Judges, Rule, RuleId, Violation, describe};
+use crate::diagnostic::Severity;
 use crate::model::{CertMode, Resource};
 use crate::rules::state::{CertState, Setting};
 

@@ -1,7 +1,8 @@
 //! Rule `client-cert-optional`: certificates are enabled but the mode lets clients without one in.
 
 use super::advice::{Suggested, assignment, at_origin, placement};
-use super::{Judges, Rule, RuleId, Severity, Violation, describe};
+use super::{Judges, Rule, RuleId, Violation, describe};
+use crate::diagnostic::Severity;
 use crate::model::{CertMode, Resource};
 use crate::rules::state::{CertState, Setting};
 

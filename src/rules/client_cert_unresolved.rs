@@ -1,7 +1,8 @@
 //! Rule `client-cert-unresolved`: a setting the verdict depends on cannot be decided statically.
 
 use super::advice::{Suggested, assignment};
-use super::{Judges, Rule, RuleId, Severity, Violation, describe};
+use super::{Judges, Rule, RuleId, Violation, describe};
+use crate::diagnostic::Severity;
 use crate::model::{CertMode, Resource};
 use crate::rules::state::{CertState, Setting};
 

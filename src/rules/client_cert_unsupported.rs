@@ -1,6 +1,7 @@
 //! Rule `client-cert-unsupported`: the resource type cannot express the control at all.
 
-use super::{Judges, Rule, RuleId, Severity, Violation, describe};
+use super::{Judges, Rule, RuleId, Violation, describe};
+use crate::diagnostic::Severity;
 use crate::model::{CertControl, Resource};
 use crate::rules::state::CertState;
 

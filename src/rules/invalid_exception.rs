@@ -1,6 +1,7 @@
 //! Rule `invalid-exception`: a malformed exception (judged by `suppress/` and the config).
 
-use super::{Judges, Rule, RuleId, Severity};
+use super::{Judges, Rule, RuleId};
+use crate::diagnostic::Severity;
 
 pub static RULE: Rule = Rule {
     id: RuleId::InvalidException,

@@ -21,11 +21,11 @@ pub mod invalid_exception;
 pub mod state;
 pub mod unused_exception;
 
+use crate::diagnostic::Severity;
 use crate::model::{Origin, Resource};
 use crate::source::Span;
 use state::CertState;
 
-pub use crate::diagnostic::Severity;
 pub use id::RuleId;
 
 /// A rule: its identity, its documentation, and what it judges.

@@ -1,6 +1,7 @@
 //! Rule `unused-exception`: an exception that suppresses nothing (judged by `suppress/`).
 
-use super::{Judges, Rule, RuleId, Severity};
+use super::{Judges, Rule, RuleId};
+use crate::diagnostic::Severity;
 
 pub static RULE: Rule = Rule {
     id: RuleId::UnusedException,

@@ -45,7 +45,7 @@ impl Rescan for Session {
         &self.paths
     }
 
-    fn root(&self) -> crate::root::ProjectRoot {
+    fn root(&self) -> crate::fs::root::ProjectRoot {
         super::project_root(&self.paths, &self.settings).root
     }
 

@@ -8,7 +8,8 @@
 
 use std::ops::Range;
 
-use super::{Invalid, Kind, Parsed, Suppression, date::parse_date, peers};
+use super::{Invalid, Kind, Parsed, Suppression, peers};
+use crate::date::parse_date;
 use crate::rules::check_rule_id;
 
 /// The marker that opens a certgate directive.

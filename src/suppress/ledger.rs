@@ -9,10 +9,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::date::{DEFAULT_SOON_DAYS, expires_soon, format_date, is_expired};
+use super::Suppression;
 use super::placement::Placed;
-use super::{Date, Suppression};
 use crate::config::{self, Config};
+use crate::date::Date;
+use crate::date::{DEFAULT_SOON_DAYS, expires_soon, format_date, is_expired};
 use crate::rules::covers;
 use crate::source::LineCol;
 

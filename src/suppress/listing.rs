@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::Date;
-use super::date::format_date;
 use super::ledger::{Ledger, Status};
+use crate::date::Date;
+use crate::date::format_date;
 
 /// One exception, as listed.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,11 +6,13 @@ use std::ops::Range;
 
 use crate::json::{Json, JsonKind};
 
-use super::{Invalid, Kind, Parsed, Suppression, date::parse_date, peers};
+use super::{Invalid, Kind, Parsed, Suppression, peers};
+use crate::date::parse_date;
 use crate::rules::check_rule_id;
 
 /// The suppressions written in `resource`'s `metadata` (`resource` is the resource object).
 /// Checkov entries are included; the caller drops peers when the config turns them off.
+#[cfg(test)]
 pub fn parse_metadata(resource: &Json) -> Parsed {
     resource
         .get_ignore_case("metadata")
@@ -174,7 +176,7 @@ fn certgate_entry(entry: &Json) -> Result<Suppression, Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::suppress::date::format_date;
+    use crate::date::format_date;
 
     fn parse(text: &str) -> (String, Parsed) {
         let doc = crate::json::parse(text).unwrap();

@@ -6,7 +6,8 @@
 //!   Checkov, tfsec, Trivy and KICS syntaxes via [`peers`]); [`metadata`] reads them from an
 //!   ARM resource's `metadata`.
 //! - [`placement`] decides which resource each comment belongs to (the lines directly above
-//!   its header, or inside its body).
+//!   its header, or inside its body); [`tf_json`] does so for `.tf.json` `"//"` properties,
+//!   by the JSON structure. The front ends record the comments as they read each file.
 //! - [`ledger`] registers every exception, decides for each finding whether it is suppressed
 //!   (or returns with an "expired" note), and knows which exceptions matched nothing.
 //! - [`listing`] turns the ledger into the `certgate exceptions` table (human, JSON, CSV).
@@ -17,10 +18,11 @@ pub mod listing;
 pub mod metadata;
 pub mod peers;
 pub mod placement;
+pub mod tf_json;
 
 use std::ops::Range;
 
-pub use crate::date::{self, Date};
+use crate::date::Date;
 use crate::rules::covers;
 
 /// Which syntax wrote a suppression.

@@ -19,7 +19,8 @@
 //! Ids are matched exactly, as the peers match them; ids of other checks are not ours and
 //! are skipped silently.
 
-use super::{Invalid, KicsScope, Kind, Parsed, Suppression, date::parse_date};
+use super::{Invalid, KicsScope, Kind, Parsed, Suppression};
+use crate::date::parse_date;
 
 /// The certgate rules a peer's suppression covers (see the module docs).
 pub const PEER_RULES: [&str; 2] = ["client-cert-disabled", "client-cert-unsupported"];

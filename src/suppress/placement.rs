@@ -144,6 +144,7 @@ pub fn attach(
 /// The suppressions that belong to one resource, when the caller looks at one at a time. It
 /// cannot tell a nested child's comments from its parent's, nor report orphans: prefer
 /// [`attach`] with every resource of the file.
+#[cfg(test)]
 pub fn for_resource(
     source: &str,
     comments: &[Range<usize>],

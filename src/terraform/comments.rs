@@ -1,13 +1,44 @@
-//! Finds the comments of a `.tf` file (`#`, `//`, `/* */`), for inline exceptions.
+//! Finds the comments of a `.tf` file (`#`, `//`, `/* */`), for inline exceptions, and records
+//! them (with a `.tf.json` file's `"//"` properties) for the files holding a resource.
 //!
 //! hcl-edit keeps comments in each node's decor as raw text, spread over many node kinds, so
 //! collecting them with positions from the tree is awkward. A small lexer over the text is
 //! enough: it only has to skip quoted strings (with `${…}` interpolations, which may nest
 //! strings) and heredocs, where `#` and `//` are literal text.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
+use super::comment_properties;
+use super::module::Module;
 use crate::limits::MAX_HCL_COMMENT_DEPTH;
+use crate::model::{Comments, JsonProperty, Syntax, UnitScan};
+use crate::source::{FileId, SourceFile};
+
+/// Records in `scan` the comments of each file holding one of its resources: a `.tf` file's
+/// are lexed from its text (`source_of`), a `.tf.json` file's were recorded as one of
+/// `modules` read it.
+pub(super) fn record(
+    scan: &mut UnitScan,
+    modules: &[&Module],
+    source_of: impl Fn(FileId) -> Option<Arc<SourceFile>>,
+) {
+    let recorded: HashMap<FileId, &Vec<JsonProperty>> = modules
+        .iter()
+        .flat_map(|module| module.json_comments.iter())
+        .map(|(file, comments)| (*file, comments))
+        .collect();
+    scan.record_comments(|file, syntax| match syntax {
+        Syntax::TerraformJson => match recorded.get(&file) {
+            Some(comments) => Some(Comments::JsonProperties((*comments).clone())),
+            // Not met: a file declaring a resource records its comments as it is read.
+            None => comment_properties::record_text(source_of(file)?.text())
+                .map(Comments::JsonProperties),
+        },
+        _ => Some(Comments::Lines(comments(source_of(file)?.text()))),
+    });
+}
 
 /// What the lexer is inside.
 enum Frame {

@@ -195,7 +195,6 @@ fn resource_block(file: FileId, text: &str, block: Block) -> Option<ResourceBloc
     Some(ResourceBlock {
         resource_type,
         name,
-        file,
         syntax: Syntax::Hcl,
         header,
         body_span: Span::new(file, body_start..block_span.end),
@@ -259,7 +258,7 @@ mod tests {
         let block = &blocks[0];
         assert_eq!(block.resource_type, "azurerm_linux_web_app");
         assert_eq!(block.name, "api");
-        assert_eq!(block.file, 7);
+        assert_eq!(block.header.file, 7);
         assert_eq!(block.syntax, Syntax::Hcl);
         assert_eq!(
             slice(text, block.header),

@@ -90,6 +90,10 @@ pub fn read(file: FileId, source: &SourceFile) -> FileRead {
             _ => {}
         }
     }
+    // Inline exceptions are read only on resources: most files declare none.
+    if !items.resources.is_empty() {
+        items.json_comments = Some(super::comment_properties::record(root));
+    }
     Ok(items)
 }
 
@@ -224,7 +228,6 @@ impl Reader<'_> {
         ResourceBlock {
             resource_type: type_member.key.clone(),
             name: name_member.key.clone(),
-            file: self.file,
             syntax: Syntax::TerraformJson,
             header: self.span(name_member.key_span.clone()),
             body_span: self.span(body.span.clone()),
@@ -272,7 +275,7 @@ mod tests {
         let block = &blocks[0];
         assert_eq!(block.address(), "azurerm_linux_web_app.api");
         assert_eq!(block.syntax, Syntax::TerraformJson);
-        assert_eq!(block.file, 3);
+        assert_eq!(block.header.file, 3);
         assert_eq!(slice(text, block.header), "\"api\"");
         assert!(slice(text, block.body_span).starts_with("{\n        \"//\""));
         let names: Vec<&str> = block.attributes.iter().map(|a| a.name.as_str()).collect();

@@ -47,6 +47,46 @@ fn with_ancestors<'p>(paths: impl IntoIterator<Item = &'p Path>) -> HashSet<&'p 
     paths.into_iter().flat_map(Path::ancestors).collect()
 }
 
+/// How a scan hands the Terraform front end an earlier scan's memo, and gets its own back
+/// (the front end is a row of the scan's table, which returns only resources).
+#[derive(Debug, Default)]
+pub struct Slot<'a> {
+    /// The earlier scan's memo, and the (normalised) files whose contents changed since.
+    earlier: Option<(&'a Memo, &'a BTreeSet<PathBuf>)>,
+    /// Whether this scan's memo is kept for a later scan (else it is freed at once).
+    pub(super) keep: bool,
+    current: std::sync::Mutex<Memo>,
+}
+
+impl<'a> Slot<'a> {
+    /// A slot handing over `earlier` (see [`Slot::earlier`]), keeping this scan's memo when
+    /// `keep`.
+    pub fn new(earlier: Option<(&'a Memo, &'a BTreeSet<PathBuf>)>, keep: bool) -> Self {
+        Slot {
+            earlier,
+            keep,
+            current: Default::default(),
+        }
+    }
+
+    /// What still holds of the earlier memo, given the outlines `now` (see [`Memo::unchanged`]).
+    pub(super) fn earlier(&self, now: &Known) -> Memo {
+        self.earlier
+            .map(|(memo, changed)| memo.unchanged(changed, now))
+            .unwrap_or_default()
+    }
+
+    /// Leaves this scan's memo.
+    pub(super) fn put(&self, memo: Memo) {
+        *crate::lock::lock(&self.current) = memo;
+    }
+
+    /// This scan's memo (empty unless kept).
+    pub fn into_memo(self) -> Memo {
+        self.current.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// The modules a scan parsed, by normalised directory, and its relevance decisions.
 #[derive(Debug, Default, Clone)]
 pub struct Memo {
@@ -67,26 +107,31 @@ impl Memo {
     }
 
     /// Whether it holds the module of `dir` (normalised).
+    #[cfg(test)]
     pub fn holds(&self, dir: &Path) -> bool {
         self.modules.contains_key(dir)
     }
 
     /// Whether it holds the judged root module of `dir` (normalised).
+    #[cfg(test)]
     pub fn judged(&self, dir: &Path) -> bool {
         self.judged.contains_key(dir)
     }
 
     /// The relevance decided for `dir` (normalised), if it was asked about.
+    #[cfg(test)]
     pub fn relevant(&self, dir: &Path) -> Option<bool> {
         self.decided.relevant.get(dir).copied()
     }
 
     /// How many directories it holds.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.modules.len()
     }
 
     /// Whether it holds no directory.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.modules.is_empty()
     }

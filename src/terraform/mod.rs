@@ -7,13 +7,15 @@
 //! `count` / `for_each`, and lower every block instance to a resource ([`lower`]) using the
 //! azurerm type table ([`types`]) and the provider version ([`version`]).
 
-pub mod comments;
+mod comment_properties;
+mod comments;
 mod convert;
 mod eval;
+mod front;
 mod hcl;
 mod inputs;
 mod instance;
-pub mod json_comments;
+pub mod interest;
 mod json_syntax;
 mod lower;
 mod memo;
@@ -32,17 +34,16 @@ mod version;
 
 use std::path::PathBuf;
 
+pub use front::Terraform;
 pub use inputs::Inputs;
-pub use memo::Memo;
+pub use memo::{Memo, Slot};
+#[cfg(test)]
 pub use module::ModuleFile;
-pub use relevance::{Decided, Known, Outline};
-pub use syntax::{Attribute, AttributeExpr, ResourceBlock};
-pub use types::{ProviderVersion, RESOURCE_TYPES, TypeInfo, lookup};
-pub use version::from_constraints as provider_version_from_constraints;
+pub use relevance::{Known, Outline};
+pub use types::{ProviderVersion, RESOURCE_TYPES, lookup};
 
 use crate::load::Loader;
 use crate::model::UnitScan;
-use crate::source::SourceMap;
 
 /// Scans the Terraform module directories that hold candidate files (in-scope types or module
 /// calls). Directories called by another one through a local `source` are judged through their
@@ -90,6 +91,9 @@ pub fn scan_project(
             if shown.is_empty() { "." } else { &shown }
         )
     });
+    let modules = project.modules();
+    let modules: Vec<&module::Module> = modules.iter().map(|m| &**m).collect();
+    comments::record(&mut scan, &modules, |file| Some(loader.sources().get(file)));
     scan.errors
         .extend(project.command_line.errors.iter().cloned());
     scan.errors.extend(refused);
@@ -124,17 +128,24 @@ pub fn relevant_dirs(
 }
 
 /// Scans one module directory's files as a root module with no variables files (tests, tools).
+#[cfg(test)]
 pub fn scan_module(files: &[ModuleFile]) -> UnitScan {
     let module = module::assemble(PathBuf::new(), files);
-    let sources = SourceMap::default();
+    let sources = crate::source::SourceMap::default();
     let loader = Loader::new(&sources);
     let project = project::Project::new(&loader, &Inputs::default());
     let (resources, mut errors) = project.judge(&module);
     errors.extend(module.errors.iter().cloned());
-    UnitScan {
+    let mut scan = UnitScan {
         resources: crate::instances::collapse_identical(resources),
         errors,
-    }
+        comments: Vec::new(),
+    };
+    comments::record(&mut scan, &[&module], |file| {
+        let found = files.iter().find(|f| f.id == file);
+        found.map(|f| f.source.clone())
+    });
+    scan
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ pub struct ModuleFile {
 /// A module directory's declarations, ready to be evaluated any number of times.
 #[derive(Debug, Default)]
 pub struct Module {
-    /// The directory, normalised lexically (`load::normalize`).
+    /// The directory, normalised lexically (`crate::paths::normalize`).
     pub dir: PathBuf,
     pub resources: Vec<ResourceBlock>,
     pub variables: BTreeMap<String, Variable>,
@@ -34,6 +34,8 @@ pub struct Module {
     pub paths: HashMap<FileId, PathBuf>,
     /// Files that could not be parsed, and duplicate declarations.
     pub errors: Vec<FileError>,
+    /// The `"//"` comment properties of each `.tf.json` file that declares a resource.
+    pub json_comments: HashMap<FileId, Vec<crate::model::JsonProperty>>,
 }
 
 /// Terraform reads a directory's files by suffix (case-sensitively): `.tf.json` is JSON
@@ -80,7 +82,7 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
         } else {
             hcl::read(file.id, &file.source)
         };
-        let items = match read {
+        let mut items = match read {
             Ok(items) => items,
             Err(error) if siteless => {
                 module.errors.push(as_notice(error, SITELESS_MODULE));
@@ -91,6 +93,9 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
                 continue;
             }
         };
+        if let Some(comments) = items.json_comments.take() {
+            module.json_comments.insert(file.id, comments);
+        }
         if is_override {
             replacements.resources.extend(items.resources);
             replacements.variables.extend(items.variables);
@@ -189,7 +194,7 @@ fn cannot_declare_a_site(files: &[(bool, &ModuleFile)]) -> bool {
         let text = file.source.text();
         !text.contains("azurerm")
             && !text.contains("azapi")
-            && !crate::sniff::calls_module(text.as_bytes())
+            && !super::interest::calls_module(text.as_bytes())
     })
 }
 

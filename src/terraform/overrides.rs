@@ -117,7 +117,7 @@ mod tests {
         let mut originals = blocks(0, main);
         merge(&mut originals, blocks(1, over));
         let block = &originals[0];
-        assert_eq!(block.file, 0);
+        assert_eq!(block.header.file, 0);
         assert_eq!(block.header, Span::new(0, 0..main.find(" {").unwrap()));
         assert_eq!(block.syntax, Syntax::Hcl);
         let names: Vec<&str> = block.attributes.iter().map(|a| a.name.as_str()).collect();

@@ -19,7 +19,6 @@ use super::tfvars::{self, CommandLine};
 use super::types::{self, ProviderVersion};
 use super::{lower, version};
 use crate::error::FileError;
-use crate::file_kind::FileKind;
 use crate::limits::{MAX_TERRAFORM_MODULE_DEPTH, MAX_TERRAFORM_MODULE_INSTANCES};
 use crate::load::Loader;
 use crate::model::Resource;
@@ -125,9 +124,9 @@ impl<'a> Project<'a> {
         // A directory with no in-scope type and no module call deploys no site (a helper
         // module reached through a call): only its provider constraints can matter, so only
         // the files stating one are parsed. The byte search is the one discovery uses.
-        let deploys = files.iter().any(|file| {
-            crate::sniff::interest(FileKind::Terraform, file.source.text().as_bytes()).is_some()
-        });
+        let deploys = files
+            .iter()
+            .any(|file| super::interest::interests(file.source.text().as_bytes()));
         if !deploys {
             files.retain(|file| {
                 let text = file.source.text();
@@ -156,6 +155,16 @@ impl<'a> Project<'a> {
             .values()
             .filter_map(|slot| slot.get())
             .flat_map(|module| module.errors.iter().cloned())
+            .collect()
+    }
+
+    /// Every module read so far.
+    pub fn modules(&self) -> Vec<Arc<Module>> {
+        let modules = self.modules.lock().unwrap_or_else(|p| p.into_inner());
+        modules
+            .values()
+            .filter_map(|slot| slot.get())
+            .cloned()
             .collect()
     }
 
@@ -195,6 +204,7 @@ impl<'a> Project<'a> {
     }
 
     /// Judges `module` as a root: with its directory's variables files and lock file.
+    #[cfg(test)]
     pub fn judge(&self, module: &Module) -> Judged {
         self.walk(module).judged
     }

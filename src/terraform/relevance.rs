@@ -43,11 +43,11 @@ impl Outline {
                 local_sources: Vec::new(),
             };
         }
-        let names_type = crate::sniff::names_terraform_type(bytes);
+        let names_type = super::interest::names_terraform_type(bytes);
         if kind == FileKind::TerraformJson {
             // JSON syntax is not outlined: any module call there is followed by parsing.
             return Outline {
-                must_parse: names_type || crate::sniff::calls_module(bytes),
+                must_parse: names_type || super::interest::calls_module(bytes),
                 local_sources: Vec::new(),
             };
         }

@@ -4,7 +4,7 @@
 
 use super::convert::TypeConstraint;
 use crate::model::Syntax;
-use crate::source::{FileId, Span};
+use crate::source::Span;
 
 /// A value as written, not yet evaluated.
 #[derive(Debug, Clone)]
@@ -54,7 +54,6 @@ impl Attribute {
 pub struct ResourceBlock {
     pub resource_type: String,
     pub name: String,
-    pub file: FileId,
     pub syntax: Syntax,
     /// From the `resource` keyword through the last label (native), or the name's key (JSON).
     pub header: Span,
@@ -167,6 +166,8 @@ pub struct FileItems {
     pub calls: Vec<ModuleCall>,
     /// `required_providers` version constraints for azurerm, as written.
     pub azurerm_constraints: Vec<String>,
+    /// A `.tf.json` file's `"//"` comment properties, recorded when it declares a resource.
+    pub json_comments: Option<Vec<crate::model::JsonProperty>>,
 }
 
 /// What reading one file produced: its items, or the error that stopped it.

@@ -18,9 +18,11 @@ fn scan_tree(files: &[(&str, &str)], parameters: &[&str]) -> (UnitScan, tempfile
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
         let kind = crate::file_kind::FileKind::of(&path);
-        if kind.is_some_and(|k| crate::sniff::interest(k, text.as_bytes()).is_some())
-            && name.contains(".bicep")
-        {
+        let front = super::super::Bicep {
+            scenarios: &Scenarios::default(),
+        };
+        let sniffed = kind.and_then(|k| crate::front::FrontEnd::sniff(&front, k, text.as_bytes()));
+        if sniffed.is_some_and(|s| s.interesting) && name.contains(".bicep") {
             paths.push(path);
         }
     }
@@ -543,4 +545,43 @@ fn origins_carry_their_kind_and_the_span_of_their_literal() {
     assert_eq!(enabled[0].kind, OriginKind::ParameterFile);
     assert_eq!(at(json, Some(enabled[0].span)), Some(r#""value": false"#));
     assert_eq!(at(json, enabled[0].literal), Some("false"));
+}
+
+#[test]
+fn bicep_files_with_a_site_type_or_a_local_module_and_parameter_files_interest_it() {
+    use crate::file_kind::FileKind;
+    use crate::front::FrontEnd;
+    let front = super::super::Bicep {
+        scenarios: &Scenarios::default(),
+    };
+    let sniff = |kind: FileKind, text: &str| {
+        FrontEnd::sniff(&front, kind, text.as_bytes()).map(|s| (s.interesting, s.outline.is_some()))
+    };
+    let bicep = |text: &str| sniff(FileKind::Bicep, text);
+    assert_eq!(
+        bicep("resource site 'Microsoft.Web/sites@2023-12-01' = {}"),
+        Some((true, true))
+    );
+    assert_eq!(
+        bicep("resource s 'MICROSOFT.WEB/SITES@2023-12-01' = {}"),
+        Some((true, true))
+    );
+    assert_eq!(
+        bicep("module web './web.bicep' = { params: {} }"),
+        Some((true, true))
+    );
+    // Not interesting, but its outline is kept: a caller may need it.
+    assert_eq!(
+        bicep("module web 'br/public:avm/res/web/site:0.1.0' = {}"),
+        Some((false, true))
+    );
+    assert_eq!(bicep("param location string"), Some((false, true)));
+    assert_eq!(
+        sniff(FileKind::BicepParams, "using './main.bicep'"),
+        Some((true, false))
+    );
+    assert_eq!(
+        sniff(FileKind::Json, "{\"type\": \"Microsoft.Web/sites\"}"),
+        None
+    );
 }

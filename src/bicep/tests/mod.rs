@@ -1,6 +1,7 @@
 //! Tests of the Bicep parser through its public entry point, grouped by declarations,
 //! expressions and types, and errors with their limits.
 
+mod comments;
 mod decls;
 mod errors;
 mod eval;

@@ -1,6 +1,6 @@
 use super::*;
+use crate::date::format_date;
 use crate::suppress::KicsScope;
-use crate::suppress::date::format_date;
 
 /// Parses `comment` as a whole file (so positions are offsets into `comment`).
 fn parse(comment: &str) -> Parsed {

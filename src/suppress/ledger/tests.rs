@@ -1,6 +1,6 @@
 use super::*;
+use crate::date::parse_date;
 use crate::suppress::comment::parse_comment;
-use crate::suppress::date::parse_date;
 
 fn date(text: &str) -> Date {
     parse_date(text).unwrap()

@@ -1,9 +1,9 @@
 use std::path::Path;
 
 use super::*;
+use crate::date::parse_date;
 use crate::source::LineCol;
 use crate::suppress::comment::parse_comment;
-use crate::suppress::date::parse_date;
 use crate::suppress::ledger::Target;
 use crate::suppress::placement::Placed;
 

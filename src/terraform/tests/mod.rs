@@ -1,7 +1,8 @@
 //! Tests of the Terraform front end as a whole, and the helpers they share: a scan of a
-//! temporary directory tree, as scan.rs would hand its directories over.
+//! temporary directory tree, as the scan would hand its directories over.
 
 mod assembly;
+mod comments;
 mod modules;
 mod variables;
 
@@ -60,7 +61,7 @@ impl Scanned {
 }
 
 /// Writes `files` under a temporary directory and scans the directories holding `.tf` files
-/// (outside `.terraform`), as scan.rs would hand them over.
+/// (outside `.terraform`), as the scan would hand them over.
 pub fn scan_tree(files: &[(&str, &str)], inputs: Inputs) -> Scanned {
     let root = tempfile::tempdir().unwrap();
     let mut dirs = std::collections::BTreeSet::new();

@@ -1,5 +1,5 @@
-//! Reads inline exceptions from a `.tf.json` file's `"//"` comment properties and places each
-//! on its resource.
+//! Places the inline exceptions of a `.tf.json` file's `"//"` comment properties (recorded by
+//! the Terraform front end as it read the file) on its resources.
 //!
 //! Terraform's JSON syntax has no comments; a property named `"//"` is its comment. Placement
 //! follows the JSON structure rather than lines: a `"//"` string anywhere inside a resource
@@ -13,108 +13,95 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::json::{Json, JsonKind, Member};
-use crate::limits::MAX_JSON_COMMENT_DEPTH;
+use crate::model::JsonProperty;
 use crate::suppress::comment::parse_text;
 use crate::suppress::placement::{Attached, Placed, ResourceSpans};
 use crate::suppress::{Invalid, KicsScope, Kind, Parsed};
 
-/// The comment property's key.
-const COMMENT_KEY: &str = "//";
-
-/// Places the suppressions of every `"//"` string of `text` on `resources` (header: the
-/// `"NAME"` key, body: its object). Peers' syntaxes are read only when `honour_peers`. A file
-/// that is not valid JSON yields nothing (its front end reports the error).
-pub fn attach(text: &str, resources: &[ResourceSpans], honour_peers: bool) -> Attached {
+/// Places the suppressions of every recorded `"//"` string of `text` (`comments`, in document
+/// order) on `resources` (header: the `"NAME"` key, body: its object). Peers' syntaxes are
+/// read only when `honour_peers`.
+pub fn attach(
+    text: &str,
+    comments: &[JsonProperty],
+    resources: &[ResourceSpans],
+    honour_peers: bool,
+) -> Attached {
     let mut attached = Attached {
         per_resource: vec![Vec::new(); resources.len()],
         ..Attached::default()
     };
-    let Ok(document) = crate::json::parse(text) else {
-        return attached;
-    };
-    let mut by_body: HashMap<Range<usize>, Vec<usize>> = HashMap::new();
-    let mut by_header: HashMap<Range<usize>, Vec<usize>> = HashMap::new();
+    // The resources by header span, in order: a file of 100 000 resources is looked up at
+    // every comment, so no search through them all.
+    let mut by_header: HashMap<&Range<usize>, Vec<usize>> = HashMap::new();
     for (r, spans) in resources.iter().enumerate() {
-        by_body.entry(spans.body.clone()).or_default().push(r);
-        by_header.entry(spans.header.clone()).or_default().push(r);
+        by_header.entry(&spans.header).or_default().push(r);
     }
-    let mut walk = Walk {
+    let enclosing = enclosing_bodies(comments, resources);
+    let mut place = Place {
         text,
         line_starts: std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect(),
-        by_body,
-        by_header,
         honour_peers,
         attached: &mut attached,
     };
-    walk.value(&document.root, &[], 0);
+    for (comment, inside) in comments.iter().zip(&enclosing) {
+        // A run of comments directly before a resource's `"NAME"` belongs to it.
+        let above = comment.before.as_ref().and_then(|key| by_header.get(key));
+        match above {
+            Some(owners) => place.comment(comment, owners, false),
+            None => place.comment(comment, inside, true),
+        }
+    }
     attached
 }
 
-struct Walk<'a> {
+/// For each comment, the resources whose body is the innermost resource body enclosing it
+/// (none when no body encloses it). Bodies are JSON objects, so they nest or are apart.
+fn enclosing_bodies(comments: &[JsonProperty], resources: &[ResourceSpans]) -> Vec<Vec<usize>> {
+    let mut by_body: HashMap<&Range<usize>, Vec<usize>> = HashMap::new();
+    for (r, spans) in resources.iter().enumerate() {
+        by_body.entry(&spans.body).or_default().push(r);
+    }
+    // Outer bodies before the bodies they hold.
+    let mut bodies: Vec<&Range<usize>> = by_body.keys().copied().collect();
+    bodies.sort_by_key(|b| (b.start, std::cmp::Reverse(b.end)));
+    let mut order: Vec<usize> = (0..comments.len()).collect();
+    order.sort_by_key(|&c| comments[c].span.start);
+    let mut out = vec![Vec::new(); comments.len()];
+    let mut next = 0;
+    let mut open: Vec<&Range<usize>> = Vec::new();
+    for c in order {
+        let span = &comments[c].span;
+        while let Some(&body) = bodies.get(next).filter(|b| b.start <= span.start) {
+            open.push(body);
+            next += 1;
+        }
+        // A body that does not hold this comment ended before it, so holds no later one.
+        while open
+            .last()
+            .is_some_and(|b| !(b.start <= span.start && span.end <= b.end))
+        {
+            open.pop();
+        }
+        if let Some(body) = open.last() {
+            out[c] = by_body[body].clone();
+        }
+    }
+    out
+}
+
+struct Place<'a> {
     text: &'a str,
     /// Where each line starts: a comment's line is a binary search, not a count from the
     /// file's start (a minified file can hold 100 000 comments).
     line_starts: Vec<usize>,
-    /// The resources by body and by header span, in order: a file of 100 000 resources is
-    /// looked up at every object, so no search through them all.
-    by_body: HashMap<Range<usize>, Vec<usize>>,
-    by_header: HashMap<Range<usize>, Vec<usize>>,
     honour_peers: bool,
     attached: &'a mut Attached,
 }
 
-impl Walk<'_> {
-    /// Visits `value`; `owners` are the resources whose body encloses it.
-    fn value(&mut self, value: &Json, owners: &[usize], depth: usize) {
-        if depth > MAX_JSON_COMMENT_DEPTH {
-            return;
-        }
-        match &value.kind {
-            JsonKind::Array(items) => {
-                for item in items {
-                    self.value(item, owners, depth + 1);
-                }
-            }
-            JsonKind::Object(members) => {
-                let own: Vec<usize> = self.by_body.get(&value.span).cloned().unwrap_or_default();
-                let owners = if own.is_empty() { owners } else { &own };
-                self.members(members, owners, depth);
-            }
-            _ => {}
-        }
-    }
-
-    fn members(&mut self, members: &[Member], owners: &[usize], depth: usize) {
-        for (index, member) in members.iter().enumerate() {
-            if member.key != COMMENT_KEY {
-                self.value(&member.value, owners, depth + 1);
-                continue;
-            }
-            // A run of comments directly before a resource's `"NAME"` belongs to it.
-            let above = members[index..]
-                .iter()
-                .find(|m| m.key != COMMENT_KEY)
-                .and_then(|next| self.by_header.get(&next.key_span).cloned())
-                .unwrap_or_default();
-            let (comment_owners, inside_body) = if above.is_empty() {
-                (owners.to_vec(), true)
-            } else {
-                (above, false)
-            };
-            let strings: Vec<&Json> = match &member.value.kind {
-                JsonKind::String(_) => vec![&member.value],
-                JsonKind::Array(items) => items.iter().filter(|i| i.as_str().is_some()).collect(),
-                _ => Vec::new(),
-            };
-            for string in strings {
-                self.comment(string, &comment_owners, inside_body);
-            }
-        }
-    }
-
+impl Place<'_> {
     /// The 1-based line of `offset`.
     fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
@@ -123,7 +110,7 @@ impl Walk<'_> {
     }
 
     /// Reads one `"//"` string and records what it holds.
-    fn comment(&mut self, string: &Json, owners: &[usize], inside_body: bool) {
+    fn comment(&mut self, string: &JsonProperty, owners: &[usize], inside_body: bool) {
         for result in parse_string(self.text, string) {
             let kind = match &result {
                 Ok(s) => s.kind,
@@ -164,10 +151,8 @@ impl Walk<'_> {
 }
 
 /// The suppressions in one JSON string literal, with positions in the file.
-fn parse_string(text: &str, string: &Json) -> Parsed {
-    let Some(decoded) = string.as_str() else {
-        return Vec::new();
-    };
+fn parse_string(text: &str, string: &JsonProperty) -> Parsed {
+    let decoded = string.text.as_str();
     let raw_start = string.span.start + 1;
     let raw_end = string.span.end.saturating_sub(1).max(raw_start);
     let Some(raw) = text.get(raw_start..raw_end) else {
@@ -236,9 +221,23 @@ fn escape_len(bytes: &[u8], at: usize) -> usize {
 mod tests {
     use super::*;
 
-    /// Places the comments of `text` on its one resource `"web"`, whose body closes the
-    /// text's last four braces.
-    fn attach_web(text: &str) -> Attached {
+    /// The `"//"` string written as `literal` in `text` (its first occurrence), holding
+    /// `decoded`, in a run before the key written first as `before`.
+    fn property(text: &str, literal: &str, decoded: &str, before: Option<&str>) -> JsonProperty {
+        let start = text.find(literal).unwrap();
+        JsonProperty {
+            span: start..start + literal.len(),
+            text: decoded.into(),
+            before: before.map(|key| {
+                let at = text.find(key).unwrap();
+                at..at + key.len()
+            }),
+        }
+    }
+
+    /// Places `comments` of `text` on its one resource `"web"`, whose body closes the text's
+    /// last four braces.
+    fn attach_web(text: &str, comments: &[JsonProperty]) -> Attached {
         let header = text.find("\"web\"").unwrap();
         let body = text[header..].find('{').unwrap() + header;
         let end = text.len() - 3;
@@ -246,7 +245,7 @@ mod tests {
             header: header..header + 5,
             body: body..end,
         };
-        attach(text, &[spans], true)
+        attach(text, comments, &[spans], true)
     }
 
     #[test]
@@ -257,7 +256,21 @@ mod tests {
     "//": ["checkov:skip=CKV_AZURE_17:partner"],
     "name": "web"
   }}}}"#;
-        let attached = attach_web(text);
+        let comments = [
+            property(
+                text,
+                r#""certgate:ignore[client-cert-disabled] reason=\"legacy\" owner=team expires=2027-03-31""#,
+                r#"certgate:ignore[client-cert-disabled] reason="legacy" owner=team expires=2027-03-31"#,
+                Some("\"web\""),
+            ),
+            property(
+                text,
+                r#""checkov:skip=CKV_AZURE_17:partner""#,
+                "checkov:skip=CKV_AZURE_17:partner",
+                Some("\"name\""),
+            ),
+        ];
+        let attached = attach_web(text, &comments);
         let placed = &attached.per_resource[0];
         assert_eq!(placed.len(), 2);
         let certgate = &placed[0].suppression;
@@ -279,7 +292,21 @@ mod tests {
   "//": "certgate:ignore owner=team",
   "other": {},
   "web": {"name": "web"}}}}"#;
-        let attached = attach_web(text);
+        let comments = [
+            property(
+                text,
+                r#""certgate:ignore reason=\"file-wide\"""#,
+                r#"certgate:ignore reason="file-wide""#,
+                Some("\"resource\""),
+            ),
+            property(
+                text,
+                r#""certgate:ignore owner=team""#,
+                "certgate:ignore owner=team",
+                Some("\"other\""),
+            ),
+        ];
+        let attached = attach_web(text, &comments);
         assert!(attached.per_resource[0].is_empty());
         assert_eq!(attached.orphans.len(), 1);
         assert_eq!(attached.invalid.len(), 1);
@@ -287,9 +314,41 @@ mod tests {
     }
 
     #[test]
-    fn maps_unicode_escapes_and_survives_bad_input() {
+    fn a_comment_belongs_to_the_innermost_body_around_it() {
+        // Bodies of JSON objects nest or lie apart; the owner is the innermost one.
+        let text = r#"{"a": {"b": {"//": "certgate:ignore[client-cert-disabled] reason=\"x\""}}, "c": {"//": "certgate:ignore[client-cert-disabled] reason=\"y\""}}"#;
+        let outer = text.find("{\"b\"").unwrap();
+        let inner = text[outer + 1..].find('{').unwrap() + outer + 1;
+        let inner_end = text[inner..].find('}').unwrap() + inner + 1;
+        let body = |at: usize, end: usize| ResourceSpans {
+            header: at..at + 1,
+            body: at..end,
+        };
+        let resources = [body(outer, inner_end + 1), body(inner, inner_end)];
+        let comments = [
+            property(
+                text,
+                r#""certgate:ignore[client-cert-disabled] reason=\"x\"""#,
+                r#"certgate:ignore[client-cert-disabled] reason="x""#,
+                None,
+            ),
+            property(
+                text,
+                r#""certgate:ignore[client-cert-disabled] reason=\"y\"""#,
+                r#"certgate:ignore[client-cert-disabled] reason="y""#,
+                None,
+            ),
+        ];
+        let attached = attach(text, &comments, &resources, true);
+        assert!(attached.per_resource[0].is_empty());
+        assert_eq!(attached.per_resource[1].len(), 1);
+        assert_eq!(attached.orphans.len(), 1);
+    }
+
+    #[test]
+    fn maps_unicode_escapes_and_survives_no_comments() {
         let raw = r#"\u00e9\"x"#;
         assert_eq!(offset_map(raw, "é\"x", 10), [10, 10, 16, 18, 19]);
-        assert!(attach("{\"//\": ", &[], true).invalid.is_empty());
+        assert!(attach("{\"//\": ", &[], &[], true).invalid.is_empty());
     }
 }

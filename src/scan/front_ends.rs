@@ -1,0 +1,75 @@
+//! Stage: hand every front end the files that answered its search, collect the directories
+//! each claims, and run the front ends in parallel (each groups its files into units and
+//! scans them); their resources, errors and comments are concatenated in table order.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::sniff::Found;
+use crate::error::FileError;
+use crate::file_kind::FileKind;
+use crate::front::{Candidate, Claims, Erased, Row};
+use crate::load::Loader;
+use crate::model::{FileComments, Resource, UnitScan};
+
+/// What the front ends found: resources, and the comments of the files holding one.
+pub struct FrontEndScan {
+    pub resources: Vec<Resource>,
+    pub comments: Vec<FileComments>,
+}
+
+/// Runs every row on its files; unreadable files are reported into `errors`.
+pub fn run(
+    rows: &[Box<dyn Row + '_>],
+    loader: &Loader,
+    files: &[(PathBuf, FileKind)],
+    found: &[Option<Result<Found, FileError>>],
+    errors: &mut Vec<FileError>,
+) -> FrontEndScan {
+    let mut handed: Vec<Vec<Candidate<Erased>>> = rows.iter().map(|_| Vec::new()).collect();
+    for ((path, kind), result) in files.iter().zip(found) {
+        let sniffed = match result {
+            None => continue,
+            Some(Ok(sniffed)) => sniffed,
+            Some(Err(error)) => {
+                errors.push(error.clone());
+                continue;
+            }
+        };
+        for (list, sniffed) in handed.iter_mut().zip(sniffed) {
+            if let Some(sniffed) = sniffed {
+                list.push(Candidate {
+                    path: path.clone(),
+                    kind: *kind,
+                    interesting: sniffed.interesting,
+                    outline: sniffed.outline.clone(),
+                });
+            }
+        }
+    }
+    let mut claims = Claims::default();
+    for (row, files) in rows.iter().zip(&handed) {
+        claims.insert(row.id(), row.claims(files));
+    }
+    let scans: Vec<UnitScan> = rows
+        .par_iter()
+        .zip(handed)
+        .map(|(row, files)| row.run(loader, files, &claims))
+        .collect();
+    let mut found = FrontEndScan {
+        resources: Vec::new(),
+        comments: Vec::new(),
+    };
+    for scan in scans {
+        let UnitScan {
+            resources,
+            errors: unit_errors,
+            comments,
+        } = scan;
+        found.resources.extend(resources);
+        errors.extend(unit_errors);
+        found.comments.extend(comments);
+    }
+    found
+}

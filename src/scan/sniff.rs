@@ -1,0 +1,152 @@
+//! Stage: read every included file once and ask each front end what interests it, in
+//! parallel; files whose contents did not change since a reused scan are not read again.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::cache::Cache;
+use crate::error::FileError;
+use crate::file_kind::FileKind;
+use crate::front::{Note, Row, Sniffed};
+use crate::load::{self, Loader};
+
+/// What the rows' byte searches found in one file, per row of the table (`None`: not the
+/// row's business). At most one row finds it interesting.
+pub type Found = Vec<Option<Sniffed<Note>>>;
+
+/// Reads one file and asks the rows in table order; the first that finds the file interesting
+/// takes it, and the rows after it are not asked.
+fn sniff_file(
+    rows: &[Box<dyn Row + '_>],
+    loader: &Loader,
+    path: &Path,
+    kind: FileKind,
+) -> Result<Found, FileError> {
+    let bytes = loader.read_bytes(path)?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        let sniffed = row.sniff(kind, &bytes);
+        let taken = sniffed.as_ref().is_some_and(|s| s.interesting);
+        found.push(sniffed);
+        if taken {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+/// What each file of `files` holds (`None` where `included` says a config excludes it),
+/// taken from `reuse` for the files whose contents did not change.
+pub fn all(
+    rows: &[Box<dyn Row + '_>],
+    loader: &Loader,
+    files: &[(PathBuf, FileKind)],
+    included: &[bool],
+    reuse: Option<&Cache>,
+    overrides: &load::Overrides,
+) -> Vec<Option<Result<Found, FileError>>> {
+    let changed = reuse.map(|cache| cache.changed(overrides));
+    (0..files.len())
+        .into_par_iter()
+        .map(|i| {
+            if !included[i] {
+                return None;
+            }
+            let (path, kind) = &files[i];
+            if let (Some(cache), Some(changed)) = (reuse, &changed) {
+                let unchanged =
+                    changed.is_empty() || !changed.contains(&crate::paths::normalize(path));
+                if let Some(Some(known)) = cache.found.get(i).filter(|_| unchanged) {
+                    return Some(known.clone());
+                }
+            }
+            Some(sniff_file(rows, loader, path, *kind))
+        })
+        .collect()
+}
+
+/// Whether a discovered file counts as scanned in the summary: a file read to find sites.
+/// Terraform and Bicep files always are; JSON only when it is an ARM template or a plan (a
+/// parameter file, a baseline or a `package.json` is not); a `.bicepparam` file only feeds
+/// values, and a file that could not be read is an error instead.
+fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) -> bool {
+    match found {
+        Some(Ok(found)) => match kind {
+            FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
+            FileKind::Json => found.iter().flatten().any(|s| s.interesting),
+            FileKind::BicepParams
+            | FileKind::TerraformVars
+            | FileKind::TerraformVarsJson
+            | FileKind::ArmParameters => false,
+        },
+        _ => false,
+    }
+}
+
+/// How many files count as scanned in the summary (see [`searched_for_sites`]).
+pub fn files_scanned(
+    files: &[(PathBuf, FileKind)],
+    found: &[Option<Result<Found, FileError>>],
+) -> usize {
+    files
+        .iter()
+        .zip(found)
+        .filter(|((_, kind), found)| searched_for_sites(*kind, found.as_ref()))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    fn found(name: &str, kind: FileKind, text: &str) -> Found {
+        let settings = super::super::Settings::default();
+        let memo = crate::terraform::Slot::default();
+        let rows = super::super::table::rows(&settings, &memo);
+        let sources = SourceMap::default();
+        let path = Path::new("/project").join(name);
+        let mut overrides = load::Overrides::new();
+        overrides.insert(path.clone(), text.to_string());
+        let loader = Loader::with_overrides(&sources, &overrides);
+        sniff_file(&rows, &loader, &path, kind).unwrap()
+    }
+
+    #[test]
+    fn a_plan_naming_the_site_type_is_not_offered_to_arm() {
+        let plan = found(
+            "plan.json",
+            FileKind::Json,
+            "{\"format_version\": \"1.2\", \"type\": \"azurerm_linux_web_app\", \
+             \"x\": \"Microsoft.Web/sites\"}",
+        );
+        // Terraform: not its kind; plan: taken; ARM and Bicep not asked.
+        assert_eq!(plan.len(), 2);
+        assert!(plan[0].is_none());
+        assert!(plan[1].as_ref().is_some_and(|s| s.interesting));
+        let template = found(
+            "azuredeploy.json",
+            FileKind::Json,
+            "{\"type\": \"Microsoft.Web/sites\"}",
+        );
+        assert_eq!(template.len(), 3);
+        assert!(template[2].as_ref().is_some_and(|s| s.interesting));
+    }
+
+    #[test]
+    fn an_uninteresting_bicep_file_is_asked_of_every_row_and_keeps_its_outline() {
+        let bicep = found("main.bicep", FileKind::Bicep, "param location string");
+        assert_eq!(bicep.len(), 4);
+        assert!(
+            bicep[3]
+                .as_ref()
+                .is_some_and(|s| !s.interesting && s.outline.is_some())
+        );
+        assert!(!searched_for_sites(
+            FileKind::Json,
+            Some(&Ok(bicep.clone()))
+        ));
+        assert!(searched_for_sites(FileKind::Bicep, Some(&Ok(bicep))));
+    }
+}
