@@ -62,8 +62,13 @@ impl FrontEnd for Terraform<'_> {
         }
         let mut memo = self.memo.earlier(&known);
         // Directories that only call helper modules declare no site: they are not parsed.
+        let dirs = super::relevant_dirs(dirs.into_iter().collect(), known, loader, &mut memo);
+        if !self.memo.keep {
+            // Needed by no later scan: freed before the modules are parsed.
+            memo.forget_relevance();
+        }
         Units {
-            dirs: super::relevant_dirs(dirs.into_iter().collect(), known, loader, &mut memo),
+            dirs,
             planned: claims.by(FrontEndId::Plan).clone(),
             memo,
         }

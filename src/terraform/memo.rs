@@ -106,6 +106,12 @@ impl Memo {
         self.modules.get(dir).cloned()
     }
 
+    /// Drops the relevance decisions and the outlines they were taken from.
+    pub(super) fn forget_relevance(&mut self) {
+        self.decided = Decided::default();
+        self.known = Known::default();
+    }
+
     /// Whether it holds the module of `dir` (normalised).
     #[cfg(test)]
     pub fn holds(&self, dir: &Path) -> bool {
