@@ -122,6 +122,10 @@ pub const MAX_TERRAFORM_MODULE_DEPTH: usize = 32;
 /// Deepest chain of Bicep module calls followed from a root, for the same reason as
 /// [`MAX_TERRAFORM_MODULE_DEPTH`].
 pub const MAX_BICEP_MODULE_DEPTH: usize = 32;
+/// Deepest chain of Bicep compile-time imports (`import … from 'f.bicep'`) followed from a
+/// file, for the same reason as [`MAX_TERRAFORM_MODULE_DEPTH`]: real templates import one or
+/// two files deep, and a generated chain must not overflow the stack.
+pub const MAX_BICEP_IMPORT_DEPTH: usize = 32;
 /// How deep a plan's `planned_values` modules may nest before the plan is refused. Terraform
 /// has no limit, but no real configuration comes near it; 64 is twice the module depth
 /// certgate follows in source and keeps the recursion bounded.

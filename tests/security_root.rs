@@ -410,3 +410,27 @@ fn a_device_named_on_the_command_line_says_what_it_is() {
         )]
     );
 }
+
+#[test]
+fn bicep_imports_leaving_the_root_are_notices_and_not_read() {
+    let tree = Tree::new();
+    tree.sentinels();
+    tree.write(
+        "repo/main.bicep",
+        "import { mode } from '../outside/secret.bicep'\n\
+         resource s 'Microsoft.Web/sites@2022-03-01' = {\n  name: 's'\n  properties: {\n    clientCertEnabled: true\n    clientCertMode: mode\n  }\n}\n",
+    );
+    let outcome = both(&tree, &["check", ".", "--format", "json"]);
+    let json = outcome.json();
+    let notices = messages(&json, "notices");
+    assert!(
+        notices.iter().any(|(p, m)| p == "main.bicep"
+            && m.starts_with("the import from `../outside/secret.bicep` is not followed")
+            && m.contains("outside the project root")),
+        "{notices:?}"
+    );
+    // The site is judged; the imported value is unknown, saying why.
+    assert_eq!(addresses(&json), ["s"], "{json}");
+    let message = json["findings"][0]["message"].as_str().unwrap();
+    assert!(message.contains("outside the project root"), "{message}");
+}

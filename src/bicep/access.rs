@@ -122,10 +122,10 @@ impl Env<'_> {
                             // An interpolated key may be the one wanted.
                             None => return Literal::Opaque,
                         },
-                        ObjectMember::Spread { value, .. } => match self.eval(value).val {
-                            Val::Object(spread)
-                                if !spread.keys().any(|k| k.eq_ignore_ascii_case(wanted)) => {}
-                            Val::Null => {}
+                        // Decided from the spread's syntax where it can be: a spread whose
+                        // other members are unknown still tells whether it sets `wanted`.
+                        ObjectMember::Spread { value, .. } => match self.has(value, wanted) {
+                            super::select::Has::No => {}
                             _ => return Literal::Redirect(value),
                         },
                         ObjectMember::Resource(_) => {}

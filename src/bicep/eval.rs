@@ -180,9 +180,12 @@ impl<'a> Env<'a> {
             }
             StatementKind::Resource(resource) => self.resource_reference(resource, steps),
             StatementKind::Module(module) => module_reference(module, steps),
-            StatementKind::Import(_) => unknown(format!(
-                "`{name}` is imported from another file, which certgate does not follow"
-            )),
+            StatementKind::Import(import) => match self.scope.imports {
+                Some(imports) => imports.value(file, import, name, steps),
+                None => unknown(format!(
+                    "`{name}` is imported from another file, which certgate does not follow"
+                )),
+            },
             _ => unknown(format!("`{name}` is not a value")),
         }
     }

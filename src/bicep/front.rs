@@ -21,6 +21,7 @@ use crate::model::{Comments, Resource, UnitScan};
 use crate::paths::normalize;
 use crate::source::{FileId, Span};
 
+use super::imports::Imports;
 use super::outline::{self, Known};
 use super::params::{self, JsonParams, ParameterFile, Scenario};
 use super::project::{Parsed, Project};
@@ -293,7 +294,9 @@ fn judge(
             None,
         ),
     };
-    let scope = Scope::new(root, Role::Template, inputs, missing, &budget);
+    let imports = Imports::new(project, &budget);
+    let scope =
+        Scope::new(root, Role::Template, inputs, missing, &budget).with_imports(Some(&imports));
     let mut walker = Walker::new(project, root, name.clone());
     walker.file(&scope, &[]);
     let mut errors = walker.errors;

@@ -26,14 +26,24 @@ impl Env<'_> {
     ) -> Traced {
         let fname = &name.name;
         match target.map(|t| &t.kind) {
-            None => {
-                if let Some(statement) = self.scope.file.symbol(fname)
-                    && let StatementKind::Func { params, body, .. } = &statement.kind
-                {
+            None => match self.scope.file.symbol(fname).map(|s| &s.kind) {
+                Some(StatementKind::Func { params, body, .. }) => {
                     return self.user_function(fname, params, body, args, steps);
                 }
-            }
+                Some(StatementKind::Import(import)) if self.scope.imports.is_some() => {
+                    return self.imported_call(import, fname, args, steps);
+                }
+                _ => {}
+            },
             Some(ExprKind::Ident(namespace)) if namespace == "sys" || namespace == "az" => {}
+            Some(ExprKind::Ident(namespace))
+                if self.scope.imports.is_some()
+                    && let Some(StatementKind::Import(
+                        import @ super::ast::Import::Wildcard { .. },
+                    )) = self.scope.file.symbol(namespace).map(|s| &s.kind) =>
+            {
+                return self.imported_call(import, fname, args, steps);
+            }
             Some(ExprKind::Ident(namespace)) => {
                 let what = match self.scope.file.symbol(namespace).map(|s| &s.kind) {
                     Some(StatementKind::Resource(_)) => {
@@ -61,6 +71,7 @@ impl Env<'_> {
                 }
                 _ => unknown("`if()` takes 3 arguments"),
             },
+            "union" if steps.len() == 1 => return self.union_at(args, steps),
             "coalesce" => self.coalesce(args),
             "map" | "filter" => self.map_or_filter(&lower, args),
             "reduce" => self.reduce(args),
@@ -133,6 +144,29 @@ impl Env<'_> {
         }
     }
 
+    /// `union(a, b, …).key`: the last argument that sets `key` decides, the others are not
+    /// evaluated, so an unknown argument before it does not hide it. (Deeper accesses are
+    /// read from the merged value: ARM merges nested objects.)
+    fn union_at(&self, args: &[Expr], steps: &[Step]) -> Traced {
+        let Some(Step {
+            key: crate::value::Key::Name(key),
+            ..
+        }) = steps.first()
+        else {
+            let merged = self.eager("union", "union", args);
+            return apply_steps(merged, steps, "the result of `union()`");
+        };
+        for arg in args.iter().rev() {
+            match self.has(arg, key) {
+                super::select::Has::No => {}
+                super::select::Has::Yes => return self.at(arg, steps),
+                super::select::Has::Unknown(_) => break,
+            }
+        }
+        let merged = self.eager("union", "union", args);
+        apply_steps(merged, steps, "the result of `union()`")
+    }
+
     /// `coalesce(a, b, …)`: the first argument that is not null; later ones are not evaluated.
     fn coalesce(&self, args: &[Expr]) -> Traced {
         for arg in args {
@@ -172,6 +206,21 @@ impl Env<'_> {
         };
         let inner = Env::new(self.scope, Some(&frame));
         inner.at(body, steps)
+    }
+
+    /// A function another file exports, called with `args` evaluated here.
+    fn imported_call(
+        &self,
+        import: &super::ast::Import,
+        fname: &str,
+        args: &[Expr],
+        steps: &[Step],
+    ) -> Traced {
+        let Some(imports) = self.scope.imports else {
+            return unknown(format!("function `{fname}()` is imported"));
+        };
+        let args = args.iter().map(|arg| self.eval(arg)).collect();
+        imports.call(self.scope.file, import, fname, args, steps)
     }
 
     /// `map(array, x => …)` / `filter(array, x => …)`, also with `(x, i) => …`.

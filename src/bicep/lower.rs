@@ -21,6 +21,7 @@ use crate::value::{Traced, Val};
 
 use super::ast::{Expr, ExprKind, ObjectExpr, ObjectMember, ResourceDecl};
 use super::eval::{Env, Step};
+use super::select::Has;
 
 /// The ARM attribute names, which Bicep uses as they are.
 pub const ATTRIBUTES: CertAttributes = crate::arm::lower::ATTRIBUTES;
@@ -192,11 +193,9 @@ pub fn member<'e>(env: Env<'_>, object: &'e ObjectExpr, key: &str) -> Option<Fou
                     }
                 }
             },
-            ObjectMember::Spread { value, span } => match env.eval(value).val {
-                Val::Object(spread) if spread.keys().any(|k| k.eq_ignore_ascii_case(key)) => {
-                    return Some(Found::Spread(value, *span));
-                }
-                Val::Unknown(why) => {
+            ObjectMember::Spread { value, span } => match env.has(value, key) {
+                Has::Yes => return Some(Found::Spread(value, *span)),
+                Has::Unknown(why) => {
                     return Some(Found::Unknown(
                         *span,
                         format!(
@@ -205,7 +204,7 @@ pub fn member<'e>(env: Env<'_>, object: &'e ObjectExpr, key: &str) -> Option<Fou
                         ),
                     ));
                 }
-                _ => {}
+                Has::No => {}
             },
             ObjectMember::Resource(_) => {}
             // A property that did not parse is unknown, never absent.
@@ -263,13 +262,23 @@ fn computed(
     name: &str,
     flag: bool,
 ) -> Option<Value> {
+    let mut steps = prefix.to_vec();
+    steps.push(Step::name(name));
+    // Decided from the syntax where it can be, so that unknown members elsewhere in
+    // `properties` (an unknown spread or `union()` argument written before the attribute) do
+    // not hide it.
+    if prefix.is_empty() {
+        match env.has(expr, name) {
+            Has::Yes => return Some(value(env.at(expr, &steps), flag, span)),
+            Has::No => return None,
+            Has::Unknown(_) => {}
+        }
+    }
     let whole = env.at(expr, prefix);
     match &whole.val {
         Val::Object(_) => {
             whole.val.get_ignore_case(name)?;
             // Evaluated again with the attribute appended, so the origin is the member itself.
-            let mut steps = prefix.to_vec();
-            steps.push(Step::name(name));
             Some(value(env.at(expr, &steps), flag, span))
         }
         Val::Unknown(why) => Some(Value {

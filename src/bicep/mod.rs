@@ -23,7 +23,9 @@
 //! `params` (`.bicepparam` and ARM parameter JSON), `walk` (resources, conditions, loops and
 //! modules), `inputs` (what a module declaration passes), `lower` (a site into the model), and
 //! the evaluator: `scope` (parameters, variables, budget), `eval` (expressions and names),
-//! `access` (property and index access), `literals`, `operators`, `functions`.
+//! `access` (property and index access), `literals`, `operators`, `functions`, `select` (which member of a partly known object
+//! sets a key), and `imports` (compile-time
+//! `import`s of other files' exported variables and functions).
 //!
 //! Limits: nesting deeper than [`crate::limits::MAX_BICEP_PARSE_DEPTH`] levels stops parsing
 //! with an error instead of overflowing the stack; every loop consumes a token or ends, so any
@@ -39,6 +41,7 @@ mod eval;
 mod expr;
 mod front;
 mod functions;
+mod imports;
 mod inputs;
 mod lexer;
 mod literals;
@@ -50,6 +53,7 @@ mod params;
 mod parser;
 mod project;
 mod scope;
+mod select;
 mod string_lexer;
 mod strings;
 mod types;

@@ -124,13 +124,17 @@ fn inputs_of(
         }
     }
     let budget = Budget::default().with_nesting(NESTING);
+    // A parameter file may import exported variables too.
+    super::imports::check(project, file);
+    let imports = super::imports::Imports::new(project, &budget);
     let scope = Scope::new(
         file,
         Role::Params(name.to_string()),
         inputs.clone(),
         format!("no value in {name}"),
         &budget,
-    );
+    )
+    .with_imports(Some(&imports));
     for (param, statement) in file.params() {
         if let StatementKind::Param { value: Some(_), .. } = &statement.kind {
             let traced = scope.lookup(statement, param, &[]);

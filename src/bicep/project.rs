@@ -1,7 +1,7 @@
 //! The Bicep files of one scan: each parsed at most once and shared by every root, scenario and
 //! module call that reaches it, and the parse-free test of whether a file can lead to a site.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -119,6 +119,10 @@ pub struct Project<'l> {
     known: &'l outline::Known,
     files: Mutex<HashMap<PathBuf, Slot>>,
     relevant: Mutex<HashMap<PathBuf, bool>>,
+    /// The files whose imports were checked for cycles, and those whose imports were
+    /// validated: each is reported once per scan (see `imports::check`).
+    import_checks: Mutex<HashSet<PathBuf>>,
+    import_validations: Mutex<HashSet<PathBuf>>,
 }
 
 impl<'l> Project<'l> {
@@ -128,6 +132,8 @@ impl<'l> Project<'l> {
             known,
             files: Mutex::default(),
             relevant: Mutex::default(),
+            import_checks: Mutex::default(),
+            import_validations: Mutex::default(),
         }
     }
 
@@ -162,6 +168,16 @@ impl<'l> Project<'l> {
             Some(Arc::new(parsed))
         })
         .clone()
+    }
+
+    /// Whether this is the first time `path`'s imports are checked for cycles.
+    pub fn first_import_check(&self, path: &Path) -> bool {
+        lock(&self.import_checks).insert(path.to_path_buf())
+    }
+
+    /// Whether this is the first time `path`'s imports are validated.
+    pub fn first_import_validation(&self, path: &Path) -> bool {
+        lock(&self.import_validations).insert(path.to_path_buf())
     }
 
     /// Every file parsed so far.

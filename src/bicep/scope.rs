@@ -25,6 +25,7 @@ use crate::value::{Traced, Val};
 
 use super::ast::{Expr, Ident, Statement, TypeExpr, TypeKind};
 use super::eval::{Env, Step, apply_steps};
+use super::imports::Imports;
 use super::project::Parsed;
 
 pub use crate::budget::Budget;
@@ -59,6 +60,9 @@ pub struct Scope<'a> {
     /// Completes "parameter `x` has no default and …" when no input sets `x`.
     missing: String,
     pub budget: &'a Budget,
+    /// The scenario's imported declarations; `None` where imports are not followed (a
+    /// parameter file's own scope).
+    pub imports: Option<&'a Imports<'a>>,
     memo: RefCell<HashMap<String, Traced>>,
     /// The declarations being evaluated, outermost first (for cycles).
     active: RefCell<Vec<String>>,
@@ -78,9 +82,16 @@ impl<'a> Scope<'a> {
             inputs,
             missing,
             budget,
+            imports: None,
             memo: RefCell::default(),
             active: RefCell::default(),
         }
+    }
+
+    /// This scope, following `import`s through `imports`.
+    pub fn with_imports(mut self, imports: Option<&'a Imports<'a>>) -> Self {
+        self.imports = imports;
+        self
     }
 
     fn input(&self, name: &str) -> Option<&Input> {
@@ -95,6 +106,18 @@ impl<'a> Scope<'a> {
 
     /// The value of the parameter or variable `statement` (named `name`), followed by `steps`.
     pub fn lookup(&self, statement: &'a Statement, name: &str, steps: &[Step]) -> Traced {
+        self.lookup_as(statement, name, steps, OriginKind::Variable)
+    }
+
+    /// [`Scope::lookup`], a variable's hop being of `kind` ([`OriginKind::ImportedVariable`]
+    /// when another file imports it).
+    pub fn lookup_as(
+        &self,
+        statement: &'a Statement,
+        name: &str,
+        steps: &[Step],
+        var_kind: OriginKind,
+    ) -> Traced {
         let memo_key = name.to_string();
         if steps.is_empty()
             && let Some(done) = self.memo.borrow().get(&memo_key)
@@ -126,9 +149,15 @@ impl<'a> Scope<'a> {
                 self.parameter(statement, name, ty.as_ref(), value.as_ref(), steps)
             }
             super::ast::StatementKind::Var { name, value, .. } => {
-                let what = format!("variable `{}`", name.name);
-                let kind = OriginKind::Variable;
-                self.follow(value, steps, kind, &what, self.declared(statement))
+                let what = match var_kind {
+                    OriginKind::ImportedVariable => format!(
+                        "variable `{}` exported by {}",
+                        name.name,
+                        super::params::display_name(&self.file.path)
+                    ),
+                    _ => format!("variable `{}`", name.name),
+                };
+                self.follow(value, steps, var_kind, &what, self.declared(statement))
             }
             _ => Traced::here(Val::unknown(format!(
                 "`{name}` is not a parameter or variable"

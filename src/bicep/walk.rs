@@ -93,6 +93,7 @@ impl<'p, 'l> Walker<'p, 'l> {
     /// Walks the declarations of the file `scope` evaluates; `modules` are the module calls
     /// around it.
     pub fn file(&mut self, scope: &Scope<'_>, modules: &[Part]) {
+        super::imports::check(self.project, scope.file);
         let env = Env::new(scope, None);
         for statement in &scope.file.program.statements {
             match &statement.kind {
@@ -266,7 +267,8 @@ impl<'p, 'l> Walker<'p, 'l> {
                 inputs,
                 format!("module `{name}` does not pass it"),
                 env.scope.budget,
-            );
+            )
+            .with_imports(env.scope.imports);
             let mut chain = modules.to_vec();
             chain.push(Part::new(name, index));
             walker.stack.push(target.clone());

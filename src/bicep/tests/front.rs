@@ -9,7 +9,10 @@ use crate::source::SourceMap;
 
 /// Writes `files` into a temporary directory and scans the Bicep files among them (as
 /// discovery would pass them), with `parameters` as command-line parameter files.
-fn scan_tree(files: &[(&str, &str)], parameters: &[&str]) -> (UnitScan, tempfile::TempDir) {
+pub(super) fn scan_tree(
+    files: &[(&str, &str)],
+    parameters: &[&str],
+) -> (UnitScan, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let mut paths = Vec::new();
@@ -42,7 +45,7 @@ fn scan(text: &str) -> UnitScan {
 }
 
 /// Address, instance, scenario and the enabled and mode data of every resource, sorted.
-fn summary(scan: &UnitScan) -> Vec<String> {
+pub(super) fn summary(scan: &UnitScan) -> Vec<String> {
     let data = |value: &Option<crate::model::Value>| match value.as_ref().map(|v| &v.data) {
         None => "-".to_string(),
         Some(Data::Bool(b)) => b.to_string(),
@@ -67,7 +70,7 @@ fn summary(scan: &UnitScan) -> Vec<String> {
     all
 }
 
-fn messages(scan: &UnitScan) -> Vec<(Level, String)> {
+pub(super) fn messages(scan: &UnitScan) -> Vec<(Level, String)> {
     let mut all: Vec<_> = scan
         .errors
         .iter()

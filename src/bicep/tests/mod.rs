@@ -7,6 +7,8 @@ mod errors;
 mod eval;
 mod exprs;
 mod front;
+mod imports;
+mod select;
 
 use super::ast::*;
 use super::{ParseResult, parse};
