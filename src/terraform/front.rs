@@ -60,7 +60,7 @@ impl FrontEnd for Terraform<'_> {
                 known.add(&file.path, Arc::unwrap_or_clone(outline));
             }
         }
-        let mut memo = self.memo.earlier(&known);
+        let mut memo = self.memo.earlier(&known, self.inputs);
         // Directories that only call helper modules declare no site: they are not parsed.
         let dirs = super::relevant_dirs(dirs.into_iter().collect(), known, loader, &mut memo);
         if !self.memo.keep {

@@ -15,9 +15,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::Inputs;
 use super::module::{Module, is_configuration_file};
 use super::project::Judged;
 use super::relevance::{Decided, Known};
+use crate::paths::normalize;
 
 /// One root's judged resources and errors, with the directories its walk read: it holds
 /// while none of them changes.
@@ -69,10 +71,11 @@ impl<'a> Slot<'a> {
         }
     }
 
-    /// What still holds of the earlier memo, given the outlines `now` (see [`Memo::unchanged`]).
-    pub(super) fn earlier(&self, now: &Known) -> Memo {
+    /// What still holds of the earlier memo, given the outlines `now` and the command line's
+    /// `inputs` (see [`Memo::unchanged`]).
+    pub(super) fn earlier(&self, now: &Known, inputs: &Inputs) -> Memo {
         self.earlier
-            .map(|(memo, changed)| memo.unchanged(changed, now))
+            .map(|(memo, changed)| memo.unchanged(changed, now, inputs))
             .unwrap_or_default()
     }
 
@@ -96,8 +99,8 @@ pub struct Memo {
     pub(super) known: Known,
     /// The roots judged, by normalised directory.
     pub(super) judged: HashMap<PathBuf, JudgedRoot>,
-    /// The `-var-file`s every root read (normalised).
-    pub(super) var_files: Vec<PathBuf>,
+    /// The command line's inputs every root read.
+    pub(super) inputs: Inputs,
 }
 
 impl Memo {
@@ -169,10 +172,12 @@ impl Memo {
     /// directory is parsed again). Decisions: all, if every changed configuration file keeps
     /// its outline and no changed file lies below a directory that was missing. Judged roots:
     /// those whose walks read no directory holding a changed file or above one (a new file
-    /// may create a directory a call looked for), while no `-var-file` changed.
-    pub fn unchanged(&self, changed: &BTreeSet<PathBuf>, now: &Known) -> Memo {
+    /// may create a directory a call looked for), while the command line's `inputs` are the
+    /// same and no `-var-file` changed.
+    pub fn unchanged(&self, changed: &BTreeSet<PathBuf>, now: &Known, inputs: &Inputs) -> Memo {
         let places = with_ancestors(changed.iter().map(PathBuf::as_path));
-        let var_file_changed = self.var_files.iter().any(|file| changed.contains(file));
+        let inputs_changed = self.inputs != *inputs
+            || (inputs.var_files.iter()).any(|file| changed.contains(&normalize(file)));
         let dirs: BTreeSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
         let decisions_hold = changed.iter().all(|path| {
             let same_outline = matches!(
@@ -201,11 +206,11 @@ impl Memo {
             judged: self
                 .judged
                 .iter()
-                .filter(|_| !var_file_changed)
+                .filter(|_| !inputs_changed)
                 .filter(|(_, root)| !root.reads_any(&places))
                 .map(|(dir, root)| (dir.clone(), root.clone()))
                 .collect(),
-            var_files: self.var_files.clone(),
+            inputs: inputs.clone(),
         }
     }
 }
@@ -229,7 +234,7 @@ mod tests {
     fn a_changed_file_drops_its_directory_only() {
         let memo = memo(&["a", "a/b", "c"]);
         let changed = BTreeSet::from([PathBuf::from("a/main.tf")]);
-        let kept = memo.unchanged(&changed, &Known::default());
+        let kept = memo.unchanged(&changed, &Known::default(), &Inputs::default());
         assert!(kept.get(Path::new("a")).is_none());
         assert!(kept.get(Path::new("a/b")).is_some());
         assert!(kept.get(Path::new("c")).is_some());
@@ -240,7 +245,7 @@ mod tests {
     fn a_new_variables_file_drops_its_directory() {
         let memo = memo(&["live", "modules/app"]);
         let changed = BTreeSet::from([PathBuf::from("live/extra.auto.tfvars")]);
-        let kept = memo.unchanged(&changed, &Known::default());
+        let kept = memo.unchanged(&changed, &Known::default(), &Inputs::default());
         assert!(kept.get(Path::new("live")).is_none());
         assert!(kept.get(Path::new("modules/app")).is_some());
     }
@@ -274,8 +279,10 @@ mod tests {
         let second = Project::new(&loader, &Inputs::default()).with_memo(memo.clone(), false);
         assert!(Arc::ptr_eq(&second.module(&root), &parsed));
         let changed = BTreeSet::from([main]);
-        let third = Project::new(&loader, &Inputs::default())
-            .with_memo(memo.unchanged(&changed, &Known::default()), false);
+        let third = Project::new(&loader, &Inputs::default()).with_memo(
+            memo.unchanged(&changed, &Known::default(), &Inputs::default()),
+            false,
+        );
         assert!(third.module(&root).resources.is_empty());
     }
 
@@ -308,7 +315,8 @@ mod tests {
         let same = memo.known.clone();
         let fixed = BTreeSet::from([PathBuf::from("b/main.tf"), PathBuf::from("a/x.tfvars")]);
         assert_eq!(
-            memo.unchanged(&fixed, &same).relevant(Path::new("b")),
+            memo.unchanged(&fixed, &same, &Inputs::default())
+                .relevant(Path::new("b")),
             Some(false)
         );
         // A site appears: the outline changes, every decision is taken again.
@@ -322,15 +330,24 @@ mod tests {
         );
         let changed = BTreeSet::from([PathBuf::from("a/main.tf")]);
         assert_eq!(
-            memo.unchanged(&changed, &now).relevant(Path::new("b")),
+            memo.unchanged(&changed, &now, &Inputs::default())
+                .relevant(Path::new("b")),
             None
         );
         // A configuration file discovery did not read, or a new one.
         let new = BTreeSet::from([PathBuf::from("c/main.tf")]);
-        assert_eq!(memo.unchanged(&new, &same).relevant(Path::new("a")), None);
+        assert_eq!(
+            memo.unchanged(&new, &same, &Inputs::default())
+                .relevant(Path::new("a")),
+            None
+        );
         // A file below a directory that was missing may make it exist.
         let below = BTreeSet::from([PathBuf::from("gone/sub/x.bicep")]);
-        assert_eq!(memo.unchanged(&below, &same).relevant(Path::new("a")), None);
+        assert_eq!(
+            memo.unchanged(&below, &same, &Inputs::default())
+                .relevant(Path::new("a")),
+            None
+        );
     }
 
     #[test]
@@ -342,6 +359,13 @@ mod tests {
         assert_eq!(kept.relevant(Path::new("a")), Some(false));
         let dropped = memo.without_errors_in([Path::new("a/link.tf")]);
         assert_eq!(dropped.relevant(Path::new("b")), None);
+    }
+
+    fn prod() -> Inputs {
+        Inputs {
+            var_files: vec![PathBuf::from("env/prod.tfvars")],
+            ..Inputs::default()
+        }
     }
 
     fn roots(roots: &[(&str, &[&str], &[&str])]) -> Memo {
@@ -358,7 +382,7 @@ mod tests {
             .collect();
         Memo {
             judged,
-            var_files: vec![PathBuf::from("env/prod.tfvars")],
+            inputs: prod(),
             ..Memo::default()
         }
     }
@@ -379,17 +403,28 @@ mod tests {
         ]);
         let now = Known::default();
         let changed = |paths: &[&str]| paths.iter().map(PathBuf::from).collect::<BTreeSet<_>>();
-        let kept = memo.unchanged(&changed(&["modules/app/main.tf"]), &now);
+        let kept = memo.unchanged(&changed(&["modules/app/main.tf"]), &now, &prod());
         assert!(!kept.judged(Path::new("live/a")));
         assert!(kept.judged(Path::new("live/b")));
         // A root's own variables file; a file appearing below a call's missing target.
-        let kept = memo.unchanged(&changed(&["live/b/terraform.tfvars"]), &now);
+        let kept = memo.unchanged(&changed(&["live/b/terraform.tfvars"]), &now, &prod());
         assert!(!kept.judged(Path::new("live/b")) && kept.judged(Path::new("live/a")));
-        let kept = memo.unchanged(&changed(&["modules/gone/sub/main.tf"]), &now);
+        let kept = memo.unchanged(&changed(&["modules/gone/sub/main.tf"]), &now, &prod());
         assert!(!kept.judged(Path::new("live/b")) && kept.judged(Path::new("live/a")));
         // Every root reads the `-var-file`s.
-        let kept = memo.unchanged(&changed(&["env/prod.tfvars"]), &now);
+        let kept = memo.unchanged(&changed(&["env/prod.tfvars"]), &now, &prod());
         assert!(!kept.judged(Path::new("live/a")) && !kept.judged(Path::new("live/b")));
+        // Other `-var` values.
+        let vars = Inputs {
+            vars: vec![("cert".into(), "true".into())],
+            ..prod()
+        };
+        let kept = memo.unchanged(&changed(&["docs/x.md"]), &now, &vars);
+        assert!(!kept.judged(Path::new("live/a")));
+        assert!(
+            memo.unchanged(&changed(&["docs/x.md"]), &now, &prod())
+                .judged(Path::new("live/a"))
+        );
         // An error reading a file the walk read.
         let kept = memo.without_errors_in([Path::new("modules/app/x.tf")]);
         assert!(!kept.judged(Path::new("live/a")));
@@ -399,6 +434,10 @@ mod tests {
     #[test]
     fn nothing_changed_keeps_everything() {
         let memo = memo(&["", "x"]);
-        assert_eq!(memo.unchanged(&BTreeSet::new(), &Known::default()).len(), 2);
+        assert_eq!(
+            memo.unchanged(&BTreeSet::new(), &Known::default(), &Inputs::default())
+                .len(),
+            2
+        );
     }
 }

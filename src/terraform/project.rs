@@ -44,8 +44,8 @@ pub struct Project<'a> {
     /// The roots judged so far, with what their walks read, when kept for a later scan.
     judged: Mutex<HashMap<PathBuf, JudgedRoot>>,
     keep: bool,
-    /// `-var-file`s (normalised): every root reads them.
-    var_files: Vec<PathBuf>,
+    /// The command line's inputs: every root reads them.
+    inputs: Inputs,
 }
 
 impl<'a> Project<'a> {
@@ -59,7 +59,7 @@ impl<'a> Project<'a> {
             earlier: Memo::default(),
             judged: Mutex::default(),
             keep: false,
-            var_files: inputs.var_files.iter().map(|p| normalize(p)).collect(),
+            inputs: inputs.clone(),
         }
     }
 
@@ -84,7 +84,7 @@ impl<'a> Project<'a> {
                 .filter_map(|(dir, slot)| Some((dir, slot.get()?.clone())))
                 .collect(),
             judged: self.judged.into_inner().unwrap_or_else(|p| p.into_inner()),
-            var_files: self.var_files,
+            inputs: self.inputs,
             ..self.earlier
         }
     }
