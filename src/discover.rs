@@ -2,7 +2,7 @@
 //!
 //! The walk ([`crate::fs::FileSystem::walk`]) is the `ignore` crate's (ripgrep's): `.gitignore` and `.ignore` are honoured even
 //! outside a git repository (read by [`crate::fs::ignores`], regular files inside the project root
-//! only), `.git/` and `.terraform/` are always skipped. Linked directories are never entered,
+//! only), `.git/`, `.terraform/` and `.terragrunt-cache/` are always skipped. Linked directories are never entered,
 //! so a link loop cannot recur; a linked file is scanned when it leads to a regular file inside
 //! the project root.
 //! A file named on the command line is scanned even when ignored (pre-commit passes changed files).

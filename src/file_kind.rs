@@ -28,6 +28,8 @@ pub enum FileKind {
     Bicep,
     /// `*.bicepparam`: parameter values for the Bicep file its `using` names.
     BicepParams,
+    /// `terragrunt.hcl` (exact name, case-sensitive: Terragrunt's default configuration name).
+    Terragrunt,
 }
 
 const PARAMETERS_SCHEMA: &str = "deploymentparameters.json";
@@ -38,6 +40,9 @@ impl FileKind {
     pub fn of(path: &Path) -> Option<FileKind> {
         // Only the ASCII suffix matters: a name that is not UTF-8 is still ours.
         let name = path.file_name()?.to_string_lossy();
+        if name == "terragrunt.hcl" {
+            return Some(FileKind::Terragrunt);
+        }
         // Terraform's suffixes first, exactly as written.
         for (suffix, kind) in [
             (".tf", FileKind::Terraform),

@@ -39,6 +39,7 @@ pub enum FrontEndId {
     Plan,
     Arm,
     Bicep,
+    Terragrunt,
 }
 
 /// An outline with its type erased.
@@ -118,6 +119,12 @@ pub trait FrontEnd: Sync {
         BTreeSet::new()
     }
 
+    /// [`FrontEnd::claims`] for a front end that must read its files to know what it claims
+    /// (a Terragrunt unit's module may be named by a file it includes).
+    fn claims_reading(&self, _loader: &Loader, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {
+        self.claims(files)
+    }
+
     /// How it groups its files into units; it may read more files through the loader.
     fn units(
         &self,
@@ -134,7 +141,7 @@ pub trait FrontEnd: Sync {
 pub trait Row: Sync {
     fn id(&self) -> FrontEndId;
     fn sniff(&self, kind: FileKind, bytes: &[u8]) -> Option<Sniffed<Note>>;
-    fn claims(&self, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf>;
+    fn claims(&self, loader: &Loader, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf>;
     /// Groups the files into units and scans them.
     fn run(&self, loader: &Loader, files: Vec<Candidate<Erased>>, claims: &Claims) -> UnitScan;
 }
@@ -152,8 +159,8 @@ impl<F: FrontEnd> Row for F {
         })
     }
 
-    fn claims(&self, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {
-        FrontEnd::claims(self, files)
+    fn claims(&self, loader: &Loader, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {
+        FrontEnd::claims_reading(self, loader, files)
     }
 
     fn run(&self, loader: &Loader, files: Vec<Candidate<Erased>>, claims: &Claims) -> UnitScan {

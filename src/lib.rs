@@ -45,6 +45,7 @@ pub(crate) mod stdin;
 pub(crate) mod subset;
 pub(crate) mod suppress;
 pub(crate) mod terraform;
+pub(crate) mod terragrunt;
 #[cfg(all(test, unix))]
 mod testing;
 pub(crate) mod value;

@@ -119,6 +119,9 @@ pub const MAX_ARM_RANGE: u32 = 10_000;
 /// when deciding which files matter). Real projects nest a few levels; 32 stops a cycle
 /// through generated paths long before the walk gets expensive.
 pub const MAX_TERRAFORM_MODULE_DEPTH: usize = 32;
+/// Most Terragrunt configurations one unit reads (its `include`s, `read_terragrunt_config`
+/// chains): real units read two or three; 16 stops a file reading itself long before it costs.
+pub const MAX_TERRAGRUNT_INCLUDES: usize = 16;
 /// Deepest chain of Bicep module calls followed from a root, for the same reason as
 /// [`MAX_TERRAFORM_MODULE_DEPTH`].
 pub const MAX_BICEP_MODULE_DEPTH: usize = 32;

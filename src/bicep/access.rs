@@ -45,7 +45,8 @@ impl Env<'_> {
         let mut path = String::new();
         let mut taken = 0;
         while let Some(step) = steps.get(taken) {
-            match self.literal_step(node, step) {
+            let last = taken + 1 == steps.len();
+            match self.literal_step(node, step, last) {
                 Literal::Into(next, span, text) => {
                     node = next;
                     written = next;
@@ -104,9 +105,44 @@ impl Env<'_> {
         }
     }
 
-    fn literal_step<'e>(&self, node: &'e Expr, step: &Step) -> Literal<'e> {
+    /// `last`: `step` is the last access (a `union()` argument then decides the value alone;
+    /// deeper accesses read the merged value, as ARM merges nested objects).
+    fn literal_step<'e>(&self, node: &'e Expr, step: &Step, last: bool) -> Literal<'e> {
         match (&node.kind, &step.key) {
             (ExprKind::Paren(inner) | ExprKind::NonNull(inner), _) => Literal::Redirect(inner),
+            // The branch a known condition picks, so the origin is the member it writes.
+            (
+                ExprKind::Ternary {
+                    condition,
+                    then,
+                    otherwise,
+                },
+                _,
+            ) => self.branch(condition, then, otherwise),
+            (ExprKind::Call { target, name, args }, key)
+                if self.is_builtin(target.as_deref(), name) =>
+            {
+                match (
+                    name.name.to_ascii_lowercase().as_str(),
+                    args.as_slice(),
+                    key,
+                ) {
+                    ("if", [condition, then, otherwise], _) => {
+                        self.branch(condition, then, otherwise)
+                    }
+                    ("union", [_, ..], Key::Name(wanted)) if last => {
+                        for arg in args.iter().rev() {
+                            match self.has(arg, wanted) {
+                                super::select::Has::No => {}
+                                super::select::Has::Yes => return Literal::Redirect(arg),
+                                super::select::Has::Unknown(_) => return Literal::Opaque,
+                            }
+                        }
+                        Literal::Opaque
+                    }
+                    _ => Literal::Opaque,
+                }
+            }
             (ExprKind::Object(object), Key::Name(wanted)) => {
                 for member in object.members.iter().rev() {
                     match member {
@@ -149,6 +185,17 @@ impl Env<'_> {
                     }
                 }
             }
+            _ => Literal::Opaque,
+        }
+    }
+}
+
+impl Env<'_> {
+    /// `c ? a : b` with a known condition: its branch; else evaluated.
+    fn branch<'e>(&self, condition: &Expr, then: &'e Expr, otherwise: &'e Expr) -> Literal<'e> {
+        match self.eval(condition).val {
+            Val::Bool(true) => Literal::Redirect(then),
+            Val::Bool(false) => Literal::Redirect(otherwise),
             _ => Literal::Opaque,
         }
     }

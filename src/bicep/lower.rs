@@ -6,8 +6,10 @@
 //!   `Required`);
 //! - values come from `properties` only (never `siteConfig`), keys compared ignoring case. Each
 //!   value's span is the whole `key: value` member; when a spread (`...base`) sets it, the spread
-//!   member; when `properties` is itself an expression, the `properties` member. Values carry
-//!   their origin. A literal `null` counts as absent; for the enabled flag the strings
+//!   member; when `properties` is itself an expression, the member of its own object literals
+//!   that writes the value (through `union()` arguments and conditionals with a known
+//!   condition), else the `union()` argument or branch that sets it, else the `properties`
+//!   member. Values carry their origin. A literal `null` counts as absent; for the enabled flag the strings
 //!   `'true'`/`'false'` are booleans, as Azure deserialises them;
 //! - `kind` is evaluated and classified as for ARM; a slot without one takes its site's.
 
@@ -21,7 +23,7 @@ use crate::value::{Traced, Val};
 
 use super::ast::{Expr, ExprKind, ObjectExpr, ObjectMember, ResourceDecl};
 use super::eval::{Env, Step};
-use super::select::Has;
+use super::select::{Has, Writer};
 
 /// The ARM attribute names, which Bicep uses as they are.
 pub const ATTRIBUTES: CertAttributes = crate::arm::lower::ATTRIBUTES;
@@ -89,7 +91,7 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         exclusion_paths: value(ATTRIBUTES.exclusion_paths, false),
         scenario: site.scenario.clone(),
         instance: site.instance.clone(),
-        fix_anchor: Some(fix_anchor(site.body)),
+        fix_anchor: Some(fix_anchor(env, site.body)),
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: Span {
                 file: site.file,
@@ -106,7 +108,7 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
 
 /// Where `--fix` edits: the `properties` object, or the resource body when `properties` is
 /// missing (the fix then creates it).
-fn fix_anchor(body: &ObjectExpr) -> FixAnchor {
+fn fix_anchor(env: Env<'_>, body: &ObjectExpr) -> FixAnchor {
     let anchor = |object: &ObjectExpr, placement| FixAnchor {
         body: object.span,
         members: object
@@ -134,7 +136,9 @@ fn fix_anchor(body: &ObjectExpr) -> FixAnchor {
         }
         Some(ExprKind::Object(object)) => anchor(object, Placement::Body),
         _ => FixAnchor {
-            members: Vec::new(),
+            members: properties
+                .map(|p| written_members(env, &p.value))
+                .unwrap_or_default(),
             ..anchor(
                 body,
                 Placement::Unavailable(
@@ -145,6 +149,28 @@ fn fix_anchor(body: &ObjectExpr) -> FixAnchor {
             )
         },
     }
+}
+
+/// The certificate attributes a computed `properties` (`union(base, { … })`, a conditional)
+/// writes as `key: value` members of its own object literals, so the fixer can change a
+/// literal there. Attributes cannot be added to it.
+fn written_members(env: Env<'_>, properties: &Expr) -> Vec<AnchorMember> {
+    [
+        ATTRIBUTES.enabled,
+        ATTRIBUTES.mode,
+        ATTRIBUTES.exclusion_paths,
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|name| match env.writer(properties, name) {
+        Writer::Property(property) => Some(AnchorMember {
+            name: name.to_string(),
+            span: property.span,
+            value: property.value.span,
+        }),
+        _ => None,
+    })
+    .collect()
 }
 
 /// The resource's `name`, when it evaluates to a string (to tell loop instances apart).
@@ -266,8 +292,22 @@ fn computed(
     steps.push(Step::name(name));
     // Decided from the syntax where it can be, so that unknown members elsewhere in
     // `properties` (an unknown spread or `union()` argument written before the attribute) do
-    // not hide it.
+    // not hide it, and the value points at the member that writes it.
     if prefix.is_empty() {
+        match env.writer(expr, name) {
+            Writer::Property(property) => {
+                let traced = evaluate(env, Found::Property(property), name)?;
+                return Some(value(traced, flag, property.span));
+            }
+            Writer::Spread(spread, at) => return Some(value(env.at(spread, &steps), flag, at)),
+            // A part of `properties` (a `union()` argument, a branch): the value points at it
+            // and its origin shows where that part got it.
+            Writer::Expr(part) if !std::ptr::eq(part, expr) => {
+                return Some(value(env.at(part, &steps), flag, part.span));
+            }
+            Writer::Absent => return None,
+            Writer::Expr(_) | Writer::Undecided => {}
+        }
         match env.has(expr, name) {
             Has::Yes => return Some(value(env.at(expr, &steps), flag, span)),
             Has::No => return None,

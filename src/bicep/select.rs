@@ -8,10 +8,17 @@
 //! variables (into their written value), `union()` arguments last first, `?:` and `if()` with
 //! a known condition (both branches when it is unknown, when they agree), parentheses and `!`.
 //! Anything else is evaluated.
+//!
+//! [`Env::writer`] follows the same sources to the member that writes the key, so a value
+//! selected through `union()` or a conditional points at `key: value` as written, not at the
+//! whole expression.
 
+use crate::source::Span;
 use crate::value::Val;
 
-use super::ast::{Expr, ExprKind, Ident, ObjectExpr, ObjectKey, ObjectMember, StatementKind};
+use super::ast::{
+    Expr, ExprKind, Ident, ObjectExpr, ObjectKey, ObjectMember, Property, StatementKind,
+};
 use super::eval::Env;
 
 /// Whether a key is set.
@@ -23,7 +30,121 @@ pub enum Has {
     Unknown(String),
 }
 
+/// Where, inside an expression written at a site, a key is set.
+#[derive(Debug)]
+pub enum Writer<'e> {
+    /// `key: value` written in an object literal.
+    Property(&'e Property),
+    /// A spread member (`...base`) of an object literal sets it: the expression spread and the
+    /// spread member's span.
+    Spread(&'e Expr, Span),
+    /// This sub-expression (a variable, a parameter, a call) sets it: read `.key` from it, its
+    /// origin shows the hop.
+    Expr(&'e Expr),
+    /// Nothing sets it.
+    Absent,
+    /// Not decided from the syntax: evaluate the whole.
+    Undecided,
+}
+
 impl Env<'_> {
+    /// The member of `expr` that writes `key` (ignoring case): followed through parentheses,
+    /// object literals (last member or spread first), `union()` arguments (last first) and
+    /// `?:` / `if()` with a known condition, as [`Env::has`] decides them. A variable is not
+    /// entered (its value carries its own origin).
+    pub fn writer<'e>(&self, expr: &'e Expr, key: &str) -> Writer<'e> {
+        let budget = self.scope.budget;
+        let _level = match budget.enter() {
+            Ok(level) => level,
+            Err(_) => return Writer::Undecided,
+        };
+        match &expr.kind {
+            ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.writer(inner, key),
+            ExprKind::Object(object) => self.object_writer(object, key),
+            ExprKind::Ternary {
+                condition,
+                then,
+                otherwise,
+            } => self.branch_writer(condition, then, otherwise, key),
+            ExprKind::Call { target, name, args } if self.is_builtin(target.as_deref(), name) => {
+                match (name.name.to_ascii_lowercase().as_str(), args.as_slice()) {
+                    ("union", [_, ..]) => self.union_writer(args, key),
+                    ("if", [condition, then, otherwise]) => {
+                        self.branch_writer(condition, then, otherwise, key)
+                    }
+                    _ => self.expr_writer(expr, key),
+                }
+            }
+            _ => self.expr_writer(expr, key),
+        }
+    }
+
+    /// An object literal's members, last first.
+    fn object_writer<'e>(&self, object: &'e ObjectExpr, key: &str) -> Writer<'e> {
+        for member in object.members.iter().rev() {
+            match member {
+                ObjectMember::Property(property) => {
+                    let name = match &property.key {
+                        ObjectKey::Ident(name) => Val::String(name.clone()),
+                        ObjectKey::String(string) => self.string(string).val,
+                    };
+                    match name {
+                        Val::String(name) if name.eq_ignore_ascii_case(key) => {
+                            return Writer::Property(property);
+                        }
+                        Val::Unknown(_) => return Writer::Undecided,
+                        _ => {}
+                    }
+                }
+                ObjectMember::Spread { value, span } => match self.writer(value, key) {
+                    Writer::Absent => {}
+                    Writer::Property(property) => return Writer::Property(property),
+                    Writer::Undecided => return Writer::Undecided,
+                    Writer::Spread(..) | Writer::Expr(_) => return Writer::Spread(value, *span),
+                },
+                ObjectMember::Resource(_) => {}
+                ObjectMember::Broken(broken) if broken.may_set(key) => return Writer::Undecided,
+                ObjectMember::Broken(_) => {}
+            }
+        }
+        Writer::Absent
+    }
+
+    /// `union(a, b, …)`: the last argument that sets `key`.
+    fn union_writer<'e>(&self, args: &'e [Expr], key: &str) -> Writer<'e> {
+        for arg in args.iter().rev() {
+            match self.writer(arg, key) {
+                Writer::Absent => {}
+                found => return found,
+            }
+        }
+        Writer::Absent
+    }
+
+    /// `c ? a : b`: the branch a known condition picks.
+    fn branch_writer<'e>(
+        &self,
+        condition: &Expr,
+        then: &'e Expr,
+        otherwise: &'e Expr,
+        key: &str,
+    ) -> Writer<'e> {
+        match self.eval(condition).val {
+            Val::Bool(true) => self.writer(then, key),
+            Val::Bool(false) => self.writer(otherwise, key),
+            _ => Writer::Undecided,
+        }
+    }
+
+    /// Any other expression: it writes `key` when it is decided to set it.
+    fn expr_writer<'e>(&self, expr: &'e Expr, key: &str) -> Writer<'e> {
+        match self.has(expr, key) {
+            Has::Yes => Writer::Expr(expr),
+            Has::No => Writer::Absent,
+            Has::Unknown(_) => Writer::Undecided,
+        }
+    }
+
     /// Whether `expr`, as an object, sets `key` (ignoring case, as ARM property names do).
     pub fn has(&self, expr: &Expr, key: &str) -> Has {
         let budget = self.scope.budget;

@@ -27,14 +27,22 @@ struct AssignLine {
 pub fn insert(request: &Request) -> Result<Vec<TextEdit>, String> {
     let text = request.text;
     let lines = request.lines;
-    let new: Vec<(&str, &str)> = request
+    // An object (an AzAPI body's missing `properties`) is written as a multi-line
+    // `name = { … }` attribute, which `terraform fmt` leaves out of alignment runs.
+    let nested = request
+        .new
+        .iter()
+        .any(|(_, value)| matches!(value, NewText::Object(_)));
+    let unit = indent_unit(text);
+    let new: Vec<(&str, String)> = request
         .new
         .iter()
         .map(|(name, value)| match value {
-            NewText::Scalar(value) => Ok((name.as_str(), value.as_str())),
-            NewText::Object(_) => Err("a Terraform fix never adds a nested block".to_string()),
+            NewText::Scalar(value) => (name.as_str(), value.clone()),
+            // Spelled below, once the indentation is known.
+            NewText::Object(_) => (name.as_str(), String::new()),
         })
-        .collect::<Result<_, _>>()?;
+        .collect();
     let close = request.body.end.saturating_sub(1);
     let open = request.body.start;
     if lines.line_of(open) == lines.line_of(close) && !request.members.is_empty() {
@@ -139,7 +147,7 @@ pub fn insert(request: &Request) -> Result<Vec<TextEdit>, String> {
     }
 
     let longest_existing = run.iter().map(|a| a.key_len).max().unwrap_or(0);
-    let aligned = run.iter().all(|a| a.equals_column == longest_existing + 1);
+    let aligned = !nested && run.iter().all(|a| a.equals_column == longest_existing + 1);
     let longest_new = new
         .iter()
         .map(|(name, _)| name.chars().count())
@@ -167,6 +175,10 @@ pub fn insert(request: &Request) -> Result<Vec<TextEdit>, String> {
         } else {
             1
         };
+        let value = match request.new.get(i) {
+            Some((_, NewText::Object(members))) => object_text(members, &indent, &unit, newline),
+            _ => value.clone(),
+        };
         inserted.push_str(&format!("{indent}{name}{}= {value}", " ".repeat(padding)));
         if wrap.is_none() || i + 1 < new.len() {
             inserted.push_str(newline);
@@ -178,6 +190,22 @@ pub fn insert(request: &Request) -> Result<Vec<TextEdit>, String> {
     }
     edits.push((position..position, inserted));
     Ok(edits)
+}
+
+/// `{`, one aligned `key = value` line per member one indent deeper, and `}` at `indent`.
+fn object_text(members: &[(String, String)], indent: &str, unit: &str, newline: &str) -> String {
+    let longest = members
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from("{");
+    for (key, value) in members {
+        let padding = " ".repeat(longest - key.chars().count() + 1);
+        out.push_str(&format!("{newline}{indent}{unit}{key}{padding}= {value}"));
+    }
+    out.push_str(&format!("{newline}{indent}}}"));
+    out
 }
 
 /// The member as a line `terraform fmt` aligns: a whole single-line attribute on its own line.

@@ -66,7 +66,7 @@ impl Lang {
         let kind = FileKind::of(path)?;
         Some(match kind {
             _ if kind.is_json() => Lang::Json,
-            FileKind::Terraform | FileKind::TerraformVars => Lang::Hcl,
+            FileKind::Terraform | FileKind::TerraformVars | FileKind::Terragrunt => Lang::Hcl,
             _ => Lang::Bicep,
         })
     }

@@ -10,7 +10,7 @@ use crate::fs::root::ProjectRoot;
 use crate::paths::normalize;
 
 /// Directory names a walk never descends into, as on disk.
-const ALWAYS_SKIPPED: &[&str] = &[".git", ".terraform"];
+const ALWAYS_SKIPPED: &[&str] = &[".git", ".terraform", ".terragrunt-cache"];
 
 /// Files by normalised absolute path; every directory above a file exists. Unbounded (no
 /// project root) and without ignore files: it holds only what a test put there.

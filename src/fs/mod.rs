@@ -107,7 +107,7 @@ pub trait FileSystem: Send + Sync + std::fmt::Debug {
     /// The entries directly in `dir` (`""` is the current directory), sorted.
     fn list(&self, dir: &Path) -> Result<Listing, Refused>;
     /// Discovery: the files of our kinds under `dirs`, honouring ignore files, skipping
-    /// `.git/` and `.terraform/`, never entering a linked directory.
+    /// `.git/`, `.terraform/` and `.terragrunt-cache/`, never entering a linked directory.
     fn walk(&self, dirs: &[PathBuf]) -> Walked;
     /// The bound on reading; `None` reads anywhere (single-front-end unit tests).
     fn root(&self) -> Option<&ProjectRoot>;

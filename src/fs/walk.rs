@@ -14,7 +14,7 @@ use crate::fs::root::ProjectRoot;
 use crate::lock::{into_inner, lock};
 
 /// Directory names never descended into: VCS data and Terraform's provider/module cache.
-const ALWAYS_SKIPPED: &[&str] = &[".git", ".terraform"];
+const ALWAYS_SKIPPED: &[&str] = &[".git", ".terraform", ".terragrunt-cache"];
 
 /// Walks `directories` (at least one) inside `project`.
 pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walked {

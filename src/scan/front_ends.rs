@@ -50,7 +50,7 @@ pub fn run(
     }
     let mut claims = Claims::default();
     for (row, files) in rows.iter().zip(&handed) {
-        claims.insert(row.id(), row.claims(files));
+        claims.insert(row.id(), row.claims(loader, files));
     }
     let scans: Vec<UnitScan> = rows
         .par_iter()

@@ -74,6 +74,7 @@ fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) 
     match found {
         Some(Ok(found)) => match kind {
             FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
+            FileKind::Terragrunt => true,
             FileKind::Json => found.iter().flatten().any(|s| s.interesting),
             FileKind::BicepParams
             | FileKind::TerraformVars
@@ -137,7 +138,9 @@ mod tests {
     #[test]
     fn an_uninteresting_bicep_file_is_asked_of_every_row_and_keeps_its_outline() {
         let bicep = found("main.bicep", FileKind::Bicep, "param location string");
-        assert_eq!(bicep.len(), 4);
+        // Every row is asked (the Terragrunt row, last, answers that it is not its business).
+        assert_eq!(bicep.len(), 5);
+        assert!(bicep[4].is_none());
         assert!(
             bicep[3]
                 .as_ref()

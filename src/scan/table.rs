@@ -25,6 +25,9 @@ pub fn rows<'a>(
         Box::new(crate::bicep::Bicep {
             scenarios: &settings.scenarios,
         }),
+        Box::new(crate::terragrunt::Terragrunt {
+            inputs: &settings.terraform,
+        }),
     ]
 }
 
@@ -49,7 +52,8 @@ mod tests {
                 FrontEndId::Terraform,
                 FrontEndId::Plan,
                 FrontEndId::Arm,
-                FrontEndId::Bicep
+                FrontEndId::Bicep,
+                FrontEndId::Terragrunt
             ]
         );
     }
@@ -72,6 +76,12 @@ mod tests {
             (FileKind::Json, "/p/plan/plan.json", plan),
             (FileKind::Json, "/p/arm/azuredeploy.json", template),
             (FileKind::Bicep, "/p/bicep/main.bicep", bicep),
+            // A unit calling the Terraform sample's directory, which it claims.
+            (
+                FileKind::Terragrunt,
+                "/p/tg/terragrunt.hcl",
+                "terraform {\n  source = \"../tf\"\n}\n",
+            ),
         ];
         let fs = crate::fs::MemoryFs::new(
             samples
@@ -79,7 +89,10 @@ mod tests {
                 .map(|(_, path, text)| (PathBuf::from(path), text.to_string())),
         );
         let settings = Settings::default();
-        for (row, (kind, path, text)) in rows(&settings, &Default::default()).iter().zip(samples) {
+        let sources = crate::source::SourceMap::default();
+        let loader = crate::load::Loader::new(&sources).on(&fs);
+        let memo = crate::terraform::Slot::default();
+        for (row, (kind, path, text)) in rows(&settings, &memo).iter().zip(samples) {
             let sniffed = row.sniff(kind, text.as_bytes()).expect("its business");
             assert!(sniffed.interesting, "{:?}", row.id());
             let candidate = Candidate {
@@ -88,14 +101,15 @@ mod tests {
                 interesting: true,
                 outline: sniffed.outline,
             };
-            let claims = row.claims(std::slice::from_ref(&candidate));
+            let claims = row.claims(&loader, std::slice::from_ref(&candidate));
             let claimed = matches!(row.id(), FrontEndId::Plan | FrontEndId::Bicep);
             let dir = Path::new(path).parent().unwrap().to_path_buf();
-            let expected: Vec<PathBuf> = claimed.then_some(dir).into_iter().collect();
+            let mut expected: Vec<PathBuf> = claimed.then_some(dir).into_iter().collect();
+            if row.id() == FrontEndId::Terragrunt {
+                expected.push(PathBuf::from("/p/tf"));
+            }
             assert_eq!(claims.into_iter().collect::<Vec<_>>(), expected);
             // The note goes back to the row that made it, which scans its sample's site.
-            let sources = crate::source::SourceMap::default();
-            let loader = crate::load::Loader::new(&sources).on(&fs);
             let scan = row.run(&loader, vec![candidate], &crate::front::Claims::default());
             assert_eq!(scan.resources.len(), 1, "{:?}: {:?}", row.id(), scan.errors);
             assert_eq!(scan.resources[0].address.rsplit('.').next(), Some("a"));

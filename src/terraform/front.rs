@@ -69,7 +69,12 @@ impl FrontEnd for Terraform<'_> {
         }
         Units {
             dirs,
-            planned: claims.by(FrontEndId::Plan).clone(),
+            // A plan judges its root instead, and so does a Terragrunt unit the module it calls.
+            planned: claims
+                .by(FrontEndId::Plan)
+                .union(claims.by(FrontEndId::Terragrunt))
+                .cloned()
+                .collect(),
             memo,
         }
     }

@@ -190,8 +190,7 @@ fn resource_block(file: FileId, text: &str, block: Block) -> Option<ResourceBloc
     let name = last_label.as_str().to_string();
     // Only the types certgate judges keep their attributes: moving the (often large) bodies of
     // every other resource along would be wasted work.
-    let in_scope =
-        super::types::lookup(&resource_type, super::types::ProviderVersion::Unknown).is_some();
+    let in_scope = super::dispatch::keeps_attributes(&resource_type);
     Some(ResourceBlock {
         resource_type,
         name,

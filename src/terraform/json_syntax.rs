@@ -233,9 +233,9 @@ impl Reader<'_> {
             body_span: self.span(body.span.clone()),
             // Nested blocks (`site_config`, `lifecycle`) look like object-valued attributes in
             // JSON; keeping them does no harm, as only named attributes are ever read.
-            attributes: match super::types::lookup(&type_member.key, Default::default()) {
-                Some(_) => self.attributes(body),
-                None => Vec::new(),
+            attributes: match super::dispatch::keeps_attributes(&type_member.key) {
+                true => self.attributes(body),
+                false => Vec::new(),
             },
         }
     }

@@ -7,12 +7,14 @@
 //! `count` / `for_each`, and lower every block instance to a resource ([`lower`]) using the
 //! azurerm type table ([`types`]) and the provider version ([`version`]).
 
+mod azapi;
 mod comment_properties;
 mod comments;
 mod convert;
-mod eval;
+mod dispatch;
+pub(crate) mod eval;
 mod front;
-mod hcl;
+pub(crate) mod hcl;
 mod inputs;
 mod instance;
 pub mod interest;
@@ -25,10 +27,12 @@ mod overrides;
 pub(crate) mod project;
 mod relevance;
 mod roots;
-mod syntax;
-mod tfvars;
+pub(crate) mod syntax;
+mod targets;
+pub(crate) mod tfvars;
 
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
+pub(crate) mod external;
 mod types;
 mod version;
 

@@ -211,9 +211,10 @@ impl Module {
     /// Whether the module can deploy no site: no in-scope resource and no module call.
     pub fn is_inert(&self) -> bool {
         self.calls.is_empty()
-            && self.resources.iter().all(|block| {
-                super::types::lookup(&block.resource_type, Default::default()).is_none()
-            })
+            && self
+                .resources
+                .iter()
+                .all(|block| !super::dispatch::keeps_attributes(&block.resource_type))
     }
 }
 

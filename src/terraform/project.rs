@@ -190,7 +190,7 @@ impl<'a> Project<'a> {
                 }
                 earlier.clone()
             }
-            None => self.walk(&self.module(&dir)),
+            None => self.walk(&self.module(&dir), &[]),
         };
         if !self.keep {
             return root.judged;
@@ -206,13 +206,19 @@ impl<'a> Project<'a> {
     /// Judges `module` as a root: with its directory's variables files and lock file.
     #[cfg(test)]
     pub fn judge(&self, module: &Module) -> Judged {
-        self.walk(module).judged
+        self.judge_with(module, &[])
     }
 
-    /// [`Project::judge`], also saying which directories the walk read.
-    fn walk(&self, module: &Module) -> JudgedRoot {
+    /// [`Project::judge`] with `below`: values under every variables file and `TF_VAR_`
+    /// (Terragrunt `inputs`).
+    pub fn judge_with(&self, module: &Module, below: &[(String, tfvars::Assignment)]) -> Judged {
+        self.walk(module, below).judged
+    }
+
+    /// [`Project::judge_with`], also saying which directories the walk read.
+    fn walk(&self, module: &Module, below: &[(String, tfvars::Assignment)]) -> JudgedRoot {
         let (assignments, mut errors) =
-            tfvars::root_assignments(&module.files, &self.command_line, self.loader);
+            tfvars::root_assignments(&module.files, &self.command_line, below, self.loader);
         let budget = super::eval::budget();
         let mut walk = Walk {
             project: self,
@@ -224,6 +230,7 @@ impl<'a> Project<'a> {
             installed: None,
             instances: 0,
             beyond_bound: HashSet::new(),
+            other: Default::default(),
             modules: vec![module.dir.clone()],
             looked: vec![module.dir.join(".terraform/modules")],
         };
@@ -240,6 +247,8 @@ impl<'a> Project<'a> {
             .and_then(|path| self.loader.file(path))
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
+        let other = std::mem::take(&mut walk.other);
+        super::dispatch::finish(&mut walk.resources, other, &mut walk.errors);
         errors.append(&mut walk.errors);
         if let Some(notice) = budget.notice("root module", None) {
             errors.push(FileError::notice(&module.dir, None, notice));
@@ -304,6 +313,8 @@ struct Walk<'p, 'a> {
     instances: usize,
     /// Module directories judged with unknown inputs once the bound was reached.
     beyond_bound: HashSet<PathBuf>,
+    /// What blocks of other types ([`super::dispatch`]) left for after the walk.
+    other: super::dispatch::Lowered,
     /// The module directories taken, and the other directories looked in or for (see
     /// [`JudgedRoot`]).
     modules: Vec<PathBuf>,
@@ -324,6 +335,13 @@ impl Walk<'_, '_> {
         let scope = ModuleScope::new(module, vars, self.budget, root_dir);
         for block in &module.resources {
             let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
+                let prefix = super::dispatch::Prefix {
+                    declaration: &path.declaration,
+                    instance: &path.instance,
+                };
+                super::dispatch::lower_other(block, &scope, &prefix, &mut self.other);
+                self.resources.append(&mut self.other.resources);
+                self.errors.append(&mut self.other.errors);
                 continue;
             };
             let address = format!("{}{}", path.declaration, block.address());
@@ -637,7 +655,7 @@ fn per_instance(input: &Attribute) -> bool {
 }
 
 /// The instances to evaluate: an unresolved expansion is evaluated once, with the reason.
-fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
+pub(super) fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
     match expansion {
         Expansion::Single => vec![(InstanceKeys::None, String::new())],
         Expansion::Instances(instances) => instances,

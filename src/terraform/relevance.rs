@@ -43,7 +43,8 @@ impl Outline {
                 local_sources: Vec::new(),
             };
         }
-        let names_type = super::interest::names_terraform_type(bytes);
+        let names_type = super::interest::names_terraform_type(bytes)
+            || super::interest::names_azapi_site(bytes);
         if kind == FileKind::TerraformJson {
             // JSON syntax is not outlined: any module call there is followed by parsing.
             return Outline {

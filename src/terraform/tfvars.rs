@@ -34,14 +34,25 @@ enum Assigned {
     Expr(AttributeExpr),
     /// From `--var` or `TF_VAR_`: read by the variable's type, as Terraform does.
     Raw(String),
+    /// Evaluated by another front end (Terragrunt `inputs`), with its own origins.
+    Value(Traced),
 }
 
 impl Assignment {
+    /// A value another front end evaluated (Terragrunt `inputs`), written at `origin`.
+    pub fn evaluated(traced: Traced, origin: Origin) -> Assignment {
+        Assignment {
+            value: Assigned::Value(traced),
+            origin,
+        }
+    }
+
     /// The assigned value for a variable of type `ty` (`None`: no `type`). A raw value is a
     /// string for string and untyped variables, and an expression for every other type.
     pub fn value(&self, ty: Option<&TypeConstraint>) -> Outcome {
         let traced = match &self.value {
             Assigned::Expr(expr) => eval::constant_attr(expr)?,
+            Assigned::Value(traced) => traced.clone(),
             Assigned::Raw(text) if matches!(ty, None | Some(TypeConstraint::String)) => {
                 Traced::here(Val::String(text.clone()))
             }
@@ -192,9 +203,12 @@ pub fn is_automatic(path: &Path) -> bool {
 
 /// The assignments for a root module whose directory holds `listing`: for each variable the
 /// one with the highest precedence. Errors in its variables files are returned alongside.
+/// `below` comes first, under everything (Terragrunt `inputs`, which it passes as `TF_VAR_`
+/// without overriding one already set).
 pub fn root_assignments(
     listing: &[PathBuf],
     command_line: &CommandLine,
+    below: &[(String, Assignment)],
     loader: &Loader,
 ) -> (HashMap<String, Assignment>, Vec<FileError>) {
     let name = |path: &PathBuf| {
@@ -213,7 +227,7 @@ pub fn root_assignments(
         };
         (rank, name)
     });
-    let mut winners: HashMap<String, Assignment> = HashMap::new();
+    let mut winners: HashMap<String, Assignment> = below.iter().cloned().collect();
     let mut errors = Vec::new();
     for (name, assignment) in &command_line.environment {
         winners.insert(name.clone(), assignment.clone());

@@ -450,3 +450,35 @@ fn an_origin_marks_the_literal_written_there_not_one_inside_parentheses() {
     );
     assert_eq!(literals("settings"), [(Variable, None)]);
 }
+
+#[test]
+fn a_variable_union_origin_is_the_member_of_the_argument_that_decides() {
+    // The unknown first argument does not hide the member the last one writes.
+    assert_eq!(
+        origins(
+            "param shared object\nvar p = union(shared, {\n  mode: 'Optional'\n})",
+            "p.mode"
+        ),
+        [("`mode` in variable `p`".into(), "mode: 'Optional'".into())]
+    );
+}
+
+#[test]
+fn a_variable_conditional_origin_is_the_member_of_the_branch_a_known_condition_picks() {
+    assert_eq!(
+        origins(
+            "param prod bool = true\nvar p = prod ? { mode: 'Optional' } : { mode: 'Required' }",
+            "p.mode"
+        ),
+        [("`mode` in variable `p`".into(), "mode: 'Optional'".into())]
+    );
+}
+
+#[test]
+fn a_deep_access_into_a_variable_union_reads_the_merged_object() {
+    // ARM merges nested objects: the last argument alone does not decide `a.b`.
+    assert_eq!(
+        eval_in("var p = union({ a: { b: 1 } }, { a: { c: 2 } })", "p.a.b").val,
+        n(1.0)
+    );
+}

@@ -25,6 +25,12 @@ pub fn call(call: &FuncCall, env: &Env) -> Outcome {
         "can" => return can(call, env),
         _ => {}
     }
+    if env.scope.owns_function(name) {
+        let args = call.args.iter().map(|arg| eval(arg, env));
+        return env
+            .scope
+            .function(name, &args.collect::<Result<Vec<_>, _>>()?);
+    }
     if !KNOWN.contains(&name) {
         return unknown(format!("certgate does not evaluate the function `{name}`"));
     }

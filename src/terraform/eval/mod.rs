@@ -102,6 +102,23 @@ pub trait Scope {
     /// `path.module` and `path.root`.
     fn path(&self, name: &str) -> Option<String>;
     fn budget(&self) -> &Budget;
+    /// A name the scope resolves before Terraform's own (Terragrunt's `include.NAME`,
+    /// `dependency.NAME`): its value and how many of `operators` it used; `None`: not its.
+    fn reference(
+        &self,
+        _root: &str,
+        _operators: &[&TraversalOperator],
+    ) -> Option<Result<(Traced, usize), EvalError>> {
+        None
+    }
+    /// Whether the scope adds a function of this name (Terragrunt's built-ins).
+    fn owns_function(&self, _name: &str) -> bool {
+        false
+    }
+    /// Calls a function the scope adds, with its evaluated arguments.
+    fn function(&self, name: &str, _args: &[Traced]) -> Outcome {
+        error(format!("there is no function `{name}` here"))
+    }
 }
 
 /// Terraform's nesting for [`Budget::enter`]: levels, and the stack measured too (frames

@@ -93,6 +93,10 @@ fn reference(
         Ok((Reached::Owned(traced), operators.len()))
     };
     let scope = env.scope;
+    if let Some(found) = scope.reference(root, operators) {
+        let (traced, used) = found?;
+        return Ok((Reached::Owned(traced), used));
+    }
     match (root, attr(0)) {
         ("var", Some(name)) => Ok((Reached::Shared(scope.var(name)?), 1)),
         ("local", Some(name)) => Ok((Reached::Shared(scope.local(name)?), 1)),

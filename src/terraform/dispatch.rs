@@ -1,0 +1,55 @@
+//! Where a resource block whose type the azurerm table ([`super::types`]) does not know goes:
+//! AzAPI resources to [`super::azapi`]; everything else is not a site and is skipped. One arm
+//! per family, so another lowering (ARM template deployments) is one more arm.
+
+use super::instance::ModuleScope;
+use super::syntax::ResourceBlock;
+use crate::error::FileError;
+use crate::model::Resource;
+
+/// What lowering the other blocks of a root produced.
+#[derive(Default)]
+pub(crate) struct Lowered {
+    pub resources: Vec<Resource>,
+    pub errors: Vec<FileError>,
+    /// `azapi_update_resource`s, applied once the whole root is walked ([`finish`]).
+    pub updates: Vec<super::azapi::update::Update>,
+    /// Each AzAPI site or slot instance's full address, evaluated `name` and whether it is a
+    /// slot: updates may name their target.
+    pub names: Vec<(String, String, bool)>,
+}
+
+/// Where a module instance sits: the declaration prefix (`module.web.`) and the instance
+/// prefix (`module.web[0].`) of its resources' addresses.
+pub(crate) struct Prefix<'a> {
+    pub declaration: &'a str,
+    pub instance: &'a str,
+}
+
+/// Whether the readers keep a block's attributes: in-scope azurerm types, AzAPI resources and
+/// ARM template deployments (their `type` / template decides whether they deploy a site).
+/// Other blocks keep none: moving large bodies along would be wasted work.
+pub(crate) fn keeps_attributes(resource_type: &str) -> bool {
+    super::types::lookup(resource_type, super::types::ProviderVersion::Unknown).is_some()
+        || super::azapi::is_azapi_block(resource_type)
+        || resource_type.ends_with("_template_deployment")
+}
+
+/// Lowers `block` (a type [`super::types::lookup`] does not know) in `scope`, adding any site
+/// or slot it deploys to `out`.
+pub(crate) fn lower_other(
+    block: &ResourceBlock,
+    scope: &ModuleScope,
+    prefix: &Prefix,
+    out: &mut Lowered,
+) {
+    if super::azapi::is_azapi_block(&block.resource_type) {
+        super::azapi::lower::lower(block, scope, prefix, out);
+    }
+}
+
+/// Once a root is walked: applies what changes resources after they are created (AzAPI
+/// updates) to `resources`.
+pub(crate) fn finish(resources: &mut [Resource], lowered: Lowered, errors: &mut Vec<FileError>) {
+    super::azapi::update::apply(resources, &lowered.updates, &lowered.names, errors);
+}
