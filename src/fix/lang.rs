@@ -217,10 +217,14 @@ fn is_identifier(text: &str) -> bool {
 /// `var.NAME` or `local.NAME`, with `.attribute` accesses.
 fn is_terraform_reference(text: &str) -> bool {
     let mut parts = text.split('.');
-    matches!(parts.next(), Some("var" | "local")) && {
-        let rest: Vec<&str> = parts.collect();
-        !rest.is_empty() && rest.iter().all(|part| is_identifier(part))
-    }
+    // `module.NAME.OUT`: a module output written as a literal is fixed in the output.
+    let least = match parts.next() {
+        Some("var" | "local") => 1,
+        Some("module") => 2,
+        _ => return false,
+    };
+    let rest: Vec<&str> = parts.collect();
+    rest.len() >= least && rest.iter().all(|part| is_identifier(part))
 }
 
 /// `parameters('NAME')` or `variables('NAME')` (any case, any spacing), with `.property`.
@@ -278,14 +282,20 @@ mod tests {
 
     #[test]
     fn plain_references_only() {
-        for yes in ["var.mtls", "local.site.mtls", "\"${var.mtls}\""] {
+        for yes in [
+            "var.mtls",
+            "local.site.mtls",
+            "\"${var.mtls}\"",
+            "module.web.mode",
+        ] {
             assert!(Lang::Hcl.is_plain_reference(yes), "{yes}");
         }
         for no in [
             "var.a && var.b",
             "!var.a",
             "var",
-            "module.web.x",
+            "module.web",
+            "module.web[0].x",
             "var.x[0]",
         ] {
             assert!(!Lang::Hcl.is_plain_reference(no), "{no}");

@@ -373,6 +373,15 @@ mod tests {
             "helper/sub/main.tf",
             "resource \"azurerm_storage_account\" \"s\" {}\n",
         );
+        // A site taking its setting from a helper module's output.
+        write(
+            "outputs/main.tf",
+            "module \"h\" {\n  source = \"../helpers/h\"\n}\nresource \"azurerm_linux_web_app\" \"o\" {\n  client_certificate_enabled = module.h.enabled\n}\n",
+        );
+        write(
+            "helpers/h/main.tf",
+            "output \"enabled\" {\n  value = false\n}\n",
+        );
         let paths = vec![root.clone()];
         // Only a scan that will be repeated keeps its modules.
         assert!(
@@ -402,6 +411,11 @@ mod tests {
                 "module \"app\" {\n  source = \"../modules/app\"\n  cert = true\n}\n".into(),
             ),
             ("helper/main.tf", format!("{helper}{}", site("h", false))),
+            // Only the output of a helper module changes.
+            (
+                "helpers/h/main.tf",
+                "output \"enabled\" {\n  value = true\n}\n".into(),
+            ),
             // Only a module the root `live` calls changes.
             (
                 "modules/app/main.tf",

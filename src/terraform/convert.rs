@@ -4,8 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey};
 
+use crate::source::{FileId, Span};
 use crate::value::Val;
 
 /// A variable's `type`, or the type a function or operator expects.
@@ -30,35 +32,64 @@ pub struct ObjectAttribute {
     /// `optional(T)` or `optional(T, default)`: may be absent (then null, or the default).
     pub optional: bool,
     pub default: Option<Val>,
+    /// The `name = optional(T, default)` item, when the type was read from a file (not from
+    /// text such as a JSON `"type"` string): the origin of the values the default fills in.
+    pub default_span: Option<Span>,
+    /// The default, when it is written as one scalar literal (an origin fix can edit it).
+    pub default_literal: Option<Span>,
+}
+
+/// A value [`convert_recording`] filled in from an `optional(T, default)` default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filled {
+    /// Keys from the converted value down to the filled attribute (list indices as numbers).
+    pub path: Vec<String>,
+    pub attribute: String,
+    pub span: Span,
+    /// `span` when the default is one scalar literal (an origin fix can edit it).
+    pub literal: Option<Span>,
 }
 
 impl TypeConstraint {
     /// Reads a native syntax type expression. Anything not understood is `any`, so an exotic
     /// type never rejects a value Terraform would accept.
     pub fn from_hcl(expr: &Expression) -> TypeConstraint {
+        TypeConstraint::from_hcl_at(expr, None)
+    }
+
+    /// [`TypeConstraint::from_hcl`] for an expression parsed from `file`: defaults keep their
+    /// spans.
+    pub fn from_hcl_in(expr: &Expression, file: FileId) -> TypeConstraint {
+        TypeConstraint::from_hcl_at(expr, Some(file))
+    }
+
+    fn from_hcl_at(expr: &Expression, file: Option<FileId>) -> TypeConstraint {
+        let from = |expr: &Expression| TypeConstraint::from_hcl_at(expr, file);
         match expr {
             Expression::Variable(name) => keyword(name.as_str()),
             // Terraform 0.11 quoted types: `type = "string"`, `"list"`, `"map"`.
             Expression::String(name) => keyword(name.value()),
-            Expression::Parenthesis(inner) => TypeConstraint::from_hcl(inner.inner()),
+            Expression::Parenthesis(inner) => from(inner.inner()),
             Expression::FuncCall(call) if !call.name.is_namespaced() => {
                 let arg = call.args.get(0);
-                let inner = || Box::new(arg.map_or(TypeConstraint::Any, TypeConstraint::from_hcl));
+                let inner = || Box::new(arg.map_or(TypeConstraint::Any, from));
                 match call.name.name.as_str() {
                     "list" => TypeConstraint::List(inner()),
                     "set" => TypeConstraint::Set(inner()),
                     "map" => TypeConstraint::Map(inner()),
                     "tuple" => match arg {
-                        Some(Expression::Array(items)) => TypeConstraint::Tuple(
-                            items.iter().map(TypeConstraint::from_hcl).collect(),
-                        ),
+                        Some(Expression::Array(items)) => {
+                            TypeConstraint::Tuple(items.iter().map(from).collect())
+                        }
                         _ => TypeConstraint::Any,
                     },
                     "object" => match arg {
                         Some(Expression::Object(object)) => TypeConstraint::Object(
                             object
                                 .iter()
-                                .filter_map(|(key, value)| object_attribute(key, value.expr()))
+                                .filter_map(|(key, value)| {
+                                    object_attribute(key, value.expr(), file)
+                                })
                                 .collect(),
                         ),
                         _ => TypeConstraint::Any,
@@ -104,7 +135,11 @@ fn keyword(name: &str) -> TypeConstraint {
     }
 }
 
-fn object_attribute(key: &ObjectKey, value: &Expression) -> Option<ObjectAttribute> {
+fn object_attribute(
+    key: &ObjectKey,
+    value: &Expression,
+    file: Option<FileId>,
+) -> Option<ObjectAttribute> {
     let name = match key {
         ObjectKey::Ident(ident) => ident.as_str().to_string(),
         ObjectKey::Expression(expr) => expr.as_str()?.to_string(),
@@ -113,34 +148,97 @@ fn object_attribute(key: &ObjectKey, value: &Expression) -> Option<ObjectAttribu
         && call.name.name.as_str() == "optional"
         && !call.name.is_namespaced()
     {
-        let ty = call
-            .args
-            .get(0)
-            .map_or(TypeConstraint::Any, TypeConstraint::from_hcl);
+        let ty = call.args.get(0).map_or(TypeConstraint::Any, |expr| {
+            TypeConstraint::from_hcl_at(expr, file)
+        });
         // A default that cannot be evaluated is left out rather than guessed.
         let default = call
             .args
             .get(1)
             .and_then(|expr| super::eval::constant(expr).ok())
             .filter(|val| !val.is_unknown());
+        let default_span = match (file, call.args.get(1)) {
+            (Some(file), Some(expr)) if default.is_some() => expr.span().map(|range| {
+                // The whole `name = optional(T, default)` item, as other origin steps span
+                // `key = value`.
+                let start = key.span().map_or(range.start, |key| key.start);
+                let end = value.span().map_or(range.end, |value| value.end);
+                (Span::new(file, start..end), Span::new(file, range))
+            }),
+            _ => None,
+        };
+        let default_is_literal = matches!(
+            call.args.get(1),
+            Some(
+                Expression::Null(_)
+                    | Expression::Bool(_)
+                    | Expression::Number(_)
+                    | Expression::String(_)
+            )
+        );
         return Some(ObjectAttribute {
             name,
             ty,
             optional: true,
             default,
+            default_span: default_span.map(|(item, _)| item),
+            default_literal: default_span
+                .filter(|_| default_is_literal)
+                .map(|(_, default)| default),
         });
     }
     Some(ObjectAttribute {
         name,
-        ty: TypeConstraint::from_hcl(value),
+        ty: TypeConstraint::from_hcl_at(value, file),
         optional: false,
         default: None,
+        default_span: None,
+        default_literal: None,
     })
 }
 
 /// Converts `val` to `ty` as Terraform would, or says why Terraform would reject it. Unknown
 /// and null values convert to anything.
 pub fn convert(val: Val, ty: &TypeConstraint) -> Result<Val, String> {
+    convert_at(val, ty, &mut None)
+}
+
+/// [`convert`], also returning where `optional(T, default)` defaults were filled in.
+pub fn convert_recording(val: Val, ty: &TypeConstraint) -> Result<(Val, Vec<Filled>), String> {
+    let mut recorder = Some(Recorder::default());
+    let val = convert_at(val, ty, &mut recorder)?;
+    Ok((val, recorder.map(|r| r.fills).unwrap_or_default()))
+}
+
+/// The path being converted and the defaults filled so far.
+#[derive(Default)]
+struct Recorder {
+    path: Vec<String>,
+    fills: Vec<Filled>,
+}
+
+/// Converts `val` one level down, under `key`, recording there.
+fn convert_under(
+    val: Val,
+    ty: &TypeConstraint,
+    key: &str,
+    recorder: &mut Option<Recorder>,
+) -> Result<Val, String> {
+    if let Some(r) = recorder.as_mut() {
+        r.path.push(key.to_string());
+    }
+    let converted = convert_at(val, ty, recorder);
+    if let Some(r) = recorder.as_mut() {
+        r.path.pop();
+    }
+    converted
+}
+
+fn convert_at(
+    val: Val,
+    ty: &TypeConstraint,
+    recorder: &mut Option<Recorder>,
+) -> Result<Val, String> {
     let mismatch = |val: &Val| format!("a {} cannot be used as {}", val.type_name(), ty.describe());
     match (ty, val) {
         (_, val @ (Val::Unknown(_) | Val::Null)) | (TypeConstraint::Any, val) => Ok(val),
@@ -162,16 +260,18 @@ pub fn convert(val: Val, ty: &TypeConstraint) -> Result<Val, String> {
             .map(Val::Number)
             .ok_or_else(|| format!("\"{text}\" is not a number")),
         (TypeConstraint::List(element), Val::List(items)) => {
-            let items = convert_all(items, element)?;
+            let items = convert_all(items, element, recorder)?;
             Ok(Val::List(items))
         }
+        // A set's elements move when it is sorted: what they were filled with is not recorded.
         (TypeConstraint::Set(element), Val::List(items)) => {
-            Ok(to_set(convert_all(items, element)?))
+            Ok(to_set(convert_all(items, element, &mut None)?))
         }
         (TypeConstraint::Map(element), Val::Object(members)) => {
             let mut out = BTreeMap::new();
             for (key, value) in members {
-                let value = convert(value, element).map_err(|e| format!("element `{key}`: {e}"))?;
+                let value = convert_under(value, element, &key, recorder)
+                    .map_err(|e| format!("element `{key}`: {e}"))?;
                 out.insert(key, value);
             }
             Ok(Val::Object(out))
@@ -179,7 +279,8 @@ pub fn convert(val: Val, ty: &TypeConstraint) -> Result<Val, String> {
         (TypeConstraint::Tuple(types), Val::List(items)) if types.len() == items.len() => items
             .into_iter()
             .zip(types)
-            .map(|(item, ty)| convert(item, ty))
+            .enumerate()
+            .map(|(i, (item, ty))| convert_under(item, ty, &i.to_string(), recorder))
             .collect::<Result<_, _>>()
             .map(Val::List),
         (TypeConstraint::Object(attributes), Val::Object(mut members)) => {
@@ -187,13 +288,25 @@ pub fn convert(val: Val, ty: &TypeConstraint) -> Result<Val, String> {
             for attribute in attributes {
                 let value = members.remove(&attribute.name).unwrap_or(Val::Null);
                 let value = match (&value, &attribute.default) {
-                    (Val::Null, Some(default)) => default.clone(),
+                    (Val::Null, Some(default)) => {
+                        if let (Some(r), Some(span)) = (recorder.as_mut(), attribute.default_span) {
+                            let mut path = r.path.clone();
+                            path.push(attribute.name.clone());
+                            r.fills.push(Filled {
+                                path,
+                                attribute: attribute.name.clone(),
+                                span,
+                                literal: attribute.default_literal,
+                            });
+                        }
+                        default.clone()
+                    }
                     (Val::Null, None) if !attribute.optional => {
                         return Err(format!("attribute `{}` is required", attribute.name));
                     }
                     _ => value,
                 };
-                let value = convert(value, &attribute.ty)
+                let value = convert_under(value, &attribute.ty, &attribute.name, recorder)
                     .map_err(|e| format!("attribute `{}`: {e}", attribute.name))?;
                 out.insert(attribute.name.clone(), value);
             }
@@ -204,11 +317,18 @@ pub fn convert(val: Val, ty: &TypeConstraint) -> Result<Val, String> {
     }
 }
 
-fn convert_all(items: Vec<Val>, element: &TypeConstraint) -> Result<Vec<Val>, String> {
+fn convert_all(
+    items: Vec<Val>,
+    element: &TypeConstraint,
+    recorder: &mut Option<Recorder>,
+) -> Result<Vec<Val>, String> {
     items
         .into_iter()
         .enumerate()
-        .map(|(i, item)| convert(item, element).map_err(|e| format!("element {i}: {e}")))
+        .map(|(i, item)| {
+            convert_under(item, element, &i.to_string(), recorder)
+                .map_err(|e| format!("element {i}: {e}"))
+        })
         .collect()
 }
 

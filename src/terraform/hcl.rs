@@ -10,7 +10,7 @@ use hcl_edit::{Decorate as _, Span as _};
 use super::convert::TypeConstraint;
 use super::nesting::{self, MAX_NESTING, MAX_OBJECT_ENTRIES, Refused};
 use super::syntax::{
-    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, ResourceBlock, Variable,
+    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, OutputBlock, ResourceBlock, Variable,
 };
 use crate::error::FileError;
 use crate::model::Syntax;
@@ -68,6 +68,8 @@ fn items(file: FileId, text: &str, body: Body) -> FileItems {
         let labels = block.labels.len();
         match block.ident.as_str() {
             "resource" if labels == 2 => items.resources.extend(resource_block(file, text, block)),
+            "data" if labels == 2 => items.data.extend(resource_block(file, text, block)),
+            "output" if labels == 1 => items.outputs.extend(output(file, block)),
             "variable" if labels == 1 => items.variables.extend(variable(file, block)),
             "locals" if labels == 0 => items.locals.extend(attributes(file, block.body)),
             "module" if labels == 1 => items.calls.extend(module_call(file, block)),
@@ -129,13 +131,29 @@ fn variable(file: FileId, block: Block) -> Option<Variable> {
     };
     for attr in block.body.into_attributes() {
         match attr.key.as_str() {
-            "type" => variable.type_constraint = Some(TypeConstraint::from_hcl(&attr.value)),
+            "type" => {
+                variable.type_constraint = Some(TypeConstraint::from_hcl_in(&attr.value, file))
+            }
             "nullable" => variable.nullable = attr.value.as_bool(),
             "default" => variable.default = attribute(file, attr),
             _ => {}
         }
     }
     Some(variable)
+}
+
+fn output(file: FileId, block: Block) -> Option<OutputBlock> {
+    let header = header(file, &block)?;
+    let value = block
+        .body
+        .into_attributes()
+        .find(|attr| attr.key.as_str() == "value")
+        .and_then(|attr| attribute(file, attr));
+    Some(OutputBlock {
+        name: block.labels[0].as_str().to_string(),
+        header,
+        value,
+    })
 }
 
 fn module_call(file: FileId, block: Block) -> Option<ModuleCall> {
@@ -189,7 +207,8 @@ fn resource_block(file: FileId, text: &str, block: Block) -> Option<ResourceBloc
     let resource_type = block.labels[0].as_str().to_string();
     let name = last_label.as_str().to_string();
     // Only the types certgate judges keep their attributes: moving the (often large) bodies of
-    // every other resource along would be wasted work.
+    // every other resource along would be wasted work. Another block may still read one of
+    // theirs (`TYPE.NAME.ARG`): `module::assemble` defers them to `body_attributes`.
     let in_scope = super::dispatch::keeps_attributes(&resource_type);
     Some(ResourceBlock {
         resource_type,
@@ -202,7 +221,35 @@ fn resource_block(file: FileId, text: &str, block: Block) -> Option<ResourceBloc
         } else {
             Vec::new()
         },
+        deferred: None,
     })
+}
+
+/// The top-level attributes of the block body at `body` (`{` through `}`) in `text`, parsed
+/// again on their own, with spans in the file. Empty when the slice does not parse (the file
+/// did, so it should).
+pub fn body_attributes(file: FileId, text: &str, body: Span) -> Vec<Attribute> {
+    let inner = body.start + 1..body.end.saturating_sub(1);
+    let Some(slice) = text.get(inner.clone()) else {
+        return Vec::new();
+    };
+    let Ok(parsed) = hcl_edit::parser::parse_body(slice) else {
+        return Vec::new();
+    };
+    let shift = |range: std::ops::Range<usize>| {
+        Span::new(file, range.start + inner.start..range.end + inner.start)
+    };
+    parsed
+        .into_attributes()
+        .filter_map(|attr| {
+            Some(Attribute {
+                name: attr.key.as_str().to_string(),
+                span: shift(attr.span()?),
+                value_span: shift(attr.value.span()?),
+                expr: AttributeExpr::Hcl(attr.value),
+            })
+        })
+        .collect()
 }
 
 /// Where an hcl-edit error points. hcl-edit clamps an error at the very end of the input to the
@@ -279,6 +326,21 @@ mod tests {
         assert_eq!(slice(text, enabled.value_span), "true");
         assert_eq!(slice(text, block.count().unwrap().value_span), "2");
         assert!(block.for_each().is_none());
+    }
+
+    #[test]
+    fn other_types_defer_their_attributes_which_read_with_file_spans() {
+        let text = "# plan\nresource \"azurerm_service_plan\" \"p\" {\n  os_type = \"Linux\"\n  sku {\n    tier = 1\n  }\n  count = 2\n}\n";
+        let blocks = parse(text).unwrap();
+        let block = &blocks[0];
+        assert!(block.attributes.is_empty(), "not kept with the file");
+        let attributes = body_attributes(7, text, block.body_span);
+        let names: Vec<&str> = attributes.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["os_type", "count"]);
+        assert_eq!(slice(text, attributes[0].span), "os_type = \"Linux\"");
+        assert_eq!(slice(text, attributes[0].value_span), "\"Linux\"");
+        assert_eq!(attributes[1].span.file, 7);
+        assert!(body_attributes(7, text, Span::new(7, 0..1)).is_empty());
     }
 
     #[test]

@@ -4,10 +4,12 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::convert::{TypeConstraint, convert};
+use super::convert::{Filled, TypeConstraint, convert, convert_recording};
 use super::eval::{
-    Budget, Env, EvalError, InstanceKeys, Outcome, Scope, Shared, SharedOutcome, eval_attr,
+    BlockRef, Budget, Env, EvalError, InstanceKeys, Outcome, Scope, Shared, SharedOutcome,
+    eval_attr,
 };
 use super::module::Module;
 use super::syntax::{Attribute, ModuleCall, Variable};
@@ -25,8 +27,31 @@ pub struct ModuleScope<'a> {
     /// `None` while the local is being evaluated: meeting it again is a cycle.
     locals: RefCell<HashMap<String, Option<SharedOutcome>>>,
     in_progress: RefCell<Vec<String>>,
-    budget: &'a Budget,
-    root_dir: String,
+    pub(super) budget: &'a Budget,
+    pub(super) root_dir: String,
+    /// Where calls lead, to read their outputs; `None`: outputs are not followed.
+    pub(super) children: Option<&'a dyn Children>,
+    /// The call names from the root to this module (`modules.json` keys).
+    pub(super) names: Vec<String>,
+    /// The directories of the modules from the root to this one: an output read from one of
+    /// them again is a recursive module.
+    pub(super) dirs: Vec<std::path::PathBuf>,
+    /// Module outputs and other blocks' arguments read so far, by reference text
+    /// (`module.web[0].url`, `azurerm_service_plan.p.os_type`); `None` while being evaluated.
+    pub(super) reads: RefCell<HashMap<String, Option<SharedOutcome>>>,
+    pub(super) reads_in_progress: RefCell<Vec<String>>,
+}
+
+/// Where a module's calls lead, for reading their outputs.
+pub trait Children {
+    /// The module `call` of `caller` (at module path `names`) leads to, read in full, or why
+    /// it is not followed.
+    fn child(
+        &self,
+        caller: &Module,
+        call: &ModuleCall,
+        names: &[String],
+    ) -> Result<Arc<Module>, String>;
 }
 
 impl<'a> ModuleScope<'a> {
@@ -44,7 +69,26 @@ impl<'a> ModuleScope<'a> {
             in_progress: RefCell::default(),
             budget,
             root_dir,
+            children: None,
+            names: Vec::new(),
+            dirs: Vec::new(),
+            reads: RefCell::default(),
+            reads_in_progress: RefCell::default(),
         }
+    }
+
+    /// Follows module outputs through `children`; `names` are the calls leading here and
+    /// `dirs` the modules they lead through (the root's first, this one's last).
+    pub fn with_children(
+        mut self,
+        children: &'a dyn Children,
+        names: Vec<String>,
+        dirs: Vec<std::path::PathBuf>,
+    ) -> Self {
+        self.children = Some(children);
+        self.names = names;
+        self.dirs = dirs;
+        self
     }
 
     /// The scope for one instance of a block of this module.
@@ -62,7 +106,10 @@ impl<'a> ModuleScope<'a> {
             )));
         };
         let cuts = self.budget.cuts();
-        let value = self.source.value(variable).map(Shared::new);
+        let value = self
+            .source
+            .value(variable)
+            .map(|(traced, fills)| Shared::with_fills(traced, fills));
         // A value a limit cut short depends on the evaluation that asked for it: the next one
         // computes it again within its own slice.
         if self.budget.cuts() == cuts {
@@ -146,6 +193,12 @@ impl Scope for InstanceScope<'_> {
     fn budget(&self) -> &Budget {
         self.module.budget
     }
+    fn module_output(&self, name: &str, key: Option<&Val>, output: &str) -> Option<SharedOutcome> {
+        self.module.module_output(name, key, output)
+    }
+    fn argument(&self, block: BlockRef, arg: &str) -> Option<SharedOutcome> {
+        self.module.argument(block, arg)
+    }
 }
 
 /// Where a module instance's variables get their values. Each variable is evaluated on first
@@ -164,7 +217,7 @@ pub enum VarSource<'a> {
 }
 
 impl VarSource<'_> {
-    fn value(&self, variable: &Variable) -> Outcome {
+    fn value(&self, variable: &Variable) -> Result<(Traced, Vec<Filled>), EvalError> {
         let outcome = match self {
             VarSource::Root(assignments) => match assignments.get(&variable.name) {
                 Some(assignment) => assignment.value(variable.type_constraint.as_ref()),
@@ -230,8 +283,9 @@ fn default(variable: &Variable, missing: impl FnOnce() -> Outcome) -> Outcome {
     }
 }
 
-/// Applies `nullable = false` and the variable's type, as Terraform does on the way in.
-fn finish(variable: &Variable, outcome: Outcome) -> Outcome {
+/// Applies `nullable = false` and the variable's type, as Terraform does on the way in; also
+/// says where the type's `optional(T, default)` defaults filled members in.
+fn finish(variable: &Variable, outcome: Outcome) -> Result<(Traced, Vec<Filled>), EvalError> {
     let traced = outcome?;
     let traced = if traced.val == Val::Null && variable.nullable == Some(false) {
         default(variable, || Ok(traced))?
@@ -242,11 +296,14 @@ fn finish(variable: &Variable, outcome: Outcome) -> Outcome {
         .type_constraint
         .as_ref()
         .unwrap_or(&TypeConstraint::Any);
-    match convert(traced.val, ty) {
-        Ok(val) => Ok(Traced {
-            val,
-            origin: traced.origin,
-        }),
+    match convert_recording(traced.val, ty) {
+        Ok((val, fills)) => Ok((
+            Traced {
+                val,
+                origin: traced.origin,
+            },
+            fills,
+        )),
         Err(e) => Err(EvalError(format!(
             "the value of variable `{}` does not fit its type {}: {e}",
             variable.name,
@@ -309,6 +366,7 @@ pub fn expand(
         Ok(traced) => traced,
         Err(EvalError(e)) => return rejected("for_each", e),
     };
+    let fills = variable_fills(for_each, scope);
     let entries: Vec<(String, Val)> = match traced.val {
         Val::Unknown(reason) => {
             return Expansion::Unresolved(format!("`for_each` cannot be resolved: {reason}"));
@@ -364,10 +422,39 @@ pub fn expand(
                     val,
                     origin: traced.origin.clone(),
                 };
-                (InstanceKeys::Each { key, value }, suffix)
+                // The defaults filled in this element, relative to it.
+                let fills = fills
+                    .iter()
+                    .filter(|fill| fill.path.first() == Some(&key))
+                    .map(|fill| Filled {
+                        path: fill.path[1..].to_vec(),
+                        ..fill.clone()
+                    })
+                    .collect();
+                (InstanceKeys::Each { key, value, fills }, suffix)
             })
             .collect(),
     )
+}
+
+/// The defaults filled in a variable when `for_each` is written as `var.NAME` (the common form
+/// whose elements' origins can reach an `optional(T, default)`); none otherwise.
+fn variable_fills(for_each: &Attribute, scope: &ModuleScope) -> Vec<Filled> {
+    use hcl_edit::expr::{Expression, TraversalOperator};
+    let super::syntax::AttributeExpr::Hcl(Expression::Traversal(traversal)) = &for_each.expr else {
+        return Vec::new();
+    };
+    let (Expression::Variable(root), [op]) = (&traversal.expr, traversal.operators.as_slice())
+    else {
+        return Vec::new();
+    };
+    match (root.as_str(), op.value()) {
+        ("var", TraversalOperator::GetAttr(name)) => scope
+            .var(name.as_str())
+            .map(|shared| shared.fills.clone())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
 }
 
 fn rejected(meta: &str, why: String) -> Expansion {

@@ -7,7 +7,7 @@
 
 use super::convert::TypeConstraint;
 use super::syntax::{
-    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, ResourceBlock, Variable,
+    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, OutputBlock, ResourceBlock, Variable,
 };
 use crate::error::FileError;
 use crate::json::{Json, JsonKind, Member};
@@ -42,6 +42,22 @@ pub fn read(file: FileId, source: &SourceFile) -> FileRead {
                     for type_member in reader.members(types) {
                         reader.resources_of_type(type_member, &mut items.resources)?;
                     }
+                }
+            }
+            "data" => {
+                for types in reader.objects(&member.value, "`data`")? {
+                    for type_member in reader.members(types) {
+                        reader.resources_of_type(type_member, &mut items.data)?;
+                    }
+                }
+            }
+            "output" => {
+                for (name, body) in reader.labelled(&member.value, "output")? {
+                    items.outputs.push(OutputBlock {
+                        name: name.key.clone(),
+                        header: reader.span(name.key_span.clone()),
+                        value: body.member("value").map(|value| reader.attribute(value)),
+                    });
                 }
             }
             "variable" => {
@@ -232,11 +248,10 @@ impl Reader<'_> {
             header: self.span(name_member.key_span.clone()),
             body_span: self.span(body.span.clone()),
             // Nested blocks (`site_config`, `lifecycle`) look like object-valued attributes in
-            // JSON; keeping them does no harm, as only named attributes are ever read.
-            attributes: match super::dispatch::keeps_attributes(&type_member.key) {
-                true => self.attributes(body),
-                false => Vec::new(),
-            },
+            // JSON; keeping them does no harm, as only named attributes are ever read. Every
+            // type keeps them: another block may read one as `TYPE.NAME.ARG`.
+            attributes: self.attributes(body),
+            deferred: None,
         }
     }
 }

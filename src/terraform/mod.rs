@@ -33,6 +33,7 @@ pub(crate) mod tfvars;
 
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
 pub(crate) mod external;
+mod reads;
 mod types;
 mod version;
 

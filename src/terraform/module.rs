@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::syntax::{Attribute, FileItems, ModuleCall, ResourceBlock, Variable};
+use super::syntax::{Attribute, FileItems, ModuleCall, OutputBlock, ResourceBlock, Variable};
 use super::{hcl, json_syntax, overrides};
 use crate::error::FileError;
 use crate::source::{FileId, SourceFile, Span};
@@ -22,6 +22,12 @@ pub struct Module {
     /// The directory, normalised lexically (`crate::paths::normalize`).
     pub dir: PathBuf,
     pub resources: Vec<ResourceBlock>,
+    /// `data` blocks: only their written arguments are read (`data.TYPE.NAME.ARG`).
+    pub data: Vec<ResourceBlock>,
+    pub outputs: HashMap<String, OutputBlock>,
+    /// `false` when only the files stating provider constraints were read (a helper module
+    /// that deploys nothing, see `Project::parse`): its outputs need a full read.
+    pub complete: bool,
     pub variables: BTreeMap<String, Variable>,
     pub locals: HashMap<String, Attribute>,
     pub calls: Vec<ModuleCall>,
@@ -48,6 +54,7 @@ pub fn is_configuration_file(path: &Path) -> bool {
 pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
     let mut module = Module {
         dir,
+        complete: true,
         ..Module::default()
     };
     // Terraform reads primary files first and override files after them, each in name order.
@@ -93,11 +100,20 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
                 continue;
             }
         };
+        // Native syntax blocks of types certgate does not judge read their attributes on
+        // first use, from this file's text.
+        for block in items.resources.iter_mut().chain(items.data.iter_mut()) {
+            if block.syntax == crate::model::Syntax::Hcl && block.attributes.is_empty() {
+                block.deferred = Some(super::syntax::DeferredBody::new(file.source.clone()));
+            }
+        }
         if let Some(comments) = items.json_comments.take() {
             module.json_comments.insert(file.id, comments);
         }
         if is_override {
             replacements.resources.extend(items.resources);
+            replacements.data.extend(items.data);
+            replacements.outputs.extend(items.outputs);
             replacements.variables.extend(items.variables);
             replacements.locals.extend(items.locals);
             replacements.calls.extend(items.calls);
@@ -119,6 +135,8 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
                         as_notice(error, SITELESS_MODULE)
                     } else if kind == "resource" && !can_be_a_site(&name) {
                         as_notice(error, NOT_A_SITE)
+                    } else if kind == "data" {
+                        as_notice(error, DATA_NOT_A_SITE)
                     } else {
                         error
                     };
@@ -138,6 +156,19 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
                 &format!("`{}`", block.address()),
             ) {
                 module.resources.push(block);
+            }
+        }
+        for block in items.data {
+            let address = format!("data.{}", block.address());
+            let shown = format!("`{address}`");
+            if unique("data", address, block.header, &shown) {
+                module.data.push(block);
+            }
+        }
+        for output in items.outputs {
+            let shown = format!("output `{}`", output.name);
+            if unique("output", output.name.clone(), output.header, &shown) {
+                module.outputs.insert(output.name.clone(), output);
             }
         }
         for variable in items.variables {
@@ -162,6 +193,15 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
     }
     module.errors.extend(duplicates);
     overrides::merge(&mut module.resources, replacements.resources);
+    overrides::merge(&mut module.data, replacements.data);
+    // An override file's output replaces the value of the output of the same name.
+    for output in replacements.outputs {
+        if let Some(original) = module.outputs.get_mut(&output.name)
+            && output.value.is_some()
+        {
+            original.value = output.value;
+        }
+    }
     overrides::merge_variables(&mut variables, replacements.variables);
     overrides::merge_locals(&mut module.locals, replacements.locals);
     overrides::merge_calls(&mut module.calls, replacements.calls);
@@ -175,6 +215,10 @@ const SITELESS_MODULE: &str = "no App Service verdict depends on it: this module
 /// Why a duplicate resource of another type is only a notice.
 const NOT_A_SITE: &str =
     "no App Service verdict depends on it: a resource of this type cannot be a site";
+
+/// Why a duplicate data source is only a notice (they were not read before their arguments
+/// were, and a duplicate one decides no verdict unless a site reads it).
+const DATA_NOT_A_SITE: &str = "no App Service verdict depends on it: a data source is not a site";
 
 /// `error` as a notice (shown, but the run does not fail), saying why.
 fn as_notice(error: FileError, why: &str) -> FileError {

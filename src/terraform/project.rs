@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::Inputs;
 use super::eval::{Budget, InstanceKeys};
-use super::instance::{self, Expansion, ModuleScope, VarSource};
+use super::instance::{self, Children, Expansion, ModuleScope, VarSource};
 use super::memo::{JudgedRoot, Memo};
 use super::module::{self, Module, ModuleFile};
 use super::syntax::{Attribute, ModuleCall};
@@ -34,6 +34,8 @@ pub struct Project<'a> {
     loader: &'a Loader<'a>,
     pub command_line: CommandLine,
     modules: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    /// Helper modules read in full for their outputs (see [`Project::module_full`]).
+    full_modules: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
     /// Whether each module directory asked about exists: every root asks again.
     existing: Mutex<HashMap<PathBuf, bool>>,
     /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
@@ -54,6 +56,7 @@ impl<'a> Project<'a> {
             loader,
             command_line: CommandLine::new(inputs, loader),
             modules: Mutex::default(),
+            full_modules: Mutex::default(),
             existing: Mutex::default(),
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
             earlier: Memo::default(),
@@ -102,12 +105,31 @@ impl<'a> Project<'a> {
         slot.get_or_init(|| {
             self.earlier
                 .get(&dir)
-                .unwrap_or_else(|| Arc::new(self.parse(dir)))
+                .unwrap_or_else(|| Arc::new(self.parse(dir, false)))
         })
         .clone()
     }
 
-    fn parse(&self, dir: PathBuf) -> Module {
+    /// The module in `dir` with every file read: a helper module that deploys nothing is read
+    /// by [`Project::module`] for its provider constraints only, but a caller may read its
+    /// outputs. Its parse errors are not reported (no verdict of its own depends on them).
+    pub fn module_full(&self, dir: &Path) -> Arc<Module> {
+        let module = self.module(dir);
+        if module.complete {
+            return module;
+        }
+        let slot = self
+            .full_modules
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(module.dir.clone())
+            .or_default()
+            .clone();
+        slot.get_or_init(|| Arc::new(self.parse(module.dir.clone(), true)))
+            .clone()
+    }
+
+    fn parse(&self, dir: PathBuf, full: bool) -> Module {
         let listing = self.loader.list_dir(&dir, |path| {
             let is_lock = path.file_name().is_some_and(|n| n == LOCK_FILE);
             module::is_configuration_file(path) || tfvars::is_automatic(path) || is_lock
@@ -124,9 +146,10 @@ impl<'a> Project<'a> {
         // A directory with no in-scope type and no module call deploys no site (a helper
         // module reached through a call): only its provider constraints can matter, so only
         // the files stating one are parsed. The byte search is the one discovery uses.
-        let deploys = files
-            .iter()
-            .any(|file| super::interest::interests(file.source.text().as_bytes()));
+        let deploys = full
+            || files
+                .iter()
+                .any(|file| super::interest::interests(file.source.text().as_bytes()));
         if !deploys {
             files.retain(|file| {
                 let text = file.source.text();
@@ -137,6 +160,7 @@ impl<'a> Project<'a> {
         }
         let mut module = module::assemble(dir, &files);
         module.files = listing;
+        module.complete = deploys;
         module
     }
 
@@ -220,8 +244,15 @@ impl<'a> Project<'a> {
         let (assignments, mut errors) =
             tfvars::root_assignments(&module.files, &self.command_line, below, self.loader);
         let budget = super::eval::budget();
+        let resolver = Resolver {
+            project: self,
+            root_dir: module.dir.clone(),
+            installed: std::cell::OnceCell::new(),
+            looked: Default::default(),
+        };
         let mut walk = Walk {
             project: self,
+            resolver: &resolver,
             root_dir: module.dir.clone(),
             budget: &budget,
             resources: Vec::new(),
@@ -253,10 +284,12 @@ impl<'a> Project<'a> {
         if let Some(notice) = budget.notice("root module", None) {
             errors.push(FileError::notice(&module.dir, None, notice));
         }
+        let mut looked = walk.looked;
+        looked.extend(resolver.looked.take());
         JudgedRoot {
             judged: (with_version(walk.resources, version), errors),
             modules: walk.modules,
-            looked: walk.looked,
+            looked,
         }
     }
 }
@@ -298,9 +331,86 @@ impl ModulePath {
     }
 }
 
+/// Where a root's module calls lead, for reading their outputs: the walk's resolution without
+/// its notices (the walk reports each unfollowed call once, where it is declared).
+struct Resolver<'p, 'a> {
+    project: &'p Project<'a>,
+    root_dir: PathBuf,
+    installed: std::cell::OnceCell<Option<HashMap<String, PathBuf>>>,
+    /// The directories a call led to (see [`JudgedRoot::looked`]).
+    looked: std::cell::RefCell<Vec<PathBuf>>,
+}
+
+impl Children for Resolver<'_, '_> {
+    fn child(
+        &self,
+        caller: &Module,
+        call: &ModuleCall,
+        names: &[String],
+    ) -> Result<Arc<Module>, String> {
+        let loader = self.project.loader;
+        let Some(source) = call.source() else {
+            return Err("it has no literal `source`".into());
+        };
+        let dir = match local_source(&caller.dir, call) {
+            Some(dir) => dir,
+            None => {
+                let installed = self.installed.get_or_init(|| {
+                    let path = self.root_dir.join(".terraform/modules/modules.json");
+                    let loaded = loader
+                        .is_file(&path)
+                        .then(|| loader.file(&path))
+                        .flatten()?;
+                    let document = crate::json::parse(loaded.source.text()).ok()?;
+                    Some(installed_dirs(&document.root, &self.root_dir))
+                });
+                let mut key = names.to_vec();
+                key.push(call.name.clone());
+                let entry = installed.as_ref().and_then(|dirs| dirs.get(&key.join(".")));
+                match entry {
+                    Some(dir) => dir.clone(),
+                    None => {
+                        return Err(format!(
+                            "source `{source}` is not installed (run `terraform init`)"
+                        ));
+                    }
+                }
+            }
+        };
+        self.looked.borrow_mut().push(dir.clone());
+        if !loader.allowed(&dir) {
+            return Err(format!("`{}` is outside the project root", shown_dir(&dir)));
+        }
+        if !self.project.is_dir(&dir) {
+            return Err(format!(
+                "the directory `{}` does not exist",
+                shown_dir(&dir)
+            ));
+        }
+        Ok(self.project.module_full(&dir))
+    }
+}
+
+/// `modules.json`'s entries, as key → directory under `root_dir`.
+fn installed_dirs(root: &crate::json::Json, root_dir: &Path) -> HashMap<String, PathBuf> {
+    let entries = root
+        .get("Modules")
+        .and_then(|m| m.as_array())
+        .unwrap_or(&[]);
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let key = entry.get("Key")?.as_str()?;
+            let dir = entry.get("Dir")?.as_str()?;
+            Some((key.to_string(), normalize(&root_dir.join(dir))))
+        })
+        .collect()
+}
+
 /// One root's walk of its module tree.
 struct Walk<'p, 'a> {
     project: &'p Project<'a>,
+    resolver: &'p Resolver<'p, 'a>,
     root_dir: PathBuf,
     /// Shared by every module instance of the root: the bound is on the whole walk.
     budget: &'p Budget,
@@ -332,7 +442,11 @@ impl Walk<'_, '_> {
         self.constraints
             .extend(module.azurerm_constraints.iter().cloned());
         let root_dir = self.root_dir.display().to_string();
-        let scope = ModuleScope::new(module, vars, self.budget, root_dir);
+        let scope = ModuleScope::new(module, vars, self.budget, root_dir).with_children(
+            self.resolver,
+            path.names.clone(),
+            stack.clone(),
+        );
         for block in &module.resources {
             let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
                 let prefix = super::dispatch::Prefix {
@@ -604,21 +718,7 @@ impl Walk<'_, '_> {
                 return None;
             }
         };
-        let entries = document
-            .root
-            .get("Modules")
-            .and_then(|m| m.as_array())
-            .unwrap_or(&[]);
-        Some(
-            entries
-                .iter()
-                .filter_map(|entry| {
-                    let key = entry.get("Key")?.as_str()?;
-                    let dir = entry.get("Dir")?.as_str()?;
-                    Some((key.to_string(), normalize(&self.root_dir.join(dir))))
-                })
-                .collect(),
-        )
+        Some(installed_dirs(&document.root, &self.root_dir))
     }
 }
 

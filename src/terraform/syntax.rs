@@ -5,6 +5,7 @@
 use super::convert::TypeConstraint;
 use crate::model::Syntax;
 use crate::source::Span;
+use std::sync::{Arc, OnceLock};
 
 /// A value as written, not yet evaluated.
 #[derive(Debug, Clone)]
@@ -61,8 +62,28 @@ pub struct ResourceBlock {
     pub body_span: Span,
     /// Top-level attributes in source order, meta-arguments (`count`, `for_each`) included.
     /// Nested blocks (`site_config`, `lifecycle`, …) are not kept: nothing reads them. Empty for
-    /// types certgate does not judge.
+    /// native syntax blocks of types certgate does not judge: see `deferred`.
     pub attributes: Vec<Attribute>,
+    /// A native syntax block of a type certgate does not judge: its attributes are parsed from
+    /// its text only when another block reads one (`TYPE.NAME.ARG`, rare), so the bodies of
+    /// every other resource are not kept (set by `module::assemble`).
+    pub deferred: Option<Arc<DeferredBody>>,
+}
+
+/// The source of a block whose attributes are read on first use.
+#[derive(Debug)]
+pub struct DeferredBody {
+    pub source: Arc<crate::source::SourceFile>,
+    parsed: OnceLock<Vec<Attribute>>,
+}
+
+impl DeferredBody {
+    pub fn new(source: Arc<crate::source::SourceFile>) -> Arc<DeferredBody> {
+        Arc::new(DeferredBody {
+            source,
+            parsed: OnceLock::new(),
+        })
+    }
 }
 
 impl ResourceBlock {
@@ -73,6 +94,29 @@ impl ResourceBlock {
 
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|attr| attr.name == name)
+    }
+
+    /// An argument written in the block, for references from other blocks: reads a deferred
+    /// body on first use.
+    pub fn argument(&self, name: &str) -> Option<&Attribute> {
+        let Some(deferred) = &self.deferred else {
+            return self.attribute(name);
+        };
+        let parsed = deferred.parsed.get_or_init(|| {
+            super::hcl::body_attributes(self.header.file, deferred.source.text(), self.body_span)
+        });
+        parsed.iter().find(|attr| attr.name == name)
+    }
+
+    /// `count`, read even from a deferred body (another block reading one of its arguments
+    /// needs its instances).
+    pub fn count_argument(&self) -> Option<&Attribute> {
+        self.argument("count")
+    }
+
+    /// `for_each`, as [`ResourceBlock::count_argument`].
+    pub fn for_each_argument(&self) -> Option<&Attribute> {
+        self.argument("for_each")
     }
 
     pub fn count(&self) -> Option<&Attribute> {
@@ -156,6 +200,16 @@ impl ModuleCall {
     }
 }
 
+/// One `output "NAME" { value = … }` declaration.
+#[derive(Debug, Clone)]
+pub struct OutputBlock {
+    pub name: String,
+    /// `output "NAME"` (native) or the name's key (JSON).
+    pub header: Span,
+    /// `None` when the block has no `value` (Terraform rejects it; certgate reads it as unknown).
+    pub value: Option<Attribute>,
+}
+
 /// Everything one file declares that value resolution reads.
 #[derive(Debug, Default)]
 pub struct FileItems {
@@ -164,6 +218,9 @@ pub struct FileItems {
     /// Each `locals` entry as an attribute named after the local.
     pub locals: Vec<Attribute>,
     pub calls: Vec<ModuleCall>,
+    /// `data "TYPE" "NAME"` blocks: their written arguments are known at plan time.
+    pub data: Vec<ResourceBlock>,
+    pub outputs: Vec<OutputBlock>,
     /// `required_providers` version constraints for azurerm, as written.
     pub azurerm_constraints: Vec<String>,
     /// A `.tf.json` file's `"//"` comment properties, recorded when it declares a resource.

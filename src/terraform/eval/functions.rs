@@ -113,6 +113,12 @@ const KNOWN: &[&str] = &[
     "sensitive",
 ];
 
+/// Functions whose result is known when their arguments are, whatever unknowns those hold
+/// inside: they copy members and elements as they are (or count them).
+const STRUCTURAL: &[&str] = &[
+    "merge", "concat", "keys", "values", "length", "one", "element",
+];
+
 /// A function's result: one of its arguments as it is (keeping that argument's origin), or a
 /// new value.
 enum Chosen {
@@ -132,7 +138,18 @@ fn apply(name: &str, args: &[Traced]) -> Applied {
         "nonsensitive" | "sensitive" => return arity(&vals, 1).map(|_| Ok(Chosen::Arg(0))),
         _ => {}
     }
-    if let Some(reason) = vals.iter().find_map(|v| first_unknown(v)) {
+    // Functions that move members and elements without looking inside them keep a nested
+    // unknown where it is (`merge(local.base, { plan = azurerm_service_plan.p.id })` still
+    // knows `base`'s members); only an unknown argument itself makes them unknown.
+    let poisoned = if STRUCTURAL.contains(&name) {
+        vals.iter().find_map(|v| match v {
+            Val::Unknown(reason) => Some(reason.as_str()),
+            _ => None,
+        })
+    } else {
+        vals.iter().find_map(|v| first_unknown(v))
+    };
+    if let Some(reason) = poisoned {
         return Ok(Err(reason.to_string()));
     }
     let computed = |val| Ok(Ok(Chosen::Computed(val)));

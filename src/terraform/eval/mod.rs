@@ -26,12 +26,13 @@ use std::rc::Rc;
 
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 
+pub use super::convert::Filled;
 use super::syntax::AttributeExpr;
 pub use crate::budget::Budget;
 use crate::budget::Nesting;
 use crate::json::{Json, JsonKind};
 use crate::limits::{MAX_TERRAFORM_NESTING, MAX_TERRAFORM_ORIGINS, MAX_TERRAFORM_STACK};
-use crate::model::Origin;
+use crate::model::{Origin, OriginKind};
 use crate::value::{Traced, Val};
 
 pub use template::json_string;
@@ -62,6 +63,8 @@ pub enum InstanceKeys {
     Each {
         key: String,
         value: Traced,
+        /// Where `optional(T, default)` defaults filled `value`'s members in, relative to it.
+        fills: Vec<Filled>,
     },
     /// The block has `count`/`for_each`, but it cannot be resolved: the reason why.
     Unknown(String),
@@ -75,13 +78,40 @@ pub enum InstanceKeys {
 pub struct Shared {
     pub traced: Traced,
     pub size: u64,
+    /// The members its type's `optional(T, default)` defaults filled in (a variable's).
+    pub fills: Vec<Filled>,
 }
 
 impl Shared {
     pub fn new(traced: Traced) -> Rc<Shared> {
-        let size = size(&traced.val);
-        Rc::new(Shared { traced, size })
+        Shared::with_fills(traced, Vec::new())
     }
+
+    pub fn with_fills(traced: Traced, fills: Vec<Filled>) -> Rc<Shared> {
+        let size = size(&traced.val);
+        Rc::new(Shared {
+            traced,
+            size,
+            fills,
+        })
+    }
+}
+
+/// `traced` (reached by the keys `walked` from a value whose defaults filled `fills`) with the
+/// default it lies in as the first step of its origin: that is where its literal is written.
+pub fn from_default(mut traced: Traced, fills: &[Filled], walked: &[String]) -> Traced {
+    let inside = fills
+        .iter()
+        .filter(|fill| walked.starts_with(&fill.path))
+        .max_by_key(|fill| fill.path.len());
+    if let Some(fill) = inside {
+        let note = format!("default of optional attribute `{}`", fill.attribute);
+        let hop = Origin::new(OriginKind::TypeDefault, fill.span, note).with_literal(fill.literal);
+        if !traced.origin.contains(&hop) {
+            traced.origin.insert(0, hop);
+        }
+    }
+    traced
 }
 
 pub type SharedOutcome = Result<Rc<Shared>, EvalError>;
@@ -119,6 +149,31 @@ pub trait Scope {
     fn function(&self, name: &str, _args: &[Traced]) -> Outcome {
         error(format!("there is no function `{name}` here"))
     }
+    /// `module.NAME.OUTPUT` (`key` for `module.NAME[key].OUTPUT`): the output's value in that
+    /// call's instance. `None` where this scope does not follow module outputs.
+    fn module_output(
+        &self,
+        _name: &str,
+        _key: Option<&Val>,
+        _output: &str,
+    ) -> Option<SharedOutcome> {
+        None
+    }
+    /// `TYPE.NAME.ARG` (or `data.TYPE.NAME.ARG`, `key` for `[key]`): the argument written in
+    /// that block of this module. `None` where it is not written (computed by the provider) or
+    /// this scope does not read other blocks.
+    fn argument(&self, _block: BlockRef, _arg: &str) -> Option<SharedOutcome> {
+        None
+    }
+}
+
+/// Another block of the module named by a reference: `TYPE.NAME` or `data.TYPE.NAME`, maybe
+/// with an instance key.
+pub struct BlockRef<'r> {
+    pub data: bool,
+    pub resource_type: &'r str,
+    pub name: &'r str,
+    pub key: Option<&'r Val>,
 }
 
 /// Terraform's nesting for [`Budget::enter`]: levels, and the stack measured too (frames

@@ -8,7 +8,9 @@
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 
-use super::{Env, EvalError, InstanceKeys, Outcome, Shared, error, eval, size};
+use super::{
+    BlockRef, Env, EvalError, InstanceKeys, Outcome, Shared, error, eval, from_default, size,
+};
 use crate::terraform::convert::format_number;
 use crate::value::{Traced, Val};
 
@@ -33,6 +35,7 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
             let mut val = &shared.traced.val;
             let origin = shared.traced.origin.clone();
             let mut walked = 0;
+            let mut path = Vec::new();
             for op in rest {
                 // The key picks an element; the element's value was written where the whole
                 // value was, so only that origin is kept.
@@ -40,6 +43,9 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
                     break;
                 };
                 walked += 1;
+                if !shared.fills.is_empty() {
+                    path.push(key_text(&key));
+                }
                 match step(val, &key, is_attr(op))? {
                     Step::Found(next) => val = next,
                     Step::Unknown(reason) => {
@@ -56,12 +62,23 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
                 return Ok(Traced::here(Val::Unknown(budget.reason())));
             }
             rest = &rest[walked..];
-            Traced {
+            let traced = Traced {
                 val: val.clone(),
                 origin,
-            }
+            };
+            from_default(traced, &shared.fills, &path)
         }
     };
+    // `each.value` of a `for_each` over a variable whose type filled defaults in.
+    let fills = match (root, operators.first(), env.scope.instance()) {
+        (
+            Expression::Variable(name),
+            Some(TraversalOperator::GetAttr(which)),
+            InstanceKeys::Each { fills, .. },
+        ) if name.as_str() == "each" && which.as_str() == "value" && used == 1 => fills.as_slice(),
+        _ => &[],
+    };
+    let mut path = Vec::new();
     for op in rest {
         let Some(key) = key_of(op, env)? else {
             return Ok(Traced::here(Val::unknown(
@@ -72,8 +89,11 @@ pub fn traversal(root: &Expression, operators: &[&TraversalOperator], env: &Env)
             Step::Found(next) => next.clone(),
             Step::Unknown(reason) => Val::Unknown(reason),
         };
+        if !fills.is_empty() {
+            path.push(key_text(&key));
+        }
     }
-    Ok(current)
+    Ok(from_default(current, fills, &path))
 }
 
 /// The value a reference names (`var.x`, `local.y`, `count.index`, …) and how many of the
@@ -112,22 +132,98 @@ fn reference(
         ("terraform", Some("workspace")) => {
             unknown("`terraform.workspace` depends on the selected workspace".into())
         }
-        ("module", Some(name)) => unknown(format!(
-            "it uses an output of module `{name}`, and certgate does not evaluate module outputs"
-        )),
-        ("data", Some(kind)) => unknown(format!(
-            "it reads data source `data.{kind}.{}`, known only when Terraform runs",
-            attr(1).unwrap_or("…")
-        )),
+        ("module", Some(name)) => {
+            let followed = match keyed_attr(operators, 1, env) {
+                Some((Some(Val::Unknown(reason)), _, _)) => return unknown(reason),
+                Some((key, output, used)) => scope
+                    .module_output(name, key.as_ref(), output)
+                    .map(|outcome| outcome.map(|shared| (Reached::Shared(shared), used))),
+                None => None,
+            };
+            followed.unwrap_or_else(|| {
+                unknown(format!(
+                    "it uses an output of module `{name}`, and certgate does not evaluate \
+                     module outputs"
+                ))
+            })
+        }
+        ("data", Some(kind)) => {
+            let written = match (attr(1), keyed_attr(operators, 2, env)) {
+                (Some(name), Some((key, arg, used))) => {
+                    let block = BlockRef {
+                        data: true,
+                        resource_type: kind,
+                        name,
+                        key: key.as_ref(),
+                    };
+                    scope
+                        .argument(block, arg)
+                        .map(|outcome| outcome.map(|shared| (Reached::Shared(shared), used)))
+                }
+                _ => None,
+            };
+            written.unwrap_or_else(|| {
+                unknown(format!(
+                    "it reads data source `data.{kind}.{}`, known only when Terraform runs",
+                    attr(1).unwrap_or("…")
+                ))
+            })
+        }
         ("self", _) => unknown("`self` is known only when Terraform runs".into()),
         ("var" | "local" | "count" | "each" | "path" | "terraform", _) => {
             error(format!("`{root}` must be followed by an attribute name"))
         }
-        (resource_type, Some(name)) if resource_type.contains('_') => unknown(format!(
-            "it uses an attribute of resource `{resource_type}.{name}`, known only after apply"
-        )),
+        (resource_type, Some(name)) if resource_type.contains('_') => {
+            let written = match keyed_attr(operators, 1, env) {
+                Some((key, arg, used)) => {
+                    let block = BlockRef {
+                        data: false,
+                        resource_type,
+                        name,
+                        key: key.as_ref(),
+                    };
+                    scope
+                        .argument(block, arg)
+                        .map(|outcome| outcome.map(|shared| (Reached::Shared(shared), used)))
+                }
+                None => None,
+            };
+            written.unwrap_or_else(|| {
+                unknown(format!(
+                    "it uses an attribute of resource `{resource_type}.{name}`, known only after \
+                     apply"
+                ))
+            })
+        }
         _ => error(format!("there is no name `{root}` here")),
     }
+}
+
+/// `[key].name` or `.name` from `operators[at..]`: the key (evaluated), the name, and how many
+/// operators were used from the start. `None` for any other shape (a splat, no name).
+fn keyed_attr<'o>(
+    operators: &[&'o TraversalOperator],
+    at: usize,
+    env: &Env,
+) -> Option<(Option<Val>, &'o str, usize)> {
+    let name_at = |i: usize| match operators.get(i) {
+        Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
+        _ => None,
+    };
+    if let Some(name) = name_at(at) {
+        return Some((None, name, at + 1));
+    }
+    let key = match operators.get(at) {
+        // A key Terraform would reject leaves the reference as it was before keys were read:
+        // unknown, with the reference's own reason.
+        Some(TraversalOperator::Index(expr)) => match eval(expr, env) {
+            Ok(traced) => traced.val,
+            Err(_) => return None,
+        },
+        Some(TraversalOperator::LegacyIndex(n)) => Val::Number(*n.value() as f64),
+        _ => return None,
+    };
+    name_at(at + 1).map(|name| (Some(key), name, at + 2))
 }
 
 fn instance_key(keys: &InstanceKeys, what: &str) -> Outcome {
@@ -149,6 +245,15 @@ fn instance_key(keys: &InstanceKeys, what: &str) -> Outcome {
         }
     };
     Ok(Traced::here(value))
+}
+
+/// A traversal key as a path segment of [`super::Filled`] (numbers as Terraform prints them).
+fn key_text(key: &Val) -> String {
+    match key {
+        Val::String(text) => text.clone(),
+        Val::Number(n) => format_number(*n),
+        other => other.type_name().to_string(),
+    }
 }
 
 fn is_attr(op: &TraversalOperator) -> bool {

@@ -193,6 +193,7 @@ fn references() {
     let each = InstanceKeys::Each {
         key: "a".into(),
         value: Traced::here(Val::Bool(false)),
+        fills: Vec::new(),
     };
     let each = eval_with(DECLS, "\"${each.key}:${each.value}\"", each).unwrap();
     assert_eq!(each.val, s("a:false"));
@@ -410,4 +411,151 @@ fn constants_refuse_names() {
             .unwrap_err()
             .contains("nests deeper")
     );
+}
+
+const BLOCKS: &str = r#"
+resource "azurerm_service_plan" "plan" {
+  os_type = "Linux"
+  name    = "plan-${azurerm_service_plan.plan.os_type}"
+}
+resource "terraform_data" "counted" {
+  count = 2
+  input = count.index * 10
+}
+resource "terraform_data" "keyed" {
+  for_each = { a = "Optional" }
+  input    = each.value
+}
+resource "terraform_data" "loop_a" {
+  input = terraform_data.loop_b.input
+}
+resource "terraform_data" "loop_b" {
+  input = terraform_data.loop_a.input
+}
+data "azurerm_service_plan" "shared" {
+  name = "plan-shared"
+}
+locals {
+  base     = { mode = "Required", plan = azurerm_service_plan.plan.id }
+  settings = merge(local.base, { extra = true })
+}
+"#;
+
+fn in_blocks(expr: &str) -> Outcome {
+    eval_with(BLOCKS, expr, InstanceKeys::None)
+}
+
+#[test]
+fn arguments_written_in_other_blocks_are_known_with_their_origin() {
+    let os = in_blocks("azurerm_service_plan.plan.os_type").unwrap();
+    assert_eq!(os.val, s("Linux"));
+    let hop = os.origin.last().expect("an origin hop");
+    assert_eq!(hop.kind, crate::model::OriginKind::ResourceArgument);
+    assert!(
+        hop.note.contains("`azurerm_service_plan.plan`"),
+        "{}",
+        hop.note
+    );
+    // Evaluated in the block's own instance, with its own keys.
+    assert_eq!(
+        in_blocks("azurerm_service_plan.plan.name").unwrap().val,
+        s("plan-Linux")
+    );
+    assert_eq!(
+        in_blocks("terraform_data.counted[1].input").unwrap().val,
+        Val::Number(10.0)
+    );
+    assert_eq!(
+        in_blocks("terraform_data.keyed[\"a\"].input").unwrap().val,
+        s("Optional")
+    );
+    assert_eq!(
+        in_blocks("data.azurerm_service_plan.shared.name")
+            .unwrap()
+            .val,
+        s("plan-shared")
+    );
+}
+
+#[test]
+fn computed_attributes_and_bad_instance_keys_stay_unknown_or_fail_as_terraform_would() {
+    let computed = in_blocks("azurerm_service_plan.plan.id").unwrap().val;
+    assert!(matches!(&computed, Val::Unknown(r) if r.contains("known only after apply")));
+    let read = in_blocks("data.azurerm_service_plan.shared.kind")
+        .unwrap()
+        .val;
+    assert!(matches!(&read, Val::Unknown(r) if r.contains("known only when Terraform runs")));
+    let missing = in_blocks("terraform_data.counted[5].input").unwrap_err().0;
+    assert!(missing.contains("has no instance [5]"), "{missing}");
+    let unkeyed = in_blocks("terraform_data.counted.input").unwrap_err().0;
+    assert!(unkeyed.contains("refer to one instance"), "{unkeyed}");
+    let cycle = in_blocks("terraform_data.loop_a.input").unwrap().val;
+    assert!(
+        matches!(&cycle, Val::Unknown(r) if r.contains("cycle") && r.contains("`terraform_data.loop_a.input`")),
+        "{cycle:?}"
+    );
+}
+
+#[test]
+fn merge_keeps_known_members_next_to_unknown_ones() {
+    assert_eq!(in_blocks("local.settings.mode").unwrap().val, s("Required"));
+    assert_eq!(
+        in_blocks("local.settings.extra").unwrap().val,
+        Val::Bool(true)
+    );
+    let plan = in_blocks("local.settings.plan").unwrap().val;
+    assert!(matches!(plan, Val::Unknown(_)), "{plan:?}");
+    assert_eq!(
+        in_blocks("length(local.settings)").unwrap().val,
+        Val::Number(3.0)
+    );
+    // A function that looks inside its argument still needs all of it.
+    let joined = in_blocks("tomap(local.settings)").unwrap().val;
+    assert!(matches!(joined, Val::Unknown(_)), "{joined:?}");
+    // A wholly unknown argument makes `merge` unknown.
+    let whole = in_blocks("merge(azurerm_service_plan.plan.tags, {})")
+        .unwrap()
+        .val;
+    assert!(matches!(whole, Val::Unknown(_)), "{whole:?}");
+}
+
+#[test]
+fn optional_defaults_are_the_origin_of_the_members_they_fill() {
+    use crate::model::OriginKind;
+    let decls = r#"
+variable "settings" {
+  type = object({ mtls = optional(bool, true), mode = optional(string, "Optional"), name = string })
+  default = { name = "x" }
+}
+variable "slots" {
+  type = map(object({ mtls = optional(bool, !true) }))
+  default = { a = {}, b = { mtls = true } }
+}
+"#;
+    let at = |expr: &str| eval_with(decls, expr, InstanceKeys::None).unwrap();
+    let has_default = |traced: &Traced| {
+        traced
+            .origin
+            .iter()
+            .any(|o| o.kind == OriginKind::TypeDefault)
+    };
+    let mtls = at("var.settings.mtls");
+    assert_eq!(mtls.val, Val::Bool(true));
+    let first = &mtls.origin[0];
+    assert_eq!(first.kind, OriginKind::TypeDefault);
+    assert!(first.note.contains("`mtls`"), "{}", first.note);
+    assert!(
+        first.literal.is_some(),
+        "a literal default can be fixed in place"
+    );
+    // Members the value wrote itself, and the whole object, do not come from a default.
+    assert!(!has_default(&at("var.settings.name")));
+    assert!(!has_default(&at("var.settings")));
+    // Per map element: only the element whose member was filled; a computed default is not a
+    // literal to edit.
+    let filled = at("var.slots[\"a\"].mtls");
+    assert_eq!(filled.val, Val::Bool(false));
+    assert_eq!(filled.origin[0].kind, OriginKind::TypeDefault);
+    assert!(filled.origin[0].literal.is_none());
+    assert!(!has_default(&at("var.slots.b.mtls")));
 }

@@ -303,3 +303,59 @@ fn count_and_for_each_expand_per_instance() {
     };
     assert!(reason.starts_with("it depends on `count.index`, and `count` cannot be resolved: variable `n` has no default"), "{reason}");
 }
+
+#[test]
+fn outputs_and_data_blocks_are_read_from_both_syntaxes_and_duplicates_reported() {
+    let files = module(&[
+        (
+            "m/a.tf",
+            "output \"mode\" {\n  value = \"Required\"\n}\ndata \"azurerm_service_plan\" \"p\" {\n  name = \"x\"\n}\n",
+        ),
+        (
+            "m/b.tf.json",
+            r#"{"output": {"url": {"value": "${var.x}"}}, "data": {"azurerm_service_plan": {"q": {"name": "y"}}}}"#,
+        ),
+        (
+            "m/c.tf",
+            "output \"mode\" {\n  value = 1\n}\ndata \"azurerm_service_plan\" \"p\" {}\n",
+        ),
+    ]);
+    let module = crate::terraform::module::assemble("m".into(), &files);
+    let mut outputs: Vec<&str> = module.outputs.keys().map(String::as_str).collect();
+    outputs.sort();
+    assert_eq!(outputs, ["mode", "url"]);
+    let mode = module.outputs["mode"].value.as_ref().unwrap();
+    assert_eq!(mode.value_span.file, 10, "the first declaration is kept");
+    let data: Vec<String> = module.data.iter().map(|b| b.address()).collect();
+    assert_eq!(data, ["azurerm_service_plan.p", "azurerm_service_plan.q"]);
+    assert!(
+        module.data[0].argument("name").is_some(),
+        "a deferred body is read on first use"
+    );
+    let mut errors: Vec<(crate::error::Level, &str)> = module
+        .errors
+        .iter()
+        .map(|e| (e.level, e.message.as_str()))
+        .collect();
+    errors.sort_by_key(|(_, message)| *message);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0].0, crate::error::Level::Notice);
+    assert!(
+        errors[0]
+            .1
+            .starts_with("`data.azurerm_service_plan.p` is declared twice")
+    );
+    assert_eq!(errors[1].0, crate::error::Level::Error);
+    assert!(errors[1].1.starts_with("output `mode` is declared twice"));
+}
+
+#[test]
+fn a_count_gate_reads_the_argument_written_in_another_block() {
+    let scan = scan_module(&module(&[(
+        "main.tf",
+        "resource \"azurerm_service_plan\" \"p\" {\n  os_type = \"Linux\"\n}\nresource \"azurerm_windows_web_app\" \"w\" {\n  count = azurerm_service_plan.p.os_type == \"Windows\" ? 1 : 0\n}\nresource \"azurerm_linux_web_app\" \"l\" {\n  count = azurerm_service_plan.p.os_type == \"Linux\" ? 1 : 0\n  client_certificate_enabled = true\n}\n",
+    )]));
+    assert!(scan.errors.is_empty(), "{:?}", scan.errors);
+    let addresses: Vec<&str> = scan.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(addresses, ["azurerm_linux_web_app.l"]);
+}
