@@ -202,6 +202,33 @@ impl Json {
         matches!(self.kind, JsonKind::Object(_))
     }
 
+    /// Moves every span `offset` bytes on: JSON parsed out of a larger file (a Terraform
+    /// heredoc) then points into that file.
+    pub fn shift(&mut self, offset: usize) {
+        self.respan(&mut |span| span.start + offset..span.end + offset);
+    }
+
+    /// Sets every span to `span`: JSON computed from an expression (a rendered template) has
+    /// no place of its own but the expression.
+    pub fn collapse(&mut self, span: Range<usize>) {
+        self.respan(&mut |_| span.clone());
+    }
+
+    fn respan(&mut self, change: &mut impl FnMut(&Range<usize>) -> Range<usize>) {
+        self.span = change(&self.span);
+        match &mut self.kind {
+            JsonKind::Array(items) => items.iter_mut().for_each(|item| item.respan(change)),
+            JsonKind::Object(members) => {
+                for member in members {
+                    member.key_span = change(&member.key_span);
+                    member.span = change(&member.span);
+                    member.value.respan(change);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// A short name of the value's type, for messages.
     pub fn type_name(&self) -> &'static str {
         match self.kind {
@@ -228,6 +255,21 @@ mod tests {
         assert_eq!(doc.root.get("b").unwrap().as_str(), Some("x"));
         assert_eq!(doc.root.get("a").unwrap().as_array().unwrap().len(), 2);
         assert_eq!(doc.comments.len(), 2);
+    }
+
+    #[test]
+    fn shifted_and_collapsed_spans_cover_every_node() {
+        let text = "{\"a\": [1, {\"b\": null}]}";
+        let mut doc = parse(text).unwrap();
+        doc.root.shift(10);
+        let a = doc.root.member("a").unwrap();
+        assert_eq!((a.key_span.clone(), a.span.clone()), (11..14, 11..32));
+        let inner = &a.value.as_array().unwrap()[1];
+        assert_eq!(inner.member("b").unwrap().value.span, 26..30);
+        doc.root.collapse(3..5);
+        let a = doc.root.member("a").unwrap();
+        assert_eq!(a.value.as_array().unwrap()[0].span, 3..5);
+        assert_eq!((a.key_span.clone(), doc.root.span.clone()), (3..5, 3..5));
     }
 
     #[test]

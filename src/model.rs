@@ -319,6 +319,9 @@ pub struct UnitScan {
     /// The comments of the files holding a resource, once per file, for inline exceptions
     /// (recorded by [`UnitScan::record_comments`]).
     pub comments: Vec<FileComments>,
+    /// Files judged through a caller in this front end (an ARM template a Terraform
+    /// deployment reads with `file()`): other front ends' resources in them are dropped.
+    pub consumed: Vec<std::path::PathBuf>,
 }
 
 #[cfg(test)]

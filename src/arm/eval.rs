@@ -178,6 +178,7 @@ impl<'a> Env<'a> {
             "coalesce" => return self.coalesce(args),
             "and" | "or" => return self.logic(name, call),
             "copyindex" => return self.copy_index(args),
+            super::scope::EMBEDDED_VALUE => return self.embedded(args),
             _ => {}
         }
         if functions::DEPLOYMENT_TIME.contains(&name) || name.starts_with("list") {
@@ -188,9 +189,9 @@ impl<'a> Env<'a> {
         }
         let mut values = Vec::with_capacity(args.len());
         let mut origin = Vec::new();
-        for arg in args {
+        for (at, arg) in args.iter().enumerate() {
             let traced = self.expr(arg);
-            if traced.val.is_unknown() {
+            if traced.val.is_unknown() && !member_position(name, at) {
                 return traced;
             }
             if origin.is_empty() {
@@ -294,6 +295,19 @@ impl<'a> Env<'a> {
         })
     }
 
+    /// A value the deploying front end computed (see [`super::scope::EMBEDDED_VALUE`]).
+    fn embedded(&self, args: &[Expr]) -> Traced {
+        let found = match args {
+            [Expr::Int(n)] => usize::try_from(*n)
+                .ok()
+                .and_then(|n| self.scope.embedded.get(n)),
+            _ => None,
+        };
+        found.cloned().unwrap_or_else(|| {
+            unknown("user-defined function `certgateEmbedded.value()` is not evaluated by certgate")
+        })
+    }
+
     fn copy_index(&self, args: &[Expr]) -> Traced {
         let mut name = None;
         let mut offset = 0.0;
@@ -329,6 +343,17 @@ impl<'a> Env<'a> {
                 None => "`copyIndex()` is used outside a copy loop".into(),
             }),
         }
+    }
+}
+
+/// Whether argument `at` of `name` becomes a member of the result: an unknown there is an
+/// unknown member (the object or array itself is known), so the settings beside it still
+/// decide a verdict.
+fn member_position(name: &str, at: usize) -> bool {
+    match name {
+        "createarray" => true,
+        "createobject" => at % 2 == 1,
+        _ => false,
     }
 }
 
@@ -474,6 +499,23 @@ mod tests {
             eval("[concat('a', reference('x').b)]"),
             Val::unknown("function `reference()` is only known at deployment time")
         );
+    }
+
+    #[test]
+    fn unknown_arguments_of_create_object_and_create_array_are_unknown_members() {
+        let object = eval("[createObject('a', true(), 'b', reference('x').id)]");
+        assert_eq!(object.get("a"), Some(&Val::Bool(true)));
+        assert!(object.get("b").unwrap().is_unknown());
+        let list = eval("[createArray(1, reference('x'))]");
+        assert!(matches!(&list, Val::List(items) if items.len() == 2 && items[1].is_unknown()));
+        // An unknown key, or an unknown argument of any other function, stays unknown whole.
+        assert!(eval("[createObject(reference('x').k, true())]").is_unknown());
+        assert!(eval("[union(createObject('a', 1), reference('x'))]").is_unknown());
+        // A known object over an unknown member keeps it unknown: its other keys are not known.
+        let merged = eval(
+            "[union(createObject('p', reference('x')), createObject('p', createObject('a', 1)))]",
+        );
+        assert!(merged.get("p").unwrap().is_unknown());
     }
 
     #[test]

@@ -272,6 +272,8 @@ fn merge(into: Val, other: &Val) -> Outcome {
                     Some(old @ Val::Object(_)) if matches!(value, Val::Object(_)) => {
                         merge(old, value)?
                     }
+                    // An unknown object merged with a known one still has unknown keys.
+                    Some(old @ Val::Unknown(_)) if matches!(value, Val::Object(_)) => old,
                     _ => value.clone(),
                 };
                 members.insert(key.clone(), merged);

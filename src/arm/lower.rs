@@ -20,8 +20,9 @@ use crate::source::{FileId, Span};
 use crate::value::{Traced, Val};
 
 use super::eval::Env;
-use super::expr::{self, Accessor, Expr};
+use super::expr;
 use super::kind;
+use super::select::{self, Selected};
 
 /// The ARM attribute names, as Azure documents them.
 pub const ATTRIBUTES: CertAttributes = CertAttributes {
@@ -151,38 +152,37 @@ fn attribute(
                 Span::new(file, member.span.clone()),
             ))
         }
-        // The whole `properties` object is computed: read the attribute out of its value.
+        // The whole `properties` object is computed: read the attribute out of it, following
+        // `union` and `createObject` so an unknown sibling member does not matter.
         JsonKind::String(text) if expr::is_expression(text) => {
             let span = Span::new(file, properties.span.clone());
-            let whole = env.string(text);
-            match &whole.val {
-                Val::Object(_) => {
-                    let found = whole.val.get_ignore_case(name)?;
-                    // Re-evaluate with the attribute appended, so the origin is the member.
-                    let traced = match expr::parse(text) {
-                        Ok(Expr::Call(mut call)) => {
-                            call.accessors.push(Accessor::Property(name.to_string()));
-                            env.expr(&Expr::Call(call))
-                        }
-                        _ => Traced {
-                            val: found.clone(),
-                            origin: whole.origin.clone(),
-                        },
-                    };
-                    Some(site_value(traced, flag, span))
-                }
-                Val::Unknown(why) => Some(Value::literal(
-                    Data::Unknown(format!(
-                        "`properties` is `{}`, and {why}",
-                        super::eval::clipped(text)
-                    )),
-                    span,
-                )),
-                _ => None,
+            let parsed = match expr::parse(text) {
+                Ok(parsed) => parsed,
+                // The evaluator words the parse error.
+                Err(_) => return unknown_properties(text, env.string(text).val, span),
+            };
+            match select::property(env, &parsed, name) {
+                Selected::Found(traced) => Some(site_value(traced, flag, span)),
+                Selected::Absent => None,
+                Selected::Unknown(why) => unknown_properties(text, Val::Unknown(why), span),
             }
         }
         _ => None,
     }
+}
+
+/// The attribute of a computed `properties` that cannot be read, with why.
+fn unknown_properties(text: &str, val: Val, span: Span) -> Option<Value> {
+    let Val::Unknown(why) = val else {
+        return None;
+    };
+    Some(Value::literal(
+        Data::Unknown(format!(
+            "`properties` is `{}`, and {why}",
+            super::eval::clipped(text)
+        )),
+        span,
+    ))
 }
 
 /// An evaluated value as model data, with its origin. `flag` marks the enabled flag, which

@@ -15,6 +15,7 @@
 //! the scenario), or once with its defaults when it has none.
 
 mod detect;
+pub(crate) mod embedded;
 mod eval;
 mod expr;
 mod front;
@@ -26,6 +27,7 @@ pub(crate) mod lower;
 pub(crate) mod params;
 mod scenarios;
 mod scope;
+mod select;
 mod strings;
 mod walk;
 

@@ -52,6 +52,24 @@ pub struct Input<'a> {
     pub source: String,
 }
 
+/// A value another front end passes for one parameter, already evaluated there: a Terraform
+/// `parameters_content` entry (`name = { value = var.mode }`), with its own origin chain.
+#[derive(Debug, Clone)]
+pub struct ExternalInput {
+    pub traced: Traced,
+    /// The `name = { value = … }` entry.
+    pub span: Span,
+    /// The value inside it when it is written as one scalar literal (a fix can change it).
+    pub literal: Option<Span>,
+    /// The caller, for messages: `parameters_content of azurerm_…_template_deployment.web`.
+    pub source: String,
+}
+
+/// The function a template built by another front end calls for a value that front end
+/// computed: `[certgateEmbedded.value(3)]` is the fourth of [`Scope::embedded`]. A namespaced
+/// (user-defined) name, so no template of ARM's own can mean anything by it.
+pub const EMBEDDED_VALUE: &str = "certgateembedded.value";
+
 /// One template's parameters and variables.
 pub struct Scope<'a> {
     /// The template's root object.
@@ -60,6 +78,11 @@ pub struct Scope<'a> {
     file: FileId,
     /// Caller inputs by lower-case parameter name.
     inputs: HashMap<String, Input<'a>>,
+    /// Values passed by another front end, by lower-case parameter name (win over `inputs`).
+    external: HashMap<String, ExternalInput>,
+    /// Values the deploying front end computed inside the template itself (a Terraform
+    /// `jsonencode({…})` template's expressions), read by [`EMBEDDED_VALUE`] calls.
+    pub(super) embedded: Vec<Traced>,
     /// Completes "parameter `x` has no defaultValue and …" when no input sets `x`.
     missing: String,
     pub budget: &'a Budget,
@@ -80,11 +103,19 @@ impl<'a> Scope<'a> {
             template,
             file,
             inputs,
+            external: HashMap::new(),
+            embedded: Vec::new(),
             missing,
             budget,
             memo: RefCell::default(),
             active: RefCell::default(),
         }
+    }
+
+    /// The scope with `external` values for its parameters (keys in lower case).
+    pub fn with_external(mut self, external: HashMap<String, ExternalInput>) -> Self {
+        self.external = external;
+        self
     }
 
     /// The caller inputs of a deployment's `parameters` object (or a parameter file's),
@@ -177,6 +208,17 @@ impl<'a> Scope<'a> {
             Span::new(self.file, declaration.span.clone()),
             format!("parameter `{name}`"),
         );
+        if let Some(input) = self.external.get(&name.to_ascii_lowercase()) {
+            let hop = Origin::new(
+                OriginKind::TemplateParameter,
+                input.span,
+                format!("value in {}", input.source),
+            )
+            .with_literal(input.literal);
+            let what = format!("parameter `{name}`");
+            return eval::apply_keys(input.traced.clone().through(hop), keys, &what)
+                .through(declared);
+        }
         if let Some(input) = self.inputs.get(&name.to_ascii_lowercase()) {
             let entry = &input.entry.value;
             // A parameter file's values are literal; a deployment's are evaluated in its caller.

@@ -61,15 +61,39 @@ pub fn run(
         resources: Vec::new(),
         comments: Vec::new(),
     };
-    for scan in scans {
+    let consumed = consumed(&scans);
+    for (row, scan) in scans.into_iter().enumerate() {
         let UnitScan {
-            resources,
+            mut resources,
             errors: unit_errors,
-            comments,
+            mut comments,
+            consumed: _,
         } = scan;
+        // A file another row judges through its caller is not judged here as well.
+        let elsewhere = |file: crate::source::FileId| {
+            let path = crate::paths::normalize(loader.sources().get(file).path());
+            consumed.iter().any(|(by, p)| *by != row && *p == path)
+        };
+        if !consumed.is_empty() {
+            resources.retain(|r| !elsewhere(r.header.file));
+            comments.retain(|c| !elsewhere(c.file));
+        }
         found.resources.extend(resources);
         errors.extend(unit_errors);
         found.comments.extend(comments);
     }
     found
+}
+
+/// The files each row (by index) judged through a caller, normalised.
+fn consumed(scans: &[UnitScan]) -> Vec<(usize, PathBuf)> {
+    let mut all = Vec::new();
+    for (row, scan) in scans.iter().enumerate() {
+        all.extend(
+            scan.consumed
+                .iter()
+                .map(|path| (row, crate::paths::normalize(path))),
+        );
+    }
+    all
 }

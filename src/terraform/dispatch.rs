@@ -1,7 +1,11 @@
 //! Where a resource block whose type the azurerm table ([`super::types`]) does not know goes:
-//! AzAPI resources to [`super::azapi`]; everything else is not a site and is skipped. One arm
-//! per family, so another lowering (ARM template deployments) is one more arm.
+//! AzAPI resources to [`super::azapi`] (and, when they deploy an inline ARM template, to
+//! [`super::azapi_deployment`]), ARM template deployments to [`super::embedded`]; everything
+//! else is not a site and is skipped. One arm per family.
 
+use std::path::PathBuf;
+
+use super::embedded;
 use super::instance::ModuleScope;
 use super::syntax::ResourceBlock;
 use crate::error::FileError;
@@ -17,6 +21,9 @@ pub(crate) struct Lowered {
     /// Each AzAPI site or slot instance's full address, evaluated `name` and whether it is a
     /// slot: updates may name their target.
     pub names: Vec<(String, String, bool)>,
+    /// Files judged through their Terraform caller (templates read by `file()`), which other
+    /// front ends must not also judge as roots.
+    pub consumed: Vec<PathBuf>,
 }
 
 /// Where a module instance sits: the declaration prefix (`module.web.`) and the instance
@@ -36,15 +43,21 @@ pub(crate) fn keeps_attributes(resource_type: &str) -> bool {
 }
 
 /// Lowers `block` (a type [`super::types::lookup`] does not know) in `scope`, adding any site
-/// or slot it deploys to `out`.
+/// or slot it deploys to `out`; `cx` reads the files a template deployment names.
 pub(crate) fn lower_other(
     block: &ResourceBlock,
     scope: &ModuleScope,
     prefix: &Prefix,
+    cx: &embedded::Context,
     out: &mut Lowered,
 ) {
-    if super::azapi::is_azapi_block(&block.resource_type) {
+    if embedded::is_deployment(&block.resource_type) {
+        embedded::lower(block, scope, prefix, cx, out);
+    } else if super::azapi::is_azapi_block(&block.resource_type) {
         super::azapi::lower::lower(block, scope, prefix, out);
+        if block.resource_type == super::azapi::RESOURCE {
+            super::azapi_deployment::lower(block, scope, prefix, cx, out);
+        }
     }
 }
 

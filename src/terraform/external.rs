@@ -42,5 +42,7 @@ pub fn scan_roots(roots: &[ExternalRoot], loader: &Loader, inputs: &Inputs) -> U
     let modules: Vec<&Module> = modules.iter().map(|m| &**m).collect();
     super::comments::record(&mut scan, &modules, |file| Some(loader.sources().get(file)));
     scan.errors.extend(project.module_errors());
+    // Templates the units' deployments read with `file()` are judged through them only.
+    scan.consumed = project.consumed();
     scan
 }

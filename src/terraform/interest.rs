@@ -7,14 +7,16 @@ use memchr::memmem;
 
 use super::RESOURCE_TYPES;
 
-/// Any in-scope azurerm resource type name. Every type starts with `azurerm_`, so each
-/// `azurerm_` is checked for a whole type name.
+/// Any in-scope azurerm resource type name, or an ARM template deployment type (its template
+/// may deploy a site). Every type starts with `azurerm_`, so each `azurerm_` is checked for a
+/// whole type name.
 pub fn names_terraform_type(bytes: &[u8]) -> bool {
     static PREFIX: std::sync::LazyLock<memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memmem::Finder::new(b"azurerm_"));
     PREFIX.find_iter(bytes).any(|at| {
         RESOURCE_TYPES
             .iter()
+            .chain(super::embedded::TYPES)
             .any(|name| bytes[at..].starts_with(name.as_bytes()))
     })
 }
@@ -108,6 +110,9 @@ mod tests {
         assert!(names_terraform_type(b"azurerm_function_app"));
         assert!(!names_terraform_type(b"azurerm_function_ap"));
         assert!(!names_terraform_type(b"azurerm_storage_account azurerm_"));
+        assert!(names_terraform_type(
+            b"resource \"azurerm_tenant_template_deployment\" \"t\""
+        ));
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct JudgedRoot {
     /// The other directories it looked in or for: the root's `.terraform/modules`, and where
     /// each call leads (which may not exist).
     pub looked: Vec<PathBuf>,
+    /// The files of other formats it judged through a Terraform caller.
+    pub consumed: Vec<PathBuf>,
 }
 
 impl JudgedRoot {
@@ -376,6 +378,7 @@ mod tests {
                     judged: (Vec::new(), Vec::new()),
                     modules: modules.iter().map(PathBuf::from).collect(),
                     looked: looked.iter().map(PathBuf::from).collect(),
+                    consumed: Vec::new(),
                 };
                 (PathBuf::from(dir), root)
             })

@@ -8,10 +8,12 @@
 //! azurerm type table ([`types`]) and the provider version ([`version`]).
 
 mod azapi;
+mod azapi_deployment;
 mod comment_properties;
 mod comments;
 mod convert;
 mod dispatch;
+mod embedded;
 pub(crate) mod eval;
 mod front;
 pub(crate) mod hcl;
@@ -29,6 +31,7 @@ mod relevance;
 mod roots;
 pub(crate) mod syntax;
 mod targets;
+mod template_source;
 pub(crate) mod tfvars;
 
 pub use tfvars::{COMMAND_LINE, ENVIRONMENT};
@@ -103,6 +106,7 @@ pub fn scan_project(
         .extend(project.command_line.errors.iter().cloned());
     scan.errors.extend(refused);
     scan.errors.extend(project.module_errors());
+    scan.consumed = project.consumed();
     let memo = if keep {
         project.into_memo()
     } else {
@@ -145,6 +149,7 @@ pub fn scan_module(files: &[ModuleFile]) -> UnitScan {
         resources: crate::instances::collapse_identical(resources),
         errors,
         comments: Vec::new(),
+        consumed: Vec::new(),
     };
     comments::record(&mut scan, &[&module], |file| {
         let found = files.iter().find(|f| f.id == file);

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::Inputs;
+use super::dispatch;
 use super::eval::{Budget, InstanceKeys};
 use super::instance::{self, Children, Expansion, ModuleScope, VarSource};
 use super::memo::{JudgedRoot, Memo};
@@ -17,7 +18,7 @@ use super::module::{self, Module, ModuleFile};
 use super::syntax::{Attribute, ModuleCall};
 use super::tfvars::{self, CommandLine};
 use super::types::{self, ProviderVersion};
-use super::{lower, version};
+use super::{embedded, lower, version};
 use crate::error::FileError;
 use crate::limits::{MAX_TERRAFORM_MODULE_DEPTH, MAX_TERRAFORM_MODULE_INSTANCES};
 use crate::load::Loader;
@@ -48,6 +49,8 @@ pub struct Project<'a> {
     keep: bool,
     /// The command line's inputs: every root reads them.
     inputs: Inputs,
+    /// Files the walks judged through a Terraform caller (`dispatch::Lowered::consumed`).
+    consumed: Mutex<std::collections::BTreeSet<PathBuf>>,
 }
 
 impl<'a> Project<'a> {
@@ -63,6 +66,7 @@ impl<'a> Project<'a> {
             judged: Mutex::default(),
             keep: false,
             inputs: inputs.clone(),
+            consumed: Mutex::default(),
         }
     }
 
@@ -203,6 +207,12 @@ impl<'a> Project<'a> {
             .collect()
     }
 
+    /// The files judged through a Terraform caller so far, sorted.
+    pub fn consumed(&self) -> Vec<PathBuf> {
+        let consumed = self.consumed.lock().unwrap_or_else(|p| p.into_inner());
+        consumed.iter().cloned().collect()
+    }
+
     /// Judges the root module in `dir` and everything it calls.
     pub fn judge_root(&self, dir: &Path) -> Judged {
         let dir = normalize(dir);
@@ -212,6 +222,10 @@ impl<'a> Project<'a> {
                 for module in &earlier.modules {
                     self.module(module);
                 }
+                self.consumed
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(earlier.consumed.iter().cloned());
                 earlier.clone()
             }
             None => self.walk(&self.module(&dir), &[]),
@@ -278,7 +292,12 @@ impl<'a> Project<'a> {
             .and_then(|path| self.loader.file(path))
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
-        let other = std::mem::take(&mut walk.other);
+        let mut other = std::mem::take(&mut walk.other);
+        let consumed: Vec<PathBuf> = other.consumed.drain(..).collect();
+        self.consumed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(consumed.iter().cloned());
         super::dispatch::finish(&mut walk.resources, other, &mut walk.errors);
         errors.append(&mut walk.errors);
         if let Some(notice) = budget.notice("root module", None) {
@@ -286,10 +305,18 @@ impl<'a> Project<'a> {
         }
         let mut looked = walk.looked;
         looked.extend(resolver.looked.take());
+        // A file judged through this root is read by it, wherever it lies.
+        looked.extend(
+            consumed
+                .iter()
+                .filter_map(|file| file.parent())
+                .map(Path::to_path_buf),
+        );
         JudgedRoot {
             judged: (with_version(walk.resources, version), errors),
             modules: walk.modules,
             looked,
+            consumed,
         }
     }
 }
@@ -449,11 +476,15 @@ impl Walk<'_, '_> {
         );
         for block in &module.resources {
             let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
-                let prefix = super::dispatch::Prefix {
+                let prefix = dispatch::Prefix {
                     declaration: &path.declaration,
                     instance: &path.instance,
                 };
-                super::dispatch::lower_other(block, &scope, &prefix, &mut self.other);
+                let cx = embedded::Context {
+                    loader: self.project.loader,
+                    root_dir: &self.root_dir,
+                };
+                dispatch::lower_other(block, &scope, &prefix, &cx, &mut self.other);
                 self.resources.append(&mut self.other.resources);
                 self.errors.append(&mut self.other.errors);
                 continue;

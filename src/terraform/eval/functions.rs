@@ -111,6 +111,8 @@ const KNOWN: &[&str] = &[
     "element",
     "nonsensitive",
     "sensitive",
+    "jsonencode",
+    "jsondecode",
 ];
 
 /// Functions whose result is known when their arguments are, whatever unknowns those hold
@@ -308,11 +310,78 @@ fn apply(name: &str, args: &[Traced]) -> Applied {
                 _ => error("the index must be a whole number of at least 0"),
             }
         }
+        "jsonencode" => {
+            arity(&vals, 1)?;
+            let mut out = String::new();
+            json_encode(vals[0], &mut out);
+            computed(Val::String(out))
+        }
+        "jsondecode" => {
+            arity(&vals, 1)?;
+            let text = string(vals[0])?;
+            match crate::json::parse(&text) {
+                Ok(document) => computed(Val::from_json(&document.root)),
+                Err(e) => error(format!("invalid JSON: {}", e.message)),
+            }
+        }
         // Listed in KNOWN but not handled above: a bug here, reported rather than panicking.
         _ => Ok(Err(format!(
             "certgate does not evaluate the function `{name}`"
         ))),
     }
+}
+
+/// Terraform's `jsonencode`: keys in lexical order (as its objects iterate), no spaces, and
+/// `<`, `>`, `&`, U+2028 and U+2029 escaped as `\u003c`-style sequences (its documentation).
+/// Only called on values without unknowns.
+fn json_encode(val: &Val, out: &mut String) {
+    match val {
+        Val::Null | Val::Unknown(_) => out.push_str("null"),
+        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Number(n) => out.push_str(&crate::terraform::convert::format_number(*n)),
+        Val::String(text) => json_quoted(text, out),
+        Val::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_encode(item, out);
+            }
+            out.push(']');
+        }
+        Val::Object(members) => {
+            out.push('{');
+            for (i, (key, value)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json_quoted(key, out);
+                out.push(':');
+                json_encode(value, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn json_quoted(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 fn arity(vals: &[&Val], n: usize) -> Result<(), EvalError> {

@@ -210,8 +210,8 @@ impl<'a> Env<'a> {
         }
     }
 
-    /// A child environment binding `names` on top of this one.
-    fn bind(&'a self, names: Vec<(String, Traced)>) -> Env<'a> {
+    /// A child environment binding `names` on top of this one (also `templatefile` variables).
+    pub(super) fn bind(&'a self, names: Vec<(String, Traced)>) -> Env<'a> {
         Env {
             scope: self.scope,
             names,

@@ -559,3 +559,22 @@ variable "slots" {
     assert!(filled.origin[0].literal.is_none());
     assert!(!has_default(&at("var.slots.b.mtls")));
 }
+
+#[test]
+fn jsonencode_and_jsondecode_round_trip_known_values_as_terraform_spells_them() {
+    assert_eq!(
+        val(r#"jsonencode({ b = [1, 2.5, true, null], a = "x<&>\"y" })"#),
+        s(r#"{"a":"x\u003c\u0026\u003e\"y","b":[1,2.5,true,null]}"#)
+    );
+    assert_eq!(
+        val(r#"jsondecode("{\"mode\": \"Required\", \"on\": true}").mode"#),
+        s("Required")
+    );
+    assert_eq!(
+        val(r#"jsondecode(jsonencode(var.settings)).mtls"#),
+        Val::Bool(false)
+    );
+    assert!(err(r#"jsondecode("{nope")"#).contains("invalid JSON"));
+    // An unknown anywhere inside leaves the text unknown.
+    assert!(unknown("jsonencode({ a = var.unset })").contains("unset"));
+}
