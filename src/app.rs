@@ -123,14 +123,17 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
     }
     let mut report = if args.fix {
         fix_run::fix(&mut session, options)
-    } else {
-        let mut report = fix_run::Rescan::scan(&mut session);
+    } else if matches!(args.format, Format::Json | Format::Sarif) {
         // JSON and SARIF carry each finding's fix; computing it costs a second scan when any exists.
-        if matches!(args.format, Format::Json | Format::Sarif) {
-            fix_run::plan_fixes(&mut report, &session, options);
-        }
+        let mut report = fix_run::Rescan::scan(&mut session);
+        fix_run::plan_fixes(&mut report, &session, options);
         report
+    } else {
+        // Scanned once: nothing is kept for a re-scan.
+        scan(&paths, &settings)
     };
+    // What the session keeps for a re-scan (every parsed module) is not needed to render.
+    drop(session);
     if let Some(file) = &args.write_baseline {
         if !report.errors.is_empty() {
             // Its findings would be missing from the baseline, and fail the next run as new.

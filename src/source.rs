@@ -162,6 +162,12 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// The files loaded so far, by id: a later scan that starts from them (see
+    /// [`SourceMap::from`]) can take over spans into this map.
+    pub fn snapshot(&self) -> Vec<Arc<SourceFile>> {
+        self.files.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     pub fn add(&self, file: SourceFile) -> FileId {
         let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
         files.push(Arc::new(file));
@@ -184,6 +190,15 @@ impl SourceMap {
     pub fn line_col(&self, span: Span) -> (LineCol, LineCol) {
         let file = self.get(span.file);
         (file.line_col(span.start), file.line_col(span.end))
+    }
+}
+
+/// A map starting with the files of an earlier one's [`SourceMap::snapshot`], at the same ids.
+impl From<Vec<Arc<SourceFile>>> for SourceMap {
+    fn from(files: Vec<Arc<SourceFile>>) -> Self {
+        SourceMap {
+            files: std::sync::RwLock::new(files),
+        }
     }
 }
 

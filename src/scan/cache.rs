@@ -30,6 +30,11 @@ pub struct Cache {
     /// What each file of `files` holds, in the same order; `None` for a file a config
     /// excludes.
     pub(super) found: Vec<Option<Result<Found, FileError>>>,
+    /// The files the scan loaded, by id, and the Terraform modules parsed from them (with
+    /// [`Settings::keep_parsed`]): a re-scan starts its source map with these files so it can
+    /// take over every module whose directory did not change instead of parsing it again.
+    pub(super) sources: Vec<Arc<crate::source::SourceFile>>,
+    pub(super) terraform: crate::terraform::Memo,
 }
 
 impl Cache {

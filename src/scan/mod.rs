@@ -69,6 +69,10 @@ pub struct Settings {
     /// The file system to read instead of the disk (tests, the fuzz harness); `None` reads
     /// the disk inside the project root.
     pub fs: Option<Arc<dyn crate::fs::FileSystem>>,
+    /// Whether the cache also keeps the parsed Terraform modules, so that a re-scan parses
+    /// only what changed. They stay in memory as long as the cache does: only a scan that
+    /// will be repeated ([`Session`]) keeps them.
+    pub keep_parsed: bool,
 }
 
 /// A scan's report, and beside it what the scan found on the way, for a re-scan to reuse.
@@ -144,16 +148,16 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         None => (paths, settings),
     };
     let started = Instant::now();
-    let sources = SourceMap::default();
+    let reuse = settings
+        .reuse
+        .as_deref()
+        .filter(|cache| cache.fits(paths, settings));
+    let sources = reuse.map_or_else(SourceMap::default, |c| SourceMap::from(c.sources.clone()));
     let loader = Loader::with_overrides(&sources, &settings.overrides).within(&root);
     let loader = match settings.fs.as_deref() {
         Some(fs) => loader.on(fs),
         None => loader,
     };
-    let reuse = settings
-        .reuse
-        .as_deref()
-        .filter(|cache| cache.fits(paths, settings));
     let (files, discovery_errors) = match reuse {
         Some(cache) => (cache.files.clone(), cache.discovery_errors.clone()),
         None => {
@@ -166,7 +170,13 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     let mut configs = crate::policy::Configs::new(&loader, settings.config_file.as_deref());
     let included = configs::included(&files, &mut configs);
 
-    let rows = table::rows(settings);
+    let changed = reuse.map(|cache| cache.changed(&settings.overrides));
+    let earlier = reuse.zip(changed.as_ref());
+    let terraform = crate::terraform::Slot::new(
+        earlier.map(|(cache, changed)| (&cache.terraform, changed)),
+        settings.keep_parsed,
+    );
+    let rows = table::rows(settings, &terraform);
     let found = sniff::all(
         &rows,
         &loader,
@@ -180,19 +190,26 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         mut resources,
         comments,
     } = front_ends::run(&rows, &loader, &files, &found, &mut errors);
-    let cache = Arc::new(Cache {
+    drop(rows);
+    let mut cache = Cache {
         paths: paths.to_vec(),
         config_file: settings.config_file.clone(),
         overrides: settings.overrides.clone(),
         files,
         discovery_errors,
         found,
-    });
+        sources: Vec::new(),
+        terraform: Default::default(),
+    };
 
     judge::in_scope(&mut resources, &mut configs, &sources);
     let governing =
         judge::Governing::new(configs, &resources, &sources, settings.config_file.clone());
-    errors.extend(loader.into_errors());
+    // A module taken over skips its directory's reads, and so the errors they record.
+    let read_errors = loader.into_errors();
+    let parsed = terraform.into_memo();
+    cache.terraform = parsed.without_errors_in(read_errors.iter().map(|e| e.path.as_path()));
+    errors.extend(read_errors);
     let mut report = Report {
         resources: Vec::new(),
         findings: Vec::new(),
@@ -225,7 +242,11 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         settings.config_file.as_deref(),
     );
     report.elapsed = started.elapsed();
-    Scanned { report, cache }
+    cache.sources = report.sources.snapshot();
+    Scanned {
+        report,
+        cache: Arc::new(cache),
+    }
 }
 
 #[cfg(test)]
@@ -301,5 +322,128 @@ mod tests {
         );
         assert_eq!(verdicts(&other), verdicts(&first.report));
         assert_eq!(other.files_scanned, 1);
+    }
+
+    /// Errors and notices as they are printed: where and what, never a file id.
+    fn errors(report: &Report) -> Vec<(PathBuf, crate::source::LineCol, String)> {
+        let mut errors: Vec<_> = report
+            .errors
+            .iter()
+            .chain(&report.notices)
+            .map(|e| (e.path.clone(), e.start, e.message.clone()))
+            .collect();
+        errors.sort();
+        errors
+    }
+
+    #[test]
+    fn a_rescan_takes_over_the_modules_of_unchanged_directories_and_still_reports_their_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = crate::paths::normalize(dir.path());
+        let write = |name: &str, text: &str| {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), text).unwrap();
+        };
+        let site = |name: &str, enabled: bool| {
+            format!(
+                "resource \"azurerm_linux_web_app\" \"{name}\" {{\n  client_certificate_enabled = {enabled}\n}}\n"
+            )
+        };
+        // A root calling a module whose site takes its setting from the caller.
+        write(
+            "live/main.tf",
+            "module \"app\" {\n  source = \"../modules/app\"\n  cert = false\n}\n",
+        );
+        write(
+            "modules/app/main.tf",
+            "variable \"cert\" {}\nresource \"azurerm_linux_web_app\" \"m\" {\n  client_certificate_enabled = var.cert\n}\n",
+        );
+        write("fixed/main.tf", &site("f", false));
+        write("kept/main.tf", &site("k", true));
+        write(
+            "broken/main.tf",
+            &format!("{}resource {{\n", site("b", false)),
+        );
+        write("binary/main.tf", &site("n", true));
+        write("binary/bad.tf", "x\0y\n");
+        // Only calls a helper module: judged irrelevant, and not parsed, until it gains a site.
+        let helper = "module \"s\" {\n  source = \"./sub\"\n}\n";
+        write("helper/main.tf", helper);
+        write(
+            "helper/sub/main.tf",
+            "resource \"azurerm_storage_account\" \"s\" {}\n",
+        );
+        // A site taking its setting from a helper module's output.
+        write(
+            "outputs/main.tf",
+            "module \"h\" {\n  source = \"../helpers/h\"\n}\nresource \"azurerm_linux_web_app\" \"o\" {\n  client_certificate_enabled = module.h.enabled\n}\n",
+        );
+        write(
+            "helpers/h/main.tf",
+            "output \"enabled\" {\n  value = false\n}\n",
+        );
+        let paths = vec![root.clone()];
+        // Only a scan that will be repeated keeps its modules.
+        assert!(
+            scan_cached(&paths, &Settings::default())
+                .cache
+                .terraform
+                .is_empty()
+        );
+        let keep = Settings {
+            keep_parsed: true,
+            ..Settings::default()
+        };
+        let first = scan_cached(&paths, &keep);
+        let memo = &first.cache.terraform;
+        // A module keeps its parse errors; an error reading a file is the loader's, and
+        // reported again only if the directory is read again.
+        for kept in ["live", "modules/app", "fixed", "kept", "broken"] {
+            assert!(memo.holds(&root.join(kept)), "{kept} not kept");
+        }
+        assert!(!memo.holds(&root.join("binary")));
+        assert_eq!(memo.relevant(&root.join("helper")), Some(false));
+        assert!(memo.judged(&root.join("live")) && memo.judged(&root.join("kept")));
+        for (path, text) in [
+            ("fixed/main.tf", site("f", true)),
+            (
+                "live/main.tf",
+                "module \"app\" {\n  source = \"../modules/app\"\n  cert = true\n}\n".into(),
+            ),
+            ("helper/main.tf", format!("{helper}{}", site("h", false))),
+            // Only the output of a helper module changes.
+            (
+                "helpers/h/main.tf",
+                "output \"enabled\" {\n  value = true\n}\n".into(),
+            ),
+            // Only a module the root `live` calls changes.
+            (
+                "modules/app/main.tf",
+                "variable \"cert\" {}\nresource \"azurerm_linux_web_app\" \"m\" {\n  client_certificate_enabled = true\n}\n".into(),
+            ),
+        ] {
+            let mut overrides = load::Overrides::new();
+            overrides.insert(root.join(path), text);
+            let fresh = scan(
+                &paths,
+                &Settings {
+                    overrides: overrides.clone(),
+                    ..Settings::default()
+                },
+            );
+            let reused = scan(
+                &paths,
+                &Settings {
+                    overrides,
+                    reuse: Some(first.cache.clone()),
+                    ..Settings::default()
+                },
+            );
+            assert_ne!(verdicts(&fresh), verdicts(&first.report), "{path}");
+            assert_eq!(verdicts(&reused), verdicts(&fresh), "{path}");
+            assert_eq!(errors(&reused), errors(&fresh), "{path}");
+            assert_eq!(errors(&reused).len(), 2, "{path}");
+            assert_eq!(reused.files_scanned, fresh.files_scanned, "{path}");
+        }
     }
 }

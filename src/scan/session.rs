@@ -19,11 +19,15 @@ pub struct Session {
 }
 
 impl Session {
-    /// A session that has not scanned yet.
+    /// A session that has not scanned yet. Its scans keep what a re-scan takes over
+    /// ([`Settings::keep_parsed`]).
     pub fn new(paths: Vec<PathBuf>, settings: Settings) -> Self {
         Session {
             paths,
-            settings,
+            settings: Settings {
+                keep_parsed: true,
+                ..settings
+            },
             cache: None,
         }
     }
@@ -63,6 +67,8 @@ impl Rescan for Session {
             &Settings {
                 overrides,
                 reuse: self.cache.clone(),
+                // A trial is not repeated: what it parsed is freed with it.
+                keep_parsed: false,
                 ..self.settings.clone()
             },
         )

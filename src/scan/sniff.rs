@@ -104,7 +104,8 @@ mod tests {
 
     fn found(name: &str, kind: FileKind, text: &str) -> Found {
         let settings = super::super::Settings::default();
-        let rows = super::super::table::rows(&settings);
+        let memo = crate::terraform::Slot::default();
+        let rows = super::super::table::rows(&settings, &memo);
         let sources = SourceMap::default();
         let path = Path::new("/project").join(name);
         let mut overrides = load::Overrides::new();

@@ -8,11 +8,15 @@
 use super::Settings;
 use crate::front::Row;
 
-/// Every front end, configured with the scan's settings.
-pub fn rows(settings: &Settings) -> Vec<Box<dyn Row + '_>> {
+/// Every front end, configured with the scan's settings (and Terraform with its memo).
+pub fn rows<'a>(
+    settings: &'a Settings,
+    terraform: &'a crate::terraform::Slot<'a>,
+) -> Vec<Box<dyn Row + 'a>> {
     vec![
         Box::new(crate::terraform::Terraform {
             inputs: &settings.terraform,
+            memo: terraform,
         }),
         Box::new(crate::plan::Plan),
         Box::new(crate::arm::Arm {
@@ -38,7 +42,10 @@ mod tests {
     #[test]
     fn the_table_lists_each_front_end_once_with_plans_before_arm() {
         let settings = Settings::default();
-        let ids: Vec<FrontEndId> = rows(&settings).iter().map(|row| row.id()).collect();
+        let ids: Vec<FrontEndId> = rows(&settings, &Default::default())
+            .iter()
+            .map(|row| row.id())
+            .collect();
         assert_eq!(
             ids,
             [
@@ -84,7 +91,8 @@ mod tests {
         let settings = Settings::default();
         let sources = crate::source::SourceMap::default();
         let loader = crate::load::Loader::new(&sources).on(&fs);
-        for (row, (kind, path, text)) in rows(&settings).iter().zip(samples) {
+        let memo = crate::terraform::Slot::default();
+        for (row, (kind, path, text)) in rows(&settings, &memo).iter().zip(samples) {
             let sniffed = row.sniff(kind, text.as_bytes()).expect("its business");
             assert!(sniffed.interesting, "{:?}", row.id());
             let candidate = Candidate {

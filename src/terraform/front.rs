@@ -6,22 +6,26 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{Inputs, Known, Outline, interest};
+use super::{Inputs, Known, Memo, Outline, Slot, interest};
 use crate::file_kind::FileKind;
 use crate::front::{Candidate, Claims, FrontEnd, FrontEndId, Sniffed};
 use crate::load::Loader;
 use crate::model::UnitScan;
 use crate::paths::normalize;
 
-/// The Terraform front end, with the command line's and environment's inputs.
+/// The Terraform front end, with the command line's and environment's inputs, and where it
+/// finds an earlier scan's parsed modules and leaves its own.
 pub struct Terraform<'a> {
     pub inputs: &'a Inputs,
+    pub memo: &'a Slot<'a>,
 }
 
-/// The module directories to scan and the roots a plan beside them judges instead.
+/// The module directories to scan and the roots a plan beside them judges instead, with what
+/// still holds of an earlier scan's memo.
 pub struct Units {
     dirs: Vec<PathBuf>,
     planned: BTreeSet<PathBuf>,
+    memo: Memo,
 }
 
 impl FrontEnd for Terraform<'_> {
@@ -56,20 +60,36 @@ impl FrontEnd for Terraform<'_> {
                 known.add(&file.path, Arc::unwrap_or_clone(outline));
             }
         }
+        let mut memo = self.memo.earlier(&known, self.inputs);
         // Directories that only call helper modules declare no site: they are not parsed.
+        let dirs = super::relevant_dirs(dirs.into_iter().collect(), known, loader, &mut memo);
+        if !self.memo.keep {
+            // Needed by no later scan: freed before the modules are parsed.
+            memo.forget_relevance();
+        }
         Units {
-            dirs: super::relevant_dirs(dirs.into_iter().collect(), &known, loader),
+            dirs,
             // A plan judges its root instead, and so does a Terragrunt unit the module it calls.
             planned: claims
                 .by(FrontEndId::Plan)
                 .union(claims.by(FrontEndId::Terragrunt))
                 .cloned()
                 .collect(),
+            memo,
         }
     }
 
     fn scan(&self, loader: &Loader, units: Units) -> UnitScan {
-        super::scan_project(&units.dirs, &units.planned, loader, self.inputs)
+        let (scan, memo) = super::scan_project(
+            &units.dirs,
+            &units.planned,
+            loader,
+            self.inputs,
+            units.memo,
+            self.memo.keep,
+        );
+        self.memo.put(memo);
+        scan
     }
 }
 
@@ -80,6 +100,7 @@ mod tests {
     fn sniff(kind: FileKind, bytes: &[u8]) -> Option<bool> {
         let front = Terraform {
             inputs: &Inputs::default(),
+            memo: &Slot::default(),
         };
         FrontEnd::sniff(&front, kind, bytes).map(|s| s.interesting)
     }
@@ -121,6 +142,7 @@ mod tests {
     fn an_uninteresting_file_keeps_the_empty_outline() {
         let front = Terraform {
             inputs: &Inputs::default(),
+            memo: &Slot::default(),
         };
         let sniffed = FrontEnd::sniff(&front, FileKind::Terraform, b"locals {}").unwrap();
         assert_eq!(sniffed.outline, Some(Outline::default()));

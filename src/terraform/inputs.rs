@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 /// Terraform's command-line inputs, in the order Terraform applies them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inputs {
     /// Terraform `-var-file` files, in order (they override the automatic tfvars files).
     pub var_files: Vec<PathBuf>,

@@ -22,6 +22,7 @@ mod instance;
 pub mod interest;
 mod json_syntax;
 mod lower;
+mod memo;
 mod module;
 mod nesting;
 mod overrides;
@@ -43,6 +44,7 @@ use std::path::PathBuf;
 
 pub use front::Terraform;
 pub use inputs::Inputs;
+pub use memo::{Memo, Slot};
 #[cfg(test)]
 pub use module::ModuleFile;
 pub use relevance::{Known, Outline};
@@ -57,14 +59,20 @@ use crate::model::UnitScan;
 ///
 /// Roots listed in `planned` are not judged: a plan JSON next to them is their resolved truth
 /// (their called modules are still not roots, so nothing is reported twice).
+///
+/// Directories `earlier` holds are taken from it instead of parsed, and roots it judged are
+/// not walked again. With `keep`, what this scan parsed and judged is returned beside it for a
+/// later one (else nothing: it is freed at once).
 pub fn scan_project(
     dirs: &[PathBuf],
     planned: &std::collections::BTreeSet<PathBuf>,
     loader: &Loader,
     inputs: &Inputs,
-) -> UnitScan {
+    earlier: Memo,
+    keep: bool,
+) -> (UnitScan, Memo) {
     use rayon::prelude::*;
-    let project = project::Project::new(loader, inputs);
+    let project = project::Project::new(loader, inputs).with_memo(earlier, keep);
     dirs.par_iter().for_each(|dir| {
         project.module(dir);
     });
@@ -99,17 +107,33 @@ pub fn scan_project(
     scan.errors.extend(refused);
     scan.errors.extend(project.module_errors());
     scan.consumed = project.consumed();
-    scan
+    let memo = if keep {
+        project.into_memo()
+    } else {
+        Memo::default()
+    };
+    (scan, memo)
 }
 
 /// The directories among `dirs` that can lead to a site (see [`relevance`]), in order: the
-/// others only call local helper modules and are not parsed.
-pub fn relevant_dirs(dirs: Vec<PathBuf>, known: &Known, loader: &Loader) -> Vec<PathBuf> {
+/// others only call local helper modules and are not parsed. Starts from the decisions
+/// `memo` holds, and leaves this scan's there with `known`.
+pub fn relevant_dirs(
+    dirs: Vec<PathBuf>,
+    known: Known,
+    loader: &Loader,
+    memo: &mut Memo,
+) -> Vec<PathBuf> {
     use rayon::prelude::*;
-    let relevance = relevance::Relevance::new(loader, known);
-    dirs.into_par_iter()
+    let relevance =
+        relevance::Relevance::new(loader, &known).starting_from(std::mem::take(&mut memo.decided));
+    let dirs = dirs
+        .into_par_iter()
         .filter(|dir| relevance.relevant(dir))
-        .collect()
+        .collect();
+    memo.decided = relevance.into_decided();
+    memo.known = known;
+    dirs
 }
 
 /// Scans one module directory's files as a root module with no variables files (tests, tools).

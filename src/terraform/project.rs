@@ -13,6 +13,7 @@ use super::Inputs;
 use super::dispatch;
 use super::eval::{Budget, InstanceKeys};
 use super::instance::{self, Children, Expansion, ModuleScope, VarSource};
+use super::memo::{JudgedRoot, Memo};
 use super::module::{self, Module, ModuleFile};
 use super::syntax::{Attribute, ModuleCall};
 use super::tfvars::{self, CommandLine};
@@ -40,6 +41,14 @@ pub struct Project<'a> {
     existing: Mutex<HashMap<PathBuf, bool>>,
     /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
     pub(crate) max_module_instances: usize,
+    /// Modules an earlier scan parsed, taken instead of parsing their directories again, and
+    /// roots it judged, taken instead of walking them again.
+    earlier: Memo,
+    /// The roots judged so far, with what their walks read, when kept for a later scan.
+    judged: Mutex<HashMap<PathBuf, JudgedRoot>>,
+    keep: bool,
+    /// The command line's inputs: every root reads them.
+    inputs: Inputs,
     /// Files the walks judged through a Terraform caller (`dispatch::Lowered::consumed`).
     consumed: Mutex<std::collections::BTreeSet<PathBuf>>,
 }
@@ -53,7 +62,37 @@ impl<'a> Project<'a> {
             full_modules: Mutex::default(),
             existing: Mutex::default(),
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
+            earlier: Memo::default(),
+            judged: Mutex::default(),
+            keep: false,
+            inputs: inputs.clone(),
             consumed: Mutex::default(),
+        }
+    }
+
+    /// The same project, taking `earlier`'s modules instead of parsing their directories (the
+    /// loader's source map must start with the files of the scan that parsed them), and
+    /// keeping the roots it judges for [`Project::into_memo`] when `keep`.
+    pub fn with_memo(self, earlier: Memo, keep: bool) -> Self {
+        Project {
+            earlier,
+            keep,
+            ..self
+        }
+    }
+
+    /// The modules parsed or taken and the roots judged, for a later scan (with the relevance
+    /// decisions of the memo this project started from).
+    pub fn into_memo(self) -> Memo {
+        let modules = self.modules.into_inner().unwrap_or_else(|p| p.into_inner());
+        Memo {
+            modules: modules
+                .into_iter()
+                .filter_map(|(dir, slot)| Some((dir, slot.get()?.clone())))
+                .collect(),
+            judged: self.judged.into_inner().unwrap_or_else(|p| p.into_inner()),
+            inputs: self.inputs,
+            ..self.earlier
         }
     }
 
@@ -67,8 +106,12 @@ impl<'a> Project<'a> {
             .entry(dir.clone())
             .or_default()
             .clone();
-        slot.get_or_init(|| Arc::new(self.parse(dir, false)))
-            .clone()
+        slot.get_or_init(|| {
+            self.earlier
+                .get(&dir)
+                .unwrap_or_else(|| Arc::new(self.parse(dir, false)))
+        })
+        .clone()
     }
 
     /// The module in `dir` with every file read: a helper module that deploys nothing is read
@@ -172,10 +215,34 @@ impl<'a> Project<'a> {
 
     /// Judges the root module in `dir` and everything it calls.
     pub fn judge_root(&self, dir: &Path) -> Judged {
-        self.judge(&self.module(dir))
+        let dir = normalize(dir);
+        let root = match self.earlier.judged.get(&dir) {
+            Some(earlier) => {
+                // Its modules are still asked for, so that their parse errors are reported.
+                for module in &earlier.modules {
+                    self.module(module);
+                }
+                self.consumed
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(earlier.consumed.iter().cloned());
+                earlier.clone()
+            }
+            None => self.walk(&self.module(&dir), &[]),
+        };
+        if !self.keep {
+            return root.judged;
+        }
+        let judged = root.judged.clone();
+        self.judged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir, root);
+        judged
     }
 
     /// Judges `module` as a root: with its directory's variables files and lock file.
+    #[cfg(test)]
     pub fn judge(&self, module: &Module) -> Judged {
         self.judge_with(module, &[])
     }
@@ -183,6 +250,11 @@ impl<'a> Project<'a> {
     /// [`Project::judge`] with `below`: values under every variables file and `TF_VAR_`
     /// (Terragrunt `inputs`).
     pub fn judge_with(&self, module: &Module, below: &[(String, tfvars::Assignment)]) -> Judged {
+        self.walk(module, below).judged
+    }
+
+    /// [`Project::judge_with`], also saying which directories the walk read.
+    fn walk(&self, module: &Module, below: &[(String, tfvars::Assignment)]) -> JudgedRoot {
         let (assignments, mut errors) =
             tfvars::root_assignments(&module.files, &self.command_line, below, self.loader);
         let budget = super::eval::budget();
@@ -190,6 +262,7 @@ impl<'a> Project<'a> {
             project: self,
             root_dir: module.dir.clone(),
             installed: std::cell::OnceCell::new(),
+            looked: Default::default(),
         };
         let mut walk = Walk {
             project: self,
@@ -203,6 +276,8 @@ impl<'a> Project<'a> {
             instances: 0,
             beyond_bound: HashSet::new(),
             other: Default::default(),
+            modules: vec![module.dir.clone()],
+            looked: vec![module.dir.join(".terraform/modules")],
         };
         walk.module(
             module,
@@ -218,16 +293,31 @@ impl<'a> Project<'a> {
             .and_then(|lock| version::from_lock_file(&lock.source))
             .unwrap_or_else(|| version::from_constraints(&walk.constraints));
         let mut other = std::mem::take(&mut walk.other);
+        let consumed: Vec<PathBuf> = other.consumed.drain(..).collect();
         self.consumed
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .extend(other.consumed.drain(..));
+            .extend(consumed.iter().cloned());
         super::dispatch::finish(&mut walk.resources, other, &mut walk.errors);
         errors.append(&mut walk.errors);
         if let Some(notice) = budget.notice("root module", None) {
             errors.push(FileError::notice(&module.dir, None, notice));
         }
-        (with_version(walk.resources, version), errors)
+        let mut looked = walk.looked;
+        looked.extend(resolver.looked.take());
+        // A file judged through this root is read by it, wherever it lies.
+        looked.extend(
+            consumed
+                .iter()
+                .filter_map(|file| file.parent())
+                .map(Path::to_path_buf),
+        );
+        JudgedRoot {
+            judged: (with_version(walk.resources, version), errors),
+            modules: walk.modules,
+            looked,
+            consumed,
+        }
     }
 }
 
@@ -274,6 +364,8 @@ struct Resolver<'p, 'a> {
     project: &'p Project<'a>,
     root_dir: PathBuf,
     installed: std::cell::OnceCell<Option<HashMap<String, PathBuf>>>,
+    /// The directories a call led to (see [`JudgedRoot::looked`]).
+    looked: std::cell::RefCell<Vec<PathBuf>>,
 }
 
 impl Children for Resolver<'_, '_> {
@@ -312,6 +404,7 @@ impl Children for Resolver<'_, '_> {
                 }
             }
         };
+        self.looked.borrow_mut().push(dir.clone());
         if !loader.allowed(&dir) {
             return Err(format!("`{}` is outside the project root", shown_dir(&dir)));
         }
@@ -359,6 +452,10 @@ struct Walk<'p, 'a> {
     beyond_bound: HashSet<PathBuf>,
     /// What blocks of other types ([`super::dispatch`]) left for after the walk.
     other: super::dispatch::Lowered,
+    /// The module directories taken, and the other directories looked in or for (see
+    /// [`JudgedRoot`]).
+    modules: Vec<PathBuf>,
+    looked: Vec<PathBuf>,
 }
 
 impl Walk<'_, '_> {
@@ -449,6 +546,7 @@ impl Walk<'_, '_> {
             return;
         }
         let child = self.project.module(&dir);
+        self.modules.push(dir.clone());
         // A module that declares no site and calls nothing deploys no site whatever its inputs:
         // only its provider constraints count, and its instances need not be evaluated.
         if child.is_inert() {
@@ -537,6 +635,7 @@ impl Walk<'_, '_> {
         };
         let source_span = call.attribute("source").map_or(call.header, |a| a.span);
         if let Some(dir) = local_source(&caller.dir, call) {
+            self.looked.push(dir.clone());
             if let Some(message) = self.outside(call, &dir) {
                 self.errors
                     .push(FileError::notice(file, Some(source_span), message));
@@ -564,6 +663,9 @@ impl Walk<'_, '_> {
         key.push(call.name.clone());
         let key = key.join(".");
         let installed = self.installed().map(|dirs| dirs.get(&key).cloned());
+        if let Some(Some(dir)) = &installed {
+            self.looked.push(dir.clone());
+        }
         let message = match installed {
             None => format!(
                 "module `{}` (source `{source}`) is not followed: run `terraform init` so \

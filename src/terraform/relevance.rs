@@ -10,7 +10,7 @@
 //! the Bicep outline it may over-report (a `source` inside a heredoc is taken for a call),
 //! never under-report, and call cycles count as relevant so the front end reports them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -125,7 +125,7 @@ fn is_identifier_byte(byte: u8) -> bool {
 
 /// The outlines of the Terraform files discovery read, by normalised path, so deciding which
 /// directories matter reads nothing twice. Files discovery did not read are read here.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Known {
     outlines: HashMap<PathBuf, Outline>,
 }
@@ -135,13 +135,28 @@ impl Known {
     pub fn add(&mut self, path: &Path, outline: Outline) {
         self.outlines.insert(normalize(path), outline);
     }
+
+    /// The outline of the file at `path` (normalised), if discovery read it.
+    pub fn get(&self, path: &Path) -> Option<&Outline> {
+        self.outlines.get(path)
+    }
+}
+
+/// What deciding relevance found, for a later scan to start from (see [`super::Memo`]).
+#[derive(Debug, Default, Clone)]
+pub struct Decided {
+    /// Each directory's relevance.
+    pub relevant: HashMap<PathBuf, bool>,
+    /// The directories asked about that could not be listed or are not directories: a file
+    /// appearing below one could change a decision.
+    pub missing: HashSet<PathBuf>,
 }
 
 /// Decides relevance per directory, each directory once.
 pub struct Relevance<'a> {
     loader: &'a Loader<'a>,
     known: &'a Known,
-    decided: Mutex<HashMap<PathBuf, bool>>,
+    decided: Mutex<Decided>,
 }
 
 impl<'a> Relevance<'a> {
@@ -153,13 +168,26 @@ impl<'a> Relevance<'a> {
         }
     }
 
+    /// Starts from the decisions of an earlier scan, still valid for this one.
+    pub fn starting_from(self, earlier: Decided) -> Self {
+        Relevance {
+            decided: Mutex::new(earlier),
+            ..self
+        }
+    }
+
+    /// The decisions taken so far.
+    pub fn into_decided(self) -> Decided {
+        self.decided.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Whether the module in `dir` can lead to a site (see the module docs).
     pub fn relevant(&self, dir: &Path) -> bool {
         self.relevant_from(&normalize(dir), &mut Vec::new())
     }
 
     fn relevant_from(&self, dir: &Path, visiting: &mut Vec<PathBuf>) -> bool {
-        if let Some(&known) = lock(&self.decided).get(dir) {
+        if let Some(&known) = lock(&self.decided).relevant.get(dir) {
             return known;
         }
         // A cycle or a chain too deep: let the front end parse it and say so.
@@ -176,15 +204,26 @@ impl<'a> Relevance<'a> {
                     // A call leaving the project root is parsed, so that the front end can
                     // say it is not followed; nothing there is looked at.
                     !self.loader.allowed(&child)
-                        || !self.loader.is_dir(&child)
+                        || !self.is_dir(&child)
                         || self.relevant_from(&child, visiting)
                 });
                 visiting.pop();
                 relevant
             }
         };
-        lock(&self.decided).insert(dir.to_path_buf(), relevant);
+        lock(&self.decided)
+            .relevant
+            .insert(dir.to_path_buf(), relevant);
         relevant
+    }
+
+    /// Whether `dir` is a directory, remembering it when not.
+    fn is_dir(&self, dir: &Path) -> bool {
+        let is_dir = self.loader.is_dir(dir);
+        if !is_dir {
+            lock(&self.decided).missing.insert(dir.to_path_buf());
+        }
+        is_dir
     }
 
     /// The merged outline of the directory's configuration files (unsaved buffers included);
@@ -200,6 +239,7 @@ impl<'a> Relevance<'a> {
         // it would): parse it so the caller's call reports it as before.
         let files = self.loader.list_dir(dir, is_configuration_file);
         if files.is_empty() && !self.loader.can_list(listing) {
+            lock(&self.decided).missing.insert(dir.to_path_buf());
             return None;
         }
         let mut merged = Outline::default();

@@ -12,8 +12,8 @@ use crate::error::Level;
 use crate::load::Loader;
 use crate::model::{Data, Resource, UnitScan};
 use crate::source::{SourceMap, Span};
-use crate::terraform::Inputs;
 use crate::terraform::scan_project;
+use crate::terraform::{Inputs, Memo};
 
 pub fn data(value: &Option<crate::model::Value>) -> Option<&Data> {
     value.as_ref().map(|value| &value.data)
@@ -85,7 +85,14 @@ pub fn scan_tree(files: &[(&str, &str)], inputs: Inputs) -> Scanned {
     let scan = {
         let loader = Loader::new(&sources);
         let dirs: Vec<PathBuf> = dirs.into_iter().collect();
-        let mut scan = scan_project(&dirs, &Default::default(), &loader, &inputs);
+        let (mut scan, _) = scan_project(
+            &dirs,
+            &Default::default(),
+            &loader,
+            &inputs,
+            Memo::default(),
+            false,
+        );
         scan.errors.extend(loader.into_errors());
         scan
     };

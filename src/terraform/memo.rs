@@ -1,0 +1,446 @@
+//! Parsed module directories kept from one scan for the next: a trial scan of `--fix`,
+//! `--diff`, `--format json` or SARIF changes a few files, and parsing every other directory
+//! again was most of its cost.
+//!
+//! A module is what [`super::project::Project`] assembled from its directory's listing and
+//! files, with spans into the scan's [`crate::source::SourceMap`]. It is reused only by a scan
+//! whose source map starts with that scan's files (same ids), and only for a directory none of
+//! whose files changed (its listing and contents are then the same).
+//!
+//! The relevance decisions ([`super::relevance`]) are reused all together or not at all: they
+//! depend on the outlines of the configuration files and on which directories exist, so they
+//! hold while every changed file keeps its outline and none lies below a missing directory.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::Inputs;
+use super::module::{Module, is_configuration_file};
+use super::project::Judged;
+use super::relevance::{Decided, Known};
+use crate::paths::normalize;
+
+/// One root's judged resources and errors, with the directories its walk read: it holds
+/// while none of them changes.
+#[derive(Debug, Clone)]
+pub struct JudgedRoot {
+    pub judged: Judged,
+    /// The module directories the walk took, the root's first.
+    pub modules: Vec<PathBuf>,
+    /// The other directories it looked in or for: the root's `.terraform/modules`, and where
+    /// each call leads (which may not exist).
+    pub looked: Vec<PathBuf>,
+    /// The files of other formats it judged through a Terraform caller.
+    pub consumed: Vec<PathBuf>,
+}
+
+impl JudgedRoot {
+    /// Whether the walk read a directory of `dirs`.
+    fn reads_any(&self, dirs: &HashSet<&Path>) -> bool {
+        self.modules
+            .iter()
+            .chain(&self.looked)
+            .any(|dir| dirs.contains(dir.as_path()))
+    }
+}
+
+/// `paths` and every directory above them: a changed file is in one of these directories, and
+/// a new file may make them exist.
+fn with_ancestors<'p>(paths: impl IntoIterator<Item = &'p Path>) -> HashSet<&'p Path> {
+    paths.into_iter().flat_map(Path::ancestors).collect()
+}
+
+/// How a scan hands the Terraform front end an earlier scan's memo, and gets its own back
+/// (the front end is a row of the scan's table, which returns only resources).
+#[derive(Debug, Default)]
+pub struct Slot<'a> {
+    /// The earlier scan's memo, and the (normalised) files whose contents changed since.
+    earlier: Option<(&'a Memo, &'a BTreeSet<PathBuf>)>,
+    /// Whether this scan's memo is kept for a later scan (else it is freed at once).
+    pub(super) keep: bool,
+    current: std::sync::Mutex<Memo>,
+}
+
+impl<'a> Slot<'a> {
+    /// A slot handing over `earlier` (see [`Slot::earlier`]), keeping this scan's memo when
+    /// `keep`.
+    pub fn new(earlier: Option<(&'a Memo, &'a BTreeSet<PathBuf>)>, keep: bool) -> Self {
+        Slot {
+            earlier,
+            keep,
+            current: Default::default(),
+        }
+    }
+
+    /// What still holds of the earlier memo, given the outlines `now` and the command line's
+    /// `inputs` (see [`Memo::unchanged`]).
+    pub(super) fn earlier(&self, now: &Known, inputs: &Inputs) -> Memo {
+        self.earlier
+            .map(|(memo, changed)| memo.unchanged(changed, now, inputs))
+            .unwrap_or_default()
+    }
+
+    /// Leaves this scan's memo.
+    pub(super) fn put(&self, memo: Memo) {
+        *crate::lock::lock(&self.current) = memo;
+    }
+
+    /// This scan's memo (empty unless kept).
+    pub fn into_memo(self) -> Memo {
+        self.current.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The modules a scan parsed, by normalised directory, and its relevance decisions.
+#[derive(Debug, Default, Clone)]
+pub struct Memo {
+    pub(super) modules: HashMap<PathBuf, Arc<Module>>,
+    pub(super) decided: Decided,
+    /// The outlines the decisions were taken from.
+    pub(super) known: Known,
+    /// The roots judged, by normalised directory.
+    pub(super) judged: HashMap<PathBuf, JudgedRoot>,
+    /// The command line's inputs every root read.
+    pub(super) inputs: Inputs,
+}
+
+impl Memo {
+    /// The module parsed for `dir` (normalised), if any.
+    pub(super) fn get(&self, dir: &Path) -> Option<Arc<Module>> {
+        self.modules.get(dir).cloned()
+    }
+
+    /// Drops the relevance decisions and the outlines they were taken from.
+    pub(super) fn forget_relevance(&mut self) {
+        self.decided = Decided::default();
+        self.known = Known::default();
+    }
+
+    /// Whether it holds the module of `dir` (normalised).
+    #[cfg(test)]
+    pub fn holds(&self, dir: &Path) -> bool {
+        self.modules.contains_key(dir)
+    }
+
+    /// Whether it holds the judged root module of `dir` (normalised).
+    #[cfg(test)]
+    pub fn judged(&self, dir: &Path) -> bool {
+        self.judged.contains_key(dir)
+    }
+
+    /// The relevance decided for `dir` (normalised), if it was asked about.
+    #[cfg(test)]
+    pub fn relevant(&self, dir: &Path) -> Option<bool> {
+        self.decided.relevant.get(dir).copied()
+    }
+
+    /// How many directories it holds.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.modules.len()
+    }
+
+    /// Whether it holds no directory.
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.modules.is_empty()
+    }
+
+    /// The memo without the directories `paths` (of errors and notices) lie in or name: a
+    /// module taken over skips its directory's reads, so their errors would go unreported.
+    /// Relevance lists directories too. A relevant directory is parsed, which records its
+    /// errors again; an error in one judged irrelevant drops every decision (errors are rare,
+    /// and decisions depend on each other).
+    /// A judged root is dropped when an error lies in or below a directory its walk read.
+    pub fn without_errors_in<'p>(mut self, paths: impl IntoIterator<Item = &'p Path>) -> Memo {
+        let paths: Vec<&Path> = paths.into_iter().collect();
+        let places = with_ancestors(paths.iter().copied());
+        self.judged.retain(|_, root| !root.reads_any(&places));
+        for path in paths {
+            for dir in std::iter::once(path).chain(path.parent()) {
+                self.modules.remove(dir);
+                if self.decided.relevant.get(dir) == Some(&false) {
+                    self.decided = Decided::default();
+                }
+            }
+        }
+        self
+    }
+
+    /// What still holds when the files `changed` (normalised paths) have other contents and
+    /// the Terraform files the outlines `now`. Modules: those of directories holding none of
+    /// them (a changed file may be new, or a variables file a module lists, so its whole
+    /// directory is parsed again). Decisions: all, if every changed configuration file keeps
+    /// its outline and no changed file lies below a directory that was missing. Judged roots:
+    /// those whose walks read no directory holding a changed file or above one (a new file
+    /// may create a directory a call looked for), while the command line's `inputs` are the
+    /// same and no `-var-file` changed.
+    pub fn unchanged(&self, changed: &BTreeSet<PathBuf>, now: &Known, inputs: &Inputs) -> Memo {
+        let places = with_ancestors(changed.iter().map(PathBuf::as_path));
+        let inputs_changed = self.inputs != *inputs
+            || (inputs.var_files.iter()).any(|file| changed.contains(&normalize(file)));
+        let dirs: BTreeSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
+        let decisions_hold = changed.iter().all(|path| {
+            let same_outline = matches!(
+                (self.known.get(path), now.get(path)),
+                (Some(before), Some(after)) if before == after
+            );
+            (same_outline || !is_configuration_file(path))
+                && !path
+                    .ancestors()
+                    .skip(1)
+                    .any(|dir| self.decided.missing.contains(dir))
+        });
+        Memo {
+            modules: self
+                .modules
+                .iter()
+                .filter(|(dir, _)| !dirs.contains(dir.as_path()))
+                .map(|(dir, module)| (dir.clone(), module.clone()))
+                .collect(),
+            decided: if decisions_hold {
+                self.decided.clone()
+            } else {
+                Decided::default()
+            },
+            known: Known::default(),
+            judged: self
+                .judged
+                .iter()
+                .filter(|_| !inputs_changed)
+                .filter(|(_, root)| !root.reads_any(&places))
+                .map(|(dir, root)| (dir.clone(), root.clone()))
+                .collect(),
+            inputs: inputs.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terraform::Outline;
+
+    fn memo(dirs: &[&str]) -> Memo {
+        Memo {
+            modules: dirs
+                .iter()
+                .map(|dir| (PathBuf::from(dir), Arc::new(Module::default())))
+                .collect(),
+            ..Memo::default()
+        }
+    }
+
+    #[test]
+    fn a_changed_file_drops_its_directory_only() {
+        let memo = memo(&["a", "a/b", "c"]);
+        let changed = BTreeSet::from([PathBuf::from("a/main.tf")]);
+        let kept = memo.unchanged(&changed, &Known::default(), &Inputs::default());
+        assert!(kept.get(Path::new("a")).is_none());
+        assert!(kept.get(Path::new("a/b")).is_some());
+        assert!(kept.get(Path::new("c")).is_some());
+        assert_eq!(kept.len(), 2);
+    }
+
+    #[test]
+    fn a_new_variables_file_drops_its_directory() {
+        let memo = memo(&["live", "modules/app"]);
+        let changed = BTreeSet::from([PathBuf::from("live/extra.auto.tfvars")]);
+        let kept = memo.unchanged(&changed, &Known::default(), &Inputs::default());
+        assert!(kept.get(Path::new("live")).is_none());
+        assert!(kept.get(Path::new("modules/app")).is_some());
+    }
+
+    #[test]
+    fn a_directory_with_an_error_or_notice_is_not_kept() {
+        let memo =
+            memo(&["a", "b", "c"]).without_errors_in([Path::new("a/bad.tf"), Path::new("b")]);
+        assert!(memo.get(Path::new("a")).is_none());
+        assert!(memo.get(Path::new("b")).is_none());
+        assert!(memo.get(Path::new("c")).is_some());
+    }
+
+    #[test]
+    fn a_project_takes_a_held_module_instead_of_parsing_its_directory() {
+        use crate::load::Loader;
+        use crate::source::SourceMap;
+        use crate::terraform::{Inputs, project::Project};
+        let dir = tempfile::tempdir().unwrap();
+        let root = crate::paths::normalize(dir.path());
+        let main = root.join("main.tf");
+        std::fs::write(&main, "resource \"azurerm_linux_web_app\" \"w\" {}\n").unwrap();
+        let sources = SourceMap::default();
+        let loader = Loader::new(&sources);
+        let first = Project::new(&loader, &Inputs::default());
+        let parsed = first.module(&root);
+        let memo = first.into_memo();
+        assert!(memo.holds(&root));
+        // With the file gone, only the memo can still give the module.
+        std::fs::remove_file(&main).unwrap();
+        let second = Project::new(&loader, &Inputs::default()).with_memo(memo.clone(), false);
+        assert!(Arc::ptr_eq(&second.module(&root), &parsed));
+        let changed = BTreeSet::from([main]);
+        let third = Project::new(&loader, &Inputs::default()).with_memo(
+            memo.unchanged(&changed, &Known::default(), &Inputs::default()),
+            false,
+        );
+        assert!(third.module(&root).resources.is_empty());
+    }
+
+    fn decided(dirs: &[(&str, bool)], missing: &[&str]) -> Memo {
+        let mut known = Known::default();
+        known.add(Path::new("a/main.tf"), Outline::default());
+        known.add(
+            Path::new("b/main.tf"),
+            Outline {
+                must_parse: false,
+                local_sources: vec!["../a".into()],
+            },
+        );
+        Memo {
+            decided: Decided {
+                relevant: dirs
+                    .iter()
+                    .map(|(dir, relevant)| (PathBuf::from(dir), *relevant))
+                    .collect(),
+                missing: missing.iter().map(PathBuf::from).collect(),
+            },
+            known,
+            ..Memo::default()
+        }
+    }
+
+    #[test]
+    fn decisions_hold_while_every_changed_file_keeps_its_outline() {
+        let memo = decided(&[("a", false), ("b", false)], &["gone"]);
+        let same = memo.known.clone();
+        let fixed = BTreeSet::from([PathBuf::from("b/main.tf"), PathBuf::from("a/x.tfvars")]);
+        assert_eq!(
+            memo.unchanged(&fixed, &same, &Inputs::default())
+                .relevant(Path::new("b")),
+            Some(false)
+        );
+        // A site appears: the outline changes, every decision is taken again.
+        let mut now = same.clone();
+        now.add(
+            Path::new("a/main.tf"),
+            Outline {
+                must_parse: true,
+                local_sources: Vec::new(),
+            },
+        );
+        let changed = BTreeSet::from([PathBuf::from("a/main.tf")]);
+        assert_eq!(
+            memo.unchanged(&changed, &now, &Inputs::default())
+                .relevant(Path::new("b")),
+            None
+        );
+        // A configuration file discovery did not read, or a new one.
+        let new = BTreeSet::from([PathBuf::from("c/main.tf")]);
+        assert_eq!(
+            memo.unchanged(&new, &same, &Inputs::default())
+                .relevant(Path::new("a")),
+            None
+        );
+        // A file below a directory that was missing may make it exist.
+        let below = BTreeSet::from([PathBuf::from("gone/sub/x.bicep")]);
+        assert_eq!(
+            memo.unchanged(&below, &same, &Inputs::default())
+                .relevant(Path::new("a")),
+            None
+        );
+    }
+
+    #[test]
+    fn an_error_in_an_irrelevant_directory_drops_the_decisions() {
+        let memo = decided(&[("a", false), ("b", false), ("r", true)], &[]);
+        let kept = memo
+            .clone()
+            .without_errors_in([Path::new("c/main.tf"), Path::new("r/bad.tf")]);
+        assert_eq!(kept.relevant(Path::new("a")), Some(false));
+        let dropped = memo.without_errors_in([Path::new("a/link.tf")]);
+        assert_eq!(dropped.relevant(Path::new("b")), None);
+    }
+
+    fn prod() -> Inputs {
+        Inputs {
+            var_files: vec![PathBuf::from("env/prod.tfvars")],
+            ..Inputs::default()
+        }
+    }
+
+    fn roots(roots: &[(&str, &[&str], &[&str])]) -> Memo {
+        let judged = roots
+            .iter()
+            .map(|(dir, modules, looked)| {
+                let root = JudgedRoot {
+                    judged: (Vec::new(), Vec::new()),
+                    modules: modules.iter().map(PathBuf::from).collect(),
+                    looked: looked.iter().map(PathBuf::from).collect(),
+                    consumed: Vec::new(),
+                };
+                (PathBuf::from(dir), root)
+            })
+            .collect();
+        Memo {
+            judged,
+            inputs: prod(),
+            ..Memo::default()
+        }
+    }
+
+    #[test]
+    fn a_judged_root_holds_until_a_directory_its_walk_read_changes() {
+        let memo = roots(&[
+            (
+                "live/a",
+                &["live/a", "modules/app"],
+                &["live/a/.terraform/modules"],
+            ),
+            (
+                "live/b",
+                &["live/b"],
+                &["live/b/.terraform/modules", "modules/gone"],
+            ),
+        ]);
+        let now = Known::default();
+        let changed = |paths: &[&str]| paths.iter().map(PathBuf::from).collect::<BTreeSet<_>>();
+        let kept = memo.unchanged(&changed(&["modules/app/main.tf"]), &now, &prod());
+        assert!(!kept.judged(Path::new("live/a")));
+        assert!(kept.judged(Path::new("live/b")));
+        // A root's own variables file; a file appearing below a call's missing target.
+        let kept = memo.unchanged(&changed(&["live/b/terraform.tfvars"]), &now, &prod());
+        assert!(!kept.judged(Path::new("live/b")) && kept.judged(Path::new("live/a")));
+        let kept = memo.unchanged(&changed(&["modules/gone/sub/main.tf"]), &now, &prod());
+        assert!(!kept.judged(Path::new("live/b")) && kept.judged(Path::new("live/a")));
+        // Every root reads the `-var-file`s.
+        let kept = memo.unchanged(&changed(&["env/prod.tfvars"]), &now, &prod());
+        assert!(!kept.judged(Path::new("live/a")) && !kept.judged(Path::new("live/b")));
+        // Other `-var` values.
+        let vars = Inputs {
+            vars: vec![("cert".into(), "true".into())],
+            ..prod()
+        };
+        let kept = memo.unchanged(&changed(&["docs/x.md"]), &now, &vars);
+        assert!(!kept.judged(Path::new("live/a")));
+        assert!(
+            memo.unchanged(&changed(&["docs/x.md"]), &now, &prod())
+                .judged(Path::new("live/a"))
+        );
+        // An error reading a file the walk read.
+        let kept = memo.without_errors_in([Path::new("modules/app/x.tf")]);
+        assert!(!kept.judged(Path::new("live/a")));
+        assert!(kept.judged(Path::new("live/b")));
+    }
+
+    #[test]
+    fn nothing_changed_keeps_everything() {
+        let memo = memo(&["", "x"]);
+        assert_eq!(
+            memo.unchanged(&BTreeSet::new(), &Known::default(), &Inputs::default())
+                .len(),
+            2
+        );
+    }
+}
