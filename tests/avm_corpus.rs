@@ -1,7 +1,7 @@
 //! The Azure Verified Module for web sites (`../shared/corpus/terraform-azurerm-avm-res-web-site`)
 //! declares its site and slots with `azapi_resource`: every example that deploys them through
 //! the module must report each with the verdict the example's inputs and the module's defaults
-//! give (docs/dev/issue-14-plan.md §8, README "AzAPI"). The corpus is not in the repository, so
+//! give (README "AzAPI", the table of examples). The corpus is not in the repository, so
 //! a plain `cargo test` lists the test as ignored; run it with
 //! `cargo test --test avm_corpus -- --ignored`. Without the corpus it fails rather than pass
 //! having judged nothing.
