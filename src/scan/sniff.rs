@@ -12,8 +12,13 @@ use crate::front::{Note, Row, Sniffed};
 use crate::load::{self, Loader};
 
 /// What the rows' byte searches found in one file, per row of the table (`None`: not the
-/// row's business). At most one row finds it interesting.
+/// row's business; rows past the end answered `None` too). At most one row finds it
+/// interesting.
 pub type Found = Vec<Option<Sniffed<Note>>>;
+
+/// What one discovered file holds: `None` where a config excludes it, the error boxed
+/// because almost every file reads (the scan keeps one of these per file).
+pub type FileFound = Option<Result<Found, Box<FileError>>>;
 
 /// Reads one file and asks the rows in table order; the first that finds the file interesting
 /// takes it, and the rows after it are not asked.
@@ -33,6 +38,12 @@ fn sniff_file(
             break;
         }
     }
+    // Kept for the whole scan (and its cache), one per file: most files answer one row or
+    // none, so trailing `None`s and spare capacity are dropped (no allocation when empty).
+    while found.last().is_some_and(Option::is_none) {
+        found.pop();
+    }
+    found.shrink_to_fit();
     Ok(found)
 }
 
@@ -45,7 +56,7 @@ pub fn all(
     included: &[bool],
     reuse: Option<&Cache>,
     overrides: &load::Overrides,
-) -> Vec<Option<Result<Found, FileError>>> {
+) -> Vec<FileFound> {
     let changed = reuse.map(|cache| cache.changed(overrides));
     (0..files.len())
         .into_par_iter()
@@ -61,7 +72,7 @@ pub fn all(
                     return Some(known.clone());
                 }
             }
-            Some(sniff_file(rows, loader, path, *kind))
+            Some(sniff_file(rows, loader, path, *kind).map_err(Box::new))
         })
         .collect()
 }
@@ -70,7 +81,7 @@ pub fn all(
 /// Terraform and Bicep files always are; JSON only when it is an ARM template or a plan (a
 /// parameter file, a baseline or a `package.json` is not); a `.bicepparam` file only feeds
 /// values, and a file that could not be read is an error instead.
-fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) -> bool {
+fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, Box<FileError>>>) -> bool {
     match found {
         Some(Ok(found)) => match kind {
             FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
@@ -88,7 +99,7 @@ fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) 
 /// How many files count as scanned in the summary (see [`searched_for_sites`]).
 pub fn files_scanned(
     files: &[(PathBuf, FileKind)],
-    found: &[Option<Result<Found, FileError>>],
+    found: &[FileFound],
 ) -> usize {
     files
         .iter()
@@ -138,9 +149,10 @@ mod tests {
     #[test]
     fn an_uninteresting_bicep_file_is_asked_of_every_row_and_keeps_its_outline() {
         let bicep = found("main.bicep", FileKind::Bicep, "param location string");
-        // Every row is asked (the Terragrunt row, last, answers that it is not its business).
-        assert_eq!(bicep.len(), 5);
-        assert!(bicep[4].is_none());
+        // Every row is asked; the Terragrunt row, last, answers that it is not its business,
+        // and that trailing `None` is not kept.
+        assert_eq!(bicep.len(), 4);
+        assert!(bicep[..3].iter().all(Option::is_none));
         assert!(
             bicep[3]
                 .as_ref()
@@ -151,5 +163,18 @@ mod tests {
             Some(&Ok(bicep.clone()))
         ));
         assert!(searched_for_sites(FileKind::Bicep, Some(&Ok(bicep))));
+    }
+
+    #[test]
+    fn a_file_no_row_answers_for_keeps_no_answers_and_no_spare_capacity() {
+        // Kept per file for the whole scan: a variables file is no row's business.
+        let vars = found("terraform.tfvars", FileKind::TerraformVars, "a = 1\n");
+        assert!(vars.is_empty());
+        assert_eq!(vars.capacity(), 0);
+        // A Terraform file without a site answers the first row only.
+        let tf = found("main.tf", FileKind::Terraform, "locals {}\n");
+        assert_eq!(tf.len(), 1);
+        assert_eq!(tf.capacity(), 1);
+        assert!(tf[0].as_ref().is_some_and(|s| !s.interesting));
     }
 }
