@@ -97,10 +97,7 @@ fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, Box<FileError
 }
 
 /// How many files count as scanned in the summary (see [`searched_for_sites`]).
-pub fn files_scanned(
-    files: &[(PathBuf, FileKind)],
-    found: &[FileFound],
-) -> usize {
+pub fn files_scanned(files: &[(PathBuf, FileKind)], found: &[FileFound]) -> usize {
     files
         .iter()
         .zip(found)
