@@ -37,7 +37,7 @@ pub fn run(
                 continue;
             }
         };
-        for (list, sniffed) in handed.iter_mut().zip(sniffed) {
+        for (list, sniffed) in handed.iter_mut().zip(sniffed.iter()) {
             if let Some(sniffed) = sniffed {
                 list.push(Candidate {
                     path: path.clone(),

@@ -2,6 +2,7 @@
 //! parallel; files whose contents did not change since a reused scan are not read again.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -14,7 +15,9 @@ use crate::load::{self, Loader};
 /// What the rows' byte searches found in one file, per row of the table (`None`: not the
 /// row's business; rows past the end answered `None` too). At most one row finds it
 /// interesting.
-pub type Found = Vec<Option<Sniffed<Note>>>;
+/// Shared: a re-scan taking the cache over hands every unchanged file's answers on without
+/// copying them.
+pub type Found = Arc<[Option<Sniffed<Note>>]>;
 
 /// What one discovered file holds: `None` where a config excludes it, the error boxed
 /// because almost every file reads (the scan keeps one of these per file).
@@ -39,12 +42,11 @@ fn sniff_file(
         }
     }
     // Kept for the whole scan (and its cache), one per file: most files answer one row or
-    // none, so trailing `None`s and spare capacity are dropped (no allocation when empty).
+    // none, so trailing `None`s are dropped, and the slice has no spare capacity.
     while found.last().is_some_and(Option::is_none) {
         found.pop();
     }
-    found.shrink_to_fit();
-    Ok(found)
+    Ok(found.into())
 }
 
 /// What each file of `files` holds (`None` where `included` says a config excludes it),
@@ -163,15 +165,13 @@ mod tests {
     }
 
     #[test]
-    fn a_file_no_row_answers_for_keeps_no_answers_and_no_spare_capacity() {
+    fn a_file_keeps_only_the_answers_up_to_the_last_row_that_gave_one() {
         // Kept per file for the whole scan: a variables file is no row's business.
         let vars = found("terraform.tfvars", FileKind::TerraformVars, "a = 1\n");
         assert!(vars.is_empty());
-        assert_eq!(vars.capacity(), 0);
         // A Terraform file without a site answers the first row only.
         let tf = found("main.tf", FileKind::Terraform, "locals {}\n");
         assert_eq!(tf.len(), 1);
-        assert_eq!(tf.capacity(), 1);
         assert!(tf[0].as_ref().is_some_and(|s| !s.interesting));
     }
 }
