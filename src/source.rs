@@ -63,9 +63,12 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: PathBuf, text: impl Into<Arc<str>>) -> Self {
         let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
+        // Sized exactly: every loaded file keeps its table for the whole scan (and a kept
+        // cache), and a grown vector holds up to twice what it needs.
+        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut line_starts = Vec::with_capacity(newlines + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         let chars_before_block = if text.is_ascii() {
             Vec::new()
         } else {

@@ -12,12 +12,33 @@ use crate::limits::WORKER_STACK_SIZE;
 
 /// `None` when the system refuses the threads; the scan then runs on rayon's global pool.
 static POOL: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
-    rayon::ThreadPoolBuilder::new()
+    let pool = rayon::ThreadPoolBuilder::new()
         .thread_name(|i| format!("certgate-{i}"))
         .stack_size(WORKER_STACK_SIZE)
         .build()
-        .ok()
+        .ok()?;
+    limit_arenas(pool.current_num_threads());
+    Some(pool)
 });
+
+/// Caps glibc's malloc arenas at one per worker. By default each thread that meets contention
+/// gets its own arena (up to eight per core), and the main thread's arena sits beside the
+/// workers'; the memory a scan frees in one arena is not reused by the others, so on a 100 000
+/// file tree the peak RSS of `check --format json` was about 30 MiB higher than with one arena
+/// per worker, and no faster. Fewer arenas than workers would make the parsers wait on locks.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_arenas(workers: usize) {
+    let arenas = libc::c_int::try_from(workers.max(1)).unwrap_or(libc::c_int::MAX);
+    // SAFETY: `mallopt` only sets an allocator parameter; it takes no pointers and may be called
+    // at any time. A refusal (return value 0) leaves glibc's default, which is correct too.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, arenas);
+    }
+}
+
+/// Other allocators size their arenas themselves.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn limit_arenas(_workers: usize) {}
 
 /// Runs `work` on the scan pool: its parallel iterators and joins use the pool's workers. A
 /// caller already on a rayon pool keeps it (a test pinning the thread count does that); its

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::Settings;
-use super::sniff::Found;
+use super::sniff::FileFound;
 use crate::error::FileError;
 use crate::file_kind::FileKind;
 use crate::load;
@@ -29,7 +29,7 @@ pub struct Cache {
     pub(super) discovery_errors: Vec<FileError>,
     /// What each file of `files` holds, in the same order; `None` for a file a config
     /// excludes.
-    pub(super) found: Vec<Option<Result<Found, FileError>>>,
+    pub(super) found: Vec<FileFound>,
     /// The files the scan loaded, by id, and the Terraform modules parsed from them (with
     /// [`Settings::keep_parsed`]): a re-scan starts its source map with these files so it can
     /// take over every module whose directory did not change instead of parsing it again.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::sniff::Found;
+use super::sniff::FileFound;
 use crate::error::FileError;
 use crate::file_kind::FileKind;
 use crate::front::{Candidate, Claims, Erased, Row};
@@ -24,7 +24,7 @@ pub fn run(
     rows: &[Box<dyn Row + '_>],
     loader: &Loader,
     files: &[(PathBuf, FileKind)],
-    found: &[Option<Result<Found, FileError>>],
+    found: &[FileFound],
     errors: &mut Vec<FileError>,
 ) -> FrontEndScan {
     let mut handed: Vec<Vec<Candidate<Erased>>> = rows.iter().map(|_| Vec::new()).collect();
@@ -33,11 +33,11 @@ pub fn run(
             None => continue,
             Some(Ok(sniffed)) => sniffed,
             Some(Err(error)) => {
-                errors.push(error.clone());
+                errors.push(FileError::clone(error));
                 continue;
             }
         };
-        for (list, sniffed) in handed.iter_mut().zip(sniffed) {
+        for (list, sniffed) in handed.iter_mut().zip(sniffed.iter()) {
             if let Some(sniffed) = sniffed {
                 list.push(Candidate {
                     path: path.clone(),

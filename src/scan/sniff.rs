@@ -2,6 +2,7 @@
 //! parallel; files whose contents did not change since a reused scan are not read again.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -12,8 +13,15 @@ use crate::front::{Note, Row, Sniffed};
 use crate::load::{self, Loader};
 
 /// What the rows' byte searches found in one file, per row of the table (`None`: not the
-/// row's business). At most one row finds it interesting.
-pub type Found = Vec<Option<Sniffed<Note>>>;
+/// row's business; rows past the end answered `None` too). At most one row finds it
+/// interesting.
+/// Shared: a re-scan taking the cache over hands every unchanged file's answers on without
+/// copying them.
+pub type Found = Arc<[Option<Sniffed<Note>>]>;
+
+/// What one discovered file holds: `None` where a config excludes it, the error boxed
+/// because almost every file reads (the scan keeps one of these per file).
+pub type FileFound = Option<Result<Found, Box<FileError>>>;
 
 /// Reads one file and asks the rows in table order; the first that finds the file interesting
 /// takes it, and the rows after it are not asked.
@@ -33,7 +41,12 @@ fn sniff_file(
             break;
         }
     }
-    Ok(found)
+    // Kept for the whole scan (and its cache), one per file: most files answer one row or
+    // none, so trailing `None`s are dropped, and the slice has no spare capacity.
+    while found.last().is_some_and(Option::is_none) {
+        found.pop();
+    }
+    Ok(found.into())
 }
 
 /// What each file of `files` holds (`None` where `included` says a config excludes it),
@@ -45,7 +58,7 @@ pub fn all(
     included: &[bool],
     reuse: Option<&Cache>,
     overrides: &load::Overrides,
-) -> Vec<Option<Result<Found, FileError>>> {
+) -> Vec<FileFound> {
     let changed = reuse.map(|cache| cache.changed(overrides));
     (0..files.len())
         .into_par_iter()
@@ -61,7 +74,7 @@ pub fn all(
                     return Some(known.clone());
                 }
             }
-            Some(sniff_file(rows, loader, path, *kind))
+            Some(sniff_file(rows, loader, path, *kind).map_err(Box::new))
         })
         .collect()
 }
@@ -70,7 +83,7 @@ pub fn all(
 /// Terraform and Bicep files always are; JSON only when it is an ARM template or a plan (a
 /// parameter file, a baseline or a `package.json` is not); a `.bicepparam` file only feeds
 /// values, and a file that could not be read is an error instead.
-fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) -> bool {
+fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, Box<FileError>>>) -> bool {
     match found {
         Some(Ok(found)) => match kind {
             FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
@@ -86,10 +99,7 @@ fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, FileError>>) 
 }
 
 /// How many files count as scanned in the summary (see [`searched_for_sites`]).
-pub fn files_scanned(
-    files: &[(PathBuf, FileKind)],
-    found: &[Option<Result<Found, FileError>>],
-) -> usize {
+pub fn files_scanned(files: &[(PathBuf, FileKind)], found: &[FileFound]) -> usize {
     files
         .iter()
         .zip(found)
@@ -138,9 +148,10 @@ mod tests {
     #[test]
     fn an_uninteresting_bicep_file_is_asked_of_every_row_and_keeps_its_outline() {
         let bicep = found("main.bicep", FileKind::Bicep, "param location string");
-        // Every row is asked (the Terragrunt row, last, answers that it is not its business).
-        assert_eq!(bicep.len(), 5);
-        assert!(bicep[4].is_none());
+        // Every row is asked; the Terragrunt row, last, answers that it is not its business,
+        // and that trailing `None` is not kept.
+        assert_eq!(bicep.len(), 4);
+        assert!(bicep[..3].iter().all(Option::is_none));
         assert!(
             bicep[3]
                 .as_ref()
@@ -151,5 +162,16 @@ mod tests {
             Some(&Ok(bicep.clone()))
         ));
         assert!(searched_for_sites(FileKind::Bicep, Some(&Ok(bicep))));
+    }
+
+    #[test]
+    fn a_file_keeps_only_the_answers_up_to_the_last_row_that_gave_one() {
+        // Kept per file for the whole scan: a variables file is no row's business.
+        let vars = found("terraform.tfvars", FileKind::TerraformVars, "a = 1\n");
+        assert!(vars.is_empty());
+        // A Terraform file without a site answers the first row only.
+        let tf = found("main.tf", FileKind::Terraform, "locals {}\n");
+        assert_eq!(tf.len(), 1);
+        assert!(tf[0].as_ref().is_some_and(|s| !s.interesting));
     }
 }

@@ -418,7 +418,10 @@ mod tests {
             ("file()", "without exactly one argument"),
             ("templatefile(\"x\")", "without exactly two arguments"),
             // Known only after apply: the template cannot be read.
-            ("jsonencode(azurerm_service_plan.p.id)", "cannot be resolved"),
+            (
+                "jsonencode(azurerm_service_plan.p.id)",
+                "cannot be resolved",
+            ),
             // Terraform itself would reject it.
             ("jsonencode(var.missing)", "there is no variable `missing`"),
         ];

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use super::{Inputs, Known, Memo, Outline, Slot, interest};
 use crate::file_kind::FileKind;
@@ -57,7 +56,7 @@ impl FrontEnd for Terraform<'_> {
                 dirs.insert(file.path.parent().map_or_else(PathBuf::new, normalize));
             }
             if let Some(outline) = file.outline {
-                known.add(&file.path, Arc::unwrap_or_clone(outline));
+                known.add(&file.path, outline);
             }
         }
         let mut memo = self.memo.earlier(&known, self.inputs);

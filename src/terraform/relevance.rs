@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::module::is_configuration_file;
 use crate::file_kind::FileKind;
@@ -127,18 +127,21 @@ fn is_identifier_byte(byte: u8) -> bool {
 /// directories matter reads nothing twice. Files discovery did not read are read here.
 #[derive(Debug, Default, Clone)]
 pub struct Known {
-    outlines: HashMap<PathBuf, Outline>,
+    /// One entry per Terraform file, kept in the memo while a trial scan builds its own: the
+    /// outline is shared with the byte search's answer, the path boxed without spare capacity.
+    outlines: HashMap<Box<Path>, Arc<Outline>>,
 }
 
 impl Known {
     /// Records a discovered `.tf` / `.tf.json` file's outline (its bytes as read, UTF-8).
-    pub fn add(&mut self, path: &Path, outline: Outline) {
-        self.outlines.insert(normalize(path), outline);
+    pub fn add(&mut self, path: &Path, outline: impl Into<Arc<Outline>>) {
+        self.outlines
+            .insert(normalize(path).into_boxed_path(), outline.into());
     }
 
     /// The outline of the file at `path` (normalised), if discovery read it.
     pub fn get(&self, path: &Path) -> Option<&Outline> {
-        self.outlines.get(path)
+        self.outlines.get(path).map(|outline| &**outline)
     }
 }
 
@@ -244,7 +247,7 @@ impl<'a> Relevance<'a> {
         }
         let mut merged = Outline::default();
         for path in files {
-            let outline = match self.known.outlines.get(&path) {
+            let outline = match self.known.get(&path) {
                 Some(outline) => outline.clone(),
                 None => {
                     let bytes = self.loader.read_bytes(&path).ok()?;
