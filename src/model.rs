@@ -204,6 +204,17 @@ pub struct Value {
 }
 
 impl Value {
+    /// The steps a value was resolved through, without the trailing [`OriginKind::Update`]
+    /// context (the site an update changes): what advice and fixes look at.
+    pub fn resolved_from(&self) -> &[Origin] {
+        let end = self
+            .origin
+            .iter()
+            .rposition(|hop| hop.kind != OriginKind::Update)
+            .map_or(0, |last| last + 1);
+        &self.origin[..end]
+    }
+
     pub fn literal(data: Data, span: Span) -> Self {
         Value {
             data,

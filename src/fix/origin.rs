@@ -39,7 +39,7 @@ pub enum Refusal {
 /// The edit at `value`'s first origin that makes it `new`, or why there is none.
 pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, Refusal> {
     let first = value
-        .origin
+        .resolved_from()
         .first()
         .ok_or_else(|| Refusal::Other("the value has no origin to change".into()))?;
     let place = describe(ctx, first.span, &first.note);
@@ -74,7 +74,7 @@ pub fn edit(ctx: &Ctx, value: &Value, new: NewValue) -> Result<OriginEdit, Refus
         }
         None => return Err(computed()),
     };
-    for hop in &value.origin[1..] {
+    for hop in &value.resolved_from()[1..] {
         // A parameter's declaration is a hop when a parameter file or a caller set it: its
         // default was overridden, not combined.
         if hop.kind == OriginKind::Declaration {
@@ -128,7 +128,7 @@ pub fn describe(ctx: &Ctx, span: Span, note: &str) -> String {
 
 /// `; the value comes from …, so change it there` for a help text, or nothing.
 pub fn where_to_change(ctx: &Ctx, value: &Value) -> String {
-    value.origin.first().map_or(String::new(), |first| {
+    value.resolved_from().first().map_or(String::new(), |first| {
         format!(
             "; the value comes from {}",
             describe(ctx, first.span, &first.note)

@@ -279,7 +279,7 @@ fn action(
             Refused { hidden, cannot },
         )
     };
-    if value.origin.is_empty() {
+    if value.resolved_from().is_empty() {
         let literal = member.and_then(|_| lang.literal(&written));
         let (Some(member), Some(literal)) = (member, literal) else {
             return expression(member);

@@ -1,6 +1,6 @@
 //! Spells a suggested setting in the resource's own syntax, for help texts.
 
-use crate::model::{Origin, Resource, Syntax};
+use crate::model::{Origin, OriginKind, Resource, Syntax};
 
 /// A literal to suggest: rendered per syntax.
 pub(crate) enum Suggested {
@@ -22,7 +22,7 @@ pub(crate) fn assignment(resource: &Resource, attribute: &str, value: Suggested)
 /// When the offending value was resolved from elsewhere, says where to change it; the
 /// suggestion written here alone would override the variable or parameter rather than fix it.
 pub(crate) fn at_origin(help: String, origin: &[Origin]) -> String {
-    match origin.first() {
+    match origin.iter().find(|hop| hop.kind != OriginKind::Update) {
         Some(source) => format!(
             "{help}; the value comes from {}, so change it there",
             source.note

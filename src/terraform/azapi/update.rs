@@ -15,7 +15,7 @@ use super::select::{Anchor, Selected, select};
 use super::{Deploys, UPDATE};
 use crate::arm::lower::{ATTRIBUTES, site_value};
 use crate::error::FileError;
-use crate::model::{Data, FixAnchor, Placement, Resource, Value};
+use crate::model::{Data, FixAnchor, Origin, OriginKind, Placement, Resource, Value};
 use crate::source::Span;
 use crate::terraform::dispatch::{Lowered, Prefix};
 use crate::terraform::eval::{Env, eval, eval_attr};
@@ -316,7 +316,7 @@ pub(crate) fn apply(
                     // An update that depends on the earlier one is applied after it: it wins.
                     .filter(|(other, _)| !update.depends_on.contains(other));
                 let unknown = |why: String| Value::literal(Data::Unknown(why), written.member);
-                let new = match (earlier, &written.value) {
+                let mut new = match (earlier, &written.value) {
                     (Some((other, earlier)), _) if earlier != data => unknown(format!(
                         "`{other}` and `{}` set `{name}` differently; which one Azure keeps \
                          depends on the order they are applied in",
@@ -331,6 +331,13 @@ pub(crate) fn apply(
                     // message names the site.
                     (_, Some(value)) => value.clone(),
                 };
+                // The other place: the site the update changes, shown beside the update's
+                // value (last, so advice and fixes still look at where the value is written).
+                new.origin.push(Origin::new(
+                    OriginKind::Update,
+                    resource.header,
+                    format!("`{site}`, which `{}` updates", update.address),
+                ));
                 *property.slot(resource) = Some(new);
                 setters.push((index, property, (update.declaration.clone(), data)));
             }
