@@ -128,10 +128,13 @@ pub fn describe(ctx: &Ctx, span: Span, note: &str) -> String {
 
 /// `; the value comes from …, so change it there` for a help text, or nothing.
 pub fn where_to_change(ctx: &Ctx, value: &Value) -> String {
-    value.resolved_from().first().map_or(String::new(), |first| {
-        format!(
-            "; the value comes from {}",
-            describe(ctx, first.span, &first.note)
-        )
-    })
+    value
+        .resolved_from()
+        .first()
+        .map_or(String::new(), |first| {
+            format!(
+                "; the value comes from {}",
+                describe(ctx, first.span, &first.note)
+            )
+        })
 }
