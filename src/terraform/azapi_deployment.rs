@@ -9,8 +9,7 @@ use hcl_edit::expr::{Expression, Object, ObjectKey};
 use super::dispatch::{Lowered, Prefix};
 use super::embedded::{self, Context, Deployment};
 use super::eval::{self, Env};
-use super::instance::{self, ModuleScope};
-use super::project::instances;
+use super::instance::ModuleScope;
 use super::syntax::{AttributeExpr, ResourceBlock};
 use super::template_source::{Document, peel};
 use crate::value::Val;
@@ -28,12 +27,8 @@ pub(super) fn lower(
     cx: &Context,
     out: &mut Lowered,
 ) {
-    let address = format!("{}{}", prefix.declaration, block.address());
-    for (keys, suffix) in instances(instance::expand(block.count(), block.for_each(), scope)) {
-        let full = format!("{}{}{suffix}", prefix.instance, block.address());
-        let instance = (full != address).then_some(full);
-        let instance_scope = scope.instance(keys);
-        let env = Env::new(&instance_scope);
+    for one in prefix.instances(block, scope) {
+        let env = Env::new(&one.scope);
         // A type that does not resolve is reported by the AzAPI lowering, not here. (That
         // lowering skips deployments, so each block is judged by one of the two.)
         let deploys = block.attribute("type").is_some_and(|written| {
@@ -41,7 +36,7 @@ pub(super) fn lower(
                 Ok(Val::String(t)) if is_deployment_type(&t))
         });
         if deploys {
-            lower_instance(block, &env, cx, address.clone(), instance, out);
+            lower_instance(block, &env, cx, one.address, one.instance, out);
         }
     }
 }

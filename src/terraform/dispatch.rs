@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use super::embedded;
-use super::instance::ModuleScope;
+use super::instance::{self, InstanceScope, ModuleScope};
 use super::syntax::ResourceBlock;
 use crate::error::FileError;
 use crate::model::Resource;
@@ -31,6 +31,39 @@ pub(crate) struct Lowered {
 pub(crate) struct Prefix<'a> {
     pub declaration: &'a str,
     pub instance: &'a str,
+}
+
+/// One instance of a block after `count` / `for_each`.
+pub(crate) struct BlockInstance<'s> {
+    /// The declaration's address (`module.web.TYPE.NAME`).
+    pub address: String,
+    /// The instance's own address (`module.web[0].TYPE.NAME["a"]`) when it differs.
+    pub instance: Option<String>,
+    /// What the instance's expressions see (`count.index`, `each`).
+    pub scope: InstanceScope<'s>,
+}
+
+impl Prefix<'_> {
+    /// The instances of `block` in `scope`, with the addresses their resources get here.
+    pub(crate) fn instances<'s>(
+        &self,
+        block: &ResourceBlock,
+        scope: &'s ModuleScope<'_>,
+    ) -> Vec<BlockInstance<'s>> {
+        let address = format!("{}{}", self.declaration, block.address());
+        let expansion = instance::expand(block.count(), block.for_each(), scope);
+        super::project::instances(expansion)
+            .into_iter()
+            .map(|(keys, suffix)| {
+                let full = format!("{}{}{suffix}", self.instance, block.address());
+                BlockInstance {
+                    instance: (full != address).then_some(full),
+                    address: address.clone(),
+                    scope: scope.instance(keys),
+                }
+            })
+            .collect()
+    }
 }
 
 /// Whether the readers keep a block's attributes: in-scope azurerm types, AzAPI resources and

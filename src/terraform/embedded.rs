@@ -24,8 +24,7 @@ use crate::value::{Traced, Val};
 
 use super::dispatch::{Lowered, Prefix};
 use super::eval::{self, Env};
-use super::instance::{self, ModuleScope};
-use super::project::instances;
+use super::instance::ModuleScope;
 use super::syntax::{Attribute, ResourceBlock};
 pub(super) use super::template_source::Context;
 use super::template_source::{Document, expression, peel, read};
@@ -51,13 +50,9 @@ pub(super) fn lower(
     cx: &Context,
     out: &mut Lowered,
 ) {
-    let address = format!("{}{}", prefix.declaration, block.address());
-    for (keys, suffix) in instances(instance::expand(block.count(), block.for_each(), scope)) {
-        let full = format!("{}{}{suffix}", prefix.instance, block.address());
-        let instance = (full != address).then_some(full);
-        let instance_scope = scope.instance(keys);
-        let env = Env::new(&instance_scope);
-        lower_instance(block, &env, cx, address.clone(), instance, out);
+    for one in prefix.instances(block, scope) {
+        let env = Env::new(&one.scope);
+        lower_instance(block, &env, cx, one.address, one.instance, out);
     }
 }
 

@@ -153,18 +153,24 @@ impl<'a> ModuleScope<'a> {
     }
 
     fn cycle(&self, name: &str) -> String {
-        let stack = self.in_progress.borrow();
-        let start = stack.iter().position(|n| n == name).unwrap_or(0);
-        let chain: Vec<String> = stack[start..]
-            .iter()
-            .chain(std::iter::once(&name.to_string()))
-            .map(|n| format!("`local.{n}`"))
-            .collect();
-        format!(
-            "locals refer to each other in a cycle: {}",
-            chain.join(" → ")
-        )
+        locals_cycle(&self.in_progress.borrow(), name)
     }
+}
+
+/// Why `local.NAME` cannot be evaluated when `in_progress` (the locals being evaluated,
+/// outermost first) already holds it: the chain from its first appearance back to it.
+pub(crate) fn locals_cycle(in_progress: &[String], name: &str) -> String {
+    let start = in_progress.iter().position(|n| n == name).unwrap_or(0);
+    let chain: Vec<String> = in_progress[start..]
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once(name))
+        .map(|n| format!("`local.{n}`"))
+        .collect();
+    format!(
+        "locals refer to each other in a cycle: {}",
+        chain.join(" → ")
+    )
 }
 
 /// A module scope seen from one instance of one block.

@@ -44,6 +44,7 @@ use std::path::PathBuf;
 
 pub use front::Terraform;
 pub use inputs::Inputs;
+pub(crate) use instance::locals_cycle;
 pub use memo::{Memo, Slot};
 #[cfg(test)]
 pub use module::ModuleFile;

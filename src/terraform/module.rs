@@ -252,6 +252,12 @@ fn can_be_a_site(address: &str) -> bool {
 }
 
 impl Module {
+    /// The path of the configuration file `file`, for messages that name it (empty when the
+    /// file is not this module's).
+    pub fn path_of(&self, file: FileId) -> PathBuf {
+        self.paths.get(&file).cloned().unwrap_or_default()
+    }
+
     /// Whether the module can deploy no site: no in-scope resource and no module call.
     pub fn is_inert(&self) -> bool {
         self.calls.is_empty()

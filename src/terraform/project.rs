@@ -474,12 +474,12 @@ impl Walk<'_, '_> {
             path.names.clone(),
             stack.clone(),
         );
+        let prefix = dispatch::Prefix {
+            declaration: &path.declaration,
+            instance: &path.instance,
+        };
         for block in &module.resources {
             let Some(info) = types::lookup(&block.resource_type, ProviderVersion::Unknown) else {
-                let prefix = dispatch::Prefix {
-                    declaration: &path.declaration,
-                    instance: &path.instance,
-                };
                 let cx = embedded::Context {
                     loader: self.project.loader,
                     root_dir: &self.root_dir,
@@ -489,16 +489,10 @@ impl Walk<'_, '_> {
                 self.errors.append(&mut self.other.errors);
                 continue;
             };
-            let address = format!("{}{}", path.declaration, block.address());
-            for (keys, suffix) in
-                instances(instance::expand(block.count(), block.for_each(), &scope))
-            {
-                let full = format!("{}{}{suffix}", path.instance, block.address());
-                let instance = (full != address).then_some(full);
-                let scope = scope.instance(keys);
-                let env = super::eval::Env::new(&scope);
+            for one in prefix.instances(block, &scope) {
+                let env = super::eval::Env::new(&one.scope);
                 self.resources
-                    .push(lower::lower(block, &info, &env, address.clone(), instance));
+                    .push(lower::lower(block, &info, &env, one.address, one.instance));
             }
         }
         for call in &module.calls {
@@ -517,11 +511,7 @@ impl Walk<'_, '_> {
         let Some(dir) = self.resolve(caller, call, path) else {
             return;
         };
-        let file = caller
-            .paths
-            .get(&call.header.file)
-            .cloned()
-            .unwrap_or_default();
+        let file = caller.path_of(call.header.file);
         if stack.len() > MAX_TERRAFORM_MODULE_DEPTH {
             let message = format!(
                 "module `{}` is nested more than {MAX_TERRAFORM_MODULE_DEPTH} calls deep; \
@@ -619,11 +609,7 @@ impl Walk<'_, '_> {
         call: &ModuleCall,
         path: &ModulePath,
     ) -> Option<PathBuf> {
-        let file = caller
-            .paths
-            .get(&call.header.file)
-            .cloned()
-            .unwrap_or_default();
+        let file = caller.path_of(call.header.file);
         let Some(source) = call.source() else {
             let message = format!(
                 "module `{}` has no literal `source`; it is not followed",

@@ -41,6 +41,20 @@ pub(super) struct Document {
 }
 
 impl Document {
+    /// JSON text computed by Terraform: it has no place of its own, so every span is the
+    /// attribute's value and nothing in it can be fixed.
+    fn at_attribute(text: &str, attribute: &Attribute) -> Result<Document, String> {
+        let mut json = parse(text)?;
+        json.collapse(attribute.value_span.range());
+        Ok(Document {
+            json,
+            file: attribute.value_span.file,
+            placed: false,
+            values: Vec::new(),
+            hcl: false,
+        })
+    }
+
     /// An HCL object (a `jsonencode` argument, an AzAPI body's `template`) as a template.
     pub(super) fn hcl_object(object: &Expression, file: FileId, env: &Env) -> Document {
         let mut values = Vec::new();
@@ -111,15 +125,7 @@ pub(super) fn read(
         }
         Err(error) => return Err(format!("would be rejected by Terraform: {error}")),
     };
-    let mut json = parse(&text)?;
-    json.collapse(attribute.value_span.range());
-    Ok(Document {
-        json,
-        file: attribute.value_span.file,
-        placed: false,
-        values: Vec::new(),
-        hcl: false,
-    })
+    Document::at_attribute(&text, attribute)
 }
 
 /// An attribute's expression, and whether its spans are the file's (native syntax). In JSON
@@ -245,15 +251,7 @@ fn template_file(
         Val::Unknown(why) => return Err(format!("cannot be rendered ({why})")),
         other => return Err(format!("renders to a {}", other.type_name())),
     };
-    let mut json = parse(&rendered)?;
-    json.collapse(attribute.value_span.range());
-    Ok(Document {
-        json,
-        file: attribute.value_span.file,
-        placed: false,
-        values: Vec::new(),
-        hcl: false,
-    })
+    Document::at_attribute(&rendered, attribute)
 }
 
 /// The variables of a `templatefile` call: each entry of an object written in place evaluated

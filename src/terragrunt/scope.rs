@@ -204,17 +204,7 @@ impl<'a> ConfigScope<'a> {
     }
 
     fn cycle(&self, name: &str) -> String {
-        let stack = self.in_progress.borrow();
-        let start = stack.iter().position(|n| n == name).unwrap_or(0);
-        let chain: Vec<String> = stack[start..]
-            .iter()
-            .chain(std::iter::once(&name.to_string()))
-            .map(|n| format!("`local.{n}`"))
-            .collect();
-        format!(
-            "locals refer to each other in a cycle: {}",
-            chain.join(" → ")
-        )
+        crate::terraform::locals_cycle(&self.in_progress.borrow(), name)
     }
 
     /// `path` (as written in this configuration) from the working directory.

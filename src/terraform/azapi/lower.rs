@@ -14,8 +14,7 @@ use crate::model::{
 };
 use crate::terraform::dispatch::{Lowered, Prefix};
 use crate::terraform::eval::{Env, eval_attr};
-use crate::terraform::instance::{self, ModuleScope};
-use crate::terraform::project::instances;
+use crate::terraform::instance::ModuleScope;
 use crate::terraform::syntax::ResourceBlock;
 use crate::value::Val;
 
@@ -29,20 +28,12 @@ pub(crate) fn lower(
     if block.resource_type != RESOURCE {
         return super::update::lower(block, scope, prefix, out);
     }
-    let path = scope
-        .module
-        .paths
-        .get(&block.header.file)
-        .cloned()
-        .unwrap_or_default();
-    let address = format!("{}{}", prefix.declaration, block.address());
+    let path = scope.module.path_of(block.header.file);
     let mut noticed = false;
     // `count = 0` drops the block before its `type` is looked at.
-    for (keys, suffix) in instances(instance::expand(block.count(), block.for_each(), scope)) {
-        let full = format!("{}{}{suffix}", prefix.instance, block.address());
-        let instance = (full != address).then_some(full);
-        let instance_scope = scope.instance(keys);
-        let env = Env::new(&instance_scope);
+    for one in prefix.instances(block, scope) {
+        let (address, instance) = (one.address, one.instance);
+        let env = Env::new(&one.scope);
         let Some((resource_type, deploys)) =
             resolve_type(block, scope, &env, &path, &mut noticed, out)
         else {

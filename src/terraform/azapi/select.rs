@@ -59,6 +59,19 @@ struct Walk<'s, 'e> {
 }
 
 impl Walk<'_, '_> {
+    /// The `local` a plain `local.NAME` reference names, if it is one.
+    fn local(&self, traversal: &hcl_edit::expr::Traversal) -> Option<&Attribute> {
+        match (&traversal.expr, traversal.operators.as_slice()) {
+            (Expression::Variable(root), [op]) if root.as_str() == "local" => match op.value() {
+                hcl_edit::expr::TraversalOperator::GetAttr(name) => {
+                    self.scope.module.locals.get(name.as_str())
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// `expr`, written in `file` inside the member or attribute at `at`.
     fn hcl(
         &self,
@@ -133,17 +146,7 @@ impl Walk<'_, '_> {
             }
             Expression::Parenthesis(inner) => self.hcl(inner.inner(), file, at, path, hops),
             Expression::Traversal(traversal) if hops < MAX_HOPS => {
-                let local = match (&traversal.expr, traversal.operators.as_slice()) {
-                    (Expression::Variable(root), [op]) if root.as_str() == "local" => {
-                        match op.value() {
-                            hcl_edit::expr::TraversalOperator::GetAttr(name) => {
-                                self.scope.module.locals.get(name.as_str())
-                            }
-                            _ => None,
-                        }
-                    }
-                    _ => None,
-                };
+                let local = self.local(traversal);
                 match local {
                     Some(local) => match &local.expr {
                         AttributeExpr::Hcl(inner) => {
@@ -420,17 +423,7 @@ impl Walk<'_, '_> {
         match expr {
             Expression::Parenthesis(inner) => self.candidates(inner.inner(), hops + 1, out),
             Expression::Traversal(traversal) => {
-                let local = match (&traversal.expr, traversal.operators.as_slice()) {
-                    (Expression::Variable(root), [op]) if root.as_str() == "local" => {
-                        match op.value() {
-                            hcl_edit::expr::TraversalOperator::GetAttr(name) => {
-                                self.scope.module.locals.get(name.as_str())
-                            }
-                            _ => None,
-                        }
-                    }
-                    _ => None,
-                };
+                let local = self.local(traversal);
                 match local.map(|local| &local.expr) {
                     Some(AttributeExpr::Hcl(inner)) => self.candidates(inner, hops + 1, out),
                     _ => out.push(self.eval(expr).val),

@@ -96,12 +96,7 @@ pub(crate) fn lower(
     if block.resource_type != UPDATE {
         return;
     }
-    let path = scope
-        .module
-        .paths
-        .get(&block.header.file)
-        .cloned()
-        .unwrap_or_default();
+    let path = scope.module.path_of(block.header.file);
     let mut noticed = false;
     for (keys, suffix) in instances(instance::expand(block.count(), block.for_each(), scope)) {
         let address = format!("{}{}{suffix}", prefix.declaration, block.address());
