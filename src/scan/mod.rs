@@ -253,6 +253,30 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
 mod tests {
     use super::*;
 
+    /// `paths` scanned with `overrides` afresh, and again taking `cache` over.
+    fn fresh_and_reused(
+        paths: &[PathBuf],
+        overrides: load::Overrides,
+        cache: &Arc<Cache>,
+    ) -> (Report, Report) {
+        let fresh = scan(
+            paths,
+            &Settings {
+                overrides: overrides.clone(),
+                ..Settings::default()
+            },
+        );
+        let reused = scan(
+            paths,
+            &Settings {
+                overrides,
+                reuse: Some(cache.clone()),
+                ..Settings::default()
+            },
+        );
+        (fresh, reused)
+    }
+
     fn verdicts(report: &Report) -> Vec<(String, &'static str)> {
         let mut verdicts: Vec<_> = report
             .resources
@@ -294,21 +318,7 @@ mod tests {
             "resource \"azurerm_linux_web_app\" \"b\" {\n  client_certificate_enabled = true\n}\n"
                 .to_string(),
         );
-        let fresh = scan(
-            &paths,
-            &Settings {
-                overrides: overrides.clone(),
-                ..Settings::default()
-            },
-        );
-        let reused = scan(
-            &paths,
-            &Settings {
-                overrides,
-                reuse: Some(first.cache.clone()),
-                ..Settings::default()
-            },
-        );
+        let (fresh, reused) = fresh_and_reused(&paths, overrides, &first.cache);
         assert_eq!(verdicts(&fresh).len(), 2);
         assert_eq!(verdicts(&reused), verdicts(&fresh));
         assert_eq!(reused.files_scanned, fresh.files_scanned);
@@ -424,21 +434,7 @@ mod tests {
         ] {
             let mut overrides = load::Overrides::new();
             overrides.insert(root.join(path), text);
-            let fresh = scan(
-                &paths,
-                &Settings {
-                    overrides: overrides.clone(),
-                    ..Settings::default()
-                },
-            );
-            let reused = scan(
-                &paths,
-                &Settings {
-                    overrides,
-                    reuse: Some(first.cache.clone()),
-                    ..Settings::default()
-                },
-            );
+            let (fresh, reused) = fresh_and_reused(&paths, overrides, &first.cache);
             assert_ne!(verdicts(&fresh), verdicts(&first.report), "{path}");
             assert_eq!(verdicts(&reused), verdicts(&fresh), "{path}");
             assert_eq!(errors(&reused), errors(&fresh), "{path}");

@@ -118,13 +118,7 @@ impl Walk<'_, '_> {
                             value: Span::new(file, value.span().unwrap_or(span.range())),
                         })
                         .collect();
-                    let placement = match rest {
-                        [] => Placement::Body,
-                        [_] if found.is_none() && *first == "properties" => {
-                            Placement::NewObject("properties")
-                        }
-                        _ => return Err("the body does not write this object".into()),
-                    };
+                    let placement = placement(first, rest, found.is_some())?;
                     Ok(FixAnchor {
                         body,
                         members,
@@ -245,13 +239,7 @@ impl Walk<'_, '_> {
             .member(first)
             .or_else(|| json.member_ignore_case(first));
         let anchor = || -> Anchor {
-            let placement = match rest {
-                [] => Placement::Body,
-                [_] if found.is_none() && *first == "properties" => {
-                    Placement::NewObject("properties")
-                }
-                _ => return Err("the body does not write this object".into()),
-            };
+            let placement = placement(first, rest, found.is_some())?;
             Ok(FixAnchor {
                 body: Span::new(file, json.span.clone()),
                 members: members
@@ -440,5 +428,15 @@ impl Walk<'_, '_> {
             },
             _ => out.push(self.eval(expr).val),
         }
+    }
+}
+
+/// Where a fix adds the setting `first`.`rest` to a body object: in the object itself when
+/// `rest` is the setting, or in a new `properties` object when the body has none.
+fn placement(first: &str, rest: &[&str], found: bool) -> Result<Placement, String> {
+    match rest {
+        [] => Ok(Placement::Body),
+        [_] if !found && first == "properties" => Ok(Placement::NewObject("properties")),
+        _ => Err("the body does not write this object".into()),
     }
 }
