@@ -5,8 +5,15 @@
 use crate::source::Span;
 
 mod comments;
+mod rollout;
 
 pub use comments::{Comments, FileComments, JsonProperty, record as record_comments};
+// Issue 15 base: the packages that read these land next (the lead removes this allow).
+#[allow(unused_imports)]
+pub use rollout::{
+    AccessRule, ENVIRONMENT_TAG_KEYS, Environment, Exposure, Fact, Restrictions, RolloutInputs,
+    Tags,
+};
 
 /// What an App Service resource deploys, as far as the control cares.
 // The names are Azure's product names ("web app", "function app", "logic app").
@@ -255,6 +262,8 @@ pub struct Resource {
     /// Where inline exceptions for this resource may be written; `None` when the front end
     /// has no source text for it (plan JSON).
     pub suppression_anchor: Option<SuppressionAnchor>,
+    /// The settings and tags the rollout facts (exposure, environment) are decided from.
+    pub rollout: RolloutInputs,
 }
 
 /// The places an inline exception can belong to a resource: comments directly above the

@@ -86,6 +86,8 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         scenario: site.scenario.clone(),
         instance: site.instance.clone(),
         fix_anchor: Some(fix_anchor(site.file, object, properties)),
+        // Filled by the rollout package (issue 15).
+        rollout: crate::model::RolloutInputs::default(),
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: Span::new(site.file, object.span.start..object.span.start + 1),
             body: Span::new(site.file, object.span.clone()),

@@ -92,6 +92,8 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         scenario: site.scenario.clone(),
         instance: site.instance.clone(),
         fix_anchor: Some(fix_anchor(env, site.body)),
+        // Filled by the rollout package (issue 15).
+        rollout: crate::model::RolloutInputs::default(),
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: Span {
                 file: site.file,

@@ -55,6 +55,8 @@ pub fn lower(
         instance: placement.instance,
         // A plan is generated: fixes go to the configuration, which the plan does not locate.
         fix_anchor: None,
+        // Filled by the rollout package (issue 15).
+        rollout: crate::model::RolloutInputs::default(),
         suppression_anchor: None,
     })
 }

@@ -118,6 +118,10 @@ pub struct ResourceRecord {
     pub value_files: Vec<PathBuf>,
     /// The judged declaration: an index into [`Report::groups`], shared with its finding.
     pub group: usize,
+    /// Whether the site can be reached from the internet, with the reason (rollout).
+    pub exposure: crate::model::Fact<crate::model::Exposure>,
+    /// Which environment it is deployed to, with the reason (rollout).
+    pub environment: crate::model::Fact<crate::model::Environment>,
 }
 
 /// Where one checked resource stands once exceptions and the baseline are applied. Every

@@ -147,6 +147,17 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
         severity: verdict.as_ref().map(|(_, severity, _)| *severity),
         value_files: value_files(&report.sources, group),
         group: report.groups.len(),
+        // Decided by `crate::rollout` (issue 15, package B).
+        exposure: crate::model::Fact {
+            value: crate::model::Exposure::Unknown,
+            reason: "not decided yet".to_string(),
+            span: None,
+        },
+        environment: crate::model::Fact {
+            value: crate::model::Environment::Unknown,
+            reason: "not decided yet".to_string(),
+            span: None,
+        },
     });
     let Some((rule, severity, violation)) = verdict else {
         return;

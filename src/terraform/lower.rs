@@ -43,6 +43,8 @@ pub fn lower(
         scenario: None,
         instance,
         fix_anchor: Some(fix_anchor(block)),
+        // Filled by the rollout package (issue 15).
+        rollout: crate::model::RolloutInputs::default(),
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: block.header,
             body: block.body_span,

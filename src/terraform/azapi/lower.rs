@@ -152,6 +152,8 @@ impl Site<'_> {
             scenario: None,
             instance,
             fix_anchor: Some(fix_anchor),
+            // Filled by the rollout package (issue 15).
+            rollout: crate::model::RolloutInputs::default(),
             suppression_anchor: Some(SuppressionAnchor {
                 header: block.header,
                 body: block.body_span,
