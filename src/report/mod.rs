@@ -7,6 +7,7 @@ mod excerpt;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
+pub mod guardrail;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -224,6 +225,8 @@ pub struct Report {
     /// The least severe finding that fails the run (exit code 1): `Error` unless the run
     /// fails on warnings too (an unresolved value must be able to fail the gate).
     pub fail_on: Severity,
+    /// The Azure Policy assignments of the control in the scanned code (rollout).
+    pub guardrail: guardrail::Guardrail,
 }
 
 /// How a listed finding was treated: reported, recorded in the baseline, or suppressed.

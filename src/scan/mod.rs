@@ -232,6 +232,8 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
                 .min()
                 .unwrap_or(crate::diagnostic::Severity::Error)
         }),
+        // Filled by the guardrail detection (issue 15).
+        guardrail: Default::default(),
     };
     judge::groups(&mut report, resources, &governing);
     exceptions::apply(&mut report, &comments, settings, &governing);
