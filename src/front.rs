@@ -112,6 +112,15 @@ pub trait FrontEnd: Sync {
     /// not its business. Called for every discovered file, in parallel.
     fn sniff(&self, kind: FileKind, bytes: &[u8]) -> Option<Sniffed<Self::Outline>>;
 
+    /// Whether reading a file it answered for (`interesting` as its search said) counts as
+    /// searching it for sites, in the summary's count of scanned files. By default, when the
+    /// file interests it; a front end that reads every file of a kind (a Terraform directory's
+    /// files, every Bicep file) says so, and one whose files only feed values (parameter files)
+    /// says no.
+    fn searched_for_sites(&self, _kind: FileKind, interesting: bool) -> bool {
+        interesting
+    }
+
     /// The directories it claims, from the files it was handed (see [`Claims`]). Claims
     /// follow from paths and interest alone, so the outlines stay erased here (and are not
     /// turned back for a front end that claims nothing).
@@ -141,6 +150,7 @@ pub trait FrontEnd: Sync {
 pub trait Row: Sync {
     fn id(&self) -> FrontEndId;
     fn sniff(&self, kind: FileKind, bytes: &[u8]) -> Option<Sniffed<Note>>;
+    fn searched_for_sites(&self, kind: FileKind, interesting: bool) -> bool;
     fn claims(&self, loader: &Loader, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf>;
     /// Groups the files into units and scans them.
     fn run(&self, loader: &Loader, files: Vec<Candidate<Erased>>, claims: &Claims) -> UnitScan;
@@ -157,6 +167,10 @@ impl<F: FrontEnd> Row for F {
             interesting: sniffed.interesting,
             outline: sniffed.outline.map(|outline| Arc::new(outline) as Note),
         })
+    }
+
+    fn searched_for_sites(&self, kind: FileKind, interesting: bool) -> bool {
+        FrontEnd::searched_for_sites(self, kind, interesting)
     }
 
     fn claims(&self, loader: &Loader, files: &[Candidate<Erased>]) -> BTreeSet<PathBuf> {

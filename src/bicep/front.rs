@@ -387,6 +387,12 @@ impl crate::front::FrontEnd for Bicep<'_> {
     type Outline = outline::Outline;
     type Units = Units;
 
+    /// Every Bicep file is outlined to find its callers; a `.bicepparam` file only feeds
+    /// values, so it does not count.
+    fn searched_for_sites(&self, kind: crate::file_kind::FileKind, _interesting: bool) -> bool {
+        kind == crate::file_kind::FileKind::Bicep
+    }
+
     fn sniff(
         &self,
         kind: crate::file_kind::FileKind,

@@ -185,7 +185,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         reuse,
         &settings.overrides,
     );
-    let files_scanned = sniff::files_scanned(&files, &found);
+    let files_scanned = sniff::files_scanned(&rows, &files, &found);
     let front_ends::FrontEndScan {
         mut resources,
         comments,

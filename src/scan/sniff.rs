@@ -79,31 +79,30 @@ pub fn all(
         .collect()
 }
 
-/// Whether a discovered file counts as scanned in the summary: a file read to find sites.
-/// Terraform and Bicep files always are; JSON only when it is an ARM template or a plan (a
-/// parameter file, a baseline or a `package.json` is not); a `.bicepparam` file only feeds
-/// values, and a file that could not be read is an error instead.
-fn searched_for_sites(kind: FileKind, found: Option<&Result<Found, Box<FileError>>>) -> bool {
-    match found {
-        Some(Ok(found)) => match kind {
-            FileKind::Terraform | FileKind::TerraformJson | FileKind::Bicep => true,
-            FileKind::Terragrunt => true,
-            FileKind::Json => found.iter().flatten().any(|s| s.interesting),
-            FileKind::BicepParams
-            | FileKind::TerraformVars
-            | FileKind::TerraformVarsJson
-            | FileKind::ArmParameters => false,
-        },
-        _ => false,
-    }
+/// Whether a discovered file counts as scanned in the summary: a row that answered for it
+/// says it searched it for sites ([`Row::searched_for_sites`]). A file that could not be read
+/// is an error instead, and one a config excludes is not scanned.
+fn searched_for_sites(rows: &[Box<dyn Row + '_>], kind: FileKind, found: &FileFound) -> bool {
+    let Some(Ok(found)) = found else {
+        return false;
+    };
+    rows.iter().zip(found.iter()).any(|(row, sniffed)| {
+        sniffed
+            .as_ref()
+            .is_some_and(|s| row.searched_for_sites(kind, s.interesting))
+    })
 }
 
 /// How many files count as scanned in the summary (see [`searched_for_sites`]).
-pub fn files_scanned(files: &[(PathBuf, FileKind)], found: &[FileFound]) -> usize {
+pub fn files_scanned(
+    rows: &[Box<dyn Row + '_>],
+    files: &[(PathBuf, FileKind)],
+    found: &[FileFound],
+) -> usize {
     files
         .iter()
         .zip(found)
-        .filter(|((_, kind), found)| searched_for_sites(*kind, found.as_ref()))
+        .filter(|((_, kind), found)| searched_for_sites(rows, *kind, found))
         .count()
 }
 
@@ -157,11 +156,23 @@ mod tests {
                 .as_ref()
                 .is_some_and(|s| !s.interesting && s.outline.is_some())
         );
+        let settings = super::super::Settings::default();
+        let memo = crate::terraform::Slot::default();
+        let rows = super::super::table::rows(&settings, &memo);
+        // Bicep reads every Bicep file for its outline: it counts although nothing in it
+        // interests the scan. A parameter file only feeds values: it does not.
+        assert!(searched_for_sites(&rows, FileKind::Bicep, &Some(Ok(bicep))));
+        let params = found(
+            "main.bicepparam",
+            FileKind::BicepParams,
+            "using 'main.bicep'\n",
+        );
+        assert!(params[3].as_ref().is_some_and(|s| s.interesting));
         assert!(!searched_for_sites(
-            FileKind::Json,
-            Some(&Ok(bicep.clone()))
+            &rows,
+            FileKind::BicepParams,
+            &Some(Ok(params))
         ));
-        assert!(searched_for_sites(FileKind::Bicep, Some(&Ok(bicep))));
     }
 
     #[test]

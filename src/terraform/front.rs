@@ -48,6 +48,11 @@ impl FrontEnd for Terraform<'_> {
         })
     }
 
+    /// Every file of a Terraform directory is read when the directory is: each counts.
+    fn searched_for_sites(&self, _kind: FileKind, _interesting: bool) -> bool {
+        true
+    }
+
     fn units(&self, loader: &Loader, files: Vec<Candidate<Outline>>, claims: &Claims) -> Units {
         let mut known = Known::default();
         let mut dirs = BTreeSet::new();
