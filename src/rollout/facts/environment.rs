@@ -89,7 +89,8 @@ fn from_tags(tags: &Tags) -> Option<Fact<Environment>> {
 /// innermost out): `prod.tfvars`, `main.prod.bicepparam`, a Terragrunt unit under `prod/`.
 fn from_scenario(place: &Place) -> Option<Fact<Environment>> {
     let path = place.scenario_path.as_deref()?;
-    let (value, word) = innermost(path.split('/'))?;
+    let (directories, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let (value, word) = words::of_name(name).or_else(|| innermost(directories))?;
     Some(Fact {
         value,
         reason: format!(
@@ -101,12 +102,12 @@ fn from_scenario(place: &Place) -> Option<Fact<Environment>> {
     })
 }
 
-/// A word of the directories of the site's file, from the innermost out (`live/dev/app`
-/// is `dev`, not `live`).
+/// A word of the directories of the site's file, from the innermost out (`envs/dev/app` is
+/// `dev`; `live` names no environment as a directory).
 fn from_path(place: &Place) -> Option<Fact<Environment>> {
     let path = place.project_path.as_deref()?;
     let directories = path.rsplit_once('/').map(|(dirs, _)| dirs)?;
-    let (value, word) = innermost(directories.split('/'))?;
+    let (value, word) = innermost(directories)?;
     Some(Fact {
         value,
         reason: format!(
@@ -118,11 +119,9 @@ fn from_path(place: &Place) -> Option<Fact<Environment>> {
     })
 }
 
-/// The environment the innermost segment that names one names.
-fn innermost<'a>(
-    segments: impl DoubleEndedIterator<Item = &'a str>,
-) -> Option<(Environment, String)> {
-    segments.rev().find_map(words::of_name)
+/// The environment named by the innermost directory of `directories` that names one.
+fn innermost(directories: &str) -> Option<(Environment, String)> {
+    directories.rsplit('/').find_map(words::of_directory)
 }
 
 #[cfg(test)]

@@ -124,12 +124,15 @@ fn restrictions(inputs: &crate::model::RolloutInputs, names: &Names) -> Fact<Exp
     let action_span = inputs.default_action.as_ref().map(|v| v.span);
     match denies_by_default(inputs.default_action.as_ref(), names.default_action) {
         Said::Default | Said::No => {
-            let reason = match action_span {
-                Some(_) => format!("`{}` allows unmatched requests", names.default_action),
-                None => format!(
-                    "public network access is on and unmatched requests are allowed (no `{}`)",
-                    names.default_action
+            let reason = match (action_span, &inputs.public_access) {
+                (Some(_), _) => format!("`{}` allows unmatched requests", names.default_action),
+                (None, Some(_)) => format!(
+                    "`{}` is on and unmatched requests are allowed by default",
+                    names.public_access
                 ),
+                (None, None) => {
+                    "public network access and unmatched requests are allowed by default".into()
+                }
             };
             return fact(
                 Exposure::Internet,

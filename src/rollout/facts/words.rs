@@ -53,6 +53,16 @@ pub fn of_word(word: &str) -> Option<Environment> {
 /// The first word of `name` that names an environment, split at `.`, `-`, `_` and spaces:
 /// the environment and the word as written (`non-prod` stays one word).
 pub fn of_name(name: &str) -> Option<(Environment, String)> {
+    find(name, true)
+}
+
+/// [`of_name`] for a directory's name, where `live` names no environment: Terragrunt's
+/// convention keeps every environment under a `live/` directory.
+pub fn of_directory(name: &str) -> Option<(Environment, String)> {
+    find(name, false)
+}
+
+fn find(name: &str, live: bool) -> Option<(Environment, String)> {
     let words: Vec<&str> = name
         .split(['.', '-', '_', ' '])
         .filter(|w| !w.is_empty())
@@ -66,7 +76,9 @@ pub fn of_name(name: &str) -> Option<(Environment, String)> {
         {
             return Some((Environment::NonProduction, format!("{word}-{next}")));
         }
-        if let Some(environment) = of_word(word) {
+        if let Some(environment) = of_word(word)
+            && (live || !word.eq_ignore_ascii_case("live"))
+        {
             return Some((environment, word.to_string()));
         }
         i += 1;
@@ -112,6 +124,14 @@ mod tests {
         assert_eq!(named("preprod.tfvars"), is(NonProduction, "preprod"));
         // `non` before another word is no negation.
         assert_eq!(named("non-dev"), is(NonProduction, "dev"));
+    }
+
+    #[test]
+    fn live_names_production_except_as_a_directory() {
+        assert_eq!(named("live"), is(Production, "live"));
+        assert_eq!(of_directory("live"), None);
+        assert_eq!(of_directory("infrastructure-live"), None);
+        assert_eq!(of_directory("prod-live"), is(Production, "prod"));
     }
 
     #[test]

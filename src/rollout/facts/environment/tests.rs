@@ -142,14 +142,22 @@ fn the_scenario_name_decides_before_the_path() {
 
 #[test]
 fn a_terragrunt_unit_is_named_by_its_innermost_environment_directory() {
-    // `live` is the conventional root of every Terragrunt environment: `dev` is nearer.
-    let place = placed("modules/web/main.tf", Some("live/dev/app/terragrunt.hcl"));
+    let place = placed(
+        "modules/web/main.tf",
+        Some("live/prod/dev/app/terragrunt.hcl"),
+    );
     assert_eq!(
         decide(&site("x"), &Config::default(), &place),
         (
             Environment::NonProduction,
-            "`dev` in the scenario live/dev/app/terragrunt.hcl".into()
+            "`dev` in the scenario live/prod/dev/app/terragrunt.hcl".into()
         )
+    );
+    // `live` is the conventional root of every Terragrunt environment, not one of them.
+    let unnamed = placed("modules/web/main.tf", Some("live/app/terragrunt.hcl"));
+    assert_eq!(
+        decide(&site("x"), &Config::default(), &unnamed).0,
+        Environment::Unknown
     );
 }
 

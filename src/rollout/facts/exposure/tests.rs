@@ -15,9 +15,9 @@ fn deny_by_default(resource: &mut Resource) {
 fn a_site_that_says_nothing_is_on_the_internet_by_the_platform_defaults() {
     let (value, reason, span) = decide(&site("azurerm_linux_web_app"));
     assert_eq!(value, Exposure::Internet);
-    assert!(
-        reason.contains("no `ip_restriction_default_action`"),
-        "{reason}"
+    assert_eq!(
+        reason,
+        "public network access and unmatched requests are allowed by default"
     );
     assert_eq!(span, None);
 }
@@ -50,7 +50,15 @@ fn arm_and_bicep_sites_are_explained_with_the_resource_api_names() {
 fn public_network_access_enabled_leaves_the_restrictions_to_decide() {
     let mut resource = site("azurerm_linux_web_app");
     resource.rollout.public_access = Some(value(Data::Bool(true), 10..20));
-    assert_eq!(decide(&resource).0, Exposure::Internet);
+    assert_eq!(
+        decide(&resource),
+        (
+            Exposure::Internet,
+            "`public_network_access_enabled` is on and unmatched requests are allowed by default"
+                .into(),
+            Some(10..20)
+        )
+    );
     deny_by_default(&mut resource);
     assert_eq!(decide(&resource).0, Exposure::Private);
 }
