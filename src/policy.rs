@@ -81,7 +81,10 @@ impl<'a> Configs<'a> {
         let config = match self.loader.file(path) {
             None => Config::default(),
             Some(loaded) => match config::load(path, loaded.source.text()) {
-                Ok(config) => config,
+                Ok(config) => Config {
+                    file: Some(loaded.id),
+                    ..config
+                },
                 Err(errors) => {
                     for error in errors {
                         self.loader.record(FileError::at(

@@ -246,6 +246,10 @@ fn open_diagnose_hover_fix_change_clear_shutdown() {
     );
     let docs = hover["contents"]["value"].as_str().unwrap();
     assert!(docs.starts_with("# client-cert-disabled ("), "{docs}");
+    assert!(
+        docs.contains("**Rollout:** exposure `internet` (public network access"),
+        "{docs}"
+    );
     assert_eq!(hover["contents"]["kind"], "markdown");
     let elsewhere = client.request(
         "textDocument/hover",

@@ -201,3 +201,31 @@ fn sarif_results_locate_fingerprint_fix_and_suppress() {
     assert!(notifications.iter().any(|n| n["level"] == "error"));
     assert!(notifications.iter().any(|n| n["level"] == "note"));
 }
+
+#[test]
+fn sarif_results_carry_their_resources_exposure_and_environment() {
+    let log = fixtures_sarif();
+    let result = result_for(
+        &log,
+        "client-cert-disabled",
+        "rollout/config_glob/apps/web/main.tf",
+        "azurerm_linux_web_app.web",
+    );
+    let properties = &result["properties"];
+    assert_eq!(properties["exposure"], "internet");
+    assert_eq!(
+        properties["exposureReason"],
+        "public network access and unmatched requests are allowed by default"
+    );
+    assert_eq!(properties["environment"], "production");
+    assert_eq!(
+        properties["environmentReason"],
+        "[environments] production glob `apps/**` matches apps/web/main.tf"
+    );
+    // A finding about an exception belongs to no resource: it has no rollout facts.
+    let exception = results(&log)
+        .iter()
+        .find(|r| r["ruleId"] == "unused-exception")
+        .expect("an unused-exception result");
+    assert!(exception["properties"].get("exposure").is_none());
+}

@@ -147,6 +147,26 @@ pub struct Config {
     pub exceptions: Vec<Exception>,
     /// `fail-on`: the least severe finding that fails the run, when set.
     pub fail_on: Option<crate::diagnostic::Severity>,
+    /// `[environments]`: path globs that name a resource's environment (rollout).
+    pub environments: Environments,
+    /// The config file in the scan's source map, once read through the loader: where the
+    /// `[environments]` globs point.
+    pub file: Option<crate::source::FileId>,
+}
+
+/// `[environments]`: which files deploy to production and which to other environments.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Environments {
+    pub production: Vec<EnvironmentGlob>,
+    pub non_production: Vec<EnvironmentGlob>,
+}
+
+/// One glob of `[environments]`, with where it is written in the config file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvironmentGlob {
+    pub glob: PathGlob,
+    /// The glob's string in the config file (bytes).
+    pub span: Range<usize>,
 }
 
 impl Default for Config {
@@ -159,6 +179,8 @@ impl Default for Config {
             peer_suppressions: true,
             exceptions: Vec::new(),
             fail_on: None,
+            environments: Environments::default(),
+            file: None,
         }
     }
 }

@@ -7,7 +7,9 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::{AddressGlob, Config, ConfigError, Exception, Level, PathGlob, UNRESOLVED_RULE};
+use super::{
+    AddressGlob, Config, ConfigError, EnvironmentGlob, Exception, Level, PathGlob, UNRESOLVED_RULE,
+};
 use crate::date::{Date, parse_date};
 use crate::diagnostic::Severity;
 use crate::rules::{RuleId, UNUSED_EXCEPTION, check_rule_id};
@@ -153,8 +155,10 @@ const TOP_KEYS: &[&str] = &[
     "exception",
     "project-root",
     "fail-on",
+    "environments",
 ];
 const SCOPE_KEYS: &[&str] = &["web-apps", "function-apps", "logic-apps", "slots"];
+const ENVIRONMENT_KEYS: &[&str] = &["production", "non-production"];
 const EXCEPTION_KEYS: &[&str] = &["resource", "path", "rules", "reason", "owner", "expires"];
 
 pub(super) fn read(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
@@ -214,6 +218,9 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> 
     }
     if let Some(value) = get(root, "scope") {
         read_scope(&mut reader, value, &mut config);
+    }
+    if let Some(value) = get(root, "environments") {
+        read_environments(&mut reader, value, &mut config);
     }
     if let Some(value) = get(root, "exception") {
         match value.get_ref() {
@@ -300,6 +307,35 @@ fn read_scope(reader: &mut Reader, value: &Value<'_>, config: &mut Config) {
     set("function-apps", &mut config.scope.function_apps);
     set("logic-apps", &mut config.scope.logic_apps);
     set("slots", &mut config.scope.slots);
+}
+
+/// `[environments]`: `production` and `non-production`, each a list of path globs.
+fn read_environments(reader: &mut Reader, value: &Value<'_>, config: &mut Config) {
+    let Some(environments) = table(reader, value, "environments") else {
+        return;
+    };
+    reader.check_keys(environments, ENVIRONMENT_KEYS, "in [environments]");
+    for key in ENVIRONMENT_KEYS {
+        let Some(value) = get(environments, key) else {
+            continue;
+        };
+        let globs = reader
+            .strings(value, key)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(pattern, span)| match PathGlob::new(&pattern) {
+                Ok(glob) => Some(EnvironmentGlob { glob, span }),
+                Err(message) => {
+                    reader.error(span, message);
+                    None
+                }
+            })
+            .collect();
+        match *key {
+            "production" => config.environments.production = globs,
+            _ => config.environments.non_production = globs,
+        }
+    }
 }
 
 fn read_exception(reader: &mut Reader, entry: &Value<'_>) -> Option<Exception> {

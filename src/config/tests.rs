@@ -249,7 +249,7 @@ fn syntax_errors_have_positions_and_every_error_is_reported() {
             "{}",
             load(Path::new("dir/certgate.toml"), "x = 1").unwrap_err()[0]
         ),
-        "dir/certgate.toml:1:1: unknown key `x` at the top level: the keys are `unresolved`, `exclude`, `peer-suppressions`, `rules`, `scope`, `exception`, `project-root`, `fail-on`"
+        "dir/certgate.toml:1:1: unknown key `x` at the top level: the keys are `unresolved`, `exclude`, `peer-suppressions`, `rules`, `scope`, `exception`, `project-root`, `fail-on`, `environments`"
     );
 }
 
@@ -322,4 +322,63 @@ fn fail_on_reads_error_or_warning_and_nothing_else() {
         "`fail-on` must be \"error\" or \"warning\""
     );
     assert_eq!((errors[0].line, errors[0].column), (1, 11));
+}
+
+#[test]
+fn environments_read_production_and_non_production_globs_with_their_places() {
+    let text = "[environments]\nproduction = [\"envs/prod/**\", \"*.prod.bicepparam\"]\nnon-production = [\"envs/dev/**\"]\n";
+    let config = load(Path::new("certgate.toml"), text).unwrap();
+    let production: Vec<&str> = config
+        .environments
+        .production
+        .iter()
+        .map(|g| g.glob.as_str())
+        .collect();
+    assert_eq!(production, ["envs/prod/**", "*.prod.bicepparam"]);
+    let first = &config.environments.production[0];
+    assert_eq!(&text[first.span.clone()], "\"envs/prod/**\"");
+    assert!(first.glob.matches("envs/prod/app/main.tf"));
+    assert_eq!(config.environments.non_production.len(), 1);
+    assert!(
+        config.environments.production[1]
+            .glob
+            .matches("infra/main.prod.bicepparam")
+    );
+}
+
+#[test]
+fn bad_environments_say_where_and_why() {
+    assert_eq!(
+        error("[environments]\nstaging = [\"x\"]\n"),
+        (
+            2,
+            1,
+            "unknown key `staging` in [environments]: the keys are `production`, `non-production`"
+                .into()
+        )
+    );
+    assert_eq!(
+        error("[environments]\nproduction = \"envs/prod\"\n"),
+        (
+            2,
+            14,
+            "`production` must be a list of strings, found string".into()
+        )
+    );
+    assert_eq!(
+        error("[environments]\nnon-production = [\"src/[a\"]\n"),
+        (
+            2,
+            19,
+            "invalid glob: unclosed character class; missing ']'".into()
+        )
+    );
+    assert_eq!(
+        error("[environments]\nproduction = [\"\"]\n"),
+        (2, 15, "`production` is empty".into())
+    );
+    assert_eq!(
+        error("environments = [\"envs/prod\"]\n"),
+        (1, 16, "`environments` must be a table, found array".into())
+    );
 }

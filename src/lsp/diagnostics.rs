@@ -145,6 +145,11 @@ pub fn of_finding(report: &Report, finding: &Finding) -> (PathBuf, Diagnostic) {
         source: Some(SOURCE.to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),
+        // The resource's rollout facts, for hover (`data` comes back with code actions too).
+        data: finding
+            .group()
+            .and_then(|group| report.resources.iter().find(|r| r.group == group))
+            .map(|record| serde_json::json!({ ROLLOUT: super::hover::rollout_line(record) })),
         ..Diagnostic::default()
     };
     (normalize(&path), diagnostic)
@@ -172,6 +177,9 @@ fn of_error(report: &Report, record: &ErrorRecord, severity: DiagnosticSeverity)
         ..Diagnostic::default()
     }
 }
+
+/// The key of a finding diagnostic's `data` that holds its rollout line (for hover).
+pub const ROLLOUT: &str = "rollout";
 
 /// Whether a diagnostic is one of ours with a rule code (for hover).
 pub fn rule_of(diagnostic: &Diagnostic) -> Option<&str> {

@@ -8,7 +8,7 @@ use std::fmt::{self, Write as _};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::excerpt::{Excerpt, display_path};
-use super::{ErrorRecord, Finding, Fixed, Report};
+use super::{ErrorRecord, Finding, Fixed, Report, ResourceRecord};
 use crate::diagnostic::{Applicability, FixStatus, Severity};
 
 /// How to draw: colour or not, and the width to wrap at.
@@ -61,11 +61,16 @@ pub fn render(report: &Report, style: Style) -> String {
     }
     // The `explain` hint goes on the first finding of each rule only.
     let mut explained = std::collections::HashSet::new();
+    let records = report.records_by_group();
     for finding in &report.findings {
         let hint = explained.insert(finding.rule);
+        let tag = finding
+            .group()
+            .and_then(|group| records.get(&group))
+            .map(|record| rollout_tag(record));
         draw(
             &handler,
-            &finding_diagnostic(report, finding, hint),
+            &finding_diagnostic(report, finding, hint, tag),
             &mut out,
         );
     }
@@ -207,7 +212,23 @@ fn label(source: &Excerpt, range: std::ops::Range<usize>, text: String) -> Label
     LabeledSpan::at(source.label_range(range), text)
 }
 
-fn finding_diagnostic(report: &Report, finding: &Finding, hint: bool) -> Rendered {
+/// `[internet · production]`: the rollout facts of a finding's resource, `?` where unknown.
+fn rollout_tag(record: &ResourceRecord) -> String {
+    let shown = |value: &'static str| if value == "unknown" { "?" } else { value };
+    format!(
+        "[{} · {}]",
+        shown(record.exposure.value.as_str()),
+        shown(record.environment.value.as_str())
+    )
+}
+
+/// A finding's diagnostic; `tag` (the rollout facts) follows the rule id in its header.
+fn finding_diagnostic(
+    report: &Report,
+    finding: &Finding,
+    hint: bool,
+    tag: Option<String>,
+) -> Rendered {
     let severity = match finding.severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
@@ -240,7 +261,10 @@ fn finding_diagnostic(report: &Report, finding: &Finding, hint: bool) -> Rendere
     }
     Rendered {
         message: clean(&finding.message),
-        code: Some(finding.rule.to_string()),
+        code: Some(match tag {
+            Some(tag) => format!("{} {tag}", finding.rule),
+            None => finding.rule.to_string(),
+        }),
         severity,
         help: Some(format!(
             "{}{}{}{}",

@@ -1,9 +1,15 @@
-//! `--format json`: the stable, documented machine-readable report (schema version 1).
+//! `--format json`: the stable, documented machine-readable report (schema version 2: version
+//! 1 plus each resource's `exposure` and `environment`).
 
 use serde::Serialize;
 
 use super::{ErrorRecord, Finding, Fixed, Location, Report, Summary, Treatment};
 use crate::diagnostic::{Fix, FixStatus};
+use crate::model::Fact;
+use crate::source::SourceMap;
+
+/// The schema version: bumped when fields are added (README › JSON output).
+const VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -36,6 +42,44 @@ struct JsonResource<'a> {
     /// What the verdict amounts to after exceptions and the baseline: `failing`, `warning`,
     /// `passing`, `suppressed` or `baselined`. The summary counts these.
     status: &'static str,
+    /// Whether it can be reached from the internet (`internet`, `private`, `unknown`).
+    exposure: JsonFact<'a>,
+    /// Where it is deployed (`production`, `non-production`, `unknown`).
+    environment: JsonFact<'a>,
+}
+
+/// A rollout fact: its value, why, and the setting, tag, file or glob it comes from.
+#[derive(Serialize)]
+struct JsonFact<'a> {
+    value: &'static str,
+    reason: &'a str,
+    location: Option<JsonPlace>,
+}
+
+#[derive(Serialize)]
+struct JsonPlace {
+    path: String,
+    line: usize,
+    column: usize,
+}
+
+fn json_fact<'a, T>(
+    sources: &SourceMap,
+    fact: &'a Fact<T>,
+    name: impl Fn(&T) -> &'static str,
+) -> JsonFact<'a> {
+    JsonFact {
+        value: name(&fact.value),
+        reason: &fact.reason,
+        location: fact.span.map(|span| {
+            let at = Location::of(sources, span);
+            JsonPlace {
+                path: crate::paths::path_text(&at.path).into_owned(),
+                line: at.start.line,
+                column: at.start.column,
+            }
+        }),
+    }
 }
 
 #[derive(Serialize)]
@@ -136,7 +180,7 @@ struct JsonError<'a> {
 /// Renders the report as pretty-printed JSON with a trailing newline.
 pub fn render(report: &Report) -> String {
     let document = JsonReport {
-        version: 1,
+        version: VERSION,
         resources: report
             .resources
             .iter()
@@ -151,6 +195,8 @@ pub fn render(report: &Report) -> String {
                 column: r.location.start.column,
                 verdict: r.verdict,
                 status: status.as_str(),
+                exposure: json_fact(&report.sources, &r.exposure, |e| e.as_str()),
+                environment: json_fact(&report.sources, &r.environment, |e| e.as_str()),
             })
             .collect(),
         findings: report

@@ -357,6 +357,12 @@ impl Report {
         }
     }
 
+    /// The record of each judged declaration, by its group: how a finding reaches its
+    /// resource's facts (exposure, environment).
+    pub fn records_by_group(&self) -> std::collections::HashMap<usize, &ResourceRecord> {
+        self.resources.iter().map(|r| (r.group, r)).collect()
+    }
+
     /// Exit code per SPEC.md: 2 when the run failed, 1 on error findings, else 0.
     pub fn exit_code(&self) -> u8 {
         if !self.errors.is_empty() {

@@ -14,7 +14,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{ErrorRecord, Finding, Location, Report, Treatment};
+use super::{ErrorRecord, Finding, Location, Report, ResourceRecord, Treatment};
 use crate::diagnostic::FixStatus;
 use crate::diagnostic::Severity;
 use crate::rules::{RULES, Rule, RuleId};
@@ -132,6 +132,7 @@ fn result_json(
     index: &BTreeMap<RuleId, usize>,
     (f, how): (&Finding, Treatment),
     fingerprint: &str,
+    record: Option<&ResourceRecord>,
 ) -> Value {
     let mut text = f.message.clone();
     if let Some(note) = &f.note {
@@ -150,6 +151,14 @@ fn result_json(
     }
     if let Some(scenario) = &f.scenario {
         result["properties"]["scenario"] = json!(scenario);
+    }
+    // The rollout facts of the finding's resource, for triage in code scanning views.
+    if let Some(record) = record {
+        let properties = &mut result["properties"];
+        properties["exposure"] = json!(record.exposure.value.as_str());
+        properties["exposureReason"] = json!(record.exposure.reason);
+        properties["environment"] = json!(record.environment.value.as_str());
+        properties["environmentReason"] = json!(record.environment.reason);
     }
     if report.baseline.is_some() {
         let state = if how == Treatment::Baselined {
@@ -252,10 +261,14 @@ pub fn render(report: &Report) -> String {
     let findings: Vec<(&Finding, Treatment)> = report.treated_findings().collect();
     // Unique across every result of the run, whatever its treatment.
     let fingerprints = super::fingerprint::fingerprints(findings.iter().map(|(f, _)| *f));
+    let records = report.records_by_group();
     let results: Vec<Value> = findings
         .into_iter()
         .zip(&fingerprints)
-        .map(|(finding, fingerprint)| result_json(report, &index, finding, fingerprint))
+        .map(|(finding, fingerprint)| {
+            let record = finding.0.group().and_then(|g| records.get(&g).copied());
+            result_json(report, &index, finding, fingerprint, record)
+        })
         .collect();
     let notifications: Vec<Value> = report
         .errors

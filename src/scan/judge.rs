@@ -11,6 +11,7 @@ use crate::diagnostic::Severity;
 use crate::model::Resource;
 use crate::policy::Configs;
 use crate::report::{Finding, Location, Report, ResourceRecord};
+use crate::rollout::facts::{self, Places};
 use crate::rules::{self, Rule, Violation};
 use crate::source::SourceMap;
 
@@ -87,14 +88,21 @@ impl Governing {
 }
 
 /// Judges every declaration's instances together; each group is kept in `report.groups`.
-pub fn groups(report: &mut Report, resources: Vec<Resource>, governing: &Governing) {
+/// `root` is the project root, where the rollout facts read directory names from.
+pub fn groups(
+    report: &mut Report,
+    resources: Vec<Resource>,
+    governing: &Governing,
+    root: &crate::fs::root::ProjectRoot,
+) {
+    let places = Places::new(&report.sources, root.dirs());
     for group in crate::instances::by_declaration(resources) {
         let path = report
             .sources
             .get(group[0].header.file)
             .path()
             .to_path_buf();
-        judge_group(report, &group, &governing.of(&path));
+        judge_group(report, &group, &governing.of(&path), &places);
         report.groups.push(group);
     }
 }
@@ -114,7 +122,7 @@ fn value_files(sources: &SourceMap, group: &[Resource]) -> Vec<PathBuf> {
 /// Judges every instance of a declaration; the declaration's verdict is its worst instance's
 /// (errors before warnings, first instance first), and the message names that instance.
 /// The group is then kept in `report.groups`, where the finding's `group` index points.
-fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
+fn judge_group(report: &mut Report, group: &[Resource], config: &Config, places: &Places) {
     let total = group.len();
     // A rule the config turns off gives no verdict; the others get the config's severity.
     let verdicts: Vec<Option<(&'static Rule, Severity, Violation)>> = group
@@ -135,6 +143,12 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
     let chosen = worst.unwrap_or(0);
     let resource = &group[chosen];
     let verdict = verdicts.into_iter().nth(chosen).flatten();
+    let file = report
+        .sources
+        .get(resource.header.file)
+        .path()
+        .to_path_buf();
+    let place = places.of(resource, &file, config);
     report.resources.push(ResourceRecord {
         address: resource.address.clone(),
         resource_type: resource.resource_type.clone(),
@@ -147,17 +161,8 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config) {
         severity: verdict.as_ref().map(|(_, severity, _)| *severity),
         value_files: value_files(&report.sources, group),
         group: report.groups.len(),
-        // Decided by `crate::rollout` (issue 15, package B).
-        exposure: crate::model::Fact {
-            value: crate::model::Exposure::Unknown,
-            reason: "not decided yet".to_string(),
-            span: None,
-        },
-        environment: crate::model::Fact {
-            value: crate::model::Environment::Unknown,
-            reason: "not decided yet".to_string(),
-            span: None,
-        },
+        exposure: facts::exposure(resource),
+        environment: facts::environment(resource, config, &place),
     });
     let Some((rule, severity, violation)) = verdict else {
         return;

@@ -235,7 +235,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         // Filled by the guardrail detection (issue 15).
         guardrail: Default::default(),
     };
-    judge::groups(&mut report, resources, &governing);
+    judge::groups(&mut report, resources, &governing, &root);
     exceptions::apply(&mut report, &comments, settings, &governing);
     finish::finish(
         &mut report,

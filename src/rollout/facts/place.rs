@@ -1,0 +1,194 @@
+//! Where a site is, as the environment rules read it: its file and its scenario's file
+//! relative to the governing config (for `[environments]` globs) and to the project root (for
+//! the words of names and directories).
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+
+use crate::config::Config;
+use crate::model::Resource;
+use crate::paths::{absolute, normalize, path_text, relative_to};
+use crate::source::{FileId, SourceMap, Span};
+
+/// A site's place (see the module docs); every path is `/`-separated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Place {
+    /// The site's file relative to the config's directory (`None` outside it, or no config).
+    pub file_in_config: Option<String>,
+    /// The scenario's file (or root directory) relative to the config's directory.
+    pub scenario_in_config: Option<String>,
+    /// The scenario's file, when it was read: where the scenario rule points.
+    pub scenario_span: Option<Span>,
+    /// The scenario's file or root directory, relative to the project root when it lies in it.
+    pub scenario_path: Option<String>,
+    /// The site's file relative to the project root.
+    pub project_path: Option<String>,
+}
+
+/// The files a scan read and the project root, to place every site of the scan.
+pub struct Places {
+    by_path: HashMap<PathBuf, FileId>,
+    by_name: HashMap<OsString, Vec<PathBuf>>,
+    roots: Vec<PathBuf>,
+}
+
+impl Places {
+    /// Indexes the files read so far; `roots` are the project root's directories.
+    pub fn new(sources: &SourceMap, roots: &[PathBuf]) -> Places {
+        let mut by_path = HashMap::new();
+        let mut by_name: HashMap<OsString, Vec<PathBuf>> = HashMap::new();
+        for (id, file) in sources.snapshot().iter().enumerate() {
+            let path = normalize(file.path());
+            if let Some(name) = path.file_name() {
+                by_name
+                    .entry(name.to_os_string())
+                    .or_default()
+                    .push(path.clone());
+            }
+            by_path.entry(path).or_insert(id);
+        }
+        Places {
+            by_path,
+            by_name,
+            roots: roots.to_vec(),
+        }
+    }
+
+    /// The place of `resource`, whose file is `file`, under `config`.
+    pub fn of(&self, resource: &Resource, file: &Path, config: &Config) -> Place {
+        let scenario = resource
+            .scenario
+            .as_deref()
+            .map(|scenario| self.scenario_file(scenario_path(scenario), file));
+        Place {
+            file_in_config: config.relative_path(file),
+            scenario_in_config: scenario.as_ref().and_then(|s| config.relative_path(s)),
+            scenario_span: scenario
+                .as_ref()
+                .and_then(|s| self.by_path.get(s))
+                .map(|&id| Span::new(id, 0..0)),
+            scenario_path: scenario.as_ref().map(|s| {
+                self.project_relative(s).unwrap_or_else(|| {
+                    s.file_name()
+                        .map_or_else(String::new, |n| path_text(Path::new(n)).into_owned())
+                })
+            }),
+            project_path: self.project_relative(file),
+        }
+    }
+
+    /// The scenario's file: a bare file name (a parameter file beside its template) is the
+    /// one file read with that name, else the one beside the site's file.
+    fn scenario_file(&self, named: &str, site: &Path) -> PathBuf {
+        let named = Path::new(named);
+        if named.components().count() > 1 {
+            return normalize(named);
+        }
+        let beside = normalize(&site.parent().unwrap_or(Path::new("")).join(named));
+        match self.by_name.get(named.as_os_str()).map(Vec::as_slice) {
+            Some([only]) => only.clone(),
+            _ => beside,
+        }
+    }
+
+    /// `path` relative to the project root; a relative path outside it keeps its own
+    /// components less leading `..` (they name nothing of the project).
+    fn project_relative(&self, path: &Path) -> Option<String> {
+        let whole = absolute(path);
+        if let Some(relative) = self.roots.iter().find_map(|root| relative_to(root, &whole)) {
+            return Some(relative);
+        }
+        if path.is_absolute() {
+            return None;
+        }
+        let parts: Vec<String> = normalize(path)
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(part) => Some(path_text(Path::new(part)).into_owned()),
+                _ => None,
+            })
+            .collect();
+        Some(parts.join("/"))
+    }
+}
+
+/// The file or directory a scenario's name refers to, as the front ends spell it:
+/// `terragrunt live/prod/app/terragrunt.hcl`, `root module envs/prod`, `root main.bicep with
+/// main.prod.bicepparam`, or a parameter file's name or path.
+pub fn scenario_path(scenario: &str) -> &str {
+    if let Some(unit) = scenario.strip_prefix("terragrunt ") {
+        return unit;
+    }
+    if let Some(root) = scenario.strip_prefix("root module ") {
+        return root;
+    }
+    if let Some(root) = scenario.strip_prefix("root ") {
+        return root.split_once(" with ").map_or(root, |(_, with)| with);
+    }
+    scenario
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scenario_names_lead_to_their_file_or_root() {
+        assert_eq!(
+            scenario_path("terragrunt live/prod/app/terragrunt.hcl"),
+            "live/prod/app/terragrunt.hcl"
+        );
+        assert_eq!(scenario_path("root module envs/prod"), "envs/prod");
+        assert_eq!(
+            scenario_path("root main.bicep with main.prod.bicepparam"),
+            "main.prod.bicepparam"
+        );
+        assert_eq!(scenario_path("root main.bicep"), "main.bicep");
+        assert_eq!(
+            scenario_path("azuredeploy.parameters.prod.json"),
+            "azuredeploy.parameters.prod.json"
+        );
+    }
+
+    #[test]
+    fn a_bare_scenario_name_is_the_one_file_read_with_that_name_else_beside_the_site() {
+        let sources = SourceMap::default();
+        sources.add(crate::source::SourceFile::new(
+            "infra/envs/main.prod.bicepparam".into(),
+            "",
+        ));
+        let places = Places::new(&sources, &[]);
+        let site = Path::new("infra/modules/web.bicep");
+        assert_eq!(
+            places.scenario_file("main.prod.bicepparam", site),
+            Path::new("infra/envs/main.prod.bicepparam")
+        );
+        assert_eq!(
+            places.scenario_file("p.json", site),
+            Path::new("infra/modules/p.json")
+        );
+        assert_eq!(
+            places.scenario_file("./envs/../live/p.json", site),
+            Path::new("live/p.json")
+        );
+    }
+
+    #[test]
+    fn paths_outside_the_root_keep_only_their_own_names() {
+        let places = Places::new(&SourceMap::default(), &[]);
+        assert_eq!(
+            places.project_relative(Path::new("../../envs/prod/main.tf")),
+            Some("envs/prod/main.tf".to_string())
+        );
+        assert_eq!(
+            places.project_relative(Path::new("/nowhere/prod/main.tf")),
+            None
+        );
+        let rooted = Places::new(&SourceMap::default(), &[PathBuf::from("/srv/repo")]);
+        assert_eq!(
+            rooted.project_relative(Path::new("/srv/repo/envs/dev/main.tf")),
+            Some("envs/dev/main.tf".to_string())
+        );
+    }
+}
