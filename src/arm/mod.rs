@@ -25,6 +25,7 @@ pub(crate) mod kind;
 mod link;
 pub(crate) mod lower;
 pub(crate) mod params;
+pub(crate) mod rollout;
 mod scenarios;
 mod scope;
 mod select;
@@ -303,6 +304,8 @@ fn walk_text(text: &str) -> (Vec<Resource>, Vec<FileError>) {
 
 #[cfg(test)]
 mod comment_tests;
+#[cfg(test)]
+mod rollout_tests;
 
 #[cfg(test)]
 mod tests {
