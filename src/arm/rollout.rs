@@ -43,9 +43,7 @@ pub(super) fn inputs(
             .as_ref()
             .and_then(|config| member(env, config, "ipSecurityRestrictionsDefaultAction"))
             .map(|place| place.value(env)),
-        restrictions: site_config.map_or(Restrictions::Absent, |config| {
-            restrictions(env, &config)
-        }),
+        restrictions: site_config.map_or(Restrictions::Absent, |config| restrictions(env, &config)),
         tags: tags(file, env, object),
     }
 }
@@ -95,7 +93,11 @@ impl<'j> Place<'j> {
 /// or `place` is no object.
 fn member<'j>(env: Env<'_>, place: &Place<'j>, key: &str) -> Option<Place<'j>> {
     match place {
-        Place::Written { json, span, key: holder } => match &json.kind {
+        Place::Written {
+            json,
+            span,
+            key: holder,
+        } => match &json.kind {
             JsonKind::Object(_) => {
                 let found = json.member_ignore_case(key)?;
                 if matches!(found.value.kind, JsonKind::Null) {
@@ -191,7 +193,8 @@ fn restrictions(env: Env<'_>, site_config: &Place<'_>) -> Restrictions {
                 other => return Restrictions::Unknown(not_a_list(&traced, other, span)),
             };
             for (at, item) in items.iter().enumerate() {
-                let place = Place::Computed(traced.member_traced(&at.to_string(), item.clone()), span);
+                let place =
+                    Place::Computed(traced.member_traced(&at.to_string(), item.clone()), span);
                 match rule(env, place, at) {
                     Ok(rule) => rules.push(rule),
                     Err(unknown) => return Restrictions::Unknown(unknown),

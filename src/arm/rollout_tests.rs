@@ -92,7 +92,10 @@ fn literal_settings_rules_and_tags_are_read_with_their_spans() {
     assert_eq!(rules[0].service_tag, None);
     assert_eq!(rules[1].action, None);
     assert_eq!(rules[1].ip_address, None);
-    assert_eq!(data(&rules[1].service_tag), string("AzureFrontDoor.Backend"));
+    assert_eq!(
+        data(&rules[1].service_tag),
+        string("AzureFrontDoor.Backend")
+    );
     assert_eq!(data(&rules[2].ip_address), string("Any"));
     assert_eq!(rules[2].service_tag, None);
     assert_eq!(data(&rules[3].subnet), string("/subscriptions/s/subnets/a"));
@@ -202,7 +205,10 @@ fn unresolved_lists_rules_and_tags_are_unknown_with_the_reason() {
         r#"{"siteConfig": {"ipSecurityRestrictions": [{"action": "[reference('x').a]"}]}}"#,
         "",
     ));
-    assert!(matches!(data(&rules(&r.rollout)[0].action), Data::Unknown(_)));
+    assert!(matches!(
+        data(&rules(&r.rollout)[0].action),
+        Data::Unknown(_)
+    ));
 }
 
 #[test]
@@ -256,7 +262,10 @@ fn languageversion_2_symbolic_resources_and_nested_deployments_are_read() {
     assert_eq!(addresses, vec!["site", "inner > nested"]);
     let v2 = &all[0];
     assert_eq!(data(&v2.rollout.public_access), string("Disabled"));
-    assert_eq!(tag_entries(&v2.rollout), vec![("env".into(), string("dev"))]);
+    assert_eq!(
+        tag_entries(&v2.rollout),
+        vec![("env".into(), string("dev"))]
+    );
     let nested = &all[1];
     assert_eq!(
         tag_entries(&nested.rollout),
