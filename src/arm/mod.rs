@@ -304,8 +304,6 @@ fn walk_text(text: &str) -> (Vec<Resource>, Vec<FileError>) {
 
 #[cfg(test)]
 mod comment_tests;
-#[cfg(test)]
-mod rollout_tests;
 
 #[cfg(test)]
 mod tests {

@@ -360,3 +360,6 @@ fn tags(file: FileId, env: Env<'_>, object: &Json) -> Tags {
         _ => computed_tags(&env.json(&tags.value), span),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,7 +6,7 @@ use crate::harness::{File, scan_in_memory};
 use crate::model::{AccessRule, Data, Resource, Restrictions, RolloutInputs, Tags, Value};
 
 fn one(text: &str) -> (Resource, String) {
-    let mut all = super::walk_text(text).0;
+    let mut all = super::super::walk_text(text).0;
     assert_eq!(all.len(), 1, "one site expected");
     (all.remove(0), text.to_string())
 }
@@ -255,7 +255,7 @@ fn languageversion_2_symbolic_resources_and_nested_deployments_are_read() {
           "template": {"parameters": {"env": {"type": "string"}}, "resources": [
             {"type": "Microsoft.Web/sites", "name": "nested",
              "tags": {"environment": "[parameters('env')]"}}]}}}}}"#;
-    let all = super::walk_text(text).0;
+    let all = super::super::walk_text(text).0;
     let addresses: Vec<_> = all.iter().map(|r| r.address.as_str()).collect();
     assert_eq!(all.len(), 2, "{addresses:?}");
     // Symbolic resources are addressed by their symbolic name.
