@@ -338,3 +338,39 @@ fn each_parameter_file_scenario_gets_its_own_values() {
         access.origin
     );
 }
+
+/// The sites of a fixture folder, scanned from disk as `certgate check` would.
+fn fixture(name: &str) -> Vec<Resource> {
+    let dir = std::path::PathBuf::from("fixtures/arm").join(name);
+    let report = crate::scan::scan(&[dir], &crate::scan::Settings::default());
+    let mut all: Vec<Resource> = report.groups.into_iter().flatten().collect();
+    all.sort_by(|a, b| a.address.cmp(&b.address));
+    all
+}
+
+#[test]
+fn the_rollout_fixtures_hold_the_inputs_they_are_named_after() {
+    let disabled = fixture("rollout_public_access_disabled");
+    assert_eq!(data(&disabled[0].rollout.public_access), string("Disabled"));
+
+    let tagged = fixture("rollout_restrictions_service_tag");
+    let inputs = &tagged[0].rollout;
+    assert_eq!(data(&inputs.default_action), string("Deny"));
+    assert_eq!(
+        data(&rules(inputs)[0].service_tag),
+        string("AzureFrontDoor.Backend")
+    );
+
+    let copied = fixture("rollout_restrictions_copy_loop");
+    assert!(unknown_restrictions(&copied[0].rollout).contains("`copy` loop"));
+
+    let scenarios = fixture("rollout_tags_parameter_file");
+    let environments: Vec<_> = scenarios.iter().map(|r| tag_entries(&r.rollout)).collect();
+    assert_eq!(
+        environments,
+        vec![
+            vec![("environment".to_string(), string("live"))],
+            vec![("environment".to_string(), string("test"))],
+        ]
+    );
+}

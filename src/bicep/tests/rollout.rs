@@ -272,3 +272,47 @@ fn bicepparam_scenarios_modules_and_imports_resolve() {
         );
     }
 }
+
+/// The sites of a fixture folder, scanned from disk as `certgate check` would.
+fn fixture(name: &str) -> Vec<Resource> {
+    let dir = std::path::PathBuf::from("fixtures/bicep").join(name);
+    let report = crate::scan::scan(&[dir], &crate::scan::Settings::default());
+    let mut all: Vec<Resource> = report.groups.into_iter().flatten().collect();
+    all.sort_by(|a, b| (&a.address, &a.scenario).cmp(&(&b.address, &b.scenario)));
+    all
+}
+
+#[test]
+fn the_rollout_fixtures_hold_the_inputs_they_are_named_after() {
+    let disabled = fixture("rollout_public_access_disabled");
+    assert_eq!(data(&disabled[0].rollout.public_access), string("Disabled"));
+
+    let restricted = fixture("rollout_restrictions_deny_default");
+    let inputs = &restricted[0].rollout;
+    assert_eq!(data(&inputs.default_action), string("Deny"));
+    let rules = rules(inputs);
+    assert_eq!(data(&rules[0].ip_address), string("203.0.113.0/24"));
+    assert_eq!(
+        data(&rules[1].service_tag),
+        string("AzureFrontDoor.Backend")
+    );
+
+    let unresolved = fixture("rollout_restrictions_unresolved");
+    assert!(unknown_restrictions(&unresolved[0].rollout).contains("`allowedRules`"));
+
+    let scenarios = fixture("rollout_tags_union_bicepparam");
+    let environments: Vec<_> = scenarios.iter().map(|r| tag_entries(&r.rollout)).collect();
+    assert_eq!(
+        environments,
+        vec![
+            vec![("Environment".to_string(), string("prd"))],
+            vec![("Environment".to_string(), string("qa"))],
+        ]
+    );
+
+    let module = fixture("rollout_tags_spread_module");
+    assert_eq!(
+        tag_entries(&module[0].rollout),
+        vec![("env".to_string(), string("production"))]
+    );
+}
