@@ -12,7 +12,9 @@
 //!   its `ipAddress`. A property `copy` loop building the rules, an unresolved list or rule, or
 //!   a rule whose `tag` is unresolved makes the whole list unknown;
 //! - `tags`: the entries whose key can name an environment, in the order written (a computed
-//!   object: in key order); unresolved `tags` are unknown.
+//!   object: in key order). An expression tag name is evaluated, and matters only when it may
+//!   name the environment (`[concat('hidden-related:', …)]` cannot); unresolved `tags` are
+//!   unknown.
 //!
 //! A child `Microsoft.Web/sites/config` resource is not linked to its site (the certificate
 //! attributes never live there), so rules it sets are not read.
@@ -308,15 +310,18 @@ pub(crate) fn is_environment_key(key: &str) -> bool {
 /// The environment-naming entries of a computed tags object, each with its own origin.
 pub(crate) fn computed_tags(traced: &Traced, span: Span) -> Tags {
     match &traced.val {
-        Val::Object(map) => entries(
-            map.iter()
-                .filter(|(key, val)| is_environment_key(key) && !matches!(val, Val::Null))
-                .map(|(key, val)| {
-                    let member = traced.member_traced(key, val.clone());
-                    (key.clone(), site_value(member, false, span))
-                })
-                .collect(),
-        ),
+        Val::Object(map) => {
+            let mut found = Vec::new();
+            for (key, val) in map.iter().filter(|(key, _)| is_environment_key(key)) {
+                set(
+                    &mut found,
+                    key.clone(),
+                    &traced.member_traced(key, val.clone()),
+                    span,
+                );
+            }
+            entries(found)
+        }
         Val::Null => Tags::Absent,
         Val::Unknown(why) => Tags::Unknown(Value {
             data: Data::Unknown(why.clone()),
@@ -346,18 +351,68 @@ fn tags(file: FileId, env: Env<'_>, object: &Json) -> Tags {
         return Tags::Absent;
     };
     let span = Span::new(file, tags.span.clone());
-    match &tags.value.kind {
-        JsonKind::Object(members) => entries(
-            members
-                .iter()
-                .filter(|m| is_environment_key(&m.key) && !matches!(m.value.kind, JsonKind::Null))
-                .map(|m| {
-                    let span = Span::new(file, m.span.clone());
-                    (m.key.clone(), site_value(env.json(&m.value), false, span))
-                })
-                .collect(),
-        ),
-        _ => computed_tags(&env.json(&tags.value), span),
+    let JsonKind::Object(members) = &tags.value.kind else {
+        return computed_tags(&env.json(&tags.value), span);
+    };
+    let mut found = Vec::new();
+    for member in members {
+        let span = Span::new(file, member.span.clone());
+        let key = match expr::literal_text(&member.key) {
+            Some(key) => key.to_string(),
+            // ARM evaluates expressions in property names (`"[concat('hidden-related:', …)]"`).
+            None => match env.string(&member.key).val {
+                Val::String(key) => key,
+                Val::Unknown(why) if may_be_environment_key(&known_prefix(&member.key)) => {
+                    return Tags::Unknown(Value::literal(
+                        Data::Unknown(format!(
+                            "the tag name `{}` may name the environment, and {why}",
+                            clipped(&member.key)
+                        )),
+                        span,
+                    ));
+                }
+                _ => continue,
+            },
+        };
+        if is_environment_key(&key) {
+            let value = env.json(&member.value);
+            set(&mut found, key, &value, span);
+        }
+    }
+    entries(found)
+}
+
+/// The literal text an ARM expression key starts with (`concat('hidden-related:', …)`,
+/// `format('hidden-link:{0}', …)`), or nothing when it is not known.
+fn known_prefix(key: &str) -> String {
+    let Ok(expr::Expr::Call(call)) = expr::parse(key) else {
+        return String::new();
+    };
+    match (call.name.to_ascii_lowercase().as_str(), call.args.first()) {
+        ("concat", Some(expr::Expr::String(text))) if call.accessors.is_empty() => text.clone(),
+        ("format", Some(expr::Expr::String(text))) if call.accessors.is_empty() => {
+            text.split('{').next().unwrap_or_default().to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+/// Whether a tag name that starts with the known text `prefix` (and goes on with unknown text)
+/// can be one of the environment keys.
+pub(crate) fn may_be_environment_key(prefix: &str) -> bool {
+    ENVIRONMENT_TAG_KEYS.iter().any(|key| {
+        key.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+    })
+}
+
+/// Sets tag `key` to `value` (a later entry replaces an earlier one whose name differs only in
+/// case, as Azure tag names do); a `null` value removes it.
+pub(crate) fn set(found: &mut Vec<(String, Value)>, key: String, value: &Traced, span: Span) {
+    found.retain(|(written, _)| !written.eq_ignore_ascii_case(&key));
+    if !matches!(value.val, Val::Null) {
+        found.push((key, site_value(value.clone(), false, span)));
     }
 }
 

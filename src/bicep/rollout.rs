@@ -11,19 +11,25 @@
 //!   expression or a spread item is evaluated whole). Rules map as in ARM
 //!   ([`crate::arm::rollout::arm_rule`]); an unresolved list, rule or rule `tag` makes the whole
 //!   list unknown;
-//! - `tags`: the entries whose key can name an environment, in the order written, each pointing
-//!   at the member (or spread) that writes it; unresolved `tags` are unknown.
+//! - `tags`: the entries whose key can name an environment, merged in the order written
+//!   through object literals, spreads and `union()` arguments, each pointing at the member,
+//!   spread or argument that writes it. A computed tag name is followed only when it may name
+//!   the environment (`'hidden-related:${plan.id}'` cannot); unresolved `tags` are unknown.
 //!
 //! A child `config` resource (`name: 'web'`) is not linked to its site (the certificate
 //! attributes never live there), so rules it sets are not read.
 
 use crate::arm::lower::site_value;
-use crate::arm::rollout::{arm_rule, computed_tags, entries, is_environment_key};
-use crate::model::{AccessRule, Data, Restrictions, RolloutInputs, Tags, Value};
+use crate::arm::rollout::{
+    arm_rule, computed_tags, entries, is_environment_key, may_be_environment_key, set,
+};
+use crate::model::{
+    AccessRule, Data, ENVIRONMENT_TAG_KEYS, Restrictions, RolloutInputs, Tags, Value,
+};
 use crate::source::Span;
-use crate::value::{Key, Traced, Val};
+use crate::value::{Traced, Val};
 
-use super::ast::{Expr, ExprKind, ObjectExpr};
+use super::ast::{Expr, ExprKind, ObjectExpr, ObjectKey, ObjectMember, StringExpr, StringPart};
 use super::eval::{Env, Step};
 use super::lower::{Found, attribute, member};
 use super::select::{Has, Writer};
@@ -240,36 +246,107 @@ fn tags(env: Env<'_>, body: &ObjectExpr) -> Tags {
     match found(env, body, "tags") {
         None => Tags::Absent,
         Some(Place::Written(expr, span)) => {
-            let whole = env.eval(expr);
-            let Val::Object(map) = &whole.val else {
-                return computed_tags(&whole, span);
-            };
-            let mut found: Vec<(Span, String, Value)> = map
-                .iter()
-                .filter(|(key, val)| is_environment_key(key) && !matches!(val, Val::Null))
-                .map(|(key, _)| {
-                    let at = match env.writer(expr, key) {
-                        Writer::Property(property) => property.span,
-                        Writer::Spread(_, at) => at,
-                        Writer::Expr(part) => part.span,
-                        Writer::Absent | Writer::Undecided => span,
-                    };
-                    let steps = [Step {
-                        key: Key::Name(key.clone()),
-                        safe: false,
-                    }];
-                    (at, key.clone(), site_value(env.at(expr, &steps), false, at))
-                })
-                .collect();
-            // In the order written; entries a whole expression gives, by key.
-            found.sort_by(|a, b| (a.0.start, &a.1).cmp(&(b.0.start, &b.1)));
-            entries(
-                found
-                    .into_iter()
-                    .map(|(_, key, value)| (key, value))
-                    .collect(),
-            )
+            let mut found = Vec::new();
+            match merge(env, expr, span, &mut found) {
+                Ok(()) => entries(found),
+                Err(unknown) => Tags::Unknown(unknown),
+            }
         }
         Some(place) => computed_tags(&place.traced(env), place.span()),
+    }
+}
+
+/// Merges the environment entries of the tags object `expr` (held at `span`) into `found`:
+/// object literals member by member and `union()` argument by argument, in the order written,
+/// so a tag name nobody can know (`'hidden-related:${plan.id}'`) does not hide the others;
+/// anything else evaluated whole. `Err`: why the entries cannot be known.
+fn merge(
+    env: Env<'_>,
+    expr: &Expr,
+    span: Span,
+    found: &mut Vec<(String, Value)>,
+) -> Result<(), Value> {
+    match &expr.kind {
+        ExprKind::Paren(inner) => merge(env, inner, span, found),
+        ExprKind::Object(object) => object_tags(env, object, found),
+        ExprKind::Call { target, name, args }
+            if name.name.eq_ignore_ascii_case("union")
+                && env.is_builtin(target.as_deref(), name) =>
+        {
+            args.iter()
+                .try_for_each(|arg| merge(env, arg, arg.span, found))
+        }
+        _ => spread(env.eval(expr), span, found),
+    }
+}
+
+/// The members of an object literal of tags, in order.
+fn object_tags(
+    env: Env<'_>,
+    object: &ObjectExpr,
+    found: &mut Vec<(String, Value)>,
+) -> Result<(), Value> {
+    for member in &object.members {
+        match member {
+            ObjectMember::Property(property) => {
+                let key = match &property.key {
+                    ObjectKey::Ident(name) => name.clone(),
+                    ObjectKey::String(string) => match env
+                        .eval(&Expr {
+                            kind: ExprKind::String(string.clone()),
+                            span: property.key_span,
+                        })
+                        .val
+                    {
+                        Val::String(key) => key,
+                        Val::Unknown(why) if may_be_environment_key(&known_prefix(string)) => {
+                            return Err(Value::literal(
+                                Data::Unknown(format!(
+                                    "the tag name `{}` may name the environment, and {why}",
+                                    env.text_of(property.key_span)
+                                )),
+                                property.span,
+                            ));
+                        }
+                        _ => continue,
+                    },
+                };
+                if is_environment_key(&key) {
+                    set(found, key, &env.eval(&property.value), property.span);
+                }
+            }
+            ObjectMember::Spread { value, span } => spread(env.eval(value), *span, found)?,
+            ObjectMember::Resource(_) => {}
+            ObjectMember::Broken(broken) => {
+                if let Some(key) = ENVIRONMENT_TAG_KEYS.iter().find(|key| broken.may_set(key)) {
+                    let why = broken.reason(key, &env.scope.file.source);
+                    return Err(Value::literal(Data::Unknown(why), broken.span));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The text a tag name starts with before its first `${…}`.
+fn known_prefix(string: &StringExpr) -> String {
+    match string.parts.first() {
+        Some(StringPart::Text { value, .. }) => value.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Merges the environment entries of a whole object value (a variable, a parameter, a spread).
+fn spread(traced: Traced, span: Span, found: &mut Vec<(String, Value)>) -> Result<(), Value> {
+    match computed_tags(&traced, span) {
+        Tags::Absent => Ok(()),
+        Tags::Entries(entries) => {
+            for (key, value) in entries {
+                found.retain(|(written, _)| !written.eq_ignore_ascii_case(&key));
+                found.push((key, value));
+            }
+            Ok(())
+        }
+        Tags::Unknown(unknown) => Err(unknown),
     }
 }

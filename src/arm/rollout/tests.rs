@@ -374,3 +374,25 @@ fn the_rollout_fixtures_hold_the_inputs_they_are_named_after() {
         ]
     );
 }
+
+#[test]
+fn computed_tag_names_only_hide_the_entries_when_they_may_name_the_environment() {
+    let (r, _) = one(&site(
+        "{}",
+        r#", "tags": {"[concat('hidden-related:', resourceGroup().id)]": "empty",
+             "[format('env{0}', '')]": "prod", "[[env]": "escaped"}"#,
+    ));
+    assert_eq!(
+        tag_entries(&r.rollout),
+        vec![("env".into(), string("prod"))]
+    );
+    let (r, _) = one(&site(
+        "{}",
+        r#", "tags": {"[resourceGroup().tags.key]": "prod"}"#,
+    ));
+    assert!(matches!(
+        &r.rollout.tags,
+        Tags::Unknown(Value { data: Data::Unknown(why), .. })
+            if why.starts_with("the tag name `[resourceGroup().tags.key]` may name")
+    ));
+}

@@ -316,3 +316,29 @@ fn the_rollout_fixtures_hold_the_inputs_they_are_named_after() {
         vec![("env".to_string(), string("production"))]
     );
 }
+
+#[test]
+fn computed_tag_names_only_hide_the_entries_when_they_may_name_the_environment() {
+    let r = one(&site(
+        "{}",
+        "  tags: {\n    'hidden-related:${resourceGroup().id}': 'empty'\n    \
+         'env': 'prod'\n    '${env}-owner': 'me'\n  }",
+    ));
+    assert_eq!(
+        tag_entries(&r.rollout),
+        vec![("env".to_string(), string("prod"))]
+    );
+    let r = one(&site(
+        "{}",
+        "  tags: union({ env: 'prod' }, {\n    '${resourceGroup().name}': 'x'\n  })",
+    ));
+    assert!(
+        matches!(
+            &r.rollout.tags,
+            Tags::Unknown(Value { data: Data::Unknown(why), .. })
+                if why.starts_with("the tag name `'${resourceGroup().name}'` may name the environment")
+        ),
+        "{:?}",
+        r.rollout.tags
+    );
+}
