@@ -10,6 +10,8 @@
 //!   A literal `null` counts as absent. The enabled flag also accepts the strings
 //!   `"true"`/`"false"` in any case, because Azure deserialises them into booleans;
 //! - `kind` is evaluated too, so `"[parameters('kind')]"` classifies like its value.
+//! - the rollout inputs (`publicNetworkAccess`, `siteConfig` access restrictions, `tags`) are
+//!   read by `rollout`, with the same accessors.
 
 use crate::json::{Json, JsonKind, Member};
 use crate::model::{

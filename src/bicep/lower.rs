@@ -12,6 +12,8 @@
 //!   member. Values carry their origin. A literal `null` counts as absent; for the enabled flag the strings
 //!   `'true'`/`'false'` are booleans, as Azure deserialises them;
 //! - `kind` is evaluated and classified as for ARM; a slot without one takes its site's.
+//! - the rollout inputs (`publicNetworkAccess`, `siteConfig` access restrictions, `tags`) are
+//!   read by `rollout`, with the same accessors.
 
 use crate::arm::lower::site_value as value;
 use crate::model::{
