@@ -151,10 +151,13 @@ fn into_expr<'e>(env: Env<'_>, expr: &'e Expr, span: Span, key: &str) -> Option<
             }
         },
     };
-    match place.traced(env).val {
-        Val::Null => None,
-        _ => Some(place),
-    }
+    // A written member is checked by its syntax, so a large `siteConfig` literal is not
+    // evaluated whole just to see that it is no `null`.
+    let null = match &place {
+        Place::Written(expr, _) => matches!(expr.kind, ExprKind::Null),
+        _ => matches!(place.traced(env).val, Val::Null),
+    };
+    (!null).then_some(place)
 }
 
 /// `siteConfig.ipSecurityRestrictions`.
@@ -246,9 +249,9 @@ fn tags(env: Env<'_>, body: &ObjectExpr) -> Tags {
     match found(env, body, "tags") {
         None => Tags::Absent,
         Some(Place::Written(expr, span)) => {
-            let mut found = Vec::new();
-            match merge(env, expr, span, &mut found) {
-                Ok(()) => entries(found),
+            let mut merged = Vec::new();
+            match merge(env, expr, span, &mut merged) {
+                Ok(()) => entries(merged),
                 Err(unknown) => Tags::Unknown(unknown),
             }
         }
