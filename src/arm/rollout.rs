@@ -192,7 +192,7 @@ fn restrictions(env: Env<'_>, site_config: &Place<'_>) -> Restrictions {
             let items = match &traced.val {
                 Val::List(items) => items,
                 Val::Null => return Restrictions::Absent,
-                other => return Restrictions::Unknown(not_a_list(&traced, other, span)),
+                _ => return Restrictions::Unknown(not_a_list(&traced, span)),
             };
             for (at, item) in items.iter().enumerate() {
                 let place =
@@ -222,13 +222,13 @@ fn copy_builds(env: Env<'_>, copy: &Json, key: &str) -> bool {
     })
 }
 
-/// Why a value that should be a list of rules is not one.
-fn not_a_list(traced: &Traced, val: &Val, span: Span) -> Value {
-    let why = match val {
+/// Why a value that should be a list of rules is not one (shared with Bicep).
+pub(crate) fn not_a_list(traced: &Traced, span: Span) -> Value {
+    let why = match &traced.val {
         Val::Unknown(why) => why.clone(),
         other => format!(
-            "`ipSecurityRestrictions` is a {}, not a list of rules",
-            other.type_name()
+            "`ipSecurityRestrictions` is {}, not a list of rules",
+            with_article(other.type_name())
         ),
     };
     Value {
@@ -238,20 +238,41 @@ fn not_a_list(traced: &Traced, val: &Val, span: Span) -> Value {
     }
 }
 
+/// Why an evaluated rule number `at` (from 0) is not a rule, if it is not an object (shared
+/// with Bicep).
+pub(crate) fn not_a_rule(traced: &Traced, span: Span, at: usize) -> Option<Value> {
+    let why = match &traced.val {
+        Val::Object(_) => return None,
+        Val::Unknown(reason) => format!("rule {} is unknown: {reason}", at + 1),
+        other => format!(
+            "rule {} is {}, not an object",
+            at + 1,
+            with_article(other.type_name())
+        ),
+    };
+    Some(Value {
+        data: Data::Unknown(why),
+        span,
+        origin: traced.origin.clone(),
+    })
+}
+
+/// `a bool`, `an object`.
+fn with_article(type_name: &str) -> String {
+    let article = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {type_name}")
+}
+
 /// Rule number `at` (from 0) of the list, or why its shape is unknown.
 fn rule(env: Env<'_>, place: Place<'_>, at: usize) -> Result<AccessRule, Value> {
     if let Place::Computed(traced, span) = &place
-        && !matches!(traced.val, Val::Object(_))
+        && let Some(unknown) = not_a_rule(traced, *span, at)
     {
-        let why = match &traced.val {
-            Val::Unknown(reason) => format!("rule {} is unknown: {reason}", at + 1),
-            other => format!("rule {} is a {}, not an object", at + 1, other.type_name()),
-        };
-        return Err(Value {
-            data: Data::Unknown(why),
-            span: *span,
-            origin: traced.origin.clone(),
-        });
+        return Err(unknown);
     }
     let field = |name: &str| member(env, &place, name).map(|found| found.value(env));
     arm_rule(

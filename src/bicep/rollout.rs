@@ -21,7 +21,8 @@
 
 use crate::arm::lower::site_value;
 use crate::arm::rollout::{
-    arm_rule, computed_tags, entries, is_environment_key, may_be_environment_key, set,
+    arm_rule, computed_tags, entries, is_environment_key, may_be_environment_key, not_a_list,
+    not_a_rule, set,
 };
 use crate::model::{
     AccessRule, Data, ENVIRONMENT_TAG_KEYS, Restrictions, RolloutInputs, Tags, Value,
@@ -191,20 +192,7 @@ fn restrictions(env: Env<'_>, site_config: &Place<'_>) -> Restrictions {
                     })
                     .collect(),
                 Val::Null => return Restrictions::Absent,
-                other => {
-                    let why = match other {
-                        Val::Unknown(why) => why.clone(),
-                        other => format!(
-                            "`ipSecurityRestrictions` is a {}, not a list of rules",
-                            other.type_name()
-                        ),
-                    };
-                    return Restrictions::Unknown(Value {
-                        data: Data::Unknown(why),
-                        span,
-                        origin: traced.origin.clone(),
-                    });
-                }
+                _ => return Restrictions::Unknown(not_a_list(&traced, span)),
             }
         }
     };
@@ -221,17 +209,9 @@ fn restrictions(env: Env<'_>, site_config: &Place<'_>) -> Restrictions {
 /// Rule number `at` (from 0) of the list, or why its shape is unknown.
 fn rule(env: Env<'_>, place: Place<'_>, at: usize) -> Result<AccessRule, Value> {
     if let Place::Value(traced, span) = &place
-        && !matches!(traced.val, Val::Object(_))
+        && let Some(unknown) = not_a_rule(traced, *span, at)
     {
-        let why = match &traced.val {
-            Val::Unknown(reason) => format!("rule {} is unknown: {reason}", at + 1),
-            other => format!("rule {} is a {}, not an object", at + 1, other.type_name()),
-        };
-        return Err(Value {
-            data: Data::Unknown(why),
-            span: *span,
-            origin: traced.origin.clone(),
-        });
+        return Err(unknown);
     }
     let field = |name: &str| step(env, &place, name).and_then(|found| found.value(env));
     arm_rule(

@@ -199,7 +199,12 @@ fn unresolved_lists_rules_and_tags_are_unknown_with_the_reason() {
         r#"{"siteConfig": {"ipSecurityRestrictions": "[[not a list]"}}"#,
         "",
     ));
-    assert!(unknown_restrictions(&r.rollout).contains("string, not a list of rules"));
+    assert!(unknown_restrictions(&r.rollout).contains("is a string, not a list of rules"));
+    let (r, _) = one(&site(
+        r#"{"siteConfig": {"ipSecurityRestrictions": {}}}"#,
+        "",
+    ));
+    assert!(unknown_restrictions(&r.rollout).contains("is an object, not a list of rules"));
     // An unknown value inside a known rule stays a value: the decision is the rollout's.
     let (r, _) = one(&site(
         r#"{"siteConfig": {"ipSecurityRestrictions": [{"action": "[reference('x').a]"}]}}"#,

@@ -203,6 +203,14 @@ fn unresolved_lists_rules_and_tags_are_unknown_with_the_reason() {
         "",
     ));
     assert!(unknown_restrictions(&r.rollout).starts_with("rule 2 is unknown"));
+    let r = one(&site(
+        "{\n    siteConfig: { ipSecurityRestrictions: [ '10.0.0.0/8' ] }\n  }",
+        "",
+    ));
+    assert_eq!(
+        unknown_restrictions(&r.rollout),
+        "rule 1 is a string, not an object"
+    );
     // A computed `siteConfig` that cannot be read says so in every value it holds.
     let r = one(&site("{\n    siteConfig: extra.siteConfig\n  }", ""));
     assert!(matches!(data(&r.rollout.default_action), Data::Unknown(_)));
