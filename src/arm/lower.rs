@@ -10,6 +10,8 @@
 //!   A literal `null` counts as absent. The enabled flag also accepts the strings
 //!   `"true"`/`"false"` in any case, because Azure deserialises them into booleans;
 //! - `kind` is evaluated too, so `"[parameters('kind')]"` classifies like its value.
+//! - the rollout inputs (`publicNetworkAccess`, `siteConfig` access restrictions, `tags`) are
+//!   read by `rollout`, with the same accessors.
 
 use crate::json::{Json, JsonKind, Member};
 use crate::model::{
@@ -86,8 +88,7 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         scenario: site.scenario.clone(),
         instance: site.instance.clone(),
         fix_anchor: Some(fix_anchor(site.file, object, properties)),
-        // Filled by the rollout package (issue 15).
-        rollout: crate::model::RolloutInputs::default(),
+        rollout: super::rollout::inputs(site.file, env, object, properties),
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: Span::new(site.file, object.span.start..object.span.start + 1),
             body: Span::new(site.file, object.span.clone()),
@@ -133,7 +134,8 @@ fn fix_anchor(file: FileId, object: &Json, properties: Option<&Member>) -> FixAn
 }
 
 /// One certificate attribute under `properties`; `flag` marks the boolean enabled attribute.
-fn attribute(
+/// The rollout inputs read `publicNetworkAccess` with it too.
+pub(super) fn attribute(
     file: FileId,
     env: Env<'_>,
     properties: Option<&Member>,

@@ -25,6 +25,7 @@ pub(crate) mod kind;
 mod link;
 pub(crate) mod lower;
 pub(crate) mod params;
+pub(crate) mod rollout;
 mod scenarios;
 mod scope;
 mod select;

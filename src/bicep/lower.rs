@@ -12,6 +12,8 @@
 //!   member. Values carry their origin. A literal `null` counts as absent; for the enabled flag the strings
 //!   `'true'`/`'false'` are booleans, as Azure deserialises them;
 //! - `kind` is evaluated and classified as for ARM; a slot without one takes its site's.
+//! - the rollout inputs (`publicNetworkAccess`, `siteConfig` access restrictions, `tags`) are
+//!   read by `rollout`, with the same accessors.
 
 use crate::arm::lower::site_value as value;
 use crate::model::{
@@ -92,8 +94,7 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         scenario: site.scenario.clone(),
         instance: site.instance.clone(),
         fix_anchor: Some(fix_anchor(env, site.body)),
-        // Filled by the rollout package (issue 15).
-        rollout: crate::model::RolloutInputs::default(),
+        rollout: super::rollout::inputs(env, site.body),
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: Span {
                 file: site.file,
@@ -259,7 +260,8 @@ fn evaluate(env: Env<'_>, found: Found<'_>, key: &str) -> Option<Traced> {
 }
 
 /// One certificate attribute under `properties`; `flag` marks the boolean enabled attribute.
-fn attribute(env: Env<'_>, body: &ObjectExpr, name: &str, flag: bool) -> Option<Value> {
+/// The rollout inputs read `publicNetworkAccess` with it too.
+pub(super) fn attribute(env: Env<'_>, body: &ObjectExpr, name: &str, flag: bool) -> Option<Value> {
     match member(env, body, "properties")? {
         Found::Property(properties) => match &properties.value.kind {
             ExprKind::Object(object) => match member(env, object, name)? {

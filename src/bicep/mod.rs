@@ -52,6 +52,7 @@ pub mod outline;
 mod params;
 mod parser;
 mod project;
+mod rollout;
 mod scope;
 mod select;
 mod string_lexer;

@@ -8,6 +8,7 @@ mod eval;
 mod exprs;
 mod front;
 mod imports;
+mod rollout;
 mod select;
 
 use super::ast::*;
