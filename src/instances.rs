@@ -31,7 +31,8 @@ pub fn by_declaration(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
 
 /// Instances of one declaration (same address, scenario and header) whose judged values are all
 /// equal collapse into one resource without an instance name: naming `[3]` when every instance
-/// is the same would only be noise.
+/// is the same would only be noise. Instances whose rollout inputs differ (a `prod` and a `dev`
+/// instance) stay apart: the rollout puts them in different batches.
 pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
     let groups = by_declaration(resources);
     let same = |a: &Resource, b: &Resource| {
@@ -39,6 +40,7 @@ pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
             && a.mode == b.mode
             && a.exclusion_paths == b.exclusion_paths
             && a.kind == b.kind
+            && a.rollout == b.rollout
     };
     groups
         .into_iter()

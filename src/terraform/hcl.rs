@@ -10,7 +10,8 @@ use hcl_edit::{Decorate as _, Span as _};
 use super::convert::TypeConstraint;
 use super::nesting::{self, MAX_NESTING, MAX_OBJECT_ENTRIES, Refused};
 use super::syntax::{
-    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, OutputBlock, ResourceBlock, Variable,
+    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, NestedBlock, OutputBlock,
+    ResourceBlock, Variable, keeps_nested,
 };
 use crate::error::FileError;
 use crate::model::Syntax;
@@ -210,19 +211,55 @@ fn resource_block(file: FileId, text: &str, block: Block) -> Option<ResourceBloc
     // every other resource along would be wasted work. Another block may still read one of
     // theirs (`TYPE.NAME.ARG`): `module::assemble` defers them to `body_attributes`.
     let in_scope = super::dispatch::keeps_attributes(&resource_type);
+    // Only the azurerm site types keep nested blocks (`site_config`, for the rollout).
+    let (attributes, nested) = match in_scope {
+        true if super::dispatch::keeps_nested_blocks(&resource_type) => {
+            structures(file, block.body)
+        }
+        true => (attributes(file, block.body), Vec::new()),
+        false => (Vec::new(), Vec::new()),
+    };
     Some(ResourceBlock {
         resource_type,
         name,
         syntax: Syntax::Hcl,
         header,
         body_span: Span::new(file, body_start..block_span.end),
-        attributes: if in_scope {
-            attributes(file, block.body)
-        } else {
-            Vec::new()
-        },
+        attributes,
+        nested,
         deferred: None,
     })
+}
+
+/// A body's attributes and the nested blocks the rollout reads ([`keeps_nested`]), in source
+/// order.
+fn structures(file: FileId, body: Body) -> (Vec<Attribute>, Vec<NestedBlock>) {
+    let mut attributes = Vec::new();
+    let mut blocks = Vec::new();
+    for structure in body {
+        match structure {
+            hcl_edit::structure::Structure::Attribute(attr) => {
+                attributes.extend(attribute(file, attr))
+            }
+            hcl_edit::structure::Structure::Block(block) => {
+                let label = block.labels.first().map(|l| l.as_str().to_string());
+                if !keeps_nested(block.ident.as_str(), label.as_deref()) {
+                    continue;
+                }
+                let Some(span) = block.span() else { continue };
+                let ident = block.ident.as_str().to_string();
+                let (attributes, nested) = structures(file, block.body);
+                blocks.push(NestedBlock {
+                    ident,
+                    label,
+                    span: Span::new(file, span),
+                    attributes,
+                    blocks: nested,
+                });
+            }
+        }
+    }
+    (attributes, blocks)
 }
 
 /// The top-level attributes of the block body at `body` (`{` through `}`) in `text`, parsed

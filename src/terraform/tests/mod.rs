@@ -4,6 +4,7 @@
 mod assembly;
 mod comments;
 mod modules;
+mod rollout;
 mod variables;
 
 use std::path::PathBuf;
