@@ -25,6 +25,7 @@ mod config;
 mod entries;
 mod front;
 mod lower;
+mod rollout;
 mod version;
 
 pub use front::Plan;
