@@ -8,8 +8,6 @@ mod comments;
 mod rollout;
 
 pub use comments::{Comments, FileComments, JsonProperty, record as record_comments};
-// Issue 15 base: the packages that read these land next (the lead removes this allow).
-#[allow(unused_imports)]
 pub use rollout::{
     AccessRule, ENVIRONMENT_TAG_KEYS, Environment, Exposure, Fact, Restrictions, RolloutInputs,
     Tags,

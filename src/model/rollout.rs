@@ -113,5 +113,4 @@ pub enum Tags {
 }
 
 /// The tag keys that can name an environment (compared case-insensitively).
-#[allow(dead_code)] // Issue 15 base: read by the front ends' tag extraction.
 pub const ENVIRONMENT_TAG_KEYS: [&str; 3] = ["environment", "env", "stage"];
