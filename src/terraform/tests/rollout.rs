@@ -455,3 +455,26 @@ fn instances_read_their_own_values() {
         ]
     );
 }
+
+#[test]
+fn instances_unknown_for_different_reasons_still_collapse() {
+    let main = r#"variable "a" {
+  type = bool
+}
+variable "b" {
+  type = bool
+}
+resource "azurerm_linux_web_app" "api" {
+  for_each = { one = var.a, two = var.b }
+  public_network_access_enabled = each.value
+}
+"#;
+    let scanned = scan(&[("main.tf", main)]);
+    let found = scanned.find("azurerm_linux_web_app.api");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].instance, None);
+    assert!(matches!(
+        data(&found[0].rollout.public_access),
+        Some(Data::Unknown(_))
+    ));
+}
