@@ -442,7 +442,8 @@ fn instances_read_their_own_values() {
 "#;
     let scanned = scan(&[("main.tf", main)]);
     let found = scanned.find("azurerm_linux_web_app.api");
-    let read: Vec<(Option<&Data>, Vec<(&str, &Data)>)> = found
+    type Read<'r> = (Option<&'r Data>, Vec<(&'r str, &'r Data)>);
+    let read: Vec<Read> = found
         .iter()
         .map(|r| (data(&r.rollout.public_access), tag_entries(&r.rollout.tags)))
         .collect();

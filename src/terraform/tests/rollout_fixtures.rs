@@ -99,7 +99,8 @@ fn terraform_tags_from_a_variable_and_from_merge() {
 #[test]
 fn terraform_instances_of_two_environments_stay_apart() {
     let resources = fixture("terraform/rollout_instances_by_environment");
-    let read: Vec<(Option<&str>, Vec<(String, Data)>)> = resources
+    type Read<'r> = (Option<&'r str>, Vec<(String, Data)>);
+    let read: Vec<Read> = resources
         .iter()
         .map(|r| (r.instance.as_deref(), tags(&r.rollout.tags)))
         .collect();
