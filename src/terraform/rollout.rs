@@ -153,6 +153,10 @@ fn rule(block: &NestedBlock, env: &Env) -> AccessRule {
     }
 }
 
+/// Azure keeps at most 512 access restriction rules per site: a `for_each` over more is not a
+/// real configuration, and expanding it would only cost time.
+const MAX_RULES: usize = 512;
+
 /// The rules a `dynamic "ip_restriction"` block generates: its `content` once per element of
 /// a known `for_each`, with the iterator bound; unknown when `for_each` is.
 fn dynamic_rules(block: &NestedBlock, env: &Env) -> Result<Vec<AccessRule>, Value> {
@@ -183,6 +187,17 @@ fn dynamic_rules(block: &NestedBlock, env: &Env) -> Result<Vec<AccessRule>, Valu
             )));
         }
     };
+    let count = match &traced.val {
+        Val::List(items) => items.len(),
+        Val::Object(map) => map.len(),
+        _ => 0,
+    };
+    if count > MAX_RULES {
+        return Err(why(format!(
+            "the `dynamic \"ip_restriction\"` block makes {count} rules; Azure allows at most \
+             {MAX_RULES}"
+        )));
+    }
     let elements: Vec<(Val, Val)> = match &traced.val {
         Val::List(items) => items
             .iter()

@@ -479,3 +479,23 @@ resource "azurerm_linux_web_app" "api" {
         Some(Data::Unknown(_))
     ));
 }
+
+#[test]
+fn a_dynamic_block_making_more_rules_than_azure_allows_is_unknown() {
+    let networks: Vec<String> = (0..513)
+        .map(|i| format!("\"10.0.{}.{}/32\"", i / 250, i % 250))
+        .collect();
+    let main = format!(
+        "resource \"azurerm_linux_web_app\" \"api\" {{\n  site_config {{\n    dynamic \"ip_restriction\" {{\n      for_each = [{}]\n      content {{\n        ip_address = ip_restriction.value\n      }}\n    }}\n  }}\n}}\n",
+        networks.join(", ")
+    );
+    let scanned = scan(&[("main.tf", &main)]);
+    let rollout = inputs(&scanned, "azurerm_linux_web_app.api");
+    let Restrictions::Unknown(value) = &rollout.restrictions else {
+        panic!("{:?}", rollout.restrictions);
+    };
+    assert_eq!(
+        unknown_reason(value),
+        "the `dynamic \"ip_restriction\"` block makes 513 rules; Azure allows at most 512"
+    );
+}
