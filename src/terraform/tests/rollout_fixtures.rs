@@ -13,6 +13,8 @@ fn fixture(path: &str) -> Vec<Resource> {
         .join(path);
     let report = crate::scan(&[dir], &crate::Settings::default());
     assert!(report.errors.is_empty(), "{path}: {:?}", report.errors);
+    // Every rollout input's span (and its origins') lies inside its file.
+    crate::harness::check_report(&report).unwrap();
     report.groups.into_iter().flatten().collect()
 }
 
