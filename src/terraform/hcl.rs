@@ -366,6 +366,39 @@ mod tests {
     }
 
     #[test]
+    fn only_site_types_keep_their_site_config_blocks() {
+        let text = "resource \"azurerm_linux_web_app\" \"a\" {\n  identity {\n    type = \"SystemAssigned\"\n  }\n  site_config {\n    always_on = true\n    ip_restriction {\n      ip_address = \"10.0.0.0/8\"\n      headers {}\n    }\n    dynamic \"ip_restriction\" {\n      for_each = []\n      content {}\n    }\n    cors {}\n  }\n  lifecycle {}\n}\nresource \"azapi_resource\" \"b\" {\n  site_config {}\n}\nresource \"azurerm_service_plan\" \"c\" {\n  site_config {}\n}\n";
+        let blocks = parse(text).unwrap();
+        let site = &blocks[0].nested;
+        assert_eq!(site.len(), 1, "{site:?}");
+        assert_eq!(site[0].ident, "site_config");
+        assert_eq!(
+            site[0]
+                .attributes
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>(),
+            ["always_on"]
+        );
+        let inner: Vec<(&str, Option<&str>)> = site[0]
+            .blocks
+            .iter()
+            .map(|b| (b.ident.as_str(), b.label.as_deref()))
+            .collect();
+        assert_eq!(
+            inner,
+            [
+                ("ip_restriction", None),
+                ("dynamic", Some("ip_restriction"))
+            ]
+        );
+        assert!(slice(text, site[0].blocks[0].span).starts_with("ip_restriction {"));
+        assert!(site[0].blocks[0].blocks.is_empty(), "`headers` is not kept");
+        assert_eq!(site[0].blocks[1].blocks[0].ident, "content");
+        assert!(blocks[1].nested.is_empty() && blocks[2].nested.is_empty());
+    }
+
+    #[test]
     fn other_types_defer_their_attributes_which_read_with_file_spans() {
         let text = "# plan\nresource \"azurerm_service_plan\" \"p\" {\n  os_type = \"Linux\"\n  sku {\n    tier = 1\n  }\n  count = 2\n}\n";
         let blocks = parse(text).unwrap();

@@ -499,3 +499,30 @@ fn a_dynamic_block_making_more_rules_than_azure_allows_is_unknown() {
         "the `dynamic \"ip_restriction\"` block makes 513 rules; Azure allows at most 512"
     );
 }
+
+#[test]
+fn json_syntax_dynamic_blocks_expand_like_native_ones() {
+    let main = r#"{"resource": {"azurerm_linux_web_app": {"api": {
+  "site_config": {
+    "dynamic": {"ip_restriction": {
+      "for_each": "${[\"10.0.0.0/8\", \"192.168.0.0/16\"]}",
+      "iterator": "net",
+      "content": {"action": "Deny", "ip_address": "${net.value}"}
+    }}
+  }
+}}}}"#;
+    let scanned = scan(&[("main.tf.json", main), ("versions.tf", "")]);
+    let rollout = inputs(&scanned, "azurerm_linux_web_app.api");
+    let (deny, a, b) = (
+        string("Deny"),
+        string("10.0.0.0/8"),
+        string("192.168.0.0/16"),
+    );
+    assert_eq!(
+        rules(&rollout.restrictions),
+        [
+            [Some(&deny), Some(&a), None, None],
+            [Some(&deny), Some(&b), None, None],
+        ]
+    );
+}
