@@ -26,6 +26,8 @@ mod entries;
 mod front;
 mod lower;
 mod rollout;
+#[cfg(test)]
+mod rollout_tests;
 mod version;
 
 pub use front::Plan;

@@ -5,6 +5,7 @@ mod assembly;
 mod comments;
 mod modules;
 mod rollout;
+mod rollout_blocks;
 mod rollout_fixtures;
 mod variables;
 
