@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::model::Resource;
+use crate::model::{Data, Resource, Restrictions, RolloutInputs, Tags, Value};
 use crate::source::Span;
 
 /// The instances of each declaration (same address, scenario and header), in the order of
@@ -31,7 +31,8 @@ pub fn by_declaration(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
 
 /// Instances of one declaration (same address, scenario and header) whose judged values are all
 /// equal collapse into one resource without an instance name: naming `[3]` when every instance
-/// is the same would only be noise.
+/// is the same would only be noise. Instances whose rollout inputs differ (a `prod` and a `dev`
+/// instance) stay apart: the rollout puts them in different batches.
 pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
     let groups = by_declaration(resources);
     let same = |a: &Resource, b: &Resource| {
@@ -39,6 +40,7 @@ pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
             && a.mode == b.mode
             && a.exclusion_paths == b.exclusion_paths
             && a.kind == b.kind
+            && same_rollout(&a.rollout, &b.rollout)
     };
     groups
         .into_iter()
@@ -50,6 +52,43 @@ pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
             group
         })
         .collect()
+}
+
+/// Whether two instances' rollout inputs hold the same data. Where each came from, and why an
+/// unknown one is unknown, may name the instance and do not change the facts decided from them.
+fn same_rollout(a: &RolloutInputs, b: &RolloutInputs) -> bool {
+    let data = |v: &Option<Value>| v.as_ref().map(|v| known(&v.data));
+    let rules = |r: &Restrictions| match r {
+        Restrictions::Absent => None,
+        Restrictions::Unknown(_) => Some(Err(())),
+        Restrictions::Rules(rules) => Some(Ok(rules
+            .iter()
+            .map(|r| {
+                [&r.action, &r.ip_address, &r.service_tag, &r.subnet]
+                    .map(|field| field.as_ref().map(|v| known(&v.data)))
+            })
+            .collect::<Vec<_>>())),
+    };
+    let tags = |t: &Tags| match t {
+        Tags::Absent => None,
+        Tags::Unknown(_) => Some(Err(())),
+        Tags::Entries(entries) => Some(Ok(entries
+            .iter()
+            .map(|(key, value)| (key.clone(), known(&value.data)))
+            .collect::<Vec<_>>())),
+    };
+    data(&a.public_access) == data(&b.public_access)
+        && data(&a.default_action) == data(&b.default_action)
+        && rules(&a.restrictions) == rules(&b.restrictions)
+        && tags(&a.tags) == tags(&b.tags)
+}
+
+/// The data with any unknown's reason left out.
+fn known(data: &Data) -> Option<Data> {
+    match data {
+        Data::Unknown(_) => None,
+        other => Some(other.clone()),
+    }
 }
 
 /// A declaration reached from several roots (a shared module) is judged once per root: each of

@@ -133,9 +133,56 @@ pub fn check_report(report: &Report) -> Outcome {
                 resource.header,
                 &format!("header of `{}`", resource.address),
             )?;
+            check_rollout(sources, resource)?;
         }
     }
     render_every_format(report)
+}
+
+/// The spans of a resource's rollout inputs: each value's, its origins', each rule's.
+fn check_rollout(sources: &SourceMap, resource: &crate::model::Resource) -> Outcome {
+    use crate::model::{Restrictions, Tags};
+    let rollout = &resource.rollout;
+    let mut values: Vec<&crate::model::Value> = Vec::new();
+    values.extend(&rollout.public_access);
+    values.extend(&rollout.default_action);
+    match &rollout.restrictions {
+        Restrictions::Absent => {}
+        Restrictions::Unknown(value) => values.push(value),
+        Restrictions::Rules(rules) => {
+            for rule in rules {
+                let what = format!("an access rule of `{}`", resource.address);
+                check_span(sources, rule.span, &what)?;
+                values.extend(
+                    [
+                        &rule.action,
+                        &rule.ip_address,
+                        &rule.service_tag,
+                        &rule.subnet,
+                    ]
+                    .into_iter()
+                    .flatten(),
+                );
+            }
+        }
+    }
+    match &rollout.tags {
+        Tags::Absent => {}
+        Tags::Unknown(value) => values.push(value),
+        Tags::Entries(entries) => values.extend(entries.iter().map(|(_, value)| value)),
+    }
+    let what = format!("a rollout input of `{}`", resource.address);
+    for value in values {
+        check_span(sources, value.span, &what)?;
+        for step in &value.origin {
+            check_span(
+                sources,
+                step.span,
+                &format!("origin `{}` of {what}", step.note),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn check_span(sources: &SourceMap, span: Span, what: &str) -> Outcome {

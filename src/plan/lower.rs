@@ -38,6 +38,8 @@ pub fn lower(
         value.origin.extend(placement.declared.clone());
         Some(value)
     };
+    let rollout =
+        super::rollout::inputs(file, entry, placement.header, placement.declared.as_ref());
     Some(Resource {
         address: placement.address.clone(),
         resource_type: entry.resource_type.to_string(),
@@ -55,8 +57,7 @@ pub fn lower(
         instance: placement.instance,
         // A plan is generated: fixes go to the configuration, which the plan does not locate.
         fix_anchor: None,
-        // Filled by the rollout package (issue 15).
-        rollout: crate::model::RolloutInputs::default(),
+        rollout,
         suppression_anchor: None,
     })
 }

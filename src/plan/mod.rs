@@ -25,6 +25,9 @@ mod config;
 mod entries;
 mod front;
 mod lower;
+mod rollout;
+#[cfg(test)]
+mod rollout_tests;
 mod version;
 
 pub use front::Plan;

@@ -75,6 +75,12 @@ pub(crate) fn keeps_attributes(resource_type: &str) -> bool {
         || resource_type.ends_with("_template_deployment")
 }
 
+/// Whether the readers keep a block's nested `site_config` blocks: the azurerm site types,
+/// whose access restrictions the rollout reads.
+pub(crate) fn keeps_nested_blocks(resource_type: &str) -> bool {
+    super::types::lookup(resource_type, super::types::ProviderVersion::Unknown).is_some()
+}
+
 /// Lowers `block` (a type [`super::types::lookup`] does not know) in `scope`, adding any site
 /// or slot it deploys to `out`; `cx` reads the files a template deployment names.
 pub(crate) fn lower_other(

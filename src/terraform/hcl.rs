@@ -10,7 +10,8 @@ use hcl_edit::{Decorate as _, Span as _};
 use super::convert::TypeConstraint;
 use super::nesting::{self, MAX_NESTING, MAX_OBJECT_ENTRIES, Refused};
 use super::syntax::{
-    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, OutputBlock, ResourceBlock, Variable,
+    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, NestedBlock, OutputBlock,
+    ResourceBlock, Variable, keeps_nested,
 };
 use crate::error::FileError;
 use crate::model::Syntax;
@@ -210,19 +211,55 @@ fn resource_block(file: FileId, text: &str, block: Block) -> Option<ResourceBloc
     // every other resource along would be wasted work. Another block may still read one of
     // theirs (`TYPE.NAME.ARG`): `module::assemble` defers them to `body_attributes`.
     let in_scope = super::dispatch::keeps_attributes(&resource_type);
+    // Only the azurerm site types keep nested blocks (`site_config`, for the rollout).
+    let (attributes, nested) = match in_scope {
+        true if super::dispatch::keeps_nested_blocks(&resource_type) => {
+            structures(file, block.body)
+        }
+        true => (attributes(file, block.body), Vec::new()),
+        false => (Vec::new(), Vec::new()),
+    };
     Some(ResourceBlock {
         resource_type,
         name,
         syntax: Syntax::Hcl,
         header,
         body_span: Span::new(file, body_start..block_span.end),
-        attributes: if in_scope {
-            attributes(file, block.body)
-        } else {
-            Vec::new()
-        },
+        attributes,
+        nested,
         deferred: None,
     })
+}
+
+/// A body's attributes and the nested blocks the rollout reads ([`keeps_nested`]), in source
+/// order.
+fn structures(file: FileId, body: Body) -> (Vec<Attribute>, Vec<NestedBlock>) {
+    let mut attributes = Vec::new();
+    let mut blocks = Vec::new();
+    for structure in body {
+        match structure {
+            hcl_edit::structure::Structure::Attribute(attr) => {
+                attributes.extend(attribute(file, attr))
+            }
+            hcl_edit::structure::Structure::Block(block) => {
+                let label = block.labels.first().map(|l| l.as_str().to_string());
+                if !keeps_nested(block.ident.as_str(), label.as_deref()) {
+                    continue;
+                }
+                let Some(span) = block.span() else { continue };
+                let ident = block.ident.as_str().to_string();
+                let (attributes, nested) = structures(file, block.body);
+                blocks.push(NestedBlock {
+                    ident,
+                    label,
+                    span: Span::new(file, span),
+                    attributes,
+                    blocks: nested,
+                });
+            }
+        }
+    }
+    (attributes, blocks)
 }
 
 /// The top-level attributes of the block body at `body` (`{` through `}`) in `text`, parsed
@@ -326,6 +363,39 @@ mod tests {
         assert_eq!(slice(text, enabled.value_span), "true");
         assert_eq!(slice(text, block.count().unwrap().value_span), "2");
         assert!(block.for_each().is_none());
+    }
+
+    #[test]
+    fn only_site_types_keep_their_site_config_blocks() {
+        let text = "resource \"azurerm_linux_web_app\" \"a\" {\n  identity {\n    type = \"SystemAssigned\"\n  }\n  site_config {\n    always_on = true\n    ip_restriction {\n      ip_address = \"10.0.0.0/8\"\n      headers {}\n    }\n    dynamic \"ip_restriction\" {\n      for_each = []\n      content {}\n    }\n    cors {}\n  }\n  lifecycle {}\n}\nresource \"azapi_resource\" \"b\" {\n  site_config {}\n}\nresource \"azurerm_service_plan\" \"c\" {\n  site_config {}\n}\n";
+        let blocks = parse(text).unwrap();
+        let site = &blocks[0].nested;
+        assert_eq!(site.len(), 1, "{site:?}");
+        assert_eq!(site[0].ident, "site_config");
+        assert_eq!(
+            site[0]
+                .attributes
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>(),
+            ["always_on"]
+        );
+        let inner: Vec<(&str, Option<&str>)> = site[0]
+            .blocks
+            .iter()
+            .map(|b| (b.ident.as_str(), b.label.as_deref()))
+            .collect();
+        assert_eq!(
+            inner,
+            [
+                ("ip_restriction", None),
+                ("dynamic", Some("ip_restriction"))
+            ]
+        );
+        assert!(slice(text, site[0].blocks[0].span).starts_with("ip_restriction {"));
+        assert!(site[0].blocks[0].blocks.is_empty(), "`headers` is not kept");
+        assert_eq!(site[0].blocks[1].blocks[0].ident, "content");
+        assert!(blocks[1].nested.is_empty() && blocks[2].nested.is_empty());
     }
 
     #[test]

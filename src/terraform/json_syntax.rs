@@ -7,7 +7,8 @@
 
 use super::convert::TypeConstraint;
 use super::syntax::{
-    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, OutputBlock, ResourceBlock, Variable,
+    Attribute, AttributeExpr, FileItems, FileRead, ModuleCall, NestedBlock, OutputBlock,
+    ResourceBlock, Variable, keeps_nested,
 };
 use crate::error::FileError;
 use crate::json::{Json, JsonKind, Member};
@@ -251,8 +252,68 @@ impl Reader<'_> {
             // JSON; keeping them does no harm, as only named attributes are ever read. Every
             // type keeps them: another block may read one as `TYPE.NAME.ARG`.
             attributes: self.attributes(body),
+            nested: match super::dispatch::keeps_nested_blocks(&type_member.key) {
+                true => self.nested(body),
+                false => Vec::new(),
+            },
             deferred: None,
         }
+    }
+
+    /// The nested blocks the rollout reads ([`keeps_nested`]) in a body: a member whose value
+    /// is an object (or an array of objects) is a block; `"dynamic": {"LABEL": {…}}` a dynamic
+    /// one. A member written any other way (a `"${…}"` string) stays an attribute only.
+    fn nested(&self, body: &Json) -> Vec<NestedBlock> {
+        let mut out = Vec::new();
+        for member in self.members(body) {
+            let labelled: Vec<(Option<&Member>, &Json)> = if member.key == "dynamic" {
+                block_bodies(&member.value)
+                    .into_iter()
+                    .flat_map(|labels| self.members(labels))
+                    .flat_map(|label| {
+                        let bodies = block_bodies(&label.value);
+                        bodies.into_iter().map(move |body| (Some(label), body))
+                    })
+                    .collect()
+            } else {
+                let bodies = block_bodies(&member.value);
+                bodies.into_iter().map(|body| (None, body)).collect()
+            };
+            for (label, block) in labelled {
+                let label = label.map(|l| l.key.clone());
+                if !keeps_nested(&member.key, label.as_deref()) {
+                    continue;
+                }
+                let blocks = self.nested(block);
+                let attributes = self
+                    .attributes(block)
+                    .into_iter()
+                    .filter(|a| {
+                        !blocks
+                            .iter()
+                            .any(|b| b.generates(&a.name) || b.ident == a.name)
+                    })
+                    .collect();
+                out.push(NestedBlock {
+                    ident: member.key.clone(),
+                    label,
+                    span: self.span(block.span.clone()),
+                    attributes,
+                    blocks,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The bodies a nested block member holds: an object, or an array of objects; none when it
+/// is written any other way.
+fn block_bodies(value: &Json) -> Vec<&Json> {
+    match &value.kind {
+        JsonKind::Object(_) => vec![value],
+        JsonKind::Array(items) if items.iter().all(Json::is_object) => items.iter().collect(),
+        _ => Vec::new(),
     }
 }
 

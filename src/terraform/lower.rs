@@ -43,8 +43,7 @@ pub fn lower(
         scenario: None,
         instance,
         fix_anchor: Some(fix_anchor(block)),
-        // Filled by the rollout package (issue 15).
-        rollout: crate::model::RolloutInputs::default(),
+        rollout: super::rollout::inputs(block, env),
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: block.header,
             body: block.body_span,
@@ -72,7 +71,7 @@ fn fix_anchor(block: &ResourceBlock) -> FixAnchor {
 }
 
 /// An attribute's evaluated value; `None` for `null`, which Terraform treats as not set.
-fn value_of(attribute: &Attribute, env: &Env) -> Option<Value> {
+pub(super) fn value_of(attribute: &Attribute, env: &Env) -> Option<Value> {
     let (data, origin) = match eval_attr(&attribute.expr, env) {
         Ok(traced) if traced.val == crate::value::Val::Null => return None,
         Ok(traced) => (traced.val.to_data(), traced.origin),

@@ -28,6 +28,7 @@ mod nesting;
 mod overrides;
 pub(crate) mod project;
 mod relevance;
+pub(crate) mod rollout;
 mod roots;
 pub(crate) mod syntax;
 mod targets;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::syntax::{Attribute, ModuleCall, ResourceBlock, Variable, set_attribute};
+use super::syntax::{Attribute, ModuleCall, NestedBlock, ResourceBlock, Variable, set_attribute};
 
 /// `override.tf`, `override.tf.json`, `*_override.tf` and `*_override.tf.json`, as Terraform
 /// names them (case-sensitive, like Terraform on every platform).
@@ -21,7 +21,9 @@ pub fn is_override_file(path: &Path) -> bool {
 /// Merges `overrides` (already in Terraform's processing order: override files by name) into
 /// `originals`. A block with the same type and name replaces the original's top-level
 /// attributes one by one; the original keeps its header, file and every attribute the override
-/// does not mention. An override with no original is dropped: Terraform rejects it, and there is
+/// does not mention. Nested blocks (`site_config`) of a type the override writes (statically or
+/// as `dynamic`) replace all the original's of that type, as Terraform does. An override with
+/// no original is dropped: Terraform rejects it, and there is
 /// no declaration to report on.
 pub fn merge(originals: &mut [ResourceBlock], overrides: Vec<ResourceBlock>) {
     for over in overrides {
@@ -34,6 +36,12 @@ pub fn merge(originals: &mut [ResourceBlock], overrides: Vec<ResourceBlock>) {
         for attribute in over.attributes {
             original.set_attribute(attribute);
         }
+        let generated = |block: &NestedBlock| block.label.clone().unwrap_or(block.ident.clone());
+        let replaced: Vec<String> = over.nested.iter().map(generated).collect();
+        original
+            .nested
+            .retain(|block| !replaced.contains(&generated(block)));
+        original.nested.extend(over.nested);
     }
 }
 

@@ -61,13 +61,52 @@ pub struct ResourceBlock {
     /// The body from `{` through `}`.
     pub body_span: Span,
     /// Top-level attributes in source order, meta-arguments (`count`, `for_each`) included.
-    /// Nested blocks (`site_config`, `lifecycle`, …) are not kept: nothing reads them. Empty for
-    /// native syntax blocks of types certgate does not judge: see `deferred`.
+    /// Nested blocks are not attributes (see `nested`). Empty for native syntax blocks of types
+    /// certgate does not judge: see `deferred`.
     pub attributes: Vec<Attribute>,
+    /// The nested blocks the rollout reads (`site_config` and the `ip_restriction` blocks in
+    /// it, `dynamic` ones included), kept for the azurerm site types only; the others
+    /// (`lifecycle`, `identity`, …) are not kept: nothing reads them.
+    pub nested: Vec<NestedBlock>,
     /// A native syntax block of a type certgate does not judge: its attributes are parsed from
     /// its text only when another block reads one (`TYPE.NAME.ARG`, rare), so the bodies of
     /// every other resource are not kept (set by `module::assemble`).
     pub deferred: Option<Arc<DeferredBody>>,
+}
+
+/// A nested block (`site_config { … }`, `dynamic "ip_restriction" { … }`), with the nested
+/// blocks the rollout reads inside it.
+#[derive(Debug, Clone)]
+pub struct NestedBlock {
+    /// The block type: `site_config`, `ip_restriction`, `dynamic`, `content`.
+    pub ident: String,
+    /// A `dynamic` block's label: the type of the blocks it generates.
+    pub label: Option<String>,
+    /// The whole block.
+    pub span: Span,
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<NestedBlock>,
+}
+
+impl NestedBlock {
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|attr| attr.name == name)
+    }
+
+    /// Whether this block is `NAME { … }` or `dynamic "NAME" { … }`.
+    pub fn generates(&self, name: &str) -> bool {
+        self.ident == name || (self.ident == "dynamic" && self.label.as_deref() == Some(name))
+    }
+}
+
+/// The nested block types the rollout reads: `site_config`, the `ip_restriction` blocks in it,
+/// and `dynamic` blocks generating either (with their `content`).
+pub fn keeps_nested(ident: &str, label: Option<&str>) -> bool {
+    const KEPT: [&str; 3] = ["site_config", "ip_restriction", "content"];
+    match ident {
+        "dynamic" => label.is_some_and(|label| KEPT.contains(&label)),
+        _ => KEPT.contains(&ident),
+    }
 }
 
 /// The source of a block whose attributes are read on first use.

@@ -152,8 +152,7 @@ impl Site<'_> {
             scenario: None,
             instance,
             fix_anchor: Some(fix_anchor),
-            // Filled by the rollout package (issue 15).
-            rollout: crate::model::RolloutInputs::default(),
+            rollout: super::rollout::inputs(block, self.scope, self.env),
             suppression_anchor: Some(SuppressionAnchor {
                 header: block.header,
                 body: block.body_span,

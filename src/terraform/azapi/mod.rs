@@ -3,6 +3,7 @@
 //! whose `body` holds the ARM properties, judged by the ARM rules (SPEC §ARM).
 
 pub(crate) mod lower;
+pub(crate) mod rollout;
 pub(crate) mod select;
 pub(crate) mod update;
 
@@ -75,3 +76,6 @@ mod tests {
 
 #[cfg(test)]
 mod lower_tests;
+
+#[cfg(test)]
+mod rollout_tests;

@@ -15,7 +15,9 @@ use super::select::{Anchor, Selected, select};
 use super::{Deploys, UPDATE};
 use crate::arm::lower::{ATTRIBUTES, site_value};
 use crate::error::FileError;
-use crate::model::{Data, FixAnchor, Origin, OriginKind, Placement, Resource, Value};
+use crate::model::{
+    Data, FixAnchor, Origin, OriginKind, Placement, Resource, RolloutInputs, Value,
+};
 use crate::source::Span;
 use crate::terraform::dispatch::{Lowered, Prefix};
 use crate::terraform::eval::{Env, eval, eval_attr};
@@ -42,6 +44,8 @@ pub(crate) struct Update {
     set: Vec<Written>,
     /// Where a fix writes into the update's body, or why it cannot.
     anchor: Anchor,
+    /// The rollout inputs (public access, restrictions, tags) the body writes.
+    rollout: RolloutInputs,
 }
 
 struct Written {
@@ -148,12 +152,17 @@ pub(crate) fn lower(
                 }
             }
         }
-        // An update that writes no certificate property leaves the site as it is.
-        if set.is_empty() {
+        let rollout = super::rollout::inputs(block, scope, &env);
+        // An update that writes no certificate property (nor a rollout input) leaves the site
+        // as it is.
+        if set.is_empty() && !super::rollout::writes_any(&rollout) {
             continue;
         }
         let target = match target(block, scope, &env, prefix, is_slot) {
             Ok(target) => target,
+            // Only the certificate properties are worth a notice: the rollout reads what it
+            // can and says "unknown" for the rest.
+            Err(_) if set.is_empty() => continue,
             Err(why) => {
                 let message =
                     format!("`{address}` targets a site certgate does not see ({why}); not judged");
@@ -171,6 +180,7 @@ pub(crate) fn lower(
             target,
             set,
             anchor,
+            rollout,
         });
     }
 }
@@ -268,7 +278,7 @@ pub(crate) fn apply(
             .filter(|(_, r)| targets.contains(r.instance.as_ref().unwrap_or(&r.address)))
             .map(|(i, _)| i)
             .collect();
-        if indices.is_empty() {
+        if indices.is_empty() && !update.set.is_empty() {
             let message = format!(
                 "`{}` targets a site certgate does not see; not judged",
                 update.address
@@ -282,6 +292,10 @@ pub(crate) fn apply(
         }
         for index in indices {
             let resource = &mut resources[index];
+            super::rollout::apply(&mut resource.rollout, &update.rollout);
+            if update.set.is_empty() {
+                continue;
+            }
             let site = resource
                 .instance
                 .clone()

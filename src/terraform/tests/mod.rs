@@ -4,6 +4,9 @@
 mod assembly;
 mod comments;
 mod modules;
+mod rollout;
+mod rollout_blocks;
+mod rollout_fixtures;
 mod variables;
 
 use std::path::PathBuf;
