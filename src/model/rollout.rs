@@ -68,7 +68,7 @@ pub struct RolloutInputs {
     /// `site_config.ip_restriction` blocks / `siteConfig.ipSecurityRestrictions`.
     pub restrictions: Restrictions,
     /// The site's `tags` entries whose key can name an environment (`environment`, `env`,
-    /// `stage`, matched case-insensitively), in the order written.
+    /// `stage`, matched case-insensitively), in the order written (Terraform maps: key order).
     pub tags: Tags,
 }
 
