@@ -37,6 +37,7 @@ pub(crate) mod plan;
 pub(crate) mod policy;
 pub(crate) mod quote;
 pub mod report;
+pub(crate) mod rollout;
 pub mod rules;
 pub mod scan;
 pub(crate) mod search;
