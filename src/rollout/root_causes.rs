@@ -152,7 +152,10 @@ fn shared_place(report: &Report, finding: &Finding) -> Option<Place> {
                 Kind::ModuleValue
             },
             location: finding.location.clone(),
-            what: format!("`{}`", finding.address),
+            what: format!(
+                "`{}` (declared in the module)",
+                declared_name(&finding.address, resource.syntax)
+            ),
         });
     };
     for step in steps.iter().rev() {
@@ -217,6 +220,17 @@ fn module_depth(address: &str, syntax: Syntax) -> isize {
     }
 }
 
+/// The declaration's own name, without the module hops of its address.
+fn declared_name(address: &str, syntax: Syntax) -> &str {
+    let hops = module_depth(address, syntax) as usize;
+    match syntax {
+        Syntax::Hcl | Syntax::TerraformJson => {
+            address.splitn(2 * hops + 1, '.').last().unwrap_or(address)
+        }
+        Syntax::ArmJson | Syntax::Bicep => address.rsplit(" > ").next().unwrap_or(address),
+    }
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     crate::paths::normalize(a) == crate::paths::normalize(b)
 }
@@ -244,5 +258,10 @@ mod tests {
         assert_eq!(module_depth("site", Syntax::Bicep), 0);
         assert_eq!(module_depth("web > site", Syntax::Bicep), 1);
         assert_eq!(module_depth("outer > inner > app", Syntax::ArmJson), 2);
+        assert_eq!(
+            declared_name("module.a.module.b.azapi_resource.this", Syntax::Hcl),
+            "azapi_resource.this"
+        );
+        assert_eq!(declared_name("web > site", Syntax::Bicep), "site");
     }
 }

@@ -69,29 +69,24 @@ fn root_causes(out: &mut String, rollout: &Rollout) {
     for (i, cause) in rollout.root_causes.iter().enumerate() {
         let _ = writeln!(
             out,
-            "- [ ] **{}.** {}: {} ({}; owner: {})",
+            "- [ ] **{}.** {}: {} ({}; owner {})",
             i + 1,
             inline(&cause_action(cause)),
             cause_reach(cause),
             kind_text(cause.kind),
             inline(&owners_text(&cause.owners))
         );
+        // Collapsed: a module default can feed dozens of sites.
+        let _ = writeln!(
+            out,
+            "  <details><summary>{}</summary>\n",
+            plural(cause.sites.len(), "site")
+        );
         for site in &cause.sites {
-            let scenario = site
-                .scenario
-                .as_ref()
-                .map(|s| format!(" ({})", inline(s)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  - `{}`{scenario} at `{}`: {}",
-                code(&site.address),
-                site_place(site),
-                site.verdict
-            );
+            let _ = writeln!(out, "  - {}", site_item(site));
         }
+        let _ = writeln!(out, "\n  </details>\n");
     }
-    out.push('\n');
 }
 
 fn batches(out: &mut String, rollout: &Rollout) {
@@ -121,25 +116,28 @@ fn batches(out: &mut String, rollout: &Rollout) {
             batch.class.title(),
             plural(batch.sites.len(), "site")
         );
-        let _ = writeln!(
-            out,
-            "| | Site | Scenario | Place | Verdict | Auto-fix | Owners |"
-        );
-        let _ = writeln!(out, "|---|---|---|---|---|---|---|");
         for site in &batch.sites {
-            let _ = writeln!(
-                out,
-                "| [ ] | `{}` | {} | `{}` | {} | {} | {} |",
-                cell(&code(&site.address)),
-                cell(site.scenario.as_deref().unwrap_or("")),
-                cell(&site_place(site)),
-                site.verdict,
-                yes_no(site.fixable),
-                cell(&owners_text(&site.owners))
-            );
+            let _ = writeln!(out, "- [ ] {}", site_item(site));
         }
         out.push('\n');
     }
+}
+
+/// One site on a line: address (scenario), place, verdict, auto-fix, owners.
+fn site_item(site: &Site) -> String {
+    let scenario = site
+        .scenario
+        .as_ref()
+        .map(|s| format!(" ({})", inline(s)))
+        .unwrap_or_default();
+    format!(
+        "`{}`{scenario} at `{}`: {}, auto-fix {}, owner {}",
+        code(&site.address),
+        code(&site_place(site)),
+        site.verdict,
+        yes_no(site.fixable),
+        inline(&owners_text(&site.owners))
+    )
 }
 
 fn exceptions(out: &mut String, rows: &[Row]) {
