@@ -34,10 +34,30 @@ fn plan_of_the_estate_in_each_format_matches_its_snapshot() {
 #[test]
 fn each_root_cause_kind_is_one_action_for_all_its_sites() {
     let cases = [
-        ("root_cause_variable_default", "variable-default", "modules/web/variables.tf", 2),
-        ("root_cause_bicep_parameter_default", "parameter-default", "modules/site.bicep", 1),
-        ("root_cause_azapi_body", "module-value", "modules/site/main.tf", 1),
-        ("root_cause_shared_locals", "shared-local", "live/common.hcl", 2),
+        (
+            "root_cause_variable_default",
+            "variable-default",
+            "modules/web/variables.tf",
+            2,
+        ),
+        (
+            "root_cause_bicep_parameter_default",
+            "parameter-default",
+            "modules/site.bicep",
+            1,
+        ),
+        (
+            "root_cause_azapi_body",
+            "module-value",
+            "modules/site/main.tf",
+            1,
+        ),
+        (
+            "root_cause_shared_locals",
+            "shared-local",
+            "live/common.hcl",
+            2,
+        ),
     ];
     for (name, kind, place, roots) in cases {
         let dir = format!("fixtures/rollout/{name}");
@@ -154,7 +174,14 @@ fn fix_batch_k_fixes_exactly_the_sites_of_the_plans_batch_k() {
         let before_texts = texts(dir.path());
         let before = reported(dir.path());
         let output = certgate(dir.path())
-            .args(["check", "--today", "2026-06-01", "--fix", "--batch", &k.to_string()])
+            .args([
+                "check",
+                "--today",
+                "2026-06-01",
+                "--fix",
+                "--batch",
+                &k.to_string(),
+            ])
             .args(["--batch-size", "2", "."])
             .output()
             .unwrap();
@@ -186,10 +213,21 @@ fn fix_root_causes_changes_only_the_shared_places() {
     let dir = estate_copy();
     let before = texts(dir.path());
     let output = certgate(dir.path())
-        .args(["check", "--today", "2026-06-01", "--fix", "--root-causes", "."])
+        .args([
+            "check",
+            "--today",
+            "2026-06-01",
+            "--fix",
+            "--root-causes",
+            ".",
+        ])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1), "other sites still fail: {output:?}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "other sites still fail: {output:?}"
+    );
     let after = texts(dir.path());
     let changed: Vec<&String> = after
         .iter()
@@ -212,7 +250,11 @@ fn diff_with_a_batch_shows_only_that_batch_and_writes_nothing() {
         .unwrap();
     let diff = String::from_utf8(output.stdout).unwrap();
     assert!(diff.contains("envs/prod/main.tf"), "{diff}");
-    assert_eq!(diff.matches("+  client_certificate_enabled = true").count(), 1, "{diff}");
+    assert_eq!(
+        diff.matches("+  client_certificate_enabled = true").count(),
+        1,
+        "{diff}"
+    );
     assert!(!diff.contains("modules/web"), "{diff}");
     assert_eq!(texts(dir.path()), before);
 }
@@ -240,12 +282,19 @@ fn batch_selection_needs_fix_or_diff_and_an_existing_batch() {
 #[test]
 fn plan_exits_2_when_the_scan_had_errors_and_names_them() {
     let dir = tempfile::tempdir().unwrap();
-    common::write(dir.path(), "main.tf", "resource \"azurerm_linux_web_app\" \"a\" {\n");
+    common::write(
+        dir.path(),
+        "main.tf",
+        "resource \"azurerm_linux_web_app\" \"a\" {\n",
+    );
     let output = certgate(dir.path())
         .args(["plan", "--format", "markdown", "."])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.contains("## Notes") && text.contains("main.tf:"), "{text}");
+    assert!(
+        text.contains("## Notes") && text.contains("main.tf:"),
+        "{text}"
+    );
 }
