@@ -13,7 +13,8 @@
 //!   level below the argument that passed the object;
 //! - the place is shared when it is written at level 1 or deeper (inside a module some root
 //!   calls, so every caller gets its value), or when it is a Terragrunt local written in a file
-//!   other than the unit's own `terragrunt.hcl` (a file it includes or reads).
+//!   other than the unit's own `terragrunt.hcl` (a file it includes or reads), or when it is
+//!   a Bicep variable exported for other files to import.
 //!
 //! Values written in a root (a root's variable default, a tfvars entry, a parameter file, a
 //! module argument) are fixed per root: their sites stay in the batches.
@@ -34,9 +35,11 @@ pub enum Kind {
     OptionalDefault,
     /// A Bicep module's (or nested ARM template's) parameter default.
     ParameterDefault,
-    /// A local of a module (Terraform `local`, Bicep or ARM variable), or a Terragrunt locals
-    /// file another file includes or reads.
+    /// A local of a module (Terraform `local`, Bicep or ARM variable), a Terragrunt locals
+    /// file another file includes or reads, or an exported Bicep variable.
     SharedLocal,
+    /// A Terragrunt `inputs` entry of a file the unit includes (a parent `root.hcl`).
+    IncludedInput,
     /// A value written in a module: an AzAPI body, a site's attribute.
     ModuleValue,
     /// A site declared in a module that leaves the setting out (its default fails).
@@ -51,6 +54,7 @@ impl Kind {
             Kind::OptionalDefault => "optional-attribute-default",
             Kind::ParameterDefault => "parameter-default",
             Kind::SharedLocal => "shared-local",
+            Kind::IncludedInput => "included-input",
             Kind::ModuleValue => "module-value",
             Kind::ModuleDeclaration => "module-declaration",
         }
@@ -83,7 +87,8 @@ struct Place {
 /// Splits `sites` into root causes (ranked by how many sites each fixes, then by place) and
 /// the sites left for the batches.
 pub fn split(report: &Report, sites: Vec<Site>) -> (Vec<RootCause>, Vec<Site>) {
-    let mut causes: BTreeMap<(PathBuf, usize, usize, Kind), RootCause> = BTreeMap::new();
+    let mut causes: BTreeMap<(PathBuf, usize, usize, Kind), (RootCause, BTreeSet<String>)> =
+        BTreeMap::new();
     let mut rest = Vec::new();
     for site in sites {
         let finding = &report.findings[site.finding];
@@ -95,34 +100,76 @@ pub fn split(report: &Report, sites: Vec<Site>) -> (Vec<RootCause>, Vec<Site>) {
                     place.location.start.column,
                     place.kind,
                 );
-                causes
-                    .entry(key)
-                    .or_insert_with(|| RootCause {
+                let root = root_of(report, finding);
+                let (cause, roots) = causes.entry(key).or_insert_with(|| {
+                    let cause = RootCause {
                         kind: place.kind,
                         place: place.location,
                         what: place.what,
                         sites: Vec::new(),
                         roots: 0,
                         owners: Vec::new(),
-                    })
-                    .sites
-                    .push(site);
+                    };
+                    (cause, BTreeSet::new())
+                });
+                cause.sites.push(site);
+                roots.insert(root);
             }
             None => rest.push(site),
         }
     }
-    let mut causes: Vec<RootCause> = causes.into_values().collect();
-    for cause in &mut causes {
-        cause
-            .sites
-            .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-        let roots: BTreeSet<Option<&String>> =
-            cause.sites.iter().map(|s| s.scenario.as_ref()).collect();
-        cause.roots = roots.len();
-    }
+    let mut causes: Vec<RootCause> = causes
+        .into_values()
+        .map(|(mut cause, roots)| {
+            cause
+                .sites
+                .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+            cause.roots = roots.len();
+            cause
+        })
+        .collect();
     // Most sites first; the map's order (path, line, column) breaks ties deterministically.
     causes.sort_by_key(|cause| std::cmp::Reverse(cause.sites.len()));
     (causes, rest)
+}
+
+/// The root a site is deployed from, to count a root cause's roots: the scenario when it names
+/// one; else the root's file (ARM, Bicep) or directory (Terraform), which is the site's own when
+/// it sits in the root, else that of the first origin step written in the root; else unnamed
+/// (`""`: every unnamed root counts as one).
+fn root_of(report: &Report, finding: &Finding) -> String {
+    if let Some(scenario) = &finding.scenario {
+        return scenario.clone();
+    }
+    let Some(resource) = finding
+        .group()
+        .and_then(|g| report.groups.get(g))
+        .and_then(|g| g.first())
+    else {
+        return String::new();
+    };
+    let unit = |path: &Path| {
+        let unit = match resource.syntax {
+            Syntax::Hcl | Syntax::TerraformJson => path.parent().unwrap_or(path),
+            Syntax::ArmJson | Syntax::Bicep => path,
+        };
+        unit.display().to_string()
+    };
+    let mut level = module_depth(&finding.address, resource.syntax);
+    if level == 0 {
+        return unit(&finding.location.path);
+    }
+    for step in finding.origin.iter().rev() {
+        match step.kind {
+            OriginKind::ModuleArgument => level -= 1,
+            OriginKind::ModuleOutput => level += 1,
+            _ => {}
+        }
+        if level == 0 {
+            return unit(report.sources.get(step.span.file).path());
+        }
+    }
+    String::new()
 }
 
 /// The shared place `finding`'s failing value is written at, if it is one (module docs).
@@ -178,11 +225,24 @@ fn shared_place(report: &Report, finding: &Finding) -> Option<Place> {
     }
     let location = Location::of(&report.sources, place.span);
     let kind = match place.kind {
-        OriginKind::TerragruntLocal => {
+        OriginKind::TerragruntLocal | OriginKind::TerragruntInput => {
             let unit = terragrunt_unit?;
             if same_file(&location.path, Path::new(unit)) {
                 return None;
             }
+            let kind = if place.kind == OriginKind::TerragruntLocal {
+                Kind::SharedLocal
+            } else {
+                Kind::IncludedInput
+            };
+            return Some(Place {
+                kind,
+                location,
+                what: place.note.clone(),
+            });
+        }
+        // An `@export()`ed variable: written in a file made for other files to import.
+        OriginKind::ImportedVariable => {
             return Some(Place {
                 kind: Kind::SharedLocal,
                 location,

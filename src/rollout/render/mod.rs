@@ -77,6 +77,7 @@ pub fn kind_text(kind: Kind) -> &'static str {
         Kind::OptionalDefault => "module optional-attribute default",
         Kind::ParameterDefault => "module parameter default",
         Kind::SharedLocal => "shared local",
+        Kind::IncludedInput => "input of an included Terragrunt file",
         Kind::ModuleValue => "value written in a module",
         Kind::ModuleDeclaration => "site declared in a module without the setting",
     }
