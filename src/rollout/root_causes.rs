@@ -77,6 +77,9 @@ pub struct RootCause {
     pub owners: Vec<String>,
 }
 
+/// A root cause's identity: its place (file, line, column) and kind.
+type PlaceKey = (PathBuf, usize, usize, Kind);
+
 /// The shared place a finding's failing value is written at, when it is one.
 struct Place {
     kind: Kind,
@@ -87,8 +90,7 @@ struct Place {
 /// Splits `sites` into root causes (ranked by how many sites each fixes, then by place) and
 /// the sites left for the batches.
 pub fn split(report: &Report, sites: Vec<Site>) -> (Vec<RootCause>, Vec<Site>) {
-    let mut causes: BTreeMap<(PathBuf, usize, usize, Kind), (RootCause, BTreeSet<String>)> =
-        BTreeMap::new();
+    let mut causes: BTreeMap<PlaceKey, (RootCause, BTreeSet<String>)> = BTreeMap::new();
     let mut rest = Vec::new();
     for site in sites {
         let finding = &report.findings[site.finding];
