@@ -259,7 +259,7 @@ mod tests {
         let mut report = report_with_facts();
         let owners = Owners::default();
         let absent = super::super::render::markdown::render(&assemble(&report, &owners, 20));
-        assert!(absent.contains("**Guardrail absent:"), "{absent}");
+        assert!(absent.contains("**Guardrail: absent.**"), "{absent}");
         assert!(absent.contains("AuditIfNotExists") && absent.contains("HTTP/2"));
 
         report.guardrail.assignments = vec![assignment(
@@ -268,7 +268,7 @@ mod tests {
         )];
         let disabled = super::super::render::markdown::render(&assemble(&report, &owners, 20));
         assert!(
-            disabled.contains("**Guardrail present but disabled:"),
+            disabled.contains("**Guardrail: present but disabled.**"),
             "{disabled}"
         );
         assert!(

@@ -8,11 +8,8 @@ use super::*;
 pub fn render(rollout: &Rollout) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "1. Baseline first");
-    let _ = writeln!(
-        out,
-        "  Guardrail: {}",
-        guardrail_summary(rollout.guardrail_status)
-    );
+    let (status, meaning) = guardrail_summary(rollout.guardrail_status);
+    let _ = writeln!(out, "  Guardrail: {status}: {meaning}");
     for a in &rollout.guardrail.assignments {
         let _ = writeln!(
             out,
@@ -31,7 +28,7 @@ pub fn render(rollout: &Rollout) -> String {
     for (i, cause) in rollout.root_causes.iter().enumerate() {
         let _ = writeln!(
             out,
-            "    {}. {}: {} [{}] owner: {}",
+            "    {}. {}: {} [{}], {}",
             i + 1,
             cause_action(cause),
             cause_reach(cause),
@@ -95,7 +92,7 @@ pub fn render(rollout: &Rollout) -> String {
     out
 }
 
-/// `address [scenario] path:line verdict fix: yes owner: @a`.
+/// `address [scenario] path:line verdict, auto-fix yes, owner @a`.
 fn site_line(site: &Site) -> String {
     let scenario = site
         .scenario
@@ -103,7 +100,7 @@ fn site_line(site: &Site) -> String {
         .map(|s| format!(" [{s}]"))
         .unwrap_or_default();
     format!(
-        "{}{scenario} {} {} fix: {} owner: {}",
+        "{}{scenario} {} {}, auto-fix {}, {}",
         site.address,
         site_place(site),
         site.verdict,

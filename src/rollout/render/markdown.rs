@@ -32,11 +32,8 @@ pub fn render(rollout: &Rollout) -> String {
 fn guardrail(out: &mut String, rollout: &Rollout) {
     let _ = writeln!(out, "## 1. Baseline first\n");
     let _ = writeln!(out, "### 1a. Azure Policy guardrail\n");
-    let _ = writeln!(
-        out,
-        "**Guardrail {}**\n",
-        guardrail_summary(rollout.guardrail_status)
-    );
+    let (status, meaning) = guardrail_summary(rollout.guardrail_status);
+    let _ = writeln!(out, "**Guardrail: {status}.** {}.\n", capitalized(meaning));
     for a in &rollout.guardrail.assignments {
         let _ = writeln!(
             out,
@@ -69,9 +66,9 @@ fn root_causes(out: &mut String, rollout: &Rollout) {
     for (i, cause) in rollout.root_causes.iter().enumerate() {
         let _ = writeln!(
             out,
-            "- [ ] **{}.** {}: {} ({}; owner {})",
+            "- [ ] **{}.** {}: {} ({}; {})",
             i + 1,
-            inline(&cause_action(cause)),
+            capitalized(&inline(&cause_action(cause))),
             cause_reach(cause),
             kind_text(cause.kind),
             inline(&owners_text(&cause.owners))
@@ -131,7 +128,7 @@ fn site_item(site: &Site) -> String {
         .map(|s| format!(" ({})", inline(s)))
         .unwrap_or_default();
     format!(
-        "`{}`{scenario} at `{}`: {}, auto-fix {}, owner {}",
+        "`{}`{scenario} at `{}`: {}, auto-fix {}, {}",
         code(&site.address),
         code(&site_place(site)),
         site.verdict,
@@ -174,6 +171,15 @@ fn exceptions(out: &mut String, rows: &[Row]) {
         );
     }
     out.push('\n');
+}
+
+/// `text` with its first letter upper case: the start of a sentence.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Text inside a table cell: pipes escaped, on one line.

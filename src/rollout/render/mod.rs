@@ -15,19 +15,22 @@ pub const BUILT_IN_NOTE: &str = "The built-in definitions audit only (AuditIfNot
     report sites that do not require client certificates, they do not block them, and they \
     treat an app with HTTP/2 enabled as compliant. Blocking needs a custom Deny definition.";
 
-/// The guardrail's status in one sentence.
-pub fn guardrail_summary(status: GuardrailStatus) -> &'static str {
+/// The guardrail's status (`absent`) and what it means, in one sentence.
+pub fn guardrail_summary(status: GuardrailStatus) -> (&'static str, &'static str) {
     match status {
-        GuardrailStatus::Present => {
-            "present: an active assignment at management-group or subscription scope"
-        }
-        GuardrailStatus::PresentButDisabled => {
-            "present but disabled: no assignment is active at management-group or subscription scope"
-        }
-        GuardrailStatus::Absent => {
-            "absent: no assignment of the control's policy definitions in the scanned code; \
-             assign them at management-group or subscription scope so new sites are reported"
-        }
+        GuardrailStatus::Present => (
+            "present",
+            "an assignment at management-group or subscription scope is active",
+        ),
+        GuardrailStatus::PresentButDisabled => (
+            "present but disabled",
+            "no assignment is active at management-group or subscription scope",
+        ),
+        GuardrailStatus::Absent => (
+            "absent",
+            "the scanned code assigns none of the control's policy definitions; assign them at \
+             management-group or subscription scope so new sites are reported",
+        ),
     }
 }
 
@@ -107,12 +110,12 @@ pub fn cause_reach(cause: &RootCause) -> String {
     )
 }
 
-/// `@a, @b`, or `no owner`.
+/// `owner @a`, `owners @a, @b`, or `no owner`.
 pub fn owners_text(owners: &[String]) -> String {
-    if owners.is_empty() {
-        "no owner".to_string()
-    } else {
-        owners.join(", ")
+    match owners {
+        [] => "no owner".to_string(),
+        [one] => format!("owner {one}"),
+        many => format!("owners {}", many.join(", ")),
     }
 }
 
