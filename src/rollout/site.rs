@@ -76,6 +76,7 @@ pub struct Site {
 }
 
 impl Site {
+    /// The risk class its exposure and environment put it in.
     pub fn class(&self) -> Class {
         Class::of(self.exposure, self.environment)
     }

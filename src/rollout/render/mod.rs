@@ -34,6 +34,7 @@ pub fn guardrail_summary(status: GuardrailStatus) -> (&'static str, &'static str
     }
 }
 
+/// A scope for people: `management group`, `subscription`, …
 pub fn scope_name(scope: Scope) -> &'static str {
     match scope {
         Scope::ManagementGroup => "management group",
@@ -119,6 +120,7 @@ pub fn owners_text(owners: &[String]) -> String {
     }
 }
 
+/// `yes` or `no`.
 pub fn yes_no(value: bool) -> &'static str {
     if value { "yes" } else { "no" }
 }
