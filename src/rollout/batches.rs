@@ -58,6 +58,7 @@ mod tests {
             exposure,
             environment,
             owners: Vec::new(),
+            root: None,
         }
     }
 

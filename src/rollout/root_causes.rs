@@ -96,6 +96,7 @@ pub fn split(report: &Report, sites: Vec<Site>) -> (Vec<RootCause>, Vec<Site>) {
         let finding = &report.findings[site.finding];
         match shared_place(report, finding) {
             Some(place) => {
+                let mut site = site;
                 let key = (
                     place.location.path.clone(),
                     place.location.start.line,
@@ -114,6 +115,10 @@ pub fn split(report: &Report, sites: Vec<Site>) -> (Vec<RootCause>, Vec<Site>) {
                     };
                     (cause, BTreeSet::new())
                 });
+                // Named beside the site when its scenario does not name it already.
+                if site.scenario.is_none() && !root.is_empty() {
+                    site.root = Some(root.clone());
+                }
                 cause.sites.push(site);
                 roots.insert(root);
             }

@@ -73,6 +73,9 @@ pub struct Site {
     pub environment: Environment,
     /// From CODEOWNERS; filled when the plan is assembled.
     pub owners: Vec<String>,
+    /// The root it is deployed from, for a site a root cause fixes whose scenario does not
+    /// name its root.
+    pub root: Option<String>,
 }
 
 impl Site {
@@ -122,5 +125,6 @@ fn site(i: usize, finding: &Finding, record: Option<&ResourceRecord>) -> Site {
         exposure: record.map_or(Exposure::Unknown, |r| r.exposure.value),
         environment: record.map_or(Environment::Unknown, |r| r.environment.value),
         owners: Vec::new(),
+        root: None,
     }
 }

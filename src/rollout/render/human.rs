@@ -94,11 +94,11 @@ pub fn render(rollout: &Rollout) -> String {
 
 /// `address [scenario] path:line verdict, auto-fix yes, owner @a`.
 fn site_line(site: &Site) -> String {
-    let scenario = site
-        .scenario
-        .as_ref()
-        .map(|s| format!(" [{s}]"))
-        .unwrap_or_default();
+    let scenario = match (&site.scenario, &site.root) {
+        (Some(scenario), _) => format!(" [{scenario}]"),
+        (None, Some(root)) => format!(" [root {root}]"),
+        (None, None) => String::new(),
+    };
     format!(
         "{}{scenario} {} {}, auto-fix {}, {}",
         site.address,

@@ -62,6 +62,9 @@ struct SiteJson<'a> {
     address: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     scenario: Option<&'a str>,
+    /// The root, for a root cause's site whose scenario does not name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root: Option<&'a str>,
     path: String,
     line: usize,
     verdict: &'static str,
@@ -160,6 +163,7 @@ fn site(s: &Site) -> SiteJson<'_> {
     SiteJson {
         address: &s.address,
         scenario: s.scenario.as_deref(),
+        root: s.root.as_deref(),
         path: s.path.display().to_string(),
         line: s.line,
         verdict: s.verdict,

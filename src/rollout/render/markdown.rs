@@ -122,11 +122,11 @@ fn batches(out: &mut String, rollout: &Rollout) {
 
 /// One site on a line: address (scenario), place, verdict, auto-fix, owners.
 fn site_item(site: &Site) -> String {
-    let scenario = site
-        .scenario
-        .as_ref()
-        .map(|s| format!(" ({})", inline(s)))
-        .unwrap_or_default();
+    let scenario = match (&site.scenario, &site.root) {
+        (Some(scenario), _) => format!(" ({})", inline(scenario)),
+        (None, Some(root)) => format!(" (root {})", inline(root)),
+        (None, None) => String::new(),
+    };
     format!(
         "`{}`{scenario} at `{}`: {}, auto-fix {}, {}",
         code(&site.address),
