@@ -90,6 +90,51 @@ fn a_value_written_in_the_root_is_not_a_root_cause() {
     assert_eq!(causes, ["module.shop.azurerm_linux_web_app.this"]);
 }
 
+#[test]
+fn values_written_in_the_root_and_passed_to_a_module_stay_in_the_batches() {
+    // The root's own variable default and a literal module argument are fixed per root;
+    // the module's default feeds only `third`, which passes nothing.
+    let dir = common::tree(&[
+        (
+            "modules/web/main.tf",
+            "variable \"mtls\" {\n  type    = bool\n  default = false\n}\n\
+             resource \"azurerm_linux_web_app\" \"this\" {\n  \
+             client_certificate_enabled = var.mtls\n  client_certificate_mode = \"Required\"\n}\n",
+        ),
+        (
+            "main.tf",
+            "variable \"root_mtls\" {\n  default = false\n}\n\
+             module \"first\" {\n  source = \"./modules/web\"\n  mtls   = var.root_mtls\n}\n\
+             module \"second\" {\n  source = \"./modules/web\"\n  mtls   = false\n}\n\
+             module \"third\" {\n  source = \"./modules/web\"\n}\n",
+        ),
+    ]);
+    let output = certgate(dir.path())
+        .args(["plan", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let json = stdout_json(&output);
+    let addresses = |list: &serde_json::Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|group| group["sites"].as_array().unwrap())
+            .map(|s| s["address"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        addresses(&json["root_causes"]),
+        ["module.third.azurerm_linux_web_app.this"]
+    );
+    assert_eq!(
+        addresses(&json["batches"]),
+        [
+            "module.first.azurerm_linux_web_app.this",
+            "module.second.azurerm_linux_web_app.this"
+        ]
+    );
+}
+
 /// The estate copied into a fresh directory (its own project root), so fixes can be written.
 fn estate_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
