@@ -343,3 +343,13 @@ fn plan_exits_2_when_the_scan_had_errors_and_names_them() {
         "{text}"
     );
 }
+
+#[test]
+fn a_site_read_from_a_plan_json_is_never_a_root_cause() {
+    // `module.web.…` sits in a module, but the plan does not say where that module is written.
+    let (text, code) = plan("fixtures/plan/module_for_each", &["--format", "json"]);
+    assert_eq!(code, 0, "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(json["root_causes"].as_array().unwrap().is_empty(), "{text}");
+    assert_eq!(json["totals"]["batches"], serde_json::json!([1]));
+}

@@ -194,8 +194,9 @@ fn shared_place(report: &Report, finding: &Finding) -> Option<Place> {
         .filter(|step| step.kind != OriginKind::Update)
         .collect();
     let Some(place) = steps.first() else {
-        // Written (or left out) at the site itself.
-        if level < 1 {
+        // Written (or left out) at the site itself. A plan JSON's site has no place in the
+        // code (`fix_anchor` is `None`): the plan does not say where its module is written.
+        if level < 1 || resource.fix_anchor.is_none() {
             return None;
         }
         let missing = finding.span == resource.header;
