@@ -8,7 +8,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::baseline::FindingKey;
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, ExceptionsArgs, Format, ListFormat};
+use crate::cli::{
+    CheckArgs, Cli, ColorChoice, Command, ExceptionsArgs, Format, ListFormat, PlanArgs, ScanArgs,
+};
 use crate::fix::run::{self as fix_run, Options};
 use crate::report::BaselineOutcome;
 use crate::report::Report;
@@ -77,52 +79,86 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
         Command::Rules => Ok(Outcome::new(rules_table(), 0)),
         Command::Init { dir, force } => init(dir, force),
         Command::Exceptions(args) => exceptions(args),
+        Command::Plan(args) => plan(args),
         Command::Lsp { config } => lsp(config),
     }
 }
 
-fn check(args: CheckArgs) -> Result<Outcome, AppError> {
-    crate::arguments::check_config(args.config.as_deref())
-        .and_then(|()| crate::arguments::check_parameters(&args.parameter_files))
-        .map_err(AppError::Argument)?;
-    let (paths, stdin_override) = crate::stdin::resolve(args.paths, args.stdin_filename, args.fix)
-        .map_err(AppError::Argument)?;
-    let env_vars = if args.env_vars {
+/// The scan settings of `check` and `plan` from their shared arguments.
+fn scan_settings(scan: ScanArgs) -> Settings {
+    let env_vars = if scan.env_vars {
         std::env::vars()
             .filter_map(|(key, value)| Some((key.strip_prefix("TF_VAR_")?.to_string(), value)))
             .collect()
     } else {
         Vec::new()
     };
-    let settings = Settings {
+    Settings {
         terraform: crate::terraform::Inputs {
-            var_files: args.var_files,
-            vars: args.vars,
+            var_files: scan.var_files,
+            vars: scan.vars,
             env_vars,
         },
         scenarios: crate::arm::Scenarios {
-            parameter_files: args.parameter_files,
+            parameter_files: scan.parameter_files,
         },
-        config_file: args.config,
-        project_root: args.project_root,
-        today: Some(args.today.unwrap_or_else(crate::date::today)),
+        config_file: scan.config,
+        project_root: scan.project_root,
+        today: Some(scan.today.unwrap_or_else(crate::date::today)),
+        ..Settings::default()
+    }
+}
+
+/// Checks the arguments every scan takes: the config and parameter files.
+fn check_scan_args(scan: &ScanArgs) -> Result<(), AppError> {
+    crate::arguments::check_config(scan.config.as_deref())
+        .and_then(|()| crate::arguments::check_parameters(&scan.parameter_files))
+        .map_err(AppError::Argument)
+}
+
+fn check(args: CheckArgs) -> Result<Outcome, AppError> {
+    check_scan_args(&args.scan)?;
+    let selection = fix_selection(&args)?;
+    let (paths, stdin_override) = crate::stdin::resolve(args.paths, args.stdin_filename, args.fix)
+        .map_err(AppError::Argument)?;
+    let settings = Settings {
         overrides: stdin_override.into_iter().collect(),
         fail_on: args.fail_on.map(crate::cli::FailOn::severity),
-        ..Settings::default()
+        ..scan_settings(args.scan)
     };
     let options = Options {
         unsafe_fixes: args.unsafe_fixes,
     };
+    // `--batch K` / `--root-causes`: the plan's selection, from the scan before fixing. A batch
+    // that does not exist is remembered and fails the run once the scan is done.
+    let missing = std::cell::RefCell::new(None);
+    let pick =
+        |report: &Report| match selection.map(|s| crate::rollout::select::findings(report, s)) {
+            Some(Ok(chosen)) => chosen,
+            Some(Err(why)) => {
+                *missing.borrow_mut() = Some(why);
+                Default::default()
+            }
+            None => Default::default(),
+        };
+    let select: fix_run::Select = selection.map(|_| &pick as &dyn Fn(&Report) -> _);
     let mut session = Session::new(paths.clone(), settings.clone());
     if args.diff {
-        let (diff, report) = fix_run::diff(&mut session, options);
+        let (diff, report) = fix_run::diff_selected(&mut session, options, select);
+        if let Some(why) = missing.take() {
+            return Err(AppError::Argument(why));
+        }
         if !args.quiet {
             eprintln!("{}", fix_run::diff_summary(&report, options));
         }
         return Ok(Outcome::new(diff, report.exit_code()));
     }
     let mut report = if args.fix {
-        fix_run::fix(&mut session, options)
+        let report = fix_run::fix_selected(&mut session, options, select);
+        if let Some(why) = missing.take() {
+            return Err(AppError::Argument(why));
+        }
+        report
     } else if matches!(args.format, Format::Json | Format::Sarif) {
         // JSON and SARIF carry each finding's fix; computing it costs a second scan when any exists.
         let mut report = fix_run::Rescan::scan(&mut session);
@@ -193,6 +229,68 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
     if let Some(file) = &args.output {
         return write_output(file, &text, &report, args.quiet, code);
     }
+    Ok(Outcome::new(text, code))
+}
+
+/// `--batch K [--batch-size N]` or `--root-causes`: only with `--fix` or `--diff`.
+fn fix_selection(args: &CheckArgs) -> Result<Option<crate::rollout::select::Selection>, AppError> {
+    use crate::rollout::select::Selection;
+    let selection = match (args.batch, args.root_causes) {
+        (Some(number), _) => Selection::Batch {
+            number,
+            size: args
+                .batch_size
+                .unwrap_or(crate::rollout::batches::DEFAULT_SIZE),
+        },
+        (None, true) => Selection::RootCauses,
+        (None, false) => return Ok(None),
+    };
+    if !(args.fix || args.diff) {
+        return Err(AppError::Argument(
+            "--batch and --root-causes choose what --fix or --diff changes: add one of them"
+                .to_string(),
+        ));
+    }
+    if matches!(selection, Selection::Batch { number: 0, .. }) {
+        return Err(AppError::Argument(
+            "batches are numbered from 1".to_string(),
+        ));
+    }
+    Ok(Some(selection))
+}
+
+/// `certgate plan`: scans with fix planning (as `--format json` does) and prints the rollout:
+/// guardrail, root causes, batches, exceptions, totals. Exits 0 unless the scan had errors.
+fn plan(args: PlanArgs) -> Result<Outcome, AppError> {
+    check_scan_args(&args.scan)?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let settings = scan_settings(args.scan);
+    let options = Options {
+        unsafe_fixes: args.unsafe_fixes,
+    };
+    let mut session = Session::new(paths.clone(), settings.clone());
+    let mut report = fix_run::Rescan::scan(&mut session);
+    fix_run::plan_fixes(&mut report, &session, options);
+    // CODEOWNERS is read inside the project root only, like every other file.
+    let root = std::sync::Arc::new(crate::scan::project_root(&paths, &settings).root);
+    let dirs = root.dirs().to_vec();
+    let fs = crate::fs::DiskFs::new(root);
+    let owners = crate::rollout::assemble::Owners::find(&fs, &dirs);
+    let rollout = crate::rollout::assemble::assemble(&report, &owners, args.batch_size);
+    let text = match args.format {
+        crate::cli::PlanFormat::Human => crate::rollout::render::human::render(&rollout),
+        crate::cli::PlanFormat::Markdown => crate::rollout::render::markdown::render(&rollout),
+        crate::cli::PlanFormat::Json => crate::rollout::render::json::render(&rollout),
+    };
+    let code = if report.errors.is_empty() {
+        0
+    } else {
+        EXIT_FAILURE
+    };
     Ok(Outcome::new(text, code))
 }
 

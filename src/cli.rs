@@ -37,6 +37,10 @@ pub enum Command {
     /// List every exception (inline, config and other scanners') with its owner, expiry and
     /// status; exits 1 when any has expired.
     Exceptions(ExceptionsArgs),
+    /// Plan the rollout: the guardrail, root causes in shared modules, batches of the other
+    /// failing sites by exposure and environment with their owners (CODEOWNERS), and the
+    /// exceptions. Exits 0 unless the scan had errors (2).
+    Plan(PlanArgs),
     /// Run the language server over stdin/stdout (diagnostics, quick fixes and rule docs in
     /// editors).
     Lsp {
@@ -44,6 +48,31 @@ pub enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// Files and directories to scan (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// How many sites a batch holds at most.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub batch_size: usize,
+    /// Output format (markdown reads well as a pull-request description).
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+    /// Count fixes that replace an expression with a literal as automatic (`--fix
+    /// --unsafe-fixes`).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Human,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -98,20 +127,9 @@ pub struct CheckArgs {
     /// When to use colour (auto: only on a terminal and when NO_COLOR is unset).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Terraform variable file, applied after the automatic tfvars files (repeatable, in order),
-    /// like `terraform plan -var-file`.
-    #[arg(long = "var-file", value_name = "FILE")]
-    pub var_files: Vec<PathBuf>,
-    /// Terraform variable value NAME=VALUE, applied last (repeatable), like `terraform plan -var`.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_assignment)]
-    pub vars: Vec<(String, String)>,
-    /// Honour TF_VAR_name environment variables (off by default: a linter should not depend on
-    /// the shell by surprise).
-    #[arg(long)]
-    pub env_vars: bool,
-    /// ARM or Bicep parameter file for the scanned templates (repeatable; each is a scenario).
-    #[arg(long = "parameters", value_name = "FILE")]
-    pub parameter_files: Vec<PathBuf>,
+    /// The inputs a scan reads (variables, parameter files, config, project root).
+    #[command(flatten)]
+    pub scan: ScanArgs,
     /// Write the automatic fixes (they make the apps require client certificates), then report
     /// what remains.
     #[arg(long, conflicts_with = "diff")]
@@ -124,9 +142,6 @@ pub struct CheckArgs {
     /// call, a reference to a computed value) with the passing literal.
     #[arg(long)]
     pub unsafe_fixes: bool,
-    /// Use this config file for every scanned file instead of the nearest certgate.toml.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
     /// Also list the findings that exceptions suppress.
     #[arg(long)]
     pub show_suppressed: bool,
@@ -142,6 +157,39 @@ pub struct CheckArgs {
     /// `fail-on` of certgate.toml, else `error`.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<FailOn>,
+    /// With --fix or --diff: fix only the sites of batch K of `certgate plan` (same paths and
+    /// options give the same batches).
+    #[arg(long, value_name = "K", conflicts_with = "root_causes")]
+    pub batch: Option<usize>,
+    /// With --batch: the batch size `certgate plan` was run with (default 20).
+    #[arg(long, value_name = "N", requires = "batch")]
+    pub batch_size: Option<usize>,
+    /// With --fix or --diff: fix only the root causes of `certgate plan` (values written in
+    /// shared modules and locals files).
+    #[arg(long)]
+    pub root_causes: bool,
+}
+
+/// What a scan reads besides the paths: shared by `check` and `plan`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ScanArgs {
+    /// Terraform variable file, applied after the automatic tfvars files (repeatable, in order),
+    /// like `terraform plan -var-file`.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform variable value NAME=VALUE, applied last (repeatable), like `terraform plan -var`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_assignment)]
+    pub vars: Vec<(String, String)>,
+    /// Honour TF_VAR_name environment variables (off by default: a linter should not depend on
+    /// the shell by surprise).
+    #[arg(long)]
+    pub env_vars: bool,
+    /// ARM or Bicep parameter file for the scanned templates (repeatable; each is a scenario).
+    #[arg(long = "parameters", value_name = "FILE")]
+    pub parameter_files: Vec<PathBuf>,
+    /// Use this config file for every scanned file instead of the nearest certgate.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// The date to judge exception expiry against (for tests; default: today in UTC).
     #[arg(long, value_name = "YYYY-MM-DD", hide = true, value_parser = parse_day)]
     pub today: Option<crate::date::Date>,

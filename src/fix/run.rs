@@ -34,6 +34,10 @@ pub struct Options {
     pub unsafe_fixes: bool,
 }
 
+/// Picks the findings of the scan before fixing that may be fixed (indexes into its
+/// `findings`): `--fix --batch K`, `--fix --root-causes`. `None`: every finding.
+pub type Select<'a> = Option<&'a dyn Fn(&Report) -> HashSet<usize>>;
+
 /// Plans `report`'s fixes (setting each finding's `fix`), checking them by re-scanning with
 /// the fixed texts. `report` is the last scan of `rescan`.
 pub fn plan_fixes(report: &mut Report, rescan: &dyn Rescan, options: Options) -> FixPlan {
@@ -41,14 +45,45 @@ pub fn plan_fixes(report: &mut Report, rescan: &dyn Rescan, options: Options) ->
     super::plan(report, rescan.paths(), options.unsafe_fixes, &check)
 }
 
+/// [`plan_fixes`] for the findings `select` picks only; the others keep no fix. A literal the
+/// picked findings share with a left-out one is refused as for any shared literal.
+pub fn plan_selected(
+    report: &mut Report,
+    rescan: &dyn Rescan,
+    options: Options,
+    select: Select,
+) -> FixPlan {
+    let Some(select) = select else {
+        return plan_fixes(report, rescan, options);
+    };
+    let chosen = select(report);
+    let (picked, left): (Vec<_>, Vec<_>) = std::mem::take(&mut report.findings)
+        .into_iter()
+        .enumerate()
+        .partition(|(i, _)| chosen.contains(i));
+    let order: Vec<usize> = picked.iter().map(|(i, _)| *i).collect();
+    report.findings = picked.into_iter().map(|(_, f)| f).collect();
+    let plan = plan_fixes(report, rescan, options);
+    let planned = std::mem::take(&mut report.findings);
+    let mut all: Vec<(usize, Finding)> = order.into_iter().zip(planned).chain(left).collect();
+    all.sort_by_key(|(i, _)| *i);
+    report.findings = all.into_iter().map(|(_, f)| f).collect();
+    plan
+}
+
 /// `check --fix`: plans and writes the fixes, then scans again. The returned report is what
 /// remains, with the fixes made in `fixed` and files that could not be written as errors.
 pub fn fix(rescan: &mut dyn Rescan, options: Options) -> Report {
+    fix_selected(rescan, options, None)
+}
+
+/// [`fix`] of the findings `select` picks only (the others are reported as they are).
+pub fn fix_selected(rescan: &mut dyn Rescan, options: Options, select: Select) -> Report {
     let started = std::time::SystemTime::now();
     let mut before = rescan.scan();
     let root = rescan.root();
     remove_stale_temporaries(&before, &root, started);
-    let plan = plan_fixes(&mut before, rescan, options);
+    let plan = plan_selected(&mut before, rescan, options, select);
     let mut failed = Vec::new();
     for (path, why) in &plan.blocked {
         failed.push((
@@ -152,8 +187,17 @@ fn remove_stale_temporaries(report: &Report, root: &ProjectRoot, started: std::t
 /// `check --diff`: the unified diff of what `--fix` would write, and the report before fixing
 /// (with each finding's fix planned).
 pub fn diff(rescan: &mut dyn Rescan, options: Options) -> (String, Report) {
+    diff_selected(rescan, options, None)
+}
+
+/// [`diff`] of the findings `select` picks only.
+pub fn diff_selected(
+    rescan: &mut dyn Rescan,
+    options: Options,
+    select: Select,
+) -> (String, Report) {
     let mut report = rescan.scan();
-    let plan = plan_fixes(&mut report, rescan, options);
+    let plan = plan_selected(&mut report, rescan, options, select);
     let text = plan
         .files
         .iter()

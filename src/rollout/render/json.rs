@@ -1,0 +1,179 @@
+//! `certgate plan --format json`: the plan for tools (version 1).
+
+use serde::Serialize;
+
+use super::*;
+use crate::suppress::listing::Row;
+
+#[derive(Serialize)]
+struct Plan<'a> {
+    version: u32,
+    guardrail: GuardrailJson<'a>,
+    root_causes: Vec<CauseJson<'a>>,
+    batch_size: usize,
+    batches: Vec<BatchJson<'a>>,
+    exceptions: &'a [Row],
+    totals: TotalsJson,
+    codeowners: Option<String>,
+    notices: &'a [String],
+}
+
+#[derive(Serialize)]
+struct GuardrailJson<'a> {
+    /// `present`, `present-but-disabled`, `absent`.
+    status: &'static str,
+    assignments: Vec<AssignmentJson<'a>>,
+    note: &'static str,
+}
+
+#[derive(Serialize)]
+struct AssignmentJson<'a> {
+    address: &'a str,
+    path: String,
+    line: usize,
+    scope: &'static str,
+    scope_text: &'a str,
+    covers: &'a [&'static str],
+    via: Option<&'a str>,
+    state: String,
+}
+
+#[derive(Serialize)]
+struct CauseJson<'a> {
+    kind: &'static str,
+    path: String,
+    line: usize,
+    column: usize,
+    what: &'a str,
+    roots: usize,
+    owners: &'a [String],
+    sites: Vec<SiteJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct BatchJson<'a> {
+    number: usize,
+    class: &'static str,
+    sites: Vec<SiteJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SiteJson<'a> {
+    address: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario: Option<&'a str>,
+    /// The root, for a root cause's site whose scenario does not name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root: Option<&'a str>,
+    path: String,
+    line: usize,
+    verdict: &'static str,
+    severity: &'static str,
+    fixable: bool,
+    exposure: &'static str,
+    environment: &'static str,
+    owners: &'a [String],
+}
+
+#[derive(Serialize)]
+struct TotalsJson {
+    sites: usize,
+    failing: usize,
+    warnings: usize,
+    fixable: usize,
+    suppressed: usize,
+    in_root_causes: usize,
+    root_causes: usize,
+    /// Sites per batch, in batch order.
+    batches: Vec<usize>,
+}
+
+/// Renders the plan as pretty-printed JSON.
+pub fn render(rollout: &Rollout) -> String {
+    let status = match rollout.guardrail_status {
+        GuardrailStatus::Present => "present",
+        GuardrailStatus::PresentButDisabled => "present-but-disabled",
+        GuardrailStatus::Absent => "absent",
+    };
+    let plan = Plan {
+        version: 1,
+        guardrail: GuardrailJson {
+            status,
+            assignments: rollout
+                .guardrail
+                .assignments
+                .iter()
+                .map(|a| AssignmentJson {
+                    address: &a.address,
+                    path: a.location.path.display().to_string(),
+                    line: a.location.start.line,
+                    scope: scope_name(a.scope),
+                    scope_text: &a.scope_text,
+                    covers: &a.covers,
+                    via: a.via.as_deref(),
+                    state: state_text(&a.state),
+                })
+                .collect(),
+            note: BUILT_IN_NOTE,
+        },
+        root_causes: rollout
+            .root_causes
+            .iter()
+            .map(|c| CauseJson {
+                kind: c.kind.as_str(),
+                path: c.place.path.display().to_string(),
+                line: c.place.start.line,
+                column: c.place.start.column,
+                what: &c.what,
+                roots: c.roots,
+                owners: &c.owners,
+                sites: c.sites.iter().map(site).collect(),
+            })
+            .collect(),
+        batch_size: rollout.batch_size,
+        batches: rollout
+            .batches
+            .iter()
+            .map(|b| BatchJson {
+                number: b.number,
+                class: b.class.as_str(),
+                sites: b.sites.iter().map(site).collect(),
+            })
+            .collect(),
+        exceptions: &rollout.exceptions,
+        totals: TotalsJson {
+            sites: rollout.totals.sites,
+            failing: rollout.totals.failing,
+            warnings: rollout.totals.warnings,
+            fixable: rollout.totals.fixable,
+            suppressed: rollout.totals.suppressed,
+            in_root_causes: rollout.totals.in_root_causes,
+            root_causes: rollout.root_causes.len(),
+            batches: rollout.batches.iter().map(|b| b.sites.len()).collect(),
+        },
+        codeowners: rollout.codeowners.as_ref().map(|p| p.display().to_string()),
+        notices: &rollout.notices,
+    };
+    let mut text = serde_json::to_string_pretty(&plan).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn site(s: &Site) -> SiteJson<'_> {
+    SiteJson {
+        address: &s.address,
+        scenario: s.scenario.as_deref(),
+        root: s.root.as_deref(),
+        path: s.path.display().to_string(),
+        line: s.line,
+        verdict: s.verdict,
+        severity: match s.severity {
+            crate::diagnostic::Severity::Error => "error",
+            crate::diagnostic::Severity::Warning => "warning",
+        },
+        fixable: s.fixable,
+        exposure: s.exposure.as_str(),
+        environment: s.environment.as_str(),
+        owners: &s.owners,
+    }
+}
