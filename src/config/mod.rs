@@ -147,6 +147,8 @@ pub struct Config {
     pub exceptions: Vec<Exception>,
     /// `fail-on`: the least severe finding that fails the run, when set.
     pub fail_on: Option<crate::diagnostic::Severity>,
+    /// `guardrail-hint`: whether `check` mentions a missing Azure Policy guardrail (default on).
+    pub guardrail_hint: bool,
 }
 
 impl Default for Config {
@@ -159,6 +161,7 @@ impl Default for Config {
             peer_suppressions: true,
             exceptions: Vec::new(),
             fail_on: None,
+            guardrail_hint: true,
         }
     }
 }

@@ -153,6 +153,7 @@ const TOP_KEYS: &[&str] = &[
     "exception",
     "project-root",
     "fail-on",
+    "guardrail-hint",
 ];
 const SCOPE_KEYS: &[&str] = &["web-apps", "function-apps", "logic-apps", "slots"];
 const EXCEPTION_KEYS: &[&str] = &["resource", "path", "rules", "reason", "owner", "expires"];
@@ -208,6 +209,11 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> 
                 None
             }
         };
+    }
+    if let Some(value) = get(root, "guardrail-hint")
+        && let Some(on) = reader.boolean(value, "guardrail-hint")
+    {
+        config.guardrail_hint = on;
     }
     if let Some(value) = get(root, "rules") {
         read_rules(&mut reader, value, unresolved.is_some(), &mut config);
