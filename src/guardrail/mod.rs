@@ -5,4 +5,5 @@
 
 pub(crate) mod assess;
 pub(crate) mod definitions;
+pub(crate) mod read;
 pub mod generate;

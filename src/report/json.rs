@@ -1,4 +1,5 @@
-//! `--format json`: the stable, documented machine-readable report (schema version 1).
+//! `--format json`: the stable, documented machine-readable report (schema version 2: version
+//! 1 plus the top-level `guardrail`).
 
 use serde::Serialize;
 
@@ -19,6 +20,70 @@ struct JsonReport<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline_fixed: Option<Vec<JsonBaselineFixed<'a>>>,
     summary: Summary,
+    /// The Azure Policy guardrail found in the scanned code.
+    guardrail: JsonGuardrail<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonGuardrail<'a> {
+    /// `present`, `present-but-disabled` or `absent`.
+    status: &'static str,
+    /// The site kinds active management-group or subscription assignments cover.
+    covers: Vec<&'static str>,
+    assignments: Vec<JsonAssignment<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAssignment<'a> {
+    address: &'a str,
+    path: String,
+    line: usize,
+    column: usize,
+    /// `management-group`, `subscription`, `resource-group`, `resource` or `unknown`.
+    scope: &'static str,
+    scope_id: &'a str,
+    covers: &'a [&'static str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<&'a str>,
+    /// `active`, `disabled` or `unknown`.
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+fn json_guardrail(guardrail: &super::guardrail::Guardrail) -> JsonGuardrail<'_> {
+    use super::guardrail::{AssignmentState, GuardrailStatus};
+    JsonGuardrail {
+        status: match guardrail.status() {
+            GuardrailStatus::Present => "present",
+            GuardrailStatus::PresentButDisabled => "present-but-disabled",
+            GuardrailStatus::Absent => "absent",
+        },
+        covers: guardrail.covered(),
+        assignments: guardrail
+            .assignments
+            .iter()
+            .map(|a| {
+                let (state, reason) = match &a.state {
+                    AssignmentState::Active => ("active", None),
+                    AssignmentState::Disabled(why) => ("disabled", Some(why.as_str())),
+                    AssignmentState::Unknown(why) => ("unknown", Some(why.as_str())),
+                };
+                JsonAssignment {
+                    address: &a.address,
+                    path: crate::paths::path_text(&a.location.path).into_owned(),
+                    line: a.location.start.line,
+                    column: a.location.start.column,
+                    scope: a.scope.name(),
+                    scope_id: &a.scope_text,
+                    covers: &a.covers,
+                    via: a.via.as_deref(),
+                    state,
+                    reason,
+                }
+            })
+            .collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -136,7 +201,7 @@ struct JsonError<'a> {
 /// Renders the report as pretty-printed JSON with a trailing newline.
 pub fn render(report: &Report) -> String {
     let document = JsonReport {
-        version: 1,
+        version: 2,
         resources: report
             .resources
             .iter()
@@ -175,6 +240,7 @@ pub fn render(report: &Report) -> String {
                 .collect()
         }),
         summary: report.summary(),
+        guardrail: json_guardrail(&report.guardrail),
     };
     let text = serde_json::to_string_pretty(&document).expect("report serialises");
     let mut text = crate::quote::json_safe(text);
