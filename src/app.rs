@@ -77,6 +77,9 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
         Command::Rules => Ok(Outcome::new(rules_table(), 0)),
         Command::Init { dir, force } => init(dir, force),
         Command::Exceptions(args) => exceptions(args),
+        Command::Guardrail(args) => crate::guardrail::command::run(&args)
+            .map(|text| Outcome::new(text, 0))
+            .map_err(AppError::Argument),
         Command::Lsp { config } => lsp(config),
     }
 }
@@ -108,6 +111,7 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
         today: Some(args.today.unwrap_or_else(crate::date::today)),
         overrides: stdin_override.into_iter().collect(),
         fail_on: args.fail_on.map(crate::cli::FailOn::severity),
+        no_guardrail_hint: args.no_guardrail_hint,
         ..Settings::default()
     };
     let options = Options {

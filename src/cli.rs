@@ -37,6 +37,9 @@ pub enum Command {
     /// List every exception (inline, config and other scanners') with its owner, expiry and
     /// status; exits 1 when any has expired.
     Exceptions(ExceptionsArgs),
+    /// Print a ready-to-commit Azure Policy assignment of the client-certificate built-ins
+    /// for every site kind at a management group or subscription (Terraform, Bicep or ARM).
+    Guardrail(GuardrailArgs),
     /// Run the language server over stdin/stdout (diagnostics, quick fixes and rule docs in
     /// editors).
     Lsp {
@@ -149,6 +152,40 @@ pub struct CheckArgs {
     /// certgate.toml, else the enclosing git work tree, else the current directory).
     #[arg(long, value_name = "DIR")]
     pub project_root: Option<PathBuf>,
+    /// Never mention a missing Azure Policy guardrail in the summary (also
+    /// `guardrail-hint = false` in certgate.toml).
+    #[arg(long)]
+    pub no_guardrail_hint: bool,
+}
+
+/// `certgate guardrail`: the Azure Policy assignment to commit.
+#[derive(Debug, clap::Args)]
+pub struct GuardrailArgs {
+    /// Where to assign: a management group id
+    /// (/providers/Microsoft.Management/managementGroups/NAME) or a subscription id
+    /// (/subscriptions/GUID).
+    #[arg(long, value_name = "ID")]
+    pub scope: String,
+    /// The code to print.
+    #[arg(long, value_enum)]
+    pub format: GuardrailFormat,
+    /// `audit`: the built-in definitions (AuditIfNotExists); `deny`: also a custom definition
+    /// that denies sites and slots without required client certificates, and its assignment.
+    #[arg(long, value_enum, default_value_t = GuardrailEffect::Audit)]
+    pub effect: GuardrailEffect,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GuardrailFormat {
+    Terraform,
+    Bicep,
+    Arm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GuardrailEffect {
+    Audit,
+    Deny,
 }
 
 /// Parses `NAME=VALUE`; the value may itself contain `=`.

@@ -4,6 +4,7 @@
 //! and hand [`assess::Written`] records here; the scan carries the results to the report.
 
 pub(crate) mod assess;
+pub(crate) mod command;
 pub(crate) mod definitions;
 pub(crate) mod read;
 pub mod generate;
