@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::assess::{Enforcement, Parameters, Resolved};
+use super::assess::{Enforcement, MemberEffect, Parameters, Resolved};
 use crate::model::guardrail::Scope;
 use crate::value::Val;
 
@@ -60,6 +60,26 @@ pub fn enforcement_mode(val: Option<&Val>) -> Enforcement {
         Some(Val::String(_)) => Enforcement::On,
         Some(Val::Unknown(why)) => Enforcement::Unknown(format!("`enforcementMode`: {why}")),
         Some(other) => Enforcement::Unknown(format!("`enforcementMode` is a {}", other.type_name())),
+    }
+}
+
+/// An initiative member's `effect` value: `[parameters('NAME')]` is the initiative's
+/// parameter NAME (with `default_of(NAME)`, its `defaultValue`), another expression is
+/// unknown, anything else a literal effect.
+pub fn effect_value(value: &str, default_of: impl Fn(&str) -> Option<String>) -> MemberEffect {
+    let trimmed = value.trim();
+    let inner = trimmed
+        .strip_prefix("[parameters('")
+        .and_then(|rest| rest.strip_suffix("')]"));
+    match inner {
+        Some(name) => MemberEffect::Parameter {
+            name: name.to_string(),
+            default: default_of(name),
+        },
+        None if trimmed.starts_with('[') && !trimmed.starts_with("[[") => {
+            MemberEffect::Unknown(format!("the effect `{trimmed}` is an expression"))
+        }
+        None => MemberEffect::Literal(trimmed.to_string()),
     }
 }
 

@@ -297,7 +297,7 @@ fn body_text(block: &ResourceBlock) -> Option<String> {
 
 /// A member's `effect` from its `parameter_values` JSON: a literal, or
 /// `[parameters('NAME')]` with the initiative's default for NAME.
-pub(crate) fn member_effect(json: &str, defaults: Option<&serde_json::Value>) -> MemberEffect {
+fn member_effect(json: &str, defaults: Option<&serde_json::Value>) -> MemberEffect {
     let Ok(serde_json::Value::Object(values)) = serde_json::from_str::<serde_json::Value>(json) else {
         return MemberEffect::Unknown("`parameter_values` is not a JSON object".into());
     };
@@ -307,31 +307,14 @@ pub(crate) fn member_effect(json: &str, defaults: Option<&serde_json::Value>) ->
     let Some(value) = entry.get("value").and_then(|v| v.as_str()) else {
         return MemberEffect::Unknown("the member's `effect` has no string `value`".into());
     };
-    parameter_reference(value, defaults)
-}
-
-/// `[parameters('NAME')]` as a parameter (with the initiative's `defaultValue`), else a
-/// literal effect.
-pub(crate) fn parameter_reference(value: &str, defaults: Option<&serde_json::Value>) -> MemberEffect {
-    let trimmed = value.trim();
-    let inner = trimmed
-        .strip_prefix("[parameters('")
-        .and_then(|rest| rest.strip_suffix("')]"));
-    match inner {
-        Some(name) => MemberEffect::Parameter {
-            name: name.to_string(),
-            default: defaults
-                .and_then(|d| d.as_object())
-                .and_then(|d| d.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
-                .and_then(|(_, p)| p.get("defaultValue"))
-                .and_then(|v| v.as_str())
-                .map(str::to_string),
-        },
-        None if trimmed.starts_with('[') => {
-            MemberEffect::Unknown(format!("the effect `{trimmed}` is an expression"))
-        }
-        None => MemberEffect::Literal(trimmed.to_string()),
-    }
+    read::effect_value(value, |name| {
+        defaults
+            .and_then(|d| d.as_object())
+            .and_then(|d| d.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+            .and_then(|(_, p)| p.get("defaultValue"))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    })
 }
 
 /// A JSON value as the evaluator's value.
