@@ -50,6 +50,7 @@ mod names;
 mod operators;
 pub mod outline;
 mod params;
+mod policy;
 mod parser;
 mod project;
 mod scope;

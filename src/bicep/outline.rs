@@ -54,7 +54,9 @@ pub fn names_site_type(bytes: &[u8]) -> bool {
 /// Whether a Bicep file can contribute: it names the site type, or it calls a local module
 /// (a caller must be read even when it declares no site itself).
 pub fn is_interesting(bytes: &[u8]) -> bool {
-    names_site_type(bytes) || module_paths(bytes).any(is_local_bicep)
+    names_site_type(bytes)
+        || module_paths(bytes).any(is_local_bicep)
+        || super::policy::names_assignment(bytes)
 }
 
 /// The paths of the `module NAME 'PATH'` declarations at the start of a line, as written.
