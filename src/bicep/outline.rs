@@ -17,7 +17,8 @@ pub struct Outline {
 impl Outline {
     pub fn of(bytes: &[u8]) -> Outline {
         Outline {
-            names_site_type: names_site_type(bytes),
+            // A policy assignment makes the file relevant too: the guardrail is read from it.
+            names_site_type: names_site_type(bytes) || super::policy::names_assignment(bytes),
             local_modules: module_paths(bytes)
                 .filter(|p| is_local_bicep(p))
                 .map(str::to_string)

@@ -35,6 +35,11 @@ pub struct Assignment {
 
 pub use crate::model::guardrail::{AssignmentState, Scope};
 
+/// What every report says of the built-in definitions (SPEC "Rollout facts").
+pub const NOTE: &str = "The built-in definitions audit only (AuditIfNotExists): they report \
+non-compliant sites and block nothing, and they count an app with HTTP/2 enabled as compliant. \
+A guardrail that blocks needs a custom Deny definition (`certgate guardrail --effect deny`).";
+
 /// The guardrail as one answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GuardrailStatus {
@@ -93,7 +98,7 @@ impl Guardrail {
         let text = match self.status() {
             GuardrailStatus::Present => return None,
             GuardrailStatus::Absent => "no Azure Policy guardrail assigns the client-certificate built-ins in the scanned code",
-            GuardrailStatus::PresentButDisabled => "the Azure Policy guardrail in the scanned code is disabled or below subscription scope",
+            GuardrailStatus::PresentButDisabled => "no Azure Policy guardrail in the scanned code is active at management-group or subscription scope",
         };
         Some(format!(
             "hint: {text}; `certgate guardrail --scope <management group or subscription id> --format terraform|bicep|arm` prints one"

@@ -31,6 +31,8 @@ struct JsonGuardrail<'a> {
     /// The site kinds active management-group or subscription assignments cover.
     covers: Vec<&'static str>,
     assignments: Vec<JsonAssignment<'a>>,
+    /// What the built-in definitions do and do not (they audit; HTTP/2 apps count as compliant).
+    note: &'static str,
 }
 
 #[derive(Serialize)]
@@ -83,6 +85,7 @@ fn json_guardrail(guardrail: &super::guardrail::Guardrail) -> JsonGuardrail<'_> 
                 }
             })
             .collect(),
+        note: super::guardrail::NOTE,
     }
 }
 
