@@ -16,14 +16,16 @@ use crate::value::Val;
 const ASSIGNMENT: &str = "Microsoft.Authorization/policyAssignments";
 const SET: &str = "Microsoft.Authorization/policySetDefinitions";
 
-/// The template's deployment scope, from its `$schema`.
-fn deployment_scope(root: &Json) -> Scope {
-    let schema = root
+/// The template's deployment scope, from its `$schema`, with the schema's file name.
+fn deployment_scope(root: &Json) -> (Scope, String) {
+    let written = root
         .get_ignore_case("$schema")
         .and_then(Json::as_str)
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if schema.contains("managementgroupdeploymenttemplate") {
+        .unwrap_or("");
+    let name = written.rsplit('/').next().unwrap_or("").trim_end_matches('#');
+    let text = format!("$schema {name}");
+    let schema = written.to_ascii_lowercase();
+    let scope = if schema.contains("managementgroupdeploymenttemplate") {
         Scope::ManagementGroup
     } else if schema.contains("subscriptiondeploymenttemplate") {
         Scope::Subscription
@@ -31,7 +33,8 @@ fn deployment_scope(root: &Json) -> Scope {
         Scope::Unknown
     } else {
         Scope::ResourceGroup
-    }
+    };
+    (scope, text)
 }
 
 /// The top-level resources (an array, or symbolic names' object).
@@ -52,7 +55,7 @@ fn is_type(resource: &Json, wanted: &str) -> bool {
 
 /// The assignments of the control `root` declares, evaluated in `env`.
 pub fn find(root: &Json, file: FileId, env: &Env) -> Vec<PolicyAssignment> {
-    let scope = deployment_scope(root);
+    let (scope, scope_text) = deployment_scope(root);
     let all = resources(root);
     let sets: Vec<(String, Vec<Member>)> = all
         .iter()
@@ -85,7 +88,7 @@ pub fn find(root: &Json, file: FileId, env: &Env) -> Vec<PolicyAssignment> {
                 address: name,
                 span: Span::new(file, header),
                 scope,
-                scope_text: format!("the {} the template is deployed to", scope.name()),
+                scope_text: scope_text.clone(),
                 target,
                 parameters: read::parameters(property("parameters").as_ref()),
                 enforcement: read::enforcement_mode(property("enforcementMode").as_ref()),

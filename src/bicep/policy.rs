@@ -33,10 +33,12 @@ fn of_type(decl: &ResourceDecl, prefix: &str) -> bool {
 /// The assignments of the control the file in `env` declares.
 pub fn find(program: &super::ast::Program, env: Env<'_>) -> Vec<PolicyAssignment> {
     let mut scope = Scope::ResourceGroup;
+    let mut scope_text = "no `targetScope` (resourceGroup)".to_string();
     let mut decls = Vec::new();
     for statement in &program.statements {
         match &statement.kind {
             StatementKind::TargetScope(expr) => {
+                scope_text = format!("targetScope = {}", env.text_of(expr.span).trim());
                 scope = match env.eval(expr).val {
                     Val::String(s) if s.eq_ignore_ascii_case("managementGroup") => {
                         Scope::ManagementGroup
@@ -97,7 +99,7 @@ pub fn find(program: &super::ast::Program, env: Env<'_>) -> Vec<PolicyAssignment
                 address: decl.name.name.clone(),
                 span: decl.header,
                 scope,
-                scope_text: format!("the {} the file is deployed to", scope.name()),
+                scope_text: scope_text.clone(),
                 target,
                 parameters: read::parameters(property("parameters").as_ref()),
                 enforcement: read::enforcement_mode(property("enforcementMode").as_ref()),

@@ -97,12 +97,12 @@ impl Guardrail {
         }
         let text = match self.status() {
             GuardrailStatus::Present => return None,
-            GuardrailStatus::Absent => "no Azure Policy guardrail assigns the client-certificate built-ins in the scanned code",
-            GuardrailStatus::PresentButDisabled => "no Azure Policy guardrail in the scanned code is active at management-group or subscription scope",
+            GuardrailStatus::Absent => "no Azure Policy guardrail for client certificates found",
+            GuardrailStatus::PresentButDisabled => {
+                "the Azure Policy guardrail found is not active platform-wide"
+            }
         };
-        Some(format!(
-            "hint: {text}; `certgate guardrail --scope <management group or subscription id> --format terraform|bicep|arm` prints one"
-        ))
+        Some(format!("hint: {text}; `certgate guardrail` writes one"))
     }
 
     /// Present, present but disabled, or absent (SPEC: only management-group or subscription

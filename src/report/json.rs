@@ -43,7 +43,8 @@ struct JsonAssignment<'a> {
     column: usize,
     /// `management-group`, `subscription`, `resource-group`, `resource` or `unknown`.
     scope: &'static str,
-    scope_id: &'a str,
+    /// The scope as written: an id, an expression, a `targetScope`, a template `$schema`.
+    scope_text: &'a str,
     covers: &'a [&'static str],
     #[serde(skip_serializing_if = "Option::is_none")]
     via: Option<&'a str>,
@@ -77,7 +78,7 @@ fn json_guardrail(guardrail: &super::guardrail::Guardrail) -> JsonGuardrail<'_> 
                     line: a.location.start.line,
                     column: a.location.start.column,
                     scope: a.scope.name(),
-                    scope_id: &a.scope_text,
+                    scope_text: &a.scope_text,
                     covers: &a.covers,
                     via: a.via.as_deref(),
                     state,

@@ -3,7 +3,9 @@
 //! and with `--effect deny` a custom definition that denies non-compliant sites and slots plus
 //! its assignment. Its output, scanned by certgate, is a present guardrail (tests/guardrail.rs).
 
-use serde_json::{Value, json};
+mod node;
+
+use node::{Node, object, s};
 
 use super::definitions::{BUILT_INS, BuiltIn};
 
@@ -110,22 +112,38 @@ fn definition_id(built_in: &BuiltIn) -> String {
 
 /// The custom rule: deny a site or slot whose `clientCertEnabled` is not true or whose
 /// `clientCertMode` is not `Required` (a missing value is "not equal", so it is denied too).
-pub fn deny_rule() -> Value {
+pub fn deny_rule() -> Node {
     let kind = |resource_type: &str| {
-        json!({
-            "allOf": [
-                {"field": "type", "equals": resource_type},
-                {"anyOf": [
-                    {"field": format!("{resource_type}/clientCertEnabled"), "notEquals": "true"},
-                    {"field": format!("{resource_type}/clientCertMode"), "notEquals": "Required"}
-                ]}
-            ]
-        })
+        object([(
+            "allOf",
+            Node::List(vec![
+                object([("field", s("type")), ("equals", s(resource_type))]),
+                object([(
+                    "anyOf",
+                    Node::List(vec![
+                        object([
+                            ("field", s(format!("{resource_type}/clientCertEnabled"))),
+                            ("notEquals", s("true")),
+                        ]),
+                        object([
+                            ("field", s(format!("{resource_type}/clientCertMode"))),
+                            ("notEquals", s("Required")),
+                        ]),
+                    ]),
+                )]),
+            ]),
+        )])
     };
-    json!({
-        "if": {"anyOf": [kind("Microsoft.Web/sites"), kind("Microsoft.Web/sites/slots")]},
-        "then": {"effect": "deny"}
-    })
+    object([
+        (
+            "if",
+            object([(
+                "anyOf",
+                Node::List(vec![kind("Microsoft.Web/sites"), kind("Microsoft.Web/sites/slots")]),
+            )]),
+        ),
+        ("then", object([("effect", s("deny"))])),
+    ])
 }
 
 const DENY_DISPLAY: &str = "App Service sites and slots must require client certificates";
@@ -179,8 +197,7 @@ fn terraform(target: &Target, effect: Effect) -> String {
         ));
     }
     if effect == Effect::Deny {
-        let rule = serde_json::to_string_pretty(&deny_rule()).unwrap_or_default();
-        let rule = rule.replace('\n', "\n    ");
+        let rule = deny_rule().json(2);
         let management_group = match target {
             Target::ManagementGroup(_) => format!("  management_group_id = \"{scope}\"\n"),
             Target::Subscription(_) => String::new(),
@@ -249,7 +266,7 @@ fn bicep(target: &Target, effect: Effect) -> String {
              policyDefinitionId: denyDefinition.id\n    \
              enforcementMode: 'Default'\n  \
              }}\n}}\n",
-            rule = bicep_value(&deny_rule(), 2),
+            rule = deny_rule().bicep(2),
         ));
     }
     out
@@ -272,32 +289,6 @@ fn camel(kind: &str) -> String {
     out
 }
 
-/// A JSON value in Bicep syntax, indented by `depth` levels of two spaces.
-fn bicep_value(value: &Value, depth: usize) -> String {
-    let pad = "  ".repeat(depth + 1);
-    let close = "  ".repeat(depth);
-    match value {
-        Value::Object(map) => {
-            let mut out = String::from("{\n");
-            for (key, item) in map {
-                out.push_str(&format!("{pad}{key}: {}\n", bicep_value(item, depth + 1)));
-            }
-            out.push_str(&format!("{close}}}"));
-            out
-        }
-        Value::Array(items) => {
-            let mut out = String::from("[\n");
-            for item in items {
-                out.push_str(&format!("{pad}{}\n", bicep_value(item, depth + 1)));
-            }
-            out.push_str(&format!("{close}]"));
-            out
-        }
-        Value::String(text) => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'")),
-        other => other.to_string(),
-    }
-}
-
 fn arm(target: &Target, effect: Effect) -> String {
     let schema = match target {
         Target::ManagementGroup(_) => {
@@ -307,19 +298,25 @@ fn arm(target: &Target, effect: Effect) -> String {
             "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"
         }
     };
-    let mut resources: Vec<Value> = current()
+    let mut resources: Vec<Node> = current()
         .map(|built_in| {
-            json!({
-                "type": "Microsoft.Authorization/policyAssignments",
-                "apiVersion": "2022-06-01",
-                "name": assignment_name(built_in),
-                "properties": {
-                    "displayName": built_in.display_name,
-                    "policyDefinitionId": definition_id(built_in),
-                    "enforcementMode": "Default",
-                    "parameters": {"effect": {"value": "AuditIfNotExists"}}
-                }
-            })
+            object([
+                ("type", s("Microsoft.Authorization/policyAssignments")),
+                ("apiVersion", s("2022-06-01")),
+                ("name", s(assignment_name(built_in))),
+                (
+                    "properties",
+                    object([
+                        ("displayName", s(built_in.display_name)),
+                        ("policyDefinitionId", s(definition_id(built_in))),
+                        ("enforcementMode", s("Default")),
+                        (
+                            "parameters",
+                            object([("effect", object([("value", s("AuditIfNotExists"))]))]),
+                        ),
+                    ]),
+                ),
+            ])
         })
         .collect();
     if effect == Effect::Deny {
@@ -331,40 +328,48 @@ fn arm(target: &Target, effect: Effect) -> String {
                 "[subscriptionResourceId('Microsoft.Authorization/policyDefinitions', '{DENY_DEFINITION}')]"
             ),
         };
-        resources.push(json!({
-            "type": "Microsoft.Authorization/policyDefinitions",
-            "apiVersion": "2021-06-01",
-            "name": DENY_DEFINITION,
-            "properties": {
-                "policyType": "Custom",
-                "mode": "Indexed",
-                "displayName": DENY_DISPLAY,
-                "policyRule": deny_rule()
-            }
-        }));
-        resources.push(json!({
-            "type": "Microsoft.Authorization/policyAssignments",
-            "apiVersion": "2022-06-01",
-            "name": "mtls-deny",
-            "dependsOn": [definition],
-            "properties": {
-                "displayName": DENY_DISPLAY,
-                "policyDefinitionId": definition,
-                "enforcementMode": "Default"
-            }
-        }));
+        resources.push(object([
+            ("type", s("Microsoft.Authorization/policyDefinitions")),
+            ("apiVersion", s("2021-06-01")),
+            ("name", s(DENY_DEFINITION)),
+            (
+                "properties",
+                object([
+                    ("policyType", s("Custom")),
+                    ("mode", s("Indexed")),
+                    ("displayName", s(DENY_DISPLAY)),
+                    ("policyRule", deny_rule()),
+                ]),
+            ),
+        ]));
+        resources.push(object([
+            ("type", s("Microsoft.Authorization/policyAssignments")),
+            ("apiVersion", s("2022-06-01")),
+            ("name", s("mtls-deny")),
+            ("dependsOn", Node::List(vec![s(definition.clone())])),
+            (
+                "properties",
+                object([
+                    ("displayName", s(DENY_DISPLAY)),
+                    ("policyDefinitionId", s(definition)),
+                    ("enforcementMode", s("Default")),
+                ]),
+            ),
+        ]));
     }
-    let template = json!({
-        "$schema": schema,
-        "contentVersion": "1.0.0.0",
-        "metadata": {
-            "description": format!("{} Deploy it at {}.", HEADER.join(" "), target.id())
-        },
-        "resources": resources
-    });
-    let mut out = serde_json::to_string_pretty(&template).unwrap_or_default();
-    out.push('\n');
-    out
+    let template = object([
+        ("$schema", s(schema)),
+        ("contentVersion", s("1.0.0.0")),
+        (
+            "metadata",
+            object([(
+                "description",
+                s(format!("{} Deploy it at {}.", HEADER.join(" "), target.id())),
+            )]),
+        ),
+        ("resources", Node::List(resources)),
+    ]);
+    template.json(0) + "\n"
 }
 
 #[cfg(test)]
@@ -395,7 +400,7 @@ mod tests {
 
     #[test]
     fn the_deny_rule_names_the_site_and_slot_aliases() {
-        let rule = deny_rule().to_string();
+        let rule = deny_rule().json(0);
         for alias in [
             "Microsoft.Web/sites/clientCertEnabled",
             "Microsoft.Web/sites/clientCertMode",
@@ -404,6 +409,6 @@ mod tests {
         ] {
             assert!(rule.contains(alias), "{alias}");
         }
-        assert!(rule.contains("\"effect\":\"deny\""));
+        assert!(rule.contains("\"effect\": \"deny\""));
     }
 }
