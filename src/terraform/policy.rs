@@ -330,3 +330,50 @@ fn from_serde(json: &serde_json::Value) -> Val {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_naming_an_assignment_type_interest_the_search() {
+        for name in [
+            "azurerm_management_group_policy_assignment",
+            "azurerm_subscription_policy_assignment",
+            "azurerm_resource_group_policy_assignment",
+            "azurerm_resource_policy_assignment",
+        ] {
+            assert!(names_assignment(format!("resource \"{name}\" \"a\" {{}}").as_bytes()));
+        }
+        let azapi = b"resource \"azapi_resource\" \"a\" {\n  type = \"MICROSOFT.AUTHORIZATION/policyAssignments@2022-06-01\"\n}\n";
+        assert!(names_assignment(azapi));
+        assert!(!names_assignment(
+            b"resource \"azurerm_policy_definition\" \"a\" {}\nresource \"azapi_resource\" \"b\" {}"
+        ));
+        assert!(!names_assignment(b"resource \"azurerm_storage_account\" \"a\" {}"));
+    }
+
+    fn reference(text: &str) -> Option<(bool, String, String)> {
+        let expr = super::super::eval::parse_expression(text).unwrap();
+        let span = crate::source::Span::new(0, 0..0);
+        reference_of(&super::super::syntax::Attribute {
+            name: "policy_definition_id".into(),
+            expr: AttributeExpr::Hcl(expr),
+            span,
+            value_span: span,
+        })
+    }
+
+    #[test]
+    fn id_references_name_the_block_whatever_its_instance_key() {
+        let set = (false, "azurerm_policy_set_definition".to_string(), "mtls".to_string());
+        assert_eq!(reference("azurerm_policy_set_definition.mtls.id"), Some(set.clone()));
+        assert_eq!(reference("azurerm_policy_set_definition.mtls[0].id"), Some(set));
+        assert_eq!(
+            reference("data.azurerm_policy_definition.web[\"a\"].id"),
+            Some((true, "azurerm_policy_definition".into(), "web".into()))
+        );
+        assert_eq!(reference("azurerm_policy_set_definition.mtls.name"), None);
+        assert_eq!(reference("var.id"), None);
+    }
+}
