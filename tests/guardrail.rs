@@ -10,7 +10,12 @@ use certgate::{Settings, scan};
 
 const MANAGEMENT_GROUP: &str = "/providers/Microsoft.Management/managementGroups/platform";
 const SUBSCRIPTION: &str = "/subscriptions/00000000-0000-0000-0000-000000000001";
-const ALL_KINDS: [&str; 4] = ["web-app", "web-app-slot", "function-app", "function-app-slot"];
+const ALL_KINDS: [&str; 4] = [
+    "web-app",
+    "web-app-slot",
+    "function-app",
+    "function-app-slot",
+];
 
 /// The file name each format is saved as.
 fn file_name(format: Format) -> &'static str {
@@ -94,7 +99,10 @@ fn deny_output_carries_a_custom_definition_that_denies_sites_and_slots() {
 
 #[test]
 fn generated_guardrails_match_their_snapshots() {
-    for (scope, scope_name) in [(MANAGEMENT_GROUP, "management_group"), (SUBSCRIPTION, "subscription")] {
+    for (scope, scope_name) in [
+        (MANAGEMENT_GROUP, "management_group"),
+        (SUBSCRIPTION, "subscription"),
+    ] {
         let target = Target::parse(scope).unwrap();
         for (format, format_name) in [
             (Format::Terraform, "terraform"),
@@ -113,19 +121,38 @@ fn generated_guardrails_match_their_snapshots() {
 fn the_command_prints_the_code_and_rejects_a_scope_it_cannot_assign_at() {
     let dir = tempfile::tempdir().unwrap();
     let output = common::certgate(dir.path())
-        .args(["guardrail", "--scope", SUBSCRIPTION, "--format", "terraform"])
+        .args([
+            "guardrail",
+            "--scope",
+            SUBSCRIPTION,
+            "--format",
+            "terraform",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(text.matches("azurerm_subscription_policy_assignment").count(), 4);
+    assert_eq!(
+        text.matches("azurerm_subscription_policy_assignment")
+            .count(),
+        4
+    );
     let output = common::certgate(dir.path())
-        .args(["guardrail", "--scope", "/subscriptions/prod", "--format", "bicep"])
+        .args([
+            "guardrail",
+            "--scope",
+            "/subscriptions/prod",
+            "--format",
+            "bicep",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let error = String::from_utf8(output.stderr).unwrap();
-    assert!(error.contains("`/subscriptions/prod` is not a valid subscription id"), "{error}");
+    assert!(
+        error.contains("`/subscriptions/prod` is not a valid subscription id"),
+        "{error}"
+    );
     assert!(output.stdout.is_empty());
 }
 
@@ -168,7 +195,11 @@ fn the_hint_is_off_with_the_flag_or_the_config_key() {
     ]);
     let output = common::check(bad.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8(output.stdout).unwrap().contains("guardrail-hint"));
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("guardrail-hint")
+    );
 }
 
 #[test]
@@ -176,7 +207,10 @@ fn a_present_guardrail_silences_the_hint_and_the_json_report_carries_it() {
     let target = Target::parse(MANAGEMENT_GROUP).unwrap();
     let dir = common::tree(&[
         ("main.tf", FAILING_SITE),
-        ("platform/policy.tf", &generate(&target, Format::Terraform, Effect::Audit)),
+        (
+            "platform/policy.tf",
+            &generate(&target, Format::Terraform, Effect::Audit),
+        ),
     ]);
     let output = common::check(dir.path()).output().unwrap();
     assert!(!String::from_utf8(output.stdout).unwrap().contains("hint:"));

@@ -22,7 +22,11 @@ fn deployment_scope(root: &Json) -> (Scope, String) {
         .get_ignore_case("$schema")
         .and_then(Json::as_str)
         .unwrap_or("");
-    let name = written.rsplit('/').next().unwrap_or("").trim_end_matches('#');
+    let name = written
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('#');
     let text = format!("$schema {name}");
     let schema = written.to_ascii_lowercase();
     let scope = if schema.contains("managementgroupdeploymenttemplate") {
@@ -65,8 +69,15 @@ pub fn find(root: &Json, file: FileId, env: &Env) -> Vec<PolicyAssignment> {
     all.iter()
         .filter(|r| is_type(r, ASSIGNMENT))
         .filter_map(|resource| {
-            let properties = resource.get_ignore_case("properties").map(|p| env.json(p).val);
-            let property = |name: &str| properties.as_ref().and_then(|p| p.get_ignore_case(name)).cloned();
+            let properties = resource
+                .get_ignore_case("properties")
+                .map(|p| env.json(p).val);
+            let property = |name: &str| {
+                properties
+                    .as_ref()
+                    .and_then(|p| p.get_ignore_case(name))
+                    .cloned()
+            };
             let written_id = resource
                 .get_ignore_case("properties")
                 .and_then(|p| p.get_ignore_case("policyDefinitionId"));

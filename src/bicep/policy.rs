@@ -67,7 +67,9 @@ pub fn find(program: &super::ast::Program, env: Env<'_>) -> Vec<PolicyAssignment
         .filter(|d| of_type(d, ASSIGNMENT))
         .filter_map(|decl| {
             let object = decl.body.object()?;
-            let properties = object.property("properties").map(|p| env.eval(&p.value).val);
+            let properties = object
+                .property("properties")
+                .map(|p| env.eval(&p.value).val);
             let property = |name: &str| {
                 properties
                     .as_ref()
@@ -83,12 +85,12 @@ pub fn find(program: &super::ast::Program, env: Env<'_>) -> Vec<PolicyAssignment
                 .map(|p| env.text_of(p.value.span));
             let in_file = written_id.as_deref().and_then(|text| {
                 let symbol = text.trim().strip_suffix(".id")?;
-                sets.iter().find(|(name, _)| *name == symbol).map(|(name, members)| {
-                    Target::Set {
+                sets.iter()
+                    .find(|(name, _)| *name == symbol)
+                    .map(|(name, members)| Target::Set {
                         name: name.to_string(),
                         members: members.clone(),
-                    }
-                })
+                    })
             });
             let target = match (in_file, property("policyDefinitionId")) {
                 (Some(set), _) => set,
@@ -144,7 +146,9 @@ fn members(decl: &ResourceDecl, env: Env<'_>) -> Vec<Member> {
                 None => MemberEffect::Default,
                 Some(Val::String(value)) => read::effect_value(value, default_of),
                 Some(Val::Unknown(why)) => MemberEffect::Unknown(why.clone()),
-                Some(other) => MemberEffect::Unknown(format!("the effect is a {}", other.type_name())),
+                Some(other) => {
+                    MemberEffect::Unknown(format!("the effect is a {}", other.type_name()))
+                }
             };
             Some(Member {
                 definition_id: definition_id.clone(),

@@ -106,7 +106,10 @@ pub fn assess(written: Written) -> Option<PolicyAssignment> {
                 (all, AssignmentState::Unknown(unknown))
             } else {
                 let how = effects.first().map_or_else(String::new, |e| e.how.clone());
-                (all, AssignmentState::Disabled(format!("{how} is `Disabled`")))
+                (
+                    all,
+                    AssignmentState::Disabled(format!("{how} is `Disabled`")),
+                )
             }
         }
     };
@@ -197,7 +200,9 @@ fn effects(target: &Target, parameters: &Parameters) -> Option<(Vec<Effect>, Opt
                                 (Some(v), _) => (v, how),
                                 (None, Some(d)) => (Resolved::Known(d.clone()), how),
                                 (None, None) => (
-                                    Resolved::Unknown("neither the assignment nor the initiative sets it".into()),
+                                    Resolved::Unknown(
+                                        "neither the assignment nor the initiative sets it".into(),
+                                    ),
                                     how,
                                 ),
                             }
@@ -227,7 +232,11 @@ fn default(built_in: &BuiltIn) -> Resolved {
 mod tests {
     use super::*;
 
-    fn written(target: Target, parameters: &[(&str, Resolved)], enforcement: Enforcement) -> Written {
+    fn written(
+        target: Target,
+        parameters: &[(&str, Resolved)],
+        enforcement: Enforcement,
+    ) -> Written {
         Written {
             address: "a".into(),
             span: Span::new(crate::source::FileId::default(), 0..1),
@@ -235,14 +244,19 @@ mod tests {
             scope_text: "/subscriptions/x".into(),
             target,
             parameters: Parameters::Known(
-                parameters.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+                parameters
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
             ),
             enforcement,
         }
     }
 
     fn id(guid: &str) -> Target {
-        Target::Id(format!("/providers/Microsoft.Authorization/policyDefinitions/{guid}"))
+        Target::Id(format!(
+            "/providers/Microsoft.Authorization/policyDefinitions/{guid}"
+        ))
     }
 
     fn known(v: &str) -> Resolved {
@@ -251,25 +265,54 @@ mod tests {
 
     #[test]
     fn a_direct_built_in_with_its_default_effect_is_active() {
-        let a = assess(written(id("19dd1db6-f442-49cf-a838-b0786b4401ef"), &[], Enforcement::On)).unwrap();
-        assert_eq!((a.covers, a.state), (vec!["web-app"], AssignmentState::Active));
+        let a = assess(written(
+            id("19dd1db6-f442-49cf-a838-b0786b4401ef"),
+            &[],
+            Enforcement::On,
+        ))
+        .unwrap();
+        assert_eq!(
+            (a.covers, a.state),
+            (vec!["web-app"], AssignmentState::Active)
+        );
     }
 
     #[test]
     fn effect_disabled_or_enforcement_off_is_no_guardrail() {
         let web = "5b0bd968-5cb5-4513-8987-27786c6f0df8";
-        let a = assess(written(id(web), &[("Effect", known("disabled"))], Enforcement::On)).unwrap();
-        assert_eq!(a.state, AssignmentState::Disabled("parameter `effect` is `Disabled`".into()));
+        let a = assess(written(
+            id(web),
+            &[("Effect", known("disabled"))],
+            Enforcement::On,
+        ))
+        .unwrap();
+        assert_eq!(
+            a.state,
+            AssignmentState::Disabled("parameter `effect` is `Disabled`".into())
+        );
         let off = Enforcement::Off("`enforce = false`".into());
         let a = assess(written(id(web), &[], off)).unwrap();
-        assert_eq!(a.state, AssignmentState::Disabled("`enforce = false`".into()));
+        assert_eq!(
+            a.state,
+            AssignmentState::Disabled("`enforce = false`".into())
+        );
     }
 
     #[test]
     fn a_deprecated_built_in_without_an_effect_audits_nothing() {
-        let a = assess(written(id("5bb220d9-2698-4ee4-8404-b9c30c9df609"), &[], Enforcement::On)).unwrap();
+        let a = assess(written(
+            id("5bb220d9-2698-4ee4-8404-b9c30c9df609"),
+            &[],
+            Enforcement::On,
+        ))
+        .unwrap();
         assert!(matches!(a.state, AssignmentState::Disabled(_)), "{a:?}");
-        let a = assess(written(id("5bb220d9-2698-4ee4-8404-b9c30c9df609"), &[("effect", known("Audit"))], Enforcement::On)).unwrap();
+        let a = assess(written(
+            id("5bb220d9-2698-4ee4-8404-b9c30c9df609"),
+            &[("effect", known("Audit"))],
+            Enforcement::On,
+        ))
+        .unwrap();
         assert_eq!(a.state, AssignmentState::Active);
     }
 
@@ -277,12 +320,25 @@ mod tests {
     fn an_unresolved_effect_is_unknown_and_other_policies_are_not_ours() {
         let a = assess(written(
             id("ab6a902f-9493-453b-928d-62c30b11b5a6"),
-            &[("effect", Resolved::Unknown("var.effect has no value".into()))],
+            &[(
+                "effect",
+                Resolved::Unknown("var.effect has no value".into()),
+            )],
             Enforcement::On,
         ))
         .unwrap();
-        assert_eq!(a.state, AssignmentState::Unknown("parameter `effect`: var.effect has no value".into()));
-        assert!(assess(written(id("e56962a6-4747-49cd-b67b-bf8b01975c4c"), &[], Enforcement::On)).is_none());
+        assert_eq!(
+            a.state,
+            AssignmentState::Unknown("parameter `effect`: var.effect has no value".into())
+        );
+        assert!(
+            assess(written(
+                id("e56962a6-4747-49cd-b67b-bf8b01975c4c"),
+                &[],
+                Enforcement::On
+            ))
+            .is_none()
+        );
         assert!(assess(written(Target::Unresolved, &[], Enforcement::On)).is_none());
     }
 
@@ -292,9 +348,15 @@ mod tests {
         let a = assess(written(set.clone(), &[], Enforcement::On)).unwrap();
         assert_eq!(a.covers, ["web-app", "function-app"]);
         assert_eq!(a.via.as_deref(), Some("Microsoft cloud security benchmark"));
-        let off = [("functionAppsShouldHaveClientCertificatesEnabledMonitoringEffect", known("Disabled"))];
+        let off = [(
+            "functionAppsShouldHaveClientCertificatesEnabledMonitoringEffect",
+            known("Disabled"),
+        )];
         let a = assess(written(set, &off, Enforcement::On)).unwrap();
-        assert_eq!((a.covers, a.state), (vec!["web-app"], AssignmentState::Active));
+        assert_eq!(
+            (a.covers, a.state),
+            (vec!["web-app"], AssignmentState::Active)
+        );
     }
 
     #[test]
@@ -306,10 +368,24 @@ mod tests {
             },
             Member { definition_id: "/providers/x/policyDefinitions/custom".into(), effect: MemberEffect::Default },
         ];
-        let set = Target::Set { name: "mtls".into(), members };
+        let set = Target::Set {
+            name: "mtls".into(),
+            members,
+        };
         let a = assess(written(set.clone(), &[], Enforcement::On)).unwrap();
-        assert_eq!((a.covers, a.state), (vec!["function-app-slot"], AssignmentState::Active));
-        let a = assess(written(set, &[("slotEffect", known("Disabled"))], Enforcement::On)).unwrap();
-        assert_eq!(a.state, AssignmentState::Disabled("initiative parameter `slotEffect` is `Disabled`".into()));
+        assert_eq!(
+            (a.covers, a.state),
+            (vec!["function-app-slot"], AssignmentState::Active)
+        );
+        let a = assess(written(
+            set,
+            &[("slotEffect", known("Disabled"))],
+            Enforcement::On,
+        ))
+        .unwrap();
+        assert_eq!(
+            a.state,
+            AssignmentState::Disabled("initiative parameter `slotEffect` is `Disabled`".into())
+        );
     }
 }

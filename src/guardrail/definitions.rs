@@ -3,7 +3,12 @@
 //! segment, in any case (`/providers/Microsoft.Authorization/policyDefinitions/<guid>`).
 
 /// The site kinds a guardrail covers, in report order.
-pub const KINDS: [&str; 4] = ["web-app", "web-app-slot", "function-app", "function-app-slot"];
+pub const KINDS: [&str; 4] = [
+    "web-app",
+    "web-app-slot",
+    "function-app",
+    "function-app-slot",
+];
 
 /// One built-in policy definition of the control.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +91,11 @@ pub const INITIATIVES: &[Initiative] = &[Initiative {
 
 /// The last segment of a definition id (`…/policyDefinitions/<guid>`, or a bare guid).
 pub fn last_segment(id: &str) -> &str {
-    id.trim().trim_end_matches('/').rsplit('/').next().unwrap_or("")
+    id.trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
 }
 
 /// The built-in definition `id` names, in any case.
@@ -101,24 +110,26 @@ pub fn initiative(id: &str) -> Option<&'static Initiative> {
         return None;
     }
     let guid = last_segment(id);
-    INITIATIVES.iter().find(|i| i.guid.eq_ignore_ascii_case(guid))
+    INITIATIVES
+        .iter()
+        .find(|i| i.guid.eq_ignore_ascii_case(guid))
 }
 
 /// The built-in definition whose display name or name (guid) is `name`, in any case: what a
 /// `data "azurerm_policy_definition"` looks up.
 pub fn built_in_named(name: &str) -> Option<&'static BuiltIn> {
     let name = name.trim();
-    BUILT_INS.iter().find(|b| {
-        b.guid.eq_ignore_ascii_case(name) || b.display_name.eq_ignore_ascii_case(name)
-    })
+    BUILT_INS
+        .iter()
+        .find(|b| b.guid.eq_ignore_ascii_case(name) || b.display_name.eq_ignore_ascii_case(name))
 }
 
 /// The built-in initiative whose display name or name (guid) is `name`, in any case.
 pub fn initiative_named(name: &str) -> Option<&'static Initiative> {
     let name = name.trim();
-    INITIATIVES.iter().find(|i| {
-        i.guid.eq_ignore_ascii_case(name) || i.display_name.eq_ignore_ascii_case(name)
-    })
+    INITIATIVES
+        .iter()
+        .find(|i| i.guid.eq_ignore_ascii_case(name) || i.display_name.eq_ignore_ascii_case(name))
 }
 
 /// `kinds` deduplicated, in [`KINDS`] order.
@@ -135,7 +146,10 @@ mod tests {
     fn ids_match_by_last_segment_in_any_case() {
         let id = "/providers/Microsoft.Authorization/policyDefinitions/19DD1DB6-F442-49CF-A838-B0786B4401EF";
         assert_eq!(built_in(id).map(|b| b.kind), Some("web-app"));
-        assert_eq!(built_in("ab6a902f-9493-453b-928d-62c30b11b5a6").map(|b| b.kind), Some("function-app"));
+        assert_eq!(
+            built_in("ab6a902f-9493-453b-928d-62c30b11b5a6").map(|b| b.kind),
+            Some("function-app")
+        );
         assert!(built_in("/providers/Microsoft.Authorization/policyDefinitions/other").is_none());
         let set = "/providers/Microsoft.Authorization/policySetDefinitions/1f3afdf9-d0c9-4c3d-847f-89da613e70a8";
         assert!(initiative(set).is_some());
@@ -146,8 +160,14 @@ mod tests {
     #[test]
     fn data_source_names_find_built_ins_by_display_name_or_guid() {
         let name = "function app slots should have client certificates (incoming client certificates) enabled";
-        assert_eq!(built_in_named(name).map(|b| b.kind), Some("function-app-slot"));
-        assert_eq!(initiative_named("Microsoft cloud security benchmark").map(|i| i.members.len()), Some(2));
+        assert_eq!(
+            built_in_named(name).map(|b| b.kind),
+            Some("function-app-slot")
+        );
+        assert_eq!(
+            initiative_named("Microsoft cloud security benchmark").map(|i| i.members.len()),
+            Some(2)
+        );
         assert!(built_in_named("Allowed locations").is_none());
     }
 }

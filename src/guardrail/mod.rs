@@ -6,5 +6,5 @@
 pub(crate) mod assess;
 pub(crate) mod command;
 pub(crate) mod definitions;
-pub(crate) mod read;
 pub mod generate;
+pub(crate) mod read;

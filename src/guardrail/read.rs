@@ -59,7 +59,9 @@ pub fn enforcement_mode(val: Option<&Val>) -> Enforcement {
         }
         Some(Val::String(_)) => Enforcement::On,
         Some(Val::Unknown(why)) => Enforcement::Unknown(format!("`enforcementMode`: {why}")),
-        Some(other) => Enforcement::Unknown(format!("`enforcementMode` is a {}", other.type_name())),
+        Some(other) => {
+            Enforcement::Unknown(format!("`enforcementMode` is a {}", other.type_name()))
+        }
     }
 }
 
@@ -106,26 +108,47 @@ mod tests {
         let json = Val::String(r#"{"effect": {"value": "Disabled"}}"#.into());
         assert_eq!(
             parameters(Some(&json)),
-            Parameters::Known(BTreeMap::from([("effect".into(), Resolved::Known("Disabled".into()))]))
+            Parameters::Known(BTreeMap::from([(
+                "effect".into(),
+                Resolved::Known("Disabled".into())
+            )]))
         );
         let object = Val::Object(BTreeMap::from([(
             "effect".into(),
-            Val::Object(BTreeMap::from([("Value".into(), Val::Unknown("param x".into()))])),
+            Val::Object(BTreeMap::from([(
+                "Value".into(),
+                Val::Unknown("param x".into()),
+            )])),
         )]));
         assert_eq!(
             parameters(Some(&object)),
-            Parameters::Known(BTreeMap::from([("effect".into(), Resolved::Unknown("param x".into()))]))
+            Parameters::Known(BTreeMap::from([(
+                "effect".into(),
+                Resolved::Unknown("param x".into())
+            )]))
         );
         assert_eq!(parameters(None), Parameters::Known(BTreeMap::new()));
     }
 
     #[test]
     fn scopes_follow_the_id() {
-        assert_eq!(scope_of_id("/providers/Microsoft.Management/managementGroups/mg"), Scope::ManagementGroup);
+        assert_eq!(
+            scope_of_id("/providers/Microsoft.Management/managementGroups/mg"),
+            Scope::ManagementGroup
+        );
         assert_eq!(scope_of_id("/subscriptions/x/"), Scope::Subscription);
-        assert_eq!(scope_of_id("/subscriptions/x/resourceGroups/rg"), Scope::ResourceGroup);
-        assert_eq!(scope_of_id("/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/sites/a"), Scope::Resource);
+        assert_eq!(
+            scope_of_id("/subscriptions/x/resourceGroups/rg"),
+            Scope::ResourceGroup
+        );
+        assert_eq!(
+            scope_of_id("/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/sites/a"),
+            Scope::Resource
+        );
         assert_eq!(scope_of_id("${var.x}"), Scope::Unknown);
-        assert_eq!(enforcement_mode(Some(&Val::String("doNotEnforce".into()))), Enforcement::Off("`enforcementMode` is `DoNotEnforce`".into()));
+        assert_eq!(
+            enforcement_mode(Some(&Val::String("doNotEnforce".into()))),
+            Enforcement::Off("`enforcementMode` is `DoNotEnforce`".into())
+        );
     }
 }

@@ -67,12 +67,18 @@ impl Guardrail {
             })
             .collect();
         assignments.sort_by(|a, b| {
-            (&a.location.path, a.location.start.line, a.location.start.column, &a.address).cmp(&(
-                &b.location.path,
-                b.location.start.line,
-                b.location.start.column,
-                &b.address,
-            ))
+            (
+                &a.location.path,
+                a.location.start.line,
+                a.location.start.column,
+                &a.address,
+            )
+                .cmp(&(
+                    &b.location.path,
+                    b.location.start.line,
+                    b.location.start.column,
+                    &b.address,
+                ))
         });
         assignments.dedup();
         Guardrail { assignments, hint }

@@ -217,8 +217,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     // Off with the flag, or when any governing config turns it off.
     let guardrail_hint =
         !settings.no_guardrail_hint && governing.all().iter().all(|c| c.guardrail_hint);
-    let guardrail =
-        crate::report::guardrail::Guardrail::found(policies, &sources, guardrail_hint);
+    let guardrail = crate::report::guardrail::Guardrail::found(policies, &sources, guardrail_hint);
     let mut report = Report {
         resources: Vec::new(),
         findings: Vec::new(),

@@ -71,7 +71,12 @@ pub fn keeps_attributes(resource_type: &str) -> bool {
 }
 
 /// Adds the assignments of the control `block` declares (every instance) to `out`.
-pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix, out: &mut Lowered) {
+pub(crate) fn lower(
+    block: &ResourceBlock,
+    scope: &ModuleScope,
+    prefix: &Prefix,
+    out: &mut Lowered,
+) {
     let azurerm = ASSIGNMENTS
         .iter()
         .find(|(name, ..)| *name == block.resource_type);
@@ -100,14 +105,21 @@ pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix,
                         _ => Enforcement::On,
                     },
                     Some(Val::Unknown(why)) => Enforcement::Unknown(format!("`enforce`: {why}")),
-                    Some(other) => Enforcement::Unknown(format!("`enforce` is a {}", other.type_name())),
+                    Some(other) => {
+                        Enforcement::Unknown(format!("`enforce` is a {}", other.type_name()))
+                    }
                 };
                 Written {
                     address,
                     span: block.header,
                     scope: *at,
                     scope_text,
-                    target: target(block, "policy_definition_id", value("policy_definition_id"), scope),
+                    target: target(
+                        block,
+                        "policy_definition_id",
+                        value("policy_definition_id"),
+                        scope,
+                    ),
                     parameters: read::parameters(value("parameters").as_ref()),
                     enforcement,
                 }
@@ -128,7 +140,12 @@ pub(crate) fn lower(block: &ResourceBlock, scope: &ModuleScope, prefix: &Prefix,
                     other => other.clone(),
                 };
                 let properties = properties.get_ignore_case("properties").cloned();
-                let property = |name: &str| properties.as_ref().and_then(|p| p.get_ignore_case(name)).cloned();
+                let property = |name: &str| {
+                    properties
+                        .as_ref()
+                        .and_then(|p| p.get_ignore_case(name))
+                        .cloned()
+                };
                 let parent = value("parent_id");
                 let scope_text = text_of(parent.as_ref());
                 Written {
@@ -164,7 +181,12 @@ fn text_of(val: Option<&Val>) -> String {
 
 /// What `argument` of `block` names: its value when it resolves, else the block its
 /// reference (`TYPE.NAME.id`, `data.TYPE.NAME.id`) leads to in the same module.
-fn target(block: &ResourceBlock, argument: &str, value: Option<Val>, scope: &ModuleScope) -> Target {
+fn target(
+    block: &ResourceBlock,
+    argument: &str,
+    value: Option<Val>,
+    scope: &ModuleScope,
+) -> Target {
     if let Some(Val::String(id)) = value {
         return Target::Id(id);
     }
@@ -178,12 +200,21 @@ fn target(block: &ResourceBlock, argument: &str, value: Option<Val>, scope: &Mod
 fn reference_of(attribute: &super::syntax::Attribute) -> Option<(bool, String, String)> {
     let text = match &attribute.expr {
         AttributeExpr::Hcl(expr) => expr.to_string(),
-        AttributeExpr::Json(json) => json.as_str()?.trim().strip_prefix("${")?.strip_suffix('}')?.to_string(),
+        AttributeExpr::Json(json) => json
+            .as_str()?
+            .trim()
+            .strip_prefix("${")?
+            .strip_suffix('}')?
+            .to_string(),
         AttributeExpr::JsonLiteral(_) => return None,
     };
     // `TYPE.NAME[0].id` / `TYPE.NAME["k"].id`: the instance key does not change the target.
     let text: String = text.split('[').next().map_or(String::new(), |head| {
-        let tail = text.rsplit(']').next().filter(|_| text.contains(']')).unwrap_or("");
+        let tail = text
+            .rsplit(']')
+            .next()
+            .filter(|_| text.contains(']'))
+            .unwrap_or("");
         format!("{head}{tail}")
     });
     let parts: Vec<&str> = text.trim().split('.').collect();
@@ -197,8 +228,14 @@ fn reference_of(attribute: &super::syntax::Attribute) -> Option<(bool, String, S
 /// The target a referenced block stands for.
 fn referenced(reference: &(bool, String, String), scope: &ModuleScope) -> Option<Target> {
     let (data, kind, name) = reference;
-    let blocks = if *data { &scope.module.data } else { &scope.module.resources };
-    let found = blocks.iter().find(|b| &b.resource_type == kind && &b.name == name)?;
+    let blocks = if *data {
+        &scope.module.data
+    } else {
+        &scope.module.resources
+    };
+    let found = blocks
+        .iter()
+        .find(|b| &b.resource_type == kind && &b.name == name)?;
     let inner = scope.instance(InstanceKeys::NotAllowed);
     let inner = Env::new(&inner);
     let string = |argument: &str| -> Option<String> {
@@ -276,13 +313,22 @@ fn set(block: &ResourceBlock, scope: &ModuleScope, env: &Env) -> Target {
                 }
             }
         };
-        let effect = match reference.body.get_attribute("parameter_values").map(|a| evaluate(&a.value)) {
+        let effect = match reference
+            .body
+            .get_attribute("parameter_values")
+            .map(|a| evaluate(&a.value))
+        {
             None | Some(Val::Null) => MemberEffect::Default,
             Some(Val::String(json)) => member_effect(&json, defaults.as_ref()),
             Some(Val::Unknown(why)) => MemberEffect::Unknown(why),
-            Some(other) => MemberEffect::Unknown(format!("`parameter_values` is a {}", other.type_name())),
+            Some(other) => {
+                MemberEffect::Unknown(format!("`parameter_values` is a {}", other.type_name()))
+            }
         };
-        members.push(Member { definition_id, effect });
+        members.push(Member {
+            definition_id,
+            effect,
+        });
     }
     Target::Set { name, members }
 }
@@ -298,10 +344,14 @@ fn body_text(block: &ResourceBlock) -> Option<String> {
 /// A member's `effect` from its `parameter_values` JSON: a literal, or
 /// `[parameters('NAME')]` with the initiative's default for NAME.
 fn member_effect(json: &str, defaults: Option<&serde_json::Value>) -> MemberEffect {
-    let Ok(serde_json::Value::Object(values)) = serde_json::from_str::<serde_json::Value>(json) else {
+    let Ok(serde_json::Value::Object(values)) = serde_json::from_str::<serde_json::Value>(json)
+    else {
         return MemberEffect::Unknown("`parameter_values` is not a JSON object".into());
     };
-    let Some((_, entry)) = values.iter().find(|(k, _)| k.eq_ignore_ascii_case("effect")) else {
+    let Some((_, entry)) = values
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("effect"))
+    else {
         return MemberEffect::Default;
     };
     let Some(value) = entry.get("value").and_then(|v| v.as_str()) else {
@@ -325,9 +375,11 @@ fn from_serde(json: &serde_json::Value) -> Val {
         serde_json::Value::Number(n) => n.as_f64().map_or(Val::Null, Val::Number),
         serde_json::Value::String(s) => Val::String(s.clone()),
         serde_json::Value::Array(items) => Val::List(items.iter().map(from_serde).collect()),
-        serde_json::Value::Object(map) => {
-            Val::Object(map.iter().map(|(k, v)| (k.clone(), from_serde(v))).collect())
-        }
+        serde_json::Value::Object(map) => Val::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), from_serde(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -343,14 +395,18 @@ mod tests {
             "azurerm_resource_group_policy_assignment",
             "azurerm_resource_policy_assignment",
         ] {
-            assert!(names_assignment(format!("resource \"{name}\" \"a\" {{}}").as_bytes()));
+            assert!(names_assignment(
+                format!("resource \"{name}\" \"a\" {{}}").as_bytes()
+            ));
         }
         let azapi = b"resource \"azapi_resource\" \"a\" {\n  type = \"MICROSOFT.AUTHORIZATION/policyAssignments@2022-06-01\"\n}\n";
         assert!(names_assignment(azapi));
         assert!(!names_assignment(
             b"resource \"azurerm_policy_definition\" \"a\" {}\nresource \"azapi_resource\" \"b\" {}"
         ));
-        assert!(!names_assignment(b"resource \"azurerm_storage_account\" \"a\" {}"));
+        assert!(!names_assignment(
+            b"resource \"azurerm_storage_account\" \"a\" {}"
+        ));
     }
 
     fn reference(text: &str) -> Option<(bool, String, String)> {
@@ -366,9 +422,19 @@ mod tests {
 
     #[test]
     fn id_references_name_the_block_whatever_its_instance_key() {
-        let set = (false, "azurerm_policy_set_definition".to_string(), "mtls".to_string());
-        assert_eq!(reference("azurerm_policy_set_definition.mtls.id"), Some(set.clone()));
-        assert_eq!(reference("azurerm_policy_set_definition.mtls[0].id"), Some(set));
+        let set = (
+            false,
+            "azurerm_policy_set_definition".to_string(),
+            "mtls".to_string(),
+        );
+        assert_eq!(
+            reference("azurerm_policy_set_definition.mtls.id"),
+            Some(set.clone())
+        );
+        assert_eq!(
+            reference("azurerm_policy_set_definition.mtls[0].id"),
+            Some(set)
+        );
         assert_eq!(
             reference("data.azurerm_policy_definition.web[\"a\"].id"),
             Some((true, "azurerm_policy_definition".into(), "web".into()))

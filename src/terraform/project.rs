@@ -218,7 +218,10 @@ impl<'a> Project<'a> {
 
     /// The Azure Policy assignments the walks found so far.
     pub fn policies(&self) -> Vec<crate::model::guardrail::PolicyAssignment> {
-        self.policies.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.policies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Judges the root module in `dir` and everything it calls.

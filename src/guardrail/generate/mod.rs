@@ -58,7 +58,9 @@ impl Target {
                     .all(|c| c.is_ascii_alphanumeric() || "-_.()".contains(c));
             return valid
                 .then(|| Target::ManagementGroup(name.to_string()))
-                .ok_or_else(|| format!("`{scope}` is not a valid management group id: {expected}"));
+                .ok_or_else(|| {
+                    format!("`{scope}` is not a valid management group id: {expected}")
+                });
         }
         if let Some(guid) = lower
             .strip_prefix("/subscriptions/")
@@ -68,7 +70,9 @@ impl Target {
                 .then(|| Target::Subscription(guid.to_string()))
                 .ok_or_else(|| format!("`{scope}` is not a valid subscription id: {expected}"));
         }
-        Err(format!("`{scope}` is not a scope certgate can assign at: {expected}"))
+        Err(format!(
+            "`{scope}` is not a scope certgate can assign at: {expected}"
+        ))
     }
 
     /// The scope id, as Azure writes it.
@@ -139,7 +143,10 @@ pub fn deny_rule() -> Node {
             "if",
             object([(
                 "anyOf",
-                Node::List(vec![kind("Microsoft.Web/sites"), kind("Microsoft.Web/sites/slots")]),
+                Node::List(vec![
+                    kind("Microsoft.Web/sites"),
+                    kind("Microsoft.Web/sites/slots"),
+                ]),
             )]),
         ),
         ("then", object([("effect", s("deny"))])),
@@ -156,7 +163,10 @@ const HEADER: [&str; 3] = [
 
 /// [`HEADER`] as comment lines starting with `marker`.
 fn header(marker: &str) -> String {
-    HEADER.iter().map(|line| format!("{marker} {line}\n")).collect()
+    HEADER
+        .iter()
+        .map(|line| format!("{marker} {line}\n"))
+        .collect()
 }
 
 /// The generated code.
@@ -179,7 +189,9 @@ fn terraform(target: &Target, effect: Effect) -> String {
     let scope = target.id();
     let mut out = header("#");
     if effect == Effect::Audit {
-        out.push_str("# `certgate guardrail --effect deny` adds a custom definition that denies.\n");
+        out.push_str(
+            "# `certgate guardrail --effect deny` adds a custom definition that denies.\n",
+        );
     }
     for built_in in current() {
         let label = built_in.kind.replace('-', "_");
@@ -364,7 +376,11 @@ fn arm(target: &Target, effect: Effect) -> String {
             "metadata",
             object([(
                 "description",
-                s(format!("{} Deploy it at {}.", HEADER.join(" "), target.id())),
+                s(format!(
+                    "{} Deploy it at {}.",
+                    HEADER.join(" "),
+                    target.id()
+                )),
             )]),
         ),
         ("resources", Node::List(resources)),
@@ -384,7 +400,9 @@ mod tests {
         );
         assert_eq!(
             Target::parse("/SUBSCRIPTIONS/00000000-0000-0000-0000-00000000000a/"),
-            Ok(Target::Subscription("00000000-0000-0000-0000-00000000000a".into()))
+            Ok(Target::Subscription(
+                "00000000-0000-0000-0000-00000000000a".into()
+            ))
         );
         for bad in [
             "/subscriptions/not-a-guid",

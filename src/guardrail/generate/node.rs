@@ -20,7 +20,12 @@ pub fn s(text: impl Into<String>) -> Node {
 
 /// `Node::Object` from `(key, value)` pairs, in order.
 pub fn object<const N: usize>(members: [(&str, Node); N]) -> Node {
-    Node::Object(members.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    Node::Object(
+        members
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
 }
 
 impl Node {
@@ -33,8 +38,10 @@ impl Node {
             Node::Bool(b) => b.to_string(),
             Node::List(items) if items.is_empty() => "[]".to_string(),
             Node::List(items) => {
-                let inner: Vec<String> =
-                    items.iter().map(|item| format!("{pad}{}", item.json(depth + 1))).collect();
+                let inner: Vec<String> = items
+                    .iter()
+                    .map(|item| format!("{pad}{}", item.json(depth + 1)))
+                    .collect();
                 format!("[\n{}\n{close}]", inner.join(",\n"))
             }
             Node::Object(members) if members.is_empty() => "{}".to_string(),
@@ -82,12 +89,19 @@ mod tests {
 
     #[test]
     fn keys_keep_their_order_and_strings_are_escaped() {
-        let node = object([("type", s("a\"b")), ("apiVersion", s("it's")), ("on", Node::Bool(true))]);
+        let node = object([
+            ("type", s("a\"b")),
+            ("apiVersion", s("it's")),
+            ("on", Node::Bool(true)),
+        ]);
         assert_eq!(
             node.json(0),
             "{\n  \"type\": \"a\\\"b\",\n  \"apiVersion\": \"it's\",\n  \"on\": true\n}"
         );
-        assert_eq!(node.bicep(0), "{\n  type: 'a\"b'\n  apiVersion: 'it\\'s'\n  on: true\n}");
+        assert_eq!(
+            node.bicep(0),
+            "{\n  type: 'a\"b'\n  apiVersion: 'it\\'s'\n  on: true\n}"
+        );
         let parsed: serde_json::Value = serde_json::from_str(&node.json(0)).unwrap();
         assert_eq!(parsed["apiVersion"], "it's");
     }
