@@ -442,4 +442,38 @@ mod tests {
         assert_eq!(reference("azurerm_policy_set_definition.mtls.name"), None);
         assert_eq!(reference("var.id"), None);
     }
+
+    #[test]
+    fn a_rescan_that_takes_the_judged_root_over_keeps_its_assignments() {
+        use crate::scan::{Settings, scan, scan_cached};
+        let dir = tempfile::tempdir().unwrap();
+        let root = crate::paths::normalize(dir.path());
+        let policy = "resource \"azurerm_subscription_policy_assignment\" \"a\" {\n  \
+                      subscription_id = \"/subscriptions/x\"\n  policy_definition_id = \
+                      \"/providers/Microsoft.Authorization/policyDefinitions/\
+                      19dd1db6-f442-49cf-a838-b0786b4401ef\"\n}\n";
+        std::fs::create_dir_all(root.join("platform")).unwrap();
+        std::fs::create_dir_all(root.join("app")).unwrap();
+        std::fs::write(root.join("platform/main.tf"), policy).unwrap();
+        let site = "resource \"azurerm_linux_web_app\" \"a\" {\n  client_certificate_enabled = false\n}\n";
+        std::fs::write(root.join("app/main.tf"), site).unwrap();
+        let paths = [root.clone()];
+        let keep = Settings {
+            keep_parsed: true,
+            ..Settings::default()
+        };
+        let first = scan_cached(&paths, &keep);
+        assert_eq!(first.report.guardrail.assignments.len(), 1);
+        // Only the site's directory changes: the platform root is taken over, not walked.
+        let changed = site.replace("false", "true");
+        let reused = scan(
+            &paths,
+            &Settings {
+                overrides: [(root.join("app/main.tf"), changed)].into_iter().collect(),
+                reuse: Some(first.cache.clone()),
+                ..Settings::default()
+            },
+        );
+        assert_eq!(reused.guardrail, first.report.guardrail);
+    }
 }
