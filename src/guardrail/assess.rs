@@ -142,20 +142,19 @@ fn effects(target: &Target, parameters: &Parameters) -> Option<(Vec<Effect>, Opt
             if let Some(built_in) = definitions::built_in(id)
                 && !id.to_ascii_lowercase().contains("policysetdefinitions")
             {
-                let value = param("effect").unwrap_or_else(|| default(built_in));
-                let how = "parameter `effect`".to_string();
-                let how = match param("effect") {
-                    Some(_) => how,
-                    None => format!("the default effect of {}", built_in.guid),
+                let (value, how) = match param("effect") {
+                    Some(value) => (value, "parameter `effect`".to_string()),
+                    None => (
+                        default(built_in),
+                        format!("the default effect of {}", built_in.guid),
+                    ),
                 };
-                return Some((
-                    vec![Effect {
-                        kind: built_in.kind,
-                        value,
-                        how,
-                    }],
-                    None,
-                ));
+                let effect = Effect {
+                    kind: built_in.kind,
+                    value,
+                    how,
+                };
+                return Some((vec![effect], None));
             }
             let initiative = definitions::initiative(id)?;
             let effects = initiative

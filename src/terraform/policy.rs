@@ -455,7 +455,8 @@ mod tests {
         std::fs::create_dir_all(root.join("platform")).unwrap();
         std::fs::create_dir_all(root.join("app")).unwrap();
         std::fs::write(root.join("platform/main.tf"), policy).unwrap();
-        let site = "resource \"azurerm_linux_web_app\" \"a\" {\n  client_certificate_enabled = false\n}\n";
+        let site =
+            "resource \"azurerm_linux_web_app\" \"a\" {\n  client_certificate_enabled = false\n}\n";
         std::fs::write(root.join("app/main.tf"), site).unwrap();
         let paths = [root.clone()];
         let keep = Settings {
