@@ -26,7 +26,7 @@ mod memo;
 mod module;
 mod nesting;
 mod overrides;
-mod policy;
+pub(crate) mod policy;
 pub(crate) mod project;
 mod relevance;
 mod roots;

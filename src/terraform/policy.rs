@@ -65,6 +65,28 @@ pub fn names_assignment(bytes: &[u8]) -> bool {
         .is_some()
 }
 
+/// The scope an azurerm assignment type assigns at, and its scope argument.
+pub(crate) fn assignment_type(resource_type: &str) -> Option<(Scope, &'static str)> {
+    ASSIGNMENTS
+        .iter()
+        .find(|(name, ..)| *name == resource_type)
+        .map(|(_, scope, argument)| (*scope, *argument))
+}
+
+/// The enforcement an evaluated `enforce` argument sets (absent or `null`: on).
+pub(crate) fn enforce(val: Option<Val>) -> Enforcement {
+    match val {
+        None | Some(Val::Null) | Some(Val::Bool(true)) => Enforcement::On,
+        Some(Val::Bool(false)) => Enforcement::Off("`enforce = false`".into()),
+        Some(Val::String(text)) => match super::convert::string_to_bool(&text) {
+            Some(false) => Enforcement::Off("`enforce = false`".into()),
+            _ => Enforcement::On,
+        },
+        Some(Val::Unknown(why)) => Enforcement::Unknown(format!("`enforce`: {why}")),
+        Some(other) => Enforcement::Unknown(format!("`enforce` is a {}", other.type_name())),
+    }
+}
+
 /// Whether the readers keep a block's attributes for this module (an azurerm assignment).
 pub fn keeps_attributes(resource_type: &str) -> bool {
     ASSIGNMENTS.iter().any(|(name, ..)| *name == resource_type)
@@ -97,18 +119,7 @@ pub(crate) fn lower(
         let written = match azurerm {
             Some((_, at, scope_argument)) => {
                 let scope_text = text_of(value(scope_argument).as_ref());
-                let enforcement = match value("enforce") {
-                    None | Some(Val::Null) | Some(Val::Bool(true)) => Enforcement::On,
-                    Some(Val::Bool(false)) => Enforcement::Off("`enforce = false`".into()),
-                    Some(Val::String(text)) => match super::convert::string_to_bool(&text) {
-                        Some(false) => Enforcement::Off("`enforce = false`".into()),
-                        _ => Enforcement::On,
-                    },
-                    Some(Val::Unknown(why)) => Enforcement::Unknown(format!("`enforce`: {why}")),
-                    Some(other) => {
-                        Enforcement::Unknown(format!("`enforce` is a {}", other.type_name()))
-                    }
-                };
+                let enforcement = enforce(value("enforce"));
                 Written {
                     address,
                     span: block.header,
