@@ -50,20 +50,27 @@ const SET_TYPES: &[&str] = &[
 ];
 
 /// Whether the file's bytes may declare an assignment: an azurerm assignment type, or an
-/// AzAPI resource naming the assignment type (any case). Files without one do no extra work.
+/// AzAPI resource naming the assignment type (any case). One search for the types' common
+/// suffix, and one for the AzAPI type only where `azapi_resource` occurs: a file without an
+/// assignment costs two byte searches.
 pub fn names_assignment(bytes: &[u8]) -> bool {
-    if ASSIGNMENTS
-        .iter()
-        .any(|(name, ..)| memmem::find(bytes, name.as_bytes()).is_some())
-    {
-        return true;
-    }
-    memmem::find(bytes, b"azapi_resource").is_some()
-        && memmem::find(
-            &bytes.to_ascii_lowercase(),
-            b"microsoft.authorization/policyassignments",
-        )
-        .is_some()
+    static SUFFIX: std::sync::LazyLock<memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memmem::Finder::new(b"_policy_assignment"));
+    let azurerm = SUFFIX.find_iter(bytes).any(|at| {
+        ASSIGNMENTS.iter().any(|(name, ..)| {
+            let start = at + "_policy_assignment".len();
+            start
+                .checked_sub(name.len())
+                .is_some_and(|from| bytes[from..].starts_with(name.as_bytes()))
+        })
+    });
+    azurerm
+        || (memmem::find(bytes, b"azapi_resource").is_some()
+            && crate::search::contains_ignore_ascii_case(
+                bytes,
+                b"microsoft.authorization/policyassignments",
+                23,
+            ))
 }
 
 /// The scope an azurerm assignment type assigns at, and its scope argument.
