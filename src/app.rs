@@ -80,6 +80,9 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
         Command::Init { dir, force } => init(dir, force),
         Command::Exceptions(args) => exceptions(args),
         Command::Plan(args) => plan(args),
+        Command::Guardrail(args) => crate::guardrail::command::run(&args)
+            .map(|text| Outcome::new(text, 0))
+            .map_err(AppError::Argument),
         Command::Lsp { config } => lsp(config),
     }
 }
@@ -124,6 +127,7 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
     let settings = Settings {
         overrides: stdin_override.into_iter().collect(),
         fail_on: args.fail_on.map(crate::cli::FailOn::severity),
+        no_guardrail_hint: args.no_guardrail_hint,
         ..scan_settings(args.scan)
     };
     let options = Options {

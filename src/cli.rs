@@ -41,6 +41,9 @@ pub enum Command {
     /// failing sites by exposure and environment with their owners (CODEOWNERS), and the
     /// exceptions. Exits 0 unless the scan had errors (2).
     Plan(PlanArgs),
+    /// Print a ready-to-commit Azure Policy assignment of the client-certificate built-ins
+    /// for every site kind at a management group or subscription (Terraform, Bicep or ARM).
+    Guardrail(GuardrailArgs),
     /// Run the language server over stdin/stdout (diagnostics, quick fixes and rule docs in
     /// editors).
     Lsp {
@@ -118,6 +121,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Never mention a missing Azure Policy guardrail in the summary (also
+    /// `guardrail-hint = false` in certgate.toml).
+    #[arg(long)]
+    pub no_guardrail_hint: bool,
     /// Print findings only, without the summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -197,6 +204,36 @@ pub struct ScanArgs {
     /// certgate.toml, else the enclosing git work tree, else the current directory).
     #[arg(long, value_name = "DIR")]
     pub project_root: Option<PathBuf>,
+}
+
+/// `certgate guardrail`: the Azure Policy assignment to commit.
+#[derive(Debug, clap::Args)]
+pub struct GuardrailArgs {
+    /// Where to assign: a management group id
+    /// (/providers/Microsoft.Management/managementGroups/NAME) or a subscription id
+    /// (/subscriptions/GUID).
+    #[arg(long, value_name = "ID")]
+    pub scope: String,
+    /// The code to print.
+    #[arg(long, value_enum)]
+    pub format: GuardrailFormat,
+    /// `audit`: the built-in definitions (AuditIfNotExists); `deny`: also a custom definition
+    /// that denies sites and slots without required client certificates, and its assignment.
+    #[arg(long, value_enum, default_value_t = GuardrailEffect::Audit)]
+    pub effect: GuardrailEffect,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GuardrailFormat {
+    Terraform,
+    Bicep,
+    Arm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GuardrailEffect {
+    Audit,
+    Deny,
 }
 
 /// Parses `NAME=VALUE`; the value may itself contain `=`.

@@ -22,6 +22,7 @@ pub(crate) mod file_kind;
 pub mod fix;
 pub(crate) mod front;
 pub mod fs;
+pub mod guardrail;
 #[cfg(any(test, feature = "harness"))]
 pub mod harness;
 pub(crate) mod instances;

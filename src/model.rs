@@ -5,6 +5,7 @@
 use crate::source::Span;
 
 mod comments;
+pub(crate) mod guardrail;
 mod rollout;
 
 pub use comments::{Comments, FileComments, JsonProperty, record as record_comments};
@@ -340,6 +341,8 @@ pub struct UnitScan {
     /// Files judged through a caller in this front end (an ARM template a Terraform
     /// deployment reads with `file()`): other front ends' resources in them are dropped.
     pub consumed: Vec<std::path::PathBuf>,
+    /// The Azure Policy assignments of the control found in the units (rollout guardrail).
+    pub policies: Vec<guardrail::PolicyAssignment>,
 }
 
 #[cfg(test)]

@@ -23,7 +23,9 @@ pub struct Arm<'a> {
 /// children (`"type": "slots"`) always sit inside a site. `relativePath` marks a template that
 /// links to a local template, which is judged through it.
 fn arm_candidate(bytes: &[u8]) -> bool {
-    names_site_type(bytes) || contains_ignore_ascii_case(bytes, b"relativepath", 6)
+    names_site_type(bytes)
+        || contains_ignore_ascii_case(bytes, b"relativepath", 6)
+        || contains_ignore_ascii_case(bytes, b"microsoft.authorization/policyassignments", 23)
 }
 
 impl FrontEnd for Arm<'_> {

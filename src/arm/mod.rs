@@ -25,6 +25,7 @@ pub(crate) mod kind;
 mod link;
 pub(crate) mod lower;
 pub(crate) mod params;
+mod policy;
 pub(crate) mod rollout;
 mod scenarios;
 mod scope;
@@ -104,6 +105,7 @@ pub fn scan_templates(paths: &[PathBuf], loader: &Loader, scenarios: &Scenarios)
     for unit in units.into_iter().filter(|u| roots.contains(&u.path)) {
         all.resources.extend(unit.resources);
         all.errors.extend(unit.errors);
+        all.policies.extend(unit.policies);
         // A template linked from several roots is recorded once.
         for recorded in unit.comments {
             if recorded_files.insert(recorded.file) {
@@ -167,6 +169,8 @@ struct Unit {
     explicit_used: Vec<usize>,
     /// The comments of the files holding its resources (it and the templates it links).
     comments: Vec<FileComments>,
+    /// The Azure Policy assignments of the control it declares.
+    policies: Vec<crate::model::guardrail::PolicyAssignment>,
 }
 
 /// Judges one template once per parameter file (or once with its defaults).
@@ -184,6 +188,7 @@ fn scan_unit(
         followed: BTreeSet::new(),
         explicit_used: Vec::new(),
         comments: Vec::new(),
+        policies: Vec::new(),
     };
     let mut siblings = Vec::new();
     for sibling in params::siblings(loader, path) {
@@ -240,6 +245,8 @@ fn scan_scenario(
         path,
     };
     walker.template(template, Env::new(&scope, &[]));
+    unit.policies
+        .extend(policy::find(&doc.root, id, &Env::new(&scope, &[])));
     record_comments(&walker, id, doc, loader, &mut unit.comments);
     if let Some(notice) = budget.notice("template", file.map(|f| f.display.as_str())) {
         let at = Span::new(id, doc.root.span.start..doc.root.span.start + 1);

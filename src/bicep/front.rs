@@ -222,13 +222,14 @@ pub fn scan_files(
         }
     }
 
-    let judged: Vec<(PathBuf, Vec<Resource>, Vec<FileError>)> = tasks
+    let judged: Vec<Judged> = tasks
         .into_par_iter()
         .map(|(root, scenario)| judge(&project, &root, scenario))
         .collect();
     let mut per_root = Vec::new();
-    for (root, resources, errors) in judged {
+    for (root, resources, errors, policies) in judged {
         all.errors.extend(errors);
+        all.policies.extend(policies);
         per_root.push((root, crate::instances::collapse_identical(resources)));
     }
     all.resources = crate::instances::name_roots(per_root, |root, scenario| {
@@ -277,11 +278,15 @@ fn record_comments(all: &mut UnitScan, project: &Project, loader: &Loader<'_>) {
 }
 
 /// Judges one root in one scenario (or with its defaults).
-fn judge(
-    project: &Project<'_>,
-    root: &Parsed,
-    scenario: Option<Scenario>,
-) -> (PathBuf, Vec<Resource>, Vec<FileError>) {
+/// One root judged: its path, resources, errors and Azure Policy assignments.
+type Judged = (
+    PathBuf,
+    Vec<Resource>,
+    Vec<FileError>,
+    Vec<crate::model::guardrail::PolicyAssignment>,
+);
+
+fn judge(project: &Project<'_>, root: &Parsed, scenario: Option<Scenario>) -> Judged {
     let budget = Budget::default().with_nesting(NESTING);
     let (inputs, missing, name) = match scenario {
         Some(scenario) => {
@@ -304,7 +309,12 @@ fn judge(
         let at = Span::new(root.id, 0..0);
         errors.push(FileError::notice(root.source.path(), Some(at), notice));
     }
-    (root.source.path().to_path_buf(), walker.resources, errors)
+    (
+        root.source.path().to_path_buf(),
+        walker.resources,
+        errors,
+        walker.policies,
+    )
 }
 
 /// Which of `candidates` are roots: those no other reached Bicep file calls as a local module.

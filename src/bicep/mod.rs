@@ -51,6 +51,7 @@ mod operators;
 pub mod outline;
 mod params;
 mod parser;
+mod policy;
 mod project;
 mod rollout;
 mod scope;

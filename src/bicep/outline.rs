@@ -17,7 +17,8 @@ pub struct Outline {
 impl Outline {
     pub fn of(bytes: &[u8]) -> Outline {
         Outline {
-            names_site_type: names_site_type(bytes),
+            // A policy assignment makes the file relevant too: the guardrail is read from it.
+            names_site_type: names_site_type(bytes) || super::policy::names_assignment(bytes),
             local_modules: module_paths(bytes)
                 .filter(|p| is_local_bicep(p))
                 .map(str::to_string)
@@ -54,7 +55,9 @@ pub fn names_site_type(bytes: &[u8]) -> bool {
 /// Whether a Bicep file can contribute: it names the site type, or it calls a local module
 /// (a caller must be read even when it declares no site itself).
 pub fn is_interesting(bytes: &[u8]) -> bool {
-    names_site_type(bytes) || module_paths(bytes).any(is_local_bicep)
+    names_site_type(bytes)
+        || module_paths(bytes).any(is_local_bicep)
+        || super::policy::names_assignment(bytes)
 }
 
 /// The paths of the `module NAME 'PATH'` declarations at the start of a line, as written.

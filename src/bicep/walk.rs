@@ -70,6 +70,8 @@ pub struct Walker<'p, 'l> {
     pub resources: Vec<Resource>,
     /// Notices (modules not followed) and errors (a missing module, a cycle).
     pub errors: Vec<FileError>,
+    /// The Azure Policy assignments of the control in the files walked.
+    pub policies: Vec<crate::model::guardrail::PolicyAssignment>,
     /// The files being walked, root first, to stop module cycles.
     stack: Vec<PathBuf>,
     /// The declarations (by address) walked after the instance limit: each is walked once
@@ -85,6 +87,7 @@ impl<'p, 'l> Walker<'p, 'l> {
             scenario,
             resources: Vec::new(),
             errors: Vec::new(),
+            policies: Vec::new(),
             stack: vec![root.path.clone()],
             unbudgeted: HashSet::new(),
         }
@@ -95,6 +98,8 @@ impl<'p, 'l> Walker<'p, 'l> {
     pub fn file(&mut self, scope: &Scope<'_>, modules: &[Part]) {
         super::imports::check(self.project, scope.file);
         let env = Env::new(scope, None);
+        self.policies
+            .extend(super::policy::find(&scope.file.program, env));
         for statement in &scope.file.program.statements {
             match &statement.kind {
                 StatementKind::Resource(decl) => self.resource(env, decl, None, modules),

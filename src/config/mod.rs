@@ -147,6 +147,8 @@ pub struct Config {
     pub exceptions: Vec<Exception>,
     /// `fail-on`: the least severe finding that fails the run, when set.
     pub fail_on: Option<crate::diagnostic::Severity>,
+    /// `guardrail-hint`: whether `check` mentions a missing Azure Policy guardrail (default on).
+    pub guardrail_hint: bool,
     /// `[environments]`: path globs that name a resource's environment (rollout).
     pub environments: Environments,
     /// The config file in the scan's source map, once read through the loader: where the
@@ -181,6 +183,7 @@ impl Default for Config {
             fail_on: None,
             environments: Environments::default(),
             file: None,
+            guardrail_hint: true,
         }
     }
 }

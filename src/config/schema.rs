@@ -156,6 +156,7 @@ const TOP_KEYS: &[&str] = &[
     "project-root",
     "fail-on",
     "environments",
+    "guardrail-hint",
 ];
 const SCOPE_KEYS: &[&str] = &["web-apps", "function-apps", "logic-apps", "slots"];
 const ENVIRONMENT_KEYS: &[&str] = &["production", "non-production"];
@@ -212,6 +213,11 @@ pub(super) fn read(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> 
                 None
             }
         };
+    }
+    if let Some(value) = get(root, "guardrail-hint")
+        && let Some(on) = reader.boolean(value, "guardrail-hint")
+    {
+        config.guardrail_hint = on;
     }
     if let Some(value) = get(root, "rules") {
         read_rules(&mut reader, value, unresolved.is_some(), &mut config);

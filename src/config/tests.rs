@@ -249,7 +249,7 @@ fn syntax_errors_have_positions_and_every_error_is_reported() {
             "{}",
             load(Path::new("dir/certgate.toml"), "x = 1").unwrap_err()[0]
         ),
-        "dir/certgate.toml:1:1: unknown key `x` at the top level: the keys are `unresolved`, `exclude`, `peer-suppressions`, `rules`, `scope`, `exception`, `project-root`, `fail-on`, `environments`"
+        "dir/certgate.toml:1:1: unknown key `x` at the top level: the keys are `unresolved`, `exclude`, `peer-suppressions`, `rules`, `scope`, `exception`, `project-root`, `fail-on`, `environments`, `guardrail-hint`"
     );
 }
 

@@ -125,7 +125,7 @@ fn resource_change<'a>(object: &'a Json, collected: &mut Collected<'a>) {
 /// Whether the instance exists after apply: `create`, `update`, `no-op` and both replace
 /// orders do; `delete`, `forget` (removed from state, no longer managed here) and `read` do not.
 /// A change without `actions` is judged on its `after`.
-fn stays_deployed(actions: Option<&Json>) -> bool {
+pub(super) fn stays_deployed(actions: Option<&Json>) -> bool {
     let Some(actions) = actions.and_then(Json::as_array) else {
         return true;
     };

@@ -32,8 +32,9 @@ impl FrontEnd for Plan {
         }
         let bytes = crate::load::searchable(bytes);
         // Not interesting here leaves the file to the rows after this one (ARM).
-        let interesting =
-            plan_candidate(&bytes) && crate::terraform::interest::names_terraform_type(&bytes);
+        let interesting = plan_candidate(&bytes)
+            && (crate::terraform::interest::names_terraform_type(&bytes)
+                || crate::terraform::policy::names_assignment(&bytes));
         interesting.then_some(Sniffed {
             interesting,
             outline: None,

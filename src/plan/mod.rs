@@ -25,6 +25,7 @@ mod config;
 mod entries;
 mod front;
 mod lower;
+mod policy;
 mod rollout;
 #[cfg(test)]
 mod rollout_tests;
@@ -56,6 +57,7 @@ pub fn scan_plans(paths: &[PathBuf], loader: &Loader) -> UnitScan {
     for scan in scans {
         all.resources.extend(scan.resources);
         all.errors.extend(scan.errors);
+        all.policies.extend(scan.policies);
     }
     all
 }
@@ -85,6 +87,7 @@ fn scan_file(id: FileId, source: &SourceFile, loader: Option<&Loader>) -> UnitSc
             "the plan is marked `errored`: Terraform could not plan everything, so resources may be missing from it",
         ));
     }
+    scan.policies = policy::find(root, id);
     let version = version::provider_version(root);
     let mut declarations = loader
         .map(|loader| config::Declarations::new(loader, source.path(), root.get("configuration")));

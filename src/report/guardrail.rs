@@ -4,11 +4,16 @@
 //! `check` summary read it.
 
 use super::Location;
+use crate::model::guardrail::PolicyAssignment;
+use crate::source::SourceMap;
 
 /// Every assignment of the control found in the scanned code; empty when none.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Guardrail {
     pub assignments: Vec<Assignment>,
+    /// Whether `check`'s human summary may mention a missing guardrail (`--no-guardrail-hint`,
+    /// `guardrail-hint = false` turn it off).
+    pub hint: bool,
 }
 
 /// One policy assignment that covers at least one site kind.
@@ -28,26 +33,12 @@ pub struct Assignment {
     pub state: AssignmentState,
 }
 
-/// Where an assignment applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Scope {
-    ManagementGroup,
-    Subscription,
-    ResourceGroup,
-    Resource,
-    Unknown,
-}
+pub use crate::model::guardrail::{AssignmentState, Scope};
 
-/// Whether an assignment guards anything.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AssignmentState {
-    /// Effect not `Disabled` and enforcement on.
-    Active,
-    /// No guardrail: the text says why (`effect = "Disabled"`, `enforce = false`).
-    Disabled(String),
-    /// The effect or enforcement is unresolved: the text says which.
-    Unknown(String),
-}
+/// What every report says of the built-in definitions (SPEC "Rollout facts").
+pub const NOTE: &str = "The built-in definitions audit only (AuditIfNotExists): they report \
+non-compliant sites and block nothing, and they count an app with HTTP/2 enabled as compliant. \
+A guardrail that blocks needs a custom Deny definition (`certgate guardrail --effect deny`).";
 
 /// The guardrail as one answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +51,66 @@ pub enum GuardrailStatus {
 }
 
 impl Guardrail {
+    /// The assignments the front ends found, located, once each (a template judged once per
+    /// parameter file finds its assignments once per scenario), sorted by place.
+    pub(crate) fn found(found: Vec<PolicyAssignment>, sources: &SourceMap, hint: bool) -> Self {
+        let mut assignments: Vec<Assignment> = found
+            .into_iter()
+            .map(|a| Assignment {
+                location: Location::of(sources, a.span),
+                address: a.address,
+                scope: a.scope,
+                scope_text: a.scope_text,
+                covers: a.covers,
+                via: a.via,
+                state: a.state,
+            })
+            .collect();
+        assignments.sort_by(|a, b| {
+            (
+                &a.location.path,
+                a.location.start.line,
+                a.location.start.column,
+                &a.address,
+            )
+                .cmp(&(
+                    &b.location.path,
+                    b.location.start.line,
+                    b.location.start.column,
+                    &b.address,
+                ))
+        });
+        assignments.dedup();
+        Guardrail { assignments, hint }
+    }
+
+    /// The site kinds active assignments at management-group or subscription scope cover.
+    pub fn covered(&self) -> Vec<&'static str> {
+        crate::guardrail::definitions::ordered(
+            self.assignments
+                .iter()
+                .filter(|a| matches!(a.scope, Scope::ManagementGroup | Scope::Subscription))
+                .filter(|a| a.state == AssignmentState::Active)
+                .flat_map(|a| a.covers.iter().copied()),
+        )
+    }
+
+    /// The one-line hint of `check`'s human summary, when it applies: sites fail and no
+    /// platform guardrail is active.
+    pub fn hint_line(&self, failing: usize) -> Option<String> {
+        if !self.hint || failing == 0 {
+            return None;
+        }
+        let text = match self.status() {
+            GuardrailStatus::Present => return None,
+            GuardrailStatus::Absent => "no Azure Policy guardrail for client certificates found",
+            GuardrailStatus::PresentButDisabled => {
+                "the Azure Policy guardrail found is not active platform-wide"
+            }
+        };
+        Some(format!("hint: {text}; `certgate guardrail` writes one"))
+    }
+
     /// Present, present but disabled, or absent (SPEC: only management-group or subscription
     /// scope counts as a platform guardrail).
     pub fn status(&self) -> GuardrailStatus {

@@ -109,6 +109,12 @@ pub fn render(report: &Report, style: Style) -> String {
         }
     }
     if !style.quiet {
+        // Once, above the summary: fixing sites one by one without a platform guardrail lets
+        // new ones fail again.
+        if let Some(hint) = report.guardrail.hint_line(report.summary().failing) {
+            out.push_str(&hint);
+            out.push('\n');
+        }
         out.push_str(&summary_line(report, style.timing));
         out.push('\n');
     }

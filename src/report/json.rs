@@ -1,5 +1,5 @@
 //! `--format json`: the stable, documented machine-readable report (schema version 2: version
-//! 1 plus each resource's `exposure` and `environment`).
+//! 1 plus each resource's `exposure` and `environment`, and the top-level `guardrail`).
 
 use serde::Serialize;
 
@@ -25,6 +25,74 @@ struct JsonReport<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline_fixed: Option<Vec<JsonBaselineFixed<'a>>>,
     summary: Summary,
+    /// The Azure Policy guardrail found in the scanned code.
+    guardrail: JsonGuardrail<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonGuardrail<'a> {
+    /// `present`, `present-but-disabled` or `absent`.
+    status: &'static str,
+    /// The site kinds active management-group or subscription assignments cover.
+    covers: Vec<&'static str>,
+    assignments: Vec<JsonAssignment<'a>>,
+    /// What the built-in definitions do and do not (they audit; HTTP/2 apps count as compliant).
+    note: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonAssignment<'a> {
+    address: &'a str,
+    path: String,
+    line: usize,
+    column: usize,
+    /// `management-group`, `subscription`, `resource-group`, `resource` or `unknown`.
+    scope: &'static str,
+    /// The scope as written: an id, an expression, a `targetScope`, a template `$schema`.
+    scope_text: &'a str,
+    covers: &'a [&'static str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    via: Option<&'a str>,
+    /// `active`, `disabled` or `unknown`.
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+}
+
+fn json_guardrail(guardrail: &super::guardrail::Guardrail) -> JsonGuardrail<'_> {
+    use super::guardrail::{AssignmentState, GuardrailStatus};
+    JsonGuardrail {
+        status: match guardrail.status() {
+            GuardrailStatus::Present => "present",
+            GuardrailStatus::PresentButDisabled => "present-but-disabled",
+            GuardrailStatus::Absent => "absent",
+        },
+        covers: guardrail.covered(),
+        assignments: guardrail
+            .assignments
+            .iter()
+            .map(|a| {
+                let (state, reason) = match &a.state {
+                    AssignmentState::Active => ("active", None),
+                    AssignmentState::Disabled(why) => ("disabled", Some(why.as_str())),
+                    AssignmentState::Unknown(why) => ("unknown", Some(why.as_str())),
+                };
+                JsonAssignment {
+                    address: &a.address,
+                    path: crate::paths::path_text(&a.location.path).into_owned(),
+                    line: a.location.start.line,
+                    column: a.location.start.column,
+                    scope: a.scope.name(),
+                    scope_text: &a.scope_text,
+                    covers: &a.covers,
+                    via: a.via.as_deref(),
+                    state,
+                    reason,
+                }
+            })
+            .collect(),
+        note: super::guardrail::NOTE,
+    }
 }
 
 #[derive(Serialize)]
@@ -221,6 +289,7 @@ pub fn render(report: &Report) -> String {
                 .collect()
         }),
         summary: report.summary(),
+        guardrail: json_guardrail(&report.guardrail),
     };
     let text = serde_json::to_string_pretty(&document).expect("report serialises");
     let mut text = crate::quote::json_safe(text);

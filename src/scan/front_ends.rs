@@ -17,6 +17,8 @@ use crate::model::{FileComments, Resource, UnitScan};
 pub struct FrontEndScan {
     pub resources: Vec<Resource>,
     pub comments: Vec<FileComments>,
+    /// The Azure Policy assignments of the control the front ends found.
+    pub policies: Vec<crate::model::guardrail::PolicyAssignment>,
 }
 
 /// Runs every row on its files; unreadable files are reported into `errors`.
@@ -60,6 +62,7 @@ pub fn run(
     let mut found = FrontEndScan {
         resources: Vec::new(),
         comments: Vec::new(),
+        policies: Vec::new(),
     };
     let consumed = consumed(&scans);
     for (row, scan) in scans.into_iter().enumerate() {
@@ -68,6 +71,7 @@ pub fn run(
             errors: unit_errors,
             mut comments,
             consumed: _,
+            policies,
         } = scan;
         // A file another row judges through its caller is not judged here as well.
         let elsewhere = |file: crate::source::FileId| {
@@ -81,6 +85,7 @@ pub fn run(
         found.resources.extend(resources);
         errors.extend(unit_errors);
         found.comments.extend(comments);
+        found.policies.extend(policies);
     }
     found
 }

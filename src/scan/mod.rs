@@ -73,6 +73,9 @@ pub struct Settings {
     /// only what changed. They stay in memory as long as the cache does: only a scan that
     /// will be repeated ([`Session`]) keeps them.
     pub keep_parsed: bool,
+    /// `--no-guardrail-hint`: `check` never mentions a missing Azure Policy guardrail (a
+    /// `certgate.toml` can turn it off too: `guardrail-hint = false`).
+    pub no_guardrail_hint: bool,
 }
 
 /// A scan's report, and beside it what the scan found on the way, for a re-scan to reuse.
@@ -189,6 +192,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     let front_ends::FrontEndScan {
         mut resources,
         comments,
+        policies,
     } = front_ends::run(&rows, &loader, &files, &found, &mut errors);
     drop(rows);
     let mut cache = Cache {
@@ -210,6 +214,10 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     let parsed = terraform.into_memo();
     cache.terraform = parsed.without_errors_in(read_errors.iter().map(|e| e.path.as_path()));
     errors.extend(read_errors);
+    // Off with the flag, or when any governing config turns it off.
+    let guardrail_hint =
+        !settings.no_guardrail_hint && governing.all().iter().all(|c| c.guardrail_hint);
+    let guardrail = crate::report::guardrail::Guardrail::found(policies, &sources, guardrail_hint);
     let mut report = Report {
         resources: Vec::new(),
         findings: Vec::new(),
@@ -232,8 +240,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
                 .min()
                 .unwrap_or(crate::diagnostic::Severity::Error)
         }),
-        // Filled by the guardrail detection (issue 15).
-        guardrail: Default::default(),
+        guardrail,
     };
     judge::groups(&mut report, resources, &governing, &root);
     exceptions::apply(&mut report, &comments, settings, &governing);

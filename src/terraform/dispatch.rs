@@ -24,6 +24,8 @@ pub(crate) struct Lowered {
     /// Files judged through their Terraform caller (templates read by `file()`), which other
     /// front ends must not also judge as roots.
     pub consumed: Vec<PathBuf>,
+    /// Azure Policy assignments of the control ([`super::policy`]).
+    pub policies: Vec<crate::model::guardrail::PolicyAssignment>,
 }
 
 /// Where a module instance sits: the declaration prefix (`module.web.`) and the instance
@@ -73,6 +75,7 @@ pub(crate) fn keeps_attributes(resource_type: &str) -> bool {
     super::types::lookup(resource_type, super::types::ProviderVersion::Unknown).is_some()
         || super::azapi::is_azapi_block(resource_type)
         || resource_type.ends_with("_template_deployment")
+        || super::policy::keeps_attributes(resource_type)
 }
 
 /// Whether the readers keep a block's nested `site_config` blocks: the azurerm site types,
@@ -90,6 +93,7 @@ pub(crate) fn lower_other(
     cx: &embedded::Context,
     out: &mut Lowered,
 ) {
+    super::policy::lower(block, scope, prefix, out);
     if embedded::is_deployment(&block.resource_type) {
         embedded::lower(block, scope, prefix, cx, out);
     } else if super::azapi::is_azapi_block(&block.resource_type) {

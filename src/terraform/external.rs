@@ -44,5 +44,6 @@ pub fn scan_roots(roots: &[ExternalRoot], loader: &Loader, inputs: &Inputs) -> U
     scan.errors.extend(project.module_errors());
     // Templates the units' deployments read with `file()` are judged through them only.
     scan.consumed = project.consumed();
+    scan.policies = project.policies();
     scan
 }

@@ -36,7 +36,10 @@ pub fn calls_module(bytes: &[u8]) -> bool {
 /// unit: it names an in-scope type, calls a module, or has an AzAPI block that can deploy a
 /// site.
 pub fn interests(bytes: &[u8]) -> bool {
-    names_terraform_type(bytes) || calls_module(bytes) || names_azapi_site(bytes)
+    names_terraform_type(bytes)
+        || calls_module(bytes)
+        || names_azapi_site(bytes)
+        || super::policy::names_assignment(bytes)
 }
 
 /// An `azapi_resource` / `azapi_update_resource` block that can deploy or change a site: the

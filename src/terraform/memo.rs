@@ -33,6 +33,8 @@ pub struct JudgedRoot {
     pub looked: Vec<PathBuf>,
     /// The files of other formats it judged through a Terraform caller.
     pub consumed: Vec<PathBuf>,
+    /// The Azure Policy assignments of the control it found.
+    pub policies: Vec<crate::model::guardrail::PolicyAssignment>,
 }
 
 impl JudgedRoot {
@@ -379,6 +381,7 @@ mod tests {
                     modules: modules.iter().map(PathBuf::from).collect(),
                     looked: looked.iter().map(PathBuf::from).collect(),
                     consumed: Vec::new(),
+                    policies: Vec::new(),
                 };
                 (PathBuf::from(dir), root)
             })

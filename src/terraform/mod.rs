@@ -26,6 +26,7 @@ mod memo;
 mod module;
 mod nesting;
 mod overrides;
+pub(crate) mod policy;
 pub(crate) mod project;
 mod relevance;
 pub(crate) mod rollout;
@@ -109,6 +110,7 @@ pub fn scan_project(
     scan.errors.extend(refused);
     scan.errors.extend(project.module_errors());
     scan.consumed = project.consumed();
+    scan.policies = project.policies();
     let memo = if keep {
         project.into_memo()
     } else {
@@ -152,6 +154,7 @@ pub fn scan_module(files: &[ModuleFile]) -> UnitScan {
         errors,
         comments: Vec::new(),
         consumed: Vec::new(),
+        policies: Vec::new(),
     };
     comments::record(&mut scan, &[&module], |file| {
         let found = files.iter().find(|f| f.id == file);

@@ -51,6 +51,8 @@ pub struct Project<'a> {
     inputs: Inputs,
     /// Files the walks judged through a Terraform caller (`dispatch::Lowered::consumed`).
     consumed: Mutex<std::collections::BTreeSet<PathBuf>>,
+    /// The Azure Policy assignments of the control the walks found.
+    policies: Mutex<Vec<crate::model::guardrail::PolicyAssignment>>,
 }
 
 impl<'a> Project<'a> {
@@ -67,6 +69,7 @@ impl<'a> Project<'a> {
             keep: false,
             inputs: inputs.clone(),
             consumed: Mutex::default(),
+            policies: Mutex::default(),
         }
     }
 
@@ -213,6 +216,14 @@ impl<'a> Project<'a> {
         consumed.iter().cloned().collect()
     }
 
+    /// The Azure Policy assignments the walks found so far.
+    pub fn policies(&self) -> Vec<crate::model::guardrail::PolicyAssignment> {
+        self.policies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// Judges the root module in `dir` and everything it calls.
     pub fn judge_root(&self, dir: &Path) -> Judged {
         let dir = normalize(dir);
@@ -226,6 +237,10 @@ impl<'a> Project<'a> {
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .extend(earlier.consumed.iter().cloned());
+                self.policies
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .extend(earlier.policies.iter().cloned());
                 earlier.clone()
             }
             None => self.walk(&self.module(&dir), &[]),
@@ -298,6 +313,11 @@ impl<'a> Project<'a> {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .extend(consumed.iter().cloned());
+        let policies = std::mem::take(&mut other.policies);
+        self.policies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(policies.iter().cloned());
         super::dispatch::finish(&mut walk.resources, other, &mut walk.errors);
         errors.append(&mut walk.errors);
         if let Some(notice) = budget.notice("root module", None) {
@@ -317,6 +337,7 @@ impl<'a> Project<'a> {
             modules: walk.modules,
             looked,
             consumed,
+            policies,
         }
     }
 }

@@ -44,7 +44,8 @@ impl Outline {
             };
         }
         let names_type = super::interest::names_terraform_type(bytes)
-            || super::interest::names_azapi_site(bytes);
+            || super::interest::names_azapi_site(bytes)
+            || super::policy::names_assignment(bytes);
         if kind == FileKind::TerraformJson {
             // JSON syntax is not outlined: any module call there is followed by parsing.
             return Outline {
