@@ -229,3 +229,42 @@ fn sarif_results_carry_their_resources_exposure_and_environment() {
         .expect("an unused-exception result");
     assert!(exception["properties"].get("exposure").is_none());
 }
+
+/// The SARIF log of one fixture folder.
+fn folder_sarif(folder: &str) -> Value {
+    let output = Command::cargo_bin("certgate")
+        .expect("the binary builds")
+        .args([
+            "check",
+            folder,
+            "--format",
+            "sarif",
+            "--today",
+            "2026-06-01",
+        ])
+        .output()
+        .expect("certgate runs");
+    serde_json::from_slice(&output.stdout).expect("SARIF output is JSON")
+}
+
+#[test]
+fn the_sarif_run_carries_the_guardrail_status_and_the_kinds_it_covers() {
+    let present = folder_sarif("fixtures/guardrail/terraform_direct");
+    let guardrail = &present["runs"][0]["properties"]["guardrail"];
+    assert_eq!(guardrail["status"], "present", "{guardrail}");
+    assert!(
+        guardrail["covers"]
+            .as_array()
+            .is_some_and(|kinds| kinds.iter().any(|k| k == "web-app")),
+        "{guardrail}"
+    );
+    let disabled = folder_sarif("fixtures/guardrail/effect_disabled");
+    assert_eq!(
+        disabled["runs"][0]["properties"]["guardrail"]["status"],
+        "present-but-disabled"
+    );
+    let missing = folder_sarif("fixtures/guardrail/missing");
+    let guardrail = &missing["runs"][0]["properties"]["guardrail"];
+    assert_eq!(guardrail["status"], "absent");
+    assert_eq!(guardrail["covers"], serde_json::json!([]));
+}

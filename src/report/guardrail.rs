@@ -50,6 +50,17 @@ pub enum GuardrailStatus {
     Absent,
 }
 
+impl GuardrailStatus {
+    /// The stable machine form (`present`, `present-but-disabled`, `absent`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GuardrailStatus::Present => "present",
+            GuardrailStatus::PresentButDisabled => "present-but-disabled",
+            GuardrailStatus::Absent => "absent",
+        }
+    }
+}
+
 impl Guardrail {
     /// The assignments the front ends found, located, once each (a template judged once per
     /// parameter file finds its assignments once per scenario), sorted by place.

@@ -60,13 +60,9 @@ struct JsonAssignment<'a> {
 }
 
 fn json_guardrail(guardrail: &super::guardrail::Guardrail) -> JsonGuardrail<'_> {
-    use super::guardrail::{AssignmentState, GuardrailStatus};
+    use super::guardrail::AssignmentState;
     JsonGuardrail {
-        status: match guardrail.status() {
-            GuardrailStatus::Present => "present",
-            GuardrailStatus::PresentButDisabled => "present-but-disabled",
-            GuardrailStatus::Absent => "absent",
-        },
+        status: guardrail.status().as_str(),
         covers: guardrail.covered(),
         assignments: guardrail
             .assignments

@@ -306,6 +306,13 @@ pub fn render(report: &Report) -> String {
         }],
         "columnKind": "unicodeCodePoints",
         "results": results,
+        // The Azure Policy guardrail is about the whole scan, not one result.
+        "properties": {
+            "guardrail": {
+                "status": report.guardrail.status().as_str(),
+                "covers": report.guardrail.covered(),
+            },
+        },
     });
     let log = Log {
         schema: SCHEMA,
