@@ -6,9 +6,13 @@ use crate::source::Span;
 
 mod comments;
 pub(crate) mod guardrail;
+mod identity;
 mod rollout;
 
 pub use comments::{Comments, FileComments, JsonProperty, record as record_comments};
+// Issue 16 base: the packages that read these land next (the lead removes this allow).
+#[allow(unused_imports)]
+pub use identity::{ExportShape, SiteIdentity, Source};
 pub use rollout::{
     AccessRule, ENVIRONMENT_TAG_KEYS, Environment, Exposure, Fact, Restrictions, RolloutInputs,
     Tags,
@@ -263,6 +267,10 @@ pub struct Resource {
     pub suppression_anchor: Option<SuppressionAnchor>,
     /// The settings and tags the rollout facts (exposure, environment) are decided from.
     pub rollout: RolloutInputs,
+    /// The names that identify it in Azure (drift matches code to deployed sites by them).
+    pub identity: SiteIdentity,
+    /// Code, or an inventory export of what is deployed.
+    pub source: Source,
 }
 
 /// The places an inline exception can belong to a resource: comments directly above the

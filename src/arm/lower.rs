@@ -89,6 +89,9 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         instance: site.instance.clone(),
         fix_anchor: Some(fix_anchor(site.file, object, properties)),
         rollout: super::rollout::inputs(site.file, env, object, properties),
+        // Filled by the drift packages (issue 16).
+        identity: crate::model::SiteIdentity::default(),
+        source: crate::model::Source::Code,
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: Span::new(site.file, object.span.start..object.span.start + 1),
             body: Span::new(site.file, object.span.clone()),

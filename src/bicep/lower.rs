@@ -95,6 +95,9 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         instance: site.instance.clone(),
         fix_anchor: Some(fix_anchor(env, site.body)),
         rollout: super::rollout::inputs(env, site.body),
+        // Filled by the drift packages (issue 16).
+        identity: crate::model::SiteIdentity::default(),
+        source: crate::model::Source::Code,
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: Span {
                 file: site.file,

@@ -58,6 +58,9 @@ pub fn lower(
         // A plan is generated: fixes go to the configuration, which the plan does not locate.
         fix_anchor: None,
         rollout,
+        // Filled by the drift packages (issue 16).
+        identity: crate::model::SiteIdentity::default(),
+        source: crate::model::Source::Code,
         suppression_anchor: None,
     })
 }

@@ -44,6 +44,9 @@ pub fn lower(
         instance,
         fix_anchor: Some(fix_anchor(block)),
         rollout: super::rollout::inputs(block, env),
+        // Filled by the drift packages (issue 16).
+        identity: crate::model::SiteIdentity::default(),
+        source: crate::model::Source::Code,
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: block.header,
             body: block.body_span,

@@ -33,6 +33,8 @@ pub fn site(resource_type: &str) -> Resource {
         fix_anchor: None,
         suppression_anchor: None,
         rollout: RolloutInputs::default(),
+        identity: crate::model::SiteIdentity::default(),
+        source: crate::model::Source::Code,
     }
 }
 

@@ -153,6 +153,9 @@ impl Site<'_> {
             instance,
             fix_anchor: Some(fix_anchor),
             rollout: super::rollout::inputs(block, self.scope, self.env),
+            // Filled by the drift packages (issue 16).
+            identity: crate::model::SiteIdentity::default(),
+            source: crate::model::Source::Code,
             suppression_anchor: Some(SuppressionAnchor {
                 header: block.header,
                 body: block.body_span,
