@@ -80,6 +80,7 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
         Command::Init { dir, force } => init(dir, force),
         Command::Exceptions(args) => exceptions(args),
         Command::Plan(args) => plan(args),
+        Command::Remediate(args) => remediate(args),
         Command::Guardrail(args) => crate::guardrail::command::run(&args)
             .map(|text| Outcome::new(text, 0))
             .map_err(AppError::Argument),
@@ -296,6 +297,28 @@ fn plan(args: PlanArgs) -> Result<Outcome, AppError> {
         EXIT_FAILURE
     };
     Ok(Outcome::new(text, code))
+}
+
+/// `certgate remediate`: the script on stdout, notes on stderr.
+fn remediate(args: crate::cli::RemediateArgs) -> Result<Outcome, AppError> {
+    use crate::remediate::command::{Language, Request, run};
+    check_scan_args(&args.scan)?;
+    let request = Request {
+        exports: args.exports,
+        language: match args.format {
+            crate::cli::ScriptFormat::Az => Language::Az,
+            crate::cli::ScriptFormat::Pwsh => Language::Pwsh,
+        },
+        batch: args.batch,
+        batch_size: args.batch_size,
+        code: args.code,
+        settings: scan_settings(args.scan),
+    };
+    let (script, notes) = run(&request).map_err(AppError::Argument)?;
+    for note in notes {
+        eprintln!("{note}");
+    }
+    Ok(Outcome::new(script, 0))
 }
 
 /// `--output FILE`: the report goes to FILE; the terminal gets the one-line summary on stderr

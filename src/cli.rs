@@ -41,6 +41,9 @@ pub enum Command {
     /// failing sites by exposure and environment with their owners (CODEOWNERS), and the
     /// exceptions. Exits 0 unless the scan had errors (2).
     Plan(PlanArgs),
+    /// Print a script (bash with az, or PowerShell) that makes the deployed sites of inventory
+    /// exports require client certificates, batch by batch as `certgate plan` orders them.
+    Remediate(RemediateArgs),
     /// Print a ready-to-commit Azure Policy assignment of the client-certificate built-ins
     /// for every site kind at a management group or subscription (Terraform, Bicep or ARM).
     Guardrail(GuardrailArgs),
@@ -69,6 +72,38 @@ pub struct PlanArgs {
     pub unsafe_fixes: bool,
     #[command(flatten)]
     pub scan: ScanArgs,
+}
+
+/// `certgate remediate`: the script that fixes deployed sites.
+#[derive(Debug, clap::Args)]
+pub struct RemediateArgs {
+    /// Inventory exports (`az webapp list -o json`, Resource Graph results, `az resource
+    /// show`) of the deployed sites.
+    #[arg(required = true, value_name = "EXPORT")]
+    pub exports: Vec<PathBuf>,
+    /// The script's language: bash with the Azure CLI, or PowerShell with the Az module.
+    #[arg(long, value_enum, default_value_t = ScriptFormat::Az)]
+    pub format: ScriptFormat,
+    /// Script only batch K (numbered as `certgate plan` numbers the batches).
+    #[arg(long, value_name = "K")]
+    pub batch: Option<usize>,
+    /// How many sites a batch holds at most.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub batch_size: usize,
+    /// The infrastructure code that manages the sites: warns where it still has the failing
+    /// value, and names owners from its CODEOWNERS.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub code: Vec<PathBuf>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScriptFormat {
+    /// bash with the Azure CLI (`az`).
+    Az,
+    /// PowerShell with the Az module (`Invoke-AzRestMethod`).
+    Pwsh,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -70,7 +70,7 @@ impl Owners {
     }
 
     /// The owners of the file at `path` (as the report names it).
-    fn of(&self, path: &Path) -> Vec<String> {
+    pub fn of(&self, path: &Path) -> Vec<String> {
         for (dir, owners) in &self.roots {
             let relative = crate::paths::relative_to(dir, path).or_else(|| {
                 let real = std::fs::canonicalize(path).ok()?;

@@ -13,4 +13,4 @@ pub use exposure::exposure;
 pub use place::Places;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;

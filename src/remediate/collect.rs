@@ -1,0 +1,184 @@
+//! From the scan of the exports (and of the code, with `--code`) to the script's parts: each
+//! failing deployed site as a [`Target`], with its owners and a warning when the code that
+//! manages it still has the failing value; the sites an exception covers; the ones no command
+//! can fix.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::matching::{self, MatchedBy};
+use super::site_id::SiteId;
+use super::target::{Skipped, Target};
+use crate::date::format_date;
+use crate::model::{Data, Environment, Exposure, Resource, Source};
+use crate::report::{Finding, Report};
+use crate::rules::RuleId;
+
+/// The code side: its scan and the owners of its files.
+pub struct Code<'a> {
+    pub report: &'a Report,
+    /// The CODEOWNERS owners of a scanned file.
+    pub owners: &'a dyn Fn(&std::path::Path) -> Vec<String>,
+}
+
+/// What the exports hold for the script.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub targets: Vec<Target>,
+    pub excepted: Vec<Skipped>,
+    pub not_scripted: Vec<Skipped>,
+    /// Code resources found among the exports' paths: not deployed sites, so not scripted.
+    pub code_resources: usize,
+}
+
+/// Sorts the findings of `exports` (scanned) into targets, exceptions and the rest.
+pub fn collect(exports: &Report, code: Option<&Code>) -> Collected {
+    let records: HashMap<usize, (Exposure, Environment)> = exports
+        .resources
+        .iter()
+        .map(|r| (r.group, (r.exposure.value, r.environment.value)))
+        .collect();
+    let mut out = Collected::default();
+    for finding in &exports.findings {
+        let Some((resource, id)) = deployed(exports, finding) else {
+            out.code_resources += usize::from(finding.group().is_some());
+            continue;
+        };
+        let Some(parts) = SiteId::parse(&id) else {
+            out.not_scripted.push(Skipped {
+                id,
+                why: "not the id of a Microsoft.Web site or slot".to_string(),
+            });
+            continue;
+        };
+        if finding.rule == RuleId::ClientCertUnsupported {
+            out.not_scripted.push(Skipped {
+                id,
+                why: finding.message.clone(),
+            });
+            continue;
+        }
+        let (exposure, environment) = finding
+            .group()
+            .and_then(|g| records.get(&g).copied())
+            .unwrap_or((Exposure::Unknown, Environment::Unknown));
+        let mut target = Target {
+            id,
+            kind: resource.kind,
+            verdict: finding.rule.as_str(),
+            path: finding.location.path.clone(),
+            line: finding.location.start.line,
+            exposure,
+            environment,
+            clear_exclusion_paths: shows_exclusion_paths(resource),
+            owners: Vec::new(),
+            reverted_by: None,
+            parts,
+        };
+        if let Some(code) = code {
+            managed_by(&mut target, resource, code);
+        }
+        out.targets.push(target);
+    }
+    for finding in &exports.suppressed {
+        if let Some((_, id)) = deployed(exports, finding) {
+            out.excepted.push(Skipped {
+                why: exception(finding),
+                id,
+            });
+        }
+    }
+    out
+}
+
+/// The deployed resource a finding is about, with its id; `None` for code resources and
+/// findings about exceptions.
+fn deployed<'r>(report: &'r Report, finding: &Finding) -> Option<(&'r Resource, String)> {
+    let resource = report.groups.get(finding.group()?)?.first()?;
+    if !matches!(resource.source, Source::Deployed(_)) {
+        return None;
+    }
+    let id = match resource.identity.id.as_ref().map(|v| &v.data) {
+        Some(Data::String(id)) => id.clone(),
+        _ => finding.address.clone(),
+    };
+    Some((resource, id))
+}
+
+/// Whether the command must clear the exclusion paths: unless the export shows none.
+fn shows_exclusion_paths(resource: &Resource) -> bool {
+    match resource.exclusion_paths.as_ref().map(|v| &v.data) {
+        Some(Data::Null) => false,
+        Some(Data::String(paths)) => !paths.trim().is_empty(),
+        // Missing from the export, or not a string: clear it to be sure.
+        _ => true,
+    }
+}
+
+/// What the exception covering `finding` says.
+fn exception(finding: &Finding) -> String {
+    let Some(by) = &finding.suppressed else {
+        return "an active exception".to_string();
+    };
+    let mut text = format!(
+        "{} at {}:{}",
+        by.by,
+        by.location.path.display(),
+        by.location.line
+    );
+    text.push_str(&format!(
+        ", owner {}",
+        by.owner.as_deref().unwrap_or("not named")
+    ));
+    if let Some(expires) = by.expires {
+        text.push_str(&format!(", expires {}", format_date(expires)));
+    }
+    if let Some(reason) = &by.reason {
+        text.push_str(&format!(": {reason}"));
+    }
+    text
+}
+
+/// Fills the owners and the revert warning from the code resource that manages the site.
+fn managed_by(target: &mut Target, deployed: &Resource, code: &Code) {
+    let report = code.report;
+    let found = report
+        .groups
+        .iter()
+        .enumerate()
+        .find_map(|(group, instances)| {
+            instances
+                .iter()
+                .find_map(|r| matching::matches(deployed, &target.parts, r))
+                .map(|how| (group, how))
+        });
+    let Some((group, how)) = found else {
+        return;
+    };
+    // Any finding on it (reported, in the baseline or excepted): the code has a failing value.
+    let failing = report
+        .treated_findings()
+        .map(|(f, _)| f)
+        .find(|f| f.group() == Some(group));
+    let record = report.resources.iter().find(|r| r.group == group);
+    let path: Option<PathBuf> = failing
+        .map(|f| f.location.path.clone())
+        .or_else(|| record.map(|r| r.location.path.clone()));
+    if let Some(path) = &path {
+        target.owners = (code.owners)(path);
+    }
+    if let Some(finding) = failing {
+        let how = match how {
+            MatchedBy::ResourceId => "by resource id",
+            MatchedBy::NameResourceGroupType => "by name, resource group and type",
+        };
+        target.reverted_by = Some(format!(
+            "the code that manages it ({} at {}:{}, matched {how}) still has {}: the next \
+             deployment reverts this fix; fix the code too",
+            finding.address,
+            finding.location.path.display(),
+            finding.location.start.line,
+            finding.rule.as_str()
+        ));
+    }
+}
