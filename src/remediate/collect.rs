@@ -29,6 +29,8 @@ pub struct Collected {
     pub not_scripted: Vec<Skipped>,
     /// Code resources found among the exports' paths: not deployed sites, so not scripted.
     pub code_resources: usize,
+    /// Every deployed site or slot the exports hold (passing ones too).
+    pub deployed_sites: usize,
 }
 
 /// Sorts the findings of `exports` (scanned) into targets, exceptions and the rest.
@@ -38,7 +40,17 @@ pub fn collect(exports: &Report, code: Option<&Code>) -> Collected {
         .iter()
         .map(|r| (r.group, (r.exposure.value, r.environment.value)))
         .collect();
-    let mut out = Collected::default();
+    let mut out = Collected {
+        deployed_sites: exports
+            .groups
+            .iter()
+            .filter(|g| {
+                g.first()
+                    .is_some_and(|r| matches!(r.source, Source::Deployed(_)))
+            })
+            .count(),
+        ..Collected::default()
+    };
     for finding in &exports.findings {
         let Some((resource, id)) = deployed(exports, finding) else {
             out.code_resources += usize::from(finding.group().is_some());

@@ -75,6 +75,7 @@ fn failing_deployed_sites_become_targets_and_excepted_ones_are_left_alone() {
     assert!(why.contains("owner team-legacy"), "{why}");
     assert!(why.contains("expires 2027-03-31"), "{why}");
     assert_eq!(collected.code_resources, 0);
+    assert_eq!(collected.deployed_sites, 4);
 }
 
 #[test]
@@ -84,6 +85,7 @@ fn code_resources_among_the_exports_are_counted_not_scripted() {
     assert!(collected.targets.is_empty());
     assert!(collected.excepted.is_empty());
     assert_eq!(collected.code_resources, 2);
+    assert_eq!(collected.deployed_sites, 0);
 }
 
 #[test]

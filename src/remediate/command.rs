@@ -56,6 +56,13 @@ pub fn run(request: &Request) -> Result<(String, Vec<String>), String> {
             collected.code_resources
         ));
     }
+    if collected.deployed_sites == 0 {
+        notes.push(
+            "certgate remediate: the exports hold no deployed site: export them with `az \
+             webapp list -o json` or a Resource Graph query (see `certgate verify`)"
+                .to_string(),
+        );
+    }
     let reverted = collected
         .targets
         .iter()
