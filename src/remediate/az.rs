@@ -1,7 +1,7 @@
-//! The script as bash with the Azure CLI: `az webapp update` / `az functionapp update` with
-//! generic `--set` of the site's properties (and `--slot` for a slot), and `az resource
-//! update --ids` for logic apps (Standard logic apps are `Microsoft.Web/sites` too, but `az
-//! logicapp` has no generic `--set`).
+//! The script as bash with the Azure CLI: `az webapp update`, `az functionapp update` or `az
+//! logicapp update` with generic `--set` of the site's properties, `--slot` for a slot. (The
+//! three read the site, set the properties on it and write it back; checked against
+//! azure-cli 2.91.)
 
 use super::layout;
 use super::shell::bash as q;
@@ -41,42 +41,30 @@ pub fn render(script: &Script) -> String {
 
 /// The one command that fixes `target`. Every value from the export is quoted.
 pub fn command(target: &Target) -> String {
-    let exclusion = |prefix: &str| {
-        if target.clear_exclusion_paths {
-            format!(" {}", q(&format!("{prefix}clientCertExclusionPaths=")))
-        } else {
-            String::new()
-        }
+    let group = match target.kind {
+        SiteKind::WebApp => "webapp",
+        SiteKind::FunctionApp => "functionapp",
+        SiteKind::LogicApp => "logicapp",
     };
-    match target.kind {
-        SiteKind::LogicApp => format!(
-            "az resource update --ids {} --set properties.clientCertEnabled=true \
-             properties.clientCertMode=Required{} --output none",
-            q(&target.id),
-            exclusion("properties.")
-        ),
-        SiteKind::WebApp | SiteKind::FunctionApp => {
-            let group = if target.kind == SiteKind::FunctionApp {
-                "functionapp"
-            } else {
-                "webapp"
-            };
-            let slot = target
-                .parts
-                .slot
-                .as_deref()
-                .map(|s| format!(" --slot {}", q(s)))
-                .unwrap_or_default();
-            format!(
-                "az {group} update --subscription {} --resource-group {} --name {}{slot} \
-                 --set clientCertEnabled=true clientCertMode=Required{} --output none",
-                q(&target.parts.subscription),
-                q(&target.parts.resource_group),
-                q(&target.parts.site),
-                exclusion("")
-            )
-        }
-    }
+    let slot = target
+        .parts
+        .slot
+        .as_deref()
+        .map(|s| format!(" --slot {}", q(s)))
+        .unwrap_or_default();
+    // An empty value after `=` sets the empty string: no exclusion paths.
+    let exclusion = if target.clear_exclusion_paths {
+        " 'clientCertExclusionPaths='"
+    } else {
+        ""
+    };
+    format!(
+        "az {group} update --subscription {} --resource-group {} --name {}{slot} \
+         --set clientCertEnabled=true clientCertMode=Required{exclusion} --output none",
+        q(&target.parts.subscription),
+        q(&target.parts.resource_group),
+        q(&target.parts.site),
+    )
 }
 
 fn comment(out: &mut String, line: &str) {

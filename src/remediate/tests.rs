@@ -89,7 +89,8 @@ fn one_batch_only_scripts_its_own_sites() {
     assert!(text.contains("batch 2 of 3"), "{text}");
     let commands: Vec<&str> = text.lines().filter(|l| l.starts_with("az ")).collect();
     assert_eq!(commands.len(), 1, "{text}");
-    assert!(commands[0].ends_with("/sites/logic-c' --set properties.clientCertEnabled=true properties.clientCertMode=Required 'properties.clientCertExclusionPaths=' --output none"), "{text}");
+    assert!(commands[0].starts_with("az logicapp update "), "{text}");
+    assert!(commands[0].contains(" --name 'logic-c' --set "), "{text}");
 }
 
 #[test]
@@ -188,8 +189,6 @@ exit 0
         let (code, calls, _dir) = run(&az::render(&script(estate(), None, 20)), None);
         assert_eq!(code, Some(0));
         let sub = "00000000-0000-0000-0000-000000000001";
-        let base =
-            format!("/subscriptions/{sub}/resourceGroups/rg-web/providers/Microsoft.Web/sites");
         let set = "--set|clientCertEnabled=true|clientCertMode=Required|";
         assert_eq!(
             calls,
@@ -207,10 +206,10 @@ exit 0
                     "webapp|update|--subscription|{sub}|--resource-group|rg-web|--name|web-a|--slot|staging|{set}clientCertExclusionPaths=|--output|none|"
                 ),
                 format!(
-                    "resource|update|--ids|{base}/logic-c|--set|properties.clientCertEnabled=true|properties.clientCertMode=Required|properties.clientCertExclusionPaths=|--output|none|"
+                    "logicapp|update|--subscription|{sub}|--resource-group|rg-web|--name|logic-c|{set}clientCertExclusionPaths=|--output|none|"
                 ),
                 format!(
-                    "resource|update|--ids|{base}/logic-c/slots/blue|--set|properties.clientCertEnabled=true|properties.clientCertMode=Required|--output|none|"
+                    "logicapp|update|--subscription|{sub}|--resource-group|rg-web|--name|logic-c|--slot|blue|{set}--output|none|"
                 ),
             ]
         );
