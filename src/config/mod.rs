@@ -237,6 +237,8 @@ pub struct Discovery {
     by_dir: std::collections::HashMap<PathBuf, Option<PathBuf>>,
     /// Configs apply from above the project root too (a home directory's): the whole disk.
     disk: crate::fs::DiskFs,
+    /// The current directory, asked once: a scan looks up thousands of relative directories.
+    cwd: Option<PathBuf>,
 }
 
 impl Discovery {
@@ -249,6 +251,26 @@ impl Discovery {
         } else {
             start.parent()?.to_path_buf()
         };
+        self.from_dir(dir)
+    }
+
+    /// [`Discovery::for_path`] for a directory that holds a discovered file: no probe whether
+    /// it is one (a directory that does not exist holds no config either).
+    pub fn for_dir(&mut self, dir: &Path) -> Option<PathBuf> {
+        let start = if dir.is_absolute() || dir.as_os_str().is_empty() {
+            absolute(dir)
+        } else {
+            let cwd = self
+                .cwd
+                .get_or_insert_with(|| std::env::current_dir().unwrap_or_default());
+            crate::paths::normalize(&cwd.join(dir))
+        };
+        self.from_dir(start)
+    }
+
+    /// The nearest config in `dir` (absolute, normalised) or above it.
+    fn from_dir(&mut self, dir: PathBuf) -> Option<PathBuf> {
+        use crate::fs::FileSystem as _;
         let mut visited = Vec::new();
         let mut found = None;
         for candidate_dir in dir.ancestors() {

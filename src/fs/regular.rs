@@ -125,6 +125,16 @@ pub fn stat(path: &Path) -> Result<Kind, Refused> {
     }
 }
 
+/// Whether `path` is a regular file ([`Kind::File`]) or a directory ([`Kind::Dir`]),
+/// following symbolic links: [`stat`] without naming why not.
+pub fn is_kind(path: &Path, kind: Kind) -> bool {
+    fs::metadata(path).is_ok_and(|metadata| match kind {
+        Kind::File => metadata.is_file(),
+        Kind::Dir => metadata.is_dir(),
+        Kind::Other(_) => false,
+    })
+}
+
 /// The target of the symbolic link at `path`, for messages (empty when it is none).
 pub fn link_target(path: &Path) -> PathBuf {
     fs::read_link(path).unwrap_or_default()
