@@ -251,7 +251,7 @@ impl Discovery {
         } else {
             start.parent()?.to_path_buf()
         };
-        self.from_dir(dir)
+        self.nearest(dir)
     }
 
     /// [`Discovery::for_path`] for a directory that holds a discovered file: no probe whether
@@ -265,11 +265,11 @@ impl Discovery {
                 .get_or_insert_with(|| std::env::current_dir().unwrap_or_default());
             crate::paths::normalize(&cwd.join(dir))
         };
-        self.from_dir(start)
+        self.nearest(start)
     }
 
     /// The nearest config in `dir` (absolute, normalised) or above it.
-    fn from_dir(&mut self, dir: PathBuf) -> Option<PathBuf> {
+    fn nearest(&mut self, dir: PathBuf) -> Option<PathBuf> {
         use crate::fs::FileSystem as _;
         let mut visited = Vec::new();
         let mut found = None;
