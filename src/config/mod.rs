@@ -234,7 +234,8 @@ pub fn discover(path: &Path) -> Option<PathBuf> {
 /// Remembers discovery per directory, so a scan of many files looks each directory up once.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    by_dir: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    /// By the directory's bytes: hashing a `Path` walks its components.
+    by_dir: crate::path_map::PathMap<Option<PathBuf>>,
     /// Configs apply from above the project root too (a home directory's): the whole disk.
     disk: crate::fs::DiskFs,
     /// The current directory, asked once: a scan looks up thousands of relative directories.
@@ -274,11 +275,11 @@ impl Discovery {
         let mut visited = Vec::new();
         let mut found = None;
         for candidate_dir in dir.ancestors() {
-            if let Some(cached) = self.by_dir.get(candidate_dir) {
+            if let Some(cached) = self.by_dir.get(candidate_dir.as_os_str()) {
                 found = cached.clone();
                 break;
             }
-            visited.push(candidate_dir.to_path_buf());
+            visited.push(candidate_dir.as_os_str().to_owned());
             let candidate = candidate_dir.join(FILE_NAME);
             if self.disk.is_file(&candidate) {
                 found = Some(candidate);
