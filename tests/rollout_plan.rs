@@ -355,3 +355,72 @@ fn a_site_read_from_a_plan_json_is_never_a_root_cause() {
     assert!(json["root_causes"].as_array().unwrap().is_empty(), "{text}");
     assert_eq!(json["totals"]["batches"], serde_json::json!([1]));
 }
+
+/// One Bicep declaration judged for two scenarios (`main.prod.bicepparam`, `main.dev.bicepparam`)
+/// lands in two batches with the same literal `clientCertEnabled: false`. Fixing it for batch 1
+/// would fix batch 2's site too (or, the other way round, a non-production batch would change
+/// production): the plan says auto-fix no for both, and `--fix --batch 1` leaves the file alone
+/// while it fixes the rest of the batch.
+#[test]
+fn fix_batch_leaves_a_literal_shared_with_another_batchs_scenario() {
+    let shared = Path::new("fixtures/rollout/batch_shared_declaration");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(shared, dir.path());
+    let batch1 = batch_sites(dir.path(), "20", 1);
+    let batch2 = batch_sites(dir.path(), "20", 2);
+    let admin = |batch: &[(String, String, bool)]| {
+        batch
+            .iter()
+            .find(|(address, ..)| address == "admin")
+            .cloned()
+    };
+    assert_eq!(
+        admin(&batch1),
+        Some(("admin".into(), "app/main.bicep".into(), false)),
+        "{batch1:?}"
+    );
+    assert_eq!(
+        admin(&batch2),
+        Some(("admin".into(), "app/main.bicep".into(), false)),
+        "{batch2:?}"
+    );
+    let before = texts(dir.path());
+    let output = certgate(dir.path())
+        .args([
+            "check",
+            "--today",
+            "2026-06-01",
+            "--fix",
+            "--batch",
+            "1",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    // The human output wraps the reason: compare it word by word.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let words = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(
+            "its fix also changes `admin` [scenario main.dev.bicepparam], which is not selected"
+        ),
+        "{stdout}"
+    );
+    let after = texts(dir.path());
+    assert_eq!(after["app/main.bicep"], before["app/main.bicep"]);
+    assert!(after["envs/prod/main.tf"].contains("client_certificate_enabled = true"));
+}
+
+#[test]
+fn batch_size_zero_is_refused_by_plan_and_check() {
+    let dir = estate_copy();
+    for args in [
+        &["plan", "--batch-size", "0", "."][..],
+        &["check", "--diff", "--batch", "1", "--batch-size", "0", "."][..],
+    ] {
+        let output = certgate(dir.path()).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--batch-size"), "{stderr}");
+    }
+}

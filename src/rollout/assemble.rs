@@ -52,6 +52,38 @@ pub fn work(report: &Report, batch_size: usize) -> (Vec<RootCause>, Vec<Batch>) 
     (causes, batches::cut(rest, batch_size))
 }
 
+/// Marks not fixable the sites whose fix edits the same text as a site of another batch or
+/// root cause (two scenarios of one declaration): `--fix --batch K` refuses them, as fixing
+/// one would change the other's batch too.
+fn unmark_shared_fixes(report: &Report, causes: &mut [RootCause], batches: &mut [Batch]) {
+    let units = causes
+        .iter()
+        .map(|c| &c.sites)
+        .chain(batches.iter().map(|b| &b.sites));
+    let fixes: Vec<(usize, usize, &crate::diagnostic::Fix)> = units
+        .enumerate()
+        .flat_map(|(unit, sites)| {
+            sites
+                .iter()
+                .filter_map(move |site| match &report.findings.get(site.finding)?.fix {
+                    crate::diagnostic::FixStatus::Available(fix) => Some((site.finding, unit, fix)),
+                    _ => None,
+                })
+        })
+        .collect();
+    let shared: std::collections::HashSet<usize> = crate::diagnostic::shared_edits(&fixes)
+        .into_iter()
+        .map(|(finding, _)| finding)
+        .collect();
+    let sites = causes
+        .iter_mut()
+        .flat_map(|c| c.sites.iter_mut())
+        .chain(batches.iter_mut().flat_map(|b| b.sites.iter_mut()));
+    for site in sites.filter(|s| shared.contains(&s.finding)) {
+        site.fixable = false;
+    }
+}
+
 /// The CODEOWNERS of every project root directory, read through `fs`.
 #[derive(Debug, Default)]
 pub struct Owners {
@@ -87,6 +119,7 @@ impl Owners {
 /// Assembles the plan of `report` (scanned with its fixes planned).
 pub fn assemble(report: &Report, owners: &Owners, batch_size: usize) -> Rollout {
     let (mut causes, mut batches) = work(report, batch_size);
+    unmark_shared_fixes(report, &mut causes, &mut batches);
     for cause in &mut causes {
         cause.owners = owners.of(&cause.place.path);
         for site in &mut cause.sites {
