@@ -424,3 +424,21 @@ fn batch_size_zero_is_refused_by_plan_and_check() {
         assert!(stderr.contains("--batch-size"), "{stderr}");
     }
 }
+
+/// `plan --format json` and `check --format json` print the guardrail as one object (the same
+/// fields, state and reason apart, the same note), whatever the form of the assignment.
+#[test]
+fn plan_json_guardrail_is_check_json_guardrail() {
+    for name in ["enforcement_off", "terraform_initiative_in_code", "missing"] {
+        let dir = format!("fixtures/guardrail/{name}");
+        let (text, _) = plan(&dir, &["--format", "json"]);
+        let planned: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let checked = bin()
+            .args(["check", "--today", "2026-06-01", "--format", "json"])
+            .args(["--project-root", &dir, &dir])
+            .output()
+            .unwrap();
+        let checked = stdout_json(&checked);
+        assert_eq!(planned["guardrail"], checked["guardrail"], "{name}");
+    }
+}

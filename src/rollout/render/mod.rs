@@ -10,10 +10,9 @@ use super::root_causes::{Kind, RootCause};
 use super::site::Site;
 use crate::report::guardrail::{Assignment, AssignmentState, GuardrailStatus, Scope};
 
-/// What every format says about the built-in definitions, whatever the guardrail's status.
-pub const BUILT_IN_NOTE: &str = "The built-in definitions audit only (AuditIfNotExists): they \
-    report sites that do not require client certificates, they do not block them, and they \
-    treat an app with HTTP/2 enabled as compliant. Blocking needs a custom Deny definition.";
+/// What every format says about the built-in definitions, whatever the guardrail's status:
+/// the words of `check`'s JSON and SARIF, so the plan and the report never disagree.
+pub const BUILT_IN_NOTE: &str = crate::report::guardrail::NOTE;
 
 /// The guardrail's status (`absent`) and what it means, in one sentence.
 pub fn guardrail_summary(status: GuardrailStatus) -> (&'static str, &'static str) {
