@@ -442,3 +442,29 @@ fn plan_json_guardrail_is_check_json_guardrail() {
         assert_eq!(planned["guardrail"], checked["guardrail"], "{name}");
     }
 }
+
+/// A certgate.toml with errors counts as the defaults: its sites are all in the plan, so the
+/// notice must not say they are missing (it did), but that the config does not apply.
+#[test]
+fn a_bad_config_notice_says_the_config_does_not_apply_not_that_sites_are_missing() {
+    let dir = estate_copy();
+    common::write(
+        dir.path(),
+        "certgate.toml",
+        "[environments]\nproduction = \"envs/prod/**\"\n",
+    );
+    let output = certgate(dir.path())
+        .args(["plan", "--today", "2026-06-01", "--format", "json", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let json = stdout_json(&output);
+    let notices = json["notices"].to_string();
+    assert!(notices.contains("certgate.toml:2:"), "{notices}");
+    assert!(
+        notices.contains("the plan was made without this config"),
+        "{notices}"
+    );
+    assert!(!notices.contains("missing from this plan"), "{notices}");
+    assert!(json["totals"]["sites"].as_u64().unwrap() > 0);
+}

@@ -153,11 +153,12 @@ pub fn assemble(report: &Report, owners: &Owners, batch_size: usize) -> Rollout 
         .collect();
     for error in &report.errors {
         notices.push(format!(
-            "{}:{}:{}: {} (its sites are missing from this plan)",
+            "{}:{}:{}: {} ({})",
             error.path.display(),
             error.start.line,
             error.start.column,
-            error.message
+            error.message,
+            consequence(error)
         ));
     }
     Rollout {
@@ -170,6 +171,17 @@ pub fn assemble(report: &Report, owners: &Owners, batch_size: usize) -> Rollout 
         totals,
         codeowners: owners.roots.iter().find_map(|(_, o)| o.path.clone()),
         notices,
+    }
+}
+
+/// What an error means for the plan: a file that failed to read or parse is missing from it;
+/// a config file with errors counts as the defaults (the scan went on without it).
+fn consequence(error: &crate::report::ErrorRecord) -> &'static str {
+    let config = format!("invalid {}:", crate::paths::CONFIG_FILE);
+    if error.message.starts_with(&config) {
+        "the plan was made without this config: its `[environments]`, exceptions and settings do not apply"
+    } else {
+        "its sites are missing from this plan"
     }
 }
 
