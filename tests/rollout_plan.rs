@@ -468,3 +468,18 @@ fn a_bad_config_notice_says_the_config_does_not_apply_not_that_sites_are_missing
     assert!(!notices.contains("missing from this plan"), "{notices}");
     assert!(json["totals"]["sites"].as_u64().unwrap() > 0);
 }
+
+/// In Markdown an assignment's address is code, as a site's is: a Terraform address full of
+/// underscores or an ARM name with `*` must not turn into emphasis in a pull request.
+#[test]
+fn markdown_shows_a_guardrail_assignments_address_as_code() {
+    let (text, _) = plan(
+        "fixtures/guardrail/terraform_direct",
+        &["--format", "markdown"],
+    );
+    let line = text
+        .lines()
+        .find(|l| l.contains("scope `"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.starts_with("- `azurerm_"), "{line}");
+}

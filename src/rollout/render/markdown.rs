@@ -37,8 +37,9 @@ fn guardrail(out: &mut String, rollout: &Rollout) {
     for a in &rollout.guardrail.assignments {
         let _ = writeln!(
             out,
-            "- {} (`{}:{}`)",
-            inline(&assignment_text(a)),
+            "- `{}` {} (`{}:{}`)",
+            code(&a.address),
+            inline(&assignment_details(a)),
             a.location.path.display(),
             a.location.start.line
         );

@@ -55,9 +55,13 @@ pub fn state_text(state: &AssignmentState) -> String {
 
 /// One assignment in a line: address, scope, covered kinds, initiative, state.
 pub fn assignment_text(a: &Assignment) -> String {
+    format!("{} {}", a.address, assignment_details(a))
+}
+
+/// [`assignment_text`] without the address: `at subscription scope …: active`.
+pub fn assignment_details(a: &Assignment) -> String {
     let mut text = format!(
-        "{} at {} scope `{}`, covers {}",
-        a.address,
+        "at {} scope `{}`, covers {}",
         scope_name(a.scope),
         a.scope_text,
         if a.covers.is_empty() {
