@@ -483,3 +483,32 @@ fn markdown_shows_a_guardrail_assignments_address_as_code() {
         .unwrap_or_else(|| panic!("{text}"));
     assert!(line.starts_with("- `azurerm_"), "{line}");
 }
+
+/// A site's path is written the same way by `plan --format json` and `check --format json`,
+/// also when it is not UTF-8 (`\xNN`, not a replacement character that names no file).
+#[cfg(unix)]
+#[test]
+fn plan_json_writes_paths_as_check_json_does() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"app-\xff"));
+    std::fs::create_dir(&odd).unwrap();
+    std::fs::write(
+        odd.join("main.tf"),
+        "resource \"azurerm_linux_web_app\" \"a\" {\n  client_certificate_enabled = false\n}\n",
+    )
+    .unwrap();
+    let planned = certgate(dir.path())
+        .args(["plan", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let planned = stdout_json(&planned);
+    let checked = certgate(dir.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let checked = stdout_json(&checked);
+    let path = &planned["batches"][0]["sites"][0]["path"];
+    assert_eq!(path, &checked["findings"][0]["path"]);
+    assert!(path.as_str().unwrap().contains("app-\\xFF"), "{path}");
+}

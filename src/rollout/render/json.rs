@@ -80,7 +80,7 @@ pub fn render(rollout: &Rollout) -> String {
             .iter()
             .map(|c| CauseJson {
                 kind: c.kind.as_str(),
-                path: c.place.path.display().to_string(),
+                path: crate::paths::path_text(&c.place.path).into_owned(),
                 line: c.place.start.line,
                 column: c.place.start.column,
                 what: &c.what,
@@ -110,7 +110,10 @@ pub fn render(rollout: &Rollout) -> String {
             root_causes: rollout.root_causes.len(),
             batches: rollout.batches.iter().map(|b| b.sites.len()).collect(),
         },
-        codeowners: rollout.codeowners.as_ref().map(|p| p.display().to_string()),
+        codeowners: rollout
+            .codeowners
+            .as_ref()
+            .map(|p| crate::paths::path_text(p).into_owned()),
         notices: &rollout.notices,
     };
     let mut text = serde_json::to_string_pretty(&plan).unwrap_or_default();
@@ -123,7 +126,7 @@ fn site(s: &Site) -> SiteJson<'_> {
         address: &s.address,
         scenario: s.scenario.as_deref(),
         root: s.root.as_deref(),
-        path: s.path.display().to_string(),
+        path: crate::paths::path_text(&s.path).into_owned(),
         line: s.line,
         verdict: s.verdict,
         severity: match s.severity {
