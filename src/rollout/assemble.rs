@@ -17,6 +17,8 @@ use crate::suppress::listing::Row;
 pub struct Rollout {
     pub guardrail: Guardrail,
     pub guardrail_status: GuardrailStatus,
+    /// Kinds of failing sites that no active platform assignment covers (`function-app`, …).
+    pub guardrail_uncovered: Vec<&'static str>,
     pub root_causes: Vec<RootCause>,
     pub batches: Vec<Batch>,
     pub batch_size: usize,
@@ -164,6 +166,14 @@ pub fn assemble(report: &Report, owners: &Owners, batch_size: usize) -> Rollout 
     Rollout {
         guardrail: report.guardrail.clone(),
         guardrail_status: report.guardrail.status(),
+        guardrail_uncovered: report.guardrail.uncovered(
+            report
+                .resources
+                .iter()
+                .zip(&statuses)
+                .filter(|(_, status)| **status == Status::Failing)
+                .map(|(resource, _)| resource.kind.as_str()),
+        ),
         root_causes: causes,
         batches,
         batch_size: batch_size.max(1),

@@ -33,6 +33,21 @@ pub fn guardrail_summary(status: GuardrailStatus) -> (&'static str, &'static str
     }
 }
 
+/// What an active guardrail leaves out, when it does: `does not cover function-app (failing
+/// here); `certgate guardrail` writes an assignment for every site kind`.
+pub fn uncovered_text(rollout: &Rollout) -> Option<String> {
+    if rollout.guardrail_status != GuardrailStatus::Present
+        || rollout.guardrail_uncovered.is_empty()
+    {
+        return None;
+    }
+    Some(format!(
+        "does not cover {} (failing here); `certgate guardrail` writes an assignment for every \
+         site kind",
+        rollout.guardrail_uncovered.join(", ")
+    ))
+}
+
 /// A scope for people: `management group`, `subscription`, …
 pub fn scope_name(scope: Scope) -> &'static str {
     match scope {
