@@ -101,7 +101,13 @@ pub fn render(report: &Report, style: Style) -> String {
     if !style.quiet {
         // Once, above the summary: fixing sites one by one without a platform guardrail lets
         // new ones fail again.
-        if let Some(hint) = report.guardrail.hint_line(report.summary().failing) {
+        let failing_kinds = report
+            .resources
+            .iter()
+            .zip(report.statuses())
+            .filter(|(_, status)| *status == super::Status::Failing)
+            .map(|(resource, _)| resource.kind.as_str());
+        if let Some(hint) = report.guardrail.hint_line(failing_kinds) {
             out.push_str(&hint);
             out.push('\n');
         }
