@@ -158,3 +158,27 @@ fn passing_code_names_owners_without_a_warning() {
         Some(Data::String(_))
     ));
 }
+
+#[test]
+fn a_deployed_site_whose_id_is_not_a_site_id_is_listed_not_scripted() {
+    let mut report = deployed();
+    let plan = "/subscriptions/s1/resourceGroups/rg-web/providers/Microsoft.Web/serverfarms/plan";
+    for group in &mut report.groups {
+        for r in group {
+            if r.address.ends_with(".failing") {
+                r.identity.id = Some(text(plan, 0..1));
+            }
+        }
+    }
+    let collected = collect(&report, None);
+    assert_eq!(
+        names(collected.targets.iter().map(|t| t.id.clone())),
+        ["paths"]
+    );
+    assert_eq!(collected.not_scripted.len(), 1);
+    assert_eq!(collected.not_scripted[0].id, plan);
+    assert_eq!(
+        collected.not_scripted[0].why,
+        "not the id of a Microsoft.Web site or slot"
+    );
+}
