@@ -117,13 +117,14 @@ fn deployed<'r>(report: &'r Report, finding: &Finding) -> Option<(&'r Resource, 
     Some((resource, id))
 }
 
-/// Whether the command must clear the exclusion paths: unless the export shows none.
+/// Whether the command must clear the exclusion paths: when the export shows some, or lacks
+/// the property (its value is unknown). `null` and an absent value mean none.
 fn shows_exclusion_paths(resource: &Resource) -> bool {
     match resource.exclusion_paths.as_ref().map(|v| &v.data) {
-        Some(Data::Null) => false,
+        None | Some(Data::Null) => false,
         Some(Data::String(paths)) => !paths.trim().is_empty(),
-        // Missing from the export, or not a string: clear it to be sure.
-        _ => true,
+        // Missing from the export (unknown), or not a string: clear it to be sure.
+        Some(_) => true,
     }
 }
 

@@ -182,3 +182,29 @@ fn a_deployed_site_whose_id_is_not_a_site_id_is_listed_not_scripted() {
         "not the id of a Microsoft.Web site or slot"
     );
 }
+
+#[test]
+fn exclusion_paths_are_cleared_only_when_shown_or_unknown() {
+    let mut report = deployed();
+    for group in &mut report.groups {
+        for r in group {
+            if r.address.ends_with(".passing") {
+                continue;
+            }
+            // `failing`: the export lacks the property; `excepted`: null; `paths`: shown.
+            if r.address.ends_with(".failing") {
+                r.exclusion_paths = Some(crate::rollout::facts::testing::unknown(0..1));
+            }
+        }
+    }
+    let collected = collect(&report, None);
+    let clear: Vec<bool> = collected
+        .targets
+        .iter()
+        .map(|t| t.clear_exclusion_paths)
+        .collect();
+    assert_eq!(clear, [true, true]);
+    // An export that says null (the front end leaves the value out) clears nothing.
+    let collected = collect(&deployed(), None);
+    assert!(!collected.targets[0].clear_exclusion_paths);
+}
