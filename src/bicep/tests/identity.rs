@@ -1,6 +1,6 @@
 //! The Bicep site identity, on the model resources an in-memory scan lowers: literal,
 //! parameter default, `.bicepparam` scenario, nested slot, `parent:` (an `existing` site too),
-//! top-level `site/slot`, module `scope:` (resource group, subscription, a declared
+//! top-level `site/slot`, loops (instances named apart stay apart), module `scope:` (resource group, subscription, a declared
 //! resource group) and unresolved names.
 
 use crate::arm::identity::DEPLOYMENT_RESOURCE_GROUP;
@@ -191,6 +191,15 @@ fn parent_names_the_site_of_a_top_level_slot_existing_or_not() {
         (data(&red.name), data(&red.parent)),
         (string("red"), string("web"))
     );
+}
+
+#[test]
+fn loop_instances_named_apart_stay_apart_with_their_names() {
+    let text = "resource webs 'Microsoft.Web/sites@2023-12-01' = [for env in ['dev', 'prod']: {\n  \
+                name: 'web-${env}'\n}]\n";
+    let all = main(text);
+    let names: Vec<_> = all.iter().map(|r| data(&r.identity.name)).collect();
+    assert_eq!(names, [string("web-dev"), string("web-prod")]);
 }
 
 /// A module file holding one site and one slot.
