@@ -341,3 +341,87 @@ fn unresolved_resource_group_of_a_deployment_is_unknown() {
     );
     assert_eq!(identity.id, None);
 }
+
+/// Every judged resource of one fixture folder (`fixtures/arm/<name>`), by address then
+/// scenario.
+fn fixture(name: &str) -> Vec<Resource> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/arm")
+        .join(name);
+    let report = crate::scan(&[dir], &crate::Settings::default());
+    assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
+    crate::harness::check_report(&report).unwrap();
+    let mut all: Vec<Resource> = report.groups.into_iter().flatten().collect();
+    all.sort_by(|a, b| (&a.address, &a.scenario).cmp(&(&b.address, &b.scenario)));
+    all
+}
+
+#[test]
+fn fixture_slot_names_split_and_inherit_the_site_name() {
+    let all = fixture("identity_slot_names");
+    let found: Vec<_> = all
+        .iter()
+        .map(|r| {
+            (
+                r.address.as_str(),
+                data(&r.identity.name),
+                r.identity.parent.as_ref().map(|p| p.data.clone()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("orders-api", string("orders-api"), None),
+            (
+                "orders-api/canary",
+                string("canary"),
+                Some(string("orders-api"))
+            ),
+            (
+                "orders-api/staging",
+                string("staging"),
+                Some(string("orders-api"))
+            ),
+        ]
+    );
+}
+
+#[test]
+fn fixture_parameter_files_name_one_site_per_scenario() {
+    let names: Vec<_> = fixture("identity_parameter_file")
+        .iter()
+        .map(|r| {
+            (
+                r.scenario.clone().unwrap_or_default(),
+                data(&r.identity.name),
+            )
+        })
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(
+        names[0].0.contains("dev") && names[1].0.contains("prod"),
+        "{names:?}"
+    );
+    assert_eq!(
+        (names[0].1.clone(), names[1].1.clone()),
+        (string("billing-dev"), string("billing-prod"))
+    );
+}
+
+#[test]
+fn fixture_nested_deployment_gives_the_full_resource_id() {
+    let all = fixture("identity_nested_deployment_group");
+    assert_eq!(
+        names(&all[0].identity)[2..],
+        [deployment_group(), None, None],
+        "payments-admin deploys to the deployment's own resource group"
+    );
+    assert_eq!(
+        data(&all[1].identity.id),
+        string(
+            "/subscriptions/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/\
+             rg-payments-prod/providers/Microsoft.Web/sites/payments-web"
+        )
+    );
+}

@@ -322,3 +322,79 @@ fn unresolved_module_scope_is_unknown_with_the_reason() {
     assert!(why.contains("`group`"), "{why}");
     assert_eq!(web.id, None);
 }
+
+/// Every judged resource of one fixture folder (`fixtures/bicep/<name>`), by address then
+/// scenario.
+fn fixture(name: &str) -> Vec<Resource> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/bicep")
+        .join(name);
+    let report = crate::scan(&[dir], &crate::Settings::default());
+    assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
+    crate::harness::check_report(&report).unwrap();
+    let mut all: Vec<Resource> = report.groups.into_iter().flatten().collect();
+    all.sort_by(|a, b| (&a.address, &a.scenario).cmp(&(&b.address, &b.scenario)));
+    all
+}
+
+#[test]
+fn fixture_module_scopes_name_resource_groups_and_the_subscription() {
+    let all = fixture("identity_module_scope");
+    let orders = identity(&all, "orders > site");
+    assert_eq!(
+        data(&orders.id),
+        string(
+            "/subscriptions/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/\
+             rg-orders-prod/providers/Microsoft.Web/sites/orders-web"
+        )
+    );
+    let tools = identity(&all, "tools > site");
+    assert_eq!(
+        names(&tools),
+        [
+            Some(string("tools-web")),
+            None,
+            Some(string("rg-shared")),
+            None,
+            None
+        ]
+    );
+}
+
+#[test]
+fn fixture_existing_and_enclosing_sites_name_their_slots() {
+    let all = fixture("identity_parent_existing");
+    assert_eq!(addresses(&all), ["api", "api::blue", "staging"]);
+    let staging = identity(&all, "staging");
+    assert_eq!(
+        (data(&staging.name), data(&staging.parent)),
+        (string("staging"), string("customer-portal"))
+    );
+    let blue = identity(&all, "api::blue");
+    assert_eq!(
+        (data(&blue.name), data(&blue.parent)),
+        (string("blue"), string("customer-api"))
+    );
+}
+
+#[test]
+fn fixture_bicepparam_files_name_one_site_per_scenario() {
+    let names: Vec<_> = fixture("identity_bicepparam")
+        .iter()
+        .map(|r| {
+            (
+                r.scenario.clone().unwrap_or_default(),
+                data(&r.identity.name),
+            )
+        })
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(
+        names[0].0.contains("dev") && names[1].0.contains("prod"),
+        "{names:?}"
+    );
+    assert_eq!(
+        (names[0].1.clone(), names[1].1.clone()),
+        (string("catalog-dev"), string("catalog-prod"))
+    );
+}
