@@ -1,6 +1,7 @@
 //! Tests of the ARM site identity: each extraction on the model resources the front end lowers
 //! (literal, parameter, parameter file scenario, nested slot, top-level `site/slot`, symbolic
-//! resources, nested deployments naming the resource group and subscription, unresolved).
+//! resources, nested and linked deployments naming the resource group and subscription,
+//! unresolved), and on the `fixtures/arm/identity_*` folders.
 
 use super::DEPLOYMENT_RESOURCE_GROUP;
 use crate::harness::{File, scan_in_memory};
@@ -422,6 +423,34 @@ fn fixture_nested_deployment_gives_the_full_resource_id() {
         string(
             "/subscriptions/6f1c2d3e-4a5b-4c6d-8e9f-0a1b2c3d4e5f/resourceGroups/\
              rg-payments-prod/providers/Microsoft.Web/sites/payments-web"
+        )
+    );
+}
+
+#[test]
+fn linked_template_sites_deploy_where_the_linking_deployment_says() {
+    let main = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+      "resources": [{"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01",
+        "name": "web", "resourceGroup": "rg-linked", "subscriptionId": "sub-linked",
+        "properties": {"mode": "Incremental", "templateLink": {"relativePath": "site.json"},
+          "parameters": {"siteName": {"value": "linked-web"}}}}]}"#;
+    let site = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+      "parameters": {"siteName": {"type": "string"}},
+      "resources": [{"type": "Microsoft.Web/sites", "name": "[parameters('siteName')]"}]}"#;
+    let report = scan_in_memory(
+        &[File::new("main.json", main), File::new("site.json", site)],
+        &Default::default(),
+    );
+    let all: Vec<&Resource> = report.groups.iter().flatten().collect();
+    assert_eq!(
+        all.len(),
+        1,
+        "the linked template is judged through its caller only"
+    );
+    assert_eq!(
+        data(&all[0].identity.id),
+        string(
+            "/subscriptions/sub-linked/resourceGroups/rg-linked/providers/Microsoft.Web/sites/linked-web"
         )
     );
 }
