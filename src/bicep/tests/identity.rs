@@ -1,7 +1,8 @@
 //! The Bicep site identity, on the model resources an in-memory scan lowers: literal,
 //! parameter default, `.bicepparam` scenario, nested slot, `parent:` (an `existing` site too),
-//! top-level `site/slot`, loops (instances named apart stay apart), module `scope:` (resource group, subscription, a declared
-//! resource group) and unresolved names; and on the `fixtures/bicep/identity_*` folders.
+//! top-level `site/slot`, loops (instances named apart stay apart), module `scope:` (resource
+//! group, subscription, a declared resource group) and unresolved names; and on the
+//! `fixtures/bicep/identity_*` folders.
 
 use crate::arm::identity::DEPLOYMENT_RESOURCE_GROUP;
 use crate::harness::{File, scan_in_memory};
