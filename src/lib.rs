@@ -26,6 +26,7 @@ pub mod guardrail;
 #[cfg(any(test, feature = "harness"))]
 pub mod harness;
 pub(crate) mod instances;
+pub(crate) mod inventory;
 pub(crate) mod json;
 pub(crate) mod limits;
 pub(crate) mod load;
