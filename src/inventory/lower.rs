@@ -32,7 +32,9 @@ pub(super) enum Container<'j> {
     Cut(&'j Member),
 }
 
-/// The row's settings container for `shape`.
+/// The row's settings container for `shape`. A Resource Graph row without `properties` was
+/// projected into columns (`project id, clientCertEnabled = properties.clientCertEnabled`):
+/// its columns are read.
 pub(super) fn container(object: &Json, shape: ExportShape) -> Container<'_> {
     if shape == ExportShape::AzCli {
         return Container::Object(object);
@@ -43,6 +45,7 @@ pub(super) fn container(object: &Json, shape: ExportShape) -> Container<'_> {
             JsonKind::String(_) => Container::Cut(member),
             _ => Container::Missing,
         },
+        None if shape == ExportShape::ResourceGraph => Container::Object(object),
         None => Container::Missing,
     }
 }

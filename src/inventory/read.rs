@@ -8,9 +8,9 @@
 //! - A row is a site or slot when its `id` (or PowerShell's `ResourceId`) is a site or slot id
 //!   and its `type`, when written, is `Microsoft.Web/sites` or `Microsoft.Web/sites/slots` in
 //!   any case. Other rows (plans, a site's `config/web`) are skipped.
-//! - The shape: a row with `properties` is Resource Graph when it comes from a `data` page or
-//!   carries `subscriptionId` (a graph column), else the ARM shape; a row without is the CLI's
-//!   flattened site object.
+//! - The shape: a row of a `data` page is Resource Graph; else a row with `properties` is
+//!   Resource Graph when it carries `subscriptionId` (a graph column), else the ARM shape; a
+//!   row without `properties` is the CLI's flattened site object.
 //!
 //! Broken JSON is ours only when the front end's byte search found a site id in it (and no
 //! template marker): then it is an error at the parse position. Valid JSON with no site row is
@@ -163,8 +163,9 @@ pub(crate) fn site(object: &Json) -> Option<SiteRow<'_>> {
 /// The shape a row was exported in.
 pub(crate) fn shape(object: &Json, graph: bool) -> ExportShape {
     match object.member_ignore_case("properties") {
+        _ if graph => ExportShape::ResourceGraph,
         None => ExportShape::AzCli,
-        Some(_) if graph || object.member_ignore_case("subscriptionId").is_some() => {
+        Some(_) if object.member_ignore_case("subscriptionId").is_some() => {
             ExportShape::ResourceGraph
         }
         Some(_) => ExportShape::ArmResource,
