@@ -14,6 +14,6 @@ pub(crate) fn instructions() -> String {
          \nResource Graph returns at most 1000 rows per call: when the output's `skip_token` \
          is not null, run the command again with `--skip-token TOKEN` into another file, \
          until it is null, and pass every file. In PowerShell:\n\
-         \n  (Search-AzGraph -Query \"{QUERY}\" -First 1000).Data | ConvertTo-Json -Depth 10 > sites.json\n"
+         \n  (Search-AzGraph -Query \"{QUERY}\" -First 1000).Data | ConvertTo-Json -Depth 10 | Set-Content -Encoding utf8 sites.json\n"
     )
 }

@@ -184,9 +184,15 @@ fn enabled_failure(resource: &Resource) -> Option<String> {
 pub(crate) fn render_human(verified: &Verified) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let what = match verified.check {
-        Check::Enabled => "clientCertEnabled is not true",
-        Check::Strict => "client certificates are not required (certgate's verdicts)",
+    let (pass, fail) = match verified.check {
+        Check::Enabled => (
+            "have clientCertEnabled = true",
+            "do not have clientCertEnabled = true",
+        ),
+        Check::Strict => (
+            "require client certificates (certgate's verdicts)",
+            "do not require client certificates (certgate's verdicts)",
+        ),
     };
     for notice in &verified.notices {
         let _ = writeln!(out, "notice: {notice}");
@@ -194,13 +200,13 @@ pub(crate) fn render_human(verified: &Verified) -> String {
     if verified.failing.is_empty() {
         let _ = writeln!(
             out,
-            "Verified: none of the {} deployed sites and slots fails ({what}: none).",
+            "Verified: all {} deployed sites and slots {pass}.",
             verified.sites
         );
     } else {
         let _ = writeln!(
             out,
-            "{} of {} deployed sites and slots fail ({what}):\n",
+            "{} of {} deployed sites and slots {fail}:\n",
             verified.failing.len(),
             verified.sites
         );
