@@ -302,9 +302,9 @@ fn plan(args: PlanArgs) -> Result<Outcome, AppError> {
 /// `certgate verify`: the stored check over inventory exports (exit 1 when a site fails, 2
 /// when a file is not a readable export of sites).
 fn verify(args: crate::cli::VerifyArgs) -> Result<Outcome, AppError> {
-    use crate::inventory::verify::{self, Check};
+    use crate::verify::{self, Check};
     if args.print_query {
-        return Ok(Outcome::new(crate::inventory::query::instructions(), 0));
+        return Ok(Outcome::new(crate::verify::query::instructions(), 0));
     }
     let check = if args.strict {
         Check::Strict
@@ -317,8 +317,8 @@ fn verify(args: crate::cli::VerifyArgs) -> Result<Outcome, AppError> {
     let verified = verify::verify(loader, &args.exports, check)
         .map_err(|problems| AppError::Argument(problems.join("\nerror: ")))?;
     let text = match args.format {
-        crate::cli::VerifyFormat::Human => verify::render_human(&verified),
-        crate::cli::VerifyFormat::Json => verify::render_json(&verified),
+        crate::cli::VerifyFormat::Human => verify::render::human(&verified),
+        crate::cli::VerifyFormat::Json => verify::render::json(&verified),
     };
     Ok(Outcome::new(text, verified.exit_code()))
 }

@@ -52,6 +52,7 @@ pub(crate) mod terragrunt;
 #[cfg(all(test, unix))]
 mod testing;
 pub(crate) mod value;
+pub(crate) mod verify;
 pub(crate) mod workers;
 
 pub use bicep::parse as parse_bicep;

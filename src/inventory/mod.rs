@@ -8,18 +8,16 @@
 //!   ARM shape (`az resource show`, `az rest`). Valid JSON with no site row is not ours.
 //! - **Lowering** ([`lower`], [`rollout`], [`id`]): one model resource per site or slot, its
 //!   address the resource id, `source` = `Deployed(shape)`.
-//! - **`certgate verify`** ([`verify`], [`query`]): the control's stored check over named
-//!   exports.
+//!
+//! `certgate verify` (in `crate::verify`) reads named exports through [`read`].
 
 mod front;
-pub(crate) mod id;
+mod id;
 mod lower;
-pub(crate) mod query;
-pub(crate) mod read;
+mod read;
 mod rollout;
-pub(crate) mod verify;
 
-pub(crate) use front::Inventory;
+pub(crate) use front::{Inventory, export_candidate};
 
 use std::path::PathBuf;
 

@@ -7,17 +7,21 @@
 //!
 //! Every named file must be an export of sites: anything else (another resource type, a CSV,
 //! an empty list, JSON cut short) is an error naming the file, and the run exits 2.
+//!
+//! It sits above the front ends, like `report`: it reads exports through `inventory` and
+//! judges them with `rules`; [`render`] prints the outcome, [`query`] the export commands.
+
+pub(crate) mod query;
+pub(crate) mod render;
 
 use std::path::PathBuf;
-
-use serde_json::json;
 
 use crate::error::FileError;
 use crate::model::{Data, Resource};
 use crate::report::Location;
 use crate::source::SourceMap;
 
-use super::Read;
+use crate::inventory::Read;
 
 /// What `verify` checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,8 +80,8 @@ pub(crate) fn verify(
         let Some(loaded) = loader.file(path) else {
             continue;
         };
-        let looks = super::front::export_candidate(loaded.source.text().as_bytes());
-        match super::read(loaded.id, &loaded.source, looks) {
+        let looks = crate::inventory::export_candidate(loaded.source.text().as_bytes());
+        match crate::inventory::read(loaded.id, &loaded.source, looks) {
             Read::Sites {
                 resources: found,
                 notices: more,
@@ -178,83 +182,4 @@ fn enabled_failure(resource: &Resource) -> Option<String> {
         ),
         Some(other) => format!("`clientCertEnabled` is {other:?}, not true"),
     })
-}
-
-/// The human report: the failing sites, then the query to export them again.
-pub(crate) fn render_human(verified: &Verified) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let (pass, fail) = match verified.check {
-        Check::Enabled => (
-            "have clientCertEnabled = true",
-            "do not have clientCertEnabled = true",
-        ),
-        Check::Strict => (
-            "require client certificates (certgate's verdicts)",
-            "do not require client certificates (certgate's verdicts)",
-        ),
-    };
-    for notice in &verified.notices {
-        let _ = writeln!(out, "notice: {notice}");
-    }
-    if verified.failing.is_empty() {
-        let _ = writeln!(
-            out,
-            "Verified: all {} deployed sites and slots {pass}.",
-            verified.sites
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "{} of {} deployed sites and slots {fail}:\n",
-            verified.failing.len(),
-            verified.sites
-        );
-        for site in &verified.failing {
-            let _ = writeln!(
-                out,
-                "  {} ({})\n    {}:{}: {} [{}]",
-                site.id,
-                site.kind.replace('-', " "),
-                site.location.path.display(),
-                site.location.start.line,
-                site.reason,
-                site.verdict
-            );
-        }
-    }
-    let _ = write!(out, "\n{}", super::query::instructions());
-    out
-}
-
-/// The JSON report (`--format json`).
-pub(crate) fn render_json(verified: &Verified) -> String {
-    let failing: Vec<serde_json::Value> = verified
-        .failing
-        .iter()
-        .map(|site| {
-            json!({
-                "id": site.id,
-                "kind": site.kind,
-                "path": site.location.path.to_string_lossy(),
-                "line": site.location.start.line,
-                "column": site.location.start.column,
-                "verdict": site.verdict,
-                "reason": site.reason,
-            })
-        })
-        .collect();
-    let document = json!({
-        "check": match verified.check {
-            Check::Enabled => "client-cert-enabled",
-            Check::Strict => "strict",
-        },
-        "sites": verified.sites,
-        "failing": failing,
-        "notices": verified.notices,
-        "query": super::query::QUERY,
-    });
-    let mut text = serde_json::to_string_pretty(&document).expect("the report serialises");
-    text.push('\n');
-    text
 }
