@@ -209,3 +209,34 @@ fn every_export_shape_reads_the_same_sites_as_check_does() {
         );
     }
 }
+
+#[test]
+fn check_excepts_a_deployed_site_by_its_resource_id_and_verify_ignores_exceptions() {
+    let failing = PASSING.replace(
+        "\"clientCertEnabled\": true",
+        "\"clientCertEnabled\": false",
+    );
+    let dir = tree(&[
+        ("estate/sites.json", failing.as_str()),
+        (
+            "certgate.toml",
+            "[[exception]]\nresource = \"*/providers/Microsoft.Web/sites/ok\"\nreason = \"decommissioned next sprint\"\n",
+        ),
+    ]);
+    let check = Outcome::of(
+        bin()
+            .current_dir(dir.path())
+            .args(["check", ".", "--format", "json"]),
+    );
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    let json = check.json();
+    assert_eq!(json["summary"]["suppressed"], 1);
+    assert_eq!(json["summary"]["failing"], 0);
+    // The stored check knows no exception.
+    let run = Outcome::of(
+        bin()
+            .current_dir(dir.path())
+            .args(["verify", "estate/sites.json"]),
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}
