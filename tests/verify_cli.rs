@@ -240,3 +240,17 @@ fn check_excepts_a_deployed_site_by_its_resource_id_and_verify_ignores_exception
     );
     assert_eq!(run.code, 1, "{}", run.stdout);
 }
+
+#[test]
+fn fix_never_edits_an_export_and_names_remediate() {
+    let run = Outcome::of(bin().args(["check", "--diff", "fixtures/inventory/az_webapp_show"]));
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "the site is deployed (read from an inventory export): `certgate remediate` prints the commands that fix it"
+        ),
+        "{}",
+        run.stderr
+    );
+}
