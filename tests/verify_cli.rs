@@ -76,6 +76,8 @@ fn strict_also_fails_optional_modes_and_exclusion_paths() {
     let json = strict.json();
     assert_eq!(json["check"], "strict");
     assert_eq!(json["failing"][0]["verdict"], "client-cert-optional");
+    // With --strict the line is the rule's own place: the mode.
+    assert_eq!(json["failing"][0]["line"], 3);
 
     let run = verify(&["--strict", "fixtures/inventory/az_webapp_list/webapps.json"]);
     assert_eq!(run.code, 1);

@@ -9,7 +9,7 @@
 //! - **Lowering** ([`lower`], [`rollout`], [`id`]): one model resource per site or slot, its
 //!   address the resource id, `source` = `Deployed(shape)`.
 //!
-//! `certgate verify` (in `crate::verify`) reads named exports through [`read`].
+//! `certgate verify` (in `crate::verify`) reads named exports through [`read()`].
 
 mod front;
 mod id;

@@ -149,21 +149,26 @@ fn judge(sources: &SourceMap, resource: &Resource, check: Check) -> Option<Faili
     let verdict_id = verdict
         .as_ref()
         .map_or("pass", |(rule, _)| rule.id.as_str());
-    let reason = match check {
-        Check::Enabled => enabled_failure(resource)?,
-        Check::Strict => verdict.as_ref()?.1.message.clone(),
-    };
-    Some(Failing {
-        id: resource.address.clone(),
-        kind: resource.kind_id(),
-        location: Location::of(
-            sources,
+    // Where the line points: the enabled flag (its member, or the row when the export lacks
+    // it) for the stored check; the rule's own place (the mode, the paths) with `--strict`.
+    let (reason, span) = match check {
+        Check::Enabled => (
+            enabled_failure(resource)?,
             resource
                 .enabled
                 .as_ref()
                 .filter(|value| !matches!(value.data, Data::Unknown(_)))
                 .map_or(resource.header, |value| value.span),
         ),
+        Check::Strict => {
+            let violation = &verdict.as_ref()?.1;
+            (violation.message.clone(), violation.span)
+        }
+    };
+    Some(Failing {
+        id: resource.address.clone(),
+        kind: resource.kind_id(),
+        location: Location::of(sources, span),
         verdict: verdict_id,
         reason,
     })
