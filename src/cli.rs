@@ -94,9 +94,9 @@ pub struct RemediateArgs {
     /// How many sites a batch holds at most.
     #[arg(long, value_name = "N", default_value_t = 20)]
     pub batch_size: usize,
-    /// The infrastructure code that manages the sites: warns where it still has the failing
-    /// value, and names owners from its CODEOWNERS.
-    #[arg(long, value_name = "PATH", num_args = 1..)]
+    /// The infrastructure code that manages the sites (repeatable): warns where it still has
+    /// the failing value, and names owners from its CODEOWNERS.
+    #[arg(long, value_name = "PATH")]
     pub code: Vec<PathBuf>,
     #[command(flatten)]
     pub scan: ScanArgs,

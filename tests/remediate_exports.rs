@@ -123,3 +123,38 @@ fn the_printed_script_runs_against_a_fake_az_and_stops_at_its_first_failure() {
     assert_eq!(code, Some(3));
     assert_eq!(calls.len(), 1);
 }
+
+#[test]
+fn code_that_still_fails_gets_a_warning_and_names_the_owners() {
+    let dir = format!("{FIXTURES}/code_reverts_fix");
+    let output = bin()
+        .args(["remediate", "--today", "2026-06-01", "--project-root", &dir])
+        .args(["--code", &format!("{dir}/infra")])
+        .arg(format!("{dir}/exports"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        out.contains("#   shop-api (web app); owners: @contoso/shop-team\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "# WARNING: the code that manages it (shop > shop at \
+             fixtures/remediate/code_reverts_fix/infra/site.bicep:6, matched by name, resource \
+             group and type) still has client-cert-disabled: the next deployment reverts this \
+             fix; fix the code too\naz webapp update "
+        ),
+        "{out}"
+    );
+    assert!(
+        err.contains("the code still has the failing value for 1 site(s)"),
+        "{err}"
+    );
+    // Without --code: no owners, no warning.
+    let (out, _, _) = remediate("code_reverts_fix/exports", &[]);
+    assert!(out.contains("owners: none known"), "{out}");
+    assert!(!out.contains("WARNING"), "{out}");
+}
