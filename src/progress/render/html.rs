@@ -19,7 +19,7 @@ body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, 
 header { background: #102a43; color: #fff; padding: 20px 32px; }
 header h1 { margin: 0 0 4px; font-size: 22px; font-weight: 600; }
 header p { margin: 0; color: #bcccdc; }
-main { max-width: 1100px; margin: 0 auto; padding: 20px 32px 40px; }
+main { max-width: 1240px; margin: 0 auto; padding: 20px 32px 40px; }
 .cards { display: grid; grid-template-columns: repeat(4, 1fr); gap: 12px; margin-bottom: 16px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 .card .n { font-size: 28px; font-weight: 650; }
@@ -37,9 +37,11 @@ table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th:hover { color: var(--accent); }
 th[aria-sort="ascending"]::after { content: " \25B2"; }
 th[aria-sort="descending"]::after { content: " \25BC"; }
-code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
+code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+td.nw { white-space: nowrap; }
+small { color: var(--muted); }
 .empty { color: var(--muted); font-style: italic; margin: 0; }
-.state { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; white-space: nowrap; }
+.state { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; }
 .state-in-step { background: #d3f9d8; } .state-both-failing { background: #ffe3e3; }
 .state-code-fixed-deployment-not, .state-deployment-fixed-code-not { background: #fff3bf; }
 .state-unmanaged, .state-not-deployed { background: #e7f5ff; }
@@ -244,11 +246,11 @@ fn batches(out: &mut String, latest: &Latest) {
             let _ = writeln!(
                 out,
                 "<tr><td><code>{}</code></td><td><code>{}</code></td><td class=\"num\">{}</td>\
-                 <td>{}</td><td>{}</td><td>{}</td></tr>",
+                 {}<td>{}</td><td>{}</td></tr>",
                 escape(&name),
                 escape(&crate::paths::path_text(&site.path)),
                 site.line,
-                site.verdict,
+                verdict(site.verdict),
                 site.exposure.as_str(),
                 site.environment.as_str()
             );
@@ -287,17 +289,14 @@ fn drift(out: &mut String, latest: &Latest) {
                 let class = if known { row.state.as_str() } else { "other" };
                 let _ = writeln!(
                     out,
-                    "<tr><td><span class=\"state state-{class}\">{}</span></td><td>{}</td>\
-                     <td><code>{}</code><br><small>{}</small></td><td>{}</td>\
-                     <td><code>{}</code><br><small>{}</small></td><td>{}</td></tr>",
+                    "<tr><td><span class=\"state state-{class}\">{}</span></td>\
+                     <td>{}</td>{}{}{}{}</tr>",
                     escape(state_title(&row.state)),
                     escape(&row.matched_by),
-                    escape(&row.code),
-                    escape(&row.code_at),
-                    escape(&row.code_verdict),
-                    escape(&row.deployed),
-                    escape(&row.deployed_at),
-                    escape(&row.deployed_verdict)
+                    side(&row.code, &row.code_at),
+                    verdict(&row.code_verdict),
+                    side(&row.deployed, &row.deployed_at),
+                    verdict(&row.deployed_verdict)
                 );
             }
             out.push_str("</tbody></table>\n");
@@ -337,6 +336,34 @@ fn exceptions(out: &mut String, history: &History, latest: &Latest) {
         out.push_str("</tbody></table>\n");
     }
     out.push_str("</section>\n");
+}
+
+/// A drift side's cell: what it names and, under it, where; a dash when the side is missing.
+fn side(name: &str, at: &str) -> String {
+    if name == "-" {
+        return "<td>&ndash;</td>".to_string();
+    }
+    format!(
+        "<td><code>{}</code><br><small>{}</small></td>",
+        breakable(name),
+        escape(at)
+    )
+}
+
+/// A verdict's cell: green when it passes, red when it names a rule.
+fn verdict(text: &str) -> String {
+    let class = match text {
+        "pass" => "nw good",
+        "-" => "nw",
+        _ => "nw bad",
+    };
+    format!("<td class=\"{class}\">{}</td>", escape(text))
+}
+
+/// A resource id or address escaped, with line-break opportunities after each `/` and `.`,
+/// so a long id wraps at its segments rather than mid-word.
+fn breakable(text: &str) -> String {
+    escape(text).replace('/', "/<wbr>").replace('.', ".<wbr>")
 }
 
 /// Text as HTML: the five characters that can end an element or attribute replaced, so a
