@@ -109,6 +109,13 @@ fn modified_day(path: &Path) -> Result<Date, String> {
 
 /// Parses a file's text as a report or a baseline; `shown` names it in errors.
 pub fn parse(shown: &str, date: Date, text: &str) -> Result<Run, String> {
+    // A CSV or table export: say what is read rather than where the JSON parser gave up.
+    if !text.trim_start().starts_with(['{', '[']) {
+        return Err(format!(
+            "{shown}: not JSON: certgate progress reads `certgate check --format json` reports \
+             and certgate baselines"
+        ));
+    }
     let value: Value = serde_json::from_str(text).map_err(|e| {
         let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or_default();
@@ -339,7 +346,7 @@ mod tests {
     #[test]
     fn files_that_are_not_ours_are_refused_naming_the_file() {
         for (text, says) in [
-            ("name,id\nx,1\n", "b.csv:1:1: not JSON"),
+            ("name,id\nx,1\n", "b.csv: not JSON: certgate progress reads"),
             (r#"{"version": 2, "resources": ["#, "b.csv:1:"),
             (r#"[{"id": "/subscriptions/x"}]"#, "b.csv: neither"),
             (

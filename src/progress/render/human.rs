@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{DriftRow, NO_DRIFT, day, drift_rows, site_name, state_title};
+use super::{DriftRow, NO_DRIFT, day, drift_rows, side, site_name, state_title};
 use crate::progress::history::History;
 use crate::progress::latest::Latest;
 use crate::quote::visible;
@@ -183,15 +183,6 @@ fn drift_line(row: &DriftRow) -> Vec<String> {
     .into_iter()
     .map(|cell| visible(&cell).into_owned())
     .collect()
-}
-
-/// A drift side: what it names and where, or `-` when the side is missing.
-fn side(name: &str, at: &str) -> String {
-    if name == "-" {
-        name.to_string()
-    } else {
-        format!("{name} ({at})")
-    }
 }
 
 fn row(cells: &[&str]) -> Vec<String> {

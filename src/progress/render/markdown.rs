@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{NO_DRIFT, day, drift_rows, site_name, state_title};
+use super::{NO_DRIFT, day, drift_rows, side, site_name, state_title};
 use crate::progress::history::History;
 use crate::progress::latest::Latest;
 
@@ -114,14 +114,12 @@ pub fn render(history: &History, latest: &Latest) -> String {
             for row in drift_rows(rows) {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} ({}) | {} | {} ({}) | {} |",
+                    "| {} | {} | {} | {} | {} | {} |",
                     cell(state_title(&row.state)),
                     cell(&row.matched_by),
-                    cell(&row.code),
-                    cell(&row.code_at),
+                    cell(&side(&row.code, &row.code_at)),
                     cell(&row.code_verdict),
-                    cell(&row.deployed),
-                    cell(&row.deployed_at),
+                    cell(&side(&row.deployed, &row.deployed_at)),
                     cell(&row.deployed_verdict)
                 );
             }

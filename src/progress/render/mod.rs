@@ -97,3 +97,12 @@ pub fn state_title(state: &str) -> &str {
         other => other,
     }
 }
+
+/// A drift side as text: what it names and where, or `-` when the side is missing.
+pub fn side(name: &str, at: &str) -> String {
+    if name == "-" {
+        name.to_string()
+    } else {
+        format!("{name} ({at})")
+    }
+}
