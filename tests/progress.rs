@@ -51,9 +51,15 @@ fn runs_are_ordered_by_date_and_counted_per_run() {
     );
     // The burndown: 3, 3, 1 failing; schema versions 1, 2 and 3 all read.
     assert_eq!(column("failing"), [3, 3, 1].map(serde_json::Value::from));
-    assert_eq!(column("report_version"), [1, 2, 3].map(serde_json::Value::from));
+    assert_eq!(
+        column("report_version"),
+        [1, 2, 3].map(serde_json::Value::from)
+    );
     assert_eq!(column("excepted"), [1, 1, 2].map(serde_json::Value::from));
-    assert_eq!(runs[1]["new"][0]["address"], "azurerm_linux_function_app.reports");
+    assert_eq!(
+        runs[1]["new"][0]["address"],
+        "azurerm_linux_function_app.reports"
+    );
     assert_eq!(runs[1]["fixed"][0]["address"], "azurerm_linux_web_app.api");
     assert_eq!(runs[2]["fixed"].as_array().unwrap().len(), 2);
     // Each run's exception expiring within 30 days of it: the renewed one, then a new one.
@@ -112,7 +118,10 @@ fn a_baseline_is_a_run_whose_recorded_sites_all_fail() {
     let fixed = json["runs"][1]["fixed"].as_array().unwrap();
     assert_eq!(fixed.len(), 1, "{text}");
     assert_eq!(fixed[0]["address"], "azurerm_linux_web_app.api");
-    assert_eq!(json["runs"][1]["new"][0]["address"], "azurerm_linux_function_app.reports");
+    assert_eq!(
+        json["runs"][1]["new"][0]["address"],
+        "azurerm_linux_function_app.reports"
+    );
 }
 
 #[test]
@@ -150,7 +159,10 @@ fn the_html_page_is_self_contained_with_chart_tables_and_sections() {
     );
     assert_eq!(html.matches("<circle class=\"point\"").count(), 3);
     for section in ["burndown", "runs", "batches", "drift", "exceptions"] {
-        assert!(html.contains(&format!("<section id=\"{section}\">")), "{section}");
+        assert!(
+            html.contains(&format!("<section id=\"{section}\">")),
+            "{section}"
+        );
     }
     assert_eq!(html.matches("<table class=\"sortable\">").count(), 5);
     assert!(html.contains("Batch 1: internet + production"));
@@ -206,7 +218,10 @@ fn hostile_strings_from_reports_stay_text_in_the_html_page() {
         "' onfocus",
         "</td></tr></table><iframe>",
     ] {
-        assert!(!html.contains(injected), "{injected} reached the page as markup");
+        assert!(
+            !html.contains(injected),
+            "{injected} reached the page as markup"
+        );
     }
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("&lt;b onmouseover=alert(3)&gt;team&lt;/b&gt;"));
@@ -233,16 +248,31 @@ fn output_writes_the_page_to_a_file_and_prints_nothing() {
 #[test]
 fn bad_inputs_stop_the_run_with_an_error_naming_the_file() {
     let dir = tree(&[
-        ("truncated.json", "{\"version\": 2, \"resources\": [\n  {\"address\": "),
+        (
+            "truncated.json",
+            "{\"version\": 2, \"resources\": [\n  {\"address\": ",
+        ),
         ("sites.csv", "name,resourceGroup\napi,rg\n"),
-        ("export.json", "[{\"id\": \"/subscriptions/x\", \"clientCertEnabled\": false}]"),
-        ("future.json", "{\"version\": 4, \"resources\": [], \"findings\": []}"),
+        (
+            "export.json",
+            "[{\"id\": \"/subscriptions/x\", \"clientCertEnabled\": false}]",
+        ),
+        (
+            "future.json",
+            "{\"version\": 4, \"resources\": [], \"findings\": []}",
+        ),
     ]);
     let cases = [
         ("truncated.json", "truncated.json:2:"),
         ("sites.csv", "sites.csv: not JSON: certgate progress reads"),
-        ("export.json", "export.json: neither a `certgate check --format json` report"),
-        ("future.json", "future.json: report version 4 is not supported"),
+        (
+            "export.json",
+            "export.json: neither a `certgate check --format json` report",
+        ),
+        (
+            "future.json",
+            "future.json: report version 4 is not supported",
+        ),
         ("missing.json", "cannot read"),
     ];
     for (name, says) in cases {

@@ -32,7 +32,9 @@ fn browser() -> Option<PathBuf> {
 /// The browser, or `None` when the tests are skipped on purpose; panics when there is none.
 fn require_browser() -> Option<PathBuf> {
     if std::env::var_os("CERTGATE_SKIP_BROWSER").is_some_and(|v| v == "1") {
-        eprintln!("SKIPPED: CERTGATE_SKIP_BROWSER=1: the progress page was not tested in a browser");
+        eprintln!(
+            "SKIPPED: CERTGATE_SKIP_BROWSER=1: the progress page was not tested in a browser"
+        );
         return None;
     }
     Some(browser().unwrap_or_else(|| {
@@ -96,7 +98,11 @@ fn load(browser: &Path, page: &Path, extra: &[String]) -> Load {
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("{} did not finish loading {}", browser.display(), page.display());
+            panic!(
+                "{} did not finish loading {}",
+                browser.display(),
+                page.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -223,7 +229,10 @@ fn hostile_report_strings_stay_text_in_the_browser() {
     assert!(load.console().is_empty(), "{:#?}", load.console());
     assert!(!load.stdout.contains("<img"), "{}", load.stdout);
     assert_eq!(load.stdout.matches("<script").count(), 1, "only ours");
-    assert!(load.stdout.contains("&lt;script&gt;console.error('pwned')&lt;/script&gt;.tf"));
+    assert!(
+        load.stdout
+            .contains("&lt;script&gt;console.error('pwned')&lt;/script&gt;.tf")
+    );
 }
 
 #[test]

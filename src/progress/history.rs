@@ -123,9 +123,26 @@ mod tests {
     fn new_and_fixed_compare_each_run_with_the_one_before() {
         use Status::*;
         let runs = [
-            run("2026-01-01", &[("a", Failing), ("b", Failing), ("c", Passing)], &[]),
-            run("2026-02-01", &[("a", Passing), ("b", Failing), ("c", Failing), ("d", Failing)], &[]),
-            run("2026-03-01", &[("b", Excepted), ("c", Passing), ("d", Failing)], &[]),
+            run(
+                "2026-01-01",
+                &[("a", Failing), ("b", Failing), ("c", Passing)],
+                &[],
+            ),
+            run(
+                "2026-02-01",
+                &[
+                    ("a", Passing),
+                    ("b", Failing),
+                    ("c", Failing),
+                    ("d", Failing),
+                ],
+                &[],
+            ),
+            run(
+                "2026-03-01",
+                &[("b", Excepted), ("c", Passing), ("d", Failing)],
+                &[],
+            ),
         ];
         let history = History::of(&runs, 30);
         let names = |keys: &[SiteKey]| keys.iter().map(|k| k.address.clone()).collect::<Vec<_>>();
@@ -148,7 +165,11 @@ mod tests {
         let runs = [run(
             "2026-01-01",
             &[("a", Status::Excepted)],
-            &[("a", "2026-01-31"), ("b", "2026-02-01"), ("c", "2026-01-01")],
+            &[
+                ("a", "2026-01-31"),
+                ("b", "2026-02-01"),
+                ("c", "2026-01-01"),
+            ],
         )];
         let expiring = &History::of(&runs, 30).runs[0].expiring;
         // 30 days after is in; 31 is not; the run's own day has already expired.

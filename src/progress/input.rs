@@ -213,7 +213,8 @@ fn report(run: &mut Run, object: &serde_json::Map<String, Value>) -> Result<(), 
         if let Some(suppressed) = finding.get("suppressed").filter(|s| !s.is_null()) {
             let expires = match suppressed.get("expires").and_then(Value::as_str) {
                 Some(day) => Some(
-                    crate::date::parse_date(day).map_err(|why| format!("{at}.suppressed: {why}"))?,
+                    crate::date::parse_date(day)
+                        .map_err(|why| format!("{at}.suppressed: {why}"))?,
                 ),
                 None => None,
             };
@@ -277,7 +278,10 @@ fn rank(status: Status) -> u8 {
     }
 }
 
-fn array<'a>(object: &'a serde_json::Map<String, Value>, name: &str) -> Result<&'a [Value], String> {
+fn array<'a>(
+    object: &'a serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<&'a [Value], String> {
     object
         .get(name)
         .and_then(Value::as_array)

@@ -92,7 +92,9 @@ pub fn render(history: &History, latest: &Latest) -> String {
          <title>certgate progress: client certificates (mTLS)</title>\n<style>",
     );
     out.push_str(STYLE);
-    out.push_str("</style>\n</head>\n<body>\n<header>\n<h1>Client certificates (mTLS): progress</h1>\n");
+    out.push_str(
+        "</style>\n</head>\n<body>\n<header>\n<h1>Client certificates (mTLS): progress</h1>\n",
+    );
     match (runs.first(), runs.last()) {
         (Some(first), Some(last)) => {
             let _ = writeln!(
@@ -320,7 +322,11 @@ fn exceptions(out: &mut String, history: &History, latest: &Latest) {
              <th>Path</th><th>Rule</th><th>Reason</th></tr></thead><tbody>\n",
         );
         for e in &latest.exceptions {
-            let class = if soon.contains(e) { " class=\"warn\"" } else { "" };
+            let class = if soon.contains(e) {
+                " class=\"warn\""
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td{class}>{}</td><td><code>{}</code></td><td><code>{}</code>\

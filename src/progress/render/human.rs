@@ -147,7 +147,12 @@ fn latest_section(out: &mut String, latest: &Latest) {
         Some(rows) if rows.is_empty() => out.push_str("  no sites\n"),
         Some(rows) => {
             let mut lines = vec![row(&[
-                "State", "Matched by", "Code", "Verdict", "Deployed", "Verdict",
+                "State",
+                "Matched by",
+                "Code",
+                "Verdict",
+                "Deployed",
+                "Verdict",
             ])];
             lines.extend(drift_rows(rows).iter().map(drift_line));
             table(out, &lines, "  ");

@@ -56,11 +56,7 @@ pub fn drift_rows(rows: &[Value]) -> Vec<DriftRow> {
             let side = |name: &str, id: &str| {
                 let side = row.get(name).filter(|v| v.is_object());
                 let at = match side {
-                    Some(s) => format!(
-                        "{}:{}",
-                        text(s.get("path")),
-                        text(s.get("line"))
-                    ),
+                    Some(s) => format!("{}:{}", text(s.get("path")), text(s.get("line"))),
                     None => "-".to_string(),
                 };
                 (
