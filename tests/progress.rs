@@ -5,7 +5,7 @@
 mod common;
 use common::{bin, tree};
 
-const DIR: &str = "fixtures/progress/three_runs";
+const DIR: &str = "tests/data/progress/three_runs";
 
 /// The three runs, given newest first: `progress` orders them by their `@DATE`.
 fn three_runs() -> Vec<String> {
@@ -103,7 +103,7 @@ fn a_run_without_a_date_is_dated_by_its_files_modification_day() {
 #[test]
 fn a_baseline_is_a_run_whose_recorded_sites_all_fail() {
     let args = vec![
-        "fixtures/progress/baseline_first/certgate-baseline.json@2026-08-01".to_string(),
+        "tests/data/progress/baseline_first/certgate-baseline.json@2026-08-01".to_string(),
         format!("{DIR}/report-2026-10-01.json@2026-10-01"),
         "--format".into(),
         "json".into(),

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 mod common;
 use common::bin;
 
-const DIR: &str = "fixtures/progress/three_runs";
+const DIR: &str = "tests/data/progress/three_runs";
 
 /// The browser to drive, or why there is none (the caller fails or skips).
 fn browser() -> Option<PathBuf> {
