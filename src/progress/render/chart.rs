@@ -28,7 +28,7 @@ pub fn burndown(points: &[Point]) -> String {
         .map(|p| p.failing.max(p.excepted))
         .max()
         .unwrap_or(0);
-    let step = highest.div_ceil(4).max(1);
+    let step = round_step(highest.div_ceil(4));
     let top = step * 4;
     let xs = x_positions(points);
     let y = |count: usize| TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - count as f64 / top as f64);
@@ -97,6 +97,20 @@ pub fn burndown(points: &[Point]) -> String {
     svg
 }
 
+/// The smallest 1, 2 or 5 times a power of ten at or above `raw`: ticks people can read.
+fn round_step(raw: usize) -> usize {
+    let mut power: usize = 1;
+    loop {
+        for multiple in [1, 2, 5] {
+            let step = power.saturating_mul(multiple);
+            if step >= raw || step == usize::MAX {
+                return step;
+            }
+        }
+        power = power.saturating_mul(10);
+    }
+}
+
 /// Where each run sits across: by date between the margins (with room for the labels at
 /// both ends); one run, or runs all of one day, spread evenly.
 fn x_positions(points: &[Point]) -> Vec<f64> {
@@ -150,6 +164,20 @@ mod tests {
             "{svg}"
         );
         assert_eq!(svg.matches("<circle").count(), 3);
+    }
+
+    #[test]
+    fn ticks_are_round_numbers() {
+        assert_eq!(
+            [0, 1, 2, 3, 4, 6, 11, 41, 120, 260].map(round_step),
+            [1, 1, 2, 5, 5, 10, 20, 50, 200, 500]
+        );
+        let svg = burndown(&[point("2026-01-01", 161)]);
+        // 161 sites: a step of 50, so the axis ends at 200.
+        assert!(
+            svg.contains(">50</text>") && svg.contains(">200</text>"),
+            "{svg}"
+        );
     }
 
     #[test]

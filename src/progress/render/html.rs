@@ -178,7 +178,7 @@ fn runs_table(out: &mut String, history: &History) {
     for run in &history.runs {
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+            "<tr><td class=\"nw\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
             day(Some(run.date)),
@@ -202,7 +202,7 @@ fn runs_table(out: &mut String, history: &History) {
                 .flat_map(move |(what, keys, class)| {
                     keys.iter().map(move |key| {
                         format!(
-                            "<tr><td>{}</td><td class=\"{class}\">{what}</td><td><code>{}</code>\
+                            "<tr><td class=\"nw\">{}</td><td class=\"{class}\">{what}</td><td><code>{}</code>\
                              </td><td><code>{}</code></td></tr>",
                             day(Some(run.date)),
                             escape(&site_name(key)),
@@ -322,14 +322,10 @@ fn exceptions(out: &mut String, history: &History, latest: &Latest) {
              <th>Path</th><th>Rule</th><th>Reason</th></tr></thead><tbody>\n",
         );
         for e in &latest.exceptions {
-            let class = if soon.contains(e) {
-                " class=\"warn\""
-            } else {
-                ""
-            };
+            let class = if soon.contains(e) { "nw warn" } else { "nw" };
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td{class}>{}</td><td><code>{}</code></td><td><code>{}</code>\
+                "<tr><td>{}</td><td class=\"{class}\">{}</td><td><code>{}</code></td><td><code>{}</code>\
                  </td><td>{}</td><td>{}</td></tr>",
                 escape(e.owner.as_deref().unwrap_or("(no owner)")),
                 day(e.expires),
