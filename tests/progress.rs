@@ -231,6 +231,29 @@ fn hostile_strings_from_reports_stay_text_in_the_html_page() {
 }
 
 #[test]
+fn control_characters_from_reports_are_shown_as_escapes_in_human_output() {
+    let report = HOSTILE.replace(
+        "azurerm_linux_web_app.x",
+        "azurerm_linux_web_app.x\\u001b[2J\\u0007",
+    );
+    let dir = tree(&[("hostile.json", &report)]);
+    let args = vec![format!(
+        "{}@2026-11-01",
+        dir.path().join("hostile.json").display()
+    )];
+    let (text, stderr, code) = progress(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("azurerm_linux_web_app.x\\u{1b}[2J\\u{7}"),
+        "{text}"
+    );
+}
+
+#[test]
 fn output_writes_the_page_to_a_file_and_prints_nothing() {
     let dir = tree(&[]);
     let page = dir.path().join("progress.html");

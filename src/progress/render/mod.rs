@@ -102,3 +102,29 @@ pub fn side(name: &str, at: &str) -> String {
         format!("{name} ({at})")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drift_rows_show_a_dash_for_missing_sides_and_fields_of_another_type() {
+        let rows: Vec<Value> = serde_json::from_str(
+            r#"[{"state": "unmanaged", "matched_by": null, "code": null,
+                 "deployed": {"id": "/subscriptions/s/x", "path": "e.json", "line": 4,
+                              "verdict": "client-cert-disabled"}},
+                {"state": 7, "code": "not an object", "deployed": {"id": ["x"]}}]"#,
+        )
+        .unwrap();
+        let rows = drift_rows(&rows);
+        assert_eq!(rows[0].code, "-");
+        assert_eq!(rows[0].deployed_at, "e.json:4");
+        assert_eq!(side(&rows[0].code, &rows[0].code_at), "-");
+        assert_eq!(rows[1].state, "7");
+        assert_eq!(
+            (rows[1].code.as_str(), rows[1].deployed.as_str()),
+            ("-", "-")
+        );
+        assert_eq!(rows[1].deployed_at, "-:-");
+    }
+}
