@@ -37,6 +37,7 @@ pub(crate) mod path_map;
 pub(crate) mod paths;
 pub(crate) mod plan;
 pub(crate) mod policy;
+pub(crate) mod progress;
 pub(crate) mod quote;
 pub(crate) mod remediate;
 pub mod report;
