@@ -60,3 +60,26 @@ fn an_unknown_script_format_is_a_usage_error() {
     assert_eq!(code, 2);
     assert!(err.contains("invalid value 'cmd'"), "{err}");
 }
+
+#[test]
+fn a_truncated_export_fails_naming_the_file_and_prints_no_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = std::fs::read_to_string(format!("{WEB}/webapps.json")).unwrap();
+    let cut = &full[..full.len() / 2];
+    common::write(dir.path(), "webapps.json", cut);
+    let root = dir.path().to_str().unwrap();
+    let output = bin()
+        .args(["remediate", "--project-root", root])
+        .arg(dir.path().join("webapps.json"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{out}{err}");
+    assert_eq!(out, "");
+    assert!(
+        err.contains("no script: the export scan had errors"),
+        "{err}"
+    );
+    assert!(err.contains("webapps.json:"), "{err}");
+}
