@@ -513,7 +513,7 @@ impl Walk<'_, '_> {
             for one in prefix.instances(block, &scope) {
                 let env = super::eval::Env::new(&one.scope);
                 self.resources
-                    .push(lower::lower(block, &info, &env, one.address, one.instance));
+                    .push(lower::lower(block, &info, &env, module, one.address, one.instance));
             }
         }
         for call in &module.calls {
