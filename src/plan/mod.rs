@@ -24,6 +24,7 @@ mod address;
 mod config;
 mod entries;
 mod front;
+mod identity;
 mod lower;
 mod policy;
 mod rollout;

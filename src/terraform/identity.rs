@@ -190,7 +190,7 @@ fn under_group(group_id: &Value, name: Option<Value>) -> SiteIdentity {
 
 /// A slot of the site `site_id` names (`app_service_id`, an AzAPI slot's `parent_id`); the
 /// slot's id when both are known.
-fn under_site(site_id: &Value, name: Option<Value>) -> SiteIdentity {
+pub(crate) fn under_site(site_id: &Value, name: Option<Value>) -> SiteIdentity {
     let what = "a site id (`/subscriptions/…/providers/Microsoft.Web/sites/…`)";
     let is_site = |id: &ResourceId| id.site.is_some() && id.slot.is_none();
     let id = match &name {
@@ -218,7 +218,7 @@ fn known_id(value: &Value, expected: impl Fn(&ResourceId) -> bool) -> bool {
 
 /// One part of the id `value` holds, at the id's span with its origin: unknown with the id's
 /// reason when the id is, or with `what` it should be when it has another shape.
-pub(crate) fn part(
+fn part(
     value: &Value,
     what: &str,
     expected: impl Fn(&ResourceId) -> bool,

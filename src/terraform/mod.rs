@@ -17,7 +17,7 @@ mod embedded;
 pub(crate) mod eval;
 mod front;
 pub(crate) mod hcl;
-mod identity;
+pub(crate) mod identity;
 mod inputs;
 mod instance;
 pub mod interest;
