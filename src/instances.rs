@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::model::{Data, Resource, Restrictions, RolloutInputs, Tags, Value};
+use crate::model::{Data, Resource, Restrictions, RolloutInputs, SiteIdentity, Tags, Value};
 use crate::source::Span;
 
 /// The instances of each declaration (same address, scenario and header), in the order of
@@ -41,6 +41,7 @@ pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
             && a.exclusion_paths == b.exclusion_paths
             && a.kind == b.kind
             && same_rollout(&a.rollout, &b.rollout)
+            && same_identity(&a.identity, &b.identity)
     };
     groups
         .into_iter()
@@ -81,6 +82,16 @@ fn same_rollout(a: &RolloutInputs, b: &RolloutInputs) -> bool {
         && data(&a.default_action) == data(&b.default_action)
         && rules(&a.restrictions) == rules(&b.restrictions)
         && tags(&a.tags) == tags(&b.tags)
+}
+
+/// Whether two instances name the same site in Azure: instances named apart (`app-${each.key}`)
+/// are different deployed sites, which drift matches one by one.
+fn same_identity(a: &SiteIdentity, b: &SiteIdentity) -> bool {
+    let parts = |i: &SiteIdentity| {
+        [&i.id, &i.name, &i.parent, &i.resource_group, &i.subscription]
+            .map(|part| part.as_ref().map(|v| known(&v.data)))
+    };
+    parts(a) == parts(b)
 }
 
 /// The data with any unknown's reason left out.

@@ -3,6 +3,7 @@
 
 mod assembly;
 mod comments;
+mod identity;
 mod modules;
 mod rollout;
 mod rollout_blocks;
