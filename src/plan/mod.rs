@@ -25,6 +25,8 @@ mod config;
 mod entries;
 mod front;
 mod identity;
+#[cfg(test)]
+mod identity_tests;
 mod lower;
 mod policy;
 mod rollout;
