@@ -88,8 +88,14 @@ fn same_rollout(a: &RolloutInputs, b: &RolloutInputs) -> bool {
 /// are different deployed sites, which drift matches one by one.
 fn same_identity(a: &SiteIdentity, b: &SiteIdentity) -> bool {
     let parts = |i: &SiteIdentity| {
-        [&i.id, &i.name, &i.parent, &i.resource_group, &i.subscription]
-            .map(|part| part.as_ref().map(|v| known(&v.data)))
+        [
+            &i.id,
+            &i.name,
+            &i.parent,
+            &i.resource_group,
+            &i.subscription,
+        ]
+        .map(|part| part.as_ref().map(|v| known(&v.data)))
     };
     parts(a) == parts(b)
 }

@@ -156,7 +156,11 @@ fn check_identity(sources: &SourceMap, resource: &crate::model::Resource) -> Out
     {
         check_span(sources, value.span, &what)?;
         for step in &value.origin {
-            check_span(sources, step.span, &format!("origin `{}` of {what}", step.note))?;
+            check_span(
+                sources,
+                step.span,
+                &format!("origin `{}` of {what}", step.note),
+            )?;
         }
     }
     Ok(())

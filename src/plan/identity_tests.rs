@@ -86,17 +86,26 @@ fn a_replaced_site_does_not_take_the_old_resources_id() {
         r#"{"id": true}"#,
     );
     let (read, _) = only(&text);
-    assert!(matches!(data(&read.id), Some(Data::Unknown(_))), "{:?}", read.id);
+    assert!(
+        matches!(data(&read.id), Some(Data::Unknown(_))),
+        "{:?}",
+        read.id
+    );
     assert_eq!(read.subscription, None);
 }
 
 #[test]
 fn planned_id_in_after_wins() {
     let id = site_id("rg-known", "func-known");
-    let after = format!(
-        r#"{{"id": "{id}", "name": "func-known", "resource_group_name": "rg-known"}}"#
+    let after =
+        format!(r#"{{"id": "{id}", "name": "func-known", "resource_group_name": "rg-known"}}"#);
+    let text = change(
+        "azurerm_linux_function_app",
+        r#"["update"]"#,
+        "{}",
+        &after,
+        "{}",
     );
-    let text = change("azurerm_linux_function_app", r#"["update"]"#, "{}", &after, "{}");
     let (read, _) = only(&text);
     assert_eq!(data(&read.id), Some(&string(&id)));
 }
@@ -134,7 +143,10 @@ fn slot_splits_its_planned_app_service_id() {
     assert_eq!(data(&read.resource_group), Some(&string("rg-slot")));
     assert_eq!(data(&read.subscription), Some(&string(SUB)));
     // The slot's own id follows from its site's.
-    assert_eq!(data(&read.id), Some(&string(&format!("{site}/slots/staging"))));
+    assert_eq!(
+        data(&read.id),
+        Some(&string(&format!("{site}/slots/staging")))
+    );
 }
 
 #[test]
@@ -150,12 +162,19 @@ fn slot_of_a_site_created_in_the_same_plan_is_unknown() {
     for part in [&read.parent, &read.resource_group, &read.subscription] {
         match data(part) {
             Some(Data::Unknown(reason)) => {
-                assert!(reason.contains("`app_service_id` is unknown until apply"), "{reason}")
+                assert!(
+                    reason.contains("`app_service_id` is unknown until apply"),
+                    "{reason}"
+                )
             }
             other => panic!("expected unknown: {other:?}"),
         }
     }
-    assert!(matches!(data(&read.id), Some(Data::Unknown(_))), "{:?}", read.id);
+    assert!(
+        matches!(data(&read.id), Some(Data::Unknown(_))),
+        "{:?}",
+        read.id
+    );
 }
 
 #[test]

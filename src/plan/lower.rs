@@ -71,7 +71,12 @@ pub fn lower(
 
 /// The planned value of attribute `name`: `None` when it is unset (null) or not in the
 /// provider's schema (older providers lack some attributes).
-pub(super) fn attribute(file: FileId, entry: &PlanEntry, name: &str, header: Span) -> Option<Value> {
+pub(super) fn attribute(
+    file: FileId,
+    entry: &PlanEntry,
+    name: &str,
+    header: Span,
+) -> Option<Value> {
     let span = |member: &Member| Span::new(file, member.span.clone());
     match entry.values {
         PlannedValues::Change {

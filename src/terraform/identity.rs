@@ -172,11 +172,9 @@ fn under_group(group_id: &Value, name: Option<Value>) -> SiteIdentity {
     let what = "a resource group id (`/subscriptions/…/resourceGroups/…`)";
     let is_group = |id: &ResourceId| id.site.is_none();
     let id = match &name {
-        Some(name) if known_id(group_id, is_group) => {
-            joined(&[group_id, name], |[group, name]| {
-                format!("{group}/providers/Microsoft.Web/sites/{name}")
-            })
-        }
+        Some(name) if known_id(group_id, is_group) => joined(&[group_id, name], |[group, name]| {
+            format!("{group}/providers/Microsoft.Web/sites/{name}")
+        }),
         _ => None,
     };
     SiteIdentity {
@@ -194,9 +192,9 @@ pub(crate) fn under_site(site_id: &Value, name: Option<Value>) -> SiteIdentity {
     let what = "a site id (`/subscriptions/…/providers/Microsoft.Web/sites/…`)";
     let is_site = |id: &ResourceId| id.site.is_some() && id.slot.is_none();
     let id = match &name {
-        Some(name) if known_id(site_id, is_site) => {
-            joined(&[site_id, name], |[site, name]| format!("{site}/slots/{name}"))
-        }
+        Some(name) if known_id(site_id, is_site) => joined(&[site_id, name], |[site, name]| {
+            format!("{site}/slots/{name}")
+        }),
         _ => None,
     };
     SiteIdentity {
@@ -243,7 +241,7 @@ fn part(
 
 /// The string `build` makes of `parts` when every one is a known string, at the first part's
 /// span with all their origins; `None` when any is not.
-pub(crate) fn joined<const N: usize>(
+fn joined<const N: usize>(
     parts: &[&Value; N],
     build: impl Fn([&str; N]) -> String,
 ) -> Option<Value> {

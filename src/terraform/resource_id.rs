@@ -24,7 +24,9 @@ pub(crate) fn parse(text: &str) -> Option<ResourceId<'_>> {
     }
     let named = |at: usize, key: &str| {
         let segment = segments.get(at)?;
-        segment.eq_ignore_ascii_case(key).then(|| segments.get(at + 1).copied())?
+        segment
+            .eq_ignore_ascii_case(key)
+            .then(|| segments.get(at + 1).copied())?
     };
     let subscription = named(0, "subscriptions")?;
     let resource_group = named(2, "resourceGroups")?;
@@ -65,9 +67,13 @@ mod tests {
 
     #[test]
     fn site_and_slot_ids_compare_segment_names_without_case() {
-        let site = format!("/subscriptions/{SUB}/resourcegroups/rg/providers/microsoft.web/Sites/app");
+        let site =
+            format!("/subscriptions/{SUB}/resourcegroups/rg/providers/microsoft.web/Sites/app");
         let id = parse(&site).unwrap();
-        assert_eq!((id.resource_group, id.site, id.slot), ("rg", Some("app"), None));
+        assert_eq!(
+            (id.resource_group, id.site, id.slot),
+            ("rg", Some("app"), None)
+        );
         let slot = format!("{site}/slots/staging");
         assert_eq!(parse(&slot).unwrap().slot, Some("staging"));
     }

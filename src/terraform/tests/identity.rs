@@ -61,7 +61,10 @@ fn azurerm_site_literal_name_and_resource_group() {
     let (name, rg) = (string("app-orders"), string("rg-orders"));
     assert_eq!(parts(read), [Some(&name), None, Some(&rg), None, None]);
     let span = read.name.as_ref().unwrap().span;
-    assert_eq!(scanned.text_of(span), r#"name                = "app-orders""#);
+    assert_eq!(
+        scanned.text_of(span),
+        r#"name                = "app-orders""#
+    );
 }
 
 #[test]
@@ -155,7 +158,10 @@ resource "azurerm_linux_web_app" "web" {
         read.name
     );
     assert_eq!(read.resource_group, None);
-    assert_eq!((&read.parent, &read.id, &read.subscription), (&None, &None, &None));
+    assert_eq!(
+        (&read.parent, &read.id, &read.subscription),
+        (&None, &None, &None)
+    );
 }
 
 #[test]
@@ -192,7 +198,10 @@ resource "azurerm_linux_web_app_slot" "staging" {
     )]);
     let read = identity(&scanned, "azurerm_linux_web_app_slot.staging");
     let (name, site, rg) = (string("staging"), string("app-shop"), string("rg-shop"));
-    assert_eq!(parts(read), [Some(&name), Some(&site), Some(&rg), None, None]);
+    assert_eq!(
+        parts(read),
+        [Some(&name), Some(&site), Some(&rg), None, None]
+    );
     // Shown at the slot's `app_service_id`, resolved through the site's argument.
     let parent = read.parent.as_ref().unwrap();
     assert_eq!(
@@ -229,7 +238,12 @@ resource "azurerm_windows_web_app_slot" "slot" {
     let slots = scanned.find("azurerm_windows_web_app_slot.slot");
     let read: Vec<(Option<&Data>, Option<&Data>)> = slots
         .iter()
-        .map(|slot| (data(&slot.identity.parent), data(&slot.identity.resource_group)))
+        .map(|slot| {
+            (
+                data(&slot.identity.parent),
+                data(&slot.identity.resource_group),
+            )
+        })
         .collect();
     let (a, b) = (string("app-a"), string("app-b"));
     let (rg_a, rg_b) = (string("rg-a"), string("rg-b"));
@@ -238,7 +252,8 @@ resource "azurerm_windows_web_app_slot" "slot" {
 
 #[test]
 fn azurerm_slot_with_a_known_site_id_splits_it_and_builds_its_own_id() {
-    let site = format!("/subscriptions/{SUB}/resourceGroups/rg-api/providers/Microsoft.Web/sites/app-api");
+    let site =
+        format!("/subscriptions/{SUB}/resourceGroups/rg-api/providers/Microsoft.Web/sites/app-api");
     let text = format!(
         r#"variable "site_id" {{
   default = "{site}"
@@ -458,7 +473,10 @@ resource "azapi_resource" "slot" {
     )]);
     let read = identity(&scanned, "azapi_resource.slot");
     let (name, site, rg) = (string("staging"), string("app-chain"), string("rg-chain"));
-    assert_eq!(parts(read), [Some(&name), Some(&site), Some(&rg), None, None]);
+    assert_eq!(
+        parts(read),
+        [Some(&name), Some(&site), Some(&rg), None, None]
+    );
 }
 
 #[test]

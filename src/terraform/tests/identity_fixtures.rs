@@ -51,7 +51,13 @@ fn terraform_slot_takes_the_referenced_sites_name_and_group() {
     let site = identity(&resources, "azurerm_linux_web_app.shop");
     assert_eq!(
         parts(site),
-        [Some("app-shop-prod"), None, Some("rg-shop-prod"), None, None]
+        [
+            Some("app-shop-prod"),
+            None,
+            Some("rg-shop-prod"),
+            None,
+            None
+        ]
     );
     let slot = identity(&resources, "azurerm_linux_web_app_slot.staging");
     assert_eq!(
@@ -84,8 +90,9 @@ fn terraform_instances_naming_different_sites_are_both_reported() {
 fn azapi_site_and_slot_ids_are_determined() {
     let resources = fixture("azapi/identity_slot_full_id");
     let sub = "3f2b8c1e-0d4a-4c55-9a7e-6b1d2e3f4a5b";
-    let site_id =
-        format!("/subscriptions/{sub}/resourceGroups/rg-billing/providers/Microsoft.Web/sites/app-billing");
+    let site_id = format!(
+        "/subscriptions/{sub}/resourceGroups/rg-billing/providers/Microsoft.Web/sites/app-billing"
+    );
     let site = identity(&resources, "azapi_resource.billing");
     assert_eq!(
         parts(site),
@@ -115,8 +122,9 @@ fn azapi_site_and_slot_ids_are_determined() {
 fn plan_update_carries_the_existing_id_and_the_slot_its_sites() {
     let resources = fixture("plan/identity_update_existing_id");
     let sub = "9a1c7e52-4b3d-4e8f-a0b6-1c2d3e4f5a6b";
-    let site_id =
-        format!("/subscriptions/{sub}/resourceGroups/rg-portal/providers/Microsoft.Web/sites/app-portal");
+    let site_id = format!(
+        "/subscriptions/{sub}/resourceGroups/rg-portal/providers/Microsoft.Web/sites/app-portal"
+    );
     let site = identity(&resources, "azurerm_linux_web_app.portal");
     assert_eq!(
         parts(site),
