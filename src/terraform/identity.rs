@@ -5,7 +5,8 @@
 //! A slot names its site by id (`app_service_id`, AzAPI `parent_id`). That id is computed by
 //! the provider when it is a reference to a site block of the same module, so the reference is
 //! followed to the site's own arguments (`name`, `resource_group_name`, AzAPI `parent_id`),
-//! as issue 14's "arguments of other resources" reads them; a known id is split instead.
+//! as issue 14's "arguments of other resources" reads them; a data source's `id` likewise to
+//! the arguments its block writes; a known id is split instead.
 
 use super::eval::{Env, eval_attr, merge_origins, parse_expression};
 use super::lower::value_of;
@@ -61,6 +62,16 @@ pub(crate) fn azurerm(
             ..SiteIdentity::default()
         };
     }
+    if let Some((resource_type, reference)) = data_source(site_id)
+        && is_site_type(&resource_type)
+    {
+        return SiteIdentity {
+            parent: read(&reference, "name", site_id, env),
+            resource_group: read(&reference, "resource_group_name", site_id, env),
+            name,
+            ..SiteIdentity::default()
+        };
+    }
     match value_of(site_id, env) {
         Some(id) => under_site(&id, name),
         None => SiteIdentity {
@@ -91,6 +102,24 @@ pub(crate) fn azapi(
         };
     };
     let computed = matches!(evaluated.data, Data::Unknown(_));
+    if computed && let Some((resource_type, reference)) = data_source(parent_id) {
+        let read = |arg: &str| read(&reference, arg, parent_id, env);
+        if !is_slot && resource_type == "azurerm_resource_group" {
+            return SiteIdentity {
+                resource_group: read("name"),
+                name,
+                ..SiteIdentity::default()
+            };
+        }
+        if is_slot && is_site_type(&resource_type) {
+            return SiteIdentity {
+                parent: read("name"),
+                resource_group: read("resource_group_name"),
+                name,
+                ..SiteIdentity::default()
+            };
+        }
+    }
     let target = chase_target(parent_id, module).filter(|_| computed);
     match (is_slot, target) {
         (false, Some(group)) if group.block.resource_type == "azurerm_resource_group" => {
@@ -163,7 +192,12 @@ fn azapi_slot_of_azapi_site(
 
 /// Whether a block is an azurerm site (not a slot) of the type table.
 fn is_azurerm_site(block: &ResourceBlock) -> bool {
-    lookup(&block.resource_type, ProviderVersion::Unknown).is_some_and(|info| !info.is_slot)
+    is_site_type(&block.resource_type)
+}
+
+/// Whether a type (a resource's, or a data source's of the same name) is an azurerm site.
+fn is_site_type(resource_type: &str) -> bool {
+    lookup(resource_type, ProviderVersion::Unknown).is_some_and(|info| !info.is_slot)
 }
 
 /// A site under the resource group `group_id` names (an AzAPI `parent_id`); the id when both
@@ -273,7 +307,17 @@ fn argument(target: &Target, arg: &str, at: &Attribute, env: &Env) -> Option<Val
         Some(Index::Expr(expr)) => format!("[{expr}]"),
     };
     let block = target.block;
-    let text = format!("{}.{}{index}.{arg}", block.resource_type, block.name);
+    read(
+        &format!("{}.{}{index}", block.resource_type, block.name),
+        arg,
+        at,
+        env,
+    )
+}
+
+/// `REFERENCE.ARG` evaluated in `env`, shown at `at`; `None` when it is null.
+fn read(reference: &str, arg: &str, at: &Attribute, env: &Env) -> Option<Value> {
+    let text = format!("{reference}.{arg}");
     let (data, origin) = match parse_expression(&text) {
         Ok(expr) => match eval_attr(&AttributeExpr::Hcl(expr), env) {
             Ok(traced) if traced.val == Val::Null => return None,
@@ -293,4 +337,43 @@ fn argument(target: &Target, arg: &str, at: &Attribute, env: &Env) -> Option<Val
         span: at.span,
         origin,
     })
+}
+
+/// A data source an id argument names, `data.TYPE.NAME.id` (or `"${…}"` of it in `.tf.json`):
+/// its type and the reference without `.id`. Its `id` is read from Azure, but the arguments
+/// written in the data block (`name`, `resource_group_name`) say which resource it is.
+fn data_source(attribute: &Attribute) -> Option<(String, String)> {
+    use hcl_edit::expr::{Expression, TraversalOperator};
+    let parsed;
+    let expr = match &attribute.expr {
+        AttributeExpr::Hcl(expr) => expr,
+        AttributeExpr::Json(json) => {
+            let text = json.as_str()?;
+            let inner = text.strip_prefix("${")?.strip_suffix('}')?;
+            parsed = parse_expression(inner.trim()).ok()?;
+            &parsed
+        }
+        AttributeExpr::JsonLiteral(_) => return None,
+    };
+    let Expression::Traversal(traversal) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &traversal.expr else {
+        return None;
+    };
+    let names: Vec<&str> = traversal
+        .operators
+        .iter()
+        .map(|op| match op.value() {
+            TraversalOperator::GetAttr(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    match (root.as_str(), &names[..]) {
+        ("data", [resource_type, name, "id"]) => Some((
+            resource_type.to_string(),
+            format!("data.{resource_type}.{name}"),
+        )),
+        _ => None,
+    }
 }

@@ -280,7 +280,7 @@ resource "azurerm_linux_function_app_slot" "canary" {{
 }
 
 #[test]
-fn azurerm_slot_of_a_data_source_site_is_unknown_with_the_reason() {
+fn azurerm_slot_of_a_data_source_site_takes_its_written_name_and_group() {
     let scanned = scan(&[(
         "main.tf",
         r#"data "azurerm_linux_web_app" "existing" {
@@ -294,14 +294,55 @@ resource "azurerm_linux_web_app_slot" "staging" {
 "#,
     )]);
     let read = identity(&scanned, "azurerm_linux_web_app_slot.staging");
+    let (name, site, rg) = (string("staging"), string("app-old"), string("rg-old"));
+    assert_eq!(
+        parts(read),
+        [Some(&name), Some(&site), Some(&rg), None, None]
+    );
+}
+
+#[test]
+fn azurerm_slot_with_an_unresolved_site_id_is_unknown_with_the_reason() {
+    let scanned = scan(&[(
+        "main.tf",
+        r#"variable "site_id" {}
+resource "azurerm_linux_web_app_slot" "staging" {
+  name           = "staging"
+  app_service_id = var.site_id
+}
+"#,
+    )]);
+    let read = identity(&scanned, "azurerm_linux_web_app_slot.staging");
     assert_eq!(data(&read.name), Some(&string("staging")));
     for part in [&read.parent, &read.resource_group, &read.subscription] {
         assert!(
-            unknown_reason(part).contains("data.azurerm_linux_web_app.existing"),
+            unknown_reason(part).contains("variable `site_id` has no default"),
             "{part:?}"
         );
     }
     assert_eq!(read.id, None);
+}
+
+#[test]
+fn tf_json_slot_referencing_a_site_in_a_template() {
+    // The tree scan looks for directories holding a `.tf` file.
+    let scanned = scan(&[
+        ("versions.tf", ""),
+        (
+            "main.tf.json",
+            r#"{"resource": {
+  "azurerm_windows_web_app": {"site": {"name": "app-json", "resource_group_name": "rg-json"}},
+  "azurerm_windows_web_app_slot": {"slot": {"name": "green", "app_service_id": "${azurerm_windows_web_app.site.id}"}}
+}}
+"#,
+        ),
+    ]);
+    let read = identity(&scanned, "azurerm_windows_web_app_slot.slot");
+    let (name, site, rg) = (string("green"), string("app-json"), string("rg-json"));
+    assert_eq!(
+        parts(read),
+        [Some(&name), Some(&site), Some(&rg), None, None]
+    );
 }
 
 #[test]
@@ -413,6 +454,42 @@ resource "azapi_resource" "site" {
     let read = identity(&scanned, "azapi_resource.site");
     let (name, rg) = (string("app-blocks"), string("rg-blocks"));
     assert_eq!(parts(read), [Some(&name), None, Some(&rg), None, None]);
+}
+
+#[test]
+fn azapi_site_and_slot_under_data_sources_take_their_written_names() {
+    let scanned = scan(&[(
+        "main.tf",
+        r#"data "azurerm_resource_group" "rg" {
+  name = "rg-data"
+}
+data "azurerm_windows_web_app" "old" {
+  name                = "app-old"
+  resource_group_name = "rg-old"
+}
+resource "azapi_resource" "site" {
+  type      = "Microsoft.Web/sites@2024-04-01"
+  name      = "app-data"
+  parent_id = data.azurerm_resource_group.rg.id
+  body      = { properties = { clientCertEnabled = true } }
+}
+resource "azapi_resource" "slot" {
+  type      = "Microsoft.Web/sites/slots@2024-04-01"
+  name      = "staging"
+  parent_id = data.azurerm_windows_web_app.old.id
+  body      = { properties = { clientCertEnabled = true } }
+}
+"#,
+    )]);
+    let site = identity(&scanned, "azapi_resource.site");
+    let (name, rg) = (string("app-data"), string("rg-data"));
+    assert_eq!(parts(site), [Some(&name), None, Some(&rg), None, None]);
+    let slot = identity(&scanned, "azapi_resource.slot");
+    let (name, parent, rg) = (string("staging"), string("app-old"), string("rg-old"));
+    assert_eq!(
+        parts(slot),
+        [Some(&name), Some(&parent), Some(&rg), None, None]
+    );
 }
 
 #[test]
