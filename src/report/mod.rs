@@ -5,6 +5,7 @@
 
 mod excerpt;
 pub mod fingerprint;
+pub mod drift;
 pub mod github;
 pub mod gitlab;
 pub mod guardrail;
@@ -227,6 +228,8 @@ pub struct Report {
     pub fail_on: Severity,
     /// The Azure Policy assignments of the control in the scanned code (rollout).
     pub guardrail: guardrail::Guardrail,
+    /// Drift between the code and the deployed sites (`check --deployed`); `None` without it.
+    pub drift: Option<Vec<drift::DriftEntry>>,
 }
 
 /// How a listed finding was treated: reported, recorded in the baseline, or suppressed.
