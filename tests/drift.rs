@@ -102,7 +102,13 @@ fn human_output_shows_the_drift_table_after_the_findings_and_before_the_summary(
         .collect();
     assert_eq!(
         row,
-        ["name-unresolved", "azurerm_linux_web_app.api", "infra/main.tf:5", "-", "-"]
+        [
+            "name-unresolved",
+            "azurerm_linux_web_app.api",
+            "infra/main.tf:5",
+            "-",
+            "-"
+        ]
     );
     // Without --deployed there is no table.
     let plain = run(dir.path(), &["infra"]);
@@ -127,9 +133,11 @@ fn sarif_results_and_the_run_carry_the_drift() {
     assert!(run["properties"]["drift"]["unmanaged"].is_array());
     // Without --deployed, neither.
     let plain = Outcome::of(check(dir.path()).args(["infra", "--format", "sarif"])).json();
-    assert!(plain["runs"][0]["results"][0]["properties"]
-        .get("drift")
-        .is_none());
+    assert!(
+        plain["runs"][0]["results"][0]["properties"]
+            .get("drift")
+            .is_none()
+    );
     assert!(plain["runs"][0]["properties"].get("drift").is_none());
 }
 
@@ -156,7 +164,10 @@ fn a_code_file_passed_as_an_export_is_an_error_naming_it() {
 #[test]
 fn deployed_cannot_be_combined_with_diff() {
     let dir = tree(&[("infra/main.tf", UNNAMED), ("export.json", EXPORT)]);
-    let outcome = run(dir.path(), &["infra", "--diff", "--deployed", "export.json"]);
+    let outcome = run(
+        dir.path(),
+        &["infra", "--diff", "--deployed", "export.json"],
+    );
     assert_eq!(outcome.code, 2);
     assert!(outcome.stderr.contains("--deployed"), "{}", outcome.stderr);
 }

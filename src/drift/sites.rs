@@ -200,7 +200,11 @@ pub fn key(resource: &Resource) -> Key {
             name: lower(&name).unwrap_or_default(),
             resource_group: lower(&group).unwrap_or_default(),
             is_slot: resource.is_slot,
-            parent: if resource.is_slot { lower(&parent) } else { None },
+            parent: if resource.is_slot {
+                lower(&parent)
+            } else {
+                None
+            },
             subscription: lower(&subscription),
         }),
     }

@@ -39,7 +39,10 @@ fn text(text: &str) -> Option<Value> {
 }
 
 fn unknown(why: &str) -> Option<Value> {
-    Some(Value::literal(Data::Unknown(why.to_string()), Span::new(0, 0..1)))
+    Some(Value::literal(
+        Data::Unknown(why.to_string()),
+        Span::new(0, 0..1),
+    ))
 }
 
 fn named(name: &str, group: &str) -> SiteIdentity {
@@ -179,7 +182,10 @@ fn a_resource_id_in_code_matches_ignoring_case_and_says_so() {
     assert_eq!(entries[0].matched_by, Some(MatchedBy::ResourceId));
     assert_eq!(entries[0].state, DriftState::InStep);
     // The deployed id is shown as the export writes it.
-    assert_eq!(entries[0].deployed.as_ref().unwrap().id, site_id("rg-app", "a"));
+    assert_eq!(
+        entries[0].deployed.as_ref().unwrap().id,
+        site_id("rg-app", "a")
+    );
 }
 
 #[test]
@@ -315,7 +321,11 @@ fn a_slot_matches_only_a_slot_of_the_same_parent_site() {
     assert_eq!(
         states(&entries),
         [
-            ("not-deployed", Some("azurerm_linux_web_app_slot.other"), None),
+            (
+                "not-deployed",
+                Some("azurerm_linux_web_app_slot.other"),
+                None
+            ),
             ("not-deployed", Some("azurerm_linux_web_app.site"), None),
             (
                 "in-step",
@@ -446,7 +456,10 @@ fn the_matches_pair_code_and_deployed_sites_for_other_commands() {
         super::Match::Pair { code, deployed, by } => {
             assert_eq!(code.address(), "azurerm_linux_web_app.a");
             assert!(!code.passes());
-            assert_eq!(super::deployed_id(deployed.resource), site_id("rg-app", "a"));
+            assert_eq!(
+                super::deployed_id(deployed.resource),
+                site_id("rg-app", "a")
+            );
             assert_eq!(*by, MatchedBy::NameResourceGroupType);
         }
         other => panic!("expected a pair, got {other:?}"),

@@ -167,7 +167,11 @@ pub fn table(entries: &[DriftEntry]) -> String {
     let mut out = format!(
         "Drift between code and deployment ({} {}):\n",
         entries.len(),
-        if entries.len() == 1 { "entry" } else { "entries" }
+        if entries.len() == 1 {
+            "entry"
+        } else {
+            "entries"
+        }
     );
     out.push_str(&line(header));
     out.push('\n');
@@ -249,7 +253,11 @@ pub fn sarif_for_group(entries: &[DriftEntry], group: usize) -> Option<serde_jso
             })
         })
         .collect();
-    (!list.is_empty()).then(|| serde_json::Value::Array(list))
+    if list.is_empty() {
+        None
+    } else {
+        Some(serde_json::Value::Array(list))
+    }
 }
 
 /// SARIF: the run's `properties.drift`: the count of each state, and the unmanaged sites

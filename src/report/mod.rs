@@ -3,9 +3,9 @@
 //! Everything here is sorted by (path, line, column) so output is identical across runs and
 //! thread counts. Renderers read only this data and the loaded sources, never a parser.
 
+pub mod drift;
 mod excerpt;
 pub mod fingerprint;
-pub mod drift;
 pub mod github;
 pub mod gitlab;
 pub mod guardrail;
