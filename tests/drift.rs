@@ -181,7 +181,7 @@ fn an_export_nothing_is_read_from_is_an_error_naming_it() {
             && e["message"]
                 .as_str()
                 .unwrap()
-                .starts_with("--deployed sites.csv: no deployed site or slot was read from it")),
+                .starts_with("no deployed site or slot was read from this --deployed file")),
         "{report:#}"
     );
 }

@@ -67,12 +67,10 @@ fn nothing_read(deployed: &Report, export: &Path) -> Option<ErrorRecord> {
         return None;
     }
     Some(ErrorRecord {
-        message: format!(
-            "--deployed {}: no deployed site or slot was read from it; certgate reads the JSON \
-             of `az webapp list`, `az functionapp list`, `az webapp show`, `az webapp deployment \
-             slot list`, `az graph query` and `az resource show`",
-            export.display()
-        ),
+        message: "no deployed site or slot was read from this --deployed file; certgate reads \
+                  the JSON of `az webapp list`, `az functionapp list`, `az webapp show`, `az \
+                  webapp deployment slot list`, `az graph query` and `az resource show`"
+            .to_string(),
         path: export,
         span: None,
         start: crate::source::LineCol { line: 1, column: 1 },
