@@ -57,8 +57,8 @@ pub enum Command {
 pub struct PlanArgs {
     /// Files and directories to scan (default: the current directory).
     pub paths: Vec<PathBuf>,
-    /// How many sites a batch holds at most.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    /// How many sites a batch holds at most (1 or more).
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = batch_size_parser())]
     pub batch_size: usize,
     /// Output format (markdown reads well as a pull-request description).
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
@@ -169,7 +169,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "K", conflicts_with = "root_causes")]
     pub batch: Option<usize>,
     /// With --batch: the batch size `certgate plan` was run with (default 20).
-    #[arg(long, value_name = "N", requires = "batch")]
+    #[arg(long, value_name = "N", requires = "batch", value_parser = batch_size_parser())]
     pub batch_size: Option<usize>,
     /// An inventory export of the deployed sites (`az webapp list -o json`, an Azure Resource
     /// Graph result; repeatable): report, per site, the drift between code and deployment.
@@ -287,4 +287,9 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// `--batch-size N`: 1 or more (a batch of 0 sites holds nothing, and was silently taken as 1).
+fn batch_size_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
 }

@@ -2,7 +2,7 @@
 //! reports and the language server: severity, fixes and their edits (as ruff keeps them in
 //! `ruff_diagnostics`). Imports nothing from the crate, so every layer may use it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// How much a finding matters: errors fail the run (exit code 1), warnings do not unless the
 /// run fails on warnings (`--fail-on warning`, `fail-on = "warning"`).
@@ -73,6 +73,47 @@ pub struct Fix {
     pub edits: Vec<Edit>,
 }
 
+/// The fixes that edit the same text as a fix of another unit, each with one such other fix:
+/// `fixes` are (id, unit, fix), a unit being a batch or a root cause. Two edits of one file
+/// share text when their ranges overlap or they insert at the same place.
+pub fn shared_edits(fixes: &[(usize, usize, &Fix)]) -> Vec<(usize, usize)> {
+    let mut edits: Vec<(&Path, usize, usize, usize, usize)> = fixes
+        .iter()
+        .flat_map(|(id, unit, fix)| {
+            fix.edits
+                .iter()
+                .map(move |e| (e.path.as_path(), e.start, e.end, *unit, *id))
+        })
+        .collect();
+    // Sorted by file and start, the edits that share text sit in runs: each run's edits are
+    // compared with the run so far (few in practice: one declaration's scenarios).
+    edits.sort();
+    let mut shared = Vec::new();
+    let mut run: Vec<(usize, usize, usize)> = Vec::new();
+    let mut run_end = 0;
+    let mut run_path: Option<&Path> = None;
+    for (path, start, end, unit, id) in edits {
+        let joins =
+            run_path == Some(path) && (start < run_end || run.iter().any(|(s, ..)| *s == start));
+        if !joins {
+            run.clear();
+            run_end = end;
+            run_path = Some(path);
+        }
+        for &(_, other_unit, other) in &run {
+            if other_unit != unit {
+                shared.push((id, other));
+                shared.push((other, id));
+            }
+        }
+        run_end = run_end.max(end);
+        run.push((start, unit, id));
+    }
+    shared.sort();
+    shared.dedup();
+    shared
+}
+
 /// What `--fix` can do about a finding.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum FixStatus {
@@ -88,6 +129,44 @@ pub enum FixStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fix(edits: &[(&str, usize, usize)]) -> Fix {
+        Fix {
+            applicability: Applicability::ChangesBehaviour,
+            description: String::new(),
+            edits: edits
+                .iter()
+                .map(|(path, start, end)| Edit {
+                    path: PathBuf::from(path),
+                    start: *start,
+                    end: *end,
+                    replacement: "true".into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn fixes_of_two_units_editing_the_same_text_are_shared_and_others_are_not() {
+        let same_literal_a = fix(&[("main.bicep", 10, 15)]);
+        let same_literal_b = fix(&[("main.bicep", 10, 15)]);
+        let insert_a = fix(&[("main.tf", 40, 40)]);
+        let insert_b = fix(&[("main.tf", 40, 40)]);
+        let apart = fix(&[("main.bicep", 15, 20)]);
+        let other_file = fix(&[("other.bicep", 10, 15)]);
+        let fixes = [
+            (0, 1, &same_literal_a),
+            (1, 2, &same_literal_b),
+            (2, 1, &insert_a),
+            (3, 2, &insert_b),
+            (4, 2, &apart),
+            (5, 2, &other_file),
+        ];
+        assert_eq!(shared_edits(&fixes), [(0, 1), (1, 0), (2, 3), (3, 2)]);
+        // One unit's fixes may share text: they are fixed together.
+        let same_unit = [(0, 1, &same_literal_a), (1, 1, &same_literal_b)];
+        assert!(shared_edits(&same_unit).is_empty());
+    }
 
     #[test]
     fn only_reasons_naming_the_option_count_as_hidden_unsafe_fixes() {

@@ -10,6 +10,8 @@
 
 use std::path::PathBuf;
 
+use rayon::slice::ParallelSliceMut as _;
+
 use crate::error::FileError;
 use crate::file_kind::FileKind;
 use crate::fs::{FileSystem, Kind, Refused};
@@ -67,7 +69,9 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides, fs: &dyn FileSystem) -
         discovery.files.extend(files);
         discovery.errors.extend(errors);
     }
-    discovery.files.sort();
+    // Stable, as `sort` is (paths equal by components may differ in spelling), on the
+    // workers: comparing paths component by component is a good part of discovery.
+    discovery.files.par_sort();
     discovery.files.dedup();
     discovery
 }

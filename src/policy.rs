@@ -53,7 +53,22 @@ impl<'a> Configs<'a> {
         if let Some(explicit) = &self.explicit {
             return explicit.clone();
         }
-        match self.discovery.for_path(path) {
+        let found = self.discovery.for_path(path);
+        self.governing(found)
+    }
+
+    /// [`Configs::for_path`] for the directory of a discovered file (one `stat` fewer).
+    pub fn for_dir(&mut self, dir: &Path) -> Arc<Config> {
+        if let Some(explicit) = &self.explicit {
+            return explicit.clone();
+        }
+        let found = self.discovery.for_dir(dir);
+        self.governing(found)
+    }
+
+    /// The config a discovered `certgate.toml` (or none) makes govern.
+    fn governing(&mut self, found: Option<PathBuf>) -> Arc<Config> {
+        match found {
             // A config above the project root is not the project's: it is not read. (A link
             // inside the root leading out is read by the loader, which says it is outside.)
             Some(found)
@@ -70,6 +85,19 @@ impl<'a> Configs<'a> {
     /// Every config file read so far.
     pub fn all(&self) -> impl Iterator<Item = &Arc<Config>> {
         self.loaded.values()
+    }
+
+    /// The paths of every config file read so far, for [`Configs::preload`].
+    pub fn loaded_paths(&self) -> Vec<PathBuf> {
+        self.loaded.keys().cloned().collect()
+    }
+
+    /// Reads the config files at `paths` (as [`Configs::loaded_paths`] gave them): a re-scan
+    /// that takes an earlier scan's lookups over still loads the same configs.
+    pub fn preload(&mut self, paths: &[PathBuf]) {
+        for path in paths {
+            self.read(path);
+        }
     }
 
     /// Reads a config file once; a file with errors records them and counts as the defaults

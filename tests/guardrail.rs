@@ -224,3 +224,41 @@ fn a_present_guardrail_silences_the_hint_and_the_json_report_carries_it() {
     assert_eq!(first["state"], "active");
     assert_eq!(first["path"], "platform/policy.tf");
 }
+
+/// An active assignment of the web-app built-in only: the guardrail is `present`, but failing
+/// function apps are not audited. `check` and `plan` said nothing of it (a platform team would
+/// believe the estate guarded); they now name the kinds left out, and only when sites of those
+/// kinds fail.
+#[test]
+fn a_guardrail_that_leaves_out_a_failing_sites_kind_is_named_by_check_and_plan() {
+    const WEB_APP_ONLY: &str = "resource \"azurerm_subscription_policy_assignment\" \"web\" {\n  name                 = \"mtls-web-app\"\n  subscription_id      = \"/subscriptions/00000000-0000-0000-0000-000000000001\"\n  policy_definition_id = \"/providers/Microsoft.Authorization/policyDefinitions/19dd1db6-f442-49cf-a838-b0786b4401ef\"\n}\n";
+    const FAILING_FUNCTION: &str = "resource \"azurerm_linux_function_app\" \"f\" {\n  client_certificate_enabled = false\n}\n";
+    let gap = "does not cover function-app (failing here)";
+    let dir = common::tree(&[
+        ("platform/policy.tf", WEB_APP_ONLY),
+        ("main.tf", FAILING_SITE),
+        ("functions/main.tf", FAILING_FUNCTION),
+    ]);
+    let output = common::check(dir.path()).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(text.matches(gap).count(), 1, "{text}");
+    for format in ["human", "markdown"] {
+        let output = common::certgate(dir.path())
+            .args(["plan", "--format", format, "."])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            text.contains("present") && text.contains(gap),
+            "{format}: {text}"
+        );
+    }
+    // Only web apps fail: the guardrail covers them, nothing to say.
+    let covered = common::tree(&[
+        ("platform/policy.tf", WEB_APP_ONLY),
+        ("main.tf", FAILING_SITE),
+    ]);
+    let output = common::check(covered.path()).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(!text.contains("hint:"), "{text}");
+}

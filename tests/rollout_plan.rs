@@ -355,3 +355,160 @@ fn a_site_read_from_a_plan_json_is_never_a_root_cause() {
     assert!(json["root_causes"].as_array().unwrap().is_empty(), "{text}");
     assert_eq!(json["totals"]["batches"], serde_json::json!([1]));
 }
+
+/// One Bicep declaration judged for two scenarios (`main.prod.bicepparam`, `main.dev.bicepparam`)
+/// lands in two batches with the same literal `clientCertEnabled: false`. Fixing it for batch 1
+/// would fix batch 2's site too (or, the other way round, a non-production batch would change
+/// production): the plan says auto-fix no for both, and `--fix --batch 1` leaves the file alone
+/// while it fixes the rest of the batch.
+#[test]
+fn fix_batch_leaves_a_literal_shared_with_another_batchs_scenario() {
+    let shared = Path::new("fixtures/rollout/batch_shared_declaration");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(shared, dir.path());
+    let batch1 = batch_sites(dir.path(), "20", 1);
+    let batch2 = batch_sites(dir.path(), "20", 2);
+    let admin = |batch: &[(String, String, bool)]| {
+        batch
+            .iter()
+            .find(|(address, ..)| address == "admin")
+            .cloned()
+    };
+    assert_eq!(
+        admin(&batch1),
+        Some(("admin".into(), "app/main.bicep".into(), false)),
+        "{batch1:?}"
+    );
+    assert_eq!(
+        admin(&batch2),
+        Some(("admin".into(), "app/main.bicep".into(), false)),
+        "{batch2:?}"
+    );
+    let before = texts(dir.path());
+    let output = certgate(dir.path())
+        .args([
+            "check",
+            "--today",
+            "2026-06-01",
+            "--fix",
+            "--batch",
+            "1",
+            ".",
+        ])
+        .output()
+        .unwrap();
+    // The human output wraps the reason: compare it word by word.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let words = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(
+            "its fix also changes `admin` [scenario main.dev.bicepparam], which is not selected"
+        ),
+        "{stdout}"
+    );
+    let after = texts(dir.path());
+    assert_eq!(after["app/main.bicep"], before["app/main.bicep"]);
+    assert!(after["envs/prod/main.tf"].contains("client_certificate_enabled = true"));
+}
+
+#[test]
+fn batch_size_zero_is_refused_by_plan_and_check() {
+    let dir = estate_copy();
+    for args in [
+        &["plan", "--batch-size", "0", "."][..],
+        &["check", "--diff", "--batch", "1", "--batch-size", "0", "."][..],
+    ] {
+        let output = certgate(dir.path()).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--batch-size"), "{stderr}");
+    }
+}
+
+/// `plan --format json` and `check --format json` print the guardrail as one object (the same
+/// fields, state and reason apart, the same note), whatever the form of the assignment.
+#[test]
+fn plan_json_guardrail_is_check_json_guardrail() {
+    for name in ["enforcement_off", "terraform_initiative_in_code", "missing"] {
+        let dir = format!("fixtures/guardrail/{name}");
+        let (text, _) = plan(&dir, &["--format", "json"]);
+        let planned: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let checked = bin()
+            .args(["check", "--today", "2026-06-01", "--format", "json"])
+            .args(["--project-root", &dir, &dir])
+            .output()
+            .unwrap();
+        let checked = stdout_json(&checked);
+        assert_eq!(planned["guardrail"], checked["guardrail"], "{name}");
+    }
+}
+
+/// A certgate.toml with errors counts as the defaults: its sites are all in the plan, so the
+/// notice must not say they are missing (it did), but that the config does not apply.
+#[test]
+fn a_bad_config_notice_says_the_config_does_not_apply_not_that_sites_are_missing() {
+    let dir = estate_copy();
+    common::write(
+        dir.path(),
+        "certgate.toml",
+        "[environments]\nproduction = \"envs/prod/**\"\n",
+    );
+    let output = certgate(dir.path())
+        .args(["plan", "--today", "2026-06-01", "--format", "json", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let json = stdout_json(&output);
+    let notices = json["notices"].to_string();
+    assert!(notices.contains("certgate.toml:2:"), "{notices}");
+    assert!(
+        notices.contains("the plan was made without this config"),
+        "{notices}"
+    );
+    assert!(!notices.contains("missing from this plan"), "{notices}");
+    assert!(json["totals"]["sites"].as_u64().unwrap() > 0);
+}
+
+/// In Markdown an assignment's address is code, as a site's is: a Terraform address full of
+/// underscores or an ARM name with `*` must not turn into emphasis in a pull request.
+#[test]
+fn markdown_shows_a_guardrail_assignments_address_as_code() {
+    let (text, _) = plan(
+        "fixtures/guardrail/terraform_direct",
+        &["--format", "markdown"],
+    );
+    let line = text
+        .lines()
+        .find(|l| l.contains("scope `"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.starts_with("- `azurerm_"), "{line}");
+}
+
+/// A site's path is written the same way by `plan --format json` and `check --format json`,
+/// also when it is not UTF-8 (`\xNN`, not a replacement character that names no file).
+#[cfg(unix)]
+#[test]
+fn plan_json_writes_paths_as_check_json_does() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"app-\xff"));
+    std::fs::create_dir(&odd).unwrap();
+    std::fs::write(
+        odd.join("main.tf"),
+        "resource \"azurerm_linux_web_app\" \"a\" {\n  client_certificate_enabled = false\n}\n",
+    )
+    .unwrap();
+    let planned = certgate(dir.path())
+        .args(["plan", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let planned = stdout_json(&planned);
+    let checked = certgate(dir.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let checked = stdout_json(&checked);
+    let path = &planned["batches"][0]["sites"][0]["path"];
+    assert_eq!(path, &checked["findings"][0]["path"]);
+    assert!(path.as_str().unwrap().contains("app-\\xFF"), "{path}");
+}

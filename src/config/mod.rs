@@ -259,9 +259,12 @@ pub fn discover(path: &Path) -> Option<PathBuf> {
 /// Remembers discovery per directory, so a scan of many files looks each directory up once.
 #[derive(Debug, Default)]
 pub struct Discovery {
-    by_dir: std::collections::HashMap<PathBuf, Option<PathBuf>>,
+    /// By the directory's bytes: hashing a `Path` walks its components.
+    by_dir: crate::path_map::PathMap<Option<PathBuf>>,
     /// Configs apply from above the project root too (a home directory's): the whole disk.
     disk: crate::fs::DiskFs,
+    /// The current directory, asked once: a scan looks up thousands of relative directories.
+    cwd: Option<PathBuf>,
 }
 
 impl Discovery {
@@ -274,14 +277,34 @@ impl Discovery {
         } else {
             start.parent()?.to_path_buf()
         };
+        self.nearest(dir)
+    }
+
+    /// [`Discovery::for_path`] for a directory that holds a discovered file: no probe whether
+    /// it is one (a directory that does not exist holds no config either).
+    pub fn for_dir(&mut self, dir: &Path) -> Option<PathBuf> {
+        let start = if dir.is_absolute() || dir.as_os_str().is_empty() {
+            absolute(dir)
+        } else {
+            let cwd = self
+                .cwd
+                .get_or_insert_with(|| std::env::current_dir().unwrap_or_default());
+            crate::paths::normalize(&cwd.join(dir))
+        };
+        self.nearest(start)
+    }
+
+    /// The nearest config in `dir` (absolute, normalised) or above it.
+    fn nearest(&mut self, dir: PathBuf) -> Option<PathBuf> {
+        use crate::fs::FileSystem as _;
         let mut visited = Vec::new();
         let mut found = None;
         for candidate_dir in dir.ancestors() {
-            if let Some(cached) = self.by_dir.get(candidate_dir) {
+            if let Some(cached) = self.by_dir.get(candidate_dir.as_os_str()) {
                 found = cached.clone();
                 break;
             }
-            visited.push(candidate_dir.to_path_buf());
+            visited.push(candidate_dir.as_os_str().to_owned());
             let candidate = candidate_dir.join(FILE_NAME);
             if self.disk.is_file(&candidate) {
                 found = Some(candidate);

@@ -56,7 +56,9 @@ pub fn plan_selected(
     let Some(select) = select else {
         return plan_fixes(report, rescan, options);
     };
-    let chosen = select(report);
+    let mut chosen = select(report);
+    let refused = sharing_with_left_out(report, rescan, options, &chosen);
+    chosen.retain(|i| !refused.contains_key(i));
     let (picked, left): (Vec<_>, Vec<_>) = std::mem::take(&mut report.findings)
         .into_iter()
         .enumerate()
@@ -68,7 +70,59 @@ pub fn plan_selected(
     let mut all: Vec<(usize, Finding)> = order.into_iter().zip(planned).chain(left).collect();
     all.sort_by_key(|(i, _)| *i);
     report.findings = all.into_iter().map(|(_, f)| f).collect();
+    for (i, why) in refused {
+        report.findings[i].fix = FixStatus::Unavailable(why);
+    }
     plan
+}
+
+/// The picked findings whose fix would also change a finding left out of the selection, with
+/// the reason: two scenarios or instances of one declaration share its text (a literal written
+/// at the attribute, a missing attribute), so fixing the production one would also fix the
+/// development one, which belongs to another batch. Found by planning every finding's fix once
+/// and comparing the edits; the findings' fixes are left as they were.
+fn sharing_with_left_out(
+    report: &mut Report,
+    rescan: &dyn Rescan,
+    options: Options,
+    chosen: &HashSet<usize>,
+) -> HashMap<usize, String> {
+    let mut refused = HashMap::new();
+    if chosen.len() == report.findings.len() {
+        return refused;
+    }
+    let before: Vec<FixStatus> = report.findings.iter().map(|f| f.fix.clone()).collect();
+    plan_fixes(report, rescan, options);
+    let fixes: Vec<(usize, usize, &Fix)> = report
+        .findings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match &f.fix {
+            FixStatus::Available(fix) => Some((i, usize::from(chosen.contains(&i)), fix)),
+            _ => None,
+        })
+        .collect();
+    for (i, other) in crate::diagnostic::shared_edits(&fixes) {
+        if chosen.contains(&i) {
+            let finding = &report.findings[other];
+            let scenario = finding
+                .scenario
+                .as_ref()
+                .map_or(String::new(), |s| format!(" [scenario {s}]"));
+            refused.insert(
+                i,
+                format!(
+                    "its fix also changes `{}`{scenario}, which is not selected (another batch, \
+                     or a root cause): fix both with `certgate check --fix`, or by hand",
+                    finding.address
+                ),
+            );
+        }
+    }
+    for (finding, fix) in report.findings.iter_mut().zip(before) {
+        finding.fix = fix;
+    }
+    refused
 }
 
 /// `check --fix`: plans and writes the fixes, then scans again. The returned report is what

@@ -54,6 +54,16 @@ impl FileSystem for DiskFs {
         regular::stat(path)
     }
 
+    // One `stat` each: `kind` looks again at a path that fails only to word why, and these
+    // answer yes or no (discovery asks for a `certgate.toml` in every directory).
+    fn is_file(&self, path: &Path) -> bool {
+        self.allowed(path) && regular::is_kind(path, Kind::File)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.allowed(path) && regular::is_kind(path, Kind::Dir)
+    }
+
     fn list(&self, dir: &Path) -> Result<Listing, Refused> {
         let listing = if dir.as_os_str().is_empty() {
             Path::new(".")

@@ -30,6 +30,22 @@ impl<'a> OverlayFs<'a> {
         self.buffers?.get(&normalize(path))
     }
 
+    /// What the buffers make `path`: a file (a buffer) or a directory (above one); else the
+    /// path to ask the file system below about.
+    fn in_memory<'p>(&self, path: &'p Path) -> Result<Kind, std::borrow::Cow<'p, Path>> {
+        if self.buffers.is_none() {
+            return Err(path.into());
+        }
+        let path = normalize(path);
+        if self.buffer(&path).is_some() {
+            return Ok(Kind::File);
+        }
+        if self.under(&path).next().is_some() {
+            return Ok(Kind::Dir);
+        }
+        Err(path.into())
+    }
+
     /// The buffers below `dir` (normalised), in path order.
     fn under(&self, dir: &'a Path) -> impl Iterator<Item = &'a PathBuf> + 'a {
         self.buffers
@@ -47,17 +63,24 @@ impl FileSystem for OverlayFs<'_> {
     }
 
     fn kind(&self, path: &Path) -> Result<Kind, Refused> {
-        if self.buffers.is_none() {
-            return self.below.kind(path);
+        match self.in_memory(path) {
+            Ok(kind) => Ok(kind),
+            Err(path) => self.below.kind(&path),
         }
-        let path = normalize(path);
-        if self.buffer(&path).is_some() {
-            return Ok(Kind::File);
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        match self.in_memory(path) {
+            Ok(kind) => kind == Kind::File,
+            Err(path) => self.below.is_file(&path),
         }
-        if self.under(&path).next().is_some() {
-            return Ok(Kind::Dir);
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        match self.in_memory(path) {
+            Ok(kind) => kind == Kind::Dir,
+            Err(path) => self.below.is_dir(&path),
         }
-        self.below.kind(&path)
     }
 
     fn list(&self, dir: &Path) -> Result<Listing, Refused> {

@@ -48,18 +48,48 @@ fn read_opened(path: &Path, file: fs::File, cap: u64) -> Result<Vec<u8>, Refused
         return Err(Refused::TooLarge(metadata.len()));
     }
     observe(path);
-    // One byte more than the size, so reaching the end needs no reallocation. Reading through
-    // `take` skips the size probe `File::read_to_end` makes (an fstat and an lseek per file
-    // that the metadata above already answered): syscalls dominate scanning many small files.
-    // The file may grow while it is read: `take` bounds that too.
-    let mut bytes = Vec::with_capacity((metadata.len() as usize).saturating_add(1));
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Refused::Io(reason(&e)))?;
+    // Sized by the metadata above, which `File::read_to_end` would ask again (an fstat and an
+    // lseek per file): system calls dominate scanning many small files.
+    let bytes = read_sized(file, metadata.len(), cap).map_err(|e| Refused::Io(reason(&e)))?;
     if bytes.len() as u64 > cap {
         return Err(Refused::TooLarge(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// Reads `file`, whose size was `len` when it was opened, up to `cap + 1` bytes. A read that
+/// returns fewer bytes than asked for, ending exactly at `len`, is the end of the file: the
+/// empty read `read_to_end` makes to be sure is one system call per file (a tenth of those a
+/// large scan makes). Any other short read goes on to the empty one, and a file that grew is
+/// read on to the end (or the cap).
+fn read_sized(mut file: fs::File, len: u64, cap: u64) -> std::io::Result<Vec<u8>> {
+    let Ok(len) = usize::try_from(len) else {
+        let mut bytes = Vec::new();
+        file.take(cap + 1).read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    };
+    // One byte more than the size, so a file that did not grow needs no second buffer.
+    let mut bytes = vec![0; len.saturating_add(1)];
+    let mut filled = 0;
+    loop {
+        let asked = bytes.len() - filled;
+        let read = match file.read(&mut bytes[filled..]) {
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        filled += read;
+        if read == 0 || (read < asked && filled == len) {
+            bytes.truncate(filled);
+            return Ok(bytes);
+        }
+        if filled == bytes.len() {
+            // It grew since it was opened: the rest as `read_to_end` reads it.
+            let rest = (cap + 1).saturating_sub(filled as u64);
+            file.take(rest).read_to_end(&mut bytes)?;
+            return Ok(bytes);
+        }
+    }
 }
 
 #[cfg(unix)]
@@ -123,6 +153,16 @@ pub fn stat(path: &Path) -> Result<Kind, Refused> {
             why => Err(Refused::Unusable(why)),
         },
     }
+}
+
+/// Whether `path` is a regular file ([`Kind::File`]) or a directory ([`Kind::Dir`]),
+/// following symbolic links: [`stat`] without naming why not.
+pub fn is_kind(path: &Path, kind: Kind) -> bool {
+    fs::metadata(path).is_ok_and(|metadata| match kind {
+        Kind::File => metadata.is_file(),
+        Kind::Dir => metadata.is_dir(),
+        Kind::Other(_) => false,
+    })
 }
 
 /// The target of the symbolic link at `path`, for messages (empty when it is none).
@@ -214,6 +254,28 @@ mod tests {
 
     fn not_a_dir(path: &Path) -> Option<String> {
         DiskFs::unbounded().not_a_dir(path)
+    }
+
+    #[test]
+    fn a_read_sized_by_the_metadata_still_reads_a_file_that_grew_or_shrank_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        let text = b"locals {}\n";
+        std::fs::write(&path, text).unwrap();
+        let sized = |len: u64, cap: u64| read_sized(fs::File::open(&path).unwrap(), len, cap);
+        // The size it had when opened, larger (it shrank) and smaller (it grew).
+        for len in [10, 0, 4, 9, 11, 64] {
+            assert_eq!(sized(len, MAX_FILE_BYTES).unwrap(), text, "{len}");
+        }
+        // A file that grew is still read only up to one byte past the cap.
+        assert_eq!(sized(4, 6).unwrap(), &text[..7]);
+        std::fs::write(&path, "").unwrap();
+        assert!(sized(0, MAX_FILE_BYTES).unwrap().is_empty());
+        // Files whose metadata says 0 bytes but that hold more (`/proc`) are read whole.
+        if let Ok(file) = fs::File::open("/proc/self/status") {
+            let status = read_sized(file, 0, MAX_FILE_BYTES).unwrap();
+            assert!(status.starts_with(b"Name:"), "{status:?}");
+        }
     }
 
     #[test]

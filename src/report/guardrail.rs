@@ -106,14 +106,40 @@ impl Guardrail {
         )
     }
 
-    /// The one-line hint of `check`'s human summary, when it applies: sites fail and no
-    /// platform guardrail is active.
-    pub fn hint_line(&self, failing: usize) -> Option<String> {
-        if !self.hint || failing == 0 {
+    /// The site kinds among `kinds` that a built-in audits but no active management-group or
+    /// subscription assignment covers, in report order (logic apps have no built-in).
+    pub fn uncovered<'a>(&self, kinds: impl IntoIterator<Item = &'a str>) -> Vec<&'static str> {
+        let kinds: std::collections::HashSet<&str> = kinds.into_iter().collect();
+        let covered = self.covered();
+        crate::guardrail::definitions::KINDS
+            .into_iter()
+            .filter(|kind| kinds.contains(kind) && !covered.contains(kind))
+            .collect()
+    }
+
+    /// The one-line hint of `check`'s human summary, when it applies: sites fail (their kinds
+    /// are `failing_kinds`) and no platform guardrail is active, or the active one leaves some
+    /// of those kinds out (a web-app assignment says nothing of failing function apps).
+    pub fn hint_line<'a>(
+        &self,
+        failing_kinds: impl IntoIterator<Item = &'a str>,
+    ) -> Option<String> {
+        let failing: Vec<&str> = failing_kinds.into_iter().collect();
+        if !self.hint || failing.is_empty() {
             return None;
         }
         let text = match self.status() {
-            GuardrailStatus::Present => return None,
+            GuardrailStatus::Present => {
+                let missing = self.uncovered(failing);
+                if missing.is_empty() {
+                    return None;
+                }
+                return Some(format!(
+                    "hint: the Azure Policy guardrail found does not cover {} (failing here); \
+                     `certgate guardrail` writes one for every site kind",
+                    missing.join(", ")
+                ));
+            }
             GuardrailStatus::Absent => "no Azure Policy guardrail for client certificates found",
             GuardrailStatus::PresentButDisabled => {
                 "the Azure Policy guardrail found is not active platform-wide"

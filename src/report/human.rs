@@ -52,28 +52,22 @@ pub fn render(report: &Report, style: Style) -> String {
         .with_links(false)
         .with_show_related_as_nested(true);
     let mut out = String::new();
-    for notice in &report.notices {
-        draw(
-            &handler,
-            &file_diagnostic(report, notice, miette::Severity::Advice),
-            &mut out,
-        );
-    }
+    draw_each(&handler, &mut out, &report.notices, |notice| {
+        file_diagnostic(report, notice, miette::Severity::Advice)
+    });
     // The `explain` hint goes on the first finding of each rule only.
     let mut explained = std::collections::HashSet::new();
     let records = report.records_by_group();
-    for finding in &report.findings {
-        let hint = explained.insert(finding.rule);
+    let hinted: Vec<(&Finding, bool)> = (report.findings.iter())
+        .map(|finding| (finding, explained.insert(finding.rule)))
+        .collect();
+    draw_each(&handler, &mut out, &hinted, |(finding, hint)| {
         let tag = finding
             .group()
             .and_then(|group| records.get(&group))
             .map(|record| rollout_tag(record));
-        draw(
-            &handler,
-            &finding_diagnostic(report, finding, hint, tag),
-            &mut out,
-        );
-    }
+        finding_diagnostic(report, finding, *hint, tag)
+    });
     for fixed in report.fixed.iter().flatten() {
         out.push_str(&fixed_line(fixed));
         out.push('\n');
@@ -106,18 +100,20 @@ pub fn render(report: &Report, style: Style) -> String {
         if !style.quiet {
             let _ = writeln!(out, "{}:\n", errors_heading(report));
         }
-        for error in &report.errors {
-            draw(
-                &handler,
-                &file_diagnostic(report, error, miette::Severity::Error),
-                &mut out,
-            );
-        }
+        draw_each(&handler, &mut out, &report.errors, |error| {
+            file_diagnostic(report, error, miette::Severity::Error)
+        });
     }
     if !style.quiet {
         // Once, above the summary: fixing sites one by one without a platform guardrail lets
         // new ones fail again.
-        if let Some(hint) = report.guardrail.hint_line(report.summary().failing) {
+        let failing_kinds = report
+            .resources
+            .iter()
+            .zip(report.statuses())
+            .filter(|(_, status)| *status == super::Status::Failing)
+            .map(|(resource, _)| resource.kind.as_str());
+        if let Some(hint) = report.guardrail.hint_line(failing_kinds) {
             out.push_str(&hint);
             out.push('\n');
         }
@@ -155,6 +151,31 @@ fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+/// Draws the diagnostic of each item, in order. Each is drawn on its own, in parallel on the
+/// scan's workers: a large report holds a thousand findings, and drawing one (wrapping its
+/// lines) costs as much as scanning many files.
+fn draw_each<T: Sync>(
+    handler: &GraphicalReportHandler,
+    out: &mut String,
+    items: &[T],
+    diagnostic: impl Fn(&T) -> Rendered + Sync,
+) {
+    use rayon::prelude::*;
+    let drawn: Vec<String> = crate::workers::install(|| {
+        items
+            .par_iter()
+            .map(|item| {
+                let mut one = String::new();
+                draw(handler, &diagnostic(item), &mut one);
+                one
+            })
+            .collect()
+    });
+    for one in drawn {
+        out.push_str(&one);
     }
 }
 

@@ -33,8 +33,9 @@ struct JsonReport<'a> {
     drift: Option<Vec<super::drift::JsonDrift<'a>>>,
 }
 
+/// The guardrail as `check --format json` and `certgate plan --format json` both print it.
 #[derive(Serialize)]
-struct JsonGuardrail<'a> {
+pub(crate) struct JsonGuardrail<'a> {
     /// `present`, `present-but-disabled` or `absent`.
     status: &'static str,
     /// The site kinds active management-group or subscription assignments cover.
@@ -63,7 +64,8 @@ struct JsonAssignment<'a> {
     reason: Option<&'a str>,
 }
 
-fn json_guardrail(guardrail: &super::guardrail::Guardrail) -> JsonGuardrail<'_> {
+/// The JSON form of `guardrail` (one shape for every command).
+pub(crate) fn json_guardrail(guardrail: &super::guardrail::Guardrail) -> JsonGuardrail<'_> {
     use super::guardrail::AssignmentState;
     JsonGuardrail {
         status: guardrail.status().as_str(),

@@ -17,6 +17,8 @@ use crate::suppress::listing::Row;
 pub struct Rollout {
     pub guardrail: Guardrail,
     pub guardrail_status: GuardrailStatus,
+    /// Kinds of failing sites that no active platform assignment covers (`function-app`, …).
+    pub guardrail_uncovered: Vec<&'static str>,
     pub root_causes: Vec<RootCause>,
     pub batches: Vec<Batch>,
     pub batch_size: usize,
@@ -50,6 +52,38 @@ pub struct Totals {
 pub fn work(report: &Report, batch_size: usize) -> (Vec<RootCause>, Vec<Batch>) {
     let (causes, rest) = root_causes::split(report, super::site::sites(report));
     (causes, batches::cut(rest, batch_size))
+}
+
+/// Marks not fixable the sites whose fix edits the same text as a site of another batch or
+/// root cause (two scenarios of one declaration): `--fix --batch K` refuses them, as fixing
+/// one would change the other's batch too.
+fn unmark_shared_fixes(report: &Report, causes: &mut [RootCause], batches: &mut [Batch]) {
+    let units = causes
+        .iter()
+        .map(|c| &c.sites)
+        .chain(batches.iter().map(|b| &b.sites));
+    let fixes: Vec<(usize, usize, &crate::diagnostic::Fix)> = units
+        .enumerate()
+        .flat_map(|(unit, sites)| {
+            sites
+                .iter()
+                .filter_map(move |site| match &report.findings.get(site.finding)?.fix {
+                    crate::diagnostic::FixStatus::Available(fix) => Some((site.finding, unit, fix)),
+                    _ => None,
+                })
+        })
+        .collect();
+    let shared: std::collections::HashSet<usize> = crate::diagnostic::shared_edits(&fixes)
+        .into_iter()
+        .map(|(finding, _)| finding)
+        .collect();
+    let sites = causes
+        .iter_mut()
+        .flat_map(|c| c.sites.iter_mut())
+        .chain(batches.iter_mut().flat_map(|b| b.sites.iter_mut()));
+    for site in sites.filter(|s| shared.contains(&s.finding)) {
+        site.fixable = false;
+    }
 }
 
 /// The CODEOWNERS of every project root directory, read through `fs`.
@@ -87,6 +121,7 @@ impl Owners {
 /// Assembles the plan of `report` (scanned with its fixes planned).
 pub fn assemble(report: &Report, owners: &Owners, batch_size: usize) -> Rollout {
     let (mut causes, mut batches) = work(report, batch_size);
+    unmark_shared_fixes(report, &mut causes, &mut batches);
     for cause in &mut causes {
         cause.owners = owners.of(&cause.place.path);
         for site in &mut cause.sites {
@@ -120,16 +155,25 @@ pub fn assemble(report: &Report, owners: &Owners, batch_size: usize) -> Rollout 
         .collect();
     for error in &report.errors {
         notices.push(format!(
-            "{}:{}:{}: {} (its sites are missing from this plan)",
+            "{}:{}:{}: {} ({})",
             error.path.display(),
             error.start.line,
             error.start.column,
-            error.message
+            error.message,
+            consequence(error)
         ));
     }
     Rollout {
         guardrail: report.guardrail.clone(),
         guardrail_status: report.guardrail.status(),
+        guardrail_uncovered: report.guardrail.uncovered(
+            report
+                .resources
+                .iter()
+                .zip(&statuses)
+                .filter(|(_, status)| **status == Status::Failing)
+                .map(|(resource, _)| resource.kind.as_str()),
+        ),
         root_causes: causes,
         batches,
         batch_size: batch_size.max(1),
@@ -137,6 +181,17 @@ pub fn assemble(report: &Report, owners: &Owners, batch_size: usize) -> Rollout 
         totals,
         codeowners: owners.roots.iter().find_map(|(_, o)| o.path.clone()),
         notices,
+    }
+}
+
+/// What an error means for the plan: a file that failed to read or parse is missing from it;
+/// a config file with errors counts as the defaults (the scan went on without it).
+fn consequence(error: &crate::report::ErrorRecord) -> &'static str {
+    let config = format!("invalid {}:", crate::paths::CONFIG_FILE);
+    if error.message.starts_with(&config) {
+        "the plan was made without this config: its `[environments]`, exceptions and settings do not apply"
+    } else {
+        "its sites are missing from this plan"
     }
 }
 

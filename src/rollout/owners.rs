@@ -3,8 +3,8 @@
 //! gitignore-style patterns where the last matching line wins.
 //!
 //! Each pattern is compiled on its own with the `ignore` crate's gitignore matcher (no glob
-//! engine of our own). GitHub's differences from gitignore are kept: no `!` negation (such a
-//! line is a notice), a line with a pattern and no owners clears ownership, and `dir/*`
+//! engine of our own). GitHub's differences from gitignore are kept: no `!` negation and no
+//! `[ ]` ranges (such a line is a notice), a line with a pattern and no owners clears ownership, and `dir/*`
 //! matches the files directly in `dir` only.
 
 use std::path::{Path, PathBuf};
@@ -72,6 +72,14 @@ impl CodeOwners {
             if pattern.starts_with('!') {
                 owners.notices.push(format!(
                     "{at}: `{pattern}`: CODEOWNERS has no `!` negation; the line is ignored"
+                ));
+                continue;
+            }
+            // GitHub documents that `[ ]` ranges do not work in CODEOWNERS; gitignore's matcher
+            // would honour them, giving owners GitHub does not.
+            if pattern.contains('[') {
+                owners.notices.push(format!(
+                    "{at}: `{pattern}`: CODEOWNERS has no `[ ]` character ranges; the line is ignored"
                 ));
                 continue;
             }
@@ -278,6 +286,18 @@ mod tests {
         // The good lines still apply.
         assert_eq!(of(&o, "main.tf"), ["@tf"]);
         assert_eq!(of(&o, "src/x.md"), ["@ok"]);
+    }
+
+    #[test]
+    fn a_character_range_github_does_not_support_gives_no_owner_and_a_notice() {
+        let o = owners("* @platform\nenvs/prod[12]/ @prod\n");
+        assert_eq!(of(&o, "envs/prod1/main.tf"), ["@platform"]);
+        assert_eq!(o.notices.len(), 1, "{:?}", o.notices);
+        assert!(
+            o.notices[0].contains("CODEOWNERS:2: `envs/prod[12]/`"),
+            "{:?}",
+            o.notices
+        );
     }
 
     #[test]

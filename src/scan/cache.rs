@@ -30,6 +30,10 @@ pub struct Cache {
     /// What each file of `files` holds, in the same order; `None` for a file a config
     /// excludes.
     pub(super) found: Vec<FileFound>,
+    /// Per file of `files`, whether no config excludes it, and the config files that
+    /// lookup read (a re-scan that changes no config takes both over).
+    pub(super) included: Arc<Vec<bool>>,
+    pub(super) configs: Vec<PathBuf>,
     /// The files the scan loaded, by id, and the Terraform modules parsed from them (with
     /// [`Settings::keep_parsed`]): a re-scan starts its source map with these files so it can
     /// take over every module whose directory did not change instead of parsing it again.
@@ -47,6 +51,14 @@ impl Cache {
                 let key = crate::paths::normalize(path);
                 self.overrides.contains_key(&key) == settings.overrides.contains_key(&key)
             })
+    }
+
+    /// Whether no config file is among `changed` (see [`Cache::changed`]).
+    pub(super) fn same_configs(&self, changed: &BTreeSet<PathBuf>) -> bool {
+        let explicit = self.config_file.as_deref();
+        !changed
+            .iter()
+            .any(|path| crate::config::is_config_path(path, explicit))
     }
 
     /// The normalised paths whose contents differ between this scan and `overrides`.

@@ -24,7 +24,7 @@ pub fn included(files: &[(PathBuf, FileKind)], configs: &mut Configs) -> Vec<boo
                     } else {
                         dir
                     };
-                    let config = configs.for_path(lookup);
+                    let config = configs.for_dir(lookup);
                     last_dir = Some((dir, config.clone()));
                     config
                 }

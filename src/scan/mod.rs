@@ -171,9 +171,15 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     let mut errors = discovery_errors.clone();
     errors.extend(root_errors);
     let mut configs = crate::policy::Configs::new(&loader, settings.config_file.as_deref());
-    let included = configs::included(&files, &mut configs);
-
     let changed = reuse.map(|cache| cache.changed(&settings.overrides));
+    let included = match reuse.zip(changed.as_ref()) {
+        Some((cache, changed)) if cache.same_configs(changed) => {
+            configs.preload(&cache.configs);
+            cache.included.clone()
+        }
+        _ => Arc::new(configs::included(&files, &mut configs)),
+    };
+    let config_paths = configs.loaded_paths();
     let earlier = reuse.zip(changed.as_ref());
     let terraform = crate::terraform::Slot::new(
         earlier.map(|(cache, changed)| (&cache.terraform, changed)),
@@ -202,6 +208,8 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         files,
         discovery_errors,
         found,
+        included,
+        configs: config_paths,
         sources: Vec::new(),
         terraform: Default::default(),
     };
@@ -342,6 +350,50 @@ mod tests {
         );
         assert_eq!(verdicts(&other), verdicts(&first.report));
         assert_eq!(other.files_scanned, 1);
+    }
+
+    #[test]
+    fn a_rescan_takes_the_config_lookup_over_unless_a_config_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = crate::paths::normalize(dir.path());
+        let write = |name: &str, text: &str| {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), text).unwrap();
+        };
+        let site = |name: &str, enabled: bool| {
+            format!(
+                "resource \"azurerm_linux_web_app\" \"{name}\" {{\n  client_certificate_enabled = {enabled}\n}}\n"
+            )
+        };
+        // One config excludes a directory. Two govern only files without a site, so only the
+        // lookup loads them: one fails the run on warnings, one holds an error.
+        write("team/certgate.toml", "exclude = [\"skipped/**\"]\n");
+        write("team/kept/main.tf", &site("k", false));
+        write("team/skipped/main.tf", &site("s", false));
+        write("quiet/certgate.toml", "fail-on = \"warning\"\n");
+        write("quiet/main.tf", "locals {}\n");
+        write("broken/certgate.toml", "exclude = 3\n");
+        write("broken/main.tf", "locals {}\n");
+        let paths = vec![root.clone()];
+        let first = scan_cached(&paths, &Settings::default());
+        assert_eq!(first.cache.configs.len(), 3);
+        assert_eq!(first.cache.included.iter().filter(|i| !**i).count(), 1);
+        for (path, text) in [
+            // A fix: the lookup is taken over.
+            ("team/kept/main.tf", site("k", true)),
+            // A config changes: looked up again (it no longer excludes `skipped`).
+            ("team/certgate.toml", String::new()),
+        ] {
+            let mut overrides = load::Overrides::new();
+            overrides.insert(root.join(path), text);
+            let (fresh, reused) = fresh_and_reused(&paths, overrides, &first.cache);
+            assert_eq!(verdicts(&reused), verdicts(&fresh), "{path}");
+            assert_eq!(errors(&reused), errors(&fresh), "{path}");
+            assert_eq!(errors(&reused).len(), 1, "{path}");
+            assert_eq!(reused.fail_on, fresh.fail_on, "{path}");
+            assert_eq!(reused.fail_on, crate::diagnostic::Severity::Warning);
+            assert_eq!(reused.files_scanned, fresh.files_scanned, "{path}");
+        }
     }
 
     /// Errors and notices as they are printed: where and what, never a file id.

@@ -59,7 +59,15 @@ pub fn all(
     reuse: Option<&Cache>,
     overrides: &load::Overrides,
 ) -> Vec<FileFound> {
-    let changed = reuse.map(|cache| cache.changed(overrides));
+    // By bytes: asked once per file, and comparing paths component by component in a tree
+    // of them costs more than reading a small file.
+    let changed: Option<crate::path_map::PathMap<()>> = reuse.map(|cache| {
+        cache
+            .changed(overrides)
+            .into_iter()
+            .map(|path| (path.into_os_string(), ()))
+            .collect()
+    });
     (0..files.len())
         .into_par_iter()
         .map(|i| {
@@ -68,8 +76,8 @@ pub fn all(
             }
             let (path, kind) = &files[i];
             if let (Some(cache), Some(changed)) = (reuse, &changed) {
-                let unchanged =
-                    changed.is_empty() || !changed.contains(&crate::paths::normalize(path));
+                let unchanged = changed.is_empty()
+                    || !changed.contains_key(crate::paths::normalize(path).as_os_str());
                 if let Some(Some(known)) = cache.found.get(i).filter(|_| unchanged) {
                     return Some(known.clone());
                 }

@@ -10,6 +10,9 @@ pub fn render(rollout: &Rollout) -> String {
     let _ = writeln!(out, "1. Baseline first");
     let (status, meaning) = guardrail_summary(rollout.guardrail_status);
     let _ = writeln!(out, "  Guardrail: {status}: {meaning}");
+    if let Some(gap) = uncovered_text(rollout) {
+        let _ = writeln!(out, "    gap: it {gap}");
+    }
     for a in &rollout.guardrail.assignments {
         let _ = writeln!(
             out,

@@ -3,12 +3,14 @@
 use serde::Serialize;
 
 use super::*;
+use crate::report::json::{JsonGuardrail, json_guardrail};
 use crate::suppress::listing::Row;
 
 #[derive(Serialize)]
 struct Plan<'a> {
     version: u32,
-    guardrail: GuardrailJson<'a>,
+    /// The same object as `check --format json`'s `guardrail`.
+    guardrail: JsonGuardrail<'a>,
     root_causes: Vec<CauseJson<'a>>,
     batch_size: usize,
     batches: Vec<BatchJson<'a>>,
@@ -16,26 +18,6 @@ struct Plan<'a> {
     totals: TotalsJson,
     codeowners: Option<String>,
     notices: &'a [String],
-}
-
-#[derive(Serialize)]
-struct GuardrailJson<'a> {
-    /// `present`, `present-but-disabled`, `absent`.
-    status: &'static str,
-    assignments: Vec<AssignmentJson<'a>>,
-    note: &'static str,
-}
-
-#[derive(Serialize)]
-struct AssignmentJson<'a> {
-    address: &'a str,
-    path: String,
-    line: usize,
-    scope: &'static str,
-    scope_text: &'a str,
-    covers: &'a [&'static str],
-    via: Option<&'a str>,
-    state: String,
 }
 
 #[derive(Serialize)]
@@ -90,38 +72,15 @@ struct TotalsJson {
 
 /// Renders the plan as pretty-printed JSON.
 pub fn render(rollout: &Rollout) -> String {
-    let status = match rollout.guardrail_status {
-        GuardrailStatus::Present => "present",
-        GuardrailStatus::PresentButDisabled => "present-but-disabled",
-        GuardrailStatus::Absent => "absent",
-    };
     let plan = Plan {
         version: 1,
-        guardrail: GuardrailJson {
-            status,
-            assignments: rollout
-                .guardrail
-                .assignments
-                .iter()
-                .map(|a| AssignmentJson {
-                    address: &a.address,
-                    path: a.location.path.display().to_string(),
-                    line: a.location.start.line,
-                    scope: scope_name(a.scope),
-                    scope_text: &a.scope_text,
-                    covers: &a.covers,
-                    via: a.via.as_deref(),
-                    state: state_text(&a.state),
-                })
-                .collect(),
-            note: BUILT_IN_NOTE,
-        },
+        guardrail: json_guardrail(&rollout.guardrail),
         root_causes: rollout
             .root_causes
             .iter()
             .map(|c| CauseJson {
                 kind: c.kind.as_str(),
-                path: c.place.path.display().to_string(),
+                path: crate::paths::path_text(&c.place.path).into_owned(),
                 line: c.place.start.line,
                 column: c.place.start.column,
                 what: &c.what,
@@ -151,7 +110,10 @@ pub fn render(rollout: &Rollout) -> String {
             root_causes: rollout.root_causes.len(),
             batches: rollout.batches.iter().map(|b| b.sites.len()).collect(),
         },
-        codeowners: rollout.codeowners.as_ref().map(|p| p.display().to_string()),
+        codeowners: rollout
+            .codeowners
+            .as_ref()
+            .map(|p| crate::paths::path_text(p).into_owned()),
         notices: &rollout.notices,
     };
     let mut text = serde_json::to_string_pretty(&plan).unwrap_or_default();
@@ -164,7 +126,7 @@ fn site(s: &Site) -> SiteJson<'_> {
         address: &s.address,
         scenario: s.scenario.as_deref(),
         root: s.root.as_deref(),
-        path: s.path.display().to_string(),
+        path: crate::paths::path_text(&s.path).into_owned(),
         line: s.line,
         verdict: s.verdict,
         severity: match s.severity {

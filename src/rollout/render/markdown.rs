@@ -34,11 +34,15 @@ fn guardrail(out: &mut String, rollout: &Rollout) {
     let _ = writeln!(out, "### 1a. Azure Policy guardrail\n");
     let (status, meaning) = guardrail_summary(rollout.guardrail_status);
     let _ = writeln!(out, "**Guardrail: {status}.** {}.\n", capitalized(meaning));
+    if let Some(gap) = uncovered_text(rollout) {
+        let _ = writeln!(out, "**Gap:** it {gap}.\n");
+    }
     for a in &rollout.guardrail.assignments {
         let _ = writeln!(
             out,
-            "- {} (`{}:{}`)",
-            inline(&assignment_text(a)),
+            "- `{}` {} (`{}:{}`)",
+            code(&a.address),
+            inline(&assignment_details(a)),
             a.location.path.display(),
             a.location.start.line
         );

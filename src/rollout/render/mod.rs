@@ -10,10 +10,9 @@ use super::root_causes::{Kind, RootCause};
 use super::site::Site;
 use crate::report::guardrail::{Assignment, AssignmentState, GuardrailStatus, Scope};
 
-/// What every format says about the built-in definitions, whatever the guardrail's status.
-pub const BUILT_IN_NOTE: &str = "The built-in definitions audit only (AuditIfNotExists): they \
-    report sites that do not require client certificates, they do not block them, and they \
-    treat an app with HTTP/2 enabled as compliant. Blocking needs a custom Deny definition.";
+/// What every format says about the built-in definitions, whatever the guardrail's status:
+/// the words of `check`'s JSON and SARIF, so the plan and the report never disagree.
+pub const BUILT_IN_NOTE: &str = crate::report::guardrail::NOTE;
 
 /// The guardrail's status (`absent`) and what it means, in one sentence.
 pub fn guardrail_summary(status: GuardrailStatus) -> (&'static str, &'static str) {
@@ -32,6 +31,21 @@ pub fn guardrail_summary(status: GuardrailStatus) -> (&'static str, &'static str
              management-group or subscription scope so new sites are reported",
         ),
     }
+}
+
+/// What an active guardrail leaves out, when it does: `does not cover function-app (failing
+/// here); `certgate guardrail` writes an assignment for every site kind`.
+pub fn uncovered_text(rollout: &Rollout) -> Option<String> {
+    if rollout.guardrail_status != GuardrailStatus::Present
+        || rollout.guardrail_uncovered.is_empty()
+    {
+        return None;
+    }
+    Some(format!(
+        "does not cover {} (failing here); `certgate guardrail` writes an assignment for every \
+         site kind",
+        rollout.guardrail_uncovered.join(", ")
+    ))
 }
 
 /// A scope for people: `management group`, `subscription`, …
@@ -56,9 +70,13 @@ pub fn state_text(state: &AssignmentState) -> String {
 
 /// One assignment in a line: address, scope, covered kinds, initiative, state.
 pub fn assignment_text(a: &Assignment) -> String {
+    format!("{} {}", a.address, assignment_details(a))
+}
+
+/// [`assignment_text`] without the address: `at subscription scope …: active`.
+pub fn assignment_details(a: &Assignment) -> String {
     let mut text = format!(
-        "{} at {} scope `{}`, covers {}",
-        a.address,
+        "at {} scope `{}`, covers {}",
         scope_name(a.scope),
         a.scope_text,
         if a.covers.is_empty() {
