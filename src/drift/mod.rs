@@ -15,6 +15,8 @@ pub(crate) use attach::attach;
 pub(crate) use entries::entries;
 pub(crate) use sites::Site;
 
+use std::collections::HashMap;
+
 use crate::report::Report;
 use crate::report::drift::MatchedBy;
 
@@ -47,27 +49,39 @@ pub(crate) fn matches<'a>(code: &'a Report, deployed: &'a Report) -> Vec<Match<'
         .iter()
         .map(|site| deployed_key(site.resource))
         .collect();
+    // Indexed once, so matching an estate of thousands of sites stays linear.
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_name: HashMap<(&str, &str, Option<&str>), Vec<usize>> = HashMap::new();
+    for (i, key) in deployed_keys.iter().enumerate() {
+        if let Some(id) = &key.id {
+            by_id.entry(id).or_default().push(i);
+        }
+        if let Ok(names) = &key.names {
+            by_name.entry(names.index()).or_default().push(i);
+        }
+    }
     let mut claimed = vec![false; deployed_sites.len()];
     let mut found = Vec::new();
     for site in code_sites {
         let key = sites::key(site.resource);
-        let by_id = key.id.as_ref().map(|id| {
-            deployed_keys
-                .iter()
-                .enumerate()
-                .filter(|(_, k)| k.id.as_ref() == Some(id))
-                .map(|(i, _)| i)
-                .collect::<Vec<_>>()
-        });
-        let (hits, by) = match (by_id, &key.names) {
+        let (hits, by) = match (&key.id, &key.names) {
             // The id decides: a site the code names fully is either there or not.
-            (Some(hits), _) => (hits, MatchedBy::ResourceId),
+            (Some(id), _) => (
+                by_id.get(id.as_str()).cloned().unwrap_or_default(),
+                MatchedBy::ResourceId,
+            ),
             (None, Ok(names)) => {
-                let hits = deployed_keys
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, k)| k.names.as_ref().is_ok_and(|n| names.same_site(n)))
-                    .map(|(i, _)| i)
+                let hits = by_name
+                    .get(&names.index())
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&i| {
+                        deployed_keys[i]
+                            .names
+                            .as_ref()
+                            .is_ok_and(|n| names.same_site(n))
+                    })
                     .collect();
                 (hits, MatchedBy::NameResourceGroupType)
             }

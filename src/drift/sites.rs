@@ -139,6 +139,16 @@ pub struct Names {
 }
 
 impl Names {
+    /// What sites that may be the same share: name, group, parent (slots) and type.
+    pub fn index(&self) -> (&str, &str, Option<&str>) {
+        let kind = if self.is_slot {
+            Some(self.parent.as_deref().unwrap_or(""))
+        } else {
+            None
+        };
+        (&self.name, &self.resource_group, kind)
+    }
+
     /// Same name, group and type; subscriptions must agree only when both sides know them.
     pub fn same_site(&self, other: &Names) -> bool {
         self.name == other.name
