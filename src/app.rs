@@ -83,6 +83,7 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
         Command::Guardrail(args) => crate::guardrail::command::run(&args)
             .map(|text| Outcome::new(text, 0))
             .map_err(AppError::Argument),
+        Command::Verify(args) => verify(args),
         Command::Lsp { config } => lsp(config),
     }
 }
@@ -305,6 +306,30 @@ fn plan(args: PlanArgs) -> Result<Outcome, AppError> {
         EXIT_FAILURE
     };
     Ok(Outcome::new(text, code))
+}
+
+/// `certgate verify`: the stored check over inventory exports (exit 1 when a site fails, 2
+/// when a file is not a readable export of sites).
+fn verify(args: crate::cli::VerifyArgs) -> Result<Outcome, AppError> {
+    use crate::verify::{self, Check};
+    if args.print_query {
+        return Ok(Outcome::new(crate::verify::query::instructions(), 0));
+    }
+    let check = if args.strict {
+        Check::Strict
+    } else {
+        Check::Enabled
+    };
+    let sources = crate::source::SourceMap::default();
+    // The files are named on the command line: read where they are, like `--var-file`.
+    let loader = crate::load::Loader::new(&sources);
+    let verified = verify::verify(loader, &args.exports, check)
+        .map_err(|problems| AppError::Argument(problems.join("\nerror: ")))?;
+    let text = match args.format {
+        crate::cli::VerifyFormat::Human => verify::render::human(&verified),
+        crate::cli::VerifyFormat::Json => verify::render::json(&verified),
+    };
+    Ok(Outcome::new(text, verified.exit_code()))
 }
 
 /// `--output FILE`: the report goes to FILE; the terminal gets the one-line summary on stderr

@@ -44,6 +44,10 @@ pub enum Command {
     /// Print a ready-to-commit Azure Policy assignment of the client-certificate built-ins
     /// for every site kind at a management group or subscription (Terraform, Bicep or ARM).
     Guardrail(GuardrailArgs),
+    /// Check inventory exports of the deployed sites (az webapp list, Azure Resource Graph…)
+    /// as the control's stored check does: exits 1 when a site or slot does not have
+    /// clientCertEnabled = true, 2 when a file is not a readable export of sites.
+    Verify(VerifyArgs),
     /// Run the language server over stdin/stdout (diagnostics, quick fixes and rule docs in
     /// editors).
     Lsp {
@@ -208,6 +212,30 @@ pub struct ScanArgs {
     /// certgate.toml, else the enclosing git work tree, else the current directory).
     #[arg(long, value_name = "DIR")]
     pub project_root: Option<PathBuf>,
+}
+
+/// `certgate verify`: the control's stored check over inventory exports.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Export files (`az webapp list -o json`, `az graph query ... -o json`, ...).
+    #[arg(required_unless_present = "print_query", value_name = "EXPORT")]
+    pub exports: Vec<PathBuf>,
+    /// Also fail sites whose mode is not Required or that have exclusion paths (certgate's
+    /// own verdicts).
+    #[arg(long)]
+    pub strict: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+    /// Print the Azure Resource Graph query and the commands that export the sites, and exit.
+    #[arg(long, conflicts_with_all = ["exports", "strict"])]
+    pub print_query: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    Human,
+    Json,
 }
 
 /// `certgate guardrail`: the Azure Policy assignment to commit.

@@ -20,7 +20,7 @@ pub enum FileKind {
     TerraformVars,
     /// `*.tfvars.json` (case-sensitive): variable values in JSON, never discovered.
     TerraformVarsJson,
-    /// Any other `*.json`: maybe an ARM template, maybe nothing of ours.
+    /// Any other `*.json`: maybe an ARM template or an inventory export, maybe nothing of ours.
     Json,
     /// A `*.json` whose content says it holds ARM parameter values ([`FileKind::of_json`]).
     ArmParameters,

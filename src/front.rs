@@ -40,6 +40,7 @@ pub enum FrontEndId {
     Arm,
     Bicep,
     Terragrunt,
+    Inventory,
 }
 
 /// An outline with its type erased.

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::model::{Data, Resource, Restrictions, RolloutInputs, Tags, Value};
+use crate::model::{Data, Resource, Restrictions, RolloutInputs, SiteIdentity, Tags, Value};
 use crate::source::Span;
 
 /// The instances of each declaration (same address, scenario and header), in the order of
@@ -32,7 +32,8 @@ pub fn by_declaration(resources: Vec<Resource>) -> Vec<Vec<Resource>> {
 /// Instances of one declaration (same address, scenario and header) whose judged values are all
 /// equal collapse into one resource without an instance name: naming `[3]` when every instance
 /// is the same would only be noise. Instances whose rollout inputs differ (a `prod` and a `dev`
-/// instance) stay apart: the rollout puts them in different batches.
+/// instance) stay apart: the rollout puts them in different batches; so do instances with
+/// different names in Azure (their `identity`): each is its own deployed site.
 pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
     let groups = by_declaration(resources);
     let same = |a: &Resource, b: &Resource| {
@@ -41,6 +42,7 @@ pub fn collapse_identical(resources: Vec<Resource>) -> Vec<Resource> {
             && a.exclusion_paths == b.exclusion_paths
             && a.kind == b.kind
             && same_rollout(&a.rollout, &b.rollout)
+            && same_identity(&a.identity, &b.identity)
     };
     groups
         .into_iter()
@@ -81,6 +83,22 @@ fn same_rollout(a: &RolloutInputs, b: &RolloutInputs) -> bool {
         && data(&a.default_action) == data(&b.default_action)
         && rules(&a.restrictions) == rules(&b.restrictions)
         && tags(&a.tags) == tags(&b.tags)
+}
+
+/// Whether two instances are named alike in Azure: instances named apart (`web-dev`,
+/// `web-prod`) are different sites, which drift matches one by one.
+fn same_identity(a: &SiteIdentity, b: &SiteIdentity) -> bool {
+    let data = |i: &SiteIdentity| {
+        [
+            &i.id,
+            &i.name,
+            &i.parent,
+            &i.resource_group,
+            &i.subscription,
+        ]
+        .map(|v| v.as_ref().map(|v| known(&v.data)))
+    };
+    data(a) == data(b)
 }
 
 /// The data with any unknown's reason left out.

@@ -27,6 +27,7 @@ pub mod guardrail;
 #[cfg(any(test, feature = "harness"))]
 pub mod harness;
 pub(crate) mod instances;
+pub(crate) mod inventory;
 pub(crate) mod json;
 pub(crate) mod limits;
 pub(crate) mod load;
@@ -52,6 +53,7 @@ pub(crate) mod terragrunt;
 #[cfg(all(test, unix))]
 mod testing;
 pub(crate) mod value;
+pub(crate) mod verify;
 pub(crate) mod workers;
 
 pub use bicep::parse as parse_bicep;

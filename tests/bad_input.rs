@@ -1283,3 +1283,53 @@ fn a_name_that_is_not_utf8_is_scanned_and_escaped_in_every_format() {
     let text = fs::read_to_string(site_dir.join("main.tf")).unwrap();
     assert!(text.contains("client_certificate_enabled = true"), "{text}");
 }
+
+/// One deployed site, as `az webapp list -o json` writes it (keys sorted).
+const EXPORT_ROW: &str = r#"  {
+    "clientCertEnabled": false,
+    "clientCertExclusionPaths": null,
+    "clientCertMode": "Required",
+    "id": "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Web/sites/deployed",
+    "kind": "app",
+    "name": "deployed",
+    "resourceGroup": "rg",
+    "type": "Microsoft.Web/sites"
+  }"#;
+
+#[test]
+fn an_inventory_export_cut_short_is_an_error_and_other_exports_are_skipped() {
+    let cut = format!("[\n{EXPORT_ROW},\n{}", &EXPORT_ROW[..60]);
+    let vms = r#"[{"id": "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm",
+        "name": "vm", "tags": {"site": "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Web/sites/deployed"},
+        "type": "Microsoft.Compute/virtualMachines"}]"#;
+    let dir = tree(&[
+        ("estate/webapps.json", cut.as_bytes()),
+        ("estate/vms.json", vms.as_bytes()),
+        ("estate/empty.json", b"[]\n"),
+        ("estate/sites.csv", b"id,clientCertEnabled\nx,false\n"),
+        (
+            "estate/whole.json",
+            format!("[\n{EXPORT_ROW}\n]\n").as_bytes(),
+        ),
+    ]);
+    let outcome = run(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(outcome.code, 2);
+    let json = outcome.json();
+    assert_eq!(
+        errors(&json),
+        [error(
+            "estate/webapps.json",
+            14,
+            5,
+            "inventory export is not valid JSON (cut short?): Unterminated string literal"
+        )]
+    );
+    let deployed = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Web/sites/deployed";
+    assert_eq!(
+        findings(&json),
+        [
+            finding("estate/whole.json", deployed, "client-cert-disabled"),
+            neighbour()
+        ]
+    );
+}

@@ -11,7 +11,8 @@
 //!   `"true"`/`"false"` in any case, because Azure deserialises them into booleans;
 //! - `kind` is evaluated too, so `"[parameters('kind')]"` classifies like its value.
 //! - the rollout inputs (`publicNetworkAccess`, `siteConfig` access restrictions, `tags`) are
-//!   read by `rollout`, with the same accessors.
+//!   read by `rollout`, with the same accessors;
+//! - the identity (name, parent site, resource group, subscription, id) by `identity`.
 
 use crate::json::{Json, JsonKind, Member};
 use crate::model::{
@@ -48,14 +49,19 @@ pub struct SiteDecl<'a> {
     pub address: String,
     pub instance: Option<String>,
     pub scenario: Option<String>,
+    /// Where it is deployed, as the nested deployments around it say.
+    pub target: super::identity::Target,
 }
 
 /// Builds the model resource for `site`, evaluating in `env`.
 pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
     let object = site.object;
-    let header = object
-        .member_ignore_case("type")
-        .map_or(object.span.clone(), |m| m.span.clone());
+    let header = Span::new(
+        site.file,
+        object
+            .member_ignore_case("type")
+            .map_or(object.span.clone(), |m| m.span.clone()),
+    );
     // A nested slot that omits `kind` is labelled like the site it belongs to.
     let kind_value = object.get_ignore_case("kind").or_else(|| {
         site.parent_site
@@ -77,7 +83,7 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         is_slot: site.is_slot,
         kind_tags: kind.tags,
         syntax: Syntax::ArmJson,
-        header: Span::new(site.file, header),
+        header,
         control: CertControl::EnabledAndMode {
             default_mode: CertMode::Required,
         },
@@ -89,8 +95,15 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         instance: site.instance.clone(),
         fix_anchor: Some(fix_anchor(site.file, object, properties)),
         rollout: super::rollout::inputs(site.file, env, object, properties),
-        // Filled by the drift packages (issue 16).
-        identity: crate::model::SiteIdentity::default(),
+        identity: super::identity::identity(
+            site.file,
+            env,
+            object,
+            site.parent_site,
+            site.is_slot,
+            &site.target,
+            header,
+        ),
         source: crate::model::Source::Code,
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: Span::new(site.file, object.span.start..object.span.start + 1),

@@ -20,6 +20,7 @@ mod eval;
 mod expr;
 mod front;
 pub(crate) mod functions;
+pub(crate) mod identity;
 mod instance;
 pub(crate) mod kind;
 mod link;

@@ -24,6 +24,7 @@ use crate::source::{FileId, Span};
 use crate::value::Val;
 
 use super::eval::{Env, Loop};
+use super::identity::Target;
 use super::instance::{self, Part, address, entries, instances};
 use super::link::Linked;
 use super::lower::{self, SiteDecl};
@@ -68,6 +69,8 @@ pub struct Walker<'l, 's> {
     /// more, so its sites are reported rather than dropped, and the walk stays linear in the
     /// template's size.
     unbudgeted: HashSet<usize>,
+    /// Where the sites being walked are deployed: set by the nested deployments around them.
+    target: Target,
 }
 
 impl<'l, 's> Walker<'l, 's> {
@@ -81,6 +84,7 @@ impl<'l, 's> Walker<'l, 's> {
             links: vec![crate::paths::normalize(root)],
             linked: HashMap::new(),
             unbudgeted: HashSet::new(),
+            target: Target::default(),
         }
     }
 
@@ -208,6 +212,7 @@ impl<'l, 's> Walker<'l, 's> {
                     address,
                     instance,
                     scenario: self.scenario.clone(),
+                    target: self.target.clone(),
                 };
                 self.resources.push(lower::lower(&site, env));
             } else if full_type.eq_ignore_ascii_case(DEPLOYMENT_TYPE)
@@ -257,6 +262,9 @@ impl<'l, 's> Walker<'l, 's> {
             ));
             return;
         }
+        // The sites inside deploy where the deployment says (`resourceGroup`, `subscriptionId`).
+        let outer = self.target.nested(template.file, env, object);
+        let outer = std::mem::replace(&mut self.target, outer);
         if let Some(inline) = properties
             .get_ignore_case("template")
             .filter(|t| t.is_object())
@@ -281,6 +289,7 @@ impl<'l, 's> Walker<'l, 's> {
         } else if let Some(link) = properties.member_ignore_case("templateLink") {
             self.link(template, properties, link, env, chain);
         }
+        self.target = outer;
     }
 }
 

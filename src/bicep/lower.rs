@@ -13,7 +13,8 @@
 //!   `'true'`/`'false'` are booleans, as Azure deserialises them;
 //! - `kind` is evaluated and classified as for ARM; a slot without one takes its site's.
 //! - the rollout inputs (`publicNetworkAccess`, `siteConfig` access restrictions, `tags`) are
-//!   read by `rollout`, with the same accessors.
+//!   read by `rollout`, with the same accessors;
+//! - the identity (name, parent site, resource group, subscription, id) by `identity`.
 
 use crate::arm::lower::site_value as value;
 use crate::model::{
@@ -42,6 +43,10 @@ pub struct SiteDecl<'a> {
     pub is_slot: bool,
     /// The site's `kind` expression, for a slot that has none.
     pub parent_kind: Option<&'a Expr>,
+    /// The body of the site a nested slot is declared in.
+    pub parent_body: Option<&'a ObjectExpr>,
+    /// Where it is deployed, as the `scope:` of the modules around it says.
+    pub target: crate::arm::identity::Target,
     pub address: String,
     pub instance: Option<String>,
     pub scenario: Option<String>,
@@ -95,8 +100,17 @@ pub fn lower(site: &SiteDecl<'_>, env: Env<'_>) -> Resource {
         instance: site.instance.clone(),
         fix_anchor: Some(fix_anchor(env, site.body)),
         rollout: super::rollout::inputs(env, site.body),
-        // Filled by the drift packages (issue 16).
-        identity: crate::model::SiteIdentity::default(),
+        identity: super::identity::identity(
+            env,
+            site.body,
+            site.parent_body,
+            site.is_slot,
+            &site.target,
+            Span {
+                file: site.file,
+                ..site.decl.header
+            },
+        ),
         source: crate::model::Source::Code,
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: Span {

@@ -41,6 +41,7 @@ mod eval;
 mod expr;
 mod front;
 mod functions;
+mod identity;
 mod imports;
 mod inputs;
 mod lexer;

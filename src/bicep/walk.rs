@@ -28,6 +28,7 @@ use super::lower::{self, SiteDecl};
 use super::outline;
 use super::project::{Parsed, Project};
 use super::scope::{Role, Scope};
+use crate::arm::identity::Target;
 use crate::budget::Limit;
 use crate::limits::{MAX_BICEP_MODULE_DEPTH, MAX_COPY};
 
@@ -60,6 +61,8 @@ impl Part {
 /// The site a slot is nested under.
 struct ParentSite<'e> {
     kind: Option<&'e Expr>,
+    /// Its body (a nested slot's parent is named by it).
+    body: &'e ObjectExpr,
     names: Vec<Part>,
 }
 
@@ -78,6 +81,9 @@ pub struct Walker<'p, 'l> {
     /// more with evaluation stopped, so its sites are reported rather than dropped, and the
     /// walk stays linear in the files' size.
     unbudgeted: HashSet<usize>,
+    /// Where the sites being walked are deployed: set by the `scope:` of the modules around
+    /// them.
+    target: Target,
 }
 
 impl<'p, 'l> Walker<'p, 'l> {
@@ -90,6 +96,7 @@ impl<'p, 'l> Walker<'p, 'l> {
             policies: Vec::new(),
             stack: vec![root.path.clone()],
             unbudgeted: HashSet::new(),
+            target: Target::default(),
         }
     }
 
@@ -151,6 +158,8 @@ impl<'p, 'l> Walker<'p, 'l> {
                     resource_type: full_type.clone(),
                     is_slot,
                     parent_kind,
+                    parent_body: parent.map(|p| p.body),
+                    target: walker.target.clone(),
                     address,
                     instance,
                     scenario: walker.scenario.clone(),
@@ -160,6 +169,7 @@ impl<'p, 'l> Walker<'p, 'l> {
             if is_site {
                 let this = ParentSite {
                     kind: body.property("kind").map(|p| &p.value),
+                    body,
                     names,
                 };
                 for child in body.child_resources() {
@@ -276,9 +286,12 @@ impl<'p, 'l> Walker<'p, 'l> {
             .with_imports(env.scope.imports);
             let mut chain = modules.to_vec();
             chain.push(Part::new(name, index));
+            let inside = super::identity::module_target(env, body, name, &walker.target);
+            let outside = std::mem::replace(&mut walker.target, inside);
             walker.stack.push(target.clone());
             walker.file(&scope, &chain);
             walker.stack.pop();
+            walker.target = outside;
         });
     }
 

@@ -108,6 +108,13 @@ enum Action {
 }
 
 fn for_resource(ctx: &Ctx, resource: &Resource) -> Result<Candidate, String> {
+    if let crate::model::Source::Deployed(_) = resource.source {
+        return Err(
+            "the site is deployed (read from an inventory export): `certgate remediate` prints \
+             the commands that fix it"
+                .into(),
+        );
+    }
     let lang = Lang::of_syntax(resource.syntax)
         .ok_or("certgate does not fix this syntax yet; the help says what to write")?;
     let anchor = resource.fix_anchor.as_ref().ok_or(

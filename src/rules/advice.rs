@@ -33,6 +33,10 @@ pub(crate) fn at_origin(help: String, origin: &[Origin]) -> String {
 
 /// Where the setting lives, appended to help texts for formats where it is not obvious.
 pub(crate) fn placement(resource: &Resource) -> &'static str {
+    if let crate::model::Source::Deployed(_) = resource.source {
+        return " on the deployed site (`certgate remediate` prints the commands; fix the code \
+                 that deploys it too, or the next deployment reverts it)";
+    }
     match resource.syntax {
         Syntax::Hcl | Syntax::TerraformJson => "",
         Syntax::ArmJson | Syntax::Bicep => " in the resource's `properties` (not `siteConfig`)",

@@ -73,7 +73,11 @@ fn check(resource: &Resource, state: Option<&CertState>) -> Option<Violation> {
                         "{}: cannot decide the client certificate exclusion paths: {why}",
                         describe(resource)
                     ),
-                    help: format!("make sure `{attribute}` resolves to an empty value"),
+                    help: if matches!(resource.source, crate::model::Source::Deployed(_)) {
+                        "export the site with this setting, then check again".into()
+                    } else {
+                        format!("make sure `{attribute}` resolves to an empty value")
+                    },
                     span: value.span,
                     label: "value not decidable".into(),
                     origin: value.origin.clone(),
@@ -83,6 +87,11 @@ fn check(resource: &Resource, state: Option<&CertState>) -> Option<Violation> {
         },
     };
     let help = match attribute {
+        // A deployed site's setting is unknown only when the export lacks it (the message says
+        // which export has it): nothing in the site to resolve.
+        _ if matches!(resource.source, crate::model::Source::Deployed(_)) => {
+            "export the site with this setting, then check again".into()
+        }
         Some(attribute) => format!(
             "make sure this resolves to {}",
             assignment(resource, attribute, suggested)

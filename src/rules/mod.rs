@@ -136,8 +136,35 @@ pub fn check_rule_id(id: &str) -> Result<(), String> {
     ))
 }
 
+/// `deployed web app slot `shop/staging` (resource group `rg-shop`)`: a deployed site is named
+/// by its name and resource group, which its resource id (the address, often longer than a
+/// message quotes) ends with.
+fn deployed_name(resource: &Resource) -> Option<String> {
+    use crate::model::{Data, Source, Value};
+    if !matches!(resource.source, Source::Deployed(_)) {
+        return None;
+    }
+    let text = |value: &Option<Value>| match value.as_ref().map(|value| &value.data) {
+        Some(Data::String(text)) => Some(crate::quote::clip(text).into_owned()),
+        _ => None,
+    };
+    let identity = &resource.identity;
+    let name = match (text(&identity.parent), text(&identity.name)?) {
+        (Some(parent), name) => format!("{parent}/{name}"),
+        (None, name) => name,
+    };
+    Some(format!(
+        "deployed {} `{name}` (resource group `{}`)",
+        resource.kind_label(),
+        text(&identity.resource_group)?
+    ))
+}
+
 /// `the function app slot azurerm_linux_function_app_slot.api`: how messages name a resource.
 pub(crate) fn describe(resource: &Resource) -> String {
+    if let Some(deployed) = deployed_name(resource) {
+        return deployed;
+    }
     // A name can be any length (a generated template's): messages quote it cut.
     format!(
         "{} `{}`",

@@ -139,7 +139,7 @@ mod tests {
             "{\"format_version\": \"1.2\", \"type\": \"azurerm_linux_web_app\", \
              \"x\": \"Microsoft.Web/sites\"}",
         );
-        // Terraform: not its kind; plan: taken; ARM and Bicep not asked.
+        // Terraform: not its kind; plan: taken; exports, ARM and Bicep not asked.
         assert_eq!(plan.len(), 2);
         assert!(plan[0].is_none());
         assert!(plan[1].as_ref().is_some_and(|s| s.interesting));
@@ -148,8 +148,18 @@ mod tests {
             FileKind::Json,
             "{\"type\": \"Microsoft.Web/sites\"}",
         );
-        assert_eq!(template.len(), 3);
-        assert!(template[2].as_ref().is_some_and(|s| s.interesting));
+        assert_eq!(template.len(), 4);
+        assert!(template[2].is_none());
+        assert!(template[3].as_ref().is_some_and(|s| s.interesting));
+        // An inventory export is full of site ids: taken by the export row, not offered to ARM.
+        let export = found(
+            "sites.json",
+            FileKind::Json,
+            "[{\"id\": \"/subscriptions/0/resourceGroups/rg/providers/Microsoft.Web/sites/a\", \
+             \"type\": \"Microsoft.Web/sites\"}]",
+        );
+        assert_eq!(export.len(), 3);
+        assert!(export[2].as_ref().is_some_and(|s| s.interesting));
     }
 
     #[test]
@@ -157,10 +167,10 @@ mod tests {
         let bicep = found("main.bicep", FileKind::Bicep, "param location string");
         // Every row is asked; the Terragrunt row, last, answers that it is not its business,
         // and that trailing `None` is not kept.
-        assert_eq!(bicep.len(), 4);
-        assert!(bicep[..3].iter().all(Option::is_none));
+        assert_eq!(bicep.len(), 5);
+        assert!(bicep[..4].iter().all(Option::is_none));
         assert!(
-            bicep[3]
+            bicep[4]
                 .as_ref()
                 .is_some_and(|s| !s.interesting && s.outline.is_some())
         );
@@ -175,7 +185,7 @@ mod tests {
             FileKind::BicepParams,
             "using 'main.bicep'\n",
         );
-        assert!(params[3].as_ref().is_some_and(|s| s.interesting));
+        assert!(params[4].as_ref().is_some_and(|s| s.interesting));
         assert!(!searched_for_sites(
             &rows,
             FileKind::BicepParams,

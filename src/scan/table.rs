@@ -19,6 +19,8 @@ pub fn rows<'a>(
             memo: terraform,
         }),
         Box::new(crate::plan::Plan),
+        // Before ARM: an export is JSON full of `Microsoft.Web/sites` ids.
+        Box::new(crate::inventory::Inventory),
         Box::new(crate::arm::Arm {
             scenarios: &settings.scenarios,
         }),
@@ -40,7 +42,7 @@ mod tests {
     use crate::front::{Candidate, FrontEndId};
 
     #[test]
-    fn the_table_lists_each_front_end_once_with_plans_before_arm() {
+    fn the_table_lists_each_front_end_once_with_plans_and_exports_before_arm() {
         let settings = Settings::default();
         let ids: Vec<FrontEndId> = rows(&settings, &Default::default())
             .iter()
@@ -51,6 +53,7 @@ mod tests {
             [
                 FrontEndId::Terraform,
                 FrontEndId::Plan,
+                FrontEndId::Inventory,
                 FrontEndId::Arm,
                 FrontEndId::Bicep,
                 FrontEndId::Terragrunt
@@ -66,6 +69,8 @@ mod tests {
             "planned_values": {"root_module": {"resources": [{"address": "azurerm_linux_web_app.a",
             "mode": "managed", "type": "azurerm_linux_web_app", "name": "a",
             "values": {"client_certificate_enabled": false}}]}}}"#;
+        let export = r#"[{"id": "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Web/sites/a",
+            "clientCertEnabled": false}]"#;
         let template = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
             "contentVersion": "1.0.0.0", "resources": [{"type": "Microsoft.Web/sites",
             "apiVersion": "2022-03-01", "name": "a", "properties": {}}]}"#;
@@ -74,6 +79,7 @@ mod tests {
         let samples = [
             (FileKind::Terraform, "/p/tf/main.tf", site_tf),
             (FileKind::Json, "/p/plan/plan.json", plan),
+            (FileKind::Json, "/p/estate/sites.json", export),
             (FileKind::Json, "/p/arm/azuredeploy.json", template),
             (FileKind::Bicep, "/p/bicep/main.bicep", bicep),
             // A unit calling the Terraform sample's directory, which it claims.
@@ -112,7 +118,11 @@ mod tests {
             // The note goes back to the row that made it, which scans its sample's site.
             let scan = row.run(&loader, vec![candidate], &crate::front::Claims::default());
             assert_eq!(scan.resources.len(), 1, "{:?}: {:?}", row.id(), scan.errors);
-            assert_eq!(scan.resources[0].address.rsplit('.').next(), Some("a"));
+            // An export's address is the resource id.
+            assert_eq!(
+                scan.resources[0].address.rsplit(['.', '/']).next(),
+                Some("a")
+            );
         }
     }
 }

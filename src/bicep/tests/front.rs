@@ -184,14 +184,16 @@ resource opaque 'Microsoft.Web/sites@2023-12-01' = [for site in resourceGroup().
     let scan = scan(text);
     assert!(scan.errors.is_empty(), "{:?}", scan.errors);
     let lines = summary(&scan);
-    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(lines.len(), 5, "{lines:?}");
     assert!(lines[0].starts_with("opaque Unknown(\"the loop over `resourceGroup().tags.sites` cannot be resolved: function `resourceGroup()` is only known at deployment time\")"), "{}", lines[0]);
     assert_eq!(
         &lines[1..],
         [
             "regional true Optional @regional[1] (web-northeurope)",
             "regional true Required @regional[0] (web-westeurope)",
-            "same true -",
+            // Same values, but two sites in Azure: drift matches each.
+            "same true - @same[0] (westeurope)",
+            "same true - @same[1] (northeurope)",
         ]
     );
 }
@@ -229,7 +231,14 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
         ],
         &[],
     );
-    assert_eq!(summary(&scan), ["platform > web > site true Optional"]);
+    // Two sites named apart (`a`, `b`), though their values are the same.
+    assert_eq!(
+        summary(&scan),
+        [
+            "platform > web > site true Optional @platform > web[0] > site (a)",
+            "platform > web > site true Optional @platform > web[1] > site (b)"
+        ]
+    );
     let site = &scan.resources[0];
     let notes: Vec<&str> = site
         .mode

@@ -7,6 +7,7 @@ mod errors;
 mod eval;
 mod exprs;
 mod front;
+mod identity;
 mod imports;
 mod rollout;
 mod select;
