@@ -84,8 +84,24 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
             .map(|text| Outcome::new(text, 0))
             .map_err(AppError::Argument),
         Command::Verify(args) => verify(args),
+        Command::Progress(args) => progress(&args),
         Command::Lsp { config } => lsp(config),
     }
+}
+
+/// `certgate progress`: the output on stdout, or written to `--output` with a note on stderr.
+fn progress(args: &crate::cli::ProgressArgs) -> Result<Outcome, AppError> {
+    let text = crate::progress::run(args).map_err(AppError::Argument)?;
+    let Some(file) = &args.output else {
+        return Ok(Outcome::new(text, 0));
+    };
+    crate::report::output::write_report(file, text.as_bytes()).map_err(|why| AppError::Write {
+        what: "the progress output ",
+        path: file.clone(),
+        why,
+    })?;
+    eprintln!("certgate: wrote the progress output to {}", file.display());
+    Ok(Outcome::new(String::new(), 0))
 }
 
 /// The scan settings of `check` and `plan` from their shared arguments.

@@ -48,6 +48,11 @@ pub enum Command {
     /// as the control's stored check does: exits 1 when a site or slot does not have
     /// clientCertEnabled = true, 2 when a file is not a readable export of sites.
     Verify(VerifyArgs),
+    /// Show progress over time from saved `check --format json` reports and baselines: per
+    /// run failing, fixed, new and excepted sites and exceptions about to expire, the
+    /// burndown, and the latest run's batches, drift and exceptions (`--format html`: one
+    /// self-contained page).
+    Progress(ProgressArgs),
     /// Run the language server over stdin/stdout (diagnostics, quick fixes and rule docs in
     /// editors).
     Lsp {
@@ -236,6 +241,35 @@ pub struct VerifyArgs {
 pub enum VerifyFormat {
     Human,
     Json,
+}
+
+/// `certgate progress`: reports over time.
+#[derive(Debug, clap::Args)]
+pub struct ProgressArgs {
+    /// Saved `certgate check --format json` reports and baselines, in any order.
+    /// `FILE@YYYY-MM-DD` dates a run; without it, the file's modification day (UTC) does.
+    #[arg(required = true, value_name = "REPORT[@YYYY-MM-DD]")]
+    pub reports: Vec<PathBuf>,
+    /// Output format (html: one self-contained page; write it with --output).
+    #[arg(long, value_enum, default_value_t = ProgressFormat::Human)]
+    pub format: ProgressFormat,
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// How many sites a batch of the latest run holds at most (as `certgate plan`).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub batch_size: usize,
+    /// Count exceptions that expire within this many days after a run as expiring.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub soon: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProgressFormat {
+    Human,
+    Markdown,
+    Json,
+    Html,
 }
 
 /// `certgate guardrail`: the Azure Policy assignment to commit.

@@ -38,6 +38,7 @@ pub(crate) mod path_map;
 pub(crate) mod paths;
 pub(crate) mod plan;
 pub(crate) mod policy;
+pub(crate) mod progress;
 pub(crate) mod quote;
 pub mod report;
 pub(crate) mod rollout;
