@@ -10,8 +10,6 @@ mod identity;
 mod rollout;
 
 pub use comments::{Comments, FileComments, JsonProperty, record as record_comments};
-// Issue 16 base: the packages that read these land next (the lead removes this allow).
-#[allow(unused_imports)]
 pub use identity::{ExportShape, SiteIdentity, Source};
 pub use rollout::{
     AccessRule, ENVIRONMENT_TAG_KEYS, Environment, Exposure, Fact, Restrictions, RolloutInputs,

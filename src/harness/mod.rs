@@ -134,9 +134,36 @@ pub fn check_report(report: &Report) -> Outcome {
                 &format!("header of `{}`", resource.address),
             )?;
             check_rollout(sources, resource)?;
+            check_identity(sources, resource)?;
         }
     }
     render_every_format(report)
+}
+
+/// The spans of a resource's identity values (issue 16) and their origins'.
+fn check_identity(sources: &SourceMap, resource: &crate::model::Resource) -> Outcome {
+    let identity = &resource.identity;
+    let what = format!("an identity value of `{}`", resource.address);
+    for value in [
+        &identity.id,
+        &identity.name,
+        &identity.parent,
+        &identity.resource_group,
+        &identity.subscription,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        check_span(sources, value.span, &what)?;
+        for step in &value.origin {
+            check_span(
+                sources,
+                step.span,
+                &format!("origin `{}` of {what}", step.note),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// The spans of a resource's rollout inputs: each value's, its origins', each rule's.

@@ -32,6 +32,9 @@ pub enum PlannedValues<'a> {
     Change {
         after: &'a Json,
         after_unknown: Option<&'a Json>,
+        /// `change.before` when the change keeps the same Azure resource (an update or no-op,
+        /// no `create`): its `id` is the existing resource's.
+        before: Option<&'a Json>,
     },
     /// `planned_values` `values`, which omits unknown values (and is itself absent when every
     /// value is unknown).
@@ -118,6 +121,9 @@ fn resource_change<'a>(object: &'a Json, collected: &mut Collected<'a>) {
         values: PlannedValues::Change {
             after,
             after_unknown: change.and_then(|change| change.get("after_unknown")),
+            before: change
+                .and_then(|change| change.get("before"))
+                .filter(|before| before.is_object() && !creates(actions)),
         },
     });
 }
@@ -135,6 +141,16 @@ pub(super) fn stays_deployed(actions: Option<&Json>) -> bool {
             Some("create") | Some("update") | Some("no-op")
         )
     })
+}
+
+/// Whether the change creates the instance (alone or as part of a replacement): a new
+/// resource, whose id the old one's does not give.
+fn creates(actions: Option<&Json>) -> bool {
+    actions
+        .and_then(Json::as_array)
+        .unwrap_or_default()
+        .iter()
+        .any(|action| action.as_str() == Some("create"))
 }
 
 fn planned_module<'a>(module: &'a Json, depth: usize, collected: &mut Collected<'a>) {

@@ -58,8 +58,12 @@ pub fn lower(
         // A plan is generated: fixes go to the configuration, which the plan does not locate.
         fix_anchor: None,
         rollout,
-        // Filled by the drift packages (issue 16).
-        identity: crate::model::SiteIdentity::default(),
+        identity: super::identity::identity(
+            file,
+            entry,
+            placement.header,
+            placement.declared.as_ref(),
+        ),
         source: crate::model::Source::Code,
         suppression_anchor: None,
     })
@@ -67,12 +71,18 @@ pub fn lower(
 
 /// The planned value of attribute `name`: `None` when it is unset (null) or not in the
 /// provider's schema (older providers lack some attributes).
-fn attribute(file: FileId, entry: &PlanEntry, name: &str, header: Span) -> Option<Value> {
+pub(super) fn attribute(
+    file: FileId,
+    entry: &PlanEntry,
+    name: &str,
+    header: Span,
+) -> Option<Value> {
     let span = |member: &Member| Span::new(file, member.span.clone());
     match entry.values {
         PlannedValues::Change {
             after,
             after_unknown,
+            ..
         } => {
             if let Some(unknown) = after_unknown {
                 if is_true(unknown) {

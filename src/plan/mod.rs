@@ -24,6 +24,9 @@ mod address;
 mod config;
 mod entries;
 mod front;
+mod identity;
+#[cfg(test)]
+mod identity_tests;
 mod lower;
 mod policy;
 mod rollout;

@@ -103,6 +103,7 @@ impl<'a, 'e> Read<'a, 'e> {
             PlannedValues::Change {
                 after,
                 after_unknown,
+                ..
             } => {
                 let mut value: &'e Json = after;
                 let mut unknown: Option<&'e Json> = *after_unknown;

@@ -8,11 +8,13 @@ use super::types::TypeInfo;
 use crate::model::{AnchorMember, Data, FixAnchor, Placement, Resource, Value};
 
 /// The resource one instance of `block` deploys. `address` is the declaration's address (with
-/// its module path); `instance` the instance's, when it has keys.
+/// its module path); `instance` the instance's, when it has keys; `module` holds the block (a
+/// slot's site is looked up there).
 pub fn lower(
     block: &ResourceBlock,
     info: &TypeInfo,
     env: &Env,
+    module: &super::module::Module,
     address: String,
     instance: Option<String>,
 ) -> Resource {
@@ -44,8 +46,7 @@ pub fn lower(
         instance,
         fix_anchor: Some(fix_anchor(block)),
         rollout: super::rollout::inputs(block, env),
-        // Filled by the drift packages (issue 16).
-        identity: crate::model::SiteIdentity::default(),
+        identity: super::identity::azurerm(block, info, env, module),
         source: crate::model::Source::Code,
         suppression_anchor: Some(crate::model::SuppressionAnchor {
             header: block.header,

@@ -512,8 +512,14 @@ impl Walk<'_, '_> {
             };
             for one in prefix.instances(block, &scope) {
                 let env = super::eval::Env::new(&one.scope);
-                self.resources
-                    .push(lower::lower(block, &info, &env, one.address, one.instance));
+                self.resources.push(lower::lower(
+                    block,
+                    &info,
+                    &env,
+                    module,
+                    one.address,
+                    one.instance,
+                ));
             }
         }
         for call in &module.calls {

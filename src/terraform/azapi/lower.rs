@@ -153,8 +153,12 @@ impl Site<'_> {
             instance,
             fix_anchor: Some(fix_anchor),
             rollout: super::rollout::inputs(block, self.scope, self.env),
-            // Filled by the drift packages (issue 16).
-            identity: crate::model::SiteIdentity::default(),
+            identity: crate::terraform::identity::azapi(
+                block,
+                is_slot,
+                self.env,
+                self.scope.module,
+            ),
             source: crate::model::Source::Code,
             suppression_anchor: Some(SuppressionAnchor {
                 header: block.header,

@@ -3,6 +3,8 @@
 
 mod assembly;
 mod comments;
+mod identity;
+mod identity_fixtures;
 mod modules;
 mod rollout;
 mod rollout_blocks;
