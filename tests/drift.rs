@@ -47,17 +47,26 @@ fn json_has_a_drift_array_only_with_deployed_and_schema_version_3() {
     assert_eq!(plain["version"], 3);
     assert!(plain.get("drift").is_none(), "{plain:#}");
 
-    // Exit code 1 once the export front end reads the export; until then 2 (nothing read).
     let outcome = run(
         dir.path(),
         &["infra", "--deployed", "export.json", "--format", "json"],
     );
+    assert_eq!(outcome.code, 1, "{}", outcome.stdout);
     let report = outcome.json();
     assert_eq!(report["version"], 3);
     // The export's sites are no findings of this run: only the code's resource is judged.
     let resources = report["resources"].as_array().unwrap();
     assert_eq!(resources.len(), 1, "{report:#}");
     let drift = report["drift"].as_array().unwrap();
+    // The export's site: deployed, in no code (the code's site has no name to match it by).
+    assert!(
+        drift.iter().any(|e| e["state"] == "unmanaged"
+            && e["deployed"]["id"]
+                .as_str()
+                .is_some_and(|id| id.ends_with("/sites/orders-api"))
+            && e["deployed"]["path"] == "export.json"),
+        "{report:#}"
+    );
     let entry = drift
         .iter()
         .find(|e| !e["code"].is_null())
@@ -86,6 +95,7 @@ fn json_has_a_drift_array_only_with_deployed_and_schema_version_3() {
 fn human_output_shows_the_drift_table_after_the_findings_and_before_the_summary() {
     let dir = tree(&[("infra/main.tf", UNNAMED), ("export.json", EXPORT)]);
     let outcome = run(dir.path(), &["infra", "--deployed", "export.json"]);
+    assert_eq!(outcome.code, 1, "{}", outcome.stdout);
     let text = &outcome.stdout;
     let finding = text.find("client-cert-disabled").expect(text);
     let table = text
@@ -197,6 +207,17 @@ fn deployed_cannot_be_combined_with_diff() {
     assert!(outcome.stderr.contains("--deployed"), "{}", outcome.stderr);
 }
 
+/// Every state of a site between code and deployment.
+const STATES: [&str; 7] = [
+    "in-step",
+    "code-fixed-deployment-not",
+    "deployment-fixed-code-not",
+    "both-failing",
+    "unmanaged",
+    "name-unresolved",
+    "not-deployed",
+];
+
 /// The drift table of `fixtures/drift/<name>/`: its code (every file but the exports) checked
 /// against its exports (`*.json` files holding no plan).
 #[test]
@@ -233,6 +254,20 @@ fn every_drift_fixture_matches_its_snapshot() {
             .find("Drift between")
             .map(|at| outcome.stdout[at..].to_string())
             .unwrap_or_else(|| panic!("no drift table: {}", outcome.stdout));
+        // A folder named after a state shows that state.
+        let state = found
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace('_', "-");
+        if STATES.contains(&state.as_str()) {
+            assert!(
+                table
+                    .lines()
+                    .any(|line| line.starts_with(&format!("{state} "))),
+                "{state}: {table}"
+            );
+        }
         let mut snapshots = insta::Settings::clone_current();
         snapshots.set_snapshot_path("snapshots/drift");
         snapshots.set_prepend_module_to_snapshot(false);
