@@ -42,6 +42,34 @@ impl DriftState {
         }
     }
 
+    /// A reader's title, e.g. for the progress page.
+    pub fn title(self) -> &'static str {
+        match self {
+            DriftState::InStep => "in step",
+            DriftState::CodeFixedDeploymentNot => "code fixed, deployment not yet (deploy it)",
+            DriftState::DeploymentFixedCodeNot => "deployment fixed, code not (fix the code)",
+            DriftState::BothFailing => "both failing",
+            DriftState::Unmanaged => "deployed, not in code (unmanaged)",
+            DriftState::NameUnresolved => "in code, name unresolved (cannot be matched)",
+            DriftState::NotDeployed => "in code, not deployed",
+        }
+    }
+
+    /// The state [`DriftState::as_str`] names (a saved report's `drift[].state`).
+    pub fn parse(text: &str) -> Option<DriftState> {
+        [
+            DriftState::DeploymentFixedCodeNot,
+            DriftState::BothFailing,
+            DriftState::CodeFixedDeploymentNot,
+            DriftState::Unmanaged,
+            DriftState::NameUnresolved,
+            DriftState::NotDeployed,
+            DriftState::InStep,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == text)
+    }
+
     /// The state of a matched pair, from whether each side's verdict passes.
     pub fn of(code_passes: bool, deployed_passes: bool) -> DriftState {
         match (code_passes, deployed_passes) {
@@ -284,4 +312,28 @@ pub fn sarif_run(entries: &[DriftEntry]) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({ "states": counts, "unmanaged": unmanaged })
+}
+
+#[cfg(test)]
+mod state_tests {
+    use super::DriftState;
+
+    #[test]
+    fn every_state_parses_back_from_its_name_and_has_a_title() {
+        let names = [
+            "in-step",
+            "code-fixed-deployment-not",
+            "deployment-fixed-code-not",
+            "both-failing",
+            "unmanaged",
+            "name-unresolved",
+            "not-deployed",
+        ];
+        for name in names {
+            let state = DriftState::parse(name).expect(name);
+            assert_eq!(state.as_str(), name);
+            assert!(!state.title().is_empty());
+        }
+        assert_eq!(DriftState::parse("In-Step"), None);
+    }
 }
