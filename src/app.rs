@@ -228,6 +228,9 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
             .map(|subset| subset.files);
         apply_baseline(&mut report, file, named.as_ref()).map_err(AppError::Baseline)?;
     }
+    if !args.deployed.is_empty() {
+        crate::drift::attach(&mut report, &args.deployed, &settings);
+    }
     let text = match args.format {
         Format::Json => crate::report::json::render(&report),
         Format::Sarif => crate::report::sarif::render(&report),

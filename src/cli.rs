@@ -215,6 +215,10 @@ pub struct CheckArgs {
     /// With --batch: the batch size `certgate plan` was run with (default 20).
     #[arg(long, value_name = "N", requires = "batch", value_parser = batch_size_parser())]
     pub batch_size: Option<usize>,
+    /// An inventory export of the deployed sites (`az webapp list -o json`, an Azure Resource
+    /// Graph result; repeatable): report, per site, the drift between code and deployment.
+    #[arg(long, value_name = "EXPORT", conflicts_with = "diff")]
+    pub deployed: Vec<PathBuf>,
     /// With --fix or --diff: fix only the root causes of `certgate plan` (values written in
     /// shared modules and locals files).
     #[arg(long)]

@@ -17,6 +17,7 @@ pub(crate) mod config;
 pub mod date;
 pub mod diagnostic;
 pub(crate) mod discover;
+pub(crate) mod drift;
 pub(crate) mod error;
 pub(crate) mod file_kind;
 pub mod fix;

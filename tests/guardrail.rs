@@ -216,7 +216,7 @@ fn a_present_guardrail_silences_the_hint_and_the_json_report_carries_it() {
     assert!(!String::from_utf8(output.stdout).unwrap().contains("hint:"));
     let (json, code) = common::run_json(&mut common::check(dir.path()));
     assert_eq!(code, 1);
-    assert_eq!(json["version"], 2);
+    assert_eq!(json["version"], 3);
     assert_eq!(json["guardrail"]["status"], "present");
     assert_eq!(json["guardrail"]["covers"].as_array().unwrap().len(), 4);
     let first = &json["guardrail"]["assignments"][0];

@@ -30,7 +30,7 @@ fn json_resources_carry_exposure_and_environment_with_reason_and_location() {
     ]);
     let (report, code) = run_json(check(dir.path()).arg("."));
     assert_eq!(code, 1);
-    assert_eq!(report["version"], 2);
+    assert_eq!(report["version"], 3);
     let resource = only_resource(&report);
     assert_eq!(
         resource["exposure"],

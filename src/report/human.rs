@@ -90,6 +90,12 @@ pub fn render(report: &Report, style: Style) -> String {
             key.rule
         ));
     }
+    if let Some(drift) = &report.drift {
+        // After the findings, before the errors and the summary (`check --deployed`).
+        out.push('\n');
+        out.push_str(&super::drift::table(drift));
+        out.push('\n');
+    }
     if !report.errors.is_empty() {
         if !style.quiet {
             let _ = writeln!(out, "{}:\n", errors_heading(report));

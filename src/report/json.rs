@@ -1,5 +1,6 @@
-//! `--format json`: the stable, documented machine-readable report (schema version 2: version
-//! 1 plus each resource's `exposure` and `environment`, and the top-level `guardrail`).
+//! `--format json`: the stable, documented machine-readable report (schema version 3: version
+//! 1 plus each resource's `exposure` and `environment`, and the top-level `guardrail` (2), and
+//! the top-level `drift` with `--deployed` (3)).
 
 use serde::Serialize;
 
@@ -9,7 +10,7 @@ use crate::model::Fact;
 use crate::source::SourceMap;
 
 /// The schema version: bumped when fields are added (README › JSON output).
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -27,6 +28,9 @@ struct JsonReport<'a> {
     summary: Summary,
     /// The Azure Policy guardrail found in the scanned code.
     guardrail: JsonGuardrail<'a>,
+    /// Only with `--deployed`: one entry per site (or code/deployed pair).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drift: Option<Vec<super::drift::JsonDrift<'a>>>,
 }
 
 /// The guardrail as `check --format json` and `certgate plan --format json` both print it.
@@ -288,6 +292,10 @@ pub fn render(report: &Report) -> String {
         }),
         summary: report.summary(),
         guardrail: json_guardrail(&report.guardrail),
+        drift: report
+            .drift
+            .as_ref()
+            .map(|drift| drift.iter().map(super::drift::JsonDrift::of).collect()),
     };
     let text = serde_json::to_string_pretty(&document).expect("report serialises");
     let mut text = crate::quote::json_safe(text);

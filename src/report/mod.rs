@@ -3,6 +3,7 @@
 //! Everything here is sorted by (path, line, column) so output is identical across runs and
 //! thread counts. Renderers read only this data and the loaded sources, never a parser.
 
+pub mod drift;
 mod excerpt;
 pub mod fingerprint;
 pub mod github;
@@ -227,6 +228,8 @@ pub struct Report {
     pub fail_on: Severity,
     /// The Azure Policy assignments of the control in the scanned code (rollout).
     pub guardrail: guardrail::Guardrail,
+    /// Drift between the code and the deployed sites (`check --deployed`); `None` without it.
+    pub drift: Option<Vec<drift::DriftEntry>>,
 }
 
 /// How a listed finding was treated: reported, recorded in the baseline, or suppressed.

@@ -160,6 +160,15 @@ fn result_json(
         properties["environment"] = json!(record.environment.value.as_str());
         properties["environmentReason"] = json!(record.environment.reason);
     }
+    // `check --deployed`: where the finding's sites stand between code and deployment.
+    if let Some(drift) = report
+        .drift
+        .as_deref()
+        .zip(f.group())
+        .and_then(|(drift, group)| super::drift::sarif_for_group(drift, group))
+    {
+        result["properties"]["drift"] = drift;
+    }
     if report.baseline.is_some() {
         let state = if how == Treatment::Baselined {
             "unchanged"
@@ -314,6 +323,10 @@ pub fn render(report: &Report) -> String {
             },
         },
     });
+    let mut run = run;
+    if let Some(drift) = &report.drift {
+        run["properties"]["drift"] = super::drift::sarif_run(drift);
+    }
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",

@@ -249,6 +249,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
                 .unwrap_or(crate::diagnostic::Severity::Error)
         }),
         guardrail,
+        drift: None,
     };
     judge::groups(&mut report, resources, &governing, &root);
     exceptions::apply(&mut report, &comments, settings, &governing);

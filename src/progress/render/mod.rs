@@ -83,15 +83,8 @@ pub fn drift_rows(rows: &[Value]) -> Vec<DriftRow> {
 
 /// A drift state for people, with what to do about it.
 pub fn state_title(state: &str) -> &str {
-    match state {
-        "in-step" => "in step",
-        "code-fixed-deployment-not" => "code fixed, deployment not yet (deploy it)",
-        "deployment-fixed-code-not" => "deployment fixed, code not (fix the code)",
-        "both-failing" => "both failing",
-        "unmanaged" => "deployed, not in code (unmanaged)",
-        "not-deployed" => "in code, not deployed",
-        other => other,
-    }
+    // A state a newer certgate wrote is shown as written.
+    crate::report::drift::DriftState::parse(state).map_or(state, |known| known.title())
 }
 
 /// A drift side as text: what it names and where, or `-` when the side is missing.
