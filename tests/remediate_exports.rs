@@ -143,7 +143,7 @@ fn code_that_still_fails_gets_a_warning_and_names_the_owners() {
     assert!(
         out.contains(
             "# WARNING: the code that manages it (shop > shop at \
-             fixtures/remediate/code_reverts_fix/infra/site.bicep:6, matched by name, resource \
+             fixtures/remediate/code_reverts_fix/infra/site.bicep:1, matched by name, resource \
              group and type) still has client-cert-disabled: the next deployment reverts this \
              fix; fix the code too\naz webapp update "
         ),

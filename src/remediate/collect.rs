@@ -4,13 +4,13 @@
 //! can fix.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 
-use super::matching::{self, MatchedBy};
 use super::site_id::SiteId;
 use super::target::{Skipped, Target};
 use crate::date::format_date;
+use crate::drift::Match;
 use crate::model::{Data, Environment, Exposure, Resource, Source};
+use crate::report::drift::MatchedBy;
 use crate::report::{Finding, Report};
 use crate::rules::RuleId;
 
@@ -40,6 +40,8 @@ pub fn collect(exports: &Report, code: Option<&Code>) -> Collected {
         .iter()
         .map(|r| (r.group, (r.exposure.value, r.environment.value)))
         .collect();
+    // The deployed declaration of each target, for drift's matching.
+    let mut groups: Vec<Option<usize>> = Vec::new();
     let mut out = Collected {
         deployed_sites: exports
             .groups
@@ -74,7 +76,7 @@ pub fn collect(exports: &Report, code: Option<&Code>) -> Collected {
             .group()
             .and_then(|g| records.get(&g).copied())
             .unwrap_or((Exposure::Unknown, Environment::Unknown));
-        let mut target = Target {
+        let target = Target {
             id,
             kind: resource.kind,
             verdict: finding.rule.as_str(),
@@ -87,10 +89,11 @@ pub fn collect(exports: &Report, code: Option<&Code>) -> Collected {
             reverted_by: None,
             parts,
         };
-        if let Some(code) = code {
-            managed_by(&mut target, resource, code);
-        }
         out.targets.push(target);
+        groups.push(finding.group());
+    }
+    if let Some(code) = code {
+        managed_by(&mut out.targets, &groups, exports, code);
     }
     for finding in &exports.suppressed {
         if let Some((_, id)) = deployed(exports, finding) {
@@ -152,46 +155,40 @@ fn exception(finding: &Finding) -> String {
     text
 }
 
-/// Fills the owners and the revert warning from the code resource that manages the site.
-fn managed_by(target: &mut Target, deployed: &Resource, code: &Code) {
-    let report = code.report;
-    let found = report
-        .groups
-        .iter()
-        .enumerate()
-        .find_map(|(group, instances)| {
-            instances
-                .iter()
-                .find_map(|r| matching::matches(deployed, &target.parts, r))
-                .map(|how| (group, how))
-        });
-    let Some((group, how)) = found else {
-        return;
-    };
-    // Any finding on it (reported, in the baseline or excepted): the code has a failing value.
-    let failing = report
-        .treated_findings()
-        .map(|(f, _)| f)
-        .find(|f| f.group() == Some(group));
-    let record = report.resources.iter().find(|r| r.group == group);
-    let path: Option<PathBuf> = failing
-        .map(|f| f.location.path.clone())
-        .or_else(|| record.map(|r| r.location.path.clone()));
-    if let Some(path) = &path {
-        target.owners = (code.owners)(path);
-    }
-    if let Some(finding) = failing {
-        let how = match how {
-            MatchedBy::ResourceId => "by resource id",
-            MatchedBy::NameResourceGroupType => "by name, resource group and type",
+/// Fills the owners and the revert warnings of `targets` (the deployed declaration of each
+/// in `groups`) from the code resources that manage them, as drift matches them.
+fn managed_by(targets: &mut [Target], groups: &[Option<usize>], exports: &Report, code: &Code) {
+    for found in crate::drift::matches(code.report, exports) {
+        let Match::Pair {
+            code: site,
+            deployed,
+            by,
+        } = found
+        else {
+            continue;
         };
-        target.reverted_by = Some(format!(
-            "the code that manages it ({} at {}:{}, matched {how}) still has {}: the next \
-             deployment reverts this fix; fix the code too",
-            finding.address,
-            finding.location.path.display(),
-            finding.location.start.line,
-            finding.rule.as_str()
-        ));
+        let managed = targets
+            .iter_mut()
+            .zip(groups)
+            .filter(|(_, group)| **group == Some(deployed.group));
+        for (target, _) in managed {
+            if target.owners.is_empty() {
+                target.owners = (code.owners)(&site.location.path);
+            }
+            if !site.passes() && target.reverted_by.is_none() {
+                let how = match by {
+                    MatchedBy::ResourceId => "by resource id",
+                    MatchedBy::NameResourceGroupType => "by name, resource group and type",
+                };
+                target.reverted_by = Some(format!(
+                    "the code that manages it ({} at {}:{}, matched {how}) still has {}: the \
+                     next deployment reverts this fix; fix the code too",
+                    site.address(),
+                    site.location.path.display(),
+                    site.location.start.line,
+                    site.verdict
+                ));
+            }
+        }
     }
 }
