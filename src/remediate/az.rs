@@ -12,30 +12,11 @@ use crate::model::SiteKind;
 pub fn render(script: &Script) -> String {
     let mut out = String::from("#!/usr/bin/env bash\n");
     for line in layout::header(script) {
-        comment(&mut out, &line);
+        layout::comment(&mut out, &line);
     }
     // -e: stop at the first failing command; -u, pipefail: no silent half-runs.
     out.push_str("set -euo pipefail\n");
-    let skipped = layout::skipped(script);
-    if !skipped.is_empty() {
-        out.push('\n');
-        for line in skipped {
-            comment(&mut out, &line);
-        }
-    }
-    for block in &script.blocks {
-        out.push('\n');
-        for line in layout::block(block, script.batch_count) {
-            comment(&mut out, &line);
-        }
-        for target in &block.targets {
-            for line in layout::target(target) {
-                comment(&mut out, &line);
-            }
-            out.push_str(&command(target));
-            out.push('\n');
-        }
-    }
+    layout::body(&mut out, script, command);
     out
 }
 
@@ -65,10 +46,4 @@ pub fn command(target: &Target) -> String {
         q(&target.parts.resource_group),
         q(&target.parts.site),
     )
-}
-
-fn comment(out: &mut String, line: &str) {
-    out.push_str("# ");
-    out.push_str(line);
-    out.push('\n');
 }

@@ -126,3 +126,35 @@ fn plural(n: usize, one: &str, many: &str) -> String {
         format!("{n} {many}")
     }
 }
+
+/// One `# ` comment line (both languages comment alike).
+pub fn comment(out: &mut String, line: &str) {
+    out.push_str("# ");
+    out.push_str(line);
+    out.push('\n');
+}
+
+/// What follows each language's preamble: the skipped sites, then each batch's comment and,
+/// per site, its comment and `command`.
+pub fn body(out: &mut String, script: &Script, command: fn(&Target) -> String) {
+    let skipped = skipped(script);
+    if !skipped.is_empty() {
+        out.push('\n');
+        for line in skipped {
+            comment(out, &line);
+        }
+    }
+    for block in &script.blocks {
+        out.push('\n');
+        for line in self::block(block, script.batch_count) {
+            comment(out, &line);
+        }
+        for target in &block.targets {
+            for line in self::target(target) {
+                comment(out, &line);
+            }
+            out.push_str(&command(target));
+            out.push('\n');
+        }
+    }
+}

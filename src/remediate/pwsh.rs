@@ -14,7 +14,7 @@ pub const API_VERSION: &str = "2022-03-01";
 pub fn render(script: &Script) -> String {
     let mut out = String::new();
     for line in layout::header(script) {
-        comment(&mut out, &line);
+        layout::comment(&mut out, &line);
     }
     out.push_str("$ErrorActionPreference = 'Stop'\nSet-StrictMode -Version Latest\n\n");
     // Invoke-AzRestMethod returns HTTP errors instead of throwing them: the function turns
@@ -29,26 +29,7 @@ pub fn render(script: &Script) -> String {
          \x20   }}\n\
          }}\n"
     ));
-    let skipped = layout::skipped(script);
-    if !skipped.is_empty() {
-        out.push('\n');
-        for line in skipped {
-            comment(&mut out, &line);
-        }
-    }
-    for block in &script.blocks {
-        out.push('\n');
-        for line in layout::block(block, script.batch_count) {
-            comment(&mut out, &line);
-        }
-        for target in &block.targets {
-            for line in layout::target(target) {
-                comment(&mut out, &line);
-            }
-            out.push_str(&command(target));
-            out.push('\n');
-        }
-    }
+    layout::body(&mut out, script, command);
     out
 }
 
@@ -67,10 +48,4 @@ pub fn command(target: &Target) -> String {
         q(&target.id),
         q(&payload)
     )
-}
-
-fn comment(out: &mut String, line: &str) {
-    out.push_str("# ");
-    out.push_str(line);
-    out.push('\n');
 }
