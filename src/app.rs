@@ -87,6 +87,10 @@ pub fn run(cli: Cli) -> Result<Outcome, AppError> {
         Command::Verify(args) => verify(args),
         Command::Progress(args) => progress(&args),
         Command::Lsp { config } => lsp(config),
+        Command::Completions { shell } => Ok(Outcome::new(crate::manual::completions(shell), 0)),
+        Command::Man { subcommand } => crate::manual::man_page(subcommand.as_deref())
+            .map(|text| Outcome::new(text, 0))
+            .map_err(AppError::Argument),
     }
 }
 

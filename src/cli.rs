@@ -63,6 +63,27 @@ pub enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Print the shell completion script for SHELL.
+    ///
+    /// Save it where your shell loads completions: bash
+    /// ~/.local/share/bash-completion/completions/certgate; zsh a file `_certgate` in a
+    /// directory on $fpath; fish ~/.config/fish/completions/certgate.fish; PowerShell
+    /// dot-source it from $PROFILE; elvish ~/.config/elvish/lib/certgate.elv (then `use
+    /// certgate`).
+    Completions {
+        /// The shell to print the script for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of the whole command line.
+    ///
+    /// Without SUBCOMMAND: certgate(1), with a section per subcommand and its options. With
+    /// one: that subcommand's page, certgate-SUBCOMMAND(1). Save a page as e.g.
+    /// ~/.local/share/man/man1/certgate.1 and read it with `man certgate`.
+    Man {
+        /// Print only this subcommand's page, certgate-SUBCOMMAND(1) (e.g. check).
+        subcommand: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]

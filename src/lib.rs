@@ -33,6 +33,7 @@ pub(crate) mod limits;
 pub(crate) mod load;
 pub(crate) mod lock;
 pub(crate) mod lsp;
+pub(crate) mod manual;
 pub(crate) mod model;
 pub(crate) mod path_map;
 pub(crate) mod paths;
