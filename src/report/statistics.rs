@@ -19,7 +19,7 @@ pub fn counts(report: &Report) -> Vec<(RuleId, usize)> {
     }
     let mut counts: Vec<(RuleId, usize)> = by_rule.into_values().collect();
     // Stable sort over the id order of the map: equal counts stay sorted by id.
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     counts
 }
 
