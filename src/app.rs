@@ -143,6 +143,13 @@ fn check_scan_args(scan: &ScanArgs) -> Result<(), AppError> {
 
 fn check(args: CheckArgs) -> Result<Outcome, AppError> {
     check_scan_args(&args.scan)?;
+    if args.statistics && !matches!(args.format, Format::Human | Format::Concise) {
+        return Err(AppError::Argument(
+            "--statistics goes with --format human or concise: the other formats are read by \
+             tools, and their findings can be counted there"
+                .to_string(),
+        ));
+    }
     let selection = fix_selection(&args)?;
     let (paths, stdin_override) = crate::stdin::resolve(args.paths, args.stdin_filename, args.fix)
         .map_err(AppError::Argument)?;
@@ -177,7 +184,10 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
         if !args.quiet {
             eprintln!("{}", fix_run::diff_summary(&report, options));
         }
-        return Ok(Outcome::new(diff, report.exit_code()));
+        return Ok(Outcome::new(
+            diff,
+            exit_zero(args.exit_zero, report.exit_code()),
+        ));
     }
     let mut report = if args.fix {
         let report = fix_run::fix_selected(&mut session, options, select);
@@ -241,6 +251,7 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
         Format::Junit => crate::report::junit::render(&report),
         Format::Github => crate::report::github::render(&report),
         Format::Gitlab => crate::report::gitlab::render(&report),
+        Format::Concise => crate::report::concise::render(&report, args.quiet),
         Format::Human => crate::report::human::render(
             &report,
             Style {
@@ -253,18 +264,29 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
             },
         ),
     };
+    let text = if args.statistics {
+        text + &crate::report::statistics::render(&report)
+    } else {
+        text
+    };
     if let Some(freeing) = freeing {
         let _ = freeing.join();
     }
     // Writing a baseline accepts today's findings: only a failed run is a failure.
     let code = match (&args.write_baseline, report.exit_code()) {
         (Some(_), 1) => 0,
-        (_, code) => code,
+        (_, code) => exit_zero(args.exit_zero, code),
     };
     if let Some(file) = &args.output {
         return write_output(file, &text, &report, args.quiet, code);
     }
     Ok(Outcome::new(text, code))
+}
+
+/// `--exit-zero`: findings that fail the run (1) exit 0; a failed run (2) still exits 2, as
+/// with ruff, whose `--exit-zero` does not hide errors either.
+fn exit_zero(exit_zero: bool, code: u8) -> u8 {
+    if exit_zero && code == 1 { 0 } else { code }
 }
 
 /// `--batch K [--batch-size N]` or `--root-causes`: only with `--fix` or `--diff`.

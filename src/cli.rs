@@ -217,6 +217,14 @@ pub struct CheckArgs {
     /// Also list the findings that exceptions suppress.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Exit 0 even when findings fail the run (staged adoption, like ruff); a run with errors
+    /// (bad input) still exits 2.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// After the report, print how many reported findings each rule has (human and concise
+    /// formats only).
+    #[arg(long, conflicts_with = "diff")]
+    pub statistics: bool,
     /// Fail only on findings not recorded in this baseline file; report recorded ones that no
     /// longer occur as fixed.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff"])]
@@ -398,6 +406,8 @@ pub enum Format {
     Github,
     /// GitLab Code Quality JSON.
     Gitlab,
+    /// One line per finding and error: `path:line:col: rule message`, then the summary.
+    Concise,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

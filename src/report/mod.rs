@@ -3,6 +3,7 @@
 //! Everything here is sorted by (path, line, column) so output is identical across runs and
 //! thread counts. Renderers read only this data and the loaded sources, never a parser.
 
+pub mod concise;
 pub mod drift;
 mod excerpt;
 pub mod fingerprint;
@@ -14,6 +15,7 @@ pub mod json;
 pub mod junit;
 pub mod output;
 pub mod sarif;
+pub mod statistics;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,0 +1,216 @@
+//! Habits from ruff on `certgate check`: `--exit-zero`, `--statistics` and
+//! `--format concise`.
+
+use std::collections::BTreeMap;
+
+use assert_cmd::Command;
+
+mod common;
+use common::{Outcome, tree};
+
+/// A fixture folder with failing findings, warnings and expired exceptions.
+const ESTATE: &str = "fixtures/rollout/plan_estate";
+/// A folder with every kind of finding, exception rules and errors.
+const TERRAFORM: &str = "fixtures/terraform";
+
+/// `certgate check` at the package root, judged on a fixed day (exception expiry).
+fn check(args: &[&str]) -> Command {
+    let mut cmd = common::bin();
+    cmd.args(["check", "--today", "2026-12-06"]).args(args);
+    cmd
+}
+
+/// A project whose only finding fails the run.
+fn failing_project() -> tempfile::TempDir {
+    tree(&[(
+        "main.tf",
+        "resource \"azurerm_linux_web_app\" \"web\" {\n  client_certificate_enabled = false\n}\n",
+    )])
+}
+
+/// A project with a failing finding and a file that does not parse (exit code 2).
+fn broken_project() -> tempfile::TempDir {
+    tree(&[
+        (
+            "main.tf",
+            "resource \"azurerm_linux_web_app\" \"web\" {\n  client_certificate_enabled = false\n}\n",
+        ),
+        ("broken.tf", "resource \"azurerm_linux_web_app\" \"x\" {\n"),
+    ])
+}
+
+#[test]
+fn exit_zero_turns_failing_findings_into_exit_0_in_every_format() {
+    let dir = failing_project();
+    common::check(dir.path()).arg("-q").assert().code(1);
+    for format in [
+        "human", "json", "sarif", "junit", "github", "gitlab", "concise",
+    ] {
+        let out =
+            Outcome::of(common::check(dir.path()).args(["-q", "--exit-zero", "--format", format]));
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        // The findings are still reported.
+        assert!(
+            out.stdout.contains("client-cert-disabled"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn exit_zero_keeps_exit_2_when_the_input_is_bad() {
+    let dir = broken_project();
+    common::check(dir.path()).arg("-q").assert().code(2);
+    common::check(dir.path())
+        .args(["-q", "--exit-zero"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn exit_zero_with_fix_and_diff_exits_0_when_findings_remain() {
+    // `client_certificate_mode` from a variable without a value: unresolved, not fixable.
+    let text = "variable \"mode\" {}\nresource \"azurerm_linux_web_app\" \"web\" {\n  \
+                client_certificate_enabled = true\n  client_certificate_mode = var.mode\n}\n\
+                resource \"azurerm_linux_web_app\" \"off\" {\n  client_certificate_enabled = false\n}\n";
+    let dir = tree(&[("main.tf", text)]);
+    common::check(dir.path())
+        .args(["-q", "--diff", "--fail-on", "warning"])
+        .assert()
+        .code(1);
+    common::check(dir.path())
+        .args(["-q", "--diff", "--fail-on", "warning", "--exit-zero"])
+        .assert()
+        .code(0);
+    common::check(dir.path())
+        .args(["-q", "--fix", "--fail-on", "warning", "--exit-zero"])
+        .assert()
+        .code(0);
+    // The fix was written: the run still fixes with --exit-zero.
+    assert!(common::read(dir.path(), "main.tf").contains("client_certificate_enabled = true\n}"));
+    common::check(dir.path())
+        .args(["-q", "--fail-on", "warning"])
+        .assert()
+        .code(1);
+}
+
+/// The rule counts of `--format json`'s reported findings (it lists the suppressed and
+/// baselined ones too, marked).
+fn json_counts(path: &str) -> BTreeMap<String, usize> {
+    let out = Outcome::of(&mut check(&["--format", "json", path]));
+    let mut counts = BTreeMap::new();
+    let json = out.json();
+    let findings = json["findings"].as_array().expect("findings");
+    assert!(findings.iter().any(|f| !f["suppressed"].is_null()));
+    for finding in findings {
+        if !finding["suppressed"].is_null() || finding["baselined"] == true {
+            continue;
+        }
+        *counts
+            .entry(finding["rule"].as_str().expect("rule").to_string())
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+/// The `count rule` pairs of the statistics lines (the lines after the summary line).
+fn statistics_of(stdout: &str) -> Vec<(usize, String)> {
+    let after = stdout
+        .rsplit_once("\nScanned ")
+        .map(|(_, rest)| rest)
+        .expect("a summary line");
+    after
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let mut words = line.split_whitespace();
+            let count = words.next().expect("count").parse().expect("a number");
+            (count, words.next().expect("rule").to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn statistics_counts_agree_with_the_json_findings() {
+    let expected = json_counts(TERRAFORM);
+    assert!(expected.contains_key("unused-exception"), "{expected:?}");
+    for format in ["human", "concise"] {
+        let out = Outcome::of(&mut check(&["--statistics", "--format", format, TERRAFORM]));
+        let stats = statistics_of(&out.stdout);
+        let counted: BTreeMap<String, usize> =
+            stats.iter().map(|(n, rule)| (rule.clone(), *n)).collect();
+        assert_eq!(counted, expected, "{format}");
+        // Most first, ties by rule id.
+        let mut sorted = stats.clone();
+        sorted.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        assert_eq!(stats, sorted, "{format}");
+    }
+}
+
+#[test]
+fn statistics_do_not_count_suppressed_findings() {
+    let dir = tree(&[(
+        "main.tf",
+        "resource \"azurerm_linux_web_app\" \"web\" {\n  \
+         # certgate:ignore[client-cert-disabled] owner=team reason=\"legacy\" expires=2027-01-01\n  \
+         client_certificate_enabled = false\n}\n\
+         resource \"azurerm_linux_web_app\" \"api\" {\n  client_certificate_enabled = false\n}\n",
+    )]);
+    let out = Outcome::of(common::check(dir.path()).args([
+        "--statistics",
+        "--today",
+        "2026-12-06",
+        "--format",
+        "concise",
+    ]));
+    assert!(out.stdout.contains(", 1 suppressed"), "{}", out.stdout);
+    assert_eq!(
+        statistics_of(&out.stdout),
+        vec![(1, "client-cert-disabled".to_string())]
+    );
+}
+
+#[test]
+fn statistics_with_a_machine_format_is_an_argument_error() {
+    let out = Outcome::of(&mut check(&["--statistics", "--format", "json", ESTATE]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--statistics"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn concise_prints_one_line_per_finding_then_the_summary() {
+    let out = Outcome::of(&mut check(&["--format", "concise", ESTATE]));
+    assert_eq!(out.code, 1);
+    insta::assert_snapshot!("concise_plan_estate", out.stdout);
+}
+
+#[test]
+fn concise_quiet_prints_the_findings_only() {
+    let full = Outcome::of(&mut check(&["--format", "concise", ESTATE]));
+    let quiet = Outcome::of(&mut check(&["--format", "concise", "-q", ESTATE]));
+    assert_eq!(quiet.code, 1);
+    let lines: Vec<&str> = full.stdout.lines().collect();
+    let (summary, findings) = lines.split_last().expect("lines");
+    assert!(summary.starts_with("Scanned "), "{summary}");
+    assert_eq!(quiet.stdout.lines().collect::<Vec<_>>(), findings);
+}
+
+#[test]
+fn concise_writes_errors_as_error_lines_with_their_position() {
+    let dir = broken_project();
+    let out = Outcome::of(common::check(dir.path()).args(["--format", "concise", "-q", "."]));
+    assert_eq!(out.code, 2);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(
+        lines[0].starts_with("main.tf:2:3: client-cert-disabled "),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].starts_with("broken.tf:"), "{}", lines[1]);
+    assert!(lines[1].contains(": error "), "{}", lines[1]);
+    // No colour codes even where the human format could use them.
+    assert!(!out.stdout.contains('\u{1b}'));
+}
