@@ -113,8 +113,14 @@ fn sarif_describes_the_tool_and_every_rule() {
         .unwrap_or(0)];
     assert_eq!(disabled["defaultConfiguration"]["level"], "error");
     let tags = disabled["properties"]["tags"].as_array().expect("tags");
-    for tag in ["security", "CKV_AZURE_17", "AVD-AZU-0001"] {
+    for tag in ["security", "CIS-Azure-9.4", "CKV_AZURE_17", "AVD-AZU-0001"] {
         assert!(tags.iter().any(|t| t == tag), "tag {tag}");
+    }
+    // GitHub ranks alerts by `security-severity`: errors high, warnings medium.
+    for rule in driver["rules"].as_array().expect("rules") {
+        let level = &rule["defaultConfiguration"]["level"];
+        let expected = if level == "error" { "7.5" } else { "5.0" };
+        assert_eq!(rule["properties"]["security-severity"], expected, "{rule}");
     }
     assert_eq!(disabled["relationships"][0]["target"]["id"], "CKV_AZURE_17");
     assert!(

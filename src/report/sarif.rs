@@ -65,6 +65,30 @@ fn full_description(docs: &str) -> String {
         .to_string()
 }
 
+/// The CIS Microsoft Azure Foundations recommendation of the control (9.4 in 2.0.0: "Ensure
+/// the web app has 'Client Certificates (Incoming client certificates)' set to 'On'").
+const CIS_TAG: &str = "CIS-Azure-9.4";
+
+/// GitHub's `security-severity` (a number as a string: >= 9 critical, >= 7 high, >= 4 medium,
+/// > 0 low) from a rule's default severity: an error lets clients in unauthenticated, so high;
+/// a warning is a weakened or undecidable setting, so medium.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "7.5",
+        Severity::Warning => "5.0",
+    }
+}
+
+/// The URL of the rule's docs (its source file, where `docs` lives) in `repository`, or
+/// `None` when the package names no repository.
+fn help_uri(repository: &str, id: RuleId) -> Option<String> {
+    let repository = repository.trim_end_matches('/');
+    (!repository.is_empty()).then(|| {
+        let module = id.to_string().replace('-', "_");
+        format!("{repository}/blob/main/src/rules/{module}.rs")
+    })
+}
+
 /// One rule (resource or exception rule) as an entry of `tool.driver.rules`.
 fn rule_json(info: &Rule) -> Value {
     let mut tags = vec!["security", "azure", "app-service", "mtls"];
@@ -77,6 +101,7 @@ fn rule_json(info: &Rule) -> Value {
         "defaultConfiguration": { "level": info.severity.as_str() },
     });
     if info.peers {
+        tags.push(CIS_TAG);
         tags.extend(PEERS.iter().map(|(_, id, _)| *id));
         rule["relationships"] = PEERS
             .iter()
@@ -88,7 +113,13 @@ fn rule_json(info: &Rule) -> Value {
             })
             .collect();
     }
-    rule["properties"] = json!({ "tags": tags });
+    if let Some(uri) = help_uri(env!("CARGO_PKG_REPOSITORY"), info.id) {
+        rule["helpUri"] = json!(uri);
+    }
+    rule["properties"] = json!({
+        "tags": tags,
+        "security-severity": security_severity(info.severity),
+    });
     rule
 }
 
@@ -347,6 +378,25 @@ mod tests {
         assert_eq!(uri(Path::new("infra/main.tf")), "infra/main.tf");
         assert_eq!(uri(Path::new("./a b/c:d.tf")), "a%20b/c%3Ad.tf");
         assert_eq!(uri(Path::new("ü.tf")), "%C3%BC.tf");
+    }
+
+    #[test]
+    fn security_severity_maps_errors_to_high_and_warnings_to_medium() {
+        let score = |s: Severity| security_severity(s).parse::<f64>().expect("a number");
+        assert!((7.0..9.0).contains(&score(Severity::Error)));
+        assert!((4.0..7.0).contains(&score(Severity::Warning)));
+    }
+
+    #[test]
+    fn help_uri_points_at_an_existing_rule_file_or_is_omitted() {
+        assert_eq!(help_uri("", RuleId::ClientCertDisabled), None);
+        for rule in RULES.iter() {
+            let uri = help_uri("https://github.com/o/certgate/", rule.id).expect("a URL");
+            let file = uri
+                .strip_prefix("https://github.com/o/certgate/blob/main/")
+                .expect("under the repository");
+            assert!(Path::new(file).is_file(), "{file} exists for {}", rule.id);
+        }
     }
 
     #[test]
