@@ -14,6 +14,7 @@ pub mod json;
 pub mod junit;
 pub mod output;
 pub mod sarif;
+mod srcroot;
 
 use std::path::PathBuf;
 use std::time::Duration;

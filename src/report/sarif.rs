@@ -4,8 +4,8 @@
 //! of the format, the generated crate is large (builders for the whole schema) and lags the
 //! spec's errata, and tests/sarif.rs validates this output against the official schema anyway.
 //!
-//! Paths are relative to the directory certgate runs in (`uriBaseId` `%SRCROOT%`), which is
-//! the repository root in CI. Columns count Unicode code points, as everywhere in certgate
+//! Paths are relative to the repository root (`uriBaseId` `%SRCROOT%`, given as a `file:` URI
+//! in `originalUriBaseIds`) wherever certgate runs from; see `srcroot`. Columns count Unicode code points, as everywhere in certgate
 //! (`columnKind` `unicodeCodePoints`); fix offsets are bytes into the file on disk.
 
 use std::collections::BTreeMap;
@@ -123,28 +123,17 @@ fn rule_json(info: &Rule) -> Value {
     rule
 }
 
-/// `path` relative to the current directory, `/`-separated and percent-encoded as a URI.
+/// `path` relative to `root` (the `%SRCROOT%`), `/`-separated and percent-encoded as a URI.
 /// A name that is not UTF-8 has its raw bytes encoded (`%E9`), as a URI carries them.
-fn uri(path: &Path) -> String {
-    let parts = crate::baseline::relative_parts(Path::new("."), path);
+fn uri(root: &Path, path: &Path) -> String {
+    let parts = crate::baseline::relative_parts(root, path);
     let relative: Vec<&[u8]> = parts.iter().map(|p| p.as_encoded_bytes()).collect();
-    let relative = relative.join(&b'/');
-    let mut out = String::with_capacity(relative.len());
-    for &byte in &relative {
-        // Unreserved characters and the sub-delimiters that are safe in a path; `:` is
-        // encoded because a relative reference must not have one in its first segment.
-        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    super::srcroot::encode(&relative.join(&b'/'))
 }
 
-fn physical(location: &Location) -> Value {
+fn physical(root: &Path, location: &Location) -> Value {
     json!({
-        "artifactLocation": { "uri": uri(&location.path), "uriBaseId": SRCROOT },
+        "artifactLocation": { "uri": uri(root, &location.path), "uriBaseId": SRCROOT },
         "region": {
             "startLine": location.start.line,
             "startColumn": location.start.column,
@@ -159,6 +148,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 fn result_json(
+    root: &Path,
     report: &Report,
     index: &BTreeMap<RuleId, usize>,
     (f, how): (&Finding, Treatment),
@@ -173,7 +163,7 @@ fn result_json(
         "ruleId": f.rule,
         "level": level(f.severity),
         "message": { "text": text },
-        "locations": [{ "physicalLocation": physical(&f.location) }],
+        "locations": [{ "physicalLocation": physical(root, &f.location) }],
         "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
         "properties": { "address": f.address, "help": f.help },
     });
@@ -215,7 +205,7 @@ fn result_json(
         .map(|(i, step)| {
             json!({
                 "id": i,
-                "physicalLocation": physical(&Location::of(&report.sources, step.span)),
+                "physicalLocation": physical(root, &Location::of(&report.sources, step.span)),
                 "message": { "text": step.note },
             })
         })
@@ -241,7 +231,7 @@ fn result_json(
             .into_iter()
             .map(|(path, replacements)| {
                 json!({
-                    "artifactLocation": { "uri": uri(path), "uriBaseId": SRCROOT },
+                    "artifactLocation": { "uri": uri(root, path), "uriBaseId": SRCROOT },
                     "replacements": replacements,
                 })
             })
@@ -265,7 +255,7 @@ fn result_json(
             "kind": kind,
             "status": "accepted",
             "location": { "physicalLocation": {
-                "artifactLocation": { "uri": uri(&by.location.path), "uriBaseId": SRCROOT },
+                "artifactLocation": { "uri": uri(root, &by.location.path), "uriBaseId": SRCROOT },
                 "region": { "startLine": by.location.line },
             }},
             "properties": { "by": by.by },
@@ -284,12 +274,12 @@ fn result_json(
     result
 }
 
-fn notification(record: &ErrorRecord, level: &str) -> Value {
+fn notification(root: &Path, record: &ErrorRecord, level: &str) -> Value {
     json!({
         "level": level,
         "message": { "text": record.message },
         "locations": [{ "physicalLocation": {
-            "artifactLocation": { "uri": uri(&record.path), "uriBaseId": SRCROOT },
+            "artifactLocation": { "uri": uri(root, &record.path), "uriBaseId": SRCROOT },
             "region": { "startLine": record.start.line, "startColumn": record.start.column },
         }}],
     })
@@ -302,19 +292,28 @@ pub fn render(report: &Report) -> String {
     // Unique across every result of the run, whatever its treatment.
     let fingerprints = super::fingerprint::fingerprints(findings.iter().map(|(f, _)| *f));
     let records = report.records_by_group();
+    let scanned = (report.resources.iter().map(|r| r.location.path.as_path()))
+        .chain(findings.iter().map(|(f, _)| f.location.path.as_path()))
+        .chain(report.errors.iter().map(|e| e.path.as_path()));
+    let root = super::srcroot::source_root(Path::new("."), scanned);
     let results: Vec<Value> = findings
         .into_iter()
         .zip(&fingerprints)
         .map(|(finding, fingerprint)| {
             let record = finding.0.group().and_then(|g| records.get(&g).copied());
-            result_json(report, &index, finding, fingerprint, record)
+            result_json(&root, report, &index, finding, fingerprint, record)
         })
         .collect();
     let notifications: Vec<Value> = report
         .errors
         .iter()
-        .map(|e| notification(e, "error"))
-        .chain(report.notices.iter().map(|n| notification(n, "note")))
+        .map(|e| notification(&root, e, "error"))
+        .chain(
+            report
+                .notices
+                .iter()
+                .map(|n| notification(&root, n, "note")),
+        )
         .collect();
     let taxonomies: Vec<Value> = PEERS
         .iter()
@@ -344,6 +343,9 @@ pub fn render(report: &Report) -> String {
             "executionSuccessful": report.errors.is_empty(),
             "toolExecutionNotifications": notifications,
         }],
+        "originalUriBaseIds": {
+            SRCROOT: { "uri": super::srcroot::directory_uri(&root) },
+        },
         "columnKind": "unicodeCodePoints",
         "results": results,
         // The Azure Policy guardrail is about the whole scan, not one result.
@@ -375,9 +377,10 @@ mod tests {
 
     #[test]
     fn uris_are_relative_slashed_and_encoded() {
-        assert_eq!(uri(Path::new("infra/main.tf")), "infra/main.tf");
-        assert_eq!(uri(Path::new("./a b/c:d.tf")), "a%20b/c%3Ad.tf");
-        assert_eq!(uri(Path::new("ü.tf")), "%C3%BC.tf");
+        let root = Path::new(".");
+        assert_eq!(uri(root, Path::new("infra/main.tf")), "infra/main.tf");
+        assert_eq!(uri(root, Path::new("./a b/c:d.tf")), "a%20b/c%3Ad.tf");
+        assert_eq!(uri(root, Path::new("ü.tf")), "%C3%BC.tf");
     }
 
     #[test]
