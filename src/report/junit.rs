@@ -1,10 +1,10 @@
 //! `--format junit`: the report as JUnit XML, for CI test-result views (Azure Pipelines
 //! `PublishTestResults`, GitLab `artifacts:reports:junit`, Jenkins).
 //!
-//! One `<testcase>` per checked resource (and scenario): `name` is its address (with
-//! ` [scenario]` when there are several deployment scenarios), `classname` its file with dots
-//! as `_` (see [`classname`]). An
-//! error finding is a `<failure>` (message: rule id and message; text: help and location). A
+//! One `<testcase>` per checked resource (and scenario), which is one per finding: a resource
+//! gets at most one finding (`rules::judge` returns the first rule that fires). `name` is its
+//! address (with ` [scenario]` when there are several deployment scenarios), `classname` its
+//! file with dots as `_` (see [`classname`]). An error finding is a `<failure>` (message: rule id and message; text: help and location). A
 //! warning does not fail the test case, matching the exit code; it is written to the case's
 //! `<system-out>`, which Azure Pipelines and GitLab both show in the test's details (a
 //! `<skipped>` would hide that the resource was checked and wrongly count it as not run).
