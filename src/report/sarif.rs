@@ -69,8 +69,8 @@ fn full_description(docs: &str) -> String {
 /// the web app has 'Client Certificates (Incoming client certificates)' set to 'On'").
 const CIS_TAG: &str = "CIS-Azure-9.4";
 
-/// GitHub's `security-severity` (a number as a string: >= 9 critical, >= 7 high, >= 4 medium,
-/// > 0 low) from a rule's default severity: an error lets clients in unauthenticated, so high;
+/// GitHub's `security-severity` (a number as a string: at least 9 critical, 7 high, 4 medium,
+/// above 0 low) from a rule's default severity: an error lets clients in unauthenticated, so high;
 /// a warning is a weakened or undecidable setting, so medium.
 fn security_severity(severity: Severity) -> &'static str {
     match severity {

@@ -17,7 +17,7 @@ fn repository_root(start: &Path) -> Option<PathBuf> {
 /// from outside) the repository around the first scanned path; else `cwd` itself.
 pub fn source_root<'a>(cwd: &Path, mut scanned: impl Iterator<Item = &'a Path>) -> PathBuf {
     repository_root(cwd)
-        .or_else(|| scanned.next().and_then(|path| repository_root(path)))
+        .or_else(|| scanned.next().and_then(repository_root))
         .unwrap_or_else(|| crate::paths::absolute(cwd))
 }
 
