@@ -98,7 +98,7 @@ fn junit_is_well_formed_with_one_case_per_resource() {
     );
     assert!(
         xml.contains(
-            r#"<testcase name="azurerm_linux_web_app.bad" classname="in,fra:x/we%ird.tf""#
+            r#"<testcase name="azurerm_linux_web_app.bad" classname="in,fra:x/we%ird_tf""#
         ),
         "{xml}"
     );

@@ -113,8 +113,14 @@ fn sarif_describes_the_tool_and_every_rule() {
         .unwrap_or(0)];
     assert_eq!(disabled["defaultConfiguration"]["level"], "error");
     let tags = disabled["properties"]["tags"].as_array().expect("tags");
-    for tag in ["security", "CKV_AZURE_17", "AVD-AZU-0001"] {
+    for tag in ["security", "CIS-Azure-9.4", "CKV_AZURE_17", "AVD-AZU-0001"] {
         assert!(tags.iter().any(|t| t == tag), "tag {tag}");
+    }
+    // GitHub ranks alerts by `security-severity`: errors high, warnings medium.
+    for rule in driver["rules"].as_array().expect("rules") {
+        let level = &rule["defaultConfiguration"]["level"];
+        let expected = if level == "error" { "7.5" } else { "5.0" };
+        assert_eq!(rule["properties"]["security-severity"], expected, "{rule}");
     }
     assert_eq!(disabled["relationships"][0]["target"]["id"], "CKV_AZURE_17");
     assert!(
@@ -267,4 +273,45 @@ fn the_sarif_run_carries_the_guardrail_status_and_the_kinds_it_covers() {
     let guardrail = &missing["runs"][0]["properties"]["guardrail"];
     assert_eq!(guardrail["status"], "absent");
     assert_eq!(guardrail["covers"], serde_json::json!([]));
+}
+
+/// The SARIF log of `certgate check TARGET` run in `cwd`.
+fn sarif_in(cwd: &std::path::Path, target: &str) -> Value {
+    let output = Command::cargo_bin("certgate")
+        .expect("the binary builds")
+        .current_dir(cwd)
+        .args(["check", target, "--format", "sarif"])
+        .output()
+        .expect("certgate runs");
+    assert_eq!(output.status.code(), Some(1), "one finding");
+    serde_json::from_slice(&output.stdout).expect("SARIF output is JSON")
+}
+
+#[test]
+fn sarif_paths_are_relative_to_the_repository_root_from_a_subdirectory_and_from_outside() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("infra")).expect("dirs");
+    std::fs::create_dir(repo.join(".git")).expect(".git");
+    std::fs::write(
+        repo.join("infra/main.tf"),
+        "resource \"azurerm_linux_web_app\" \"bad\" {\n  client_certificate_enabled = false\n}\n",
+    )
+    .expect("main.tf");
+    let root = std::path::absolute(&repo).expect("absolute");
+    let root_uri = format!("file://{}/", root.display());
+    for (cwd, target) in [
+        (repo.join("infra"), "."),
+        (dir.path().to_path_buf(), "repo/infra"),
+    ] {
+        let log = sarif_in(&cwd, target);
+        let run = &log["runs"][0];
+        let location = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(location["uri"], "infra/main.tf", "from {}", cwd.display());
+        assert_eq!(location["uriBaseId"], "%SRCROOT%");
+        assert_eq!(
+            run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            root_uri.as_str()
+        );
+    }
 }

@@ -1,9 +1,10 @@
 //! `--format junit`: the report as JUnit XML, for CI test-result views (Azure Pipelines
 //! `PublishTestResults`, GitLab `artifacts:reports:junit`, Jenkins).
 //!
-//! One `<testcase>` per checked resource (and scenario): `name` is its address (with
-//! ` [scenario]` when there are several deployment scenarios), `classname` its file. An
-//! error finding is a `<failure>` (message: rule id and message; text: help and location). A
+//! One `<testcase>` per checked resource (and scenario), which is one per finding: a resource
+//! gets at most one finding (`rules::judge` returns the first rule that fires). `name` is its
+//! address (with ` [scenario]` when there are several deployment scenarios), `classname` its
+//! file with dots as `_` (see [`classname`]). An error finding is a `<failure>` (message: rule id and message; text: help and location). A
 //! warning does not fail the test case, matching the exit code; it is written to the case's
 //! `<system-out>`, which Azure Pipelines and GitLab both show in the test's details (a
 //! `<skipped>` would hide that the resource was checked and wrongly count it as not run).
@@ -35,6 +36,12 @@ struct Case {
 
 fn relative(path: &Path) -> String {
     crate::baseline::relative_path(Path::new("."), path)
+}
+
+/// The file as a `classname`: Jenkins splits a class name at its last dot into package and
+/// class, so `infra/main.tf` would show as class `tf` in package `infra/main`; dots become `_`.
+fn classname(path: &Path) -> String {
+    relative(path).replace('.', "_")
 }
 
 fn place(location: &Location) -> String {
@@ -100,7 +107,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|resource| Case {
             name: case_name(&resource.address, resource.scenario.as_deref()),
-            classname: relative(&resource.location.path),
+            classname: classname(&resource.location.path),
             ..Case::default()
         })
         .collect();
@@ -120,7 +127,7 @@ pub fn render(report: &Report) -> String {
             _ => {
                 cases.push(Case {
                     name: format!("{} at {}", finding.rule, place(&finding.location)),
-                    classname: relative(&finding.location.path),
+                    classname: classname(&finding.location.path),
                     ..Case::default()
                 });
                 cases.len() - 1
@@ -137,7 +144,7 @@ pub fn render(report: &Report) -> String {
         );
         cases.push(Case {
             name: at.clone(),
-            classname: relative(&error.path),
+            classname: classname(&error.path),
             error: Some(format!("{at}: {}", error.message)),
             ..Case::default()
         });
@@ -222,6 +229,12 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classnames_have_no_dots_for_jenkins_to_split() {
+        assert_eq!(classname(Path::new("infra/main.tf")), "infra/main_tf");
+        assert_eq!(classname(Path::new("./a.b/c.bicep")), "a_b/c_bicep");
+    }
 
     #[test]
     fn escapes_markup_quotes_and_control_characters() {

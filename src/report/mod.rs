@@ -15,6 +15,7 @@ pub mod json;
 pub mod junit;
 pub mod output;
 pub mod sarif;
+mod srcroot;
 pub mod statistics;
 
 use std::path::PathBuf;

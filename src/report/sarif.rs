@@ -4,8 +4,8 @@
 //! of the format, the generated crate is large (builders for the whole schema) and lags the
 //! spec's errata, and tests/sarif.rs validates this output against the official schema anyway.
 //!
-//! Paths are relative to the directory certgate runs in (`uriBaseId` `%SRCROOT%`), which is
-//! the repository root in CI. Columns count Unicode code points, as everywhere in certgate
+//! Paths are relative to the repository root (`uriBaseId` `%SRCROOT%`, given as a `file:` URI
+//! in `originalUriBaseIds`) wherever certgate runs from; see `srcroot`. Columns count Unicode code points, as everywhere in certgate
 //! (`columnKind` `unicodeCodePoints`); fix offsets are bytes into the file on disk.
 
 use std::collections::BTreeMap;
@@ -65,6 +65,30 @@ fn full_description(docs: &str) -> String {
         .to_string()
 }
 
+/// The CIS Microsoft Azure Foundations recommendation of the control (9.4 in 2.0.0: "Ensure
+/// the web app has 'Client Certificates (Incoming client certificates)' set to 'On'").
+const CIS_TAG: &str = "CIS-Azure-9.4";
+
+/// GitHub's `security-severity` (a number as a string: at least 9 critical, 7 high, 4 medium,
+/// above 0 low) from a rule's default severity: an error lets clients in unauthenticated, so high;
+/// a warning is a weakened or undecidable setting, so medium.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "7.5",
+        Severity::Warning => "5.0",
+    }
+}
+
+/// The URL of the rule's docs (its source file, where `docs` lives) in `repository`, or
+/// `None` when the package names no repository.
+fn help_uri(repository: &str, id: RuleId) -> Option<String> {
+    let repository = repository.trim_end_matches('/');
+    (!repository.is_empty()).then(|| {
+        let module = id.to_string().replace('-', "_");
+        format!("{repository}/blob/main/src/rules/{module}.rs")
+    })
+}
+
 /// One rule (resource or exception rule) as an entry of `tool.driver.rules`.
 fn rule_json(info: &Rule) -> Value {
     let mut tags = vec!["security", "azure", "app-service", "mtls"];
@@ -77,6 +101,7 @@ fn rule_json(info: &Rule) -> Value {
         "defaultConfiguration": { "level": info.severity.as_str() },
     });
     if info.peers {
+        tags.push(CIS_TAG);
         tags.extend(PEERS.iter().map(|(_, id, _)| *id));
         rule["relationships"] = PEERS
             .iter()
@@ -88,32 +113,27 @@ fn rule_json(info: &Rule) -> Value {
             })
             .collect();
     }
-    rule["properties"] = json!({ "tags": tags });
+    if let Some(uri) = help_uri(env!("CARGO_PKG_REPOSITORY"), info.id) {
+        rule["helpUri"] = json!(uri);
+    }
+    rule["properties"] = json!({
+        "tags": tags,
+        "security-severity": security_severity(info.severity),
+    });
     rule
 }
 
-/// `path` relative to the current directory, `/`-separated and percent-encoded as a URI.
+/// `path` relative to `root` (the `%SRCROOT%`), `/`-separated and percent-encoded as a URI.
 /// A name that is not UTF-8 has its raw bytes encoded (`%E9`), as a URI carries them.
-fn uri(path: &Path) -> String {
-    let parts = crate::baseline::relative_parts(Path::new("."), path);
+fn uri(root: &Path, path: &Path) -> String {
+    let parts = crate::baseline::relative_parts(root, path);
     let relative: Vec<&[u8]> = parts.iter().map(|p| p.as_encoded_bytes()).collect();
-    let relative = relative.join(&b'/');
-    let mut out = String::with_capacity(relative.len());
-    for &byte in &relative {
-        // Unreserved characters and the sub-delimiters that are safe in a path; `:` is
-        // encoded because a relative reference must not have one in its first segment.
-        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    super::srcroot::encode(&relative.join(&b'/'))
 }
 
-fn physical(location: &Location) -> Value {
+fn physical(root: &Path, location: &Location) -> Value {
     json!({
-        "artifactLocation": { "uri": uri(&location.path), "uriBaseId": SRCROOT },
+        "artifactLocation": { "uri": uri(root, &location.path), "uriBaseId": SRCROOT },
         "region": {
             "startLine": location.start.line,
             "startColumn": location.start.column,
@@ -128,6 +148,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 fn result_json(
+    root: &Path,
     report: &Report,
     index: &BTreeMap<RuleId, usize>,
     (f, how): (&Finding, Treatment),
@@ -142,7 +163,7 @@ fn result_json(
         "ruleId": f.rule,
         "level": level(f.severity),
         "message": { "text": text },
-        "locations": [{ "physicalLocation": physical(&f.location) }],
+        "locations": [{ "physicalLocation": physical(root, &f.location) }],
         "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
         "properties": { "address": f.address, "help": f.help },
     });
@@ -184,7 +205,7 @@ fn result_json(
         .map(|(i, step)| {
             json!({
                 "id": i,
-                "physicalLocation": physical(&Location::of(&report.sources, step.span)),
+                "physicalLocation": physical(root, &Location::of(&report.sources, step.span)),
                 "message": { "text": step.note },
             })
         })
@@ -210,7 +231,7 @@ fn result_json(
             .into_iter()
             .map(|(path, replacements)| {
                 json!({
-                    "artifactLocation": { "uri": uri(path), "uriBaseId": SRCROOT },
+                    "artifactLocation": { "uri": uri(root, path), "uriBaseId": SRCROOT },
                     "replacements": replacements,
                 })
             })
@@ -234,7 +255,7 @@ fn result_json(
             "kind": kind,
             "status": "accepted",
             "location": { "physicalLocation": {
-                "artifactLocation": { "uri": uri(&by.location.path), "uriBaseId": SRCROOT },
+                "artifactLocation": { "uri": uri(root, &by.location.path), "uriBaseId": SRCROOT },
                 "region": { "startLine": by.location.line },
             }},
             "properties": { "by": by.by },
@@ -253,12 +274,12 @@ fn result_json(
     result
 }
 
-fn notification(record: &ErrorRecord, level: &str) -> Value {
+fn notification(root: &Path, record: &ErrorRecord, level: &str) -> Value {
     json!({
         "level": level,
         "message": { "text": record.message },
         "locations": [{ "physicalLocation": {
-            "artifactLocation": { "uri": uri(&record.path), "uriBaseId": SRCROOT },
+            "artifactLocation": { "uri": uri(root, &record.path), "uriBaseId": SRCROOT },
             "region": { "startLine": record.start.line, "startColumn": record.start.column },
         }}],
     })
@@ -271,19 +292,28 @@ pub fn render(report: &Report) -> String {
     // Unique across every result of the run, whatever its treatment.
     let fingerprints = super::fingerprint::fingerprints(findings.iter().map(|(f, _)| *f));
     let records = report.records_by_group();
+    let scanned = (report.resources.iter().map(|r| r.location.path.as_path()))
+        .chain(findings.iter().map(|(f, _)| f.location.path.as_path()))
+        .chain(report.errors.iter().map(|e| e.path.as_path()));
+    let root = super::srcroot::source_root(Path::new("."), scanned);
     let results: Vec<Value> = findings
         .into_iter()
         .zip(&fingerprints)
         .map(|(finding, fingerprint)| {
             let record = finding.0.group().and_then(|g| records.get(&g).copied());
-            result_json(report, &index, finding, fingerprint, record)
+            result_json(&root, report, &index, finding, fingerprint, record)
         })
         .collect();
     let notifications: Vec<Value> = report
         .errors
         .iter()
-        .map(|e| notification(e, "error"))
-        .chain(report.notices.iter().map(|n| notification(n, "note")))
+        .map(|e| notification(&root, e, "error"))
+        .chain(
+            report
+                .notices
+                .iter()
+                .map(|n| notification(&root, n, "note")),
+        )
         .collect();
     let taxonomies: Vec<Value> = PEERS
         .iter()
@@ -313,6 +343,9 @@ pub fn render(report: &Report) -> String {
             "executionSuccessful": report.errors.is_empty(),
             "toolExecutionNotifications": notifications,
         }],
+        "originalUriBaseIds": {
+            SRCROOT: { "uri": super::srcroot::directory_uri(&root) },
+        },
         "columnKind": "unicodeCodePoints",
         "results": results,
         // The Azure Policy guardrail is about the whole scan, not one result.
@@ -344,9 +377,29 @@ mod tests {
 
     #[test]
     fn uris_are_relative_slashed_and_encoded() {
-        assert_eq!(uri(Path::new("infra/main.tf")), "infra/main.tf");
-        assert_eq!(uri(Path::new("./a b/c:d.tf")), "a%20b/c%3Ad.tf");
-        assert_eq!(uri(Path::new("ü.tf")), "%C3%BC.tf");
+        let root = Path::new(".");
+        assert_eq!(uri(root, Path::new("infra/main.tf")), "infra/main.tf");
+        assert_eq!(uri(root, Path::new("./a b/c:d.tf")), "a%20b/c%3Ad.tf");
+        assert_eq!(uri(root, Path::new("ü.tf")), "%C3%BC.tf");
+    }
+
+    #[test]
+    fn security_severity_maps_errors_to_high_and_warnings_to_medium() {
+        let score = |s: Severity| security_severity(s).parse::<f64>().expect("a number");
+        assert!((7.0..9.0).contains(&score(Severity::Error)));
+        assert!((4.0..7.0).contains(&score(Severity::Warning)));
+    }
+
+    #[test]
+    fn help_uri_points_at_an_existing_rule_file_or_is_omitted() {
+        assert_eq!(help_uri("", RuleId::ClientCertDisabled), None);
+        for rule in RULES.iter() {
+            let uri = help_uri("https://github.com/o/certgate/", rule.id).expect("a URL");
+            let file = uri
+                .strip_prefix("https://github.com/o/certgate/blob/main/")
+                .expect("under the repository");
+            assert!(Path::new(file).is_file(), "{file} exists for {}", rule.id);
+        }
     }
 
     #[test]
