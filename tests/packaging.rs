@@ -83,9 +83,15 @@ fn dockerfile_final_stage_is_distroless_static_or_scratch_and_non_root() {
     assert_eq!(user("ENTRYPOINT"), Some(r#"["certgate"]"#));
     assert_eq!(user("CMD"), Some(r#"["check", "."]"#));
     // The final stage gets the binary from the build stage and nothing else runs in it (no shell).
-    assert!(final_stage.iter().all(|(k, _)| k != "RUN"), "{final_stage:?}");
+    assert!(
+        final_stage.iter().all(|(k, _)| k != "RUN"),
+        "{final_stage:?}"
+    );
     let copy = user("COPY").expect("the final stage copies the binary");
-    assert!(copy.starts_with("--from=") && copy.ends_with("/usr/local/bin/certgate"), "{copy}");
+    assert!(
+        copy.starts_with("--from=") && copy.ends_with("/usr/local/bin/certgate"),
+        "{copy}"
+    );
 }
 
 #[test]
@@ -97,7 +103,10 @@ fn dockerfile_build_stage_copies_only_paths_the_dockerignore_keeps() {
         .map(|l| l.trim_end_matches('/').to_string())
         .collect();
     for required in ["target", ".git"] {
-        assert!(ignored.iter().any(|i| i == required), "{required} not in .dockerignore");
+        assert!(
+            ignored.iter().any(|i| i == required),
+            "{required} not in .dockerignore"
+        );
     }
     let ins = instructions();
     let copies = ins
@@ -112,10 +121,16 @@ fn dockerfile_build_stage_copies_only_paths_the_dockerignore_keeps() {
                 Path::new(env!("CARGO_MANIFEST_DIR")).join(source).exists(),
                 "COPY source missing: {source}"
             );
-            assert!(!ignored.iter().any(|i| i == source), "COPY source ignored: {source}");
+            assert!(
+                !ignored.iter().any(|i| i == source),
+                "COPY source ignored: {source}"
+            );
         }
     }
-    assert!(sources >= 3, "expected Cargo.toml, Cargo.lock and src to be copied");
+    assert!(
+        sources >= 3,
+        "expected Cargo.toml, Cargo.lock and src to be copied"
+    );
     assert!(
         ins.iter()
             .any(|(k, a)| k == "RUN" && a.contains("cargo build --release --locked")),
@@ -156,5 +171,9 @@ fn cargo_manifest_has_the_metadata_crates_io_needs() {
     for needed in ["/src/**", "/Cargo.lock", "/LICENSE-MIT", "/LICENSE-APACHE"] {
         assert!(include.contains(&needed), "{needed} not packaged");
     }
-    assert!(!include.iter().any(|i| i.starts_with("/fixtures") || i.starts_with("/tests")));
+    assert!(
+        !include
+            .iter()
+            .any(|i| i.starts_with("/fixtures") || i.starts_with("/tests"))
+    );
 }
