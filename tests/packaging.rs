@@ -1,0 +1,179 @@
+//! The `Dockerfile` and the crates.io metadata hold their promises: a multi-stage build on a
+//! pinned base, a distroless or scratch final stage run as a non-root user, and a manifest that
+//! crates.io accepts. No container engine runs here, so the Dockerfile's structure is asserted.
+
+use std::path::Path;
+
+fn read(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The Dockerfile's instructions, one per entry as (KEYWORD, arguments), with comments dropped
+/// and `\` continuations joined.
+fn instructions() -> Vec<(String, String)> {
+    let text = read("Dockerfile");
+    let mut out = Vec::new();
+    let mut pending = String::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('#') || (line.is_empty() && pending.is_empty()) {
+            continue;
+        }
+        if let Some(head) = line.strip_suffix('\\') {
+            pending.push_str(head);
+            pending.push(' ');
+            continue;
+        }
+        pending.push_str(line);
+        let (keyword, args) = pending.split_once(' ').unwrap_or((&pending, ""));
+        out.push((keyword.to_uppercase(), args.trim().to_string()));
+        pending.clear();
+    }
+    out
+}
+
+/// The image names of the `FROM` lines, in order.
+fn from_images(instructions: &[(String, String)]) -> Vec<String> {
+    instructions
+        .iter()
+        .filter(|(k, _)| k == "FROM")
+        .map(|(_, a)| a.split_whitespace().next().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn dockerfile_is_multi_stage_with_every_base_pinned_to_a_tag() {
+    let ins = instructions();
+    let images = from_images(&ins);
+    assert!(images.len() >= 2, "not multi-stage: {images:?}");
+    for image in &images {
+        let tag = image.rsplit_once(':').map(|(_, t)| t);
+        assert!(
+            image == "scratch" || matches!(tag, Some(t) if t != "latest" && !t.contains('/')),
+            "base image without a fixed tag: {image}"
+        );
+    }
+    assert!(
+        images[0].starts_with("rust:") && images[0].contains("alpine"),
+        "the build stage should be Rust on Alpine (musl): {}",
+        images[0]
+    );
+}
+
+#[test]
+fn dockerfile_final_stage_is_distroless_static_or_scratch_and_non_root() {
+    let ins = instructions();
+    let last_from = ins.iter().rposition(|(k, _)| k == "FROM").unwrap();
+    let final_image = &from_images(&ins).pop().unwrap();
+    assert!(
+        final_image == "scratch" || final_image.starts_with("gcr.io/distroless/static"),
+        "final stage: {final_image}"
+    );
+    let final_stage = &ins[last_from + 1..];
+    let user = |k: &str| {
+        final_stage
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, a)| a.as_str())
+    };
+    assert_eq!(user("USER"), Some("65532:65532"));
+    assert_eq!(user("WORKDIR"), Some("/src"));
+    assert_eq!(user("ENTRYPOINT"), Some(r#"["certgate"]"#));
+    assert_eq!(user("CMD"), Some(r#"["check", "."]"#));
+    // The final stage gets the binary from the build stage and nothing else runs in it (no shell).
+    assert!(
+        final_stage.iter().all(|(k, _)| k != "RUN"),
+        "{final_stage:?}"
+    );
+    let copy = user("COPY").expect("the final stage copies the binary");
+    assert!(
+        copy.starts_with("--from=") && copy.ends_with("/usr/local/bin/certgate"),
+        "{copy}"
+    );
+}
+
+#[test]
+fn dockerfile_build_stage_copies_only_paths_the_dockerignore_keeps() {
+    let ignored: Vec<String> = read(".dockerignore")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.trim_end_matches('/').to_string())
+        .collect();
+    for required in ["target", ".git"] {
+        assert!(
+            ignored.iter().any(|i| i == required),
+            "{required} not in .dockerignore"
+        );
+    }
+    let ins = instructions();
+    let copies = ins
+        .iter()
+        .filter(|(k, a)| k == "COPY" && !a.starts_with("--from="));
+    let mut sources = 0;
+    for (_, args) in copies {
+        let words: Vec<&str> = args.split_whitespace().collect();
+        for source in &words[..words.len() - 1] {
+            sources += 1;
+            assert!(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(source).exists(),
+                "COPY source missing: {source}"
+            );
+            assert!(
+                !ignored.iter().any(|i| i == source),
+                "COPY source ignored: {source}"
+            );
+        }
+    }
+    assert!(
+        sources >= 3,
+        "expected Cargo.toml, Cargo.lock and src to be copied"
+    );
+    assert!(
+        ins.iter()
+            .any(|(k, a)| k == "RUN" && a.contains("cargo build --release --locked")),
+        "the build must use the lock file"
+    );
+}
+
+#[test]
+fn cargo_manifest_has_the_metadata_crates_io_needs() {
+    let manifest: toml::Table = read("Cargo.toml").parse().unwrap();
+    let package = manifest["package"].as_table().unwrap();
+    for key in ["description", "license", "readme", "rust-version"] {
+        let value = package.get(key).and_then(|v| v.as_str()).unwrap_or("");
+        assert!(!value.is_empty(), "package.{key} missing");
+    }
+    assert_eq!(package["license"].as_str(), Some("MIT OR Apache-2.0"));
+    for file in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        assert!(!read(file).is_empty(), "{file} empty");
+    }
+    // crates.io: at most 5 keywords of at most 20 ASCII characters, and known category slugs.
+    let keywords = package["keywords"].as_array().unwrap();
+    assert!(!keywords.is_empty() && keywords.len() <= 5, "{keywords:?}");
+    for k in keywords {
+        let k = k.as_str().unwrap();
+        assert!(k.len() <= 20 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    }
+    let known = ["command-line-utilities", "development-tools"];
+    for c in package["categories"].as_array().unwrap() {
+        assert!(known.contains(&c.as_str().unwrap()), "unknown category {c}");
+    }
+    // The allow-list ships the sources and the licenses, never the tests' fixtures.
+    let include: Vec<&str> = package["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for needed in ["/src/**", "/Cargo.lock", "/LICENSE-MIT", "/LICENSE-APACHE"] {
+        assert!(include.contains(&needed), "{needed} not packaged");
+    }
+    assert!(
+        !include
+            .iter()
+            .any(|i| i.starts_with("/fixtures") || i.starts_with("/tests"))
+    );
+}
