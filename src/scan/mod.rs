@@ -305,14 +305,24 @@ mod tests {
         verdicts
     }
 
+    /// Writes `text` to `name` under `root`, creating its directories.
+    fn write_under(root: &std::path::Path, name: &str, text: &str) {
+        std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+        std::fs::write(root.join(name), text).unwrap();
+    }
+
+    /// A web app block with `client_certificate_enabled` set.
+    fn site_block(name: &str, enabled: bool) -> String {
+        format!(
+            "resource \"azurerm_linux_web_app\" \"{name}\" {{\n  client_certificate_enabled = {enabled}\n}}\n"
+        )
+    }
+
     #[test]
     fn a_rescan_taking_the_cache_over_reads_what_changed() {
         let dir = tempfile::tempdir().unwrap();
         let root = crate::paths::normalize(dir.path());
-        let write = |name: &str, text: &str| {
-            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
-            std::fs::write(root.join(name), text).unwrap();
-        };
+        let write = |name: &str, text: &str| write_under(&root, name, text);
         write(
             "a/main.tf",
             "resource \"azurerm_storage_account\" \"s\" {}\n",
@@ -356,20 +366,12 @@ mod tests {
     fn a_rescan_takes_the_config_lookup_over_unless_a_config_changed() {
         let dir = tempfile::tempdir().unwrap();
         let root = crate::paths::normalize(dir.path());
-        let write = |name: &str, text: &str| {
-            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
-            std::fs::write(root.join(name), text).unwrap();
-        };
-        let site = |name: &str, enabled: bool| {
-            format!(
-                "resource \"azurerm_linux_web_app\" \"{name}\" {{\n  client_certificate_enabled = {enabled}\n}}\n"
-            )
-        };
+        let write = |name: &str, text: &str| write_under(&root, name, text);
         // One config excludes a directory. Two govern only files without a site, so only the
         // lookup loads them: one fails the run on warnings, one holds an error.
         write("team/certgate.toml", "exclude = [\"skipped/**\"]\n");
-        write("team/kept/main.tf", &site("k", false));
-        write("team/skipped/main.tf", &site("s", false));
+        write("team/kept/main.tf", &site_block("k", false));
+        write("team/skipped/main.tf", &site_block("s", false));
         write("quiet/certgate.toml", "fail-on = \"warning\"\n");
         write("quiet/main.tf", "locals {}\n");
         write("broken/certgate.toml", "exclude = 3\n");
@@ -380,7 +382,7 @@ mod tests {
         assert_eq!(first.cache.included.iter().filter(|i| !**i).count(), 1);
         for (path, text) in [
             // A fix: the lookup is taken over.
-            ("team/kept/main.tf", site("k", true)),
+            ("team/kept/main.tf", site_block("k", true)),
             // A config changes: looked up again (it no longer excludes `skipped`).
             ("team/certgate.toml", String::new()),
         ] {
@@ -412,15 +414,7 @@ mod tests {
     fn a_rescan_takes_over_the_modules_of_unchanged_directories_and_still_reports_their_errors() {
         let dir = tempfile::tempdir().unwrap();
         let root = crate::paths::normalize(dir.path());
-        let write = |name: &str, text: &str| {
-            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
-            std::fs::write(root.join(name), text).unwrap();
-        };
-        let site = |name: &str, enabled: bool| {
-            format!(
-                "resource \"azurerm_linux_web_app\" \"{name}\" {{\n  client_certificate_enabled = {enabled}\n}}\n"
-            )
-        };
+        let write = |name: &str, text: &str| write_under(&root, name, text);
         // A root calling a module whose site takes its setting from the caller.
         write(
             "live/main.tf",
@@ -430,13 +424,13 @@ mod tests {
             "modules/app/main.tf",
             "variable \"cert\" {}\nresource \"azurerm_linux_web_app\" \"m\" {\n  client_certificate_enabled = var.cert\n}\n",
         );
-        write("fixed/main.tf", &site("f", false));
-        write("kept/main.tf", &site("k", true));
+        write("fixed/main.tf", &site_block("f", false));
+        write("kept/main.tf", &site_block("k", true));
         write(
             "broken/main.tf",
-            &format!("{}resource {{\n", site("b", false)),
+            &format!("{}resource {{\n", site_block("b", false)),
         );
-        write("binary/main.tf", &site("n", true));
+        write("binary/main.tf", &site_block("n", true));
         write("binary/bad.tf", "x\0y\n");
         // Only calls a helper module: judged irrelevant, and not parsed, until it gains a site.
         let helper = "module \"s\" {\n  source = \"./sub\"\n}\n";
@@ -477,12 +471,12 @@ mod tests {
         assert_eq!(memo.relevant(&root.join("helper")), Some(false));
         assert!(memo.judged(&root.join("live")) && memo.judged(&root.join("kept")));
         for (path, text) in [
-            ("fixed/main.tf", site("f", true)),
+            ("fixed/main.tf", site_block("f", true)),
             (
                 "live/main.tf",
                 "module \"app\" {\n  source = \"../modules/app\"\n  cert = true\n}\n".into(),
             ),
-            ("helper/main.tf", format!("{helper}{}", site("h", false))),
+            ("helper/main.tf", format!("{helper}{}", site_block("h", false))),
             // Only the output of a helper module changes.
             (
                 "helpers/h/main.tf",
