@@ -8,6 +8,8 @@ mod comments;
 pub(crate) mod guardrail;
 mod identity;
 mod rollout;
+#[cfg(test)]
+pub mod test_values;
 
 pub use comments::{Comments, FileComments, JsonProperty, record as record_comments};
 pub use identity::{ExportShape, SiteIdentity, Source};

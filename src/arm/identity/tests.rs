@@ -5,7 +5,8 @@
 
 use super::DEPLOYMENT_RESOURCE_GROUP;
 use crate::harness::{File, scan_in_memory};
-use crate::model::{Data, Resource, SiteIdentity, Value};
+use crate::model::test_values::{data, names, slice, string};
+use crate::model::{Data, Resource, SiteIdentity};
 
 fn walk(text: &str) -> Vec<Resource> {
     super::super::walk_text(text).0
@@ -15,30 +16,6 @@ fn one(text: &str) -> SiteIdentity {
     let mut all = walk(text);
     assert_eq!(all.len(), 1, "one site expected");
     all.remove(0).identity
-}
-
-fn data(value: &Option<Value>) -> Data {
-    value.as_ref().expect("value present").data.clone()
-}
-
-fn string(text: &str) -> Data {
-    Data::String(text.into())
-}
-
-fn slice<'t>(text: &'t str, value: &Option<Value>) -> &'t str {
-    &text[value.as_ref().expect("value present").span.range()]
-}
-
-/// The names a resource is identified by: (name, parent, resource group, subscription, id).
-fn names(identity: &SiteIdentity) -> [Option<Data>; 5] {
-    [
-        &identity.name,
-        &identity.parent,
-        &identity.resource_group,
-        &identity.subscription,
-        &identity.id,
-    ]
-    .map(|value| value.as_ref().map(|v| v.data.clone()))
 }
 
 fn deployment_group() -> Option<Data> {

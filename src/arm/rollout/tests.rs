@@ -3,6 +3,7 @@
 //! missing values).
 
 use crate::harness::{File, scan_in_memory};
+use crate::model::test_values::{data, slice, string};
 use crate::model::{AccessRule, Data, Resource, Restrictions, RolloutInputs, Tags, Value};
 
 fn one(text: &str) -> (Resource, String) {
@@ -20,18 +21,6 @@ fn site(properties: &str, tags: &str) -> String {
             "resources": [{{"type": "Microsoft.Web/sites", "name": "web",
               "properties": {properties}{tags}}}]}}"#
     )
-}
-
-fn data(value: &Option<Value>) -> Data {
-    value.as_ref().expect("value present").data.clone()
-}
-
-fn slice<'t>(text: &'t str, value: &Option<Value>) -> &'t str {
-    &text[value.as_ref().expect("value present").span.range()]
-}
-
-fn string(text: &str) -> Data {
-    Data::String(text.into())
 }
 
 fn rules(inputs: &RolloutInputs) -> &[AccessRule] {

@@ -6,7 +6,8 @@
 
 use crate::arm::identity::DEPLOYMENT_RESOURCE_GROUP;
 use crate::harness::{File, scan_in_memory};
-use crate::model::{Data, Resource, SiteIdentity, Value};
+use crate::model::test_values::{data, names, slice, string};
+use crate::model::{Data, Resource, SiteIdentity};
 
 /// Every site of `files`, by address then scenario.
 fn sites(files: &[(&str, &str)]) -> Vec<Resource> {
@@ -33,30 +34,6 @@ fn identity(all: &[Resource], address: &str) -> SiteIdentity {
 
 fn addresses(all: &[Resource]) -> Vec<&str> {
     all.iter().map(|r| r.address.as_str()).collect()
-}
-
-fn data(value: &Option<Value>) -> Data {
-    value.as_ref().expect("value present").data.clone()
-}
-
-fn string(text: &str) -> Data {
-    Data::String(text.into())
-}
-
-fn slice<'t>(text: &'t str, value: &Option<Value>) -> &'t str {
-    &text[value.as_ref().expect("value present").span.range()]
-}
-
-/// (name, parent, resource group, subscription, id).
-fn names(identity: &SiteIdentity) -> [Option<Data>; 5] {
-    [
-        &identity.name,
-        &identity.parent,
-        &identity.resource_group,
-        &identity.subscription,
-        &identity.id,
-    ]
-    .map(|value| value.as_ref().map(|v| v.data.clone()))
 }
 
 fn deployment_group() -> Option<Data> {

@@ -3,6 +3,7 @@
 //! spreads, loops, unresolved lists and missing values.
 
 use crate::harness::{File, scan_in_memory};
+use crate::model::test_values::{data, slice, string};
 use crate::model::{AccessRule, Data, Resource, Restrictions, RolloutInputs, Tags, Value};
 
 /// Every site of `files`, with the text of `main.bicep` for spans.
@@ -29,18 +30,6 @@ fn site(properties: &str, tags: &str) -> String {
          resource web 'Microsoft.Web/sites@2023-12-01' = {{\n  name: 'web'\n  \
          location: 'westeurope'\n{tags}\n  properties: {properties}\n}}\n"
     )
-}
-
-fn data(value: &Option<Value>) -> Data {
-    value.as_ref().expect("value present").data.clone()
-}
-
-fn string(text: &str) -> Data {
-    Data::String(text.into())
-}
-
-fn slice<'t>(text: &'t str, value: &Option<Value>) -> &'t str {
-    &text[value.as_ref().expect("value present").span.range()]
 }
 
 fn rules(inputs: &RolloutInputs) -> &[AccessRule] {
