@@ -15,6 +15,7 @@ use crate::fix::run::{self as fix_run, Options};
 use crate::report::BaselineOutcome;
 use crate::report::Report;
 use crate::report::human::Style;
+use crate::report::wrap::{Destination, terminal_width};
 use crate::rules;
 use crate::scan::{Session, Settings, scan};
 use crate::suppress::listing::Listing;
@@ -257,7 +258,11 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
             Style {
                 // A report file is read later, often not on a terminal: no colour codes.
                 color: args.output.is_none() && use_color(args.color),
-                width: terminal_width(),
+                width: terminal_width(if args.output.is_some() {
+                    Destination::File
+                } else {
+                    Destination::Stdout
+                }),
                 quiet: args.quiet,
                 timing: true,
                 show_suppressed: args.show_suppressed,
@@ -574,7 +579,7 @@ fn exceptions(args: ExceptionsArgs) -> Result<Outcome, AppError> {
             &report,
             Style {
                 color: false,
-                width: terminal_width(),
+                width: terminal_width(Destination::Stderr),
                 quiet: true,
                 timing: false,
                 show_suppressed: false,
@@ -621,13 +626,6 @@ fn use_color(choice: ColorChoice) -> bool {
                 && std::io::stdout().is_terminal()
         }
     }
-}
-
-fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100)
 }
 
 fn explain(id: &str) -> Result<String, AppError> {

@@ -17,6 +17,7 @@ pub mod output;
 pub mod sarif;
 mod srcroot;
 pub mod statistics;
+pub mod wrap;
 
 use std::path::PathBuf;
 use std::time::Duration;
