@@ -565,7 +565,7 @@ fn exceptions(args: ExceptionsArgs) -> Result<Outcome, AppError> {
         .errors
         .iter()
         .map(|e| crate::suppress::listing::ListedError {
-            path: e.path.display().to_string(),
+            path: crate::paths::path_text(&e.path).to_string(),
             line: e.start.line,
             column: e.start.column,
             message: e.message.clone(),

@@ -17,6 +17,8 @@ pub mod output;
 pub mod sarif;
 mod srcroot;
 pub mod statistics;
+#[cfg(test)]
+mod windows_paths;
 pub mod wrap;
 
 use std::path::PathBuf;

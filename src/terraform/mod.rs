@@ -98,7 +98,7 @@ pub fn scan_project(
         scan.errors.extend(errors);
     }
     scan.resources = crate::instances::name_roots(per_root, |root, _| {
-        let shown = root.display().to_string();
+        let shown = crate::paths::path_text(root).to_string();
         format!(
             "root module {}",
             if shown.is_empty() { "." } else { &shown }
