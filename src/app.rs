@@ -130,6 +130,14 @@ fn scan_settings(scan: ScanArgs) -> Settings {
         config_file: scan.config,
         project_root: scan.project_root,
         today: Some(scan.today.unwrap_or_else(crate::date::today)),
+        command_line: crate::config::command_line::CommandLine {
+            select: scan.select,
+            extend_select: scan.extend_select,
+            ignore: scan.ignore,
+            exclude: scan.exclude,
+            extend_exclude: scan.extend_exclude,
+            base: std::env::current_dir().unwrap_or_default(),
+        },
         ..Settings::default()
     }
 }

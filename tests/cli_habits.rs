@@ -1,5 +1,6 @@
-//! Habits from ruff on `certgate check`: `--exit-zero`, `--statistics` and
-//! `--format concise`.
+//! Habits from ruff on `certgate check`: `--exit-zero`, `--statistics`, `--format concise`,
+//! `--select` / `--ignore` / `--exclude` (and their `--extend-*` forms), `--verbose` and
+//! `--show-files`.
 
 use std::collections::BTreeMap;
 
@@ -213,4 +214,232 @@ fn concise_writes_errors_as_error_lines_with_their_position() {
     assert!(lines[1].contains(": error "), "{}", lines[1]);
     // No colour codes even where the human format could use them.
     assert!(!out.stdout.contains('\u{1b}'));
+}
+
+const DISABLED: &str =
+    "resource \"azurerm_linux_web_app\" \"web\" {\n  client_certificate_enabled = false\n}\n";
+/// A function app without a mode: `client-cert-optional`.
+const OPTIONAL: &str = "resource \"azurerm_linux_function_app\" \"jobs\" {\n  \
+                        client_certificate_enabled = true\n}\n";
+
+/// A project with a disabled site and an optional one at the top, a disabled one under
+/// `legacy/` and one under `examples/`, and a config that excludes `legacy` and turns
+/// `client-cert-optional` off.
+fn configured_project() -> tempfile::TempDir {
+    tree(&[
+        (
+            "certgate.toml",
+            "exclude = [\"legacy\"]\n[rules]\nclient-cert-optional = \"off\"\n",
+        ),
+        ("main.tf", DISABLED),
+        ("jobs/main.tf", OPTIONAL),
+        ("legacy/main.tf", DISABLED),
+        ("examples/main.tf", DISABLED),
+    ])
+}
+
+/// The `(path, rule)` of every finding `certgate check --format json ARGS` reports in `dir`,
+/// sorted, with the exit code.
+fn reported(dir: &std::path::Path, args: &[&str]) -> (Vec<(String, String)>, i32) {
+    let (json, code) = common::run_json(common::check(dir).args(args));
+    let mut found: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().expect("path").to_string(),
+                f["rule"].as_str().expect("rule").to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    (found, code)
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(path, rule)| (path.to_string(), rule.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_configured_project_reports_what_its_config_leaves_on() {
+    let dir = configured_project();
+    let (found, code) = reported(dir.path(), &[]);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("examples/main.tf", "client-cert-disabled"),
+            ("main.tf", "client-cert-disabled")
+        ])
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn select_replaces_the_configured_rules_even_one_the_config_turns_off() {
+    let dir = configured_project();
+    let (found, code) = reported(dir.path(), &["--select", "client-cert-optional"]);
+    assert_eq!(found, pairs(&[("jobs/main.tf", "client-cert-optional")]));
+    assert_eq!(code, 1);
+    // Comma lists and repeated options add up.
+    let comma = reported(
+        dir.path(),
+        &["--select", "client-cert-optional,client-cert-disabled"],
+    );
+    let repeated = reported(
+        dir.path(),
+        &[
+            "--select",
+            "client-cert-optional",
+            "--select",
+            "client-cert-disabled",
+        ],
+    );
+    assert_eq!(comma, repeated);
+    assert_eq!(comma.0.len(), 3, "{:?}", comma.0);
+    assert_eq!(reported(dir.path(), &["--select", "ALL"]), comma);
+}
+
+#[test]
+fn extend_select_adds_to_the_configured_rules() {
+    let dir = configured_project();
+    let (found, _) = reported(dir.path(), &["--extend-select", "client-cert-optional"]);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("examples/main.tf", "client-cert-disabled"),
+            ("jobs/main.tf", "client-cert-optional"),
+            ("main.tf", "client-cert-disabled")
+        ])
+    );
+}
+
+#[test]
+fn ignore_adds_to_what_the_config_turns_off_and_wins_over_select() {
+    let dir = configured_project();
+    let (found, code) = reported(dir.path(), &["--ignore", "client-cert-disabled"]);
+    assert!(found.is_empty(), "{found:?}");
+    // Nothing left fails the run.
+    assert_eq!(code, 0);
+    let (found, _) = reported(
+        dir.path(),
+        &[
+            "--select",
+            "client-cert-optional,client-cert-disabled",
+            "--ignore",
+            "client-cert-disabled",
+        ],
+    );
+    assert_eq!(found, pairs(&[("jobs/main.tf", "client-cert-optional")]));
+}
+
+#[test]
+fn exclude_replaces_the_config_excludes() {
+    let dir = configured_project();
+    let (found, _) = reported(dir.path(), &["--exclude", "examples"]);
+    // `legacy` is scanned again: the command line's list replaced the config's.
+    assert_eq!(
+        found,
+        pairs(&[
+            ("legacy/main.tf", "client-cert-disabled"),
+            ("main.tf", "client-cert-disabled")
+        ])
+    );
+    // Repeatable, and relative to the current directory.
+    let (found, _) = reported(
+        dir.path(),
+        &["--exclude", "examples", "--exclude", "./main.tf"],
+    );
+    assert_eq!(found, pairs(&[("legacy/main.tf", "client-cert-disabled")]));
+}
+
+#[test]
+fn extend_exclude_adds_to_the_config_excludes() {
+    let dir = configured_project();
+    let (found, _) = reported(dir.path(), &["--extend-exclude", "examples/**"]);
+    assert_eq!(found, pairs(&[("main.tf", "client-cert-disabled")]));
+}
+
+#[test]
+fn excludes_apply_to_files_named_on_the_command_line_as_the_config_excludes_do() {
+    let dir = configured_project();
+    // pre-commit passes the changed files: an excluded one is skipped, as ruff's
+    // `--force-exclude` would.
+    let (found, code) = reported(
+        dir.path(),
+        &[
+            "--extend-exclude",
+            "examples",
+            "examples/main.tf",
+            "legacy/main.tf",
+        ],
+    );
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(code, 0);
+    let (found, _) = reported(
+        dir.path(),
+        &["--exclude", "main.tf", "main.tf", "legacy/main.tf"],
+    );
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn an_unknown_rule_id_is_an_argument_error_naming_the_id_and_the_rules() {
+    for option in ["--select", "--extend-select", "--ignore"] {
+        let out = Outcome::of(&mut check(&[option, "client-cert-disabled,nope", ESTATE]));
+        assert_eq!(out.code, 2, "{option}");
+        assert!(out.stdout.is_empty(), "{option}: {}", out.stdout);
+        assert!(out.stderr.contains("unknown rule `nope`"), "{}", out.stderr);
+        for id in [
+            "client-cert-disabled",
+            "client-cert-optional",
+            "unused-exception",
+        ] {
+            assert!(out.stderr.contains(&format!("`{id}`")), "{}", out.stderr);
+        }
+    }
+    // `invalid-exception` cannot be turned off, so it cannot be selected either.
+    let out = Outcome::of(&mut check(&["--ignore", "invalid-exception", ESTATE]));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("always reported"), "{}", out.stderr);
+}
+
+#[test]
+fn an_invalid_glob_is_an_argument_error_naming_the_glob() {
+    for option in ["--exclude", "--extend-exclude"] {
+        let out = Outcome::of(&mut check(&[option, "envs/[a", ESTATE]));
+        assert_eq!(out.code, 2, "{option}");
+        assert!(out.stdout.is_empty());
+        assert!(out.stderr.contains("envs/[a"), "{}", out.stderr);
+        assert!(out.stderr.contains("invalid glob"), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn plan_takes_the_same_selection_and_excludes() {
+    let dir = configured_project();
+    let plan = |args: &[&str]| {
+        let out = Outcome::of(
+            common::certgate(dir.path())
+                .args(["plan", "--format", "json"])
+                .args(args),
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let all = plan(&[]);
+    assert!(all.contains("examples/main.tf"), "{all}");
+    let narrowed = plan(&[
+        "--extend-exclude",
+        "examples",
+        "--select",
+        "client-cert-optional",
+    ]);
+    assert!(!narrowed.contains("examples/main.tf"), "{narrowed}");
+    assert!(narrowed.contains("jobs/main.tf"), "{narrowed}");
+    assert!(!narrowed.contains("\"main.tf\""), "{narrowed}");
+    let out = Outcome::of(common::certgate(dir.path()).args(["plan", "--select", "nope"]));
+    assert_eq!(out.code, 2);
 }

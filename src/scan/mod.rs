@@ -76,6 +76,9 @@ pub struct Settings {
     /// `--no-guardrail-hint`: `check` never mentions a missing Azure Policy guardrail (a
     /// `certgate.toml` can turn it off too: `guardrail-hint = false`).
     pub no_guardrail_hint: bool,
+    /// `--select`, `--ignore`, `--exclude` and their `--extend-*` forms, laid over every
+    /// config (and the defaults).
+    pub command_line: crate::config::command_line::CommandLine,
 }
 
 /// A scan's report, and beside it what the scan found on the way, for a re-scan to reuse.
@@ -170,7 +173,11 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     };
     let mut errors = discovery_errors.clone();
     errors.extend(root_errors);
-    let mut configs = crate::policy::Configs::new(&loader, settings.config_file.as_deref());
+    let mut configs = crate::policy::Configs::new(
+        &loader,
+        settings.config_file.as_deref(),
+        &settings.command_line,
+    );
     let changed = reuse.map(|cache| cache.changed(&settings.overrides));
     let included = match reuse.zip(changed.as_ref()) {
         Some((cache, changed)) if cache.same_configs(changed) => {
@@ -204,6 +211,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     let mut cache = Cache {
         paths: paths.to_vec(),
         config_file: settings.config_file.clone(),
+        command_line: settings.command_line.clone(),
         overrides: settings.overrides.clone(),
         files,
         discovery_errors,
