@@ -79,6 +79,11 @@ pub struct Settings {
     /// `--select`, `--ignore`, `--exclude` and their `--extend-*` forms, laid over every
     /// config (and the defaults).
     pub command_line: crate::config::command_line::CommandLine,
+    /// Record what the scan did in [`Report::trace`] (`check --verbose`, `--show-files`).
+    pub trace: bool,
+    /// Stop after the byte search: find the files that would be scanned, judge nothing
+    /// (`check --show-files`). Discovery, config and read errors are still reported.
+    pub files_only: bool,
 }
 
 /// A scan's report, and beside it what the scan found on the way, for a re-scan to reuse.
@@ -119,6 +124,7 @@ pub fn project_root(paths: &[PathBuf], settings: &Settings) -> crate::fs::root::
 }
 
 fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
+    let mut stages = Stages::new();
     // Where reading is allowed; scanned paths outside an explicit root are not scanned.
     let chosen = project_root(paths, settings);
     let root = Arc::new(chosen.root);
@@ -171,6 +177,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
             (Arc::new(discovery.files), discovery.errors)
         }
     };
+    stages.end("discovery");
     let mut errors = discovery_errors.clone();
     errors.extend(root_errors);
     let mut configs = crate::policy::Configs::new(
@@ -202,12 +209,20 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         &settings.overrides,
     );
     let files_scanned = sniff::files_scanned(&rows, &files, &found);
+    let scanned_files = settings
+        .trace
+        .then(|| sniff::scanned_files(&rows, &files, &found));
+    stages.end("load");
+    // `--show-files`: no front end runs, so nothing is parsed or judged.
+    let running = if settings.files_only { 0 } else { rows.len() };
     let front_ends::FrontEndScan {
         mut resources,
         comments,
         policies,
-    } = front_ends::run(&rows, &loader, &files, &found, &mut errors);
+        units,
+    } = front_ends::run(&rows[..running], &loader, &files, &found, &mut errors);
     drop(rows);
+    stages.end("scan");
     let mut cache = Cache {
         paths: paths.to_vec(),
         config_file: settings.config_file.clone(),
@@ -258,6 +273,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         }),
         guardrail,
         drift: None,
+        trace: None,
     };
     judge::groups(&mut report, resources, &governing, &root);
     exceptions::apply(&mut report, &comments, settings, &governing);
@@ -268,10 +284,76 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         settings.config_file.as_deref(),
     );
     report.elapsed = started.elapsed();
+    stages.end("judge");
+    if let Some(files) = scanned_files {
+        report.trace = Some(trace(files, &cache.included, &governing, units, stages));
+    }
     cache.sources = report.sources.snapshot();
     Scanned {
         report,
         cache: Arc::new(cache),
+    }
+}
+
+/// The time each stage of a scan took, measured from the end of the one before.
+struct Stages {
+    last: Instant,
+    took: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Stages {
+    fn new() -> Self {
+        Stages {
+            last: Instant::now(),
+            took: Vec::new(),
+        }
+    }
+
+    /// Ends the stage `name` now.
+    fn end(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.took.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+/// What the scan did, for `--verbose` and `--show-files`.
+fn trace(
+    files: Vec<(PathBuf, crate::front::FrontEndId)>,
+    included: &[bool],
+    governing: &judge::Governing,
+    units: Vec<(crate::front::FrontEndId, Vec<String>)>,
+    stages: Stages,
+) -> crate::report::trace::Trace {
+    let mut configs: Vec<PathBuf> = governing
+        .all()
+        .iter()
+        .filter_map(|config| config.source.clone())
+        .collect();
+    configs.sort();
+    configs.dedup();
+    crate::report::trace::Trace {
+        files: files
+            .into_iter()
+            // Shown as findings show paths (`./x/main.tf` as `x/main.tf`).
+            .map(|(path, front_end)| (crate::paths::normalize(&path), front_end.name()))
+            .collect(),
+        excluded: included.iter().filter(|included| !**included).count(),
+        units: {
+            let mut units: Vec<(&'static str, Vec<String>)> = units
+                .into_iter()
+                .filter(|(_, units)| !units.is_empty())
+                .map(|(front_end, mut units)| {
+                    units.sort();
+                    (front_end.name(), units)
+                })
+                .collect();
+            // As the files are grouped: by the front end's name.
+            units.sort_by_key(|(name, _)| *name);
+            units
+        },
+        configs,
+        stages: stages.took,
     }
 }
 

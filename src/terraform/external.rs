@@ -31,6 +31,7 @@ pub fn scan_roots(roots: &[ExternalRoot], loader: &Loader, inputs: &Inputs) -> U
         .map(|root| project.judge_with(&project.module(&root.dir), &root.below))
         .collect();
     let mut scan = UnitScan::default();
+    scan.units = roots.iter().map(|root| root.scenario.clone()).collect();
     for (root, (resources, errors)) in roots.iter().zip(judged) {
         for mut resource in crate::instances::collapse_identical(resources) {
             resource.scenario = Some(root.scenario.clone());
