@@ -288,11 +288,7 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
     };
     // Fixes are planned for JSON and SARIF too (they list them).
     let fixed = args.fix || matches!(args.format, Format::Json | Format::Sarif);
-    print_trace(
-        &report,
-        fixed.then_some(scanned),
-        Some(rendering.elapsed()),
-    );
+    print_trace(&report, fixed.then_some(scanned), Some(rendering.elapsed()));
     if let Some(freeing) = freeing {
         let _ = freeing.join();
     }

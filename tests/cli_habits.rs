@@ -443,3 +443,204 @@ fn plan_takes_the_same_selection_and_excludes() {
     let out = Outcome::of(common::certgate(dir.path()).args(["plan", "--select", "nope"]));
     assert_eq!(out.code, 2);
 }
+
+/// A project with one Terraform root, an ARM template with its parameter file, a Bicep root
+/// with its `.bicepparam`, files no front end reads, and an excluded directory.
+fn mixed_project() -> tempfile::TempDir {
+    let arm = "fixtures/arm/parameter_file_flips_default";
+    let bicep = "fixtures/bicep/bicepparam_flips_default";
+    let read = |path: String| std::fs::read_to_string(path).expect("fixture");
+    let dir = tree(&[
+        ("certgate.toml", "exclude = [\"vendor\"]\n"),
+        ("tf/main.tf", DISABLED),
+        ("vendor/main.tf", DISABLED),
+        ("package.json", "{\"name\": \"x\"}\n"),
+        ("README.md", "# x\n"),
+    ]);
+    for (from, to) in [
+        (format!("{arm}/azuredeploy.json"), "arm/azuredeploy.json"),
+        (
+            format!("{arm}/azuredeploy.parameters.json"),
+            "arm/azuredeploy.parameters.json",
+        ),
+        (format!("{bicep}/main.bicep"), "bicep/main.bicep"),
+        (format!("{bicep}/main.bicepparam"), "bicep/main.bicepparam"),
+    ] {
+        common::write(dir.path(), to, read(from));
+    }
+    dir
+}
+
+/// The `--verbose` lines of stderr, without their prefix.
+fn verbose_lines(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("verbose: "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The stage names of the `time STAGE N ms` lines, in order (the times are not compared).
+fn stages(lines: &[String]) -> Vec<String> {
+    lines
+        .iter()
+        .filter_map(|line| line.strip_prefix("time "))
+        .map(|rest| {
+            let mut words = rest.split(' ');
+            let stage = words.next().expect("stage").to_string();
+            let took: f64 = words.next().expect("time").parse().expect("a number");
+            assert!(took >= 0.0);
+            assert_eq!(words.next(), Some("ms"));
+            stage
+        })
+        .collect()
+}
+
+#[test]
+fn verbose_names_configs_files_per_front_end_units_and_stages_on_stderr() {
+    let dir = mixed_project();
+    let out = Outcome::of(common::check(dir.path()).args(["-v", "-q", "--format", "concise"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    // stdout is the report alone.
+    let plain = Outcome::of(common::check(dir.path()).args(["-q", "--format", "concise"]));
+    assert_eq!(out.stdout, plain.stdout);
+    assert!(!out.stdout.contains("verbose"), "{}", out.stdout);
+    let lines = verbose_lines(&out.stderr);
+    let (times, structure): (Vec<String>, Vec<String>) =
+        lines.iter().cloned().partition(|l| l.starts_with("time "));
+    assert_eq!(
+        structure,
+        [
+            "config: certgate.toml",
+            "files: 3 scanned, 1 excluded",
+            "arm: 1 file",
+            "  arm/azuredeploy.json",
+            "bicep: 1 file",
+            "  bicep/main.bicep",
+            "terraform: 1 file",
+            "  tf/main.tf",
+            "arm: 1 unit",
+            "  template arm/azuredeploy.json with azuredeploy.parameters.json",
+            "bicep: 1 unit",
+            "  root bicep/main.bicep with main.bicepparam",
+            "terraform: 1 unit",
+            "  root module tf",
+        ]
+    );
+    // Human and concise output plan no fixes: no fixes stage.
+    assert_eq!(
+        stages(&times),
+        ["discovery", "load", "scan", "judge", "report"]
+    );
+}
+
+#[test]
+fn verbose_keeps_machine_formats_parseable_and_times_the_fixes() {
+    let dir = mixed_project();
+    for format in ["json", "sarif"] {
+        let out = Outcome::of(common::check(dir.path()).args(["-v", "--format", format]));
+        out.json();
+        let lines = verbose_lines(&out.stderr);
+        assert_eq!(
+            stages(&lines),
+            ["discovery", "load", "scan", "judge", "fixes", "report"],
+            "{format}"
+        );
+    }
+    let out = Outcome::of(common::check(dir.path()).args(["-v", "--diff"]));
+    assert!(out.stdout.starts_with("--- "), "{}", out.stdout);
+    assert_eq!(
+        stages(&verbose_lines(&out.stderr)),
+        ["discovery", "load", "scan", "judge", "fixes"]
+    );
+}
+
+#[test]
+fn verbose_lists_every_root_module_of_a_tree() {
+    let out = Outcome::of(&mut check(&["--verbose", "-q", ESTATE]));
+    let lines = verbose_lines(&out.stderr);
+    let at = lines
+        .iter()
+        .position(|l| l == "terraform: 2 units")
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert_eq!(
+        lines[at + 1..at + 3],
+        [
+            format!("  root module {ESTATE}/envs/dev"),
+            format!("  root module {ESTATE}/envs/prod")
+        ]
+    );
+    assert!(lines.contains(&"config: none (the defaults apply)".to_string()));
+}
+
+/// The summary's file count of `certgate check` in `dir`.
+fn summary_count(dir: &std::path::Path) -> usize {
+    let out = Outcome::of(common::check(dir).args(["--format", "concise"]));
+    let summary = out.stdout.lines().last().expect("summary").to_string();
+    let count = summary
+        .strip_prefix("Scanned ")
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("{summary}"));
+    count.parse().expect("a number")
+}
+
+#[test]
+fn show_files_prints_the_scanned_files_sorted_and_exits_0() {
+    let dir = mixed_project();
+    let out = Outcome::of(common::check(dir.path()).arg("--show-files"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "arm/azuredeploy.json\nbicep/main.bicep\ntf/main.tf\n"
+    );
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    // The files the summary counts.
+    assert_eq!(out.stdout.lines().count(), summary_count(dir.path()));
+}
+
+#[test]
+fn show_files_follows_excludes_and_named_paths() {
+    let dir = mixed_project();
+    let list = |args: &[&str]| {
+        let out = Outcome::of(common::check(dir.path()).arg("--show-files").args(args));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    assert_eq!(
+        list(&["--exclude", "arm", "--extend-exclude", "bicep"]),
+        "tf/main.tf\nvendor/main.tf\n"
+    );
+    assert_eq!(list(&["tf/main.tf", "vendor/main.tf"]), "tf/main.tf\n");
+    assert_eq!(list(&["bicep"]), "bicep/main.bicep\n");
+}
+
+#[test]
+fn show_files_reports_a_missing_path_or_a_bad_config_with_exit_2() {
+    let dir = mixed_project();
+    let out = Outcome::of(common::check(dir.path()).args(["--show-files", "tf", "nope"]));
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stdout, "tf/main.tf\n");
+    assert!(out.stderr.contains("nope"), "{}", out.stderr);
+    common::write(dir.path(), "certgate.toml", "exclude = 3\n");
+    let out = Outcome::of(common::check(dir.path()).arg("--show-files"));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("certgate.toml"), "{}", out.stderr);
+}
+
+#[test]
+fn show_files_does_not_go_with_fixing_or_writing() {
+    let dir = mixed_project();
+    for extra in [
+        &["--fix"][..],
+        &["--diff"],
+        &["--output", "r.txt"],
+        &["--write-baseline", "b.json"],
+    ] {
+        let out = Outcome::of(common::check(dir.path()).arg("--show-files").args(extra));
+        assert_eq!(out.code, 2, "{extra:?}");
+        assert!(out.stderr.contains("--show-files"), "{}", out.stderr);
+    }
+    // Nothing was written.
+    assert!(common::read(dir.path(), "tf/main.tf").contains("= false"));
+    assert!(!dir.path().join("r.txt").exists());
+}
