@@ -238,14 +238,15 @@ fn configured_project() -> tempfile::TempDir {
     ])
 }
 
-/// The `(path, rule)` of every finding `certgate check --format json ARGS` reports in `dir`,
-/// sorted, with the exit code.
+/// The `(path, rule)` of every finding `certgate check --format json ARGS` reports in `dir`
+/// (not the suppressed ones it lists too), sorted, with the exit code.
 fn reported(dir: &std::path::Path, args: &[&str]) -> (Vec<(String, String)>, i32) {
     let (json, code) = common::run_json(common::check(dir).args(args));
     let mut found: Vec<(String, String)> = json["findings"]
         .as_array()
         .expect("findings")
         .iter()
+        .filter(|f| f["suppressed"].is_null())
         .map(|f| {
             (
                 f["path"].as_str().expect("path").to_string(),
@@ -643,4 +644,26 @@ fn show_files_does_not_go_with_fixing_or_writing() {
     // Nothing was written.
     assert!(common::read(dir.path(), "tf/main.tf").contains("= false"));
     assert!(!dir.path().join("r.txt").exists());
+}
+
+#[test]
+fn an_exception_for_an_ignored_rule_is_unused_unless_unused_exception_is_off_too() {
+    let dir = tree(&[(
+        "main.tf",
+        "resource \"azurerm_linux_web_app\" \"web\" {\n  \
+         # certgate:ignore[client-cert-disabled] reason=\"legacy\"\n  \
+         client_certificate_enabled = false\n}\n",
+    )]);
+    let (found, code) = reported(dir.path(), &[]);
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(code, 0);
+    let (found, _) = reported(dir.path(), &["--ignore", "client-cert-disabled"]);
+    assert_eq!(found, pairs(&[("main.tf", "unused-exception")]));
+    for args in [
+        &["--ignore", "client-cert-disabled,unused-exception"][..],
+        &["--select", "client-cert-optional"],
+    ] {
+        let (found, _) = reported(dir.path(), args);
+        assert!(found.is_empty(), "{args:?}: {found:?}");
+    }
 }
