@@ -47,15 +47,19 @@ async function start(): Promise<void> {
   try {
     await client.start();
   } catch (error) {
-    const shown = [command.command, ...command.args].join(' ');
-    const choice = await vscode.window.showErrorMessage(
-      `certgate: could not start \`${shown}\` (${String(error)}). ` +
-        'Put certgate on PATH or set `certgate.path` to the binary.',
-      'Open Settings',
-    );
-    if (choice === 'Open Settings') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'certgate.path');
-    }
+    // Not awaited: activation must not wait for the user to dismiss the message.
+    void explainStartFailure([command.command, ...command.args].join(' '), error);
+  }
+}
+
+async function explainStartFailure(shown: string, error: unknown): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(
+    `certgate: could not start \`${shown}\` (${String(error)}). ` +
+      'Put certgate on PATH or set `certgate.path` to the binary.',
+    'Open Settings',
+  );
+  if (choice === 'Open Settings') {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'certgate.path');
   }
 }
 
