@@ -2,6 +2,7 @@
 //! (`spawn(command, args, options)`, plain stdio), talks to it with vscode-jsonrpc, and waits
 //! for the diagnostics it publishes.
 
+import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -137,7 +138,7 @@ export class Client {
 
   /** `shutdown` then `exit`; returns the server's exit code. */
   async shutdown(): Promise<number | null> {
-    assert0(await this.request('shutdown', null));
+    assert.equal(await this.request('shutdown', null), null);
     await this.notify('exit', null);
     const code = await within(this.exited, 'the server to exit');
     this.connection.dispose();
@@ -150,12 +151,6 @@ export class Client {
       this.child.kill();
     }
     this.connection.dispose();
-  }
-}
-
-function assert0(result: unknown): void {
-  if (result !== null) {
-    throw new Error(`shutdown answered ${JSON.stringify(result)}, not null`);
   }
 }
 
