@@ -177,3 +177,105 @@ fn cargo_manifest_has_the_metadata_crates_io_needs() {
             .any(|i| i.starts_with("/fixtures") || i.starts_with("/tests"))
     );
 }
+
+/// The tag of this version, `vX.Y.Z`: what every install example names.
+fn tag() -> String {
+    format!("v{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Each `text` occurrence of `prefix`, with what follows it up to the next space, quote,
+/// backtick, slash or line end.
+fn after<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
+    text.match_indices(prefix)
+        .map(|(i, _)| {
+            let rest = &text[i + prefix.len()..];
+            let end = rest
+                .find(|c: char| c.is_whitespace() || "\"'`/|".contains(c))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .collect()
+}
+
+#[test]
+fn readme_pre_commit_example_names_the_repository_and_this_version_s_tag() {
+    let readme = read("README.md");
+    let block = readme
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .find(|b| b.starts_with("repos:"))
+        .expect("README has a pre-commit example (```yaml starting with repos:)");
+    assert!(
+        block.contains(&format!("- repo: {}\n", env!("CARGO_PKG_REPOSITORY"))),
+        "{block}"
+    );
+    assert!(block.contains(&format!("rev: {}\n", tag())), "{block}");
+    // The hooks it names are the ones the repository ships.
+    let hooks = read(".pre-commit-hooks.yaml");
+    for id in after(block, "- id: ") {
+        assert!(hooks.contains(&format!("- id: {id}\n")), "hook {id}");
+    }
+}
+
+#[test]
+fn readme_and_example_workflow_name_this_version_for_the_action_and_the_releases() {
+    let readme = read("README.md");
+    let example = read(".github/workflows/example.yml");
+    let uses: Vec<&str> = after(&readme, "uses: certgate/certgate@");
+    assert!(
+        uses.len() >= 2,
+        "README: Install and CI use the action: {uses:?}"
+    );
+    for text in [&readme, &example] {
+        for named in after(text, "certgate/certgate@") {
+            assert_eq!(named, tag(), "uses: certgate/certgate@{named}");
+        }
+    }
+    for (prefix, min) in [
+        ("releases/download/", 3),
+        ("--tag ", 2),
+        ("version: v", 2),
+        ("rev: v", 2),
+    ] {
+        let found = after(&readme, prefix);
+        assert!(found.len() >= min, "README: {prefix} {found:?}");
+        for named in found {
+            // `version: v` and `rev: v` end in the tag's own `v`.
+            let named = if prefix.ends_with('v') {
+                format!("v{named}")
+            } else {
+                named.to_string()
+            };
+            assert_eq!(named, tag(), "README: {prefix}…");
+        }
+    }
+    // The repository the examples name is the package's.
+    assert_eq!(
+        env!("CARGO_PKG_REPOSITORY"),
+        "https://github.com/certgate/certgate"
+    );
+    let raw = "https://raw.githubusercontent.com/certgate/certgate/";
+    for named in after(&readme, raw) {
+        assert_eq!(named, tag(), "{raw}{named}");
+    }
+}
+
+#[test]
+fn readme_rust_version_is_the_manifest_s() {
+    let manifest: toml::Table = read("Cargo.toml").parse().unwrap();
+    let msrv = manifest["package"]["rust-version"].as_str().unwrap();
+    let readme = read("README.md");
+    assert!(
+        readme.contains(&format!(
+            "Rust {msrv} or newer (`rust-version` in `Cargo.toml`)"
+        )),
+        "README names another minimum Rust than {msrv}"
+    );
+    let named = after(&readme, "Rust 1.");
+    assert!(!named.is_empty());
+    for minor in named {
+        let minor = minor.trim_end_matches(|c: char| !c.is_ascii_digit());
+        assert_eq!(format!("1.{minor}"), msrv, "README: Rust 1.{minor}");
+    }
+}

@@ -19,7 +19,12 @@ fn block_scalars(text: &str) -> Vec<String> {
             continue;
         }
         // In a sequence item (`- bash: |`) the key sits after the dash.
-        let key = indent(line) + if line.trim_start().starts_with("- ") { 2 } else { 0 };
+        let key = indent(line)
+            + if line.trim_start().starts_with("- ") {
+                2
+            } else {
+                0
+            };
         let body: Vec<&str> = lines[i + 1..]
             .iter()
             .take_while(|l| l.trim().is_empty() || indent(l) > key)
@@ -118,7 +123,10 @@ mod run {
             .args(["-c", &install_script(template)])
             .env("CERTGATE_VERSION", version)
             .env("BIN_ROOT", bin_root)
-            .env("CERTGATE_RELEASES", format!("file://{}", releases.display()))
+            .env(
+                "CERTGATE_RELEASES",
+                format!("file://{}", releases.display()),
+            )
             .output()
             .unwrap()
     }
