@@ -1,6 +1,8 @@
-//! The `Dockerfile` and the crates.io metadata hold their promises: a multi-stage build on a
-//! pinned base, a distroless or scratch final stage run as a non-root user, and a manifest that
-//! crates.io accepts. No container engine runs here, so the Dockerfile's structure is asserted.
+//! The `Dockerfile`, the crates.io metadata and the release configuration hold their promises:
+//! a multi-stage build on a pinned base, a distroless or scratch final stage run as a non-root
+//! user, a manifest that crates.io accepts, release targets that the README and the install
+//! scripts list, and install examples that name this version's tag. No container engine and no
+//! network here, so the files' structure is asserted.
 
 use std::path::Path;
 
@@ -278,4 +280,120 @@ fn readme_rust_version_is_the_manifest_s() {
         let minor = minor.trim_end_matches(|c: char| !c.is_ascii_digit());
         assert_eq!(format!("1.{minor}"), msrv, "README: Rust 1.{minor}");
     }
+}
+
+/// The release targets: `targets` in `dist-workspace.toml`, which the release workflow builds.
+fn release_targets() -> Vec<String> {
+    let config: toml::Table = read("dist-workspace.toml").parse().unwrap();
+    let dist = config["dist"].as_table().expect("[dist] in dist-workspace.toml");
+    dist["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The rows of the README's table under "### Prebuilt binaries", as (target, archive).
+fn readme_binaries() -> Vec<(String, String)> {
+    let readme = read("README.md");
+    let section = readme
+        .split("\n### Prebuilt binaries\n")
+        .nth(1)
+        .expect("README has ### Prebuilt binaries");
+    let section = section.split("\n#").next().unwrap();
+    section
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("`"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split('|').map(|c| c.trim().trim_matches('`')).collect();
+            (cells[2].to_string(), cells[3].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn release_targets_are_the_readme_s_table_of_prebuilt_binaries() {
+    let mut targets = release_targets();
+    let rows = readme_binaries();
+    let mut listed: Vec<String> = rows.iter().map(|(t, _)| t.clone()).collect();
+    targets.sort();
+    listed.sort();
+    assert_eq!(targets, listed);
+    for expected in [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ] {
+        assert!(targets.iter().any(|t| t == expected), "{expected}");
+    }
+    // cargo-dist's archive names: .zip on Windows, .tar.xz elsewhere.
+    for (target, archive) in rows {
+        let ext = if target.contains("windows") {
+            "zip"
+        } else {
+            "tar.xz"
+        };
+        assert_eq!(archive, format!("certgate-{target}.{ext}"));
+    }
+}
+
+#[test]
+fn install_scripts_know_every_release_target_and_no_other() {
+    let mut targets = release_targets();
+    targets.sort();
+    for template in ["action.yml", "ci/azure-pipelines/certgate.yml"] {
+        let text = read(template);
+        let mut known: Vec<String> = text
+            .split(") target=")
+            .skip(1)
+            .map(|rest| rest.split_whitespace().next().unwrap().to_string())
+            .collect();
+        known.sort();
+        known.dedup();
+        assert_eq!(known, targets, "{template}");
+    }
+}
+
+#[test]
+fn release_config_builds_installers_and_sha256_checksums_on_github() {
+    let config: toml::Table = read("dist-workspace.toml").parse().unwrap();
+    let dist = config["dist"].as_table().unwrap();
+    assert_eq!(dist["ci"].as_str(), Some("github"));
+    assert_eq!(dist["checksum"].as_str(), Some("sha256"));
+    let installers: Vec<&str> = dist["installers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(installers, ["shell", "powershell"]);
+    // The workflow `dist generate` writes; `.ci/run` checks it matches this config.
+    let workflow = read(".github/workflows/release.yml");
+    let pinned = dist["cargo-dist-version"].as_str().unwrap();
+    assert!(
+        workflow.contains(&format!("cargo-dist/releases/download/v{pinned}/")),
+        "release.yml installs another cargo-dist than {pinned}"
+    );
+    assert!(read(".ci/run").contains(&format!("cargo install cargo-dist@{pinned} --locked")));
+}
+
+#[test]
+fn changelog_has_a_dated_section_for_this_version() {
+    // cargo-dist takes the release notes from this section.
+    let changelog = read("CHANGELOG.md");
+    let heading = format!("\n## [{}] - ", env!("CARGO_PKG_VERSION"));
+    let at = changelog.find(&heading).expect("a section for this version");
+    let date = &changelog[at + heading.len()..][..10];
+    assert!(
+        date.len() == 10 && date.chars().all(|c| c.is_ascii_digit() || c == '-'),
+        "{date}"
+    );
+    assert!(changelog.contains(&format!(
+        "[{}]: https://github.com/certgate/certgate/releases/tag/v{}",
+        env!("CARGO_PKG_VERSION"),
+        env!("CARGO_PKG_VERSION")
+    )));
 }
