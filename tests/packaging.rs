@@ -285,7 +285,9 @@ fn readme_rust_version_is_the_manifest_s() {
 /// The release targets: `targets` in `dist-workspace.toml`, which the release workflow builds.
 fn release_targets() -> Vec<String> {
     let config: toml::Table = read("dist-workspace.toml").parse().unwrap();
-    let dist = config["dist"].as_table().expect("[dist] in dist-workspace.toml");
+    let dist = config["dist"]
+        .as_table()
+        .expect("[dist] in dist-workspace.toml");
     dist["targets"]
         .as_array()
         .unwrap()
@@ -385,7 +387,9 @@ fn changelog_has_a_dated_section_for_this_version() {
     // cargo-dist takes the release notes from this section.
     let changelog = read("CHANGELOG.md");
     let heading = format!("\n## [{}] - ", env!("CARGO_PKG_VERSION"));
-    let at = changelog.find(&heading).expect("a section for this version");
+    let at = changelog
+        .find(&heading)
+        .expect("a section for this version");
     let date = &changelog[at + heading.len()..][..10];
     assert!(
         date.len() == 10 && date.chars().all(|c| c.is_ascii_digit() || c == '-'),
