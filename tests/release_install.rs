@@ -96,7 +96,8 @@ mod run {
 
     /// A release `v0.2.0` laid out as cargo-dist publishes it: `certgate-TARGET.tar.xz` with a
     /// `certgate-TARGET/` root holding the binary (here a script that prints its version), and
-    /// `certgate-TARGET.tar.xz.sha256` as `HASH *NAME`. Returns the releases' base directory.
+    /// `certgate-TARGET.tar.xz.sha256` as `HASH *NAME` plus an empty line (cargo-dist's
+    /// `write_checksum_file`). Returns the releases' base directory.
     fn fake_release(root: &Path) -> std::path::PathBuf {
         let target = host_target();
         let package = root.join("package").join(format!("certgate-{target}"));
@@ -112,7 +113,7 @@ mod run {
             &tag,
             &format!(
                 "tar -cJf {archive} -C ../../package certgate-{target} && \
-                 {{ sha256sum -b {archive} 2>/dev/null || shasum -a 256 -b {archive}; }} > {archive}.sha256"
+                 {{ sha256sum -b {archive} 2>/dev/null || shasum -a 256 -b {archive}; }} > {archive}.sha256 && echo >> {archive}.sha256"
             ),
         );
         releases
