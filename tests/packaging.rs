@@ -8,7 +8,9 @@ use std::path::Path;
 
 fn read(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    // A Windows checkout may have CRLF line ends; the assertions are about lines.
+    text.replace("\r\n", "\n")
 }
 
 /// The Dockerfile's instructions, one per entry as (KEYWORD, arguments), with comments dropped
