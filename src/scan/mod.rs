@@ -24,6 +24,7 @@ mod judge;
 mod session;
 mod sniff;
 mod table;
+mod trace;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -124,7 +125,7 @@ pub fn project_root(paths: &[PathBuf], settings: &Settings) -> crate::fs::root::
 }
 
 fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
-    let mut stages = Stages::new();
+    let mut stages = trace::Stages::new();
     // Where reading is allowed; scanned paths outside an explicit root are not scanned.
     let chosen = project_root(paths, settings);
     let root = Arc::new(chosen.root);
@@ -286,74 +287,18 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     report.elapsed = started.elapsed();
     stages.end("judge");
     if let Some(files) = scanned_files {
-        report.trace = Some(trace(files, &cache.included, &governing, units, stages));
+        report.trace = Some(trace::trace(
+            files,
+            &cache.included,
+            &governing,
+            units,
+            stages,
+        ));
     }
     cache.sources = report.sources.snapshot();
     Scanned {
         report,
         cache: Arc::new(cache),
-    }
-}
-
-/// The time each stage of a scan took, measured from the end of the one before.
-struct Stages {
-    last: Instant,
-    took: Vec<(&'static str, std::time::Duration)>,
-}
-
-impl Stages {
-    fn new() -> Self {
-        Stages {
-            last: Instant::now(),
-            took: Vec::new(),
-        }
-    }
-
-    /// Ends the stage `name` now.
-    fn end(&mut self, name: &'static str) {
-        let now = Instant::now();
-        self.took.push((name, now - self.last));
-        self.last = now;
-    }
-}
-
-/// What the scan did, for `--verbose` and `--show-files`.
-fn trace(
-    files: Vec<(PathBuf, crate::front::FrontEndId)>,
-    included: &[bool],
-    governing: &judge::Governing,
-    units: Vec<(crate::front::FrontEndId, Vec<String>)>,
-    stages: Stages,
-) -> crate::report::trace::Trace {
-    let mut configs: Vec<PathBuf> = governing
-        .all()
-        .iter()
-        .filter_map(|config| config.source.clone())
-        .collect();
-    configs.sort();
-    configs.dedup();
-    crate::report::trace::Trace {
-        files: files
-            .into_iter()
-            // Shown as findings show paths (`./x/main.tf` as `x/main.tf`).
-            .map(|(path, front_end)| (crate::paths::normalize(&path), front_end.name()))
-            .collect(),
-        excluded: included.iter().filter(|included| !**included).count(),
-        units: {
-            let mut units: Vec<(&'static str, Vec<String>)> = units
-                .into_iter()
-                .filter(|(_, units)| !units.is_empty())
-                .map(|(front_end, mut units)| {
-                    units.sort();
-                    (front_end.name(), units)
-                })
-                .collect();
-            // As the files are grouped: by the front end's name.
-            units.sort_by_key(|(name, _)| *name);
-            units
-        },
-        configs,
-        stages: stages.took,
     }
 }
 
