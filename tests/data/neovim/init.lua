@@ -69,7 +69,10 @@ local function collect(waited)
       })
     end
     local attached = {}
-    for _, client in pairs(vim.lsp.buf_get_clients(bufnr)) do
+    -- `buf_get_clients` is deprecated since 0.10, where `get_clients` takes a filter.
+    local buffer_clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr })
+      or vim.lsp.buf_get_clients(bufnr)
+    for _, client in pairs(buffer_clients) do
       table.insert(attached, client.name)
     end
     table.insert(files, {
