@@ -147,7 +147,10 @@ fn lines_and_rules(file: &Value) -> Vec<(u64, String)> {
         .iter()
         .map(|d| {
             assert_eq!(d["source"], "certgate", "{d}");
-            (d["lnum"].as_u64().unwrap(), d["code"].as_str().unwrap().to_string())
+            (
+                d["lnum"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+            )
         })
         .collect()
 }
@@ -170,8 +173,16 @@ fn neovim_shows_certgate_diagnostics_for_terraform_bicep_and_arm_files_with_one_
     let Some(nvim) = require_nvim() else { return };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("certgate.toml"), "").unwrap();
-    copy_fixture(dir.path(), "fixtures/terraform/fix_false/main.tf", "tf/main.tf");
-    copy_fixture(dir.path(), "fixtures/bicep/fix_missing/main.bicep", "bicep/main.bicep");
+    copy_fixture(
+        dir.path(),
+        "fixtures/terraform/fix_false/main.tf",
+        "tf/main.tf",
+    );
+    copy_fixture(
+        dir.path(),
+        "fixtures/bicep/fix_missing/main.bicep",
+        "bicep/main.bicep",
+    );
     copy_fixture(
         dir.path(),
         "fixtures/arm/site_enabled_false/azuredeploy.json",
@@ -231,7 +242,11 @@ fn neovim_detects_bicepparam_and_starts_one_server_per_root() {
             &format!("repo/infra/{name}"),
         );
     }
-    copy_fixture(dir.path(), "fixtures/terraform/fix_false/main.tf", "loose/main.tf");
+    copy_fixture(
+        dir.path(),
+        "fixtures/terraform/fix_false/main.tf",
+        "loose/main.tf",
+    );
     let result = run_nvim(
         &nvim,
         dir.path(),
