@@ -258,9 +258,10 @@ fn neovim_detects_bicepparam_and_starts_one_server_per_root() {
         &["repo/infra/main.bicep", "loose/main.tf"],
     );
 
-    // Neovim before 0.10 detects no file type for `.bicepparam`; the module sets one.
+    // Neovim 0.7 detects no file type for `.bicepparam`: the module sets `bicep`, as current
+    // Neovim does.
     let params = file(&result, "repo/infra/main.bicepparam");
-    assert_eq!(params["filetype"], "bicep-params");
+    assert_eq!(params["filetype"], "bicep");
     assert_eq!(params["attached"], serde_json::json!(["certgate"]));
 
     // The value comes from the open parameter file; the finding is on the template's line 8.

@@ -3,7 +3,7 @@
 --- Put this file on 'runtimepath' as lua/certgate.lua (or copy it into your config), then:
 ---
 ---   require('certgate').setup()
----   require('certgate').setup({ cmd = { '/path/to/certgate', 'lsp', '--config', 'ci/certgate.toml' } })
+---   require('certgate').setup({ cmd = { '/path/to/certgate', 'lsp' }, root_markers = { 'certgate.toml' } })
 ---
 --- Neovim 0.8+ uses `vim.lsp.start`, which reuses one server per root directory. Neovim 0.7
 --- has no `vim.lsp.start`: there the module starts one client per root with
@@ -16,8 +16,8 @@ M.defaults = {
   -- The server command: the binary and its arguments.
   cmd = { 'certgate', 'lsp' },
   -- Buffers of these file types get the server. `.tf.json`, `.tfvars.json` and ARM templates
-  -- are `json`; `bicep-params` is Neovim's name for `.bicepparam` (0.10+; older versions
-  -- detect nothing, so `setup` sets it).
+  -- are `json`. Current Neovim calls `.bicepparam` `bicep` (0.7 detects nothing, so `setup`
+  -- sets `bicep`); some plugins call it `bicep-params`.
   filetypes = { 'terraform', 'terraform-vars', 'json', 'jsonc', 'bicep', 'bicep-params' },
   -- The root directory is the nearest directory holding one of these, else the file's own
   -- directory. certgate itself finds the nearest certgate.toml per file; the root only decides
@@ -129,13 +129,13 @@ end
 function M.setup(opts)
   M.config = vim.tbl_extend('force', vim.deepcopy(M.defaults), opts or {})
   local group = vim.api.nvim_create_augroup('certgate', { clear = true })
-  -- Neovim before 0.10 does not know `.bicepparam`.
+  -- Older Neovim (0.7) does not know `.bicepparam`; current versions call it `bicep`.
   vim.api.nvim_create_autocmd({ 'BufRead', 'BufNewFile' }, {
     group = group,
     pattern = '*.bicepparam',
     callback = function(args)
       if vim.bo[args.buf].filetype == '' then
-        vim.bo[args.buf].filetype = 'bicep-params'
+        vim.bo[args.buf].filetype = 'bicep'
       end
     end,
   })
