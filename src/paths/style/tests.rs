@@ -168,3 +168,47 @@ fn dotdot_stops_at_the_root_and_stays_when_relative() {
     assert_eq!(rel("", "../a/./b/..", Unix).as_deref(), Some("../a"));
     assert_eq!(rel("a", "a/b", Unix).as_deref(), Some("b"));
 }
+
+#[test]
+fn odd_spellings_never_panic_and_keep_their_roots() {
+    let odd = [
+        "",
+        "\\",
+        "\\\\",
+        "\\\\?",
+        "\\\\?\\",
+        "\\\\?\\UNC",
+        "\\\\?\\UNC\\",
+        "\\\\.\\pipe\\x",
+        "C:",
+        "c:x",
+        "C:\\",
+        "/",
+        "//",
+        "..",
+        "../..",
+        "a/../..",
+        "\\\\s",
+        "\\\\s\\",
+        "Z:..\\x",
+        "é:\\x",
+    ];
+    for style in [Unix, Windows] {
+        for base in odd {
+            for path in odd {
+                let (base, path) = (base.as_bytes(), path.as_bytes());
+                let _ = relative_text(base, path, style);
+                let _ = relative_uri(base, path, style);
+                let _ = inside(base, path, style);
+                let _ = file_uri(path, style, true);
+                let _ = text(path, style);
+            }
+        }
+    }
+    // `é:` is not a drive: only an ASCII letter is.
+    assert_eq!(file_uri("é:\\x".as_bytes(), Windows, false), None);
+    assert_eq!(
+        file_uri(br"\\.\pipe\x", Windows, false).as_deref(),
+        Some("file://./pipe/x")
+    );
+}
