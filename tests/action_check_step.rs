@@ -89,26 +89,40 @@ const PASSING: &str = "resource \"azurerm_linux_web_app\" \"api\" {\n  client_ce
 
 #[test]
 fn failing_findings_still_write_the_exit_code_output_and_the_job_summary_under_bash_e() {
-    let repo = common::tree(&[(".git/HEAD", "ref: refs/heads/main\n"), ("infra/main.tf", FAILING)]);
+    let repo = common::tree(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("infra/main.tf", FAILING),
+    ]);
     let step = run_check_step(repo.path(), "infra\n");
     // The step itself succeeds: the last step of the action exits with the check's code.
     assert_eq!(step.status, Some(0), "{}", step.summary);
     assert!(step.output.contains("exit-code=1\n"), "{}", step.output);
     assert!(step.summary.contains("**Failed:**"), "{}", step.summary);
-    assert!(step.summary.contains("fail-on: warning"), "{}", step.summary);
-    // The rollout plan follows, naming the failing site.
-    assert!(step.summary.contains("# Rollout plan"), "{}", step.summary);
     assert!(
-        step.summary.contains("`azurerm_linux_web_app.api` at `infra/main.tf:2`"),
+        step.summary.contains("fail-on: warning"),
         "{}",
         step.summary
     );
-    assert!(repo.path().join("certgate.sarif").is_file(), "SARIF written");
+    // The rollout plan follows, naming the failing site.
+    assert!(step.summary.contains("# Rollout plan"), "{}", step.summary);
+    assert!(
+        step.summary
+            .contains("`azurerm_linux_web_app.api` at `infra/main.tf:2`"),
+        "{}",
+        step.summary
+    );
+    assert!(
+        repo.path().join("certgate.sarif").is_file(),
+        "SARIF written"
+    );
 }
 
 #[test]
 fn a_clean_tree_and_a_failed_run_say_so_in_the_job_summary() {
-    let clean = common::tree(&[(".git/HEAD", "ref: refs/heads/main\n"), ("main.tf", PASSING)]);
+    let clean = common::tree(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("main.tf", PASSING),
+    ]);
     let step = run_check_step(clean.path(), ".\n");
     assert_eq!(step.status, Some(0));
     assert!(step.output.contains("exit-code=0\n"), "{}", step.output);

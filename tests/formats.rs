@@ -226,3 +226,56 @@ fn output_writes_the_file_and_prints_the_summary() {
         "{stderr}"
     );
 }
+
+#[test]
+fn github_and_gitlab_paths_are_relative_to_the_repository_root_wherever_certgate_runs() {
+    // GitHub places an annotation and GitLab a Code Quality issue by the path from the
+    // repository root; run from a subdirectory or from outside, the paths must not change.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("infra")).expect("dirs");
+    std::fs::create_dir(repo.join(".git")).expect(".git");
+    std::fs::write(repo.join("infra/main.tf"), MAIN_TF).expect("main.tf");
+    let mut gitlab_fingerprints = Vec::new();
+    for (cwd, target) in [
+        (repo.clone(), "infra"),
+        (repo.join("infra"), "."),
+        (dir.path().to_path_buf(), "repo/infra"),
+    ] {
+        let output = |format: &str| {
+            let output = Command::cargo_bin("certgate")
+                .expect("the binary builds")
+                .current_dir(&cwd)
+                .args(["check", target, "--format", format])
+                .output()
+                .expect("certgate runs");
+            assert_eq!(output.status.code(), Some(1), "{format}");
+            String::from_utf8(output.stdout).expect("UTF-8")
+        };
+        let github = output("github");
+        assert!(
+            github.starts_with("::error file=infra/main.tf,line=5,"),
+            "from {}: {github}",
+            cwd.display()
+        );
+        let issues: Value = serde_json::from_str(&output("gitlab")).expect("JSON");
+        let issues = issues.as_array().expect("an array");
+        assert!(
+            issues
+                .iter()
+                .all(|issue| issue["location"]["path"] == "infra/main.tf"),
+            "from {}: {issues:?}",
+            cwd.display()
+        );
+        gitlab_fingerprints.push(
+            issues
+                .iter()
+                .map(|issue| issue["fingerprint"].clone())
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert!(
+        gitlab_fingerprints.windows(2).all(|w| w[0] == w[1]),
+        "{gitlab_fingerprints:?}"
+    );
+}

@@ -325,3 +325,31 @@ fn sarif_paths_are_relative_to_the_repository_root_from_a_subdirectory_and_from_
         assert_eq!(named.canonicalize().expect("it exists"), root, "{uri}");
     }
 }
+
+#[test]
+fn sarif_fingerprints_do_not_change_with_the_directory_certgate_runs_from() {
+    // GitHub tracks an alert by its fingerprint: a workflow that runs certgate from a
+    // subdirectory must not close every alert and open it again.
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("infra")).expect("dirs");
+    std::fs::create_dir(repo.join(".git")).expect(".git");
+    std::fs::write(
+        repo.join("infra/main.tf"),
+        "resource \"azurerm_linux_web_app\" \"bad\" {\n  client_certificate_enabled = false\n}\n",
+    )
+    .expect("main.tf");
+    for (cwd, target) in [
+        (repo.clone(), "infra"),
+        (repo.join("infra"), "."),
+        (dir.path().to_path_buf(), "repo/infra"),
+    ] {
+        let log = sarif_in(&cwd, target);
+        assert_eq!(
+            log["runs"][0]["results"][0]["partialFingerprints"]["certgate/v1"],
+            "client-cert-disabled|infra/main.tf|azurerm_linux_web_app.bad|",
+            "from {}",
+            cwd.display()
+        );
+    }
+}

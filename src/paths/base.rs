@@ -22,7 +22,7 @@ impl Base {
         }
     }
 
-    /// The current directory: what `github`, `gitlab` and `junit` paths are relative to.
+    /// The current directory: what `junit` paths are relative to.
     pub fn cwd() -> Base {
         Base::native(Path::new("."))
     }

@@ -3,8 +3,8 @@
 //! `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` for error findings,
 //! `::warning` for warnings, `::error file=…::message` for errors (exit code 2) and
 //! `::notice` for what certgate could not follow. Suppressed and baselined findings are not
-//! annotated: they are accepted. Paths are relative to the directory certgate runs in (the
-//! checkout), `/`-separated. Values are escaped per the runner's rules: `%`, CR and LF in the
+//! annotated: they are accepted. Paths are relative to the repository root (see `srcroot`),
+//! `/`-separated, wherever certgate runs from. Values are escaped per the runner's rules: `%`, CR and LF in the
 //! message, and additionally `:` and `,` in properties; other control characters from the
 //! scanned files are written as visible escapes first. The message names the scenario once
 //! (the finding's message already does).
@@ -16,8 +16,8 @@ use super::{Finding, Report};
 use crate::diagnostic::Severity;
 use crate::paths::base::Base;
 
-/// The `file=` property of an annotation: `path` relative to `base` (the working directory,
-/// the checkout), `/`-separated on every OS, escaped.
+/// The `file=` property of an annotation: `path` relative to `base` (the repository root,
+/// which is the checkout), `/`-separated on every OS, escaped.
 fn file_property(base: &Base, path: &Path) -> String {
     escape_property(&base.text(path))
 }
@@ -76,7 +76,7 @@ fn annotation(base: &Base, finding: &Finding) -> String {
 
 /// Renders one workflow command per line, findings first, then file errors and notices.
 pub fn render(report: &Report) -> String {
-    render_in(report, &Base::cwd())
+    render_in(report, &super::srcroot::report_root(report))
 }
 
 /// [`render`] with paths relative to `base`.

@@ -10,8 +10,8 @@
 //! The fingerprint is what GitLab uses to tell new issues from old ones across pipelines (and
 //! it shows one issue per fingerprint), so it must not depend on lines and must differ between
 //! findings: it hashes [`super::fingerprint::fingerprints`] (for a resource's finding the
-//! baseline fields `rule|path|address|scenario`, path relative to the working directory,
-//! `/`-separated; for an exception finding `rule|path|message`) with 64-bit FNV-1a, written
+//! baseline fields `rule|path|address|scenario`, path relative to the repository root as
+//! `location.path` is (see `srcroot`), `/`-separated; for an exception finding `rule|path|message`) with 64-bit FNV-1a, written
 //! as 16 hex digits. FNV-1a is hand-written because it is a few lines,
 //! stable forever by definition, and needs no cryptographic strength here.
 
@@ -97,7 +97,7 @@ fn error_issue(base: &Base, error: &ErrorRecord, key: &str) -> Issue {
 
 /// Renders the issues as a pretty-printed JSON array with a trailing newline.
 pub fn render(report: &Report) -> String {
-    render_in(report, &Base::cwd())
+    render_in(report, &super::srcroot::report_root(report))
 }
 
 /// [`render`] with paths (and the fingerprints made of them) relative to `base`.

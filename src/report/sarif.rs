@@ -291,20 +291,16 @@ fn notification(root: &Base, record: &ErrorRecord, level: &str) -> Value {
 
 /// Renders the report as a pretty-printed SARIF 2.1.0 log with one run and a trailing newline.
 pub fn render(report: &Report) -> String {
-    let findings = report.treated_findings().map(|(f, _)| f);
-    let scanned = (report.resources.iter().map(|r| r.location.path.as_path()))
-        .chain(findings.map(|f| f.location.path.as_path()))
-        .chain(report.errors.iter().map(|e| e.path.as_path()));
-    let root = Base::native(&super::srcroot::source_root(Path::new("."), scanned));
-    render_in(report, &Base::cwd(), &root)
+    render_in(report, &super::srcroot::report_root(report))
 }
 
-/// [`render`] with fingerprints relative to `cwd` and URIs relative to `root` (`%SRCROOT%`).
-pub fn render_in(report: &Report, cwd: &Base, root: &Base) -> String {
+/// [`render`] with URIs and fingerprints relative to `root` (`%SRCROOT%`).
+pub fn render_in(report: &Report, root: &Base) -> String {
     let index: BTreeMap<RuleId, usize> = RULES.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let findings: Vec<(&Finding, Treatment)> = report.treated_findings().collect();
-    // Unique across every result of the run, whatever its treatment.
-    let fingerprints = super::fingerprint::fingerprints_in(cwd, findings.iter().map(|(f, _)| *f));
+    // Unique across every result of the run, whatever its treatment. Relative to the root, as
+    // the URIs are, so that an alert keeps its identity when certgate runs from elsewhere.
+    let fingerprints = super::fingerprint::fingerprints_in(root, findings.iter().map(|(f, _)| *f));
     let records = report.records_by_group();
     let results: Vec<Value> = findings
         .into_iter()

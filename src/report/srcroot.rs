@@ -1,7 +1,11 @@
-//! The `%SRCROOT%` of a SARIF log: the repository root, found from where certgate runs or
-//! from what it scanned, so that result paths are the same wherever certgate is run from.
+//! The `%SRCROOT%` of a SARIF log, which GitHub annotations and GitLab Code Quality paths are
+//! relative to as well: the repository root, found from where certgate runs or from what it
+//! scanned, so that paths and fingerprints are the same wherever certgate is run from.
 
 use std::path::{Path, PathBuf};
+
+use super::Report;
+use crate::paths::base::Base;
 
 /// The nearest ancestor of `start` (itself included) that holds a `.git` (a directory, or the
 /// file a worktree or submodule has), if any.
@@ -19,6 +23,16 @@ pub fn source_root<'a>(cwd: &Path, mut scanned: impl Iterator<Item = &'a Path>) 
     repository_root(cwd)
         .or_else(|| scanned.next().and_then(repository_root))
         .unwrap_or_else(|| crate::paths::absolute(cwd))
+}
+
+/// [`source_root`] for `report`, from the working directory or else the first path it names
+/// (a resource, a finding of any treatment, an error).
+pub fn report_root(report: &Report) -> Base {
+    let findings = report.treated_findings().map(|(f, _)| f);
+    let scanned = (report.resources.iter().map(|r| r.location.path.as_path()))
+        .chain(findings.map(|f| f.location.path.as_path()))
+        .chain(report.errors.iter().map(|e| e.path.as_path()));
+    Base::native(&source_root(Path::new("."), scanned))
 }
 
 #[cfg(test)]

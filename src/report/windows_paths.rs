@@ -83,7 +83,7 @@ fn junit_class_names_and_places_are_relative_and_slashed() {
 
 #[test]
 fn sarif_uris_are_relative_to_srcroot_or_absolute_file_uris() {
-    let text = super::sarif::render_in(&windows_report(r"C:\repo"), &repo(), &repo());
+    let text = super::sarif::render_in(&windows_report(r"C:\repo"), &repo());
     let log: Value = serde_json::from_str(&text).expect("JSON");
     let run = &log["runs"][0];
     assert_eq!(
@@ -98,11 +98,7 @@ fn sarif_uris_are_relative_to_srcroot_or_absolute_file_uris() {
     assert_eq!(location["uri"], "infra/bad.tf");
 
     // A scan of a UNC share with spaces and non-ASCII names, against a repository on C:.
-    let text = super::sarif::render_in(
-        &windows_report(r"\\server\share\my repo\Zoë"),
-        &repo(),
-        &repo(),
-    );
+    let text = super::sarif::render_in(&windows_report(r"\\server\share\my repo\Zoë"), &repo());
     let log: Value = serde_json::from_str(&text).expect("JSON");
     let location = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
     assert_eq!(
