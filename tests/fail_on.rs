@@ -93,3 +93,44 @@ fn fail_on_warning_still_passes_a_clean_project() {
         .assert()
         .code(0);
 }
+
+/// The JUnit XML of `certgate check` in `dir` with `args`, and its exit code.
+fn junit(dir: &Path, args: &[&str]) -> (String, Option<i32>) {
+    let output = certgate(dir)
+        .args(["--format", "junit"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn junit_fails_a_warnings_test_case_exactly_when_the_warning_fails_the_run() {
+    // Azure Pipelines and GitLab show JUnit's verdicts: with `--fail-on warning` (the CI
+    // templates' default) a warning that fails the gate must not show as a passed test.
+    let dir = unresolved_project();
+    let (xml, code) = junit(dir.path(), &["--fail-on", "warning"]);
+    assert_eq!(code, Some(1));
+    assert!(xml.contains("failures=\"1\""), "{xml}");
+    assert!(
+        xml.contains("<failure message=\"client-cert-unresolved: "),
+        "{xml}"
+    );
+    fs::write(dir.path().join("certgate.toml"), "fail-on = \"warning\"\n").unwrap();
+    let (from_config, code) = junit(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    assert!(from_config.contains("failures=\"1\""), "{from_config}");
+    // Without it the warning passes the run, and its case passes with the warning in its
+    // output.
+    let (xml, code) = junit(dir.path(), &["--fail-on", "error"]);
+    assert_eq!(code, Some(0));
+    assert!(xml.contains("failures=\"0\""), "{xml}");
+    assert!(!xml.contains("<failure"), "{xml}");
+    assert!(
+        xml.contains("<system-out>warning client-cert-unresolved: "),
+        "{xml}"
+    );
+}

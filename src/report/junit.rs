@@ -5,7 +5,8 @@
 //! gets at most one finding (`rules::judge` returns the first rule that fires). `name` is its
 //! address (with ` [scenario]` when there are several deployment scenarios), `classname` its
 //! file with dots as `_` (see [`classname`]). An error finding is a `<failure>` (message: rule id and message; text: help and location). A
-//! warning does not fail the test case, matching the exit code; it is written to the case's
+//! warning does not fail the test case, matching the exit code (unless the run fails on
+//! warnings, `--fail-on warning`: then it is a `<failure>` too); it is written to the case's
 //! `<system-out>`, which Azure Pipelines and GitLab both show in the test's details (a
 //! `<skipped>` would hide that the resource was checked and wrongly count it as not run).
 //! Suppressed and baselined findings are `<system-out>` lines too, never failures. Each
@@ -66,14 +67,22 @@ fn describe(finding: &Finding) -> String {
     text
 }
 
-/// Adds what `finding` says to `case`, by how it was treated.
-fn record(base: &Base, case: &mut Case, finding: &Finding, treatment: Treatment) {
+/// Adds what `finding` says to `case`, by how it was treated. A reported finding fails its
+/// case when it fails the run (`fail_on`: with `--fail-on warning`, warnings too), so the
+/// test view agrees with the exit code.
+fn record(
+    base: &Base,
+    case: &mut Case,
+    finding: &Finding,
+    treatment: Treatment,
+    fail_on: Severity,
+) {
     match (treatment, finding.severity) {
-        (Treatment::Reported, Severity::Error) => {
+        (Treatment::Reported, severity) if severity <= fail_on => {
             let body = format!("{}\n{}", finding.help, place(base, &finding.location));
             case.failures.push((describe(finding), body));
         }
-        (Treatment::Reported, Severity::Warning) => {
+        (Treatment::Reported, _) => {
             let line = format!(
                 "warning {} at {}",
                 describe(finding),
@@ -135,7 +144,7 @@ pub fn render_in(report: &Report, base: &Base) -> String {
                 cases.len() - 1
             }
         };
-        record(base, &mut cases[i], finding, treatment);
+        record(base, &mut cases[i], finding, treatment, report.fail_on);
     }
     for error in &report.errors {
         let at = format!(
