@@ -393,6 +393,7 @@ fn fix_selection(args: &CheckArgs) -> Result<Option<crate::rollout::select::Sele
 /// guardrail, root causes, batches, exceptions, totals. Exits 0 unless the scan had errors.
 fn plan(args: PlanArgs) -> Result<Outcome, AppError> {
     check_scan_args(&args.scan)?;
+    let check_options = crate::rerun::check_options(&args.paths, &args.scan, args.unsafe_fixes);
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -410,7 +411,8 @@ fn plan(args: PlanArgs) -> Result<Outcome, AppError> {
     let dirs = root.dirs().to_vec();
     let fs = crate::fs::DiskFs::new(root);
     let owners = crate::rollout::assemble::Owners::find(&fs, &dirs);
-    let rollout = crate::rollout::assemble::assemble(&report, &owners, args.batch_size);
+    let mut rollout = crate::rollout::assemble::assemble(&report, &owners, args.batch_size);
+    rollout.check_options = check_options;
     let text = match args.format {
         crate::cli::PlanFormat::Human => crate::rollout::render::human::render(&rollout),
         crate::cli::PlanFormat::Markdown => crate::rollout::render::markdown::render(&rollout),

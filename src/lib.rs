@@ -43,6 +43,7 @@ pub(crate) mod progress;
 pub(crate) mod quote;
 pub(crate) mod remediate;
 pub mod report;
+pub(crate) mod rerun;
 pub(crate) mod rollout;
 pub mod rules;
 pub mod scan;

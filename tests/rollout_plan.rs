@@ -512,3 +512,40 @@ fn plan_json_writes_paths_as_check_json_does() {
     assert_eq!(path, &checked["findings"][0]["path"]);
     assert!(path.as_str().unwrap().contains("app-\\xFF"), "{path}");
 }
+
+#[test]
+fn plan_fix_commands_repeat_its_paths_and_selection_so_they_fix_the_batch_shown() {
+    // With `--select client-cert-disabled`, batch 1 holds the production web app only; a bare
+    // `certgate check --fix --batch 1` would also take the function app's optional mode.
+    let dir = estate_copy();
+    let output = certgate(dir.path())
+        .args(["plan", "--today", "2026-06-01", "--batch-size", "2"])
+        .args(["--select", "client-cert-disabled", "envs"])
+        .output()
+        .unwrap();
+    let plan = String::from_utf8(output.stdout).unwrap();
+    let line = plan
+        .lines()
+        .find(|l| l.trim_start().starts_with("Batch 1:"))
+        .unwrap_or_else(|| panic!("a batch 1: {plan}"));
+    let command = &line[line.find("certgate check").expect("its command")..];
+    assert_eq!(
+        command,
+        "certgate check --fix --batch 1 --batch-size 2 --select client-cert-disabled envs"
+    );
+    // The command, as a diff, changes what the plan lists under batch 1 and nothing else.
+    let words: Vec<&str> = command.split(' ').skip(1).collect();
+    let args: Vec<&str> = words
+        .iter()
+        .map(|w| if *w == "--fix" { "--diff" } else { w })
+        .collect();
+    let output = certgate(dir.path())
+        .arg(args[0])
+        .args(["--today", "2026-06-01"])
+        .args(&args[1..])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8(output.stdout).unwrap();
+    assert!(diff.contains("client_certificate_enabled = true"), "{diff}");
+    assert!(!diff.contains("client_certificate_mode"), "{diff}");
+}

@@ -28,6 +28,10 @@ pub struct Rollout {
     pub codeowners: Option<PathBuf>,
     /// Things the reader should know: unusable CODEOWNERS lines, files the scan could not read.
     pub notices: Vec<String>,
+    /// The paths and scan options `plan` was given, as `certgate check` arguments after a
+    /// space (empty for none): the fix commands the plan prints repeat them, because which
+    /// findings there are, and so the batches' numbers, depend on them.
+    pub check_options: String,
 }
 
 /// The one-line total.
@@ -181,6 +185,7 @@ pub fn assemble(report: &Report, owners: &Owners, batch_size: usize) -> Rollout 
         totals,
         codeowners: owners.roots.iter().find_map(|(_, o)| o.path.clone()),
         notices,
+        check_options: String::new(),
     }
 }
 

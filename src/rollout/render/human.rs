@@ -26,7 +26,11 @@ pub fn render(rollout: &Rollout) -> String {
     if rollout.root_causes.is_empty() {
         let _ = writeln!(out, "  Root causes: none");
     } else {
-        let _ = writeln!(out, "  Root causes (certgate check --fix --root-causes):");
+        let _ = writeln!(
+            out,
+            "  Root causes ({}):",
+            fix_command(rollout, "--root-causes")
+        );
     }
     for (i, cause) in rollout.root_causes.iter().enumerate() {
         let _ = writeln!(
@@ -53,16 +57,11 @@ pub fn render(rollout: &Rollout) -> String {
     for batch in &rollout.batches {
         let _ = writeln!(
             out,
-            "  Batch {}: {} ({}) certgate check --fix --batch {}{}",
+            "  Batch {}: {} ({}) {}",
             batch.number,
             batch.class.title(),
             plural(batch.sites.len(), "site"),
-            batch.number,
-            if rollout.batch_size == super::super::batches::DEFAULT_SIZE {
-                String::new()
-            } else {
-                format!(" --batch-size {}", rollout.batch_size)
-            }
+            fix_command(rollout, &format!("--batch {}", batch.number))
         );
         for site in &batch.sites {
             let _ = writeln!(out, "    {}", site_line(site));

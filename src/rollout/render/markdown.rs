@@ -65,7 +65,8 @@ fn root_causes(out: &mut String, rollout: &Rollout) {
     let _ = writeln!(
         out,
         "Each is one change in a shared place that fixes every site it feeds. Fix them with \
-         `certgate check --fix --root-causes` (or by hand where not fixable).\n"
+         `{}` (or by hand where not fixable).\n",
+        fix_command(rollout, "--root-causes")
     );
     for (i, cause) in rollout.root_causes.iter().enumerate() {
         let _ = writeln!(
@@ -100,13 +101,9 @@ fn batches(out: &mut String, rollout: &Rollout) {
         out,
         "Batches of at most {} sites, riskiest first (internet + production, internet + \
          non-production, unknown, private + production, private + non-production). Fix batch \
-         K with `certgate check --fix --batch K{}`.\n",
+         K with `{}`.\n",
         rollout.batch_size,
-        if rollout.batch_size == super::super::batches::DEFAULT_SIZE {
-            String::new()
-        } else {
-            format!(" --batch-size {}", rollout.batch_size)
-        }
+        fix_command(rollout, "--batch K")
     );
     for batch in &rollout.batches {
         let fixable = batch.sites.iter().filter(|s| s.fixable).count();

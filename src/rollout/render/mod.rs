@@ -14,6 +14,19 @@ use crate::report::guardrail::{Assignment, AssignmentState, GuardrailStatus, Sco
 /// the words of `check`'s JSON and SARIF, so the plan and the report never disagree.
 pub const BUILT_IN_NOTE: &str = crate::report::guardrail::NOTE;
 
+/// The command that fixes one part of the plan (`--batch 2`, `--root-causes`), with the
+/// batch size and the paths and options the plan was made with, so it fixes what the plan
+/// shows.
+pub fn fix_command(rollout: &Rollout, part: &str) -> String {
+    let size = if part.starts_with("--batch ") && rollout.batch_size != super::batches::DEFAULT_SIZE
+    {
+        format!(" --batch-size {}", rollout.batch_size)
+    } else {
+        String::new()
+    };
+    format!("certgate check --fix {part}{size}{}", rollout.check_options)
+}
+
 /// The guardrail's status (`absent`) and what it means, in one sentence.
 pub fn guardrail_summary(status: GuardrailStatus) -> (&'static str, &'static str) {
     match status {
