@@ -667,3 +667,35 @@ fn an_exception_for_an_ignored_rule_is_unused_unless_unused_exception_is_off_too
         assert!(found.is_empty(), "{args:?}: {found:?}");
     }
 }
+
+#[test]
+fn excluding_one_file_of_a_scanned_module_still_judges_its_sites() {
+    // Terraform deploys every `.tf` file of the directory: the README says an excluded file
+    // beside an included one stays in its module, and leaves only the file count.
+    let site = |name: &str| {
+        format!(
+            "resource \"azurerm_linux_web_app\" \"{name}\" {{\n  client_certificate_enabled = false\n}}\n"
+        )
+    };
+    let dir = tree(&[
+        ("infra/main.tf", site("main").as_str()),
+        ("infra/generated.tf", site("generated").as_str()),
+    ]);
+    let (found, code) = reported(dir.path(), &["--exclude", "generated.tf", "."]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        pairs(&[
+            ("infra/generated.tf", "client-cert-disabled"),
+            ("infra/main.tf", "client-cert-disabled"),
+        ])
+    );
+    let listed = common::check(dir.path())
+        .args(["--show-files", "--exclude", "generated.tf", "."])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "infra/main.tf\n");
+    // Excluding the directory leaves both out.
+    let (found, code) = reported(dir.path(), &["--exclude", "infra", "."]);
+    assert_eq!((found, code), (Vec::new(), 0));
+}
