@@ -1,6 +1,7 @@
-//! The `certgate check` step of `action.yml`, run as GitHub runs a `shell: bash` step
-//! (`bash --noprofile --norc -eo pipefail`), with the runner's files faked: whatever the check
-//! finds, the step writes its `exit-code` output and a job summary that says what happened.
+//! The file-choosing and `certgate check` steps of `action.yml`, run as GitHub runs a
+//! `shell: bash` step (`bash --noprofile --norc -eo pipefail`), with the runner's files faked:
+//! `changed-only` keeps to `paths`, and whatever the check finds, the step writes its
+//! `exit-code` output and a job summary that says what happened.
 #![cfg(unix)]
 
 mod common;
@@ -134,4 +135,71 @@ fn a_clean_tree_and_a_failed_run_say_so_in_the_job_summary() {
     assert_eq!(step.status, Some(0));
     assert!(step.output.contains("exit-code=2\n"), "{}", step.output);
     assert!(step.summary.contains("**Error:**"), "{}", step.summary);
+}
+
+/// Runs `git ARGS` in `dir`, which must succeed.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// Runs the files step in `repo` with `changed-only` on against `base`: the list it wrote
+/// (or `None` when it skipped the check) and the job summary.
+fn changed_files(repo: &Path, paths: &str, base: &str) -> (Option<String>, String) {
+    let runner = tempfile::tempdir().expect("a runner temp dir");
+    let output = runner.path().join("github_output");
+    let summary = runner.path().join("step_summary");
+    let script = runner.path().join("files.sh");
+    std::fs::write(&script, step_script("files")).expect("the script");
+    let status = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail"])
+        .arg(&script)
+        .current_dir(repo)
+        .env("RUNNER_TEMP", runner.path())
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("PATHS", paths)
+        .env("CHANGED_ONLY", "true")
+        .env("BASE_SHA", base)
+        .status()
+        .expect("bash runs");
+    assert_eq!(status.code(), Some(0));
+    let output = std::fs::read_to_string(&output).unwrap_or_default();
+    let list = output
+        .lines()
+        .find_map(|l| l.strip_prefix("list="))
+        .map(|list| std::fs::read_to_string(list).expect("the list"));
+    (list, std::fs::read_to_string(&summary).unwrap_or_default())
+}
+
+#[test]
+fn changed_only_checks_the_changed_files_under_paths_only() {
+    let repo = common::tree(&[("infra/main.tf", PASSING), ("examples/main.tf", PASSING)]);
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-qm", "base"]);
+    let base = git(repo.path(), &["rev-parse", "HEAD"]);
+    common::write(repo.path(), "infra/main.tf", FAILING);
+    common::write(repo.path(), "examples/main.tf", FAILING);
+    common::write(repo.path(), "README.md", "changed\n");
+    git(repo.path(), &["commit", "-qam", "change"]);
+    let base = base.trim();
+
+    let (list, _) = changed_files(repo.path(), "infra", base);
+    assert_eq!(list.as_deref(), Some("infra/main.tf\n"));
+    let (list, _) = changed_files(repo.path(), ".", base);
+    assert_eq!(list.as_deref(), Some("examples/main.tf\ninfra/main.tf\n"));
+    // Nothing of ours changed under `paths`: the check is skipped, and the summary says why.
+    let (list, summary) = changed_files(repo.path(), "docs", base);
+    assert_eq!(list, None);
+    assert!(
+        summary.contains("no changed Terraform, ARM or Bicep files under: docs"),
+        "{summary}"
+    );
 }
