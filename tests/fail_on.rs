@@ -134,3 +134,28 @@ fn junit_fails_a_warnings_test_case_exactly_when_the_warning_fails_the_run() {
         "{xml}"
     );
 }
+
+#[test]
+fn the_summary_says_warnings_fail_the_run_when_they_do() {
+    // "0 failing, 1 warning" and exit code 1 needs its reason on the same line.
+    let dir = unresolved_project();
+    let summary = |args: &[&str]| {
+        let output = common::check(dir.path())
+            .args(["--format", "concise"])
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        let last = text.lines().last().unwrap_or_default().to_string();
+        (last, output.status.code())
+    };
+    let (line, code) = summary(&["--fail-on", "warning"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        line.ends_with("0 failing, 1 warning, 0 passing. Warnings fail the run (fail-on warning)."),
+        "{line}"
+    );
+    let (line, code) = summary(&[]);
+    assert_eq!(code, Some(0));
+    assert!(line.ends_with("0 failing, 1 warning, 0 passing."), "{line}");
+}

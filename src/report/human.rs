@@ -459,6 +459,12 @@ pub(crate) fn summary_line(report: &Report, timing: bool) -> String {
         );
     }
     line.push('.');
+    // With `--fail-on warning` a run can fail with "0 failing": say what failed it.
+    if report.fail_on == Severity::Warning
+        && summary.warnings + summary.exception_warnings > 0
+    {
+        line.push_str(" Warnings fail the run (fail-on warning).");
+    }
     if let Some(fixed) = &report.fixed {
         let mut files: Vec<&std::path::Path> = fixed
             .iter()
