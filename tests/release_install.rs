@@ -4,7 +4,6 @@
 //! that does not exist. No network: curl reads `file://` URLs.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 /// The templates that install a release, relative to the repository root.
 const TEMPLATES: &[&str] = &["action.yml", "ci/azure-pipelines/certgate.yml"];
@@ -73,6 +72,7 @@ fn action_and_azure_template_run_the_same_install_script() {
 #[cfg(unix)]
 mod run {
     use super::*;
+    use std::process::{Command, Output};
 
     /// The release target of the machine running the tests, as the script maps `uname`.
     fn host_target() -> &'static str {
