@@ -4,11 +4,12 @@
 //! case) are checked on every OS.
 //!
 //! - Text is `/`-separated on every OS: `infra\main.tf` is written `infra/main.tf`.
-//! - Windows compares names, drive letters and shares case-insensitively (NTFS and SMB do);
+//! - Windows compares names, drive letters and shares case-insensitively (NTFS and SMB do),
+//!   one character to one as NTFS's upcase table does (not Unicode's full case folding);
 //!   Unix, macOS included, compares bytes: a macOS volume may be case-sensitive or not, so
 //!   certgate does not guess, and two spellings of one name are two paths.
 //! - A name that is not UTF-8 keeps its valid parts and shows other bytes as `\xNN` (see
-//!   [`super::os_text`]); in a URI its raw bytes are percent-encoded instead.
+//!   [`bytes_text`]); in a URI its raw bytes are percent-encoded instead.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -39,13 +40,25 @@ impl PathStyle {
         match self {
             PathStyle::Unix => a == b,
             PathStyle::Windows => match (std::str::from_utf8(a), std::str::from_utf8(b)) {
-                (Ok(a), Ok(b)) => a
-                    .chars()
-                    .flat_map(char::to_lowercase)
-                    .eq(b.chars().flat_map(char::to_lowercase)),
+                (Ok(a), Ok(b)) => a.chars().map(ntfs_upcase).eq(b.chars().map(ntfs_upcase)),
                 _ => a.eq_ignore_ascii_case(b),
             },
         }
+    }
+}
+
+/// `c` as NTFS compares it: through its upcase table, which maps one UTF-16 code unit to
+/// one. So a character whose upper case is several (`ß` is `SS`) stays itself, and one
+/// outside the Basic Multilingual Plane (two code units) is never folded. Full lower-casing
+/// would join names NTFS keeps apart: the Kelvin sign `K` and `k`, `ẞ` and `ß`, `İ` and `i̇`.
+fn ntfs_upcase(c: char) -> char {
+    if u32::from(c) > 0xFFFF {
+        return c;
+    }
+    let mut upper = c.to_uppercase();
+    match (upper.next(), upper.next()) {
+        (Some(one), None) => one,
+        _ => c,
     }
 }
 
