@@ -241,9 +241,14 @@ pub fn relative<'a>(base: &[u8], path: &'a [u8], style: PathStyle) -> Option<Vec
 
 /// Names joined with `/`, each as [`bytes_text`] shows it.
 fn join(names: &[&[u8]]) -> String {
+    join_with(names, |name| bytes_text(name).into_owned())
+}
+
+/// Names joined with `/`, each spelled by `spell`.
+fn join_with(names: &[&[u8]], spell: impl Fn(&[u8]) -> String) -> String {
     names
         .iter()
-        .map(|name| bytes_text(name))
+        .map(|name| spell(name))
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -300,11 +305,7 @@ pub fn encode(bytes: &[u8]) -> String {
 
 /// Names as a URI path: percent-encoded, joined with `/`.
 fn encode_names(names: &[&[u8]]) -> String {
-    names
-        .iter()
-        .map(|name| encode(name))
-        .collect::<Vec<_>>()
-        .join("/")
+    join_with(names, encode)
 }
 
 /// The URI reference of `path` relative to `base` (`infra/main%20x.tf`, `../x.tf`), `None`
