@@ -205,13 +205,40 @@ pub fn bytes_text(bytes: &[u8]) -> Cow<'_, str> {
 }
 
 /// `path` as certgate shows it: as written, but `/`-separated (a Windows `infra\main.tf` is
-/// `infra/main.tf`, `C:\repo` is `C:/repo`).
+/// `infra/main.tf`, `C:\repo` is `C:/repo`). A verbatim drive or share (`\\?\C:\repo`,
+/// `\\?\UNC\server\share`, what canonicalising gives on Windows) is shown as users write
+/// it, `C:/repo` and `//server/share`: `//?/C:/repo` would be neither, since a verbatim
+/// path with `/` is no longer verbatim.
 pub fn text(path: &[u8], style: PathStyle) -> Cow<'_, str> {
     let text = bytes_text(path);
     if style == PathStyle::Windows && text.contains('\\') {
-        Cow::Owned(text.replace('\\', "/"))
+        let (lead, rest) = match verbatim_tail(&text) {
+            Some(rest) if drive_root(rest) => ("", rest),
+            Some(rest)
+                if rest
+                    .get(..4)
+                    .is_some_and(|u| u.eq_ignore_ascii_case("UNC\\")) =>
+            {
+                ("//", &rest[4..])
+            }
+            _ => ("", &*text),
+        };
+        Cow::Owned(format!("{lead}{}", rest.replace('\\', "/")))
     } else {
         text
+    }
+}
+
+/// What follows the `\\?\` of a verbatim Windows path.
+fn verbatim_tail(text: &str) -> Option<&str> {
+    text.strip_prefix("\\\\?\\")
+}
+
+/// Whether `text` starts with a rooted drive (`C:\`) or is a bare one (`C:`).
+fn drive_root(text: &str) -> bool {
+    match text.as_bytes() {
+        [letter, b':'] | [letter, b':', b'\\', ..] => letter.is_ascii_alphabetic(),
+        _ => false,
     }
 }
 

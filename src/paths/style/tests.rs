@@ -346,3 +346,21 @@ mod generated {
         }
     }
 }
+
+#[test]
+fn verbatim_drives_and_shares_show_as_users_write_them() {
+    // What canonicalising gives on Windows (the project root, a resolved link).
+    assert_eq!(text(br"\\?\C:\repo\main.tf", Windows), "C:/repo/main.tf");
+    assert_eq!(text(br"\\?\d:", Windows), "d:");
+    assert_eq!(
+        text(br"\\?\UNC\srv\share\x.tf", Windows),
+        "//srv/share/x.tf"
+    );
+    assert_eq!(text(br"\\?\unc\srv\share", Windows), "//srv/share");
+    // Other verbatim paths have no plainer spelling: slashed as they are.
+    assert_eq!(text(br"\\?\Volume{1}\repo", Windows), "//?/Volume{1}/repo");
+    assert_eq!(text(br"\\?\UN", Windows), "//?/UN");
+    assert_eq!(text(br"\\.\C:\x", Windows), "//./C:/x");
+    // A backslash is part of a Unix name.
+    assert_eq!(text(br"\\?\C:\x", Unix), r"\\?\C:\x");
+}
