@@ -466,9 +466,7 @@ pub(crate) fn summary_line(report: &Report, timing: bool) -> String {
     }
     line.push('.');
     // With `--fail-on warning` a run can fail with "0 failing": say what failed it.
-    if report.fail_on == Severity::Warning
-        && summary.warnings + summary.exception_warnings > 0
-    {
+    if report.fail_on == Severity::Warning && summary.warnings + summary.exception_warnings > 0 {
         line.push_str(" Warnings fail the run (fail-on warning).");
     }
     if let Some(fixed) = &report.fixed {
