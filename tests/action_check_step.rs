@@ -48,6 +48,11 @@ struct Step {
 /// Runs the check step in `workspace` over `paths` (one per line, as the step before writes
 /// them), with certgate on `PATH` and the action's default inputs (`fail-on: warning`).
 fn run_check_step(workspace: &Path, paths: &str) -> Step {
+    run_check_step_with(workspace, paths, "")
+}
+
+/// [`run_check_step`] with the `baseline` input.
+fn run_check_step_with(workspace: &Path, paths: &str, baseline: &str) -> Step {
     let runner = tempfile::tempdir().expect("a runner temp dir");
     let list = runner.path().join("certgate-paths.txt");
     std::fs::write(&list, paths).expect("the path list");
@@ -72,7 +77,7 @@ fn run_check_step(workspace: &Path, paths: &str) -> Step {
         .env("GITHUB_STEP_SUMMARY", &summary)
         .env("LIST", &list)
         .env("CONFIG", "")
-        .env("BASELINE", "")
+        .env("BASELINE", baseline)
         .env("FAIL_ON", "warning")
         .env("SARIF", "true")
         .status()
@@ -115,6 +120,32 @@ fn failing_findings_still_write_the_exit_code_output_and_the_job_summary_under_b
     assert!(
         repo.path().join("certgate.sarif").is_file(),
         "SARIF written"
+    );
+}
+
+#[test]
+fn with_a_baseline_the_summary_passes_and_says_the_plan_lists_the_baselined_sites_too() {
+    let repo = common::tree(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        ("infra/main.tf", FAILING),
+    ]);
+    common::check(repo.path())
+        .args(["--write-baseline", "baseline.json", "infra"])
+        .assert()
+        .code(0);
+    let step = run_check_step_with(repo.path(), "infra\n", "baseline.json");
+    assert!(step.output.contains("exit-code=0\n"), "{}", step.output);
+    assert!(step.summary.contains("**Passed:**"), "{}", step.summary);
+    assert!(
+        step.summary
+            .contains("The plan below lists every site, the ones recorded in the baseline too."),
+        "{}",
+        step.summary
+    );
+    assert!(
+        step.summary.contains("`azurerm_linux_web_app.api`"),
+        "{}",
+        step.summary
     );
 }
 
