@@ -134,3 +134,29 @@ fn templates_produce_the_reports_their_ci_system_reads() {
         );
     }
 }
+
+#[test]
+fn gitlab_cache_keys_hold_no_slash() {
+    // GitLab Runner refuses a cache key with a `/` and then never restores the cache, so
+    // certgate would be built in every job: the key cannot be the install arguments (a URL).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |t: &str| std::fs::read_to_string(root.join(t)).unwrap();
+    let gitlab = read("ci/gitlab/certgate.gitlab-ci.yml");
+    let key = gitlab
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("key:"))
+        .expect("the template's cache key")
+        .trim();
+    assert_eq!(key, "$CERTGATE_CACHE_KEY");
+    let readme = read("README.md");
+    let keys: Vec<&str> = (readme.lines().chain(gitlab.lines()))
+        .filter_map(|l| l.trim().strip_prefix("CERTGATE_CACHE_KEY:"))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        keys.len(),
+        2,
+        "the template's default and the README's example"
+    );
+    assert!(keys.iter().all(|k| !k.contains('/')), "{keys:?}");
+}
