@@ -293,13 +293,13 @@ pub struct ScanArgs {
     pub project_root: Option<PathBuf>,
     /// Report only these rules (comma-separated, repeatable; `ALL` for every rule). Replaces
     /// what certgate.toml turns on or off, as ruff's --select does.
-    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = Selector::parse)]
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = RuleParser)]
     pub select: Option<Vec<Selector>>,
     /// Report these rules too, beside what certgate.toml reports (comma-separated, repeatable).
-    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = Selector::parse)]
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = RuleParser)]
     pub extend_select: Vec<Selector>,
     /// Do not report these rules (comma-separated, repeatable); wins over --select.
-    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = Selector::parse)]
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = RuleParser)]
     pub ignore: Vec<Selector>,
     /// Skip paths matching GLOB, relative to the current directory (repeatable). Replaces
     /// the `exclude` of certgate.toml; applies to files named on the command line too.
@@ -442,6 +442,34 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// `--select`, `--extend-select`, `--ignore`: [`Selector::parse`], with the rule ids as
+/// possible values, so that shell completion offers them.
+#[derive(Clone)]
+struct RuleParser;
+
+impl clap::builder::TypedValueParser for RuleParser {
+    type Value = Selector;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Selector, clap::Error> {
+        clap::builder::TypedValueParser::parse_ref(&Selector::parse, cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            Selector::names()
+                .into_iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
 }
 
 /// `--batch-size N`: 1 or more (a batch of 0 sites holds nothing, and was silently taken as 1).

@@ -252,3 +252,39 @@ fn man_of_unknown_subcommand_fails_naming_the_known_ones() {
     assert!(stderr.contains("unknown subcommand `nope`"), "{stderr}");
     assert!(stderr.contains("check, explain"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn bash_completes_rule_ids_after_select_and_ignore_not_file_names() {
+    // Sourced in bash as a user's shell would, then asked what follows `--select `.
+    let script = stdout_of(&["completions", "bash"]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("certgate.bash");
+    std::fs::write(&path, script).unwrap();
+    let complete = |words: &str, previous: &str| {
+        let program = format!(
+            "source '{}'; COMP_WORDS=({words} ''); COMP_CWORD=${{#COMP_WORDS[@]}}; \
+             COMP_CWORD=$((COMP_CWORD - 1)); _certgate certgate '' {previous}; \
+             echo \"${{COMPREPLY[*]}}\"",
+            path.display()
+        );
+        let output = Process::new("bash")
+            .args(["--norc", "-c", &program])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    for (words, previous) in [
+        ("certgate check --select", "--select"),
+        ("certgate plan --ignore", "--ignore"),
+    ] {
+        let offered = complete(words, previous);
+        assert!(
+            offered.contains("client-cert-optional"),
+            "{words}: {offered}"
+        );
+        assert!(offered.contains("ALL"), "{words}: {offered}");
+        assert!(!offered.contains("certgate.bash"), "{words}: {offered}");
+    }
+}

@@ -40,6 +40,14 @@ impl Selector {
         }
     }
 
+    /// Every id [`Selector::parse`] takes, as written in certgate.toml, then `ALL`: what shell
+    /// completion offers.
+    pub fn names() -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = default_levels().keys().map(|id| id.as_str()).collect();
+        names.push("ALL");
+        names
+    }
+
     fn covers(self, rule: RuleId) -> bool {
         match self {
             Selector::All => true,
