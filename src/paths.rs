@@ -73,6 +73,31 @@ fn already_normal(_: &Path) -> Option<&Path> {
     None
 }
 
+/// Bytes that sort as `path` does: `Path`'s order compares components (root, `.`, `..`,
+/// then names, each name by its bytes), which costs a parse of both paths per comparison.
+/// Each component here is a tag in that order, the name's bytes and a NUL (no name holds
+/// one), so comparing keys byte by byte compares the components; equal keys are equal paths.
+/// Sorting 100 000 discovered paths by these keys takes a fraction of comparing the paths.
+#[cfg(unix)]
+pub fn order_key(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) => key.push(0),
+            Component::RootDir => key.push(1),
+            Component::CurDir => key.push(2),
+            Component::ParentDir => key.push(3),
+            Component::Normal(name) => {
+                key.push(4);
+                key.extend_from_slice(name.as_bytes());
+            }
+        }
+        key.push(0);
+    }
+    key
+}
+
 /// `path` relative to the directory `root`, `/`-separated, both made absolute first; `None`
 /// when `path` lies outside `root`.
 pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
@@ -196,5 +221,29 @@ mod text_tests {
             os_text(OsStr::from_bytes(b"\xe9.tf")),
             os_text(OsStr::from_bytes(b"\xe8.tf"))
         );
+    }
+}
+
+#[cfg(all(test, unix))]
+mod order_tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn order_keys_sort_and_compare_as_paths_do() {
+        let spellings: [&[u8]; 24] = [
+            b"a", b"a/b", b"a.b", b"a/b/c", b"a-b", b"./a", b"../a", b"/a", b"a//b", b"a/./b",
+            b"a/", b"-x", b"..", b".", b"a/..", b"ab", b"a\x01", b"/", b"", b"./-x", b"a/b.tf",
+            b"a/b/.c", b"a.b/c", b"./a/b",
+        ];
+        let paths: Vec<&Path> = spellings
+            .iter()
+            .map(|bytes| Path::new(OsStr::from_bytes(bytes)))
+            .collect();
+        for a in &paths {
+            for b in &paths {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
     }
 }

@@ -11,7 +11,8 @@
 //! depend on the outlines of the configuration files and on which directories exist, so they
 //! hold while every changed file keeps its outline and none lies below a missing directory.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::path_map::{PathHashMap, PathHashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,7 +40,7 @@ pub struct JudgedRoot {
 
 impl JudgedRoot {
     /// Whether the walk read a directory of `dirs`.
-    fn reads_any(&self, dirs: &HashSet<&Path>) -> bool {
+    fn reads_any(&self, dirs: &PathHashSet<&Path>) -> bool {
         self.modules
             .iter()
             .chain(&self.looked)
@@ -49,7 +50,7 @@ impl JudgedRoot {
 
 /// `paths` and every directory above them: a changed file is in one of these directories, and
 /// a new file may make them exist.
-fn with_ancestors<'p>(paths: impl IntoIterator<Item = &'p Path>) -> HashSet<&'p Path> {
+fn with_ancestors<'p>(paths: impl IntoIterator<Item = &'p Path>) -> PathHashSet<&'p Path> {
     paths.into_iter().flat_map(Path::ancestors).collect()
 }
 
@@ -97,12 +98,12 @@ impl<'a> Slot<'a> {
 /// The modules a scan parsed, by normalised directory, and its relevance decisions.
 #[derive(Debug, Default, Clone)]
 pub struct Memo {
-    pub(super) modules: HashMap<PathBuf, Arc<Module>>,
+    pub(super) modules: PathHashMap<PathBuf, Arc<Module>>,
     pub(super) decided: Decided,
     /// The outlines the decisions were taken from.
     pub(super) known: Known,
     /// The roots judged, by normalised directory.
-    pub(super) judged: HashMap<PathBuf, JudgedRoot>,
+    pub(super) judged: PathHashMap<PathBuf, JudgedRoot>,
     /// The command line's inputs every root read.
     pub(super) inputs: Inputs,
 }

@@ -5,7 +5,8 @@
 //! Every directory is parsed once and shared ([`Project::module`]): a child called by ten
 //! callers is parsed once and evaluated ten times, once per call instance.
 
-use std::collections::{HashMap, HashSet};
+use crate::path_map::{PathHashMap, PathHashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -34,18 +35,18 @@ const LOCK_FILE: &str = ".terraform.lock.hcl";
 pub struct Project<'a> {
     loader: &'a Loader<'a>,
     pub command_line: CommandLine,
-    modules: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    modules: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
     /// Helper modules read in full for their outputs (see [`Project::module_full`]).
-    full_modules: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    full_modules: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
     /// Whether each module directory asked about exists: every root asks again.
-    existing: Mutex<HashMap<PathBuf, bool>>,
+    existing: Mutex<PathHashMap<PathBuf, bool>>,
     /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
     pub(crate) max_module_instances: usize,
     /// Modules an earlier scan parsed, taken instead of parsing their directories again, and
     /// roots it judged, taken instead of walking them again.
     earlier: Memo,
     /// The roots judged so far, with what their walks read, when kept for a later scan.
-    judged: Mutex<HashMap<PathBuf, JudgedRoot>>,
+    judged: Mutex<PathHashMap<PathBuf, JudgedRoot>>,
     keep: bool,
     /// The command line's inputs: every root reads them.
     inputs: Inputs,
@@ -289,7 +290,7 @@ impl<'a> Project<'a> {
             constraints: Vec::new(),
             installed: None,
             instances: 0,
-            beyond_bound: HashSet::new(),
+            beyond_bound: PathHashSet::default(),
             other: Default::default(),
             modules: vec![module.dir.clone()],
             looked: vec![module.dir.join(".terraform/modules")],
@@ -470,7 +471,7 @@ struct Walk<'p, 'a> {
     /// Module instances evaluated so far (bounded by [`Project::max_module_instances`]).
     instances: usize,
     /// Module directories judged with unknown inputs once the bound was reached.
-    beyond_bound: HashSet<PathBuf>,
+    beyond_bound: PathHashSet<PathBuf>,
     /// What blocks of other types ([`super::dispatch`]) left for after the walk.
     other: super::dispatch::Lowered,
     /// The module directories taken, and the other directories looked in or for (see
