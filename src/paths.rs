@@ -60,11 +60,13 @@ fn already_normal(path: &Path) -> Option<&Path> {
     while let Some(rest) = body.strip_prefix(b"../") {
         body = rest;
     }
+    // Only the byte after each separator matters: memchr finds the separators.
     let normal = body.first().is_some_and(|&first| first != b'.')
         && body.last() != Some(&b'/')
-        && body
-            .windows(2)
-            .all(|pair| pair[0] != b'/' || (pair[1] != b'.' && pair[1] != b'/'));
+        && memchr::memchr_iter(b'/', body).all(|at| {
+            body.get(at + 1)
+                .is_some_and(|&next| next != b'.' && next != b'/')
+        });
     normal.then(|| Path::new(std::ffi::OsStr::from_bytes(bytes)))
 }
 
