@@ -15,6 +15,7 @@ use crate::fix::run::{self as fix_run, Options};
 use crate::report::BaselineOutcome;
 use crate::report::Report;
 use crate::report::human::Style;
+use crate::report::wrap::{Destination, terminal_width};
 use crate::rules;
 use crate::scan::{Session, Settings, scan};
 use crate::suppress::listing::Listing;
@@ -130,6 +131,14 @@ fn scan_settings(scan: ScanArgs) -> Settings {
         config_file: scan.config,
         project_root: scan.project_root,
         today: Some(scan.today.unwrap_or_else(crate::date::today)),
+        command_line: crate::config::command_line::CommandLine {
+            select: scan.select,
+            extend_select: scan.extend_select,
+            ignore: scan.ignore,
+            exclude: scan.exclude,
+            extend_exclude: scan.extend_exclude,
+            base: std::env::current_dir().unwrap_or_default(),
+        },
         ..Settings::default()
     }
 }
@@ -157,8 +166,13 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
         overrides: stdin_override.into_iter().collect(),
         fail_on: args.fail_on.map(crate::cli::FailOn::severity),
         no_guardrail_hint: args.no_guardrail_hint,
+        trace: args.verbose || args.show_files,
+        files_only: args.show_files,
         ..scan_settings(args.scan)
     };
+    if args.show_files {
+        return show_files(&paths, &settings);
+    }
     let options = Options {
         unsafe_fixes: args.unsafe_fixes,
     };
@@ -176,11 +190,13 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
         };
     let select: fix_run::Select = selection.map(|_| &pick as &dyn Fn(&Report) -> _);
     let mut session = Session::new(paths.clone(), settings.clone());
+    let started = std::time::Instant::now();
     if args.diff {
         let (diff, report) = fix_run::diff_selected(&mut session, options, select);
         if let Some(why) = missing.take() {
             return Err(AppError::Argument(why));
         }
+        print_trace(&report, Some(started.elapsed()), None);
         if !args.quiet {
             eprintln!("{}", fix_run::diff_summary(&report, options));
         }
@@ -204,6 +220,7 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
         // Scanned once: nothing is kept for a re-scan.
         scan(&paths, &settings)
     };
+    let scanned = started.elapsed();
     // What the session keeps for a re-scan (every parsed module) is not needed to render; on
     // a large tree freeing it takes as long as rendering, so a thread frees it meanwhile.
     let freeing = std::thread::Builder::new()
@@ -245,6 +262,7 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
     if !args.deployed.is_empty() {
         crate::drift::attach(&mut report, &args.deployed, &settings);
     }
+    let rendering = std::time::Instant::now();
     let text = match args.format {
         Format::Json => crate::report::json::render(&report),
         Format::Sarif => crate::report::sarif::render(&report),
@@ -257,7 +275,11 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
             Style {
                 // A report file is read later, often not on a terminal: no colour codes.
                 color: args.output.is_none() && use_color(args.color),
-                width: terminal_width(),
+                width: terminal_width(if args.output.is_some() {
+                    Destination::File
+                } else {
+                    Destination::Stdout
+                }),
                 quiet: args.quiet,
                 timing: true,
                 show_suppressed: args.show_suppressed,
@@ -269,6 +291,9 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
     } else {
         text
     };
+    // Fixes are planned for JSON and SARIF too (they list them).
+    let fixed = args.fix || matches!(args.format, Format::Json | Format::Sarif);
+    print_trace(&report, fixed.then_some(scanned), Some(rendering.elapsed()));
     if let Some(freeing) = freeing {
         let _ = freeing.join();
     }
@@ -281,6 +306,54 @@ fn check(args: CheckArgs) -> Result<Outcome, AppError> {
         return write_output(file, &text, &report, args.quiet, code);
     }
     Ok(Outcome::new(text, code))
+}
+
+/// `--show-files`: the files a scan would read for sites, one per line, and exit 0; errors
+/// (a path that does not exist, an invalid config) go to stderr and exit 2.
+fn show_files(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, AppError> {
+    let mut report = scan(paths, settings);
+    let list = report
+        .trace
+        .as_ref()
+        .map(crate::report::trace::Trace::file_list)
+        .unwrap_or_default();
+    if report.errors.is_empty() {
+        return Ok(Outcome::new(list, 0));
+    }
+    report.findings.clear();
+    report.suppressed.clear();
+    let errors = crate::report::human::render(
+        &report,
+        Style {
+            color: false,
+            width: terminal_width(Destination::Stderr),
+            quiet: true,
+            timing: false,
+            show_suppressed: false,
+        },
+    );
+    eprint!("{errors}");
+    Ok(Outcome::new(list, EXIT_FAILURE))
+}
+
+/// `--verbose`: what the scan did, on stderr (stdout stays the report). `fixing` is the time
+/// of the scans and fixes together when fixes were planned: beyond the stages of the report's
+/// own scan, it went to planning, trying and writing fixes (and the scans that checked them).
+fn print_trace(
+    report: &Report,
+    fixing: Option<std::time::Duration>,
+    rendered: Option<std::time::Duration>,
+) {
+    let Some(trace) = &report.trace else {
+        return;
+    };
+    let scan: std::time::Duration = trace.stages.iter().map(|(_, took)| *took).sum();
+    let mut after: Vec<(&'static str, std::time::Duration)> = fixing
+        .map(|total| ("fixes", total.saturating_sub(scan)))
+        .into_iter()
+        .collect();
+    after.extend(rendered.map(|took| ("report", took)));
+    eprint!("{}", trace.render(&after));
 }
 
 /// `--exit-zero`: findings that fail the run (1) exit 0; a failed run (2) still exits 2, as
@@ -560,7 +633,7 @@ fn exceptions(args: ExceptionsArgs) -> Result<Outcome, AppError> {
         .errors
         .iter()
         .map(|e| crate::suppress::listing::ListedError {
-            path: e.path.display().to_string(),
+            path: crate::paths::path_text(&e.path).to_string(),
             line: e.start.line,
             column: e.start.column,
             message: e.message.clone(),
@@ -574,7 +647,7 @@ fn exceptions(args: ExceptionsArgs) -> Result<Outcome, AppError> {
             &report,
             Style {
                 color: false,
-                width: terminal_width(),
+                width: terminal_width(Destination::Stderr),
                 quiet: true,
                 timing: false,
                 show_suppressed: false,
@@ -621,13 +694,6 @@ fn use_color(choice: ColorChoice) -> bool {
                 && std::io::stdout().is_terminal()
         }
     }
-}
-
-fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100)
 }
 
 fn explain(id: &str) -> Result<String, AppError> {

@@ -16,7 +16,7 @@
 //! ```
 
 use std::collections::BTreeSet;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -180,34 +180,11 @@ pub fn compare<T>(
 }
 
 /// `path` relative to `base_dir`, `/`-separated, both made absolute (against the current
-/// directory) and normalised first; `..` steps out of `base_dir` when needed. Bytes of a name
-/// that are not UTF-8 are written as `\xNN` ([`crate::paths::path_text`]).
+/// directory) and normalised first; `..` steps out of `base_dir` when needed (on Windows, a
+/// path on another drive stays absolute: `D:/x/main.tf`). Bytes of a name that are not UTF-8
+/// are written as `\xNN` ([`crate::paths::path_text`]).
 pub fn relative_path(base_dir: &Path, path: &Path) -> String {
-    relative_parts(base_dir, path)
-        .iter()
-        .map(|part| crate::paths::os_text(part).into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// The names of [`relative_path`], as the file system spells them.
-pub fn relative_parts(base_dir: &Path, path: &Path) -> Vec<std::ffi::OsString> {
-    let base = crate::paths::absolute(base_dir);
-    let target = crate::paths::absolute(path);
-    let base_parts: Vec<Component> = base.components().collect();
-    let target_parts: Vec<Component> = target.components().collect();
-    let common = base_parts
-        .iter()
-        .zip(&target_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut parts = vec![std::ffi::OsString::from(".."); base_parts.len() - common];
-    parts.extend(
-        target_parts[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_os_string()),
-    );
-    parts
+    crate::paths::base::Base::native(base_dir).text(path)
 }
 
 #[cfg(test)]

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::config::PathGlob;
+use crate::config::command_line::Selector;
+
 /// Finds Azure App Service sites and slots in Terraform, plan JSON, ARM templates and Bicep that
 /// do not require incoming client certificates (mutual TLS).
 #[derive(Debug, Parser)]
@@ -217,6 +220,13 @@ pub struct CheckArgs {
     /// Also list the findings that exceptions suppress.
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Print on stderr what the scan did: the files per front end, the units (Terraform root
+    /// modules, ARM templates, Bicep roots), the config files, and the time per stage.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Print the files that would be scanned, one per line, sorted, and exit 0.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "output", "baseline", "write_baseline", "statistics"])]
+    pub show_files: bool,
     /// Exit 0 even when findings fail the run (staged adoption, like ruff); a run with errors
     /// (bad input) still exits 2.
     #[arg(long)]
@@ -281,6 +291,23 @@ pub struct ScanArgs {
     /// certgate.toml, else the enclosing git work tree, else the current directory).
     #[arg(long, value_name = "DIR")]
     pub project_root: Option<PathBuf>,
+    /// Report only these rules (comma-separated, repeatable; `ALL` for every rule). Replaces
+    /// what certgate.toml turns on or off, as ruff's --select does.
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = Selector::parse)]
+    pub select: Option<Vec<Selector>>,
+    /// Report these rules too, beside what certgate.toml reports (comma-separated, repeatable).
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = Selector::parse)]
+    pub extend_select: Vec<Selector>,
+    /// Do not report these rules (comma-separated, repeatable); wins over --select.
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = Selector::parse)]
+    pub ignore: Vec<Selector>,
+    /// Skip paths matching GLOB, relative to the current directory (repeatable). Replaces
+    /// the `exclude` of certgate.toml; applies to files named on the command line too.
+    #[arg(long, value_name = "GLOB", value_parser = PathGlob::new)]
+    pub exclude: Option<Vec<PathGlob>>,
+    /// Skip paths matching GLOB as well as what certgate.toml excludes (repeatable).
+    #[arg(long, value_name = "GLOB", value_parser = PathGlob::new)]
+    pub extend_exclude: Vec<PathGlob>,
 }
 
 /// `certgate verify`: the control's stored check over inventory exports.

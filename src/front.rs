@@ -43,6 +43,20 @@ pub enum FrontEndId {
     Inventory,
 }
 
+impl FrontEndId {
+    /// The name `check --verbose` and `--show-files` print.
+    pub fn name(self) -> &'static str {
+        match self {
+            FrontEndId::Terraform => "terraform",
+            FrontEndId::Plan => "plan",
+            FrontEndId::Arm => "arm",
+            FrontEndId::Bicep => "bicep",
+            FrontEndId::Terragrunt => "terragrunt",
+            FrontEndId::Inventory => "inventory",
+        }
+    }
+}
+
 /// An outline with its type erased.
 pub type Erased = dyn Any + Send + Sync;
 

@@ -334,7 +334,7 @@ impl<'a> Loader<'a> {
             None,
             format!(
                 "not read: this symbolic link leads to `{}`, outside the project root `{root}`",
-                target.display()
+                crate::paths::path_text(target)
             ),
         )
     }

@@ -351,6 +351,9 @@ pub struct UnitScan {
     pub consumed: Vec<std::path::PathBuf>,
     /// The Azure Policy assignments of the control found in the units (rollout guardrail).
     pub policies: Vec<guardrail::PolicyAssignment>,
+    /// The units judged, named for people (`root module envs/prod`, `template a.json`), for
+    /// `check --verbose`.
+    pub units: Vec<String>,
 }
 
 #[cfg(test)]

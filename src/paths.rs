@@ -8,10 +8,14 @@
 //! `caf\xE8.tf` the same `caf�.tf`). Each output format then escapes the text as it escapes
 //! any other (JSON strings, XML, workflow-command properties, control characters in human
 //! output); SARIF URIs percent-encode the raw bytes instead (`%E9`).
+//!
+//! Separators, drive letters and case follow [`style`]: paths are made absolute with
+//! `std::path` (the OS's own rules), then spelled and compared by its pure functions.
+
+pub mod base;
+pub mod style;
 
 use std::borrow::Cow;
-use std::ffi::OsStr;
-use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 /// The name of certgate's config file, looked up in each directory from a scanned path upwards.
@@ -101,16 +105,12 @@ pub fn order_key(path: &Path) -> Vec<u8> {
 }
 
 /// `path` relative to the directory `root`, `/`-separated, both made absolute first; `None`
-/// when `path` lies outside `root`.
+/// when `path` lies outside `root`. On Windows the comparison ignores case (see [`style`]).
 pub fn relative_to(root: &Path, path: &Path) -> Option<String> {
-    let root = absolute(root);
-    let relative = absolute(path).strip_prefix(&root).ok()?.to_path_buf();
-    Some(
-        relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
+    style::inside(
+        absolute(root).as_os_str().as_encoded_bytes(),
+        absolute(path).as_os_str().as_encoded_bytes(),
+        style::PathStyle::NATIVE,
     )
 }
 
@@ -120,24 +120,12 @@ pub fn absolute(path: &Path) -> PathBuf {
     normalize(&joined)
 }
 
-/// `path` as text, with bytes that are not UTF-8 written as `\xNN`.
+/// `path` as text, `/`-separated on every OS, with bytes that are not UTF-8 written as `\xNN`.
 pub fn path_text(path: &Path) -> Cow<'_, str> {
-    os_text(path.as_os_str())
-}
-
-/// One name (or any OS string) as text, with bytes that are not UTF-8 written as `\xNN`.
-pub fn os_text(text: &OsStr) -> Cow<'_, str> {
-    if let Some(valid) = text.to_str() {
-        return Cow::Borrowed(valid);
-    }
-    let mut out = String::new();
-    for chunk in text.as_encoded_bytes().utf8_chunks() {
-        out.push_str(chunk.valid());
-        for byte in chunk.invalid() {
-            let _ = write!(out, "\\x{byte:02X}");
-        }
-    }
-    Cow::Owned(out)
+    style::text(
+        path.as_os_str().as_encoded_bytes(),
+        style::PathStyle::NATIVE,
+    )
 }
 
 #[cfg(test)]
@@ -211,17 +199,18 @@ mod tests {
 #[cfg(all(test, unix))]
 mod text_tests {
     use super::*;
+    use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
 
     #[test]
     fn invalid_bytes_are_escaped_and_valid_text_kept() {
         let name = OsStr::from_bytes(b"dir/caf\xe9-\xc3\xbc\xff.tf");
-        assert_eq!(os_text(name), "dir/caf\\xE9-\u{fc}\\xFF.tf");
+        assert_eq!(path_text(Path::new(name)), "dir/caf\\xE9-\u{fc}\\xFF.tf");
         assert_eq!(path_text(Path::new("plain/main.tf")), "plain/main.tf");
         // Two names that a lossy conversion would merge stay apart.
         assert_ne!(
-            os_text(OsStr::from_bytes(b"\xe9.tf")),
-            os_text(OsStr::from_bytes(b"\xe8.tf"))
+            path_text(Path::new(OsStr::from_bytes(b"\xe9.tf"))),
+            path_text(Path::new(OsStr::from_bytes(b"\xe8.tf")))
         );
     }
 }

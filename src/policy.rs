@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::config::command_line::CommandLine;
 use crate::config::{self, Config, Discovery};
 use crate::diagnostic::Severity;
 use crate::error::FileError;
@@ -30,16 +31,24 @@ pub struct Configs<'a> {
     discovery: Discovery,
     loaded: HashMap<PathBuf, Arc<Config>>,
     defaults: Arc<Config>,
+    /// `--select`, `--ignore`, `--exclude` and their `--extend-*` forms: laid over every
+    /// config read, and over the defaults.
+    command_line: &'a CommandLine,
 }
 
 impl<'a> Configs<'a> {
-    pub fn new(loader: &'a Loader<'a>, explicit: Option<&Path>) -> Self {
+    pub fn new(
+        loader: &'a Loader<'a>,
+        explicit: Option<&Path>,
+        command_line: &'a CommandLine,
+    ) -> Self {
         let mut configs = Configs {
             loader,
             explicit: None,
             discovery: Discovery::default(),
             loaded: HashMap::new(),
-            defaults: Arc::new(Config::default()),
+            defaults: Arc::new(command_line.apply(Config::default())),
+            command_line,
         };
         if let Some(path) = explicit {
             configs.explicit = Some(configs.read(path));
@@ -80,6 +89,11 @@ impl<'a> Configs<'a> {
             Some(found) => self.read(&shown_path(&found)),
             None => self.defaults.clone(),
         }
+    }
+
+    /// What governs a file no config governs: the defaults, under the command line.
+    pub fn defaults(&self) -> Arc<Config> {
+        self.defaults.clone()
     }
 
     /// Every config file read so far.
@@ -125,7 +139,7 @@ impl<'a> Configs<'a> {
                 }
             },
         };
-        let config = Arc::new(config);
+        let config = Arc::new(self.command_line.apply(config));
         self.loaded.insert(path.to_path_buf(), config.clone());
         config
     }

@@ -659,7 +659,7 @@ fn a_file_removed_between_discovery_and_reading() {
     };
     let report = certgate::scan(std::slice::from_ref(&base), &settings);
     let json: Value = serde_json::from_str(&certgate::report::json::render(&report)).unwrap();
-    let shown = |name: &str| base.join(name).display().to_string();
+    let shown = |name: &str| common::shown(&base.join(name));
     assert_eq!(
         errors(&json),
         [error(

@@ -107,6 +107,7 @@ fn templates_produce_the_reports_their_ci_system_reads() {
         "github/codeql-action/upload-sarif@v3",
         "actions/cache@",
         "cargo install --locked",
+        "releases/download",
     ] {
         assert!(action.contains(needle), "action.yml lacks {needle}");
     }
@@ -117,6 +118,8 @@ fn templates_produce_the_reports_their_ci_system_reads() {
         "PublishTestResults@2",
         "PublishBuildArtifacts@1",
         "ArtifactName: CodeAnalysisLogs",
+        "task: Cache@2",
+        "releases/download",
     ] {
         assert!(azure.contains(needle), "the Azure template lacks {needle}");
     }

@@ -83,6 +83,32 @@ fn every_shell_script_names_the_subcommands_and_flags() {
 }
 
 #[test]
+fn ruff_habit_flags_are_completed_in_every_shell() {
+    for shell in SHELLS {
+        let script = stdout_of(&["completions", shell]);
+        for flag in [
+            "select",
+            "extend-select",
+            "ignore",
+            "exclude",
+            "extend-exclude",
+            "verbose",
+            "show-files",
+        ] {
+            let spelled = if shell == "fish" {
+                format!("-l {flag}")
+            } else {
+                format!("--{flag}")
+            };
+            assert!(
+                script.contains(&spelled),
+                "{shell} script lacks `{spelled}`"
+            );
+        }
+    }
+}
+
+#[test]
 fn bash_script_passes_bash_syntax_check() {
     let script = stdout_of(&["completions", "bash"]);
     assert!(
@@ -193,6 +219,29 @@ fn man_subcommand_prints_that_subcommands_page() {
     assert!(page.contains(r"\-\-batch\-size"));
     // Only the plan page: check's own flag is absent.
     assert!(!page.contains(r"\-\-write\-baseline"));
+}
+
+#[test]
+fn man_pages_document_the_ruff_habit_flags_where_they_apply() {
+    let check = stdout_of(&["man", "check"]);
+    for option in [
+        r"\-\-select",
+        r"\-\-extend\-select",
+        r"\-\-ignore",
+        r"\-\-exclude",
+        r"\-\-extend\-exclude",
+        r"\-v",
+        r"\-\-verbose",
+        r"\-\-show\-files",
+    ] {
+        assert!(check.contains(option), "check page lacks {option}");
+    }
+    // `plan` selects and excludes like check; listing files and timing are check's.
+    let plan = stdout_of(&["man", "plan"]);
+    assert!(plan.contains(r"\-\-select"));
+    assert!(plan.contains(r"\-\-extend\-exclude"));
+    assert!(!plan.contains(r"\-\-show\-files"));
+    assert!(!plan.contains(r"\-\-verbose"));
 }
 
 #[test]

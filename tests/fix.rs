@@ -131,7 +131,7 @@ fn check_hidden_unsafe_fixes(dir: &Path, root: &Path) -> String {
             finding.fix
         );
         if let FixStatus::Unavailable(why) = &finding.fix {
-            let why = why.replace(&format!("{}/", root.display()), "");
+            let why = why.replace(&format!("{}/", common::shown(root)), "");
             snapshot.push_str(&format!("{} {}: {why}\n", finding.rule, finding.address));
         }
     }
@@ -186,13 +186,13 @@ fn check_fixture(dir: &Path, root: &Path) -> String {
             fix.rule,
             fix.fix
                 .description
-                .replace(&format!("{}/", root.display()), "")
+                .replace(&format!("{}/", common::shown(root)), "")
         ));
     }
     snapshot.push_str("# remaining\n");
     for finding in &report.findings {
         let why = match &finding.fix {
-            FixStatus::Unavailable(why) => why.replace(&format!("{}/", root.display()), ""),
+            FixStatus::Unavailable(why) => why.replace(&format!("{}/", common::shown(root)), ""),
             _ => "no automatic fix".into(),
         };
         snapshot.push_str(&format!("{} {}: {why}\n", finding.rule, finding.address));

@@ -1,7 +1,9 @@
 //! `certgate check --fix` and `--diff` end to end: output, exit codes, JSON fix objects, and
 //! what is never written (broken files, read-only files and directories).
 
+#[cfg(unix)]
 use std::fs;
+#[cfg(unix)]
 use std::os::unix::fs::PermissionsExt as _;
 
 mod common;
@@ -148,6 +150,9 @@ fn a_file_that_fails_to_parse_is_never_touched() {
 
 /// The permission bits are what counts: CI runs as root, for whom the system refuses no
 /// write, and certgate must still leave a file or directory someone made read-only alone.
+/// Unix only: Windows has no read-only directories (its read-only attribute on a directory
+/// does not stop writes in it).
+#[cfg(unix)]
 #[test]
 fn read_only_files_and_directories_are_a_clear_error_and_stay_intact() {
     let dir = tree(&[("ro_file/main.tf", DISABLED), ("ro_dir/main.tf", DISABLED)]);

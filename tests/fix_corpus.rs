@@ -5,7 +5,6 @@
 //! prints its counts). Without the corpus it fails rather than pass having fixed nothing.
 
 use std::collections::{BTreeMap, HashSet};
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
 use certgate::diagnostic::FixStatus;
@@ -13,10 +12,26 @@ use certgate::fix::run::{self, Options};
 use certgate::scan::Session;
 use certgate::{Settings, scan};
 
+/// Makes `path` writable (mode `mode` on Unix), as a checkout is.
+fn writable(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = mode;
+        let mut permissions = std::fs::metadata(path).unwrap().permissions();
+        permissions.set_readonly(false);
+        std::fs::set_permissions(path, permissions).unwrap();
+    }
+}
+
 /// Copies `from` into `to` (regular files and directories only), writable, as a checkout is.
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
-    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o755)).unwrap();
+    writable(to, 0o755);
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let kind = entry.file_type().unwrap();
@@ -25,7 +40,7 @@ fn copy_tree(from: &Path, to: &Path) {
             copy_tree(&entry.path(), &target);
         } else if kind.is_file() {
             std::fs::copy(entry.path(), &target).unwrap();
-            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+            writable(&target, 0o644);
         }
     }
 }

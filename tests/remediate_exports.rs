@@ -2,7 +2,9 @@
 //! end): the script for each site kind and slot in both languages, the excepted site, batch
 //! selection, and the bash script run against a fake `az` that logs its arguments.
 
+#[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
+#[cfg(unix)]
 use std::process::Command;
 
 mod common;
@@ -63,6 +65,9 @@ fn batch_two_holds_the_staging_slot_only() {
 }
 
 /// Logs each call as one line of arguments separated by `|`; fails at call `AZ_FAIL_AT`.
+/// The fake is a shell script found through a `:`-separated `PATH`: Unix only, like the bash
+/// script it checks (the PowerShell script is checked by its snapshot).
+#[cfg(unix)]
 const FAKE_AZ: &str = r#"#!/bin/sh
 n=$(( $(wc -l < "$AZ_LOG") + 1 ))
 line=""
@@ -72,6 +77,7 @@ if [ "$n" = "${AZ_FAIL_AT:-0}" ]; then exit 3; fi
 exit 0
 "#;
 
+#[cfg(unix)]
 fn run_with_fake_az(script: &str, fail_at: &str) -> (Option<i32>, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let az = dir.path().join("az");
@@ -101,6 +107,7 @@ fn run_with_fake_az(script: &str, fail_at: &str) -> (Option<i32>, Vec<String>) {
     (status.code(), calls)
 }
 
+#[cfg(unix)]
 #[test]
 fn the_printed_script_runs_against_a_fake_az_and_stops_at_its_first_failure() {
     let (script, _, _) = remediate("function_app_and_slot", &[]);

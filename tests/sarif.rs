@@ -298,8 +298,7 @@ fn sarif_paths_are_relative_to_the_repository_root_from_a_subdirectory_and_from_
         "resource \"azurerm_linux_web_app\" \"bad\" {\n  client_certificate_enabled = false\n}\n",
     )
     .expect("main.tf");
-    let root = std::path::absolute(&repo).expect("absolute");
-    let root_uri = format!("file://{}/", root.display());
+    let root = repo.canonicalize().expect("the repository");
     for (cwd, target) in [
         (repo.join("infra"), "."),
         (dir.path().to_path_buf(), "repo/infra"),
@@ -309,9 +308,20 @@ fn sarif_paths_are_relative_to_the_repository_root_from_a_subdirectory_and_from_
         let location = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
         assert_eq!(location["uri"], "infra/main.tf", "from {}", cwd.display());
         assert_eq!(location["uriBaseId"], "%SRCROOT%");
-        assert_eq!(
-            run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
-            root_uri.as_str()
+        // The repository as a `file:` directory URI, however this OS spells the temporary
+        // directory (macOS reaches it through the `/var` → `/private/var` link, Windows
+        // names a drive: `file:///C:/…`).
+        let uri = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .expect("a URI");
+        assert!(
+            uri.starts_with("file:///") && uri.ends_with("/repo/"),
+            "{uri}"
         );
+        let named = url::Url::parse(uri)
+            .expect("a valid URI")
+            .to_file_path()
+            .expect("a file path");
+        assert_eq!(named.canonicalize().expect("it exists"), root, "{uri}");
     }
 }

@@ -53,7 +53,7 @@ impl Walker<'_, '_> {
         if self.links.contains(&path) {
             let message = format!(
                 "templateLink `{target}` is not followed: it links back to `{}`, a cycle",
-                path.display()
+                crate::paths::path_text(&path)
             );
             self.errors.push(notice(link, message));
             return;
@@ -71,7 +71,7 @@ impl Walker<'_, '_> {
             };
             let message = format!(
                 "templateLink `{target}` is not followed: `{}` {why}",
-                path.display()
+                crate::paths::path_text(&path)
             );
             self.errors.push(notice(link, message));
             return;

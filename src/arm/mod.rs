@@ -104,6 +104,7 @@ pub fn scan_templates(paths: &[PathBuf], loader: &Loader, scenarios: &Scenarios)
     let mut used = BTreeSet::new();
     let mut recorded_files = HashSet::new();
     for unit in units.into_iter().filter(|u| roots.contains(&u.path)) {
+        all.units.push(template_unit(&unit));
         all.resources.extend(unit.resources);
         all.errors.extend(unit.errors);
         all.policies.extend(unit.policies);
@@ -130,6 +131,22 @@ pub fn scan_templates(paths: &[PathBuf], loader: &Loader, scenarios: &Scenarios)
         }
     }
     all
+}
+
+/// A root template as `--verbose` names it, with the scenarios (parameter files) its sites
+/// were judged with.
+fn template_unit(unit: &Unit) -> String {
+    let scenarios: BTreeSet<&str> = unit
+        .resources
+        .iter()
+        .filter_map(|r| r.scenario.as_deref())
+        .collect();
+    let mut name = format!("template {}", crate::paths::path_text(&unit.path));
+    if !scenarios.is_empty() {
+        let list: Vec<&str> = scenarios.into_iter().collect();
+        name.push_str(&format!(" with {}", list.join(", ")));
+    }
+    name
 }
 
 /// The templates judged as roots: those no other template links to, and, for templates that

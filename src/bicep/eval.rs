@@ -171,7 +171,7 @@ impl<'a> Env<'a> {
         let Some(statement) = file.symbol(name) else {
             return unknown(format!(
                 "`{name}` is not declared in {}",
-                file.source.path().display()
+                crate::paths::path_text(file.source.path())
             ));
         };
         match &statement.kind {

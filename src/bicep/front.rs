@@ -93,7 +93,7 @@ pub fn scan_files(
             (Some(target), None) if target.parent().unwrap_or(Path::new("")) == dir => {
                 params::display_name(&key)
             }
-            _ => path.display().to_string(),
+            _ => crate::paths::path_text(path).to_string(),
         };
         sources.by_key.insert(key.clone(), sources.list.len());
         sources.list.push(ParamSource {
@@ -131,7 +131,7 @@ pub fn scan_files(
             continue;
         };
         if let Some(root) = loader.root().filter(|_| !loader.allowed(target)) {
-            let what = format!("`using '{}'`", target.display());
+            let what = format!("`using '{}'`", crate::paths::path_text(target));
             all.errors.push(FileError::notice(
                 &source.path,
                 None,
@@ -223,6 +223,16 @@ pub fn scan_files(
         }
     }
 
+    all.units = tasks
+        .iter()
+        .map(|(root, scenario)| {
+            let root = crate::paths::path_text(root.source.path());
+            match scenario {
+                Some(scenario) => format!("root {root} with {}", scenario.name),
+                None => format!("root {root}"),
+            }
+        })
+        .collect();
     let judged: Vec<Judged> = tasks
         .into_par_iter()
         .map(|(root, scenario)| judge(&project, &root, scenario))
@@ -234,7 +244,7 @@ pub fn scan_files(
         per_root.push((root, crate::instances::collapse_identical(resources)));
     }
     all.resources = crate::instances::name_roots(per_root, |root, scenario| {
-        let root = root.display();
+        let root = crate::paths::path_text(root);
         match scenario {
             Some(scenario) => format!("root {root} with {scenario}"),
             None => format!("root {root}"),

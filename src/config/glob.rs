@@ -13,6 +13,9 @@ use globset::{Glob, GlobBuilder, GlobMatcher};
 pub struct PathGlob {
     text: String,
     matcher: GlobMatcher,
+    /// Whether it holds a `/` (anchored at its directory) rather than naming a file or
+    /// directory at any depth.
+    anchored: bool,
 }
 
 impl PathGlob {
@@ -23,12 +26,15 @@ impl PathGlob {
         if trimmed.is_empty() {
             return Err("the glob is empty".into());
         }
-        let anchored = if trimmed.contains('/') {
+        // A leading `/` or `./` anchors too, as in `.gitignore` (`./main.tf` is the top
+        // directory's file, not every `main.tf`); a trailing `/` does not.
+        let anchored = text.trim_end_matches('/').contains('/');
+        let pattern = if anchored {
             trimmed.to_string()
         } else {
             format!("**/{trimmed}")
         };
-        let glob = GlobBuilder::new(&anchored)
+        let glob = GlobBuilder::new(&pattern)
             .literal_separator(true)
             .backslash_escape(true)
             .build()
@@ -36,7 +42,13 @@ impl PathGlob {
         Ok(PathGlob {
             text: text.to_string(),
             matcher: glob.compile_matcher(),
+            anchored,
         })
+    }
+
+    /// Whether it is anchored at its directory (it holds a `/`).
+    pub fn is_anchored(&self) -> bool {
+        self.anchored
     }
 
     /// The pattern as written.
@@ -126,6 +138,19 @@ mod tests {
         assert!(!star.matches("envs/prod/x/main.tf"));
         let deep = PathGlob::new("envs/**/*.json").unwrap();
         assert!(deep.matches("envs/a/b/t.json"));
+    }
+
+    #[test]
+    fn a_leading_slash_or_dot_slash_anchors_a_name_at_the_top() {
+        for text in ["./main.tf", "/main.tf"] {
+            let top = PathGlob::new(text).unwrap();
+            assert!(top.is_anchored(), "{text}");
+            assert!(top.matches("main.tf"), "{text}");
+            assert!(!top.matches("jobs/main.tf"), "{text}");
+        }
+        let name = PathGlob::new("examples/").unwrap();
+        assert!(!name.is_anchored());
+        assert!(name.matches("a/examples/main.tf"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! hand rather than through serde derive: that way every unknown key and bad value in the file
 //! is reported (not just the first), each with its line and column.
 
+pub mod command_line;
 pub mod glob;
 mod schema;
 
@@ -142,6 +143,9 @@ pub struct Config {
     pub levels: BTreeMap<RuleId, Level>,
     pub scope: Scope,
     pub exclude: Vec<PathGlob>,
+    /// `--exclude` / `--extend-exclude`, relative to the working directory (see
+    /// [`command_line::CommandLine::apply`]).
+    pub command_line_exclude: Option<command_line::Excludes>,
     /// Whether peers' suppressions (Checkov, tfsec, Trivy, KICS) are honoured.
     pub peer_suppressions: bool,
     pub exceptions: Vec<Exception>,
@@ -178,6 +182,7 @@ impl Default for Config {
             levels: default_levels(),
             scope: Scope::default(),
             exclude: Vec::new(),
+            command_line_exclude: None,
             peer_suppressions: true,
             exceptions: Vec::new(),
             fail_on: None,
@@ -217,8 +222,15 @@ impl Config {
         relative_to(&self.root()?, path)
     }
 
-    /// Whether an `exclude` glob matches `path`.
+    /// Whether an `exclude` glob (or one given on the command line) matches `path`.
     pub fn is_excluded(&self, path: &Path) -> bool {
+        if self
+            .command_line_exclude
+            .as_ref()
+            .is_some_and(|excludes| excludes.matches(path))
+        {
+            return true;
+        }
         if self.exclude.is_empty() {
             return false;
         }

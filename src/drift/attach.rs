@@ -36,7 +36,7 @@ pub(crate) fn attach(report: &mut Report, exports: &[PathBuf], settings: &Settin
             message: format!(
                 "--deployed reads inventory exports, but {} holds infrastructure code: pass it \
                  as a path to check instead",
-                path.display()
+                crate::paths::path_text(&path)
             ),
             path,
             span: None,

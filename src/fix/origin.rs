@@ -123,7 +123,11 @@ fn within(span: Span, literal: Span) -> Option<std::ops::Range<usize>> {
 pub fn describe(ctx: &Ctx, span: Span, note: &str) -> String {
     let file = ctx.sources.get(span.file);
     let at = file.line_col(span.start);
-    format!("{note} ({}:{})", file.path().display(), at.line)
+    format!(
+        "{note} ({}:{})",
+        crate::paths::path_text(file.path()),
+        at.line
+    )
 }
 
 /// `; the value comes from …, so change it there` for a help text, or nothing.

@@ -110,7 +110,7 @@ impl<'a> Planner<'a> {
         }
         let source = self.report.sources.get(file);
         let path = source.path();
-        let shown = path.display();
+        let shown = crate::paths::path_text(path);
         let verdict = if path.to_string_lossy().starts_with('<') {
             Err(format!("{shown} is not a file"))
         } else if !self.dirs.iter().any(|dir| inside(path, dir)) {

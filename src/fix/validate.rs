@@ -55,7 +55,7 @@ pub fn judge(before: &Report, after: &Report, fixed: &[Key]) -> Result<(), Strin
     {
         return Err(format!(
             "the fixed {} would not be valid: {}",
-            new.path.display(),
+            crate::paths::path_text(&new.path),
             new.message
         ));
     }

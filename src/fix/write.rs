@@ -34,7 +34,7 @@ pub fn preflight(path: &Path) -> Result<PathBuf, String> {
     if dir_metadata.permissions().readonly() {
         return Err(format!(
             "its directory {} is read-only, and a fix is written as a new file renamed over the old",
-            dir.display()
+            crate::paths::path_text(dir)
         ));
     }
     Ok(real)
@@ -69,7 +69,7 @@ pub fn write_atomic_with(
     if let Some(root) = root.filter(|root| !root.contains(path)) {
         return Err(format!(
             "it leads to `{}`, outside the project root `{}`, and certgate writes nothing there",
-            real.display(),
+            crate::paths::path_text(&real),
             root.shown()
         ));
     }

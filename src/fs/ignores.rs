@@ -192,7 +192,7 @@ impl IgnoreRules {
                 format!(
                     "its rules are not applied: it is a symbolic link to `{}`, outside the \
                      project root `{}`",
-                    std::fs::read_link(file).unwrap_or_default().display(),
+                    crate::paths::path_text(&std::fs::read_link(file).unwrap_or_default()),
                     self.root.shown()
                 ),
             ));

@@ -68,7 +68,7 @@ impl std::fmt::Display for Refused {
             Refused::OutsideLink(target) => write!(
                 f,
                 "not read: this symbolic link leads to `{}`, outside the project root",
-                target.display()
+                crate::paths::path_text(target)
             ),
             Refused::NotRegular(what) => write!(f, "not a regular file: it is {what}"),
             Refused::TooLarge(size) => write!(

@@ -99,7 +99,7 @@ fn create(path: &Path, contents: &[u8], prefix: &str) -> Result<(), String> {
     let mut temporary = builder.tempfile_in(dir).map_err(|e| {
         format!(
             "cannot create a file in {}: {}",
-            dir.display(),
+            crate::paths::path_text(dir),
             crate::fs::regular::reason(&e)
         )
     })?;

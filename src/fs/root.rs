@@ -88,7 +88,7 @@ impl ProjectRoot {
                 Some((written, None, by)) => {
                     let message = format!(
                         "the project root `{}` ({by}) does not exist: nothing under it is read",
-                        written.display()
+                        crate::paths::path_text(&written)
                     );
                     outside.push((path.clone(), FileError::unplaced(path, message)));
                     continue;
@@ -97,7 +97,7 @@ impl ProjectRoot {
                     if !start.starts_with(&dir) {
                         let message = format!(
                             "outside the project root `{}` ({by}): it is not scanned",
-                            written.display()
+                            crate::paths::path_text(&written)
                         );
                         outside.push((path.clone(), FileError::unplaced(path, message)));
                         continue;
@@ -110,7 +110,7 @@ impl ProjectRoot {
                         let message = format!(
                             "outside the project root `{}` (project-root in certgate.toml): it \
                              is not scanned",
-                            configured.display()
+                            crate::paths::path_text(&configured)
                         );
                         outside.push((path.clone(), FileError::unplaced(path, message)));
                         continue;
@@ -175,12 +175,12 @@ impl ProjectRoot {
     pub fn outside_message(&self, what: &str, path: &Path) -> String {
         // A relative path is shown with where it leads, so the reader sees how far out it is.
         let shown = if path.is_absolute() {
-            format!("`{}`", path.display())
+            format!("`{}`", crate::paths::path_text(path))
         } else {
             format!(
                 "`{}` (`{}`)",
-                path.display(),
-                crate::paths::absolute(path).display()
+                crate::paths::path_text(path),
+                crate::paths::path_text(&crate::paths::absolute(path))
             )
         };
         format!(
@@ -193,7 +193,11 @@ impl ProjectRoot {
 
     /// The root directories for messages.
     pub fn shown(&self) -> String {
-        let dirs: Vec<String> = self.dirs.iter().map(|d| d.display().to_string()).collect();
+        let dirs: Vec<String> = self
+            .dirs
+            .iter()
+            .map(|d| crate::paths::path_text(d).to_string())
+            .collect();
         dirs.join("`, `")
     }
 

@@ -90,7 +90,7 @@ fn linked_file(path: &Path, project: &ProjectRoot, errors: &Mutex<Vec<FileError>
         None,
         format!(
             "not read: this symbolic link leads to `{}`, outside the project root `{}`",
-            target.display(),
+            crate::paths::path_text(&target),
             project.shown()
         ),
     ));

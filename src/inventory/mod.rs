@@ -39,6 +39,10 @@ pub(crate) fn scan_exports(paths: &[PathBuf], loader: &Loader) -> UnitScan {
                 Read::Sites { resources, notices } => UnitScan {
                     resources,
                     errors: notices,
+                    units: vec![format!(
+                        "export {}",
+                        crate::paths::path_text(&crate::paths::normalize(path))
+                    )],
                     ..UnitScan::default()
                 },
                 Read::NotSites(_) => UnitScan::default(),
@@ -53,6 +57,7 @@ pub(crate) fn scan_exports(paths: &[PathBuf], loader: &Loader) -> UnitScan {
     for scan in scans {
         all.resources.extend(scan.resources);
         all.errors.extend(scan.errors);
+        all.units.extend(scan.units);
     }
     all
 }

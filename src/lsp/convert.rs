@@ -127,9 +127,15 @@ mod tests {
 
     #[test]
     fn file_uris_round_trip_with_spaces_and_unicode() {
-        let path = Path::new("/tmp/a dir/ü.tf");
+        // An absolute path as this OS writes one: Windows needs a drive.
+        let (path, expected) = if cfg!(windows) {
+            (r"C:\tmp\a dir\ü.tf", "file:///C:/tmp/a%20dir/%C3%BC.tf")
+        } else {
+            ("/tmp/a dir/ü.tf", "file:///tmp/a%20dir/%C3%BC.tf")
+        };
+        let path = Path::new(path);
         let uri = uri_of(path).unwrap();
-        assert_eq!(uri.as_str(), "file:///tmp/a%20dir/%C3%BC.tf");
+        assert_eq!(uri.as_str(), expected);
         assert_eq!(path_of(&uri).unwrap(), path);
         assert_eq!(
             path_of(&Uri::from_str("untitled:Untitled-1").unwrap()),

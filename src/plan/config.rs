@@ -80,7 +80,7 @@ impl<'p, 'l> Declarations<'p, 'l> {
                 Span::new(file.id, header),
                 format!(
                     "declared in {} (the fix goes there, not into the plan)",
-                    shown.display()
+                    crate::paths::path_text(shown)
                 ),
             ))
         })

@@ -61,6 +61,7 @@ pub fn scan_plans(paths: &[PathBuf], loader: &Loader) -> UnitScan {
         all.resources.extend(scan.resources);
         all.errors.extend(scan.errors);
         all.policies.extend(scan.policies);
+        all.units.extend(scan.units);
     }
     all
 }
@@ -79,7 +80,10 @@ fn scan_file(id: FileId, source: &SourceFile, loader: Option<&Loader>) -> UnitSc
         }
     };
     let root = &doc.root;
-    let mut scan = UnitScan::default();
+    let mut scan = UnitScan {
+        units: vec![format!("plan {}", crate::paths::path_text(source.path()))],
+        ..UnitScan::default()
+    };
     if let Some(errored) = root
         .member("errored")
         .filter(|member| member.value.kind == json::JsonKind::Bool(true))

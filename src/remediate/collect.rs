@@ -139,7 +139,7 @@ fn exception(finding: &Finding) -> String {
     let mut text = format!(
         "{} at {}:{}",
         by.by,
-        by.location.path.display(),
+        crate::paths::path_text(&by.location.path),
         by.location.line
     );
     text.push_str(&format!(
@@ -184,7 +184,7 @@ fn managed_by(targets: &mut [Target], groups: &[Option<usize>], exports: &Report
                     "the code that manages it ({} at {}:{}, matched {how}) still has {}: the \
                      next deployment reverts this fix; fix the code too",
                     site.address(),
-                    site.location.path.display(),
+                    crate::paths::path_text(&site.location.path),
                     site.location.start.line,
                     site.verdict
                 ));

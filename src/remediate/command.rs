@@ -102,7 +102,7 @@ fn fail_on_errors(report: &Report, what: &str) -> Result<(), String> {
         .map(|e| {
             format!(
                 "{}:{}:{}: {}",
-                e.path.display(),
+                crate::paths::path_text(&e.path),
                 e.start.line,
                 e.start.column,
                 e.message

@@ -10,7 +10,7 @@ pub fn header(script: &Script) -> Vec<String> {
     let exports: Vec<String> = script
         .exports
         .iter()
-        .map(|p| p.display().to_string())
+        .map(|p| crate::paths::path_text(p).to_string())
         .collect();
     let sites: usize = script.blocks.iter().map(|b| b.targets.len()).sum();
     let scope = match script.blocks.as_slice() {
@@ -85,7 +85,7 @@ pub fn target(target: &Target) -> Vec<String> {
         "{}: {} ({}:{})",
         target.id,
         target.verdict,
-        target.path.display(),
+        crate::paths::path_text(&target.path),
         target.line
     ))];
     if let Some(why) = &target.reverted_by {

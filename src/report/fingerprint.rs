@@ -2,16 +2,16 @@
 //! `fingerprint`): unique within a report, and independent of line numbers where possible.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use super::Finding;
+use crate::paths::base::Base;
 
 /// The identity of one finding, before duplicates are numbered: a resource's finding is the
 /// baseline's fields `rule|path|address|scenario` (so moved lines keep it); an exception
 /// finding has no address, so its message, which names the exception and its problem, stands
 /// in for it.
-fn identity(finding: &Finding) -> String {
-    let path = crate::baseline::relative_path(Path::new("."), &finding.location.path);
+fn identity(base: &Base, finding: &Finding) -> String {
+    let path = base.text(&finding.location.path);
     if finding.is_about_an_exception() {
         format!("{}|{path}|{}", finding.rule, finding.message)
     } else {
@@ -28,7 +28,15 @@ fn identity(finding: &Finding) -> String {
 /// identity (two identical malformed exceptions in one file, a name declared twice) get
 /// `|2`, `|3`, … in list order, which is the report's (path, line, column) order.
 pub fn fingerprints<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
-    numbered(findings.into_iter().map(identity))
+    fingerprints_in(&Base::cwd(), findings)
+}
+
+/// [`fingerprints`] with paths relative to `base` rather than the working directory.
+pub fn fingerprints_in<'a>(
+    base: &Base,
+    findings: impl IntoIterator<Item = &'a Finding>,
+) -> Vec<String> {
+    numbered(findings.into_iter().map(|finding| identity(base, finding)))
 }
 
 /// `keys` with the second and later copies of each key suffixed `|2`, `|3`, …: all distinct.

@@ -14,9 +14,12 @@ use std::path::Path;
 
 use super::{Finding, Report};
 use crate::diagnostic::Severity;
+use crate::paths::base::Base;
 
-fn relative(path: &Path) -> String {
-    crate::baseline::relative_path(Path::new("."), path)
+/// The `file=` property of an annotation: `path` relative to `base` (the working directory,
+/// the checkout), `/`-separated on every OS, escaped.
+fn file_property(base: &Base, path: &Path) -> String {
+    escape_property(&base.text(path))
 }
 
 /// Escapes the message part of a workflow command. Control characters from the scanned files
@@ -34,7 +37,7 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn annotation(finding: &Finding) -> String {
+fn annotation(base: &Base, finding: &Finding) -> String {
     let command = match finding.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
@@ -58,7 +61,7 @@ fn annotation(finding: &Finding) -> String {
     }
     format!(
         "::{command} file={},line={},col={},endLine={},endColumn={end_column},title={}::{}\n",
-        escape_property(&relative(&finding.location.path)),
+        file_property(base, &finding.location.path),
         start.line,
         start.column,
         end.line.max(start.line),
@@ -73,16 +76,21 @@ fn annotation(finding: &Finding) -> String {
 
 /// Renders one workflow command per line, findings first, then file errors and notices.
 pub fn render(report: &Report) -> String {
+    render_in(report, &Base::cwd())
+}
+
+/// [`render`] with paths relative to `base`.
+pub fn render_in(report: &Report, base: &Base) -> String {
     let mut out = String::new();
     for finding in &report.findings {
-        out.push_str(&annotation(finding));
+        out.push_str(&annotation(base, finding));
     }
     for (command, records) in [("error", &report.errors), ("notice", &report.notices)] {
         for record in records {
             let _ = writeln!(
                 out,
                 "::{command} file={},line={},col={}::{}",
-                escape_property(&relative(&record.path)),
+                file_property(base, &record.path),
                 record.start.line,
                 record.start.column,
                 escape_data(&record.message)

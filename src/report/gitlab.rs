@@ -15,12 +15,11 @@
 //! as 16 hex digits. FNV-1a is hand-written because it is a few lines,
 //! stable forever by definition, and needs no cryptographic strength here.
 
-use std::path::Path;
-
 use serde::Serialize;
 
 use super::{ErrorRecord, Finding, Report};
 use crate::diagnostic::Severity;
+use crate::paths::base::Base;
 
 #[derive(Serialize)]
 struct Issue {
@@ -42,10 +41,6 @@ struct Lines {
     begin: usize,
 }
 
-fn relative(path: &Path) -> String {
-    crate::baseline::relative_path(Path::new("."), path)
-}
-
 /// 64-bit FNV-1a of `text`, as 16 lowercase hex digits.
 pub fn fnv1a_hex(text: &str) -> String {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -56,8 +51,8 @@ pub fn fnv1a_hex(text: &str) -> String {
     format!("{hash:016x}")
 }
 
-fn finding_issue(finding: &Finding, key: &str) -> Issue {
-    let path = relative(&finding.location.path);
+fn finding_issue(base: &Base, finding: &Finding, key: &str) -> Issue {
+    let path = base.text(&finding.location.path);
     // The message already names the scenario.
     let mut description = finding.message.clone();
     if let Some(note) = &finding.note {
@@ -80,12 +75,12 @@ fn finding_issue(finding: &Finding, key: &str) -> Issue {
     }
 }
 
-fn error_key(error: &ErrorRecord) -> String {
-    format!("file-error|{}|{}", relative(&error.path), error.message)
+fn error_key(base: &Base, error: &ErrorRecord) -> String {
+    format!("file-error|{}|{}", base.text(&error.path), error.message)
 }
 
-fn error_issue(error: &ErrorRecord, key: &str) -> Issue {
-    let path = relative(&error.path);
+fn error_issue(base: &Base, error: &ErrorRecord, key: &str) -> Issue {
+    let path = base.text(&error.path);
     Issue {
         description: error.message.clone(),
         check_name: "file-error".to_string(),
@@ -102,19 +97,25 @@ fn error_issue(error: &ErrorRecord, key: &str) -> Issue {
 
 /// Renders the issues as a pretty-printed JSON array with a trailing newline.
 pub fn render(report: &Report) -> String {
-    let keys = super::fingerprint::fingerprints(&report.findings);
-    let error_keys = super::fingerprint::numbered(report.errors.iter().map(error_key));
+    render_in(report, &Base::cwd())
+}
+
+/// [`render`] with paths (and the fingerprints made of them) relative to `base`.
+pub fn render_in(report: &Report, base: &Base) -> String {
+    let keys = super::fingerprint::fingerprints_in(base, &report.findings);
+    let error_keys =
+        super::fingerprint::numbered(report.errors.iter().map(|error| error_key(base, error)));
     let issues: Vec<Issue> = report
         .findings
         .iter()
         .zip(&keys)
-        .map(|(finding, key)| finding_issue(finding, key))
+        .map(|(finding, key)| finding_issue(base, finding, key))
         .chain(
             report
                 .errors
                 .iter()
                 .zip(&error_keys)
-                .map(|(error, key)| error_issue(error, key)),
+                .map(|(error, key)| error_issue(base, error, key)),
         )
         .collect();
     // Serialising plain strings and numbers cannot fail.

@@ -11,7 +11,8 @@ use super::excerpt::{Excerpt, display_path};
 use super::{ErrorRecord, Finding, Fixed, Report, ResourceRecord};
 use crate::diagnostic::{Applicability, FixStatus, Severity};
 
-/// How to draw: colour or not, and the width to wrap at.
+/// How to draw: colour or not, and the width to wrap at (lines break at spaces outside
+/// backticks only: see [`super::wrap`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub color: bool,
@@ -49,6 +50,9 @@ pub fn render(report: &Report, style: Style) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
+        .with_word_separator(super::wrap::separator())
+        .with_word_splitter(super::wrap::splitter())
+        .with_break_words(false)
         .with_links(false)
         .with_show_related_as_nested(true);
     let mut out = String::new();

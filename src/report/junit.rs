@@ -23,6 +23,7 @@ use std::path::Path;
 
 use super::{Finding, Location, Report, Treatment};
 use crate::diagnostic::Severity;
+use crate::paths::base::Base;
 
 /// One test case: a resource (or a stray finding, or an unreadable file) and what it got.
 #[derive(Default)]
@@ -34,20 +35,16 @@ struct Case {
     out: Vec<String>,
 }
 
-fn relative(path: &Path) -> String {
-    crate::baseline::relative_path(Path::new("."), path)
-}
-
 /// The file as a `classname`: Jenkins splits a class name at its last dot into package and
 /// class, so `infra/main.tf` would show as class `tf` in package `infra/main`; dots become `_`.
-fn classname(path: &Path) -> String {
-    relative(path).replace('.', "_")
+fn classname(base: &Base, path: &Path) -> String {
+    base.text(path).replace('.', "_")
 }
 
-fn place(location: &Location) -> String {
+fn place(base: &Base, location: &Location) -> String {
     format!(
         "{}:{}:{}",
-        relative(&location.path),
+        base.text(&location.path),
         location.start.line,
         location.start.column
     )
@@ -70,17 +67,17 @@ fn describe(finding: &Finding) -> String {
 }
 
 /// Adds what `finding` says to `case`, by how it was treated.
-fn record(case: &mut Case, finding: &Finding, treatment: Treatment) {
+fn record(base: &Base, case: &mut Case, finding: &Finding, treatment: Treatment) {
     match (treatment, finding.severity) {
         (Treatment::Reported, Severity::Error) => {
-            let body = format!("{}\n{}", finding.help, place(&finding.location));
+            let body = format!("{}\n{}", finding.help, place(base, &finding.location));
             case.failures.push((describe(finding), body));
         }
         (Treatment::Reported, Severity::Warning) => {
             let line = format!(
                 "warning {} at {}",
                 describe(finding),
-                place(&finding.location)
+                place(base, &finding.location)
             );
             case.out.push(line);
         }
@@ -102,12 +99,17 @@ fn record(case: &mut Case, finding: &Finding, treatment: Treatment) {
 /// summary's `failing` plus the exception findings at error severity, and `errors` its
 /// `errors`.
 pub fn render(report: &Report) -> String {
+    render_in(report, &Base::cwd())
+}
+
+/// [`render`] with paths (and class names) relative to `base`.
+pub fn render_in(report: &Report, base: &Base) -> String {
     let mut cases: Vec<Case> = report
         .resources
         .iter()
         .map(|resource| Case {
             name: case_name(&resource.address, resource.scenario.as_deref()),
-            classname: classname(&resource.location.path),
+            classname: classname(base, &resource.location.path),
             ..Case::default()
         })
         .collect();
@@ -126,25 +128,25 @@ pub fn render(report: &Report) -> String {
             // its own, named by its rule and place so that several in one file stay apart.
             _ => {
                 cases.push(Case {
-                    name: format!("{} at {}", finding.rule, place(&finding.location)),
-                    classname: classname(&finding.location.path),
+                    name: format!("{} at {}", finding.rule, place(base, &finding.location)),
+                    classname: classname(base, &finding.location.path),
                     ..Case::default()
                 });
                 cases.len() - 1
             }
         };
-        record(&mut cases[i], finding, treatment);
+        record(base, &mut cases[i], finding, treatment);
     }
     for error in &report.errors {
         let at = format!(
             "{}:{}:{}",
-            relative(&error.path),
+            base.text(&error.path),
             error.start.line,
             error.start.column
         );
         cases.push(Case {
             name: at.clone(),
-            classname: classname(&error.path),
+            classname: classname(base, &error.path),
             error: Some(format!("{at}: {}", error.message)),
             ..Case::default()
         });
@@ -232,8 +234,9 @@ mod tests {
 
     #[test]
     fn classnames_have_no_dots_for_jenkins_to_split() {
-        assert_eq!(classname(Path::new("infra/main.tf")), "infra/main_tf");
-        assert_eq!(classname(Path::new("./a.b/c.bicep")), "a_b/c_bicep");
+        let cwd = Base::cwd();
+        assert_eq!(classname(&cwd, Path::new("infra/main.tf")), "infra/main_tf");
+        assert_eq!(classname(&cwd, Path::new("./a.b/c.bicep")), "a_b/c_bicep");
     }
 
     #[test]

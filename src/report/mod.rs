@@ -17,6 +17,10 @@ pub mod output;
 pub mod sarif;
 mod srcroot;
 pub mod statistics;
+pub mod trace;
+#[cfg(test)]
+mod windows_paths;
+pub mod wrap;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -233,6 +237,8 @@ pub struct Report {
     pub guardrail: guardrail::Guardrail,
     /// Drift between the code and the deployed sites (`check --deployed`); `None` without it.
     pub drift: Option<Vec<drift::DriftEntry>>,
+    /// What the scan did (`check --verbose`, `--show-files`); `None` unless asked for.
+    pub trace: Option<trace::Trace>,
 }
 
 /// How a listed finding was treated: reported, recorded in the baseline, or suppressed.

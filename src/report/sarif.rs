@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use super::{ErrorRecord, Finding, Location, Report, ResourceRecord, Treatment};
 use crate::diagnostic::FixStatus;
 use crate::diagnostic::Severity;
+use crate::paths::base::Base;
 use crate::rules::{RULES, Rule, RuleId};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -123,17 +124,20 @@ fn rule_json(info: &Rule) -> Value {
     rule
 }
 
-/// `path` relative to `root` (the `%SRCROOT%`), `/`-separated and percent-encoded as a URI.
-/// A name that is not UTF-8 has its raw bytes encoded (`%E9`), as a URI carries them.
-fn uri(root: &Path, path: &Path) -> String {
-    let parts = crate::baseline::relative_parts(root, path);
-    let relative: Vec<&[u8]> = parts.iter().map(|p| p.as_encoded_bytes()).collect();
-    super::srcroot::encode(&relative.join(&b'/'))
+/// The `artifactLocation` of `path`: relative to `root` (the `%SRCROOT%`), `/`-separated and
+/// percent-encoded, with `uriBaseId`; a name that is not UTF-8 has its raw bytes encoded
+/// (`%E9`), as a URI carries them. A file no relative path reaches (on Windows, another drive
+/// than the repository's) gets its absolute `file:` URI and no base.
+fn artifact(root: &Base, path: &Path) -> Value {
+    match root.relative_uri(path) {
+        Some(uri) => json!({ "uri": uri, "uriBaseId": SRCROOT }),
+        None => json!({ "uri": root.file_uri(path).unwrap_or_default() }),
+    }
 }
 
-fn physical(root: &Path, location: &Location) -> Value {
+fn physical(root: &Base, location: &Location) -> Value {
     json!({
-        "artifactLocation": { "uri": uri(root, &location.path), "uriBaseId": SRCROOT },
+        "artifactLocation": artifact(root, &location.path),
         "region": {
             "startLine": location.start.line,
             "startColumn": location.start.column,
@@ -148,7 +152,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 fn result_json(
-    root: &Path,
+    root: &Base,
     report: &Report,
     index: &BTreeMap<RuleId, usize>,
     (f, how): (&Finding, Treatment),
@@ -231,7 +235,7 @@ fn result_json(
             .into_iter()
             .map(|(path, replacements)| {
                 json!({
-                    "artifactLocation": { "uri": uri(root, path), "uriBaseId": SRCROOT },
+                    "artifactLocation": artifact(root, path),
                     "replacements": replacements,
                 })
             })
@@ -255,7 +259,7 @@ fn result_json(
             "kind": kind,
             "status": "accepted",
             "location": { "physicalLocation": {
-                "artifactLocation": { "uri": uri(root, &by.location.path), "uriBaseId": SRCROOT },
+                "artifactLocation": artifact(root, &by.location.path),
                 "region": { "startLine": by.location.line },
             }},
             "properties": { "by": by.by },
@@ -274,12 +278,12 @@ fn result_json(
     result
 }
 
-fn notification(root: &Path, record: &ErrorRecord, level: &str) -> Value {
+fn notification(root: &Base, record: &ErrorRecord, level: &str) -> Value {
     json!({
         "level": level,
         "message": { "text": record.message },
         "locations": [{ "physicalLocation": {
-            "artifactLocation": { "uri": uri(root, &record.path), "uriBaseId": SRCROOT },
+            "artifactLocation": artifact(root, &record.path),
             "region": { "startLine": record.start.line, "startColumn": record.start.column },
         }}],
     })
@@ -287,33 +291,34 @@ fn notification(root: &Path, record: &ErrorRecord, level: &str) -> Value {
 
 /// Renders the report as a pretty-printed SARIF 2.1.0 log with one run and a trailing newline.
 pub fn render(report: &Report) -> String {
+    let findings = report.treated_findings().map(|(f, _)| f);
+    let scanned = (report.resources.iter().map(|r| r.location.path.as_path()))
+        .chain(findings.map(|f| f.location.path.as_path()))
+        .chain(report.errors.iter().map(|e| e.path.as_path()));
+    let root = Base::native(&super::srcroot::source_root(Path::new("."), scanned));
+    render_in(report, &Base::cwd(), &root)
+}
+
+/// [`render`] with fingerprints relative to `cwd` and URIs relative to `root` (`%SRCROOT%`).
+pub fn render_in(report: &Report, cwd: &Base, root: &Base) -> String {
     let index: BTreeMap<RuleId, usize> = RULES.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let findings: Vec<(&Finding, Treatment)> = report.treated_findings().collect();
     // Unique across every result of the run, whatever its treatment.
-    let fingerprints = super::fingerprint::fingerprints(findings.iter().map(|(f, _)| *f));
+    let fingerprints = super::fingerprint::fingerprints_in(cwd, findings.iter().map(|(f, _)| *f));
     let records = report.records_by_group();
-    let scanned = (report.resources.iter().map(|r| r.location.path.as_path()))
-        .chain(findings.iter().map(|(f, _)| f.location.path.as_path()))
-        .chain(report.errors.iter().map(|e| e.path.as_path()));
-    let root = super::srcroot::source_root(Path::new("."), scanned);
     let results: Vec<Value> = findings
         .into_iter()
         .zip(&fingerprints)
         .map(|(finding, fingerprint)| {
             let record = finding.0.group().and_then(|g| records.get(&g).copied());
-            result_json(&root, report, &index, finding, fingerprint, record)
+            result_json(root, report, &index, finding, fingerprint, record)
         })
         .collect();
     let notifications: Vec<Value> = report
         .errors
         .iter()
-        .map(|e| notification(&root, e, "error"))
-        .chain(
-            report
-                .notices
-                .iter()
-                .map(|n| notification(&root, n, "note")),
-        )
+        .map(|e| notification(root, e, "error"))
+        .chain(report.notices.iter().map(|n| notification(root, n, "note")))
         .collect();
     let taxonomies: Vec<Value> = PEERS
         .iter()
@@ -344,7 +349,7 @@ pub fn render(report: &Report) -> String {
             "toolExecutionNotifications": notifications,
         }],
         "originalUriBaseIds": {
-            SRCROOT: { "uri": super::srcroot::directory_uri(&root) },
+            SRCROOT: { "uri": root.uri() },
         },
         "columnKind": "unicodeCodePoints",
         "results": results,
@@ -377,10 +382,12 @@ mod tests {
 
     #[test]
     fn uris_are_relative_slashed_and_encoded() {
-        let root = Path::new(".");
-        assert_eq!(uri(root, Path::new("infra/main.tf")), "infra/main.tf");
-        assert_eq!(uri(root, Path::new("./a b/c:d.tf")), "a%20b/c%3Ad.tf");
-        assert_eq!(uri(root, Path::new("ü.tf")), "%C3%BC.tf");
+        let root = Base::cwd();
+        let uri = |path: &str| artifact(&root, Path::new(path))["uri"].clone();
+        assert_eq!(uri("infra/main.tf"), "infra/main.tf");
+        assert_eq!(uri("./a b/c:d.tf"), "a%20b/c%3Ad.tf");
+        assert_eq!(uri("ü.tf"), "%C3%BC.tf");
+        assert_eq!(artifact(&root, Path::new("x"))["uriBaseId"], SRCROOT);
     }
 
     #[test]

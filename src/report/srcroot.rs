@@ -21,40 +21,6 @@ pub fn source_root<'a>(cwd: &Path, mut scanned: impl Iterator<Item = &'a Path>) 
         .unwrap_or_else(|| crate::paths::absolute(cwd))
 }
 
-/// `bytes` percent-encoded for a URI path: unreserved characters and the sub-delimiters that
-/// are safe in a path stay; `:` is encoded because a relative reference must not have one in
-/// its first segment.
-pub fn encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for &byte in bytes {
-        if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-/// `root` as the `file:` URI of a directory (with a trailing `/`), for `originalUriBaseIds`.
-pub fn directory_uri(root: &Path) -> String {
-    let absolute = crate::paths::absolute(root);
-    // Windows paths (`C:\x`) become `/C:/x`; `:` stays legal after the first segment.
-    let text = absolute.as_os_str().as_encoded_bytes();
-    let mut path: Vec<u8> = text
-        .iter()
-        .map(|&b| if b == b'\\' { b'/' } else { b })
-        .collect();
-    if !path.starts_with(b"/") {
-        path.insert(0, b'/');
-    }
-    if !path.ends_with(b"/") {
-        path.push(b'/');
-    }
-    let encoded = encode(&path).replace("%3A", ":");
-    format!("file://{encoded}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,11 +39,5 @@ mod tests {
             source_root(dir.path(), std::iter::empty()),
             crate::paths::absolute(dir.path())
         );
-    }
-
-    #[test]
-    fn directory_uris_are_file_uris_with_a_trailing_slash() {
-        assert_eq!(directory_uri(Path::new("/a b/c")), "file:///a%20b/c/");
-        assert_eq!(directory_uri(Path::new("/")), "file:///");
     }
 }

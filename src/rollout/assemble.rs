@@ -156,7 +156,7 @@ pub fn assemble(report: &Report, owners: &Owners, batch_size: usize) -> Rollout 
     for error in &report.errors {
         notices.push(format!(
             "{}:{}:{}: {} ({})",
-            error.path.display(),
+            crate::paths::path_text(&error.path),
             error.start.line,
             error.start.column,
             error.message,

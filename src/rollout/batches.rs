@@ -69,7 +69,7 @@ mod tests {
                 let sites = b
                     .sites
                     .iter()
-                    .map(|s| format!("{}:{}", s.path.display(), s.address))
+                    .map(|s| format!("{}:{}", crate::paths::path_text(&s.path), s.address))
                     .collect();
                 (b.number, b.class, sites)
             })

@@ -64,7 +64,7 @@ impl CodeOwners {
     pub fn parse(text: &str, shown: &Path) -> CodeOwners {
         let mut owners = CodeOwners::default();
         for (i, line) in text.lines().enumerate() {
-            let at = format!("{}:{}", shown.display(), i + 1);
+            let at = format!("{}:{}", crate::paths::path_text(shown), i + 1);
             let words = split_line(line);
             let Some((pattern, names)) = words.split_first() else {
                 continue;

@@ -160,7 +160,7 @@ fn root_of(report: &Report, finding: &Finding) -> String {
             Syntax::Hcl | Syntax::TerraformJson => path.parent().unwrap_or(path),
             Syntax::ArmJson | Syntax::Bicep => path,
         };
-        unit.display().to_string()
+        crate::paths::path_text(unit).to_string()
     };
     let mut level = module_depth(&finding.address, resource.syntax);
     if level == 0 {

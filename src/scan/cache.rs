@@ -22,6 +22,8 @@ pub struct Cache {
     /// The paths scanned (explicit files widened as [`crate::subset`] does) and `--config`.
     pub(super) paths: Vec<PathBuf>,
     pub(super) config_file: Option<PathBuf>,
+    /// The command line's rule selection and excludes (they decide `included`).
+    pub(super) command_line: crate::config::command_line::CommandLine,
     /// The contents that stood in for files.
     pub(super) overrides: load::Overrides,
     /// Every discovered file, sorted, and the paths that could not be walked.
@@ -47,6 +49,7 @@ impl Cache {
     pub(super) fn fits(&self, paths: &[PathBuf], settings: &Settings) -> bool {
         self.paths == paths
             && self.config_file == settings.config_file
+            && self.command_line == settings.command_line
             && paths.iter().all(|path| {
                 let key = crate::paths::normalize(path);
                 self.overrides.contains_key(&key) == settings.overrides.contains_key(&key)

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::sniff::FileFound;
 use crate::error::FileError;
 use crate::file_kind::FileKind;
-use crate::front::{Candidate, Claims, Erased, Row};
+use crate::front::{Candidate, Claims, Erased, FrontEndId, Row};
 use crate::load::Loader;
 use crate::model::{FileComments, Resource, UnitScan};
 
@@ -19,6 +19,8 @@ pub struct FrontEndScan {
     pub comments: Vec<FileComments>,
     /// The Azure Policy assignments of the control the front ends found.
     pub policies: Vec<crate::model::guardrail::PolicyAssignment>,
+    /// The units each front end judged, named for people (`--verbose`).
+    pub units: Vec<(FrontEndId, Vec<String>)>,
 }
 
 /// Runs every row on its files; unreadable files are reported into `errors`.
@@ -63,6 +65,7 @@ pub fn run(
         resources: Vec::new(),
         comments: Vec::new(),
         policies: Vec::new(),
+        units: Vec::new(),
     };
     let consumed = consumed(&scans);
     for (row, scan) in scans.into_iter().enumerate() {
@@ -72,7 +75,9 @@ pub fn run(
             mut comments,
             consumed: _,
             policies,
+            units,
         } = scan;
+        found.units.push((rows[row].id(), units));
         // A file another row judges through its caller is not judged here as well.
         let elsewhere = |file: crate::source::FileId| {
             let path = crate::paths::normalize(loader.sources().get(file).path());

@@ -60,7 +60,7 @@ impl Governing {
             explicit,
             all: configs.all().cloned().collect(),
             by_file,
-            defaults: Arc::new(Config::default()),
+            defaults: configs.defaults(),
         }
     }
 

@@ -24,6 +24,7 @@ mod judge;
 mod session;
 mod sniff;
 mod table;
+mod trace;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -76,6 +77,14 @@ pub struct Settings {
     /// `--no-guardrail-hint`: `check` never mentions a missing Azure Policy guardrail (a
     /// `certgate.toml` can turn it off too: `guardrail-hint = false`).
     pub no_guardrail_hint: bool,
+    /// `--select`, `--ignore`, `--exclude` and their `--extend-*` forms, laid over every
+    /// config (and the defaults).
+    pub command_line: crate::config::command_line::CommandLine,
+    /// Record what the scan did in [`Report::trace`] (`check --verbose`, `--show-files`).
+    pub trace: bool,
+    /// Stop after the byte search: find the files that would be scanned, judge nothing
+    /// (`check --show-files`). Discovery, config and read errors are still reported.
+    pub files_only: bool,
 }
 
 /// A scan's report, and beside it what the scan found on the way, for a re-scan to reuse.
@@ -116,6 +125,7 @@ pub fn project_root(paths: &[PathBuf], settings: &Settings) -> crate::fs::root::
 }
 
 fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
+    let mut stages = trace::Stages::new();
     // Where reading is allowed; scanned paths outside an explicit root are not scanned.
     let chosen = project_root(paths, settings);
     let root = Arc::new(chosen.root);
@@ -168,9 +178,14 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
             (Arc::new(discovery.files), discovery.errors)
         }
     };
+    stages.end("discovery");
     let mut errors = discovery_errors.clone();
     errors.extend(root_errors);
-    let mut configs = crate::policy::Configs::new(&loader, settings.config_file.as_deref());
+    let mut configs = crate::policy::Configs::new(
+        &loader,
+        settings.config_file.as_deref(),
+        &settings.command_line,
+    );
     let changed = reuse.map(|cache| cache.changed(&settings.overrides));
     let included = match reuse.zip(changed.as_ref()) {
         Some((cache, changed)) if cache.same_configs(changed) => {
@@ -195,15 +210,24 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         &settings.overrides,
     );
     let files_scanned = sniff::files_scanned(&rows, &files, &found);
+    let scanned_files = settings
+        .trace
+        .then(|| sniff::scanned_files(&rows, &files, &found));
+    stages.end("load");
+    // `--show-files`: no front end runs, so nothing is parsed or judged.
+    let running = if settings.files_only { 0 } else { rows.len() };
     let front_ends::FrontEndScan {
         mut resources,
         comments,
         policies,
-    } = front_ends::run(&rows, &loader, &files, &found, &mut errors);
+        units,
+    } = front_ends::run(&rows[..running], &loader, &files, &found, &mut errors);
     drop(rows);
+    stages.end("scan");
     let mut cache = Cache {
         paths: paths.to_vec(),
         config_file: settings.config_file.clone(),
+        command_line: settings.command_line.clone(),
         overrides: settings.overrides.clone(),
         files,
         discovery_errors,
@@ -250,6 +274,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         }),
         guardrail,
         drift: None,
+        trace: None,
     };
     judge::groups(&mut report, resources, &governing, &root);
     exceptions::apply(&mut report, &comments, settings, &governing);
@@ -260,6 +285,16 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         settings.config_file.as_deref(),
     );
     report.elapsed = started.elapsed();
+    stages.end("judge");
+    if let Some(files) = scanned_files {
+        report.trace = Some(trace::trace(
+            files,
+            &cache.included,
+            &governing,
+            units,
+            stages,
+        ));
+    }
     cache.sources = report.sources.snapshot();
     Scanned {
         report,

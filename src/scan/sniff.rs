@@ -101,6 +101,30 @@ fn searched_for_sites(rows: &[Box<dyn Row + '_>], kind: FileKind, found: &FileFo
     })
 }
 
+/// The files that count as scanned, with the front end that searched each (the first row
+/// that says so), in the order of `files`.
+pub fn scanned_files(
+    rows: &[Box<dyn Row + '_>],
+    files: &[(PathBuf, FileKind)],
+    found: &[FileFound],
+) -> Vec<(PathBuf, crate::front::FrontEndId)> {
+    files
+        .iter()
+        .zip(found)
+        .filter_map(|((path, kind), found)| {
+            let Some(Ok(found)) = found else {
+                return None;
+            };
+            let row = rows.iter().zip(found.iter()).find(|(row, sniffed)| {
+                sniffed
+                    .as_ref()
+                    .is_some_and(|s| row.searched_for_sites(*kind, s.interesting))
+            })?;
+            Some((path.clone(), row.0.id()))
+        })
+        .collect()
+}
+
 /// How many files count as scanned in the summary (see [`searched_for_sites`]).
 pub fn files_scanned(
     rows: &[Box<dyn Row + '_>],

@@ -139,7 +139,7 @@ impl SuppressedBy {
         format!(
             "the exception for this finding ({} at {}:{}, owner {}) expired on {}: renew it or fix the finding",
             self.by,
-            self.location.path.display(),
+            crate::paths::path_text(&self.location.path),
             self.location.line,
             self.owner.as_deref().unwrap_or("not named"),
             self.expires.map(format_date).unwrap_or_default(),

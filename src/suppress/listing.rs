@@ -80,7 +80,7 @@ impl Listing {
                     reason: entry.reason.clone(),
                     source: entry.source.as_str(),
                     by: entry.by,
-                    path: entry.location.path.display().to_string(),
+                    path: crate::paths::path_text(&entry.location.path).to_string(),
                     line: entry.location.line,
                     column: entry.location.column,
                     rules_text: entry.rules_text(),

@@ -97,13 +97,15 @@ pub fn scan_project(
         per_root.push((root, crate::instances::collapse_identical(resources)));
         scan.errors.extend(errors);
     }
-    scan.resources = crate::instances::name_roots(per_root, |root, _| {
-        let shown = root.display().to_string();
+    let root_name = |root: &std::path::Path| {
+        let shown = crate::paths::path_text(root).to_string();
         format!(
             "root module {}",
             if shown.is_empty() { "." } else { &shown }
         )
-    });
+    };
+    scan.units = per_root.iter().map(|(root, _)| root_name(root)).collect();
+    scan.resources = crate::instances::name_roots(per_root, |root, _| root_name(root));
     let modules = project.modules();
     let modules: Vec<&module::Module> = modules.iter().map(|m| &**m).collect();
     comments::record(&mut scan, &modules, |file| Some(loader.sources().get(file)));
@@ -157,6 +159,7 @@ pub fn scan_module(files: &[ModuleFile]) -> UnitScan {
         comments: Vec::new(),
         consumed: Vec::new(),
         policies: Vec::new(),
+        units: Vec::new(),
     };
     comments::record(&mut scan, &[&module], |file| {
         let found = files.iter().find(|f| f.id == file);

@@ -275,7 +275,11 @@ fn place(files: &[ModuleFile], span: Span) -> String {
         .find(|file| file.id == span.file)
         .map(|file| {
             let at = file.source.line_col(span.start);
-            format!("{} line {}", file.source.path().display(), at.line)
+            format!(
+                "{} line {}",
+                crate::paths::path_text(file.source.path()),
+                at.line
+            )
         })
         .unwrap_or_else(|| "another file".to_string())
 }

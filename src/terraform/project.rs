@@ -809,6 +809,6 @@ pub(super) fn instances(expansion: Expansion) -> Vec<(InstanceKeys, String)> {
 }
 
 fn shown_dir(dir: &Path) -> String {
-    let text = dir.display().to_string();
+    let text = crate::paths::path_text(dir).to_string();
     if text.is_empty() { ".".into() } else { text }
 }

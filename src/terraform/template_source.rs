@@ -171,7 +171,7 @@ fn read_file(
             let at = loaded.source.line_col(error.span.start);
             format!(
                 "reads `{}`, which is not valid JSON (line {}: {})",
-                path.display(),
+                crate::paths::path_text(&path),
                 at.line,
                 error.message
             )
@@ -202,9 +202,12 @@ fn load(
     };
     let path = resolve(cx.root_dir, &written);
     // The loader records why a file cannot be read (outside the project root, missing, …).
-    cx.loader
-        .file(&path)
-        .ok_or_else(|| format!("reads `{}`, which cannot be read", path.display()))
+    cx.loader.file(&path).ok_or_else(|| {
+        format!(
+            "reads `{}`, which cannot be read",
+            crate::paths::path_text(&path)
+        )
+    })
 }
 
 /// `templatefile(PATH, VARS)`. When the file is JSON with every interpolation inside a string

@@ -79,7 +79,7 @@ impl FrontEnd for Terragrunt<'_> {
                     below: unit.inputs,
                     scenario: format!(
                         "terragrunt {}",
-                        crate::paths::normalize(&unit.file).display()
+                        crate::paths::path_text(&crate::paths::normalize(&unit.file))
                     ),
                 });
             }

@@ -178,7 +178,7 @@ impl<'a> ConfigScope<'a> {
         let Some(attribute) = self.config.local(name) else {
             return Err(EvalError(format!(
                 "there is no local `{name}` in `{}`",
-                self.config.path.display()
+                crate::paths::path_text(&self.config.path)
             )));
         };
         self.locals.borrow_mut().insert(name.to_string(), None);
@@ -278,6 +278,6 @@ impl Scope for ConfigScope<'_> {
 
 /// The directory `path` is in, for messages.
 pub fn shown(path: &Path) -> String {
-    let text = path.display().to_string();
+    let text = crate::paths::path_text(path).to_string();
     if text.is_empty() { ".".into() } else { text }
 }

@@ -74,7 +74,7 @@ pub(crate) fn verify(
     let mut notices = Vec::new();
     for path in paths {
         if let Some(why) = loader.not_a_file(path) {
-            problems.push(format!("{}: {why}", path.display()));
+            problems.push(format!("{}: {why}", crate::paths::path_text(path)));
             continue;
         }
         let Some(loaded) = loader.file(path) else {
@@ -92,7 +92,7 @@ pub(crate) fn verify(
             Read::NotSites(why) => problems.push(format!(
                 "{}: not an export of App Service sites: {why}; `certgate verify --print-query` \
                  prints the command that exports them",
-                path.display()
+                crate::paths::path_text(path)
             )),
             Read::Broken(error) => problems.push(placed(sources, &error)),
         }
@@ -133,13 +133,17 @@ fn placed(sources: &SourceMap, error: &FileError) -> String {
             let location = Location::of(sources, span);
             format!(
                 "{}:{}:{}: {}",
-                error.path.display(),
+                crate::paths::path_text(&error.path),
                 location.start.line,
                 location.start.column,
                 error.message
             )
         }
-        None => format!("{}: {}", error.path.display(), error.message),
+        None => format!(
+            "{}: {}",
+            crate::paths::path_text(&error.path),
+            error.message
+        ),
     }
 }
 

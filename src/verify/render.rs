@@ -41,7 +41,7 @@ pub(crate) fn human(verified: &Verified) -> String {
                 "  {} ({})\n    {}:{}: {} [{}]",
                 site.id,
                 site.kind.replace('-', " "),
-                site.location.path.display(),
+                crate::paths::path_text(&site.location.path),
                 site.location.start.line,
                 site.reason,
                 site.verdict

@@ -32,6 +32,17 @@ pub fn check(dir: &Path) -> Command {
     cmd
 }
 
+/// `path` as certgate writes it in its output: `/`-separated on every OS (a Windows
+/// `C:\Users\x\main.tf` is `C:/Users/x/main.tf`).
+pub fn shown(path: &Path) -> String {
+    let text = path.display().to_string();
+    if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text
+    }
+}
+
 /// Writes `dir/name`, creating the directories on the way.
 pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
     let path = dir.join(name);

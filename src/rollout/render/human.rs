@@ -18,7 +18,7 @@ pub fn render(rollout: &Rollout) -> String {
             out,
             "    {} ({}:{})",
             assignment_text(a),
-            a.location.path.display(),
+            crate::paths::path_text(&a.location.path),
             a.location.start.line
         );
     }

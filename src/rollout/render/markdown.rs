@@ -43,7 +43,7 @@ fn guardrail(out: &mut String, rollout: &Rollout) {
             "- `{}` {} (`{}:{}`)",
             code(&a.address),
             inline(&assignment_details(a)),
-            a.location.path.display(),
+            crate::paths::path_text(&a.location.path),
             a.location.start.line
         );
     }

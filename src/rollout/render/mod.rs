@@ -114,7 +114,7 @@ pub fn cause_action(cause: &RootCause) -> String {
     format!(
         "{verb} {} in `{}:{}`",
         cause.what,
-        cause.place.path.display(),
+        crate::paths::path_text(&cause.place.path),
         cause.place.start.line
     )
 }
@@ -145,7 +145,7 @@ pub fn yes_no(value: bool) -> &'static str {
 
 /// The site's place: `path:line`.
 pub fn site_place(site: &Site) -> String {
-    format!("{}:{}", site.path.display(), site.line)
+    format!("{}:{}", crate::paths::path_text(&site.path), site.line)
 }
 
 /// The one-line total.
