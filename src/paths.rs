@@ -218,6 +218,7 @@ mod text_tests {
 #[cfg(all(test, unix))]
 mod order_tests {
     use super::*;
+    use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
 
     #[test]
