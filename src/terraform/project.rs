@@ -38,6 +38,9 @@ pub struct Project<'a> {
     modules: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
     /// Helper modules read in full for their outputs (see [`Project::module_full`]).
     full_modules: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    /// Modules the earlier scan's memo held stripped, parsed again for a walk (see
+    /// [`Project::declared`]).
+    declared: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
     /// Whether each module directory asked about exists: every root asks again.
     existing: Mutex<PathHashMap<PathBuf, bool>>,
     /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
@@ -63,6 +66,7 @@ impl<'a> Project<'a> {
             command_line: CommandLine::new(inputs, loader),
             modules: Mutex::default(),
             full_modules: Mutex::default(),
+            declared: Mutex::default(),
             existing: Mutex::default(),
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
             earlier: Memo::default(),
@@ -118,11 +122,30 @@ impl<'a> Project<'a> {
         .clone()
     }
 
+    /// The module in `dir` with its declarations, for a walk: [`Project::module`], unless the
+    /// earlier scan's memo held it stripped ([`Module::strip`]); then the directory is parsed
+    /// again as [`Project::module`] parsed it (its errors are reported from the stripped one).
+    pub fn declared(&self, dir: &Path) -> Arc<Module> {
+        let module = self.module(dir);
+        if !module.stripped {
+            return module;
+        }
+        let slot = self
+            .declared
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(module.dir.clone())
+            .or_default()
+            .clone();
+        slot.get_or_init(|| Arc::new(self.parse(module.dir.clone(), false)))
+            .clone()
+    }
+
     /// The module in `dir` with every file read: a helper module that deploys nothing is read
     /// by [`Project::module`] for its provider constraints only, but a caller may read its
     /// outputs. Its parse errors are not reported (no verdict of its own depends on them).
     pub fn module_full(&self, dir: &Path) -> Arc<Module> {
-        let module = self.module(dir);
+        let module = self.declared(dir);
         if module.complete {
             return module;
         }
@@ -244,7 +267,7 @@ impl<'a> Project<'a> {
                     .extend(earlier.policies.iter().cloned());
                 earlier.clone()
             }
-            None => self.walk(&self.module(&dir), &[]),
+            None => self.walk(&self.declared(&dir), &[]),
         };
         if !self.keep {
             return root.judged;
@@ -563,7 +586,7 @@ impl Walk<'_, '_> {
             self.errors.push(FileError::at(file, call.header, message));
             return;
         }
-        let child = self.project.module(&dir);
+        let child = self.project.declared(&dir);
         self.modules.push(dir.clone());
         // A module that declares no site and calls nothing deploys no site whatever its inputs:
         // only its provider constraints count, and its instances need not be evaluated.
