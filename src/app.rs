@@ -320,10 +320,17 @@ fn show_files(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, AppErro
     if report.errors.is_empty() {
         return Ok(Outcome::new(list, 0));
     }
+    eprint_errors(&mut report);
+    Ok(Outcome::new(list, EXIT_FAILURE))
+}
+
+/// The report's errors, with snippets, on stderr for people (stdout holds a listing): its
+/// findings dropped, quiet, at stderr's width.
+fn eprint_errors(report: &mut Report) {
     report.findings.clear();
     report.suppressed.clear();
     let errors = crate::report::human::render(
-        &report,
+        report,
         Style {
             color: false,
             width: terminal_width(Destination::Stderr),
@@ -333,7 +340,6 @@ fn show_files(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, AppErro
         },
     );
     eprint!("{errors}");
-    Ok(Outcome::new(list, EXIT_FAILURE))
 }
 
 /// `--verbose`: what the scan did, on stderr (stdout stays the report). `fixing` is the time
@@ -641,19 +647,7 @@ fn exceptions(args: ExceptionsArgs) -> Result<Outcome, AppError> {
         .collect();
     if !report.errors.is_empty() {
         // The errors, with snippets, for people; the listing stays on stdout.
-        report.findings.clear();
-        report.suppressed.clear();
-        let text = crate::report::human::render(
-            &report,
-            Style {
-                color: false,
-                width: terminal_width(Destination::Stderr),
-                quiet: true,
-                timing: false,
-                show_suppressed: false,
-            },
-        );
-        eprint!("{text}");
+        eprint_errors(&mut report);
     }
     let text = match args.format {
         ListFormat::Human => listing.render_human(),

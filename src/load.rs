@@ -142,6 +142,8 @@ pub struct Loader<'a> {
     disk: DiskFs,
     /// Another file system to use instead of the disk (tests, the fuzz harness).
     custom: Option<&'a dyn FileSystem>,
+    /// Whether the front ends name their units (`--verbose`); see [`Loader::naming_units`].
+    naming_units: bool,
 }
 
 pub use crate::fs::Overrides;
@@ -155,6 +157,7 @@ impl<'a> Loader<'a> {
             overrides: None,
             disk: DiskFs::unbounded(),
             custom: None,
+            naming_units: false,
         }
     }
 
@@ -180,6 +183,21 @@ impl<'a> Loader<'a> {
             custom: Some(fs),
             ..self
         }
+    }
+
+    /// The same loader, with the front ends naming the units they judge in
+    /// [`crate::model::UnitScan::units`] when `yes` (`--verbose`): off, a scan formats no
+    /// name per root module, template or plan that nobody reads.
+    pub fn naming_units(self, yes: bool) -> Self {
+        Loader {
+            naming_units: yes,
+            ..self
+        }
+    }
+
+    /// Whether the front ends name their units (see [`Loader::naming_units`]).
+    pub fn names_units(&self) -> bool {
+        self.naming_units
     }
 
     /// What the front ends read, list and ask about: the buffers over the disk (or over the

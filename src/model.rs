@@ -352,7 +352,7 @@ pub struct UnitScan {
     /// The Azure Policy assignments of the control found in the units (rollout guardrail).
     pub policies: Vec<guardrail::PolicyAssignment>,
     /// The units judged, named for people (`root module envs/prod`, `template a.json`), for
-    /// `check --verbose`.
+    /// `check --verbose`; empty unless the loader asks for them ([`crate::load::Loader::naming_units`]).
     pub units: Vec<String>,
 }
 

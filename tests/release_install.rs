@@ -4,7 +4,6 @@
 //! that does not exist. No network: curl reads `file://` URLs.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 /// The templates that install a release, relative to the repository root.
 const TEMPLATES: &[&str] = &["action.yml", "ci/azure-pipelines/certgate.yml"];
@@ -73,6 +72,7 @@ fn action_and_azure_template_run_the_same_install_script() {
 #[cfg(unix)]
 mod run {
     use super::*;
+    use std::process::{Command, Output};
 
     /// The release target of the machine running the tests, as the script maps `uname`.
     fn host_target() -> &'static str {
@@ -160,12 +160,23 @@ mod run {
         let line = std::fs::read_to_string(&sums).unwrap();
         let (_, name) = line.split_once(' ').unwrap();
         std::fs::write(&sums, format!("{} {name}", "0".repeat(64))).unwrap();
+        refused(
+            root.path(),
+            &releases,
+            "v0.2.0",
+            "does not match its .sha256",
+        );
+    }
+
+    /// Each template's script fails to install `version`, says `why` on stderr, and leaves
+    /// no binary behind.
+    fn refused(root: &Path, releases: &Path, version: &str, why: &str) {
         for template in TEMPLATES {
-            let bin_root = root.path().join("bin");
-            let out = install(template, &releases, "v0.2.0", &bin_root);
+            let bin_root = root.join("bin");
+            let out = install(template, releases, version, &bin_root);
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(!out.status.success(), "{template} accepted a bad checksum");
-            assert!(stderr.contains("does not match its .sha256"), "{stderr}");
+            assert!(!out.status.success(), "{template} installed {version}");
+            assert!(stderr.contains(why), "{stderr}");
             assert!(!bin_root.join("bin/certgate").exists(), "{template}");
         }
     }
@@ -174,13 +185,6 @@ mod run {
     fn install_script_names_a_release_that_does_not_exist() {
         let root = tempfile::tempdir().unwrap();
         let releases = fake_release(root.path());
-        for template in TEMPLATES {
-            let bin_root = root.path().join("bin");
-            let out = install(template, &releases, "v9.9.9", &bin_root);
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(!out.status.success(), "{template}");
-            assert!(stderr.contains("(is v9.9.9 released?)"), "{stderr}");
-            assert!(!bin_root.join("bin/certgate").exists(), "{template}");
-        }
+        refused(root.path(), &releases, "v9.9.9", "(is v9.9.9 released?)");
     }
 }

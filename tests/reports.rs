@@ -276,6 +276,16 @@ fn control_characters_in_values_are_escaped_in_every_format() {
 }
 
 #[test]
+fn a_tab_in_a_quoted_value_is_shown_as_an_escape_in_human_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // The wrapper counts a raw tab as no column; the terminal draws up to eight.
+    arm_site_with_parameters(dir.path(), r"tab\tbed");
+    let (_, human) = run(dir.path(), &[]);
+    assert!(human.contains(r"tab\tbed"), "{human}");
+    assert!(!human.contains("tab\tbed"), "{human}");
+}
+
+#[test]
 fn raw_control_characters_in_a_source_line_do_not_reach_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     // Raw bytes in the file itself: the snippet under the message quotes this line.

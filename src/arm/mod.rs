@@ -104,7 +104,9 @@ pub fn scan_templates(paths: &[PathBuf], loader: &Loader, scenarios: &Scenarios)
     let mut used = BTreeSet::new();
     let mut recorded_files = HashSet::new();
     for unit in units.into_iter().filter(|u| roots.contains(&u.path)) {
-        all.units.push(template_unit(&unit));
+        if loader.names_units() {
+            all.units.push(template_unit(&unit));
+        }
         all.resources.extend(unit.resources);
         all.errors.extend(unit.errors);
         all.policies.extend(unit.policies);

@@ -223,16 +223,18 @@ pub fn scan_files(
         }
     }
 
-    all.units = tasks
-        .iter()
-        .map(|(root, scenario)| {
-            let root = crate::paths::path_text(root.source.path());
-            match scenario {
-                Some(scenario) => format!("root {root} with {}", scenario.name),
-                None => format!("root {root}"),
-            }
-        })
-        .collect();
+    if loader.names_units() {
+        all.units = tasks
+            .iter()
+            .map(|(root, scenario)| {
+                let root = crate::paths::path_text(root.source.path());
+                match scenario {
+                    Some(scenario) => format!("root {root} with {}", scenario.name),
+                    None => format!("root {root}"),
+                }
+            })
+            .collect();
+    }
     let judged: Vec<Judged> = tasks
         .into_par_iter()
         .map(|(root, scenario)| judge(&project, &root, scenario))

@@ -39,10 +39,14 @@ pub(crate) fn scan_exports(paths: &[PathBuf], loader: &Loader) -> UnitScan {
                 Read::Sites { resources, notices } => UnitScan {
                     resources,
                     errors: notices,
-                    units: vec![format!(
-                        "export {}",
-                        crate::paths::path_text(&crate::paths::normalize(path))
-                    )],
+                    units: if loader.names_units() {
+                        vec![format!(
+                            "export {}",
+                            crate::paths::path_text(&crate::paths::normalize(path))
+                        )]
+                    } else {
+                        Vec::new()
+                    },
                     ..UnitScan::default()
                 },
                 Read::NotSites(_) => UnitScan::default(),

@@ -4,11 +4,12 @@
 //! case) are checked on every OS.
 //!
 //! - Text is `/`-separated on every OS: `infra\main.tf` is written `infra/main.tf`.
-//! - Windows compares names, drive letters and shares case-insensitively (NTFS and SMB do);
+//! - Windows compares names, drive letters and shares case-insensitively (NTFS and SMB do),
+//!   one character to one as NTFS's upcase table does (not Unicode's full case folding);
 //!   Unix, macOS included, compares bytes: a macOS volume may be case-sensitive or not, so
 //!   certgate does not guess, and two spellings of one name are two paths.
 //! - A name that is not UTF-8 keeps its valid parts and shows other bytes as `\xNN` (see
-//!   [`super::os_text`]); in a URI its raw bytes are percent-encoded instead.
+//!   [`bytes_text`]); in a URI its raw bytes are percent-encoded instead.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -39,13 +40,25 @@ impl PathStyle {
         match self {
             PathStyle::Unix => a == b,
             PathStyle::Windows => match (std::str::from_utf8(a), std::str::from_utf8(b)) {
-                (Ok(a), Ok(b)) => a
-                    .chars()
-                    .flat_map(char::to_lowercase)
-                    .eq(b.chars().flat_map(char::to_lowercase)),
+                (Ok(a), Ok(b)) => a.chars().map(ntfs_upcase).eq(b.chars().map(ntfs_upcase)),
                 _ => a.eq_ignore_ascii_case(b),
             },
         }
+    }
+}
+
+/// `c` as NTFS compares it: through its upcase table, which maps one UTF-16 code unit to
+/// one. So a character whose upper case is several (`ß` is `SS`) stays itself, and one
+/// outside the Basic Multilingual Plane (two code units) is never folded. Full lower-casing
+/// would join names NTFS keeps apart: the Kelvin sign `K` and `k`, `ẞ` and `ß`, `İ` and `i̇`.
+fn ntfs_upcase(c: char) -> char {
+    if u32::from(c) > 0xFFFF {
+        return c;
+    }
+    let mut upper = c.to_uppercase();
+    match (upper.next(), upper.next()) {
+        (Some(one), None) => one,
+        _ => c,
     }
 }
 
@@ -192,13 +205,40 @@ pub fn bytes_text(bytes: &[u8]) -> Cow<'_, str> {
 }
 
 /// `path` as certgate shows it: as written, but `/`-separated (a Windows `infra\main.tf` is
-/// `infra/main.tf`, `C:\repo` is `C:/repo`).
+/// `infra/main.tf`, `C:\repo` is `C:/repo`). A verbatim drive or share (`\\?\C:\repo`,
+/// `\\?\UNC\server\share`, what canonicalising gives on Windows) is shown as users write
+/// it, `C:/repo` and `//server/share`: `//?/C:/repo` would be neither, since a verbatim
+/// path with `/` is no longer verbatim.
 pub fn text(path: &[u8], style: PathStyle) -> Cow<'_, str> {
     let text = bytes_text(path);
     if style == PathStyle::Windows && text.contains('\\') {
-        Cow::Owned(text.replace('\\', "/"))
+        let (lead, rest) = match verbatim_tail(&text) {
+            Some(rest) if drive_root(rest) => ("", rest),
+            Some(rest)
+                if rest
+                    .get(..4)
+                    .is_some_and(|u| u.eq_ignore_ascii_case("UNC\\")) =>
+            {
+                ("//", &rest[4..])
+            }
+            _ => ("", &*text),
+        };
+        Cow::Owned(format!("{lead}{}", rest.replace('\\', "/")))
     } else {
         text
+    }
+}
+
+/// What follows the `\\?\` of a verbatim Windows path.
+fn verbatim_tail(text: &str) -> Option<&str> {
+    text.strip_prefix("\\\\?\\")
+}
+
+/// Whether `text` starts with a rooted drive (`C:\`) or is a bare one (`C:`).
+fn drive_root(text: &str) -> bool {
+    match text.as_bytes() {
+        [letter, b':'] | [letter, b':', b'\\', ..] => letter.is_ascii_alphabetic(),
+        _ => false,
     }
 }
 
@@ -228,9 +268,14 @@ pub fn relative<'a>(base: &[u8], path: &'a [u8], style: PathStyle) -> Option<Vec
 
 /// Names joined with `/`, each as [`bytes_text`] shows it.
 fn join(names: &[&[u8]]) -> String {
+    join_with(names, |name| bytes_text(name).into_owned())
+}
+
+/// Names joined with `/`, each spelled by `spell`.
+fn join_with(names: &[&[u8]], spell: impl Fn(&[u8]) -> String) -> String {
     names
         .iter()
-        .map(|name| bytes_text(name))
+        .map(|name| spell(name))
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -287,11 +332,7 @@ pub fn encode(bytes: &[u8]) -> String {
 
 /// Names as a URI path: percent-encoded, joined with `/`.
 fn encode_names(names: &[&[u8]]) -> String {
-    names
-        .iter()
-        .map(|name| encode(name))
-        .collect::<Vec<_>>()
-        .join("/")
+    join_with(names, encode)
 }
 
 /// The URI reference of `path` relative to `base` (`infra/main%20x.tf`, `../x.tf`), `None`

@@ -80,10 +80,10 @@ fn scan_file(id: FileId, source: &SourceFile, loader: Option<&Loader>) -> UnitSc
         }
     };
     let root = &doc.root;
-    let mut scan = UnitScan {
-        units: vec![format!("plan {}", crate::paths::path_text(source.path()))],
-        ..UnitScan::default()
-    };
+    let mut scan = UnitScan::default();
+    if loader.is_some_and(Loader::names_units) {
+        scan.units = vec![format!("plan {}", crate::paths::path_text(source.path()))];
+    }
     if let Some(errored) = root
         .member("errored")
         .filter(|member| member.value.kind == json::JsonKind::Bool(true))

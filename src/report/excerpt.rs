@@ -165,9 +165,14 @@ fn unsafe_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 /// escape sequence) are written as Rust escapes, so one path stays on one line and cannot
 /// drive the terminal.
 pub fn display_path(path: &Path) -> String {
-    let text = crate::paths::path_text(path);
+    display_text(&crate::paths::path_text(path))
+}
+
+/// Text naming a file (a path, or a unit named by its path) as a terminal shows it: control
+/// characters written as Rust escapes, as [`display_path`] writes them.
+pub fn display_text(text: &str) -> String {
     if !text.chars().any(char::is_control) {
-        return text.into_owned();
+        return text.to_string();
     }
     text.chars()
         .map(|c| {

@@ -140,9 +140,15 @@ fn errors_heading(report: &Report) -> String {
 
 /// Text that may quote the scanned files, as the terminal gets it: control characters (ESC,
 /// BEL, CR, bidirectional overrides) written as visible escapes. Line feeds stay: messages
-/// use them for layout.
+/// use them for layout. A tab (only ever a quoted value's: no message is laid out with one)
+/// is written `\t` too: the wrapper counts it as no column, the terminal draws up to eight.
 fn clean(text: &str) -> String {
-    crate::quote::visible(text).into_owned()
+    let visible = crate::quote::visible(text);
+    if visible.contains('\t') {
+        visible.replace('\t', "\\t")
+    } else {
+        visible.into_owned()
+    }
 }
 
 /// An address or other name, cut to a readable length and cleaned.

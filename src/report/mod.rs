@@ -19,6 +19,7 @@ mod srcroot;
 pub mod statistics;
 pub mod trace;
 #[cfg(test)]
+#[path = "tests/windows_paths.rs"]
 mod windows_paths;
 pub mod wrap;
 

@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::excerpt::{display_path, display_text};
+
 /// Recorded only when [`crate::scan::Settings::trace`] asks for it (the file list of a large
 /// tree is not free).
 #[derive(Debug, Clone, Default)]
@@ -40,7 +42,7 @@ impl Trace {
             line("config: none (the defaults apply)");
         }
         for config in &self.configs {
-            line(&format!("config: {}", crate::paths::path_text(config)));
+            line(&format!("config: {}", display_path(config)));
         }
         line(&format!(
             "files: {} scanned, {} excluded",
@@ -50,13 +52,13 @@ impl Trace {
         for (front_end, files) in self.files_by_front_end() {
             line(&format!("{front_end}: {}", plural(files.len(), "file")));
             for file in files {
-                line(&format!("  {}", crate::paths::path_text(file)));
+                line(&format!("  {}", display_path(file)));
             }
         }
         for (front_end, units) in &self.units {
             line(&format!("{front_end}: {}", plural(units.len(), "unit")));
             for unit in units {
-                line(&format!("  {unit}"));
+                line(&format!("  {}", display_text(unit)));
             }
         }
         for (stage, took) in self.stages.iter().chain(after) {
@@ -85,7 +87,7 @@ impl Trace {
         let mut paths: Vec<String> = self
             .files
             .iter()
-            .map(|(path, _)| crate::paths::path_text(path).into_owned())
+            .map(|(path, _)| display_path(path))
             .collect();
         paths.sort();
         let mut out = String::new();
@@ -141,6 +143,34 @@ mod tests {
                 "time report 0.0 ms",
             ]
         );
+    }
+
+    #[test]
+    fn control_characters_in_names_are_escaped_one_line_each() {
+        let trace = Trace {
+            files: vec![
+                (PathBuf::from("new\nline/main.tf"), "terraform"),
+                (PathBuf::from("a\u{1b}[2J.json"), "arm"),
+            ],
+            units: vec![("arm", vec!["template a\u{1b}[2J.json".into()])],
+            configs: vec![PathBuf::from("c\u{7}/certgate.toml")],
+            ..Trace::default()
+        };
+        for text in [trace.render(&[]), trace.file_list()] {
+            assert!(
+                !text.chars().any(|c| c.is_control() && c != '\n'),
+                "{text:?}"
+            );
+            assert!(text.contains(r"new\nline/main.tf"), "{text}");
+            assert!(text.contains(r"a\u{1b}[2J.json"), "{text}");
+        }
+        assert_eq!(trace.file_list().lines().count(), 2);
+        let verbose = trace.render(&[]);
+        assert!(
+            verbose.contains(r"config: c\u{7}/certgate.toml"),
+            "{verbose}"
+        );
+        assert!(verbose.contains(r"  template a\u{1b}[2J.json"), "{verbose}");
     }
 
     #[test]

@@ -66,8 +66,12 @@ pub fn splitter() -> WordSplitter {
 
 /// The words of `line` with their trailing spaces: runs of non-spaces, where a backticked span
 /// (which may hold spaces, as in `` `client_certificate_mode = "Required"` ``) stays inside its
-/// word. A backtick with no partner on the line is an ordinary character. Leading spaces stay
-/// with the first word.
+/// word. A span opens at a backtick that starts a word (or follows an opening bracket or quote)
+/// and closes at the next backtick that ends one (followed by a space, punctuation or the end),
+/// so a backtick inside a quoted value (`` `name = "we`b"` ``) neither closes its span nor
+/// pairs with the next span's opening one, splitting that span at its spaces. Colour codes
+/// around a backtick do not count. A backtick that opens nothing is an ordinary character.
+/// Leading spaces stay with the first word.
 fn words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
     let bytes = line.as_bytes();
     let mut start = 0;
@@ -87,9 +91,10 @@ fn words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
         // The word itself.
         while at < bytes.len() && bytes[at] != b' ' {
             if bytes[at] == b'`'
-                && let Some(close) = memchr::memchr(b'`', &bytes[at + 1..])
+                && opens(bytes, at)
+                && let Some(close) = closing(bytes, at)
             {
-                at += close + 2;
+                at = close + 1;
             } else {
                 at += 1;
             }
@@ -103,6 +108,61 @@ fn words(line: &str) -> Box<dyn Iterator<Item = Word<'_>> + '_> {
         start = at;
         Some(word)
     }))
+}
+
+/// Whether the backtick at `at` may open a span: at the start of a word, or after an opening
+/// bracket or quote, colour codes aside.
+fn opens(bytes: &[u8], at: usize) -> bool {
+    match visible_before(bytes, at) {
+        None => true,
+        Some(byte) => b" ([{\"'".contains(&byte),
+    }
+}
+
+/// The backtick closing the span the one at `open` opens: the next that ends a word (followed
+/// by a space, punctuation or the end of the line, colour codes aside).
+fn closing(bytes: &[u8], open: usize) -> Option<usize> {
+    memchr::memchr_iter(b'`', &bytes[open + 1..])
+        .map(|offset| open + 1 + offset)
+        .find(|&close| match visible_after(bytes, close + 1) {
+            None => true,
+            Some(byte) => b" .,;:!?)]}\"'".contains(&byte),
+        })
+}
+
+/// The last byte before `at` that is not part of an ANSI colour code (`ESC [ 1;31 m`).
+fn visible_before(bytes: &[u8], mut at: usize) -> Option<u8> {
+    loop {
+        let before = &bytes[..at];
+        let (&last, rest) = before.split_last()?;
+        if !(0x40..=0x7E).contains(&last) {
+            return Some(last);
+        }
+        let params = rest
+            .iter()
+            .rev()
+            .take_while(|byte| (0x30..=0x3F).contains(*byte))
+            .count();
+        match rest[..rest.len() - params] {
+            [.., 0x1B, b'['] => at = rest.len() - params - 2,
+            _ => return Some(last),
+        }
+    }
+}
+
+/// The first byte from `at` on that is not part of an ANSI colour code.
+fn visible_after(bytes: &[u8], mut at: usize) -> Option<u8> {
+    while let [0x1B, b'[', rest @ ..] = &bytes[at.min(bytes.len())..] {
+        let params = rest
+            .iter()
+            .take_while(|byte| (0x30..=0x3F).contains(*byte))
+            .count();
+        match rest.get(params) {
+            Some(end) if (0x40..=0x7E).contains(end) => at += 2 + params + 1,
+            _ => break,
+        }
+    }
+    bytes.get(at).copied()
 }
 
 #[cfg(test)]
@@ -187,6 +247,97 @@ mod tests {
                 lines.iter().any(|line| line.contains(token)),
                 "{token} broken in {lines:#?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_backtick_inside_a_quoted_value_splits_no_span() {
+        // A template value with one backtick, quoted before another span: the old pairing took
+        // `we` + `b" ` ... ` for spans and broke `mode = "Required"` at its spaces.
+        assert_eq!(
+            split("`name = \"we`b\"` is set; see `mode = \"Required\"` now"),
+            [
+                "`name = \"we`b\"`",
+                "is",
+                "set;",
+                "see",
+                "`mode = \"Required\"`",
+                "now"
+            ]
+        );
+        // A value ending in a backtick, and one that is only a backtick.
+        assert_eq!(split("`a b``, then `c d`"), ["`a b``,", "then", "`c d`"]);
+        assert_eq!(
+            split("value ``` here `x y`"),
+            ["value", "```", "here", "`x y`"]
+        );
+    }
+
+    #[test]
+    fn colour_codes_around_a_span_do_not_hide_its_backticks() {
+        assert_eq!(
+            split("see \x1b[1m`a b`\x1b[0m, then \x1b[36m\x1b[1m`c d`\x1b[0m"),
+            [
+                "see",
+                "\x1b[1m`a b`\x1b[0m,",
+                "then",
+                "\x1b[36m\x1b[1m`c d`\x1b[0m"
+            ]
+        );
+        // A colour code cut short at the end of the line is ordinary text.
+        assert_eq!(split("`a b`\x1b["), ["`a", "b`\x1b["]);
+        // Nor does one make a backtick inside a word open a span.
+        assert_eq!(split("a\x1b[0m`b c`"), ["a\x1b[0m`b", "c`"]);
+    }
+
+    #[test]
+    fn wide_characters_count_two_columns() {
+        let options = || {
+            textwrap::Options::new(8)
+                .word_separator(separator())
+                .word_splitter(splitter())
+                .break_words(false)
+        };
+        // Counted one column each, two words (7 characters) would share a line of 8.
+        assert_eq!(
+            textwrap::wrap("日本語 日本語 日本語", options()),
+            ["日本語", "日本語", "日本語"]
+        );
+        assert_eq!(
+            textwrap::wrap("🙂🙂🙂 🙂🙂🙂", options()),
+            ["🙂🙂🙂", "🙂🙂🙂"]
+        );
+        // Colour codes take no columns.
+        assert_eq!(
+            textwrap::wrap("\x1b[1mab\x1b[0m cd efg", options()),
+            ["\x1b[1mab\x1b[0m cd", "efg"]
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        /// Any mix of backticks, colour codes, quotes and wide characters: the words cover
+        /// the line exactly (so no slice ever fell inside a character).
+        #[test]
+        fn generated_lines_split_into_words_that_cover_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "`", " ", "  ", "\x1b[", "1;31m", "m", "é", "日", "🙂", "a", "\"", "(", ")",
+                    ",", "\t",
+                ]),
+                0..24,
+            )
+        ) {
+            let line = pieces.concat();
+            let joined: String = words(&line)
+                .map(|word| format!("{}{}", word.word, word.whitespace))
+                .collect();
+            proptest::prop_assert_eq!(joined, line);
         }
     }
 }

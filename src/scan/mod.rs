@@ -166,7 +166,9 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         .as_deref()
         .filter(|cache| cache.fits(paths, settings));
     let sources = reuse.map_or_else(SourceMap::default, |c| SourceMap::from(c.sources.clone()));
-    let loader = Loader::with_overrides(&sources, &settings.overrides).within(&root);
+    let loader = Loader::with_overrides(&sources, &settings.overrides)
+        .within(&root)
+        .naming_units(settings.trace);
     let loader = match settings.fs.as_deref() {
         Some(fs) => loader.on(fs),
         None => loader,

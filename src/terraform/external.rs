@@ -30,10 +30,10 @@ pub fn scan_roots(roots: &[ExternalRoot], loader: &Loader, inputs: &Inputs) -> U
         .par_iter()
         .map(|root| project.judge_with(&project.module(&root.dir), &root.below))
         .collect();
-    let mut scan = UnitScan {
-        units: roots.iter().map(|root| root.scenario.clone()).collect(),
-        ..UnitScan::default()
-    };
+    let mut scan = UnitScan::default();
+    if loader.names_units() {
+        scan.units = roots.iter().map(|root| root.scenario.clone()).collect();
+    }
     for (root, (resources, errors)) in roots.iter().zip(judged) {
         for mut resource in crate::instances::collapse_identical(resources) {
             resource.scenario = Some(root.scenario.clone());

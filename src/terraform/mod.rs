@@ -104,7 +104,9 @@ pub fn scan_project(
             if shown.is_empty() { "." } else { &shown }
         )
     };
-    scan.units = per_root.iter().map(|(root, _)| root_name(root)).collect();
+    if loader.names_units() {
+        scan.units = per_root.iter().map(|(root, _)| root_name(root)).collect();
+    }
     scan.resources = crate::instances::name_roots(per_root, |root, _| root_name(root));
     let modules = project.modules();
     let modules: Vec<&module::Module> = modules.iter().map(|m| &**m).collect();

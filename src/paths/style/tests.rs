@@ -212,3 +212,155 @@ fn odd_spellings_never_panic_and_keep_their_roots() {
         Some("file://./pipe/x")
     );
 }
+
+#[test]
+fn windows_names_fold_case_one_character_to_one_as_ntfs_does() {
+    // Non-ASCII letters fold as NTFS folds them: `É`/`é`, `Σ`/`σ`/`ς`, `Ж`/`ж`.
+    assert_eq!(
+        rel(r"C:\Café", r"C:\CAFÉ\x.tf", Windows).as_deref(),
+        Some("x.tf")
+    );
+    assert_eq!(
+        rel(r"C:\ΣΟΦΊΑ", r"C:\σοφία\x", Windows).as_deref(),
+        Some("x")
+    );
+    assert_eq!(rel(r"C:\Жук", r"C:\жУК\x", Windows).as_deref(), Some("x"));
+    assert_eq!(rel(r"C:\ς", r"C:\Σ\x", Windows).as_deref(), Some("x"));
+    // NTFS keeps these apart: a one-to-one table cannot map `ß` to `SS`, has no entry joining
+    // the Kelvin sign to `k` or `ẞ` to `ß`, and leaves letters outside the BMP as they are.
+    for (a, b) in [
+        ("ß", "SS"),
+        ("ẞ", "ß"),
+        ("\u{212A}", "k"),
+        ("İ", "i\u{307}"),
+        ("\u{10400}", "\u{10428}"),
+    ] {
+        assert_eq!(
+            inside(
+                format!(r"C:\{a}").as_bytes(),
+                format!(r"C:\{b}\x").as_bytes(),
+                Windows
+            ),
+            None,
+            "{a} and {b} are two names on NTFS"
+        );
+    }
+    // Unix: bytes, whatever the letters.
+    assert_eq!(inside("/Café".as_bytes(), "/café/x".as_bytes(), Unix), None);
+}
+
+mod generated {
+    //! Generated spellings: nothing panics, and what [`relative`] answers leads back.
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Any string of the pieces odd Windows and Unix paths are made of.
+    fn odd() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "\\",
+            "/",
+            "\\\\?\\",
+            "\\\\.\\",
+            "UNC",
+            "C:",
+            "z:",
+            "..",
+            ".",
+            "a",
+            "É",
+            " ",
+            "%",
+            "?",
+            ":",
+            "\u{10400}",
+            "\u{212A}",
+        ]);
+        prop::collection::vec(pieces, 0..10).prop_map(|pieces| pieces.concat())
+    }
+
+    /// An absolute path: a well-formed root, then names joined by either separator.
+    fn absolute() -> impl Strategy<Value = String> {
+        let root = prop::sample::select(vec![
+            "/",
+            r"C:\",
+            "c:/",
+            r"\\?\C:\",
+            r"\\srv\sh\",
+            r"\\?\UNC\SRV\sh\",
+            "D:/",
+        ]);
+        let name = prop::sample::select(vec!["a", "A", "..", ".", "é", "É", "b c", "x:y"]);
+        let sep = prop::sample::select(vec!["\\", "/"]);
+        (root, prop::collection::vec((name, sep), 0..6)).prop_map(|(root, names)| {
+            let mut path = root.to_string();
+            for (name, sep) in names {
+                path.push_str(name);
+                path.push_str(sep);
+            }
+            path
+        })
+    }
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn odd_spellings_never_panic(base in odd(), path in odd()) {
+            for style in [Unix, Windows] {
+                let (base, path) = (base.as_bytes(), path.as_bytes());
+                let _ = relative_text(base, path, style);
+                let _ = relative_uri(base, path, style);
+                let _ = inside(base, path, style);
+                let _ = file_uri(path, style, true);
+                prop_assert!(!text(path, Windows).contains('\\'));
+            }
+        }
+
+        #[test]
+        fn relative_paths_lead_from_the_base_to_the_path(base in absolute(), path in absolute()) {
+            let style = Windows;
+            if let Some(names) = rel(&base, &path, style) {
+                // Every generated base ends with a separator.
+                let joined = format!("{base}{names}");
+                let back = rel(&path, &joined, style);
+                prop_assert_eq!(back.as_deref(), Some(""), "via {}", joined);
+                prop_assert_eq!(
+                    inside(base.as_bytes(), path.as_bytes(), style).is_some(),
+                    !names.starts_with(".."),
+                );
+            }
+            for uri in [file_uri(path.as_bytes(), style, false)].into_iter().flatten() {
+                prop_assert!(uri.starts_with("file://"));
+                prop_assert!(uri.bytes().all(|b| b.is_ascii_graphic() && b != b'\\'), "{}", uri);
+            }
+        }
+    }
+}
+
+#[test]
+fn verbatim_drives_and_shares_show_as_users_write_them() {
+    // What canonicalising gives on Windows (the project root, a resolved link).
+    assert_eq!(text(br"\\?\C:\repo\main.tf", Windows), "C:/repo/main.tf");
+    assert_eq!(text(br"\\?\d:", Windows), "d:");
+    assert_eq!(
+        text(br"\\?\UNC\srv\share\x.tf", Windows),
+        "//srv/share/x.tf"
+    );
+    assert_eq!(text(br"\\?\unc\srv\share", Windows), "//srv/share");
+    // Other verbatim paths have no plainer spelling: slashed as they are.
+    assert_eq!(text(br"\\?\Volume{1}\repo", Windows), "//?/Volume{1}/repo");
+    assert_eq!(text(br"\\?\UN", Windows), "//?/UN");
+    assert_eq!(text(br"\\.\C:\x", Windows), "//./C:/x");
+    // A backslash is part of a Unix name.
+    assert_eq!(text(br"\\?\C:\x", Unix), r"\\?\C:\x");
+}
