@@ -70,8 +70,20 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides, fs: &dyn FileSystem) -
         discovery.errors.extend(errors);
     }
     // Stable, as `sort` is (paths equal by components may differ in spelling), on the
-    // workers: comparing paths component by component is a good part of discovery.
-    discovery.files.par_sort();
+    // workers, by keys that compare as the paths do: comparing paths component by component
+    // was a good part of discovery.
+    sort(&mut discovery.files);
     discovery.files.dedup();
     discovery
+}
+
+/// Sorts discovered files by path, then kind, stably.
+#[cfg(unix)]
+fn sort(files: &mut [(PathBuf, FileKind)]) {
+    files.par_sort_by_cached_key(|(path, kind)| (crate::paths::order_key(path), *kind));
+}
+
+#[cfg(not(unix))]
+fn sort(files: &mut [(PathBuf, FileKind)]) {
+    files.par_sort();
 }

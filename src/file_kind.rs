@@ -38,8 +38,13 @@ const TEMPLATE_SCHEMA: &str = "deploymenttemplate.json";
 impl FileKind {
     /// Classifies a path by its file name; `None` for files certgate never reads.
     pub fn of(path: &Path) -> Option<FileKind> {
-        // Only the ASCII suffix matters: a name that is not UTF-8 is still ours.
-        let name = path.file_name()?.to_string_lossy();
+        // Only the ASCII suffix matters: a name that is not UTF-8 is still ours. Splitting at
+        // the last `/` is the common case; `file_name` (which parses components) decides the
+        // odd spellings (`a/`, `a/.`).
+        let name = crate::path_map::split_name(path)
+            .map(|(_, name)| name)
+            .or_else(|| path.file_name())?;
+        let name = name.to_string_lossy();
         if name == "terragrunt.hcl" {
             return Some(FileKind::Terragrunt);
         }
@@ -54,12 +59,17 @@ impl FileKind {
                 return Some(kind);
             }
         }
-        let lower = name.to_ascii_lowercase();
-        if lower.ends_with(".json") {
+        // Any case for the others, without lowering a copy of every discovered name.
+        let ends_with = |suffix: &str| {
+            name.len() >= suffix.len()
+                && name.as_bytes()[name.len() - suffix.len()..]
+                    .eq_ignore_ascii_case(suffix.as_bytes())
+        };
+        if ends_with(".json") {
             Some(FileKind::Json)
-        } else if lower.ends_with(".bicep") {
+        } else if ends_with(".bicep") {
             Some(FileKind::Bicep)
-        } else if lower.ends_with(".bicepparam") {
+        } else if ends_with(".bicepparam") {
             Some(FileKind::BicepParams)
         } else {
             None
@@ -176,6 +186,30 @@ mod tests {
             FileKind::of(Path::new("AZUREDEPLOY.JSON")),
             Some(FileKind::Json)
         );
+    }
+
+    #[test]
+    fn odd_spellings_are_named_as_path_file_name_names_them() {
+        for path in [
+            "a/main.tf",
+            "a//main.tf",
+            "./main.tf",
+            "a/main.tf/",
+            "a/main.tf/.",
+            "a/x.BICEP/",
+            "a/..",
+            ".",
+            "/",
+            "",
+            "main.tf/..",
+            "\u{e9}.Json",
+        ] {
+            let path = Path::new(path);
+            let by_file_name = path
+                .file_name()
+                .and_then(|name| FileKind::of(Path::new(name)));
+            assert_eq!(FileKind::of(path), by_file_name, "{path:?}");
+        }
     }
 
     #[test]

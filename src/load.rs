@@ -1,6 +1,6 @@
 //! Reads input files safely: regular files only, UTF-8 only, with a positioned error otherwise.
 
-use std::collections::HashMap;
+use crate::path_map::PathHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -135,7 +135,7 @@ pub struct Loaded {
 /// that one read and one error.
 pub struct Loader<'a> {
     sources: &'a SourceMap,
-    cache: Mutex<HashMap<PathBuf, Arc<OnceLock<Option<Loaded>>>>>,
+    cache: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Option<Loaded>>>>>,
     errors: Mutex<Vec<FileError>>,
     overrides: Option<&'a Overrides>,
     /// The disk, bounded by the project root once [`Loader::within`] set one.

@@ -7,7 +7,13 @@ use std::process::ExitCode;
 use certgate::app::EXIT_FAILURE;
 use clap::Parser;
 
+mod allocator;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
+    allocator::return_freed_memory_at_once();
     let cli = match certgate::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -14,6 +14,15 @@ use std::path::Path;
 /// A map from a path's bytes (`path.as_os_str()`) to `V`.
 pub type PathMap<V> = HashMap<OsString, V, foldhash::fast::RandomState>;
 
+/// A map keyed by paths (`PathBuf`, `&Path`, …) hashed with foldhash: `Path`'s own `Hash`
+/// still walks the components, so `a/./b` and `a/b` stay one key, but each piece is not run
+/// through SipHash. The maps of directories and files a scan fills (modules, outlines,
+/// relevance, loaded files) spent more instructions hashing than the lookups they saved.
+pub type PathHashMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// A set of paths hashed as [`PathHashMap`] hashes its keys.
+pub type PathHashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 /// `path` split at its last separator when what follows is a plain name (not empty, `.` or
 /// `..`): the directory as written (empty for a bare name) and the name. Lexically,
 /// `normalize(dir)/name` is `normalize(path)`. Cheaper than `Path::parent` and

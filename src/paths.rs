@@ -64,17 +64,44 @@ fn already_normal(path: &Path) -> Option<&Path> {
     while let Some(rest) = body.strip_prefix(b"../") {
         body = rest;
     }
+    // Only the byte after each separator matters: memchr finds the separators.
     let normal = body.first().is_some_and(|&first| first != b'.')
         && body.last() != Some(&b'/')
-        && body
-            .windows(2)
-            .all(|pair| pair[0] != b'/' || (pair[1] != b'.' && pair[1] != b'/'));
+        && memchr::memchr_iter(b'/', body).all(|at| {
+            body.get(at + 1)
+                .is_some_and(|&next| next != b'.' && next != b'/')
+        });
     normal.then(|| Path::new(std::ffi::OsStr::from_bytes(bytes)))
 }
 
 #[cfg(not(unix))]
 fn already_normal(_: &Path) -> Option<&Path> {
     None
+}
+
+/// Bytes that sort as `path` does: `Path`'s order compares components (root, `.`, `..`,
+/// then names, each name by its bytes), which costs a parse of both paths per comparison.
+/// Each component here is a tag in that order, the name's bytes and a NUL (no name holds
+/// one), so comparing keys byte by byte compares the components; equal keys are equal paths.
+/// Sorting 100 000 discovered paths by these keys takes a fraction of comparing the paths.
+#[cfg(unix)]
+pub fn order_key(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    for component in path.components() {
+        match component {
+            Component::Prefix(_) => key.push(0),
+            Component::RootDir => key.push(1),
+            Component::CurDir => key.push(2),
+            Component::ParentDir => key.push(3),
+            Component::Normal(name) => {
+                key.push(4);
+                key.extend_from_slice(name.as_bytes());
+            }
+        }
+        key.push(0);
+    }
+    key
 }
 
 /// `path` relative to the directory `root`, `/`-separated, both made absolute first; `None`
@@ -185,5 +212,30 @@ mod text_tests {
             path_text(Path::new(OsStr::from_bytes(b"\xe9.tf"))),
             path_text(Path::new(OsStr::from_bytes(b"\xe8.tf")))
         );
+    }
+}
+
+#[cfg(all(test, unix))]
+mod order_tests {
+    use super::*;
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn order_keys_sort_and_compare_as_paths_do() {
+        let spellings: [&[u8]; 24] = [
+            b"a", b"a/b", b"a.b", b"a/b/c", b"a-b", b"./a", b"../a", b"/a", b"a//b", b"a/./b",
+            b"a/", b"-x", b"..", b".", b"a/..", b"ab", b"a\x01", b"/", b"", b"./-x", b"a/b.tf",
+            b"a/b/.c", b"a.b/c", b"./a/b",
+        ];
+        let paths: Vec<&Path> = spellings
+            .iter()
+            .map(|bytes| Path::new(OsStr::from_bytes(bytes)))
+            .collect();
+        for a in &paths {
+            for b in &paths {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
     }
 }

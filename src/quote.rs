@@ -96,7 +96,13 @@ pub fn quoted(text: &str) -> String {
 /// value, but `cat report.json` cannot drive a terminal. They can only occur inside strings,
 /// and all of them are in the Basic Multilingual Plane, so one escape each is exact.
 pub fn json_safe(json: String) -> String {
-    if !json.chars().any(is_unsafe) {
+    // Most output holds no unsafe character: a byte test, which the compiler vectorises,
+    // clears it. Every unsafe character is an ASCII control or starts with 0xC2 (C1 controls)
+    // or 0xE2 (the bidirectional overrides); a byte that may start one sends the text to the
+    // exact test.
+    let may_hold_one =
+        |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F || b == 0xC2 || b == 0xE2;
+    if !json.bytes().any(may_hold_one) || !json.chars().any(is_unsafe) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);

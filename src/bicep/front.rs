@@ -8,7 +8,8 @@
 //! module cycle is a root too, so the cycle is reported rather than the files skipped. When a
 //! module file is judged from several roots, each result names its root as the scenario.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::path_map::{PathHashMap, PathHashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -49,7 +50,7 @@ struct ParamSource {
 #[derive(Default)]
 struct ParamSources {
     list: Vec<ParamSource>,
-    by_key: HashMap<PathBuf, usize>,
+    by_key: PathHashMap<PathBuf, usize>,
 }
 
 /// Scans the Bicep and `.bicepparam` files discovery found (those passing the sniff). `known`
@@ -160,7 +161,7 @@ pub fn scan_files(
         }
     }
 
-    let mut by_target: HashMap<&Path, Vec<&ParamSource>> = HashMap::new();
+    let mut by_target: PathHashMap<&Path, Vec<&ParamSource>> = PathHashMap::default();
     for source in &sources.list {
         if let Some(target) = &source.target {
             by_target.entry(target).or_default().push(source);
@@ -332,9 +333,9 @@ fn judge(project: &Project<'_>, root: &Parsed, scenario: Option<Scenario>) -> Ju
 /// Which of `candidates` are roots: those no other reached Bicep file calls as a local module.
 /// Files only reachable through a module cycle are roots too.
 fn roots(project: &Project<'_>, candidates: &[PathBuf]) -> Vec<PathBuf> {
-    let mut children: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    let mut children: PathHashMap<PathBuf, Vec<PathBuf>> = PathHashMap::default();
     let mut frontier: Vec<PathBuf> = candidates.to_vec();
-    let mut seen: HashSet<PathBuf> = frontier.iter().cloned().collect();
+    let mut seen: PathHashSet<PathBuf> = frontier.iter().cloned().collect();
     while !frontier.is_empty() {
         let found: Vec<(PathBuf, Vec<PathBuf>)> = frontier
             .par_iter()
@@ -359,7 +360,7 @@ fn roots(project: &Project<'_>, candidates: &[PathBuf]) -> Vec<PathBuf> {
             children.insert(path, kids);
         }
     }
-    let called: HashSet<&PathBuf> = children
+    let called: PathHashSet<&PathBuf> = children
         .iter()
         .flat_map(|(parent, kids)| kids.iter().filter(move |kid| *kid != parent))
         .collect();
@@ -368,8 +369,8 @@ fn roots(project: &Project<'_>, candidates: &[PathBuf]) -> Vec<PathBuf> {
         .filter(|path| !called.contains(path))
         .cloned()
         .collect();
-    let mut reached: HashSet<PathBuf> = HashSet::new();
-    let reach = |from: &PathBuf, reached: &mut HashSet<PathBuf>| {
+    let mut reached: PathHashSet<PathBuf> = PathHashSet::default();
+    let reach = |from: &PathBuf, reached: &mut PathHashSet<PathBuf>| {
         let mut stack = vec![from.clone()];
         while let Some(path) = stack.pop() {
             if reached.insert(path.clone()) {

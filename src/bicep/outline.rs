@@ -3,7 +3,7 @@
 //! parsing at all; it may over-report (a `module` line inside a comment), never under-report,
 //! because every module declaration starts with `module NAME 'PATH'` on one line.
 
-use std::collections::HashMap;
+use crate::path_map::PathHashMap;
 use std::path::{Path, PathBuf};
 
 /// The outline of one file: what decides whether it can lead to a site.
@@ -31,7 +31,7 @@ impl Outline {
 /// to decide which files can lead to a site.
 #[derive(Debug, Default)]
 pub struct Known {
-    outlines: HashMap<PathBuf, Outline>,
+    outlines: PathHashMap<PathBuf, Outline>,
 }
 
 impl Known {

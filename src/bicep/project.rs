@@ -1,7 +1,8 @@
 //! The Bicep files of one scan: each parsed at most once and shared by every root, scenario and
 //! module call that reaches it, and the parse-free test of whether a file can lead to a site.
 
-use std::collections::{HashMap, HashSet};
+use crate::path_map::{PathHashMap, PathHashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -117,12 +118,12 @@ type Slot = Arc<OnceLock<Option<Arc<Parsed>>>>;
 pub struct Project<'l> {
     pub loader: &'l Loader<'l>,
     known: &'l outline::Known,
-    files: Mutex<HashMap<PathBuf, Slot>>,
-    relevant: Mutex<HashMap<PathBuf, bool>>,
+    files: Mutex<PathHashMap<PathBuf, Slot>>,
+    relevant: Mutex<PathHashMap<PathBuf, bool>>,
     /// The files whose imports were checked for cycles, and those whose imports were
     /// validated: each is reported once per scan (see `imports::check`).
-    import_checks: Mutex<HashSet<PathBuf>>,
-    import_validations: Mutex<HashSet<PathBuf>>,
+    import_checks: Mutex<PathHashSet<PathBuf>>,
+    import_validations: Mutex<PathHashSet<PathBuf>>,
 }
 
 impl<'l> Project<'l> {

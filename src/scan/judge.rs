@@ -2,7 +2,8 @@
 //! declaration are grouped, and each group gets one verdict under the config governing its
 //! file.
 
-use std::collections::{BTreeSet, HashMap};
+use crate::path_map::PathHashMap;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -34,7 +35,7 @@ pub struct Governing {
     /// Every config loaded during the scan.
     all: Vec<Arc<Config>>,
     /// The config of each file holding a judged resource.
-    by_file: HashMap<PathBuf, Arc<Config>>,
+    by_file: PathHashMap<PathBuf, Arc<Config>>,
     defaults: Arc<Config>,
 }
 
@@ -47,7 +48,7 @@ impl Governing {
         sources: &SourceMap,
         explicit: Option<PathBuf>,
     ) -> Self {
-        let mut by_file: HashMap<PathBuf, Arc<Config>> = HashMap::new();
+        let mut by_file: PathHashMap<PathBuf, Arc<Config>> = PathHashMap::default();
         for resource in resources {
             let path = sources.get(resource.header.file).path().to_path_buf();
             if let std::collections::hash_map::Entry::Vacant(slot) = by_file.entry(path) {

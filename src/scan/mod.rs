@@ -197,9 +197,14 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         _ => Arc::new(configs::included(&files, &mut configs)),
     };
     let config_paths = configs.loaded_paths();
-    let earlier = reuse.zip(changed.as_ref());
+    // Held until this scan's front ends are done; re-scans of one cache take turns.
+    let earlier = reuse.zip(changed.as_ref()).map(|(cache, changed)| {
+        let mut memo = crate::lock::lock(&cache.terraform);
+        memo.make_room_for(changed, &settings.terraform);
+        (memo, changed)
+    });
     let terraform = crate::terraform::Slot::new(
-        earlier.map(|(cache, changed)| (&cache.terraform, changed)),
+        earlier.as_ref().map(|(memo, changed)| (&**memo, *changed)),
         settings.keep_parsed,
     );
     let rows = table::rows(settings, &terraform);
@@ -246,7 +251,10 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     // A module taken over skips its directory's reads, and so the errors they record.
     let read_errors = loader.into_errors();
     let parsed = terraform.into_memo();
-    cache.terraform = parsed.without_errors_in(read_errors.iter().map(|e| e.path.as_path()));
+    drop(earlier);
+    cache.terraform = std::sync::Mutex::new(
+        parsed.without_errors_in(read_errors.iter().map(|e| e.path.as_path())),
+    );
     errors.extend(read_errors);
     // Off with the flag, or when any governing config turns it off.
     let guardrail_hint =
@@ -491,6 +499,8 @@ mod tests {
             scan_cached(&paths, &Settings::default())
                 .cache
                 .terraform
+                .lock()
+                .unwrap()
                 .is_empty()
         );
         let keep = Settings {
@@ -498,7 +508,7 @@ mod tests {
             ..Settings::default()
         };
         let first = scan_cached(&paths, &keep);
-        let memo = &first.cache.terraform;
+        let memo = crate::lock::lock(&first.cache.terraform).clone();
         // A module keeps its parse errors; an error reading a file is the loader's, and
         // reported again only if the directory is read again.
         for kept in ["live", "modules/app", "fixed", "kept", "broken"] {

@@ -54,19 +54,27 @@ impl FrontEnd for Terraform<'_> {
     }
 
     fn units(&self, loader: &Loader, files: Vec<Candidate<Outline>>, claims: &Claims) -> Units {
-        let mut known = Known::default();
-        let mut dirs = BTreeSet::new();
+        let mut known = Known::with_capacity(files.len());
+        // Sorted and deduplicated once at the end: the files come sorted, so most repeats are
+        // the previous directory, and inserting each into a tree compared paths component by
+        // component about ten times per file.
+        let mut dirs: Vec<PathBuf> = Vec::new();
         for file in files {
             if file.interesting {
-                dirs.insert(file.path.parent().map_or_else(PathBuf::new, normalize));
+                let dir = file.path.parent().map_or_else(PathBuf::new, normalize);
+                if dirs.last() != Some(&dir) {
+                    dirs.push(dir);
+                }
             }
             if let Some(outline) = file.outline {
                 known.add(&file.path, outline);
             }
         }
+        dirs.sort();
+        dirs.dedup();
         let mut memo = self.memo.earlier(&known, self.inputs);
         // Directories that only call helper modules declare no site: they are not parsed.
-        let dirs = super::relevant_dirs(dirs.into_iter().collect(), known, loader, &mut memo);
+        let dirs = super::relevant_dirs(dirs, known, loader, &mut memo);
         if !self.memo.keep {
             // Needed by no later scan: freed before the modules are parsed.
             memo.forget_relevance();

@@ -11,7 +11,8 @@
 //! depend on the outlines of the configuration files and on which directories exist, so they
 //! hold while every changed file keeps its outline and none lies below a missing directory.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::path_map::{PathHashMap, PathHashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -39,7 +40,7 @@ pub struct JudgedRoot {
 
 impl JudgedRoot {
     /// Whether the walk read a directory of `dirs`.
-    fn reads_any(&self, dirs: &HashSet<&Path>) -> bool {
+    fn reads_any(&self, dirs: &PathHashSet<&Path>) -> bool {
         self.modules
             .iter()
             .chain(&self.looked)
@@ -49,7 +50,7 @@ impl JudgedRoot {
 
 /// `paths` and every directory above them: a changed file is in one of these directories, and
 /// a new file may make them exist.
-fn with_ancestors<'p>(paths: impl IntoIterator<Item = &'p Path>) -> HashSet<&'p Path> {
+fn with_ancestors<'p>(paths: impl IntoIterator<Item = &'p Path>) -> PathHashSet<&'p Path> {
     paths.into_iter().flat_map(Path::ancestors).collect()
 }
 
@@ -97,12 +98,12 @@ impl<'a> Slot<'a> {
 /// The modules a scan parsed, by normalised directory, and its relevance decisions.
 #[derive(Debug, Default, Clone)]
 pub struct Memo {
-    pub(super) modules: HashMap<PathBuf, Arc<Module>>,
+    pub(super) modules: PathHashMap<PathBuf, Arc<Module>>,
     pub(super) decided: Decided,
     /// The outlines the decisions were taken from.
     pub(super) known: Known,
     /// The roots judged, by normalised directory.
-    pub(super) judged: HashMap<PathBuf, JudgedRoot>,
+    pub(super) judged: PathHashMap<PathBuf, JudgedRoot>,
     /// The command line's inputs every root read.
     pub(super) inputs: Inputs,
 }
@@ -170,6 +171,49 @@ impl Memo {
         self
     }
 
+    /// Whether the command line's `inputs` differ from those every root read, or a
+    /// `-var-file` is among the files `changed`: then no judged root holds.
+    fn inputs_changed(&self, changed: &BTreeSet<PathBuf>, inputs: &Inputs) -> bool {
+        self.inputs != *inputs
+            || (inputs.var_files.iter()).any(|file| changed.contains(&normalize(file)))
+    }
+
+    /// Makes room for a scan with the files `changed` (see [`Memo::unchanged`]): drops the
+    /// modules of the directories holding a changed file (that scan parses them again), and
+    /// strips ([`Module::strip`]) those that only judged roots it takes over read (it walks
+    /// none of them). Called before the validating scan of `--format json`, SARIF, `--fix`
+    /// and `--diff`: at 100 000 files two thirds of the modules kept are only read by roots
+    /// taken over. A module read by no judged root (its root recorded an error) is kept
+    /// whole. A later scan whose fixes are a subset of these (the bisection of a failing fix)
+    /// needs no more; any other parses a dropped directory, or walks a stripped module after
+    /// parsing it, again, with the same result.
+    pub fn make_room_for(&mut self, changed: &BTreeSet<PathBuf>, inputs: &Inputs) {
+        let dirs: PathHashSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
+        self.modules.retain(|dir, _| !dirs.contains(dir.as_path()));
+        if self.inputs_changed(changed, inputs) {
+            return;
+        }
+        let places = with_ancestors(changed.iter().map(PathBuf::as_path));
+        let mut walked_again: PathHashSet<&Path> = PathHashSet::default();
+        let mut taken_over: PathHashSet<&Path> = PathHashSet::default();
+        for root in self.judged.values() {
+            let dirs = root.modules.iter().map(PathBuf::as_path);
+            if root.reads_any(&places) {
+                walked_again.extend(dirs);
+            } else {
+                taken_over.extend(dirs);
+            }
+        }
+        for (dir, module) in self.modules.iter_mut() {
+            let unwalked =
+                taken_over.contains(dir.as_path()) && !walked_again.contains(dir.as_path());
+            // A module another holder shares is left whole: stripping a copy frees nothing.
+            if let Some(module) = Arc::get_mut(module).filter(|_| unwalked) {
+                module.strip();
+            }
+        }
+    }
+
     /// What still holds when the files `changed` (normalised paths) have other contents and
     /// the Terraform files the outlines `now`. Modules: those of directories holding none of
     /// them (a changed file may be new, or a variables file a module lists, so its whole
@@ -180,8 +224,7 @@ impl Memo {
     /// same and no `-var-file` changed.
     pub fn unchanged(&self, changed: &BTreeSet<PathBuf>, now: &Known, inputs: &Inputs) -> Memo {
         let places = with_ancestors(changed.iter().map(PathBuf::as_path));
-        let inputs_changed = self.inputs != *inputs
-            || (inputs.var_files.iter()).any(|file| changed.contains(&normalize(file)));
+        let inputs_changed = self.inputs_changed(changed, inputs);
         let dirs: BTreeSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
         let decisions_hold = changed.iter().all(|path| {
             let same_outline = matches!(
@@ -288,6 +331,33 @@ mod tests {
             false,
         );
         assert!(third.module(&root).resources.is_empty());
+    }
+
+    #[test]
+    fn a_walk_parses_a_stripped_module_again_and_judges_it_the_same() {
+        use crate::load::Loader;
+        use crate::source::SourceMap;
+        use crate::terraform::{Inputs, project::Project};
+        let dir = tempfile::tempdir().unwrap();
+        let root = crate::paths::normalize(dir.path());
+        let site =
+            "resource \"azurerm_linux_web_app\" \"w\" {\n  client_certificate_enabled = false\n}\n";
+        std::fs::write(root.join("main.tf"), site).unwrap();
+        let sources = SourceMap::default();
+        let loader = Loader::new(&sources);
+        let first = Project::new(&loader, &Inputs::default());
+        let (resources, errors) = first.judge_root(&root);
+        assert_eq!((resources.len(), errors.len()), (1, 0));
+        let mut memo = first.into_memo();
+        let held = memo.modules.get_mut(&root).unwrap();
+        Arc::get_mut(held).unwrap().strip();
+        let second = Project::new(&loader, &Inputs::default()).with_memo(memo, false);
+        assert!(second.module(&root).stripped);
+        let declared = second.declared(&root);
+        assert!(!declared.stripped && declared.resources.len() == 1);
+        let (again, errors) = second.judge_root(&root);
+        assert!(errors.is_empty());
+        assert_eq!(format!("{again:?}"), format!("{resources:?}"));
     }
 
     fn decided(dirs: &[(&str, bool)], missing: &[&str]) -> Memo {
@@ -445,5 +515,80 @@ mod tests {
                 .len(),
             2
         );
+    }
+
+    /// A module with one declaration of each kind a walk reads, and an error.
+    fn declaring(dir: &str) -> Arc<Module> {
+        use crate::source::{SourceFile, SourceMap};
+        use crate::terraform::module::{ModuleFile, assemble};
+        let text = "variable \"v\" {}\nvariable \"v\" {}\n\
+                    resource \"azurerm_linux_web_app\" \"w\" {}\n\
+                    data \"azurerm_client_config\" \"c\" {}\n\
+                    output \"o\" {\n  value = 1\n}\nlocals {\n  l = 1\n}\n\
+                    module \"m\" {\n  source = \"./m\"\n}\n";
+        let sources = SourceMap::default();
+        let id = sources.add(SourceFile::new(Path::new(dir).join("main.tf"), text));
+        let source = sources.get(id);
+        let module = assemble(PathBuf::from(dir), &[ModuleFile { id, source }]);
+        let declared = (
+            module.resources.len(),
+            module.data.len(),
+            module.outputs.len(),
+        );
+        assert_eq!((declared, module.locals.len()), ((1, 1, 1), 1));
+        Arc::new(module)
+    }
+
+    #[test]
+    fn making_room_drops_changed_directories_and_strips_modules_only_taken_over_roots_read() {
+        let mut memo = roots(&[
+            (
+                "live/a",
+                &["live/a", "modules/shared", "modules/only_a"],
+                &[],
+            ),
+            (
+                "live/b",
+                &["live/b", "modules/shared", "modules/only_b"],
+                &[],
+            ),
+        ]);
+        for dir in [
+            "live/a",
+            "live/b",
+            "modules/shared",
+            "modules/only_a",
+            "modules/only_b",
+            "orphan",
+        ] {
+            memo.modules.insert(PathBuf::from(dir), declaring(dir));
+        }
+        let changed = |paths: &[&str]| paths.iter().map(PathBuf::from).collect::<BTreeSet<_>>();
+        let stripped = |memo: &Memo, dir: &str| memo.get(Path::new(dir)).map(|m| m.stripped);
+        // Inputs that every root reads changed: every root is walked again, nothing stripped.
+        let mut all_walked = memo.clone();
+        all_walked.make_room_for(&changed(&["live/b/main.tf"]), &Inputs::default());
+        assert_eq!(stripped(&all_walked, "live/b"), None);
+        assert_eq!(stripped(&all_walked, "modules/only_a"), Some(false));
+        // While another memo shares the modules, stripping would free nothing: none is.
+        let mut shared = memo.clone();
+        shared.make_room_for(&changed(&["live/b/main.tf"]), &prod());
+        assert_eq!(stripped(&shared, "modules/only_a"), Some(false));
+        drop((all_walked, shared));
+        // Only `live/b` holds a change: its directory is parsed again, so it is dropped; what
+        // only `live/a` reads is stripped; what `live/b`'s walk reads stays whole, and so does
+        // a module no judged root read.
+        memo.make_room_for(&changed(&["live/b/main.tf"]), &prod());
+        assert_eq!(stripped(&memo, "live/b"), None);
+        assert_eq!(stripped(&memo, "live/a"), Some(true));
+        assert_eq!(stripped(&memo, "modules/only_a"), Some(true));
+        assert_eq!(stripped(&memo, "modules/shared"), Some(false));
+        assert_eq!(stripped(&memo, "modules/only_b"), Some(false));
+        assert_eq!(stripped(&memo, "orphan"), Some(false));
+        // A stripped module keeps what no walk needs: its calls, variables and errors.
+        let only_a = memo.get(Path::new("modules/only_a")).unwrap();
+        assert!(only_a.resources.is_empty() && only_a.locals.is_empty());
+        assert_eq!((only_a.calls.len(), only_a.variables.len()), (1, 1));
+        assert_eq!(only_a.errors.len(), 1);
     }
 }

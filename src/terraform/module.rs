@@ -42,6 +42,23 @@ pub struct Module {
     pub errors: Vec<FileError>,
     /// The `"//"` comment properties of each `.tf.json` file that declares a resource.
     pub json_comments: HashMap<FileId, Vec<crate::model::JsonProperty>>,
+    /// Whether its resources, data blocks, outputs and locals were dropped
+    /// ([`Module::strip`]): a walk parses the directory again instead.
+    pub stripped: bool,
+}
+
+impl Module {
+    /// Drops what only a walk reads (resources, data blocks, outputs, locals): kept for a
+    /// scan that walks none of the roots reading it, the module still gives the calls that
+    /// decide the roots, the variables a `--var` is checked against, its errors and its
+    /// `.tf.json` comments. Those declarations are most of a parsed module's memory.
+    pub fn strip(&mut self) {
+        self.resources = Vec::new();
+        self.data = Vec::new();
+        self.outputs = HashMap::new();
+        self.locals = HashMap::new();
+        self.stripped = true;
+    }
 }
 
 /// Terraform reads a directory's files by suffix (case-sensitively): `.tf.json` is JSON

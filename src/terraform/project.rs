@@ -5,7 +5,8 @@
 //! Every directory is parsed once and shared ([`Project::module`]): a child called by ten
 //! callers is parsed once and evaluated ten times, once per call instance.
 
-use std::collections::{HashMap, HashSet};
+use crate::path_map::{PathHashMap, PathHashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -34,18 +35,21 @@ const LOCK_FILE: &str = ".terraform.lock.hcl";
 pub struct Project<'a> {
     loader: &'a Loader<'a>,
     pub command_line: CommandLine,
-    modules: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    modules: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
     /// Helper modules read in full for their outputs (see [`Project::module_full`]).
-    full_modules: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    full_modules: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    /// Modules the earlier scan's memo held stripped, parsed again for a walk (see
+    /// [`Project::declared`]).
+    declared: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
     /// Whether each module directory asked about exists: every root asks again.
-    existing: Mutex<HashMap<PathBuf, bool>>,
+    existing: Mutex<PathHashMap<PathBuf, bool>>,
     /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
     pub(crate) max_module_instances: usize,
     /// Modules an earlier scan parsed, taken instead of parsing their directories again, and
     /// roots it judged, taken instead of walking them again.
     earlier: Memo,
     /// The roots judged so far, with what their walks read, when kept for a later scan.
-    judged: Mutex<HashMap<PathBuf, JudgedRoot>>,
+    judged: Mutex<PathHashMap<PathBuf, JudgedRoot>>,
     keep: bool,
     /// The command line's inputs: every root reads them.
     inputs: Inputs,
@@ -62,6 +66,7 @@ impl<'a> Project<'a> {
             command_line: CommandLine::new(inputs, loader),
             modules: Mutex::default(),
             full_modules: Mutex::default(),
+            declared: Mutex::default(),
             existing: Mutex::default(),
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
             earlier: Memo::default(),
@@ -117,11 +122,30 @@ impl<'a> Project<'a> {
         .clone()
     }
 
+    /// The module in `dir` with its declarations, for a walk: [`Project::module`], unless the
+    /// earlier scan's memo held it stripped ([`Module::strip`]); then the directory is parsed
+    /// again as [`Project::module`] parsed it (its errors are reported from the stripped one).
+    pub fn declared(&self, dir: &Path) -> Arc<Module> {
+        let module = self.module(dir);
+        if !module.stripped {
+            return module;
+        }
+        let slot = self
+            .declared
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(module.dir.clone())
+            .or_default()
+            .clone();
+        slot.get_or_init(|| Arc::new(self.parse(module.dir.clone(), false)))
+            .clone()
+    }
+
     /// The module in `dir` with every file read: a helper module that deploys nothing is read
     /// by [`Project::module`] for its provider constraints only, but a caller may read its
     /// outputs. Its parse errors are not reported (no verdict of its own depends on them).
     pub fn module_full(&self, dir: &Path) -> Arc<Module> {
-        let module = self.module(dir);
+        let module = self.declared(dir);
         if module.complete {
             return module;
         }
@@ -243,7 +267,7 @@ impl<'a> Project<'a> {
                     .extend(earlier.policies.iter().cloned());
                 earlier.clone()
             }
-            None => self.walk(&self.module(&dir), &[]),
+            None => self.walk(&self.declared(&dir), &[]),
         };
         if !self.keep {
             return root.judged;
@@ -289,7 +313,7 @@ impl<'a> Project<'a> {
             constraints: Vec::new(),
             installed: None,
             instances: 0,
-            beyond_bound: HashSet::new(),
+            beyond_bound: PathHashSet::default(),
             other: Default::default(),
             modules: vec![module.dir.clone()],
             looked: vec![module.dir.join(".terraform/modules")],
@@ -470,7 +494,7 @@ struct Walk<'p, 'a> {
     /// Module instances evaluated so far (bounded by [`Project::max_module_instances`]).
     instances: usize,
     /// Module directories judged with unknown inputs once the bound was reached.
-    beyond_bound: HashSet<PathBuf>,
+    beyond_bound: PathHashSet<PathBuf>,
     /// What blocks of other types ([`super::dispatch`]) left for after the walk.
     other: super::dispatch::Lowered,
     /// The module directories taken, and the other directories looked in or for (see
@@ -562,7 +586,7 @@ impl Walk<'_, '_> {
             self.errors.push(FileError::at(file, call.header, message));
             return;
         }
-        let child = self.project.module(&dir);
+        let child = self.project.declared(&dir);
         self.modules.push(dir.clone());
         // A module that declares no site and calls nothing deploys no site whatever its inputs:
         // only its provider constraints count, and its instances need not be evaluated.

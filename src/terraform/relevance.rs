@@ -10,7 +10,7 @@
 //! the Bicep outline it may over-report (a `source` inside a heredoc is taken for a call),
 //! never under-report, and call cycles count as relevant so the front end reports them.
 
-use std::collections::{HashMap, HashSet};
+use crate::path_map::{PathHashMap, PathHashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -130,10 +130,17 @@ fn is_identifier_byte(byte: u8) -> bool {
 pub struct Known {
     /// One entry per Terraform file, kept in the memo while a trial scan builds its own: the
     /// outline is shared with the byte search's answer, the path boxed without spare capacity.
-    outlines: HashMap<Box<Path>, Arc<Outline>>,
+    outlines: PathHashMap<Box<Path>, Arc<Outline>>,
 }
 
 impl Known {
+    /// Room for `files` outlines: one per discovered Terraform file.
+    pub fn with_capacity(files: usize) -> Self {
+        Known {
+            outlines: PathHashMap::with_capacity_and_hasher(files, Default::default()),
+        }
+    }
+
     /// Records a discovered `.tf` / `.tf.json` file's outline (its bytes as read, UTF-8).
     pub fn add(&mut self, path: &Path, outline: impl Into<Arc<Outline>>) {
         self.outlines
@@ -150,10 +157,10 @@ impl Known {
 #[derive(Debug, Default, Clone)]
 pub struct Decided {
     /// Each directory's relevance.
-    pub relevant: HashMap<PathBuf, bool>,
+    pub relevant: PathHashMap<PathBuf, bool>,
     /// The directories asked about that could not be listed or are not directories: a file
     /// appearing below one could change a decision.
-    pub missing: HashSet<PathBuf>,
+    pub missing: PathHashSet<PathBuf>,
 }
 
 /// Decides relevance per directory, each directory once.

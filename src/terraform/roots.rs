@@ -2,7 +2,7 @@
 //! calls through a local `source`. A directory that another one calls is judged only through
 //! its callers, with the inputs they pass.
 
-use std::collections::{HashMap, HashSet};
+use crate::path_map::{PathHashMap, PathHashSet};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -14,9 +14,9 @@ use crate::paths::normalize;
 /// source. Directories only reachable through a call cycle are roots too, so that the cycle is
 /// reported rather than the modules silently skipped.
 pub fn roots(project: &Project, dirs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut children: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
+    let mut children: PathHashMap<PathBuf, Vec<PathBuf>> = PathHashMap::default();
     let mut frontier: Vec<PathBuf> = dirs.iter().map(|d| normalize(d)).collect();
-    let mut seen: HashSet<PathBuf> = frontier.iter().cloned().collect();
+    let mut seen: PathHashSet<PathBuf> = frontier.iter().cloned().collect();
     while !frontier.is_empty() {
         let found: Vec<(PathBuf, Vec<PathBuf>)> = frontier
             .par_iter()
@@ -32,7 +32,7 @@ pub fn roots(project: &Project, dirs: &[PathBuf]) -> Vec<PathBuf> {
             children.insert(dir, kids);
         }
     }
-    let called: HashSet<&PathBuf> = children.values().flatten().collect();
+    let called: PathHashSet<&PathBuf> = children.values().flatten().collect();
     let mut sorted: Vec<PathBuf> = dirs.iter().map(|d| normalize(d)).collect();
     sorted.sort();
     sorted.dedup();
@@ -41,8 +41,8 @@ pub fn roots(project: &Project, dirs: &[PathBuf]) -> Vec<PathBuf> {
         .filter(|d| !called.contains(d))
         .cloned()
         .collect();
-    let mut reached: HashSet<PathBuf> = HashSet::new();
-    let reach = |from: &PathBuf, reached: &mut HashSet<PathBuf>| {
+    let mut reached: PathHashSet<PathBuf> = PathHashSet::default();
+    let reach = |from: &PathBuf, reached: &mut PathHashSet<PathBuf>| {
         let mut stack = vec![from.clone()];
         while let Some(dir) = stack.pop() {
             if reached.insert(dir.clone()) {

@@ -2,7 +2,7 @@
 //! relative to the governing config (for `[environments]` globs) and to the project root (for
 //! the words of names and directories).
 
-use std::collections::HashMap;
+use crate::path_map::PathHashMap;
 use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
@@ -28,17 +28,19 @@ pub struct Place {
 
 /// The files a scan read and the project root, to place every site of the scan.
 pub struct Places {
-    by_path: HashMap<PathBuf, FileId>,
-    by_name: HashMap<OsString, Vec<PathBuf>>,
+    by_path: PathHashMap<PathBuf, FileId>,
+    by_name: PathHashMap<OsString, Vec<PathBuf>>,
     roots: Vec<PathBuf>,
 }
 
 impl Places {
     /// Indexes the files read so far; `roots` are the project root's directories.
     pub fn new(sources: &SourceMap, roots: &[PathBuf]) -> Places {
-        let mut by_path = HashMap::new();
-        let mut by_name: HashMap<OsString, Vec<PathBuf>> = HashMap::new();
-        for (id, file) in sources.snapshot().iter().enumerate() {
+        let files = sources.snapshot();
+        let mut by_path = PathHashMap::with_capacity_and_hasher(files.len(), Default::default());
+        let mut by_name: PathHashMap<OsString, Vec<PathBuf>> =
+            PathHashMap::with_capacity_and_hasher(files.len(), Default::default());
+        for (id, file) in files.iter().enumerate() {
             let path = normalize(file.path());
             if let Some(name) = path.file_name() {
                 by_name
