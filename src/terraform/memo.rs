@@ -21,6 +21,7 @@ use super::module::{Module, is_configuration_file};
 use super::project::Judged;
 use super::relevance::{Decided, Known};
 use crate::paths::normalize;
+use crate::source::FileId;
 
 /// One root's judged resources and errors, with the directories its walk read: it holds
 /// while none of them changes.
@@ -106,6 +107,11 @@ pub struct Memo {
     pub(super) judged: PathHashMap<PathBuf, JudgedRoot>,
     /// The command line's inputs every root read.
     pub(super) inputs: Inputs,
+    /// For a scan with changed files ([`Memo::unchanged`]): the earlier modules of the
+    /// directories holding one, with the ids of their files that did not change. Such a
+    /// directory is parsed again, but only its changed files: the others' declarations are
+    /// taken from here ([`super::module::assemble_taking`]).
+    pub(super) previous: PathHashMap<PathBuf, (Arc<Module>, Vec<FileId>)>,
 }
 
 impl Memo {
@@ -189,7 +195,8 @@ impl Memo {
     /// parsing it, again, with the same result.
     pub fn make_room_for(&mut self, changed: &BTreeSet<PathBuf>, inputs: &Inputs) {
         let dirs: PathHashSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
-        self.modules.retain(|dir, _| !dirs.contains(dir.as_path()));
+        self.modules
+            .retain(|dir, module| !dirs.contains(dir.as_path()) || module.declarations_reusable());
         if self.inputs_changed(changed, inputs) {
             return;
         }
@@ -250,6 +257,20 @@ impl Memo {
                 Decided::default()
             },
             known: Known::default(),
+            previous: self
+                .modules
+                .iter()
+                .filter(|(dir, module)| {
+                    dirs.contains(dir.as_path()) && module.declarations_reusable()
+                })
+                .map(|(dir, module)| {
+                    let same = (module.paths.iter())
+                        .filter(|(_, path)| !changed.contains(&normalize(path)))
+                        .map(|(id, _)| *id)
+                        .collect();
+                    (dir.clone(), (module.clone(), same))
+                })
+                .collect(),
             judged: self
                 .judged
                 .iter()
@@ -331,6 +352,72 @@ mod tests {
             false,
         );
         assert!(third.module(&root).resources.is_empty());
+    }
+
+    #[test]
+    fn a_changed_directory_parses_only_its_changed_files_and_takes_the_others_over() {
+        use crate::load::Loader;
+        use crate::source::SourceMap;
+        use crate::terraform::{Inputs, project::Project};
+        let dir = tempfile::tempdir().unwrap();
+        let root = crate::paths::normalize(dir.path());
+        let main = root.join("main.tf");
+        let site = |enabled: bool| {
+            format!(
+                "resource \"azurerm_linux_web_app\" \"w\" {{\n  client_certificate_enabled = {enabled}\n}}\n"
+            )
+        };
+        std::fs::write(&main, site(false)).unwrap();
+        std::fs::write(root.join("variables.tf"), "variable \"v\" {}\n").unwrap();
+        let sources = SourceMap::default();
+        let loader = Loader::new(&sources);
+        let first = Project::new(&loader, &Inputs::default());
+        let before = first.module(&root);
+        let memo = first.into_memo();
+        let variable_file = before.variables["v"].header.file;
+        // The fix: main.tf changes, variables.tf does not.
+        std::fs::write(&main, site(true)).unwrap();
+        let changed = BTreeSet::from([main.clone()]);
+        let kept = memo.unchanged(&changed, &Known::default(), &Inputs::default());
+        assert!(kept.get(&root).is_none());
+        let sources = SourceMap::from(sources.snapshot());
+        let loader = Loader::new(&sources);
+        let second = Project::new(&loader, &Inputs::default()).with_memo(kept, false);
+        let after = second.module(&root);
+        // variables.tf keeps its id (taken over); main.tf was read and parsed again.
+        assert_eq!(after.variables["v"].header.file, variable_file);
+        let resource = &after.resources[0];
+        assert_ne!(resource.header.file, before.resources[0].header.file);
+        let written = resource.attribute("client_certificate_enabled").unwrap();
+        assert_eq!(sources.get(written.value_span.file).path(), main.as_path());
+        assert_eq!(after.paths.len(), 2);
+        assert!(after.errors.is_empty() && after.declarations_reusable());
+    }
+
+    #[test]
+    fn declarations_are_not_taken_from_a_module_with_an_override_or_an_error() {
+        use crate::load::Loader;
+        use crate::source::SourceMap;
+        use crate::terraform::{Inputs, project::Project};
+        let parsed = |files: &[(&str, &str)]| {
+            let dir = tempfile::tempdir().unwrap();
+            for (name, text) in files {
+                std::fs::write(dir.path().join(name), text).unwrap();
+            }
+            let sources = SourceMap::default();
+            let loader = Loader::new(&sources);
+            let project = Project::new(&loader, &Inputs::default());
+            project.module(dir.path()).declarations_reusable()
+        };
+        let site = "resource \"azurerm_linux_web_app\" \"w\" {}\n";
+        assert!(parsed(&[
+            ("main.tf", site),
+            ("b.tf", "locals {\n  a = 1\n}\n")
+        ]));
+        assert!(!parsed(&[("main.tf", site), ("main_override.tf", site)]));
+        assert!(!parsed(&[("main.tf", site), ("b.tf", "resource {")]));
+        assert!(!parsed(&[("main.tf", site), ("b.tf", site)]));
+        assert!(!parsed(&[("main.tf", site), ("b.tf.json", "{}")]));
     }
 
     #[test]

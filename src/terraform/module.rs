@@ -68,7 +68,15 @@ pub fn is_configuration_file(path: &Path) -> bool {
 }
 
 /// Assembles the module in `dir` from its loaded files; files with other names are ignored.
+#[cfg(test)]
 pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
+    assemble_taking(dir, files, None)
+}
+
+/// [`assemble`], taking the declarations of each file `earlier` read (same id, so same
+/// text) from it instead of parsing the file again: a trial scan changes one file of a
+/// directory and parses only that one. `earlier` must be [`Module::declarations_reusable`].
+pub fn assemble_taking(dir: PathBuf, files: &[ModuleFile], earlier: Option<&Module>) -> Module {
     let mut module = Module {
         dir,
         complete: true,
@@ -99,7 +107,10 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
     let mut first_seen: HashMap<(&'static str, String), Span> = HashMap::new();
     for (is_override, file) in ordered {
         let path = file.source.path();
-        let read = if crate::file_kind::FileKind::of(path)
+        let taken = earlier.filter(|module| module.paths.contains_key(&file.id));
+        let read = if let Some(module) = taken {
+            Ok(module.items_of(file.id))
+        } else if crate::file_kind::FileKind::of(path)
             == Some(crate::file_kind::FileKind::TerraformJson)
         {
             json_syntax::read(file.id, &file.source)
@@ -269,6 +280,55 @@ fn can_be_a_site(address: &str) -> bool {
 }
 
 impl Module {
+    /// Whether each file's declarations can be told apart again ([`Module::items_of`]): it was
+    /// assembled whole from native syntax files that all parsed, with no duplicate and no
+    /// override file (those merge declarations of several files), and not stripped.
+    pub fn declarations_reusable(&self) -> bool {
+        self.complete
+            && !self.stripped
+            && self.errors.is_empty()
+            && self.json_comments.is_empty()
+            && self.paths.values().all(|path| {
+                crate::file_kind::FileKind::of(path) == Some(crate::file_kind::FileKind::Terraform)
+                    && !overrides::is_override_file(path)
+            })
+    }
+
+    /// What the file `file` declared, as [`hcl::read`] gave it (see
+    /// [`Module::declarations_reusable`]); the order within a kind is kept where it matters
+    /// (resources, data blocks, calls).
+    pub(super) fn items_of(&self, file: FileId) -> FileItems {
+        let blocks = |blocks: &[ResourceBlock]| -> Vec<ResourceBlock> {
+            blocks
+                .iter()
+                .filter(|block| block.header.file == file)
+                .cloned()
+                .collect()
+        };
+        FileItems {
+            resources: blocks(&self.resources),
+            data: blocks(&self.data),
+            outputs: (self.outputs.values())
+                .filter(|output| output.header.file == file)
+                .cloned()
+                .collect(),
+            variables: (self.variables.values())
+                .filter(|variable| variable.header.file == file)
+                .cloned()
+                .collect(),
+            locals: (self.locals.values())
+                .filter(|local| local.span.file == file)
+                .cloned()
+                .collect(),
+            calls: (self.calls.iter())
+                .filter(|call| call.header.file == file)
+                .cloned()
+                .collect(),
+            azurerm_constraints: Vec::new(),
+            json_comments: None,
+        }
+    }
+
     /// The path of the configuration file `file`, for messages that name it (empty when the
     /// file is not this module's).
     pub fn path_of(&self, file: FileId) -> PathBuf {

@@ -25,6 +25,7 @@ use crate::limits::{MAX_TERRAFORM_MODULE_DEPTH, MAX_TERRAFORM_MODULE_INSTANCES};
 use crate::load::Loader;
 use crate::model::Resource;
 use crate::paths::normalize;
+use crate::source::FileId;
 
 /// A root's judged resources, with the errors and notices found on the way.
 pub type Judged = (Vec<Resource>, Vec<FileError>);
@@ -100,6 +101,7 @@ impl<'a> Project<'a> {
                 .collect(),
             judged: self.judged.into_inner().unwrap_or_else(|p| p.into_inner()),
             inputs: self.inputs,
+            previous: Default::default(),
             ..self.earlier
         }
     }
@@ -165,13 +167,19 @@ impl<'a> Project<'a> {
             let is_lock = path.file_name().is_some_and(|n| n == LOCK_FILE);
             module::is_configuration_file(path) || tfvars::is_automatic(path) || is_lock
         });
+        let earlier = self.earlier.previous.get(&dir);
         let mut files: Vec<ModuleFile> = listing
             .iter()
             .filter(|path| module::is_configuration_file(path))
-            .filter_map(|path| self.loader.file(path))
-            .map(|loaded| ModuleFile {
-                id: loaded.id,
-                source: loaded.source,
+            .filter_map(|path| {
+                earlier
+                    .and_then(|(module, same)| self.unchanged_file(module, same, path))
+                    .or_else(|| {
+                        self.loader.file(path).map(|loaded| ModuleFile {
+                            id: loaded.id,
+                            source: loaded.source,
+                        })
+                    })
             })
             .collect();
         // A directory with no in-scope type and no module call deploys no site (a helper
@@ -189,10 +197,25 @@ impl<'a> Project<'a> {
                     .any(|needle| text.contains(needle))
             });
         }
-        let mut module = module::assemble(dir, &files);
+        let mut module = module::assemble_taking(dir, &files, earlier.map(|(m, _)| &**m));
         module.files = listing;
         module.complete = deploys;
         module
+    }
+
+    /// The file `path` of `earlier` (the previous scan's module of its directory) when its
+    /// id is among `same` (its contents did not change): the same text under the same id, so
+    /// its declarations are taken from `earlier`. Not when the module states an azurerm
+    /// constraint and the file may be where (constraints carry no position).
+    fn unchanged_file(&self, earlier: &Module, same: &[FileId], path: &Path) -> Option<ModuleFile> {
+        let name = path.file_name()?;
+        let id = *same
+            .iter()
+            .find(|id| earlier.paths.get(id).and_then(|p| p.file_name()) == Some(name))?;
+        let source = self.loader.sources().get(id);
+        let states_constraint =
+            !earlier.azurerm_constraints.is_empty() && source.text().contains("provider");
+        (!states_constraint).then_some(ModuleFile { id, source })
     }
 
     /// Whether `dir` is a directory, asked of the file system once.
