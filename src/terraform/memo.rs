@@ -369,6 +369,9 @@ mod tests {
         };
         std::fs::write(&main, site(false)).unwrap();
         std::fs::write(root.join("variables.tf"), "variable \"v\" {}\n").unwrap();
+        let versions = "terraform {\n  required_providers {\n    azurerm = {\n      \
+                        version = \"~> 4.0\"\n    }\n  }\n}\n";
+        std::fs::write(root.join("versions.tf"), versions).unwrap();
         let sources = SourceMap::default();
         let loader = Loader::new(&sources);
         let first = Project::new(&loader, &Inputs::default());
@@ -390,7 +393,16 @@ mod tests {
         assert_ne!(resource.header.file, before.resources[0].header.file);
         let written = resource.attribute("client_certificate_enabled").unwrap();
         assert_eq!(sources.get(written.value_span.file).path(), main.as_path());
-        assert_eq!(after.paths.len(), 2);
+        assert_eq!(after.paths.len(), 3);
+        // versions.tf too, with the constraint it states (constraints carry no position).
+        let versions_id = |module: &Module| {
+            (module.paths.iter())
+                .find(|(_, path)| path.ends_with("versions.tf"))
+                .map(|(id, _)| *id)
+        };
+        assert_eq!(versions_id(&after), versions_id(&before));
+        assert_eq!(after.azurerm_constraints, ["~> 4.0"]);
+        assert_eq!(after.azurerm_constraints, before.azurerm_constraints);
         assert!(after.errors.is_empty() && after.declarations_reusable());
     }
 

@@ -33,6 +33,9 @@ pub struct Module {
     pub calls: Vec<ModuleCall>,
     /// azurerm version constraints from `required_providers`.
     pub azurerm_constraints: Vec<String>,
+    /// How many of `azurerm_constraints` each primary file stated, in order (constraints
+    /// carry no position; see [`Module::items_of`]).
+    constraints_from: Vec<(FileId, usize)>,
     /// Every file of the directory certgate reads (configuration, variables files, the lock
     /// file): a root module's variables files and lock file are found here.
     pub files: Vec<PathBuf>,
@@ -217,6 +220,11 @@ pub fn assemble_taking(dir: PathBuf, files: &[ModuleFile], earlier: Option<&Modu
                 module.calls.push(call);
             }
         }
+        if !items.azurerm_constraints.is_empty() {
+            module
+                .constraints_from
+                .push((file.id, items.azurerm_constraints.len()));
+        }
         module.azurerm_constraints.extend(items.azurerm_constraints);
     }
     module.errors.extend(duplicates);
@@ -324,9 +332,21 @@ impl Module {
                 .filter(|call| call.header.file == file)
                 .cloned()
                 .collect(),
-            azurerm_constraints: Vec::new(),
+            azurerm_constraints: self.constraints_of(file),
             json_comments: None,
         }
+    }
+
+    /// The azurerm constraints the primary file `file` stated.
+    fn constraints_of(&self, file: FileId) -> Vec<String> {
+        let mut start = 0;
+        for &(from, count) in &self.constraints_from {
+            if from == file {
+                return self.azurerm_constraints[start..start + count].to_vec();
+            }
+            start += count;
+        }
+        Vec::new()
     }
 
     /// The path of the configuration file `file`, for messages that name it (empty when the

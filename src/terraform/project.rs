@@ -205,17 +205,14 @@ impl<'a> Project<'a> {
 
     /// The file `path` of `earlier` (the previous scan's module of its directory) when its
     /// id is among `same` (its contents did not change): the same text under the same id, so
-    /// its declarations are taken from `earlier`. Not when the module states an azurerm
-    /// constraint and the file may be where (constraints carry no position).
+    /// its declarations are taken from `earlier`.
     fn unchanged_file(&self, earlier: &Module, same: &[FileId], path: &Path) -> Option<ModuleFile> {
         let name = path.file_name()?;
         let id = *same
             .iter()
             .find(|id| earlier.paths.get(id).and_then(|p| p.file_name()) == Some(name))?;
         let source = self.loader.sources().get(id);
-        let states_constraint =
-            !earlier.azurerm_constraints.is_empty() && source.text().contains("provider");
-        (!states_constraint).then_some(ModuleFile { id, source })
+        Some(ModuleFile { id, source })
     }
 
     /// Whether `dir` is a directory, asked of the file system once.
