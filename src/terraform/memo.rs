@@ -197,6 +197,20 @@ impl Memo {
         let dirs: PathHashSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
         self.modules
             .retain(|dir, module| !dirs.contains(dir.as_path()) || module.declarations_reusable());
+        // What remains of those is read for the unchanged files only: the changed files'
+        // declarations go (a module another holder shares is left whole).
+        for (dir, module) in self.modules.iter_mut() {
+            if !dirs.contains(dir.as_path()) {
+                continue;
+            }
+            if let Some(module) = Arc::get_mut(module) {
+                let changed_ids: Vec<FileId> = (module.paths.iter())
+                    .filter(|(_, path)| changed.contains(&normalize(path)))
+                    .map(|(id, _)| *id)
+                    .collect();
+                module.prune(&changed_ids);
+            }
+        }
         if self.inputs_changed(changed, inputs) {
             return;
         }
@@ -248,7 +262,7 @@ impl Memo {
             modules: self
                 .modules
                 .iter()
-                .filter(|(dir, _)| !dirs.contains(dir.as_path()))
+                .filter(|(dir, module)| !dirs.contains(dir.as_path()) && module.pruned.is_empty())
                 .map(|(dir, module)| (dir.clone(), module.clone()))
                 .collect(),
             decided: if decisions_hold {
@@ -261,11 +275,14 @@ impl Memo {
                 .modules
                 .iter()
                 .filter(|(dir, module)| {
-                    dirs.contains(dir.as_path()) && module.declarations_reusable()
+                    (dirs.contains(dir.as_path()) || !module.pruned.is_empty())
+                        && module.declarations_reusable()
                 })
                 .map(|(dir, module)| {
                     let same = (module.paths.iter())
-                        .filter(|(_, path)| !changed.contains(&normalize(path)))
+                        .filter(|(id, path)| {
+                            !module.pruned.contains(id) && !changed.contains(&normalize(path))
+                        })
                         .map(|(id, _)| *id)
                         .collect();
                     (dir.clone(), (module.clone(), same))
@@ -354,6 +371,12 @@ mod tests {
         assert!(third.module(&root).resources.is_empty());
     }
 
+    fn versions_id(module: &Module) -> Option<FileId> {
+        (module.paths.iter())
+            .find(|(_, path)| path.ends_with("versions.tf"))
+            .map(|(id, _)| *id)
+    }
+
     #[test]
     fn a_changed_directory_parses_only_its_changed_files_and_takes_the_others_over() {
         use crate::load::Loader;
@@ -376,11 +399,21 @@ mod tests {
         let loader = Loader::new(&sources);
         let first = Project::new(&loader, &Inputs::default());
         let before = first.module(&root);
-        let memo = first.into_memo();
+        let mut memo = first.into_memo();
         let variable_file = before.variables["v"].header.file;
+        let main_file = before.resources[0].header.file;
+        let before_constraints = before.azurerm_constraints.clone();
+        let before_versions = versions_id(&before);
+        drop(before);
         // The fix: main.tf changes, variables.tf does not.
         std::fs::write(&main, site(true)).unwrap();
         let changed = BTreeSet::from([main.clone()]);
+        // Making room drops main.tf's declarations; the module is no longer taken whole.
+        memo.make_room_for(&changed, &Inputs::default());
+        let pruned = memo.modules.get(&root).unwrap();
+        assert!(pruned.resources.is_empty() && pruned.variables.contains_key("v"));
+        assert_eq!(pruned.pruned, [main_file]);
+        assert_eq!(pruned.azurerm_constraints, ["~> 4.0"]);
         let kept = memo.unchanged(&changed, &Known::default(), &Inputs::default());
         assert!(kept.get(&root).is_none());
         let sources = SourceMap::from(sources.snapshot());
@@ -390,19 +423,20 @@ mod tests {
         // variables.tf keeps its id (taken over); main.tf was read and parsed again.
         assert_eq!(after.variables["v"].header.file, variable_file);
         let resource = &after.resources[0];
-        assert_ne!(resource.header.file, before.resources[0].header.file);
+        assert_ne!(resource.header.file, main_file);
         let written = resource.attribute("client_certificate_enabled").unwrap();
         assert_eq!(sources.get(written.value_span.file).path(), main.as_path());
         assert_eq!(after.paths.len(), 3);
         // versions.tf too, with the constraint it states (constraints carry no position).
-        let versions_id = |module: &Module| {
-            (module.paths.iter())
-                .find(|(_, path)| path.ends_with("versions.tf"))
-                .map(|(id, _)| *id)
-        };
-        assert_eq!(versions_id(&after), versions_id(&before));
-        assert_eq!(after.azurerm_constraints, ["~> 4.0"]);
-        assert_eq!(after.azurerm_constraints, before.azurerm_constraints);
+        assert_eq!(versions_id(&after), before_versions);
+        assert_eq!(after.azurerm_constraints, before_constraints);
+        // Nothing changed since: a later scan takes the rest over, main.tf parsed again.
+        let again = memo.unchanged(&BTreeSet::new(), &Known::default(), &Inputs::default());
+        assert!(again.get(&root).is_none());
+        let third = Project::new(&loader, &Inputs::default()).with_memo(again, false);
+        let module = third.module(&root);
+        assert_eq!(module.resources.len(), 1);
+        assert_eq!(module.variables["v"].header.file, variable_file);
         assert!(after.errors.is_empty() && after.declarations_reusable());
     }
 

@@ -48,6 +48,9 @@ pub struct Module {
     /// Whether its resources, data blocks, outputs and locals were dropped
     /// ([`Module::strip`]): a walk parses the directory again instead.
     pub stripped: bool,
+    /// Files whose declarations were dropped ([`Module::prune`]): the module is no longer
+    /// taken whole, only the other files' declarations are.
+    pub pruned: Vec<FileId>,
 }
 
 impl Module {
@@ -61,6 +64,31 @@ impl Module {
         self.outputs = HashMap::new();
         self.locals = HashMap::new();
         self.stripped = true;
+    }
+
+    /// Drops the declarations of `files` (changed ones, which the next scan parses again):
+    /// the module of a directory holding a changed file is kept only for its other files'
+    /// declarations ([`assemble_taking`]).
+    pub fn prune(&mut self, files: &[FileId]) {
+        let kept = |file: &FileId| !files.contains(file);
+        self.resources.retain(|block| kept(&block.header.file));
+        self.data.retain(|block| kept(&block.header.file));
+        self.outputs.retain(|_, output| kept(&output.header.file));
+        self.variables
+            .retain(|_, variable| kept(&variable.header.file));
+        self.locals.retain(|_, local| kept(&local.span.file));
+        self.calls.retain(|call| kept(&call.header.file));
+        let mut constraints = std::mem::take(&mut self.azurerm_constraints).into_iter();
+        let mut from = Vec::new();
+        for (file, count) in std::mem::take(&mut self.constraints_from) {
+            let stated = constraints.by_ref().take(count).collect::<Vec<_>>();
+            if kept(&file) {
+                self.azurerm_constraints.extend(stated);
+                from.push((file, count));
+            }
+        }
+        self.constraints_from = from;
+        self.pruned.extend(files);
     }
 }
 
