@@ -138,6 +138,8 @@ pub struct Loader<'a> {
     cache: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Option<Loaded>>>>>,
     errors: Mutex<Vec<FileError>>,
     overrides: Option<&'a Overrides>,
+    /// `overrides` hashed, built on first use.
+    index: OnceLock<crate::fs::overlay::BufferIndex>,
     /// The disk, bounded by the project root once [`Loader::within`] set one.
     disk: DiskFs,
     /// Another file system to use instead of the disk (tests, the fuzz harness).
@@ -155,6 +157,7 @@ impl<'a> Loader<'a> {
             cache: Mutex::default(),
             errors: Mutex::default(),
             overrides: None,
+            index: OnceLock::new(),
             disk: DiskFs::unbounded(),
             custom: None,
             naming_units: false,
@@ -207,7 +210,14 @@ impl<'a> Loader<'a> {
             Some(custom) => custom,
             None => &self.disk,
         };
-        OverlayFs::new(below, self.overrides)
+        let fs = OverlayFs::new(below, self.overrides);
+        match self.overrides.filter(|o| !o.is_empty()) {
+            Some(overrides) => fs.indexed(
+                self.index
+                    .get_or_init(|| crate::fs::overlay::BufferIndex::new(overrides)),
+            ),
+            None => fs,
+        }
     }
 
     /// The project root reads are bounded to, if any.

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{FileSystem, Kind, Listing, Refused, Walked};
 use crate::fs::root::ProjectRoot;
+use crate::path_map::PathHashSet;
 use crate::paths::normalize;
 
 /// File contents to use instead of what is on disk, by normalised path: `--fix` re-checks its
@@ -17,13 +18,48 @@ pub type Overrides = std::collections::BTreeMap<PathBuf, String>;
 pub struct OverlayFs<'a> {
     below: &'a dyn FileSystem,
     buffers: Option<&'a Overrides>,
+    index: Option<&'a BufferIndex>,
+}
+
+/// The buffers' paths and the directories above them, hashed: a trial scan of `--fix` asks
+/// about thousands of paths, and each answer from the ordered map compared paths component
+/// by component several times.
+#[derive(Debug, Default)]
+pub struct BufferIndex {
+    files: PathHashSet<PathBuf>,
+    dirs: PathHashSet<PathBuf>,
+}
+
+impl BufferIndex {
+    /// The index of `buffers` (keys normalised, as [`Overrides`] holds them).
+    pub fn new(buffers: &Overrides) -> Self {
+        BufferIndex {
+            files: buffers.keys().cloned().collect(),
+            dirs: (buffers.keys())
+                .flat_map(|path| path.ancestors().skip(1))
+                .map(Path::to_path_buf)
+                .collect(),
+        }
+    }
 }
 
 impl<'a> OverlayFs<'a> {
     pub fn new(below: &'a dyn FileSystem, buffers: Option<&'a Overrides>) -> Self {
         // Most scans have no buffers: skip normalising every path asked about for nothing.
         let buffers = buffers.filter(|b| !b.is_empty());
-        OverlayFs { below, buffers }
+        OverlayFs {
+            below,
+            buffers,
+            index: None,
+        }
+    }
+
+    /// The same, answering what the buffers make a path from `index` (of the same buffers).
+    pub fn indexed(self, index: &'a BufferIndex) -> Self {
+        OverlayFs {
+            index: Some(index),
+            ..self
+        }
     }
 
     fn buffer(&self, path: &Path) -> Option<&'a String> {
@@ -37,6 +73,16 @@ impl<'a> OverlayFs<'a> {
             return Err(path.into());
         }
         let path = normalize(path);
+        // The empty path lies above relative buffers only, which its ancestors do not say.
+        if let Some(index) = self.index.filter(|_| !path.as_os_str().is_empty()) {
+            return if index.files.contains(path.as_path()) {
+                Ok(Kind::File)
+            } else if index.dirs.contains(path.as_path()) {
+                Ok(Kind::Dir)
+            } else {
+                Err(path.into())
+            };
+        }
         if self.buffer(&path).is_some() {
             return Ok(Kind::File);
         }
@@ -154,5 +200,43 @@ mod tests {
             fs.read(&base.join("outside/secret.tf")),
             Err(Refused::Outside)
         );
+    }
+
+    #[test]
+    fn the_hashed_index_answers_as_the_ordered_buffers_do() {
+        let below = crate::fs::MemoryFs::new([
+            (PathBuf::from("/r/disk/main.tf"), "disk".to_string()),
+            (PathBuf::from("/r/a/old.tf"), "old".to_string()),
+        ]);
+        let buffers: Overrides = ["/r/a/b/new.tf", "/r/a/old.tf", "rel/x.tf"]
+            .iter()
+            .map(|path| (PathBuf::from(path), "buffer".to_string()))
+            .collect();
+        let index = BufferIndex::new(&buffers);
+        let plain = OverlayFs::new(&below, Some(&buffers));
+        let hashed = plain.indexed(&index);
+        let asked = [
+            "/r/a/b/new.tf",
+            "/r/a/b",
+            "/r/a",
+            "/r/a/old.tf",
+            "/r",
+            "/",
+            "/r/disk",
+            "/r/disk/main.tf",
+            "/r/a/b/new.tf/x",
+            "/r/a/c",
+            "/r/a/./b",
+            "rel",
+            "rel/x.tf",
+            "",
+            "/nowhere",
+        ];
+        for path in asked.map(Path::new) {
+            assert_eq!(hashed.kind(path).ok(), plain.kind(path).ok(), "{path:?}");
+            assert_eq!(hashed.is_file(path), plain.is_file(path), "{path:?}");
+            assert_eq!(hashed.is_dir(path), plain.is_dir(path), "{path:?}");
+        }
+        assert!(hashed.is_dir(Path::new("/r/a/b")) && hashed.is_file(Path::new("rel/x.tf")));
     }
 }

@@ -246,7 +246,7 @@ impl Memo {
     pub fn unchanged(&self, changed: &BTreeSet<PathBuf>, now: &Known, inputs: &Inputs) -> Memo {
         let places = with_ancestors(changed.iter().map(PathBuf::as_path));
         let inputs_changed = self.inputs_changed(changed, inputs);
-        let dirs: BTreeSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
+        let dirs: PathHashSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
         let decisions_hold = changed.iter().all(|path| {
             let same_outline = matches!(
                 (self.known.get(path), now.get(path)),
