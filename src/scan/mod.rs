@@ -198,15 +198,18 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     };
     let config_paths = configs.loaded_paths();
     // Held until this scan's front ends are done; re-scans of one cache take turns.
+    let mut previous = Default::default();
     let earlier = reuse.zip(changed.as_ref()).map(|(cache, changed)| {
         let mut memo = crate::lock::lock(&cache.terraform);
         memo.make_room_for(changed, &settings.terraform);
+        previous = memo.take_previous();
         (memo, changed)
     });
     let terraform = crate::terraform::Slot::new(
         earlier.as_ref().map(|(memo, changed)| (&**memo, *changed)),
         settings.keep_parsed,
-    );
+    )
+    .taking(previous);
     let rows = table::rows(settings, &terraform);
     let found = sniff::all(
         &rows,

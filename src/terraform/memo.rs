@@ -55,6 +55,10 @@ fn with_ancestors<'p>(paths: impl IntoIterator<Item = &'p Path>) -> PathHashSet<
     paths.into_iter().flat_map(Path::ancestors).collect()
 }
 
+/// Earlier modules of directories holding a changed file, with the ids of their files that
+/// did not change (see [`Memo::make_room_for`]).
+pub(super) type SetAside = PathHashMap<PathBuf, (Arc<Module>, Vec<FileId>)>;
+
 /// How a scan hands the Terraform front end an earlier scan's memo, and gets its own back
 /// (the front end is a row of the scan's table, which returns only resources).
 #[derive(Debug, Default)]
@@ -64,6 +68,8 @@ pub struct Slot<'a> {
     /// Whether this scan's memo is kept for a later scan (else it is freed at once).
     pub(super) keep: bool,
     current: std::sync::Mutex<Memo>,
+    /// See [`Memo::previous`].
+    previous: std::sync::Mutex<SetAside>,
 }
 
 impl<'a> Slot<'a> {
@@ -74,15 +80,28 @@ impl<'a> Slot<'a> {
             earlier,
             keep,
             current: Default::default(),
+            previous: Default::default(),
+        }
+    }
+
+    /// The same, handing over the modules the earlier memo set aside
+    /// ([`Memo::take_previous`]).
+    pub fn taking(self, previous: SetAside) -> Self {
+        Slot {
+            previous: std::sync::Mutex::new(previous),
+            ..self
         }
     }
 
     /// What still holds of the earlier memo, given the outlines `now` and the command line's
     /// `inputs` (see [`Memo::unchanged`]).
     pub(super) fn earlier(&self, now: &Known, inputs: &Inputs) -> Memo {
-        self.earlier
+        let mut memo: Memo = self
+            .earlier
             .map(|(memo, changed)| memo.unchanged(changed, now, inputs))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        memo.previous = std::mem::take(&mut *crate::lock::lock(&self.previous));
+        memo
     }
 
     /// Leaves this scan's memo.
@@ -107,17 +126,23 @@ pub struct Memo {
     pub(super) judged: PathHashMap<PathBuf, JudgedRoot>,
     /// The command line's inputs every root read.
     pub(super) inputs: Inputs,
-    /// For a scan with changed files ([`Memo::unchanged`]): the earlier modules of the
-    /// directories holding one, with the ids of their files that did not change. Such a
-    /// directory is parsed again, but only its changed files: the others' declarations are
-    /// taken from here ([`super::module::assemble_taking`]).
-    pub(super) previous: PathHashMap<PathBuf, (Arc<Module>, Vec<FileId>)>,
+    /// Set aside by [`Memo::make_room_for`] for the next scan, which takes them over
+    /// ([`Slot::taking`]): the earlier modules of the directories holding a changed file,
+    /// with the ids of their files that did not change. Such a directory is parsed again,
+    /// but only its changed files: the others' declarations are moved from here
+    /// ([`super::module::assemble_taking`]).
+    pub(super) previous: SetAside,
 }
 
 impl Memo {
     /// The module parsed for `dir` (normalised), if any.
     pub(super) fn get(&self, dir: &Path) -> Option<Arc<Module>> {
         self.modules.get(dir).cloned()
+    }
+
+    /// The modules [`Memo::make_room_for`] set aside for the next scan (see `previous`).
+    pub(crate) fn take_previous(&mut self) -> SetAside {
+        std::mem::take(&mut self.previous)
     }
 
     /// Drops the relevance decisions and the outlines they were taken from.
@@ -195,22 +220,32 @@ impl Memo {
     /// parsing it, again, with the same result.
     pub fn make_room_for(&mut self, changed: &BTreeSet<PathBuf>, inputs: &Inputs) {
         let dirs: PathHashSet<&Path> = changed.iter().filter_map(|path| path.parent()).collect();
-        self.modules
-            .retain(|dir, module| !dirs.contains(dir.as_path()) || module.declarations_reusable());
-        // What remains of those is read for the unchanged files only: the changed files'
-        // declarations go (a module another holder shares is left whole).
-        for (dir, module) in self.modules.iter_mut() {
-            if !dirs.contains(dir.as_path()) {
+        // The modules of those directories leave the memo: the next scan parses the changed
+        // files again and takes the other files' declarations from them, without copying
+        // (see `previous`). A later scan parses such a directory whole.
+        let mut previous = PathHashMap::default();
+        for dir in dirs.iter().copied() {
+            let Some((dir, mut module)) = self.modules.remove_entry(dir) else {
+                continue;
+            };
+            if !module.declarations_reusable() {
                 continue;
             }
-            if let Some(module) = Arc::get_mut(module) {
-                let changed_ids: Vec<FileId> = (module.paths.iter())
-                    .filter(|(_, path)| changed.contains(&normalize(path)))
-                    .map(|(id, _)| *id)
-                    .collect();
+            let changed_ids: Vec<FileId> = (module.paths.iter())
+                .filter(|(_, path)| changed.contains(&normalize(path)))
+                .map(|(id, _)| *id)
+                .collect();
+            // Their declarations are not needed (a module another holder shares stays whole).
+            if let Some(module) = Arc::get_mut(&mut module) {
                 module.prune(&changed_ids);
             }
+            let same = (module.paths.keys())
+                .filter(|id| !changed_ids.contains(id) && !module.pruned.contains(id))
+                .copied()
+                .collect();
+            previous.insert(dir, (module, same));
         }
+        self.previous = previous;
         if self.inputs_changed(changed, inputs) {
             return;
         }
@@ -262,7 +297,7 @@ impl Memo {
             modules: self
                 .modules
                 .iter()
-                .filter(|(dir, module)| !dirs.contains(dir.as_path()) && module.pruned.is_empty())
+                .filter(|(dir, _)| !dirs.contains(dir.as_path()))
                 .map(|(dir, module)| (dir.clone(), module.clone()))
                 .collect(),
             decided: if decisions_hold {
@@ -271,23 +306,7 @@ impl Memo {
                 Decided::default()
             },
             known: Known::default(),
-            previous: self
-                .modules
-                .iter()
-                .filter(|(dir, module)| {
-                    (dirs.contains(dir.as_path()) || !module.pruned.is_empty())
-                        && module.declarations_reusable()
-                })
-                .map(|(dir, module)| {
-                    let same = (module.paths.iter())
-                        .filter(|(id, path)| {
-                            !module.pruned.contains(id) && !changed.contains(&normalize(path))
-                        })
-                        .map(|(id, _)| *id)
-                        .collect();
-                    (dir.clone(), (module.clone(), same))
-                })
-                .collect(),
+            previous: PathHashMap::default(),
             judged: self
                 .judged
                 .iter()
@@ -408,14 +427,23 @@ mod tests {
         // The fix: main.tf changes, variables.tf does not.
         std::fs::write(&main, site(true)).unwrap();
         let changed = BTreeSet::from([main.clone()]);
-        // Making room drops main.tf's declarations; the module is no longer taken whole.
+        // Making room sets the module aside for the next scan, without main.tf's declarations.
         memo.make_room_for(&changed, &Inputs::default());
-        let pruned = memo.modules.get(&root).unwrap();
+        assert!(memo.get(&root).is_none());
+        let (pruned, same) = &memo.previous[&root];
         assert!(pruned.resources.is_empty() && pruned.variables.contains_key("v"));
         assert_eq!(pruned.pruned, [main_file]);
         assert_eq!(pruned.azurerm_constraints, ["~> 4.0"]);
-        let kept = memo.unchanged(&changed, &Known::default(), &Inputs::default());
-        assert!(kept.get(&root).is_none());
+        assert_eq!(same.len(), 2);
+        let previous = memo.take_previous();
+        assert_eq!(
+            Arc::strong_count(&previous[&root].0),
+            1,
+            "moved, not copied"
+        );
+        let slot = Slot::new(Some((&memo, &changed)), false).taking(previous);
+        let kept = slot.earlier(&Known::default(), &Inputs::default());
+        assert!(kept.get(&root).is_none() && kept.previous.contains_key(&root));
         let sources = SourceMap::from(sources.snapshot());
         let loader = Loader::new(&sources);
         let second = Project::new(&loader, &Inputs::default()).with_memo(kept, false);
@@ -430,13 +458,13 @@ mod tests {
         // versions.tf too, with the constraint it states (constraints carry no position).
         assert_eq!(versions_id(&after), before_versions);
         assert_eq!(after.azurerm_constraints, before_constraints);
-        // Nothing changed since: a later scan takes the rest over, main.tf parsed again.
+        // The memo let the module go: a later scan parses the directory whole.
         let again = memo.unchanged(&BTreeSet::new(), &Known::default(), &Inputs::default());
-        assert!(again.get(&root).is_none());
+        assert!(again.get(&root).is_none() && again.previous.is_empty());
         let third = Project::new(&loader, &Inputs::default()).with_memo(again, false);
         let module = third.module(&root);
         assert_eq!(module.resources.len(), 1);
-        assert_eq!(module.variables["v"].header.file, variable_file);
+        assert_eq!(module.variables.len(), 1);
         assert!(after.errors.is_empty() && after.declarations_reusable());
     }
 

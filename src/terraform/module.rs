@@ -107,7 +107,11 @@ pub fn assemble(dir: PathBuf, files: &[ModuleFile]) -> Module {
 /// [`assemble`], taking the declarations of each file `earlier` read (same id, so same
 /// text) from it instead of parsing the file again: a trial scan changes one file of a
 /// directory and parses only that one. `earlier` must be [`Module::declarations_reusable`].
-pub fn assemble_taking(dir: PathBuf, files: &[ModuleFile], earlier: Option<&Module>) -> Module {
+pub fn assemble_taking(
+    dir: PathBuf,
+    files: &[ModuleFile],
+    mut earlier: Option<Result<Module, Arc<Module>>>,
+) -> Module {
     let mut module = Module {
         dir,
         complete: true,
@@ -138,9 +142,17 @@ pub fn assemble_taking(dir: PathBuf, files: &[ModuleFile], earlier: Option<&Modu
     let mut first_seen: HashMap<(&'static str, String), Span> = HashMap::new();
     for (is_override, file) in ordered {
         let path = file.source.path();
-        let taken = earlier.filter(|module| module.paths.contains_key(&file.id));
-        let read = if let Some(module) = taken {
-            Ok(module.items_of(file.id))
+        let taken = match &mut earlier {
+            Some(Ok(module)) if module.paths.contains_key(&file.id) => {
+                Some(module.take_items_of(file.id))
+            }
+            Some(Err(module)) if module.paths.contains_key(&file.id) => {
+                Some(module.items_of(file.id))
+            }
+            _ => None,
+        };
+        let read = if let Some(items) = taken {
+            Ok(items)
         } else if crate::file_kind::FileKind::of(path)
             == Some(crate::file_kind::FileKind::TerraformJson)
         {
@@ -361,6 +373,30 @@ impl Module {
                 .cloned()
                 .collect(),
             azurerm_constraints: self.constraints_of(file),
+            json_comments: None,
+        }
+    }
+
+    /// [`Module::items_of`], moved out of the module (each file is taken once).
+    fn take_items_of(&mut self, file: FileId) -> FileItems {
+        let azurerm_constraints = self.constraints_of(file);
+        let of = |header: &Span| header.file == file;
+        FileItems {
+            resources: self.resources.extract_if(.., |b| of(&b.header)).collect(),
+            data: self.data.extract_if(.., |b| of(&b.header)).collect(),
+            outputs: (self.outputs.extract_if(|_, output| of(&output.header)))
+                .map(|(_, output)| output)
+                .collect(),
+            variables: (self
+                .variables
+                .extract_if(.., |_, variable| of(&variable.header)))
+            .map(|(_, variable)| variable)
+            .collect(),
+            locals: (self.locals.extract_if(|_, local| of(&local.span)))
+                .map(|(_, local)| local)
+                .collect(),
+            calls: self.calls.extract_if(.., |call| of(&call.header)).collect(),
+            azurerm_constraints,
             json_comments: None,
         }
     }

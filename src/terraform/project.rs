@@ -49,6 +49,9 @@ pub struct Project<'a> {
     /// Modules an earlier scan parsed, taken instead of parsing their directories again, and
     /// roots it judged, taken instead of walking them again.
     earlier: Memo,
+    /// The earlier modules of directories holding a changed file (see `Memo::previous`),
+    /// each taken by the first parse of its directory.
+    previous: Mutex<super::memo::SetAside>,
     /// The roots judged so far, with what their walks read, when kept for a later scan.
     judged: Mutex<PathHashMap<PathBuf, JudgedRoot>>,
     keep: bool,
@@ -71,6 +74,7 @@ impl<'a> Project<'a> {
             existing: Mutex::default(),
             max_module_instances: MAX_TERRAFORM_MODULE_INSTANCES,
             earlier: Memo::default(),
+            previous: Mutex::default(),
             judged: Mutex::default(),
             keep: false,
             inputs: inputs.clone(),
@@ -82,8 +86,9 @@ impl<'a> Project<'a> {
     /// The same project, taking `earlier`'s modules instead of parsing their directories (the
     /// loader's source map must start with the files of the scan that parsed them), and
     /// keeping the roots it judges for [`Project::into_memo`] when `keep`.
-    pub fn with_memo(self, earlier: Memo, keep: bool) -> Self {
+    pub fn with_memo(self, mut earlier: Memo, keep: bool) -> Self {
         Project {
+            previous: Mutex::new(earlier.take_previous()),
             earlier,
             keep,
             ..self
@@ -167,12 +172,12 @@ impl<'a> Project<'a> {
             let is_lock = path.file_name().is_some_and(|n| n == LOCK_FILE);
             module::is_configuration_file(path) || tfvars::is_automatic(path) || is_lock
         });
-        let earlier = self.earlier.previous.get(&dir);
+        let earlier = crate::lock::lock(&self.previous).remove(&dir);
         let mut files: Vec<ModuleFile> = listing
             .iter()
             .filter(|path| module::is_configuration_file(path))
             .filter_map(|path| {
-                earlier
+                (earlier.as_ref())
                     .and_then(|(module, same)| self.unchanged_file(module, same, path))
                     .or_else(|| {
                         self.loader.file(path).map(|loaded| ModuleFile {
@@ -197,7 +202,9 @@ impl<'a> Project<'a> {
                     .any(|needle| text.contains(needle))
             });
         }
-        let mut module = module::assemble_taking(dir, &files, earlier.map(|(m, _)| &**m));
+        // Moved out when no one else holds it (the earlier memo let it go), else copied.
+        let taken = earlier.map(|(module, _)| Arc::try_unwrap(module));
+        let mut module = module::assemble_taking(dir, &files, taken);
         module.files = listing;
         module.complete = deploys;
         module
