@@ -1,6 +1,8 @@
 //! `--format junit|github|gitlab` and `--output` over a small temporary tree whose directory
 //! name holds a comma and a colon and whose file name holds a `%`.
 
+mod common;
+
 use assert_cmd::Command;
 use quick_xml::Reader;
 use quick_xml::XmlVersion;
@@ -232,10 +234,7 @@ fn github_and_gitlab_paths_are_relative_to_the_repository_root_wherever_certgate
     // GitHub places an annotation and GitLab a Code Quality issue by the path from the
     // repository root; run from a subdirectory or from outside, the paths must not change.
     let dir = tempfile::tempdir().expect("a temp dir");
-    let repo = dir.path().join("repo");
-    std::fs::create_dir_all(repo.join("infra")).expect("dirs");
-    std::fs::create_dir(repo.join(".git")).expect(".git");
-    std::fs::write(repo.join("infra/main.tf"), MAIN_TF).expect("main.tf");
+    let repo = common::repo_with_infra_main_tf(dir.path(), MAIN_TF);
     let mut gitlab_fingerprints = Vec::new();
     for (cwd, target) in [
         (repo.clone(), "infra"),

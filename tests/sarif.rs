@@ -1,6 +1,8 @@
 //! `--format sarif` over the whole fixtures tree: valid against the official SARIF 2.1.0 schema
 //! (tests/data, see its README), with the fields code scanning relies on.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 
@@ -290,14 +292,7 @@ fn sarif_in(cwd: &std::path::Path, target: &str) -> Value {
 #[test]
 fn sarif_paths_are_relative_to_the_repository_root_from_a_subdirectory_and_from_outside() {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let repo = dir.path().join("repo");
-    std::fs::create_dir_all(repo.join("infra")).expect("dirs");
-    std::fs::create_dir(repo.join(".git")).expect(".git");
-    std::fs::write(
-        repo.join("infra/main.tf"),
-        "resource \"azurerm_linux_web_app\" \"bad\" {\n  client_certificate_enabled = false\n}\n",
-    )
-    .expect("main.tf");
+    let repo = common::repo_with_infra_main_tf(dir.path(), DISABLED_SITE);
     let root = repo.canonicalize().expect("the repository");
     for (cwd, target) in [
         (repo.join("infra"), "."),
@@ -331,14 +326,7 @@ fn sarif_fingerprints_do_not_change_with_the_directory_certgate_runs_from() {
     // GitHub tracks an alert by its fingerprint: a workflow that runs certgate from a
     // subdirectory must not close every alert and open it again.
     let dir = tempfile::tempdir().expect("a temp dir");
-    let repo = dir.path().join("repo");
-    std::fs::create_dir_all(repo.join("infra")).expect("dirs");
-    std::fs::create_dir(repo.join(".git")).expect(".git");
-    std::fs::write(
-        repo.join("infra/main.tf"),
-        "resource \"azurerm_linux_web_app\" \"bad\" {\n  client_certificate_enabled = false\n}\n",
-    )
-    .expect("main.tf");
+    let repo = common::repo_with_infra_main_tf(dir.path(), DISABLED_SITE);
     for (cwd, target) in [
         (repo.clone(), "infra"),
         (repo.join("infra"), "."),
@@ -353,3 +341,7 @@ fn sarif_fingerprints_do_not_change_with_the_directory_certgate_runs_from() {
         );
     }
 }
+
+/// One web app with client certificates disabled: one finding.
+const DISABLED_SITE: &str =
+    "resource \"azurerm_linux_web_app\" \"bad\" {\n  client_certificate_enabled = false\n}\n";

@@ -133,3 +133,13 @@ pub fn relative_fixture(found: &Path) -> PathBuf {
         .expect("a format folder");
     Path::new("fixtures").join(format).join(name)
 }
+
+/// A repository for the tests of paths relative to its root: `dir/repo` with a `.git` folder
+/// and `infra/main.tf` holding `main_tf`. Returns `dir/repo`.
+pub fn repo_with_infra_main_tf(dir: &Path, main_tf: &str) -> PathBuf {
+    let repo = dir.join("repo");
+    fs::create_dir_all(repo.join("infra")).expect("dirs");
+    fs::create_dir(repo.join(".git")).expect(".git");
+    fs::write(repo.join("infra/main.tf"), main_tf).expect("main.tf");
+    repo
+}
