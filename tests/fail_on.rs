@@ -96,8 +96,13 @@ fn fail_on_warning_still_passes_a_clean_project() {
 
 /// The JUnit XML of `certgate check` in `dir` with `args`, and its exit code.
 fn junit(dir: &Path, args: &[&str]) -> (String, Option<i32>) {
+    formatted(dir, "junit", args)
+}
+
+/// The output of `certgate check --format FORMAT` in `dir` with `args`, and its exit code.
+fn formatted(dir: &Path, format: &str, args: &[&str]) -> (String, Option<i32>) {
     let output = certgate(dir)
-        .args(["--format", "junit"])
+        .args(["--format", format])
         .args(args)
         .output()
         .unwrap();
@@ -158,4 +163,18 @@ fn the_summary_says_warnings_fail_the_run_when_they_do() {
     let (line, code) = summary(&[]);
     assert_eq!(code, Some(0));
     assert!(line.ends_with("0 failing, 1 warning, 0 passing."), "{line}");
+}
+
+#[test]
+fn github_annotates_a_warning_as_an_error_exactly_when_it_fails_the_run() {
+    // The job fails because of the warning: its annotation says so where it is.
+    let dir = unresolved_project();
+    let (out, code) = formatted(dir.path(), "github", &["--fail-on", "warning"]);
+    assert_eq!(code, Some(1));
+    assert!(out.starts_with("::error file="), "{out}");
+    assert!(out.contains("title=client-cert-unresolved "), "{out}");
+    let (out, code) = formatted(dir.path(), "github", &["--fail-on", "error"]);
+    assert_eq!(code, Some(0));
+    assert!(out.starts_with("::warning file="), "{out}");
+    assert!(!out.contains("::error"), "{out}");
 }

@@ -1,8 +1,9 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per finding.
 //!
-//! `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` for error findings,
-//! `::warning` for warnings, `::error file=…::message` for errors (exit code 2) and
-//! `::notice` for what certgate could not follow. Suppressed and baselined findings are not
+//! `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message` for findings that fail
+//! the run (warnings too with `--fail-on warning`), `::warning` for the other warnings,
+//! `::error file=…::message` for errors (exit code 2) and `::notice` for what certgate could
+//! not follow. Suppressed and baselined findings are not
 //! annotated: they are accepted. Paths are relative to the repository root (see `srcroot`),
 //! `/`-separated, wherever certgate runs from. Values are escaped per the runner's rules: `%`, CR and LF in the
 //! message, and additionally `:` and `,` in properties; other control characters from the
@@ -37,10 +38,13 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-fn annotation(base: &Base, finding: &Finding) -> String {
-    let command = match finding.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+/// The annotation of one finding. A finding that fails the run is an `::error`, a warning
+/// with `--fail-on warning` too: GitHub then shows why the job failed where it failed.
+fn annotation(base: &Base, finding: &Finding, fail_on: Severity) -> String {
+    let command = if finding.severity <= fail_on {
+        "error"
+    } else {
+        "warning"
     };
     let start = finding.location.start;
     let end = finding.location.end;
@@ -83,7 +87,7 @@ pub fn render(report: &Report) -> String {
 pub fn render_in(report: &Report, base: &Base) -> String {
     let mut out = String::new();
     for finding in &report.findings {
-        out.push_str(&annotation(base, finding));
+        out.push_str(&annotation(base, finding, report.fail_on));
     }
     for (command, records) in [("error", &report.errors), ("notice", &report.notices)] {
         for record in records {
