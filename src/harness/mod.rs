@@ -154,14 +154,20 @@ fn check_identity(sources: &SourceMap, resource: &crate::model::Resource) -> Out
     .into_iter()
     .flatten()
     {
-        check_span(sources, value.span, &what)?;
-        for step in &value.origin {
-            check_span(
-                sources,
-                step.span,
-                &format!("origin `{}` of {what}", step.note),
-            )?;
-        }
+        check_value(sources, value, &what)?;
+    }
+    Ok(())
+}
+
+/// A value's span and the spans of its origins.
+fn check_value(sources: &SourceMap, value: &crate::model::Value, what: &str) -> Outcome {
+    check_span(sources, value.span, what)?;
+    for step in &value.origin {
+        check_span(
+            sources,
+            step.span,
+            &format!("origin `{}` of {what}", step.note),
+        )?;
     }
     Ok(())
 }
@@ -200,14 +206,7 @@ fn check_rollout(sources: &SourceMap, resource: &crate::model::Resource) -> Outc
     }
     let what = format!("a rollout input of `{}`", resource.address);
     for value in values {
-        check_span(sources, value.span, &what)?;
-        for step in &value.origin {
-            check_span(
-                sources,
-                step.span,
-                &format!("origin `{}` of {what}", step.note),
-            )?;
-        }
+        check_value(sources, value, &what)?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::chart::{self, Point};
-use super::{NO_DRIFT, day, drift_rows, site_name, state_title};
+use super::{NO_DRIFT, day, drift_rows, run_cells, site_name, state_title};
 use crate::progress::history::History;
 use crate::progress::latest::Latest;
 
@@ -176,21 +176,12 @@ fn runs_table(out: &mut String, history: &History) {
          </tr></thead><tbody>\n",
     );
     for run in &history.runs {
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"nw\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td><code>{}</code></td></tr>",
-            day(Some(run.date)),
-            run.failing,
-            run.warnings,
-            run.excepted,
-            run.passing,
-            run.new.len(),
-            run.fixed.len(),
-            run.expiring.len(),
-            escape(&run.source)
-        );
+        let [date, counts @ ..] = run_cells(run);
+        let _ = write!(out, "<tr><td class=\"nw\">{date}</td>");
+        for count in counts {
+            let _ = write!(out, "<td class=\"num\">{count}</td>");
+        }
+        let _ = writeln!(out, "<td><code>{}</code></td></tr>", escape(&run.source));
     }
     out.push_str("</tbody></table>\n");
     let changes: Vec<String> = history

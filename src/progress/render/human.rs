@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{DriftRow, NO_DRIFT, day, drift_rows, side, site_name, state_title};
+use super::{DriftRow, NO_DRIFT, day, drift_rows, run_cells, side, site_name, state_title};
 use crate::progress::history::History;
 use crate::progress::latest::Latest;
 use crate::quote::visible;
@@ -30,17 +30,9 @@ pub fn render(history: &History, latest: &Latest) -> String {
         "Date", "Failing", "Warnings", "Excepted", "Passing", "New", "Fixed", "Expiring", "Run",
     ])];
     for run in runs {
-        rows.push(vec![
-            day(Some(run.date)),
-            run.failing.to_string(),
-            run.warnings.to_string(),
-            run.excepted.to_string(),
-            run.passing.to_string(),
-            run.new.len().to_string(),
-            run.fixed.len().to_string(),
-            run.expiring.len().to_string(),
-            visible(&run.source).into_owned(),
-        ]);
+        let mut cells = run_cells(run).to_vec();
+        cells.push(visible(&run.source).into_owned());
+        rows.push(cells);
     }
     table(&mut out, &rows, "  ");
 

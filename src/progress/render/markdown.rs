@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{NO_DRIFT, day, drift_rows, side, site_name, state_title};
+use super::{NO_DRIFT, day, drift_rows, run_cells, side, site_name, state_title};
 use crate::progress::history::History;
 use crate::progress::latest::Latest;
 
@@ -18,15 +18,8 @@ pub fn render(history: &History, latest: &Latest) -> String {
     for run in runs {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            day(Some(run.date)),
-            run.failing,
-            run.warnings,
-            run.excepted,
-            run.passing,
-            run.new.len(),
-            run.fixed.len(),
-            run.expiring.len(),
+            "| {} | {} |",
+            run_cells(run).join(" | "),
             cell(&run.source)
         );
     }

@@ -9,8 +9,24 @@ pub(crate) mod markdown;
 
 use serde_json::Value;
 
+use super::history::RunStats;
 use super::input::SiteKey;
 use crate::date::Date;
+
+/// A run's row in every format's table of runs, before the run's own name: its date, then
+/// failing, warnings, excepted, passing, new, fixed and expiring.
+pub fn run_cells(run: &RunStats) -> [String; 8] {
+    [
+        day(Some(run.date)),
+        run.failing.to_string(),
+        run.warnings.to_string(),
+        run.excepted.to_string(),
+        run.passing.to_string(),
+        run.new.len().to_string(),
+        run.fixed.len().to_string(),
+        run.expiring.len().to_string(),
+    ]
+}
 
 /// What every format says when the latest report has no `drift` array.
 pub const NO_DRIFT: &str = "no deployed export given (run `certgate check --deployed EXPORT` \
