@@ -101,6 +101,22 @@ fn scan_files(files: &[File]) -> Outcome {
     check_report(&report)
 }
 
+/// Every judged resource of `fixtures/<path>` (a folder of the crate's fixtures), sorted by
+/// address, then scenario. The folder must scan without input errors, and every span of the
+/// report (resources, rollout inputs, identities and their origins) must lie inside its file.
+#[cfg(test)]
+pub fn judged_fixture(path: &str) -> Vec<crate::model::Resource> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(path);
+    let report = crate::scan(&[dir], &crate::Settings::default());
+    assert!(report.errors.is_empty(), "{path}: {:?}", report.errors);
+    check_report(&report).unwrap();
+    let mut all: Vec<_> = report.groups.into_iter().flatten().collect();
+    all.sort_by(|a, b| (&a.address, &a.scenario).cmp(&(&b.address, &b.scenario)));
+    all
+}
+
 /// The invariants of one scan's report.
 pub fn check_report(report: &Report) -> Outcome {
     let sources = &report.sources;

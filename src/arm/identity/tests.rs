@@ -320,18 +320,9 @@ fn unresolved_resource_group_of_a_deployment_is_unknown() {
     assert_eq!(identity.id, None);
 }
 
-/// Every judged resource of one fixture folder (`fixtures/arm/<name>`), by address then
-/// scenario.
+/// The judged resources of one fixture folder ([`crate::harness::judged_fixture`]).
 fn fixture(name: &str) -> Vec<Resource> {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/arm")
-        .join(name);
-    let report = crate::scan(&[dir], &crate::Settings::default());
-    assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
-    crate::harness::check_report(&report).unwrap();
-    let mut all: Vec<Resource> = report.groups.into_iter().flatten().collect();
-    all.sort_by(|a, b| (&a.address, &a.scenario).cmp(&(&b.address, &b.scenario)));
-    all
+    crate::harness::judged_fixture(&format!("arm/{name}"))
 }
 
 #[test]

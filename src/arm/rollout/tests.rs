@@ -333,13 +333,9 @@ fn each_parameter_file_scenario_gets_its_own_values() {
     );
 }
 
-/// The sites of a fixture folder, scanned from disk as `certgate check` would.
+/// The judged resources of one fixture folder ([`crate::harness::judged_fixture`]).
 fn fixture(name: &str) -> Vec<Resource> {
-    let dir = std::path::PathBuf::from("fixtures/arm").join(name);
-    let report = crate::scan::scan(&[dir], &crate::scan::Settings::default());
-    let mut all: Vec<Resource> = report.groups.into_iter().flatten().collect();
-    all.sort_by(|a, b| a.address.cmp(&b.address));
-    all
+    crate::harness::judged_fixture(&format!("arm/{name}"))
 }
 
 #[test]

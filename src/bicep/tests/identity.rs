@@ -301,18 +301,9 @@ fn unresolved_module_scope_is_unknown_with_the_reason() {
     assert_eq!(web.id, None);
 }
 
-/// Every judged resource of one fixture folder (`fixtures/bicep/<name>`), by address then
-/// scenario.
+/// The judged resources of one fixture folder ([`crate::harness::judged_fixture`]).
 fn fixture(name: &str) -> Vec<Resource> {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/bicep")
-        .join(name);
-    let report = crate::scan(&[dir], &crate::Settings::default());
-    assert!(report.errors.is_empty(), "{name}: {:?}", report.errors);
-    crate::harness::check_report(&report).unwrap();
-    let mut all: Vec<Resource> = report.groups.into_iter().flatten().collect();
-    all.sort_by(|a, b| (&a.address, &a.scenario).cmp(&(&b.address, &b.scenario)));
-    all
+    crate::harness::judged_fixture(&format!("bicep/{name}"))
 }
 
 #[test]

@@ -270,13 +270,9 @@ fn bicepparam_scenarios_modules_and_imports_resolve() {
     }
 }
 
-/// The sites of a fixture folder, scanned from disk as `certgate check` would.
+/// The judged resources of one fixture folder ([`crate::harness::judged_fixture`]).
 fn fixture(name: &str) -> Vec<Resource> {
-    let dir = std::path::PathBuf::from("fixtures/bicep").join(name);
-    let report = crate::scan::scan(&[dir], &crate::scan::Settings::default());
-    let mut all: Vec<Resource> = report.groups.into_iter().flatten().collect();
-    all.sort_by(|a, b| (&a.address, &a.scenario).cmp(&(&b.address, &b.scenario)));
-    all
+    crate::harness::judged_fixture(&format!("bicep/{name}"))
 }
 
 #[test]

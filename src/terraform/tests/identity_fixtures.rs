@@ -2,20 +2,11 @@
 //! identity_*`), scanned whole as the command line does: the names each site and slot carries
 //! for drift.
 
-use std::path::PathBuf;
-
 use crate::model::{Data, Resource, SiteIdentity, Value};
 
-/// Every judged resource of one fixture folder, by address (and instance).
-fn fixture(path: &str) -> Vec<Resource> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(path);
-    let report = crate::scan(&[dir], &crate::Settings::default());
-    assert!(report.errors.is_empty(), "{path}: {:?}", report.errors);
-    // Every identity value's span (and its origins') lies inside its file.
-    crate::harness::check_report(&report).unwrap();
-    report.groups.into_iter().flatten().collect()
+/// The judged resources of one fixture folder ([`crate::harness::judged_fixture`]).
+fn fixture(name: &str) -> Vec<Resource> {
+    crate::harness::judged_fixture(name)
 }
 
 fn identity<'r>(resources: &'r [Resource], address: &str) -> &'r SiteIdentity {

@@ -2,20 +2,11 @@
 //! rollout_*`), scanned whole: their snapshots show the facts decided from these inputs, and
 //! these tests pin the inputs themselves.
 
-use std::path::PathBuf;
-
 use crate::model::{Data, Resource, Restrictions, RolloutInputs, Tags, Value};
 
-/// Every judged resource of one fixture folder.
-fn fixture(path: &str) -> Vec<Resource> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(path);
-    let report = crate::scan(&[dir], &crate::Settings::default());
-    assert!(report.errors.is_empty(), "{path}: {:?}", report.errors);
-    // Every rollout input's span (and its origins') lies inside its file.
-    crate::harness::check_report(&report).unwrap();
-    report.groups.into_iter().flatten().collect()
+/// The judged resources of one fixture folder ([`crate::harness::judged_fixture`]).
+fn fixture(name: &str) -> Vec<Resource> {
+    crate::harness::judged_fixture(name)
 }
 
 fn only(path: &str) -> RolloutInputs {
