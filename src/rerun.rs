@@ -74,8 +74,9 @@ fn rules(selectors: &[Selector]) -> String {
     ids.join(",")
 }
 
-/// `word` as is when the shell reads it as itself, else single-quoted (a `'` as `'\''`), so a
-/// glob or a path with spaces is copied and pasted as one argument.
+/// `word` as is when the shell reads it as itself, else one bash word in single quotes (the
+/// remediation scripts' quoting), so a glob or a path with spaces is copied and pasted as one
+/// argument.
 fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word
@@ -84,7 +85,7 @@ fn shell_word(word: &str) -> String {
     if plain {
         word.to_string()
     } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
+        crate::remediate::shell::bash(word)
     }
 }
 
