@@ -25,11 +25,22 @@ pub const CONFIG_FILE: &str = "certgate.toml";
 /// same file reached two ways (`envs/prod/../../modules/web`) has one key and one display path.
 /// Leading `..` components are kept.
 pub fn normalize(path: &Path) -> PathBuf {
+    normalized(path).into_owned()
+}
+
+/// [`normalize`] without a copy when `path` is already normal (less leading `./`): for a
+/// lookup by normalised key, which most paths pass as they are.
+pub fn normalized(path: &Path) -> Cow<'_, Path> {
     // Most paths are already normal; rebuilding them component by component is a good part
     // of a large scan's bookkeeping.
     if let Some(normal) = already_normal(path) {
-        return normal.to_path_buf();
+        return Cow::Borrowed(normal);
     }
+    Cow::Owned(fold(path))
+}
+
+/// Folds `.` and `dir/..` component by component (see [`normalize`]).
+fn fold(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

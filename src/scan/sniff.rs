@@ -77,7 +77,7 @@ pub fn all(
             let (path, kind) = &files[i];
             if let (Some(cache), Some(changed)) = (reuse, &changed) {
                 let unchanged = changed.is_empty()
-                    || !changed.contains_key(crate::paths::normalize(path).as_os_str());
+                    || !changed.contains_key(crate::paths::normalized(path).as_os_str());
                 if let Some(Some(known)) = cache.found.get(i).filter(|_| unchanged) {
                     return Some(known.clone());
                 }

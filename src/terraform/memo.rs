@@ -123,7 +123,8 @@ pub struct Memo {
     /// The outlines the decisions were taken from.
     pub(super) known: Known,
     /// The roots judged, by normalised directory.
-    pub(super) judged: PathHashMap<PathBuf, JudgedRoot>,
+    /// Shared: each re-scan takes over most of them, and copying them was a good part of it.
+    pub(super) judged: PathHashMap<PathBuf, Arc<JudgedRoot>>,
     /// The command line's inputs every root read.
     pub(super) inputs: Inputs,
     /// Set aside by [`Memo::make_room_for`] for the next scan, which takes them over
@@ -132,6 +133,10 @@ pub struct Memo {
     /// but only its changed files: the others' declarations are moved from here
     /// ([`super::module::assemble_taking`]).
     pub(super) previous: SetAside,
+    /// The files changed since the scan that made the memo, and every directory above them
+    /// (empty in a first scan): a module directory's local calls that led nowhere then may
+    /// lead somewhere now if one of these lies below their target.
+    pub(super) changed_places: PathHashSet<PathBuf>,
 }
 
 impl Memo {
@@ -260,14 +265,16 @@ impl Memo {
                 taken_over.extend(dirs);
             }
         }
-        for (dir, module) in self.modules.iter_mut() {
-            let unwalked =
-                taken_over.contains(dir.as_path()) && !walked_again.contains(dir.as_path());
-            // A module another holder shares is left whole: stripping a copy frees nothing.
-            if let Some(module) = Arc::get_mut(module).filter(|_| unwalked) {
-                module.strip();
-            }
-        }
+        // A module another holder shares is left whole: stripping a copy frees nothing.
+        let unwalked: Vec<&mut Module> = (self.modules.iter_mut())
+            .filter(|(dir, _)| {
+                taken_over.contains(dir.as_path()) && !walked_again.contains(dir.as_path())
+            })
+            .filter_map(|(_, module)| Arc::get_mut(module))
+            .collect();
+        // Freeing the declarations is most of the work, and it divides among the workers.
+        use rayon::prelude::*;
+        unwalked.into_par_iter().for_each(|module| module.strip());
     }
 
     /// What still holds when the files `changed` (normalised paths) have other contents and
@@ -315,6 +322,7 @@ impl Memo {
                 .map(|(dir, root)| (dir.clone(), root.clone()))
                 .collect(),
             inputs: inputs.clone(),
+            changed_places: places.into_iter().map(Path::to_path_buf).collect(),
         }
     }
 }
@@ -388,6 +396,47 @@ mod tests {
             false,
         );
         assert!(third.module(&root).resources.is_empty());
+    }
+
+    #[test]
+    fn a_module_taken_over_keeps_where_its_calls_lead_until_a_file_appears_below_a_missing_one() {
+        use crate::load::Loader;
+        use crate::source::SourceMap;
+        use crate::terraform::{Inputs, project::Project};
+        let dir = tempfile::tempdir().unwrap();
+        let root = crate::paths::normalize(dir.path());
+        let live = root.join("live");
+        std::fs::create_dir_all(&live).unwrap();
+        std::fs::create_dir_all(root.join("net")).unwrap();
+        let calls = "module \"net\" {\n  source = \"../net\"\n}\n\
+                     module \"site\" {\n  source = \"../site\"\n}\n";
+        std::fs::write(live.join("main.tf"), calls).unwrap();
+        let sources = SourceMap::default();
+        let loader = Loader::new(&sources);
+        let first = Project::new(&loader, &Inputs::default());
+        assert_eq!(first.local_children(&live), [root.join("net")]);
+        let memo = first.into_memo();
+        // The missing directory appears on disk: a re-scan that changed nothing below it
+        // takes the first answer over without asking the file system.
+        let site = root.join("site/main.tf");
+        std::fs::create_dir_all(root.join("site")).unwrap();
+        std::fs::write(&site, "resource \"azurerm_linux_web_app\" \"w\" {}\n").unwrap();
+        let unrelated = BTreeSet::from([root.join("net/main.tf")]);
+        let second = Project::new(&loader, &Inputs::default()).with_memo(
+            memo.unchanged(&unrelated, &Known::default(), &Inputs::default()),
+            false,
+        );
+        assert_eq!(second.local_children(&live), [root.join("net")]);
+        // A changed file below the missing target: the calls are followed afresh.
+        let below = BTreeSet::from([site]);
+        let third = Project::new(&loader, &Inputs::default()).with_memo(
+            memo.unchanged(&below, &Known::default(), &Inputs::default()),
+            false,
+        );
+        assert_eq!(
+            third.local_children(&live),
+            [root.join("net"), root.join("site")]
+        );
     }
 
     fn versions_id(module: &Module) -> Option<FileId> {
@@ -614,7 +663,7 @@ mod tests {
                     consumed: Vec::new(),
                     policies: Vec::new(),
                 };
-                (PathBuf::from(dir), root)
+                (PathBuf::from(dir), Arc::new(root))
             })
             .collect();
         Memo {

@@ -51,6 +51,18 @@ pub struct Module {
     /// Files whose declarations were dropped ([`Module::prune`]): the module is no longer
     /// taken whole, only the other files' declarations are.
     pub pruned: Vec<FileId>,
+    /// Where its local calls lead, once a scan asked ([`LocalChildren`]): kept with the
+    /// module, so a re-scan taking it over does not ask the file system again.
+    pub local_children: std::sync::OnceLock<LocalChildren>,
+}
+
+/// Where a module's local calls lead, as the file system answered: the directories that
+/// exist, and the targets that did not (a new file below one can make it exist, so the
+/// answer holds only while no changed file lies below those).
+#[derive(Debug, Default, Clone)]
+pub struct LocalChildren {
+    pub found: Vec<PathBuf>,
+    pub absent: Vec<PathBuf>,
 }
 
 impl Module {

@@ -53,7 +53,7 @@ pub struct Project<'a> {
     /// each taken by the first parse of its directory.
     previous: Mutex<super::memo::SetAside>,
     /// The roots judged so far, with what their walks read, when kept for a later scan.
-    judged: Mutex<PathHashMap<PathBuf, JudgedRoot>>,
+    judged: Mutex<PathHashMap<PathBuf, Arc<JudgedRoot>>>,
     keep: bool,
     /// The command line's inputs: every root reads them.
     inputs: Inputs,
@@ -251,14 +251,32 @@ impl<'a> Project<'a> {
     }
 
     /// The directories local calls of `dir`'s module lead to.
+    /// A module taken over from an earlier scan keeps the answer that scan got, unless a
+    /// changed file lies below a target that was missing then.
     pub fn local_children(&self, dir: &Path) -> Vec<PathBuf> {
         let module = self.module(dir);
-        module
-            .calls
-            .iter()
+        if let Some(known) = module.local_children.get() {
+            let appeared =
+                (known.absent.iter()).any(|dir| self.earlier.changed_places.contains(dir));
+            if !appeared {
+                return known.found.clone();
+            }
+        }
+        let mut children = super::module::LocalChildren::default();
+        for child in (module.calls.iter())
             .filter_map(|call| local_source(&module.dir, call))
-            .filter(|child| self.loader.allowed(child) && self.is_dir(child))
-            .collect()
+            .filter(|child| self.loader.allowed(child))
+        {
+            match self.is_dir(&child) {
+                true => children.found.push(child),
+                false => children.absent.push(child),
+            }
+        }
+        let found = children.found.clone();
+        // Set by the first scan asking; a module taken over with a stale answer keeps it
+        // (this scan asked afresh, and so does every later one).
+        let _ = module.local_children.set(children);
+        found
     }
 
     /// The files judged through a Terraform caller so far, sorted.
@@ -294,10 +312,11 @@ impl<'a> Project<'a> {
                     .extend(earlier.policies.iter().cloned());
                 earlier.clone()
             }
-            None => self.walk(&self.declared(&dir), &[]),
+            None => Arc::new(self.walk(&self.declared(&dir), &[])),
         };
         if !self.keep {
-            return root.judged;
+            return Arc::try_unwrap(root)
+                .map_or_else(|root| root.judged.clone(), |root| root.judged);
         }
         let judged = root.judged.clone();
         self.judged
