@@ -56,17 +56,9 @@ impl<'a> Configs<'a> {
         configs
     }
 
-    /// The config governing `path`: `--config`, else the nearest `certgate.toml`, else the
+    /// The config governing the files of `dir` (a directory holding a discovered or loaded
+    /// file, so it is not probed): `--config`, else the nearest `certgate.toml`, else the
     /// defaults.
-    pub fn for_path(&mut self, path: &Path) -> Arc<Config> {
-        if let Some(explicit) = &self.explicit {
-            return explicit.clone();
-        }
-        let found = self.discovery.for_path(path);
-        self.governing(found)
-    }
-
-    /// [`Configs::for_path`] for the directory of a discovered file (one `stat` fewer).
     pub fn for_dir(&mut self, dir: &Path) -> Arc<Config> {
         if let Some(explicit) = &self.explicit {
             return explicit.clone();

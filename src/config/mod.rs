@@ -281,6 +281,7 @@ pub struct Discovery {
 
 impl Discovery {
     /// The nearest config for a file or directory (see [`discover`]).
+    #[cfg(test)]
     pub fn for_path(&mut self, path: &Path) -> Option<PathBuf> {
         let start = absolute(path);
         use crate::fs::FileSystem as _;

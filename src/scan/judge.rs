@@ -3,7 +3,7 @@
 //! file.
 
 use crate::path_map::PathHashMap;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,18 +14,36 @@ use crate::policy::Configs;
 use crate::report::{Finding, Location, Report, ResourceRecord};
 use crate::rollout::facts::{self, Places};
 use crate::rules::{self, Rule, Violation};
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap};
 
 /// Drops the resources whose kind the config governing their file leaves out of scope: they
-/// are not checked at all.
-pub fn in_scope(resources: &mut Vec<Resource>, configs: &mut Configs, sources: &SourceMap) {
+/// are not checked at all. Returns the config of each file holding a kept resource.
+pub fn in_scope(
+    resources: &mut Vec<Resource>,
+    configs: &mut Configs,
+    sources: &SourceMap,
+) -> PathHashMap<PathBuf, Arc<Config>> {
+    // One lookup per file, by its directory: the file is a loaded file, so it needs no probe
+    // whether it is a directory (`Configs::for_dir`), and a file holds several resources.
+    let mut by_id: HashMap<FileId, (PathBuf, Arc<Config>)> = HashMap::new();
     resources.retain(|resource| {
-        let path = sources.get(resource.header.file).path().to_path_buf();
-        configs
-            .for_path(&path)
-            .scope
-            .includes(resource.kind, resource.is_slot)
+        let (_, config) = by_id.entry(resource.header.file).or_insert_with(|| {
+            let path = sources.get(resource.header.file).path().to_path_buf();
+            let dir = match path.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let config = configs.for_dir(dir);
+            (path, config)
+        });
+        config.scope.includes(resource.kind, resource.is_slot)
     });
+    let kept: HashSet<FileId> = resources.iter().map(|r| r.header.file).collect();
+    by_id
+        .into_iter()
+        .filter(|(id, _)| kept.contains(id))
+        .map(|(_, by_path)| by_path)
+        .collect()
 }
 
 /// The config governing each file of the scan, once every config was loaded.
@@ -40,22 +58,13 @@ pub struct Governing {
 }
 
 impl Governing {
-    /// Looks up the config of every file holding one of `resources`, then lets `configs` go
-    /// (it borrows the loader, whose errors are collected next).
+    /// Takes the config of every file holding a judged resource ([`in_scope`]), then lets
+    /// `configs` go (it borrows the loader, whose errors are collected next).
     pub fn new(
-        mut configs: Configs,
-        resources: &[Resource],
-        sources: &SourceMap,
+        configs: Configs,
+        by_file: PathHashMap<PathBuf, Arc<Config>>,
         explicit: Option<PathBuf>,
     ) -> Self {
-        let mut by_file: PathHashMap<PathBuf, Arc<Config>> = PathHashMap::default();
-        for resource in resources {
-            let path = sources.get(resource.header.file).path().to_path_buf();
-            if let std::collections::hash_map::Entry::Vacant(slot) = by_file.entry(path) {
-                let config = configs.for_path(slot.key());
-                slot.insert(config);
-            }
-        }
         Governing {
             explicit,
             all: configs.all().cloned().collect(),
@@ -89,21 +98,34 @@ impl Governing {
 }
 
 /// Judges every declaration's instances together; each group is kept in `report.groups`.
-/// `root` is the project root, where the rollout facts read directory names from.
+/// `root` is the project root, where the rollout facts read directory names from. Groups are
+/// judged on the workers (each alone), then kept in order.
 pub fn groups(
     report: &mut Report,
     resources: Vec<Resource>,
     governing: &Governing,
     root: &crate::fs::root::ProjectRoot,
 ) {
-    let places = Places::new(&report.sources, root.dirs());
-    for group in crate::instances::by_declaration(resources) {
-        let path = report
-            .sources
-            .get(group[0].header.file)
-            .path()
-            .to_path_buf();
-        judge_group(report, &group, &governing.of(&path), &places);
+    use rayon::prelude::*;
+    let groups = crate::instances::by_declaration(resources);
+    let scenarios = groups
+        .iter()
+        .flatten()
+        .filter_map(|r| r.scenario.as_deref());
+    let places = Places::new(&report.sources, root.dirs(), scenarios);
+    let first = report.groups.len();
+    let sources = &report.sources;
+    let judged: Vec<(ResourceRecord, Option<Finding>)> = groups
+        .par_iter()
+        .enumerate()
+        .map(|(i, group)| {
+            let path = sources.get(group[0].header.file).path().to_path_buf();
+            judge_group(sources, group, first + i, &governing.of(&path), &places)
+        })
+        .collect();
+    for ((record, finding), group) in judged.into_iter().zip(groups) {
+        report.resources.push(record);
+        report.findings.extend(finding);
         report.groups.push(group);
     }
 }
@@ -122,8 +144,15 @@ fn value_files(sources: &SourceMap, group: &[Resource]) -> Vec<PathBuf> {
 
 /// Judges every instance of a declaration; the declaration's verdict is its worst instance's
 /// (errors before warnings, first instance first), and the message names that instance.
-/// The group is then kept in `report.groups`, where the finding's `group` index points.
-fn judge_group(report: &mut Report, group: &[Resource], config: &Config, places: &Places) {
+/// The group will be kept in `report.groups` at `index`, where the record and the finding
+/// point.
+fn judge_group(
+    sources: &SourceMap,
+    group: &[Resource],
+    index: usize,
+    config: &Config,
+    places: &Places,
+) -> (ResourceRecord, Option<Finding>) {
     let total = group.len();
     // A rule the config turns off gives no verdict; the others get the config's severity.
     let verdicts: Vec<Option<(&'static Rule, Severity, Violation)>> = group
@@ -144,29 +173,25 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config, places:
     let chosen = worst.unwrap_or(0);
     let resource = &group[chosen];
     let verdict = verdicts.into_iter().nth(chosen).flatten();
-    let file = report
-        .sources
-        .get(resource.header.file)
-        .path()
-        .to_path_buf();
+    let file = sources.get(resource.header.file).path().to_path_buf();
     let place = places.of(resource, &file, config);
-    report.resources.push(ResourceRecord {
+    let record = ResourceRecord {
         address: resource.address.clone(),
         resource_type: resource.resource_type.clone(),
         kind: resource.kind_id(),
         scenario: resource.scenario.clone(),
-        location: Location::of(&report.sources, resource.header),
+        location: Location::of(sources, resource.header),
         verdict: verdict
             .as_ref()
             .map_or("pass", |(rule, _, _)| rule.id.as_str()),
         severity: verdict.as_ref().map(|(_, severity, _)| *severity),
-        value_files: value_files(&report.sources, group),
-        group: report.groups.len(),
+        value_files: value_files(sources, group),
+        group: index,
         exposure: facts::exposure(resource),
         environment: facts::environment(resource, config, &place),
-    });
+    };
     let Some((rule, severity, violation)) = verdict else {
-        return;
+        return (record, None);
     };
     // Values quoted anywhere in the front ends (a name, an expression) are cut here, once.
     let clip = |text: String| crate::quote::clip_within(&text).into_owned();
@@ -180,14 +205,14 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config, places:
     if let Some(scenario) = &resource.scenario {
         message.push_str(&format!(" [scenario {scenario}]"));
     }
-    report.findings.push(Finding {
+    let finding = Finding {
         rule: rule.id,
         severity,
         message,
         help: clip(violation.help),
         address: resource.address.clone(),
         scenario: resource.scenario.clone(),
-        location: Location::of(&report.sources, violation.span),
+        location: Location::of(sources, violation.span),
         span: violation.span,
         label: clip(violation.label),
         origin: violation
@@ -198,11 +223,10 @@ fn judge_group(report: &mut Report, group: &[Resource], config: &Config, places:
                 ..step
             })
             .collect(),
-        subject: crate::report::Subject::Resource {
-            group: report.groups.len(),
-        },
+        subject: crate::report::Subject::Resource { group: index },
         fix: Default::default(),
         suppressed: None,
         note: None,
-    });
+    };
+    (record, Some(finding))
 }

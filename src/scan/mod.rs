@@ -248,9 +248,8 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         terraform: Default::default(),
     };
 
-    judge::in_scope(&mut resources, &mut configs, &sources);
-    let governing =
-        judge::Governing::new(configs, &resources, &sources, settings.config_file.clone());
+    let by_file = judge::in_scope(&mut resources, &mut configs, &sources);
+    let governing = judge::Governing::new(configs, by_file, settings.config_file.clone());
     // A module taken over skips its directory's reads, and so the errors they record.
     let read_errors = loader.into_errors();
     let parsed = terraform.into_memo();

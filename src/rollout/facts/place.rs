@@ -2,13 +2,13 @@
 //! relative to the governing config (for `[environments]` globs) and to the project root (for
 //! the words of names and directories).
 
-use crate::path_map::PathHashMap;
+use crate::path_map::{PathHashMap, PathHashSet};
 use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::Config;
 use crate::model::Resource;
-use crate::paths::{absolute, normalize, path_text, relative_to};
+use crate::paths::{absolute, normalize, normalized, path_text, relative_to};
 use crate::source::{FileId, SourceMap, Span};
 
 /// A site's place (see the module docs); every path is `/`-separated.
@@ -26,34 +26,57 @@ pub struct Place {
     pub project_path: Option<String>,
 }
 
-/// The files a scan read and the project root, to place every site of the scan.
+/// The files a scan read that scenarios name, and the project root, to place every site of
+/// the scan.
 pub struct Places {
     by_path: PathHashMap<PathBuf, FileId>,
     by_name: PathHashMap<OsString, Vec<PathBuf>>,
     roots: Vec<PathBuf>,
+    /// The current directory, asked once (relative paths are placed against it).
+    cwd: Option<PathBuf>,
 }
 
 impl Places {
-    /// Indexes the files read so far; `roots` are the project root's directories.
-    pub fn new(sources: &SourceMap, roots: &[PathBuf]) -> Places {
-        let files = sources.snapshot();
-        let mut by_path = PathHashMap::with_capacity_and_hasher(files.len(), Default::default());
-        let mut by_name: PathHashMap<OsString, Vec<PathBuf>> =
-            PathHashMap::with_capacity_and_hasher(files.len(), Default::default());
-        for (id, file) in files.iter().enumerate() {
-            let path = normalize(file.path());
-            if let Some(name) = path.file_name() {
-                by_name
-                    .entry(name.to_os_string())
-                    .or_default()
-                    .push(path.clone());
+    /// Indexes the files read so far that `scenarios` can name (see [`Places::of`]); `roots`
+    /// are the project root's directories. Only those: a large repository reads tens of
+    /// thousands of files, and indexing each was a good part of judging.
+    pub fn new<'s>(
+        sources: &SourceMap,
+        roots: &[PathBuf],
+        scenarios: impl IntoIterator<Item = &'s str>,
+    ) -> Places {
+        // A scenario names a path (found as it is) or a bare name (the one file read with
+        // that name, else the file of that name beside the site): files by those names.
+        let mut paths: PathHashSet<PathBuf> = PathHashSet::default();
+        let mut names: PathHashSet<OsString> = PathHashSet::default();
+        for scenario in scenarios {
+            let named = Path::new(scenario_path(scenario));
+            if named.components().count() > 1 {
+                paths.insert(normalize(named));
+            } else if let Some(name) = named.file_name() {
+                names.insert(name.to_os_string());
             }
-            by_path.entry(path).or_insert(id);
+        }
+        let mut by_path = PathHashMap::default();
+        let mut by_name: PathHashMap<OsString, Vec<PathBuf>> = PathHashMap::default();
+        if !paths.is_empty() || !names.is_empty() {
+            for (id, file) in sources.snapshot().iter().enumerate() {
+                let path = normalized(file.path());
+                let name = path.file_name().filter(|name| names.contains(*name));
+                if name.is_none() && !paths.contains(path.as_ref()) {
+                    continue;
+                }
+                if let Some(name) = name {
+                    (by_name.entry(name.to_os_string()).or_default()).push(path.to_path_buf());
+                }
+                by_path.entry(path.into_owned()).or_insert(id);
+            }
         }
         Places {
             by_path,
             by_name,
             roots: roots.to_vec(),
+            cwd: std::env::current_dir().ok(),
         }
     }
 
@@ -97,7 +120,11 @@ impl Places {
     /// `path` relative to the project root; a relative path outside it keeps its own
     /// components less leading `..` (they name nothing of the project).
     fn project_relative(&self, path: &Path) -> Option<String> {
-        let whole = absolute(path);
+        // `paths::absolute`, with the current directory asked once.
+        let whole = match &self.cwd {
+            Some(cwd) if path.is_relative() => normalize(&cwd.join(path)),
+            _ => absolute(path),
+        };
         if let Some(relative) = self.roots.iter().find_map(|root| relative_to(root, &whole)) {
             return Some(relative);
         }
@@ -160,7 +187,7 @@ mod tests {
             "infra/envs/main.prod.bicepparam".into(),
             "",
         ));
-        let places = Places::new(&sources, &[]);
+        let places = Places::new(&sources, &[], ["main.prod.bicepparam", "p.json"]);
         let site = Path::new("infra/modules/web.bicep");
         assert_eq!(
             places.scenario_file("main.prod.bicepparam", site),
@@ -178,7 +205,7 @@ mod tests {
 
     #[test]
     fn paths_outside_the_root_keep_only_their_own_names() {
-        let places = Places::new(&SourceMap::default(), &[]);
+        let places = Places::new(&SourceMap::default(), &[], []);
         assert_eq!(
             places.project_relative(Path::new("../../envs/prod/main.tf")),
             Some("envs/prod/main.tf".to_string())
@@ -187,7 +214,7 @@ mod tests {
             places.project_relative(Path::new("/nowhere/prod/main.tf")),
             None
         );
-        let rooted = Places::new(&SourceMap::default(), &[PathBuf::from("/srv/repo")]);
+        let rooted = Places::new(&SourceMap::default(), &[PathBuf::from("/srv/repo")], []);
         assert_eq!(
             rooted.project_relative(Path::new("/srv/repo/envs/dev/main.tf")),
             Some("envs/dev/main.tf".to_string())
