@@ -61,6 +61,18 @@ fn fold(path: &Path) -> PathBuf {
     out
 }
 
+/// `path` as a system call should name it: relative to `cwd` (the current directory,
+/// absolute) when it lies below it, else as it is. The kernel resolves every component of a
+/// path on every call, and the absolute paths of a scan repeat the current directory's
+/// components in tens of thousands of `stat` calls (ignore files, configs, the project root).
+pub fn below<'p>(path: &'p Path, cwd: &Path) -> &'p Path {
+    match path.strip_prefix(cwd) {
+        Ok(rest) if rest.as_os_str().is_empty() => Path::new("."),
+        Ok(rest) if !cwd.as_os_str().is_empty() => rest,
+        _ => path,
+    }
+}
+
 /// What [`normalize`] makes of `path` when that is `path` itself, less leading `./`: after
 /// any leading `../`, no component starting with `.` (so no other `.` or `..`), no empty
 /// component (`a//b`) and no trailing separator. `None` when folding is needed.
@@ -192,6 +204,34 @@ mod tests {
         assert!(already_normal(Path::new("../../a/b.tf")).is_some());
         assert_eq!(already_normal(Path::new("./a")), Some(Path::new("a")));
         assert!(already_normal(Path::new("a//b")).is_none());
+    }
+
+    #[test]
+    fn system_calls_name_paths_below_the_current_directory_relatively() {
+        let cwd = Path::new("/srv/repo");
+        assert_eq!(
+            below(Path::new("/srv/repo/envs/.gitignore"), cwd),
+            Path::new("envs/.gitignore")
+        );
+        assert_eq!(below(Path::new("/srv/repo"), cwd), Path::new("."));
+        // Above or beside it, and relative paths, stay as they are.
+        assert_eq!(
+            below(Path::new("/srv/.gitignore"), cwd),
+            Path::new("/srv/.gitignore")
+        );
+        assert_eq!(
+            below(Path::new("/srv/repository/a"), cwd),
+            Path::new("/srv/repository/a")
+        );
+        assert_eq!(
+            below(Path::new("envs/main.tf"), cwd),
+            Path::new("envs/main.tf")
+        );
+        // No current directory known: nothing changes.
+        assert_eq!(
+            below(Path::new("/srv/repo/a"), Path::new("")),
+            Path::new("/srv/repo/a")
+        );
     }
 
     #[test]

@@ -319,7 +319,10 @@ impl Discovery {
             }
             visited.push(candidate_dir.as_os_str().to_owned());
             let candidate = candidate_dir.join(FILE_NAME);
-            if self.disk.is_file(&candidate) {
+            let cwd = self
+                .cwd
+                .get_or_insert_with(|| std::env::current_dir().unwrap_or_default());
+            if self.disk.is_file(crate::paths::below(&candidate, cwd)) {
                 found = Some(candidate);
                 break;
             }

@@ -166,7 +166,7 @@ impl IgnoreRules {
             .any(|d| d == dir)
             .then(|| {
                 let git = dir.join(".git");
-                std::fs::symlink_metadata(&git)
+                std::fs::symlink_metadata(crate::paths::below(&git, &self.cwd))
                     .is_ok_and(|m| m.is_dir())
                     .then(|| self.read(dir, &git.join("info/exclude")))
                     .flatten()
@@ -183,7 +183,7 @@ impl IgnoreRules {
 
     /// One ignore file's rules; `None` when there is none or it may not be read (recorded).
     fn read(&self, dir: &Path, file: &Path) -> Option<Gitignore> {
-        let metadata = std::fs::symlink_metadata(file).ok()?;
+        let metadata = std::fs::symlink_metadata(crate::paths::below(file, &self.cwd)).ok()?;
         let shown = self.shown(file);
         if metadata.file_type().is_symlink() && !self.root.contains(file) {
             self.record(FileError::notice(
@@ -198,7 +198,7 @@ impl IgnoreRules {
             ));
             return None;
         }
-        let bytes = match crate::fs::regular::read(file) {
+        let bytes = match crate::fs::regular::read(crate::paths::below(file, &self.cwd)) {
             Ok(bytes) => bytes,
             Err(refused) => {
                 self.record(FileError::unplaced(

@@ -23,6 +23,9 @@ pub struct ProjectRoot {
     files: Vec<PathBuf>,
     /// Canonical forms of directories already asked about.
     canonical: Mutex<PathMap<Option<Arc<Canonical>>>>,
+    /// The current directory, asked once: the `lstat`s name paths below it relatively (see
+    /// [`crate::paths::below`]).
+    cwd: std::sync::OnceLock<PathBuf>,
 }
 
 /// A directory's canonical form, and whether it lies in one of the root directories (then so
@@ -139,7 +142,8 @@ impl ProjectRoot {
         // What `resolve` does for a name that is not a link, without building the real path
         // when its directory is known to lie in the root (a scan asks about thousands).
         if let Some((parent, name)) = split_name(&path)
-            && !std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+            && !std::fs::symlink_metadata(self.local(&path))
+                .is_ok_and(|m| m.file_type().is_symlink())
         {
             return match self.canonical(parent) {
                 Some(dir) if dir.in_dirs => true,
@@ -233,6 +237,14 @@ impl ProjectRoot {
         self.canonical(dir).map(|known| known.path.clone())
     }
 
+    /// `path` as the `lstat`s name it (see [`crate::paths::below`]).
+    fn local<'p>(&self, path: &'p Path) -> &'p Path {
+        let cwd = self
+            .cwd
+            .get_or_init(|| std::env::current_dir().unwrap_or_default());
+        crate::paths::below(path, cwd)
+    }
+
     /// [`Self::dir`], remembered with whether it lies in a root directory.
     fn canonical(&self, dir: &Path) -> Option<Arc<Canonical>> {
         let dir = if dir.as_os_str().is_empty() {
@@ -244,13 +256,15 @@ impl ProjectRoot {
             return known.clone();
         }
         let canonical = match (dir.parent(), dir.components().next_back()) {
-            (Some(parent), Some(Component::Normal(name))) => match std::fs::symlink_metadata(dir) {
-                Ok(metadata) if metadata.file_type().is_symlink() => {
-                    std::fs::canonicalize(dir).ok()
+            (Some(parent), Some(Component::Normal(name))) => {
+                match std::fs::symlink_metadata(self.local(dir)) {
+                    Ok(metadata) if metadata.file_type().is_symlink() => {
+                        std::fs::canonicalize(dir).ok()
+                    }
+                    // A directory, or nothing yet: the parent's form and the name.
+                    _ => self.canonical(parent).map(|p| p.path.join(name)),
                 }
-                // A directory, or nothing yet: the parent's form and the name.
-                _ => self.canonical(parent).map(|p| p.path.join(name)),
-            },
+            }
             // `/`, `.`, `..`: resolved whole.
             _ => std::fs::canonicalize(dir).ok(),
         };
