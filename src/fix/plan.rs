@@ -11,10 +11,13 @@
 //! fix at a time whenever fixes that pass together also pass in part, which holds unless one
 //! fix repairs what another breaks (then both are kept).
 
-use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 
 use super::apply::{apply, overlaps};
 use super::resource::{self, Candidate, Ctx, FileEdit};
@@ -22,6 +25,7 @@ use super::validate::{self, Key};
 use super::write;
 use crate::diagnostic::{Edit, Fix, FixStatus};
 use crate::load::Overrides;
+use crate::lock::lock;
 use crate::paths::normalize;
 use crate::report::Report;
 use crate::source::{FileId, Span};
@@ -60,8 +64,11 @@ pub fn plan(
         let mut planner = Planner::new(report, roots);
         planner.unsafe_fixes = unsafe_fixes;
         let (statuses, files) = planner.run(check);
-        let blocked = planner.blocked.into_inner().into_iter().collect();
-        (statuses, files, blocked, planner.trials.get())
+        let blocked = (planner.blocked.into_inner())
+            .unwrap_or_else(|p| p.into_inner())
+            .into_iter()
+            .collect();
+        (statuses, files, blocked, planner.trials.into_inner())
     };
     for (finding, status) in report.findings.iter_mut().zip(statuses) {
         finding.fix = status;
@@ -78,10 +85,11 @@ struct Planner<'a> {
     dirs: Vec<PathBuf>,
     /// The files with an error (a parse error, a name declared twice), with the first one.
     failed_to_parse: HashMap<PathBuf, String>,
-    editable: RefCell<HashMap<FileId, Result<(), String>>>,
-    blocked: RefCell<BTreeMap<PathBuf, String>>,
+    /// Behind locks: candidates are computed on the workers.
+    editable: Mutex<HashMap<FileId, Result<(), String>>>,
+    blocked: Mutex<BTreeMap<PathBuf, String>>,
     unsafe_fixes: bool,
-    trials: Cell<usize>,
+    trials: AtomicUsize,
 }
 
 impl<'a> Planner<'a> {
@@ -95,17 +103,17 @@ impl<'a> Planner<'a> {
                 .rev()
                 .map(|e| (normalize(&e.path), e.message.clone()))
                 .collect(),
-            editable: RefCell::default(),
-            blocked: RefCell::default(),
+            editable: Mutex::default(),
+            blocked: Mutex::default(),
             unsafe_fixes: false,
-            trials: Cell::new(0),
+            trials: AtomicUsize::new(0),
         }
     }
 
     /// Whether a fix may edit `file`: a real file under the scanned paths that parsed and can
     /// be written.
     fn editable(&self, file: FileId) -> Result<(), String> {
-        if let Some(known) = self.editable.borrow().get(&file) {
+        if let Some(known) = lock(&self.editable).get(&file) {
             return known.clone();
         }
         let source = self.report.sources.get(file);
@@ -128,13 +136,11 @@ impl<'a> Planner<'a> {
             Ok(())
         } else {
             write::preflight(path).map(|_| ()).map_err(|why| {
-                self.blocked
-                    .borrow_mut()
-                    .insert(path.to_path_buf(), why.clone());
+                lock(&self.blocked).insert(path.to_path_buf(), why.clone());
                 format!("{shown} cannot be written: {why}")
             })
         };
-        self.editable.borrow_mut().insert(file, verdict.clone());
+        lock(&self.editable).insert(file, verdict.clone());
         verdict
     }
 
@@ -147,13 +153,19 @@ impl<'a> Planner<'a> {
             editable: &editable,
             unsafe_fixes: self.unsafe_fixes,
         };
+        // Each alone, on the workers: checking that a file can be written asks the file
+        // system several times, once per file.
+        let computed: Vec<(usize, Result<Option<Candidate>, String>)> = (findings.par_iter())
+            .enumerate()
+            .filter_map(|(i, finding)| {
+                // Exception findings have no declaration to edit.
+                let group = finding.group().and_then(|g| self.report.groups.get(g))?;
+                Some((i, resource::candidate(&ctx, group, finding.rule)))
+            })
+            .collect();
         let mut candidates = Vec::new();
-        for (i, finding) in findings.iter().enumerate() {
-            // Exception findings have no declaration to edit.
-            let Some(group) = finding.group().and_then(|g| self.report.groups.get(g)) else {
-                continue;
-            };
-            match resource::candidate(&ctx, group, finding.rule) {
+        for (i, computed) in computed {
+            match computed {
                 Ok(Some(candidate)) => candidates.push((i, candidate)),
                 Ok(None) => {}
                 Err(why) => statuses[i] = FixStatus::Unavailable(why),
@@ -332,7 +344,7 @@ impl<'a> Planner<'a> {
         set: &[(usize, Candidate)],
         check: &dyn Fn(&Overrides) -> Report,
     ) -> Result<(), String> {
-        self.trials.set(self.trials.get() + 1);
+        self.trials.fetch_add(1, Ordering::Relaxed);
         let texts = self.texts(set)?;
         let overrides: Overrides = texts
             .into_iter()

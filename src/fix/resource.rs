@@ -29,7 +29,7 @@ use crate::source::{FileId, SourceMap, Span};
 /// edited (`Err` says why not).
 pub struct Ctx<'a> {
     pub sources: &'a SourceMap,
-    pub editable: &'a dyn Fn(FileId) -> Result<(), String>,
+    pub editable: &'a (dyn Fn(FileId) -> Result<(), String> + Sync),
     /// `--unsafe-fixes`: an expression may be replaced with the literal it should yield.
     pub unsafe_fixes: bool,
 }
