@@ -1,6 +1,7 @@
 //! Reads input files safely: regular files only, UTF-8 only, with a positioned error otherwise.
 
 use crate::path_map::PathHashMap;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -146,6 +147,37 @@ pub struct Loader<'a> {
     custom: Option<&'a dyn FileSystem>,
     /// Whether the front ends name their units (`--verbose`); see [`Loader::naming_units`].
     naming_units: bool,
+    /// What an earlier scan loaded, and the files changed since (see [`Loader::reusing`]).
+    earlier: Option<(&'a LoadedIndex, &'a BTreeSet<PathBuf>)>,
+}
+
+/// The files a scan loaded, by the hash of their normalised path: a re-scan's loader takes
+/// the unchanged ones over ([`Loader::reusing`]) instead of reading them again. Sorted pairs
+/// rather than a map of paths: a scan loads tens of thousands of files, and the paths are in
+/// the source map already.
+#[derive(Debug, Default)]
+pub struct LoadedIndex {
+    hasher: foldhash::fast::RandomState,
+    by_hash: Vec<(u64, FileId)>,
+}
+
+impl LoadedIndex {
+    fn hash(&self, path: &Path) -> u64 {
+        use std::hash::BuildHasher as _;
+        self.hasher.hash_one(path.as_os_str().as_encoded_bytes())
+    }
+
+    /// The earlier load of `path` (normalised), found in `sources` (which starts with the
+    /// files of the scan that loaded it).
+    fn find(&self, path: &Path, sources: &SourceMap) -> Option<Loaded> {
+        let hash = self.hash(path);
+        let from = self.by_hash.partition_point(|(h, _)| *h < hash);
+        (self.by_hash[from..].iter())
+            .take_while(|(h, _)| *h == hash)
+            .map(|(_, id)| (*id, sources.get(*id)))
+            .find(|(_, source)| source.path() == path)
+            .map(|(id, source)| Loaded { id, source })
+    }
 }
 
 pub use crate::fs::Overrides;
@@ -161,6 +193,7 @@ impl<'a> Loader<'a> {
             disk: DiskFs::unbounded(),
             custom: None,
             naming_units: false,
+            earlier: None,
         }
     }
 
@@ -196,6 +229,26 @@ impl<'a> Loader<'a> {
             naming_units: yes,
             ..self
         }
+    }
+
+    /// The same loader, taking over what an earlier scan `loaded` instead of reading a file
+    /// again, except the files `changed` since (normalised). The source map must start with
+    /// that scan's files (same ids), and the file system be the one it read: a trial scan of
+    /// `--fix`, `--diff`, JSON or SARIF reads only the files the fixes change.
+    pub fn reusing(self, loaded: &'a LoadedIndex, changed: &'a BTreeSet<PathBuf>) -> Self {
+        Loader {
+            earlier: Some((loaded, changed)),
+            ..self
+        }
+    }
+
+    /// The earlier scan's load of `path` (normalised), when its contents did not change.
+    fn reused(&self, path: &Path) -> Option<Loaded> {
+        let (loaded, changed) = self.earlier?;
+        if changed.contains(path) {
+            return None;
+        }
+        loaded.find(path, self.sources)
     }
 
     /// Whether the front ends name their units (see [`Loader::naming_units`]).
@@ -274,6 +327,12 @@ impl<'a> Loader<'a> {
     /// A file's bytes: its override when there is one, else what is on disk (inside the
     /// project root only).
     pub fn read_bytes(&self, path: &Path) -> Result<Vec<u8>, FileError> {
+        if let Some(loaded) = self.earlier.and_then(|_| self.reused(&normalize(path))) {
+            // Loaded text is UTF-8 with its byte order mark taken off: these are its bytes.
+            let source = &loaded.source;
+            let bom: &[u8] = if source.has_bom() { UTF8_BOM } else { b"" };
+            return Ok([bom, source.text().as_bytes()].concat());
+        }
         self.fs().read(path).map_err(|refused| match refused {
             Refused::Outside => self.outside(path),
             Refused::OutsideLink(target) => self.outside_link(path, &target),
@@ -292,6 +351,9 @@ impl<'a> Loader<'a> {
         let path = normalize(path);
         let slot = lock(&self.cache).entry(path.clone()).or_default().clone();
         slot.get_or_init(|| {
+            if let Some(loaded) = self.reused(&path) {
+                return Some(loaded);
+            }
             match self
                 .read_bytes(&path)
                 .and_then(|bytes| decode(&path, bytes, self.sources))
@@ -370,6 +432,22 @@ impl<'a> Loader<'a> {
     /// Records an error or notice found while loading (e.g. by a front end following a link).
     pub fn record(&self, error: FileError) {
         lock(&self.errors).push(error);
+    }
+
+    /// Every error and notice recorded, in no particular order, and the index of the files
+    /// loaded (for a re-scan to take over, see [`Loader::reusing`]).
+    pub fn into_errors_and_loaded(self) -> (Vec<FileError>, LoadedIndex) {
+        let mut index = LoadedIndex::default();
+        let loaded: Vec<FileId> = into_inner(self.cache)
+            .into_values()
+            .filter_map(|slot| Some(slot.get()?.as_ref()?.id))
+            .collect();
+        index.by_hash = loaded
+            .into_iter()
+            .map(|id| (index.hash(self.sources.get(id).path()), id))
+            .collect();
+        index.by_hash.sort_unstable();
+        (into_inner(self.errors), index)
     }
 
     /// Every error and notice recorded, in no particular order.

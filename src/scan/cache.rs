@@ -40,6 +40,9 @@ pub struct Cache {
     /// [`Settings::keep_parsed`]): a re-scan starts its source map with these files so it can
     /// take over every module whose directory did not change instead of parsing it again.
     pub(super) sources: Vec<Arc<crate::source::SourceFile>>,
+    /// The files the scan loaded: a re-scan takes the unchanged ones over instead of reading
+    /// them again.
+    pub(super) loaded: load::LoadedIndex,
     /// Behind a lock: a re-scan first drops the modules that only roots it takes over read.
     pub(super) terraform: std::sync::Mutex<crate::terraform::Memo>,
 }

@@ -173,6 +173,12 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         Some(fs) => loader.on(fs),
         None => loader,
     };
+    let changed = reuse.map(|cache| cache.changed(&settings.overrides));
+    // What the scan taken over loaded is not read again, but for the files changed since.
+    let loader = match reuse.zip(changed.as_ref()) {
+        Some((cache, changed)) => loader.reusing(&cache.loaded, changed),
+        None => loader,
+    };
     let (files, discovery_errors) = match reuse {
         Some(cache) => (cache.files.clone(), cache.discovery_errors.clone()),
         None => {
@@ -188,7 +194,6 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         settings.config_file.as_deref(),
         &settings.command_line,
     );
-    let changed = reuse.map(|cache| cache.changed(&settings.overrides));
     let included = match reuse.zip(changed.as_ref()) {
         Some((cache, changed)) if cache.same_configs(changed) => {
             configs.preload(&cache.configs);
@@ -245,13 +250,15 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         included,
         configs: config_paths,
         sources: Vec::new(),
+        loaded: Default::default(),
         terraform: Default::default(),
     };
 
     let by_file = judge::in_scope(&mut resources, &mut configs, &sources);
     let governing = judge::Governing::new(configs, by_file, settings.config_file.clone());
     // A module taken over skips its directory's reads, and so the errors they record.
-    let read_errors = loader.into_errors();
+    let (read_errors, loaded) = loader.into_errors_and_loaded();
+    cache.loaded = loaded;
     let parsed = terraform.into_memo();
     drop(earlier);
     cache.terraform = std::sync::Mutex::new(
@@ -455,6 +462,60 @@ mod tests {
             .collect();
         errors.sort();
         errors
+    }
+
+    #[test]
+    fn a_rescan_takes_over_what_the_first_scan_loaded_and_reads_only_changed_files() {
+        let site = |name: &str, enabled: bool| {
+            format!(
+                "resource {name} 'Microsoft.Web/sites@2023-12-01' = {{\n  name: '{name}'\n  \
+                 properties: {{\n    clientCertEnabled: {enabled}\n    clientCertMode: \
+                 'Required'\n  }}\n}}\n"
+            )
+        };
+        let files = |other_enabled: bool| {
+            Arc::new(crate::fs::MemoryFs::new([
+                (PathBuf::from("/p/a.bicep"), site("a", false)),
+                (PathBuf::from("/p/b.bicep"), site("b", other_enabled)),
+            ])) as Arc<dyn crate::fs::FileSystem>
+        };
+        let paths = vec![PathBuf::from("/p")];
+        let first = scan_cached(
+            &paths,
+            &Settings {
+                fs: Some(files(false)),
+                keep_parsed: true,
+                ..Settings::default()
+            },
+        );
+        let failing = |report: &Report| {
+            let mut failing: Vec<String> = (report.resources.iter())
+                .filter(|r| r.verdict != "pass")
+                .map(|r| r.address.clone())
+                .collect();
+            failing.sort();
+            failing
+        };
+        assert_eq!(failing(&first.report), ["a", "b"]);
+        // `a.bicep` is fixed in memory; `b.bicep` changes on the file system after the first
+        // scan, which the re-scan does not read again: it takes the first scan's text over.
+        let mut overrides = load::Overrides::new();
+        overrides.insert(PathBuf::from("/p/a.bicep"), site("a", true));
+        let settings = Settings {
+            fs: Some(files(true)),
+            overrides,
+            ..Settings::default()
+        };
+        let reused = scan(
+            &paths,
+            &Settings {
+                reuse: Some(first.cache.clone()),
+                ..settings.clone()
+            },
+        );
+        assert_eq!(failing(&reused), ["b"]);
+        // Afresh, both files are read as they are now.
+        assert!(failing(&scan(&paths, &settings)).is_empty());
     }
 
     #[test]
