@@ -65,6 +65,25 @@ fn fold(path: &Path) -> PathBuf {
 /// absolute) when it lies below it, else as it is. The kernel resolves every component of a
 /// path on every call, and the absolute paths of a scan repeat the current directory's
 /// components in tens of thousands of `stat` calls (ignore files, configs, the project root).
+#[cfg(unix)]
+pub fn below<'p>(path: &'p Path, cwd: &Path) -> &'p Path {
+    use std::os::unix::ffi::OsStrExt;
+    // By bytes: `Path::strip_prefix` compares component by component, which cost more
+    // instructions than the kernel saved (both paths are absolute and normalised here).
+    let (bytes, base) = (path.as_os_str().as_bytes(), cwd.as_os_str().as_bytes());
+    let Some(rest) = bytes.strip_prefix(base).filter(|_| !base.is_empty()) else {
+        return path;
+    };
+    let rest = match rest {
+        [] => return Path::new("."),
+        _ if base.ends_with(b"/") => rest,
+        [b'/', rest @ ..] if !rest.is_empty() => rest,
+        _ => return path,
+    };
+    Path::new(std::ffi::OsStr::from_bytes(rest))
+}
+
+#[cfg(not(unix))]
 pub fn below<'p>(path: &'p Path, cwd: &Path) -> &'p Path {
     match path.strip_prefix(cwd) {
         Ok(rest) if rest.as_os_str().is_empty() => Path::new("."),
