@@ -23,6 +23,8 @@ use crate::paths::normalize;
 pub struct Discovery {
     pub files: Vec<(PathBuf, FileKind)>,
     pub errors: Vec<FileError>,
+    /// See [`crate::fs::Walked::without_config`].
+    pub without_config: Vec<PathBuf>,
 }
 
 /// Discovers the files of our kinds under `roots` in `fs`. `in_memory` holds the contents that
@@ -65,9 +67,10 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides, fs: &dyn FileSystem) -
         }
     }
     if !directories.is_empty() {
-        let (files, errors) = fs.walk(&directories);
-        discovery.files.extend(files);
-        discovery.errors.extend(errors);
+        let walked = fs.walk(&directories);
+        discovery.files.extend(walked.files);
+        discovery.errors.extend(walked.errors);
+        discovery.without_config = walked.without_config;
     }
     // Stable, as `sort` is (paths equal by components may differ in spelling), on the
     // workers, by keys that compare as the paths do: comparing paths component by component

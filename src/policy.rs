@@ -67,6 +67,12 @@ impl<'a> Configs<'a> {
         self.governing(found)
     }
 
+    /// Directories (absolute, normalised) known to hold no `certgate.toml` (see
+    /// [`crate::fs::Walked::without_config`]), instead of those given before.
+    pub fn known_without_config(&mut self, dirs: Vec<PathBuf>) {
+        self.discovery.known_without_config(dirs);
+    }
+
     /// The config a discovered `certgate.toml` (or none) makes govern.
     fn governing(&mut self, found: Option<PathBuf>) -> Arc<Config> {
         match found {

@@ -277,6 +277,9 @@ pub struct Discovery {
     disk: crate::fs::DiskFs,
     /// The current directory, asked once: a scan looks up thousands of relative directories.
     cwd: Option<PathBuf>,
+    /// Directories (absolute, normalised) known to hold no config without asking the disk:
+    /// the walk listed them ([`crate::fs::Walked::without_config`]).
+    without_config: crate::path_map::PathMap<()>,
 }
 
 impl Discovery {
@@ -307,6 +310,14 @@ impl Discovery {
         self.nearest(start)
     }
 
+    /// Takes the walk's word that `dirs` (absolute, normalised) hold no config, instead of
+    /// what it was told before.
+    pub fn known_without_config(&mut self, dirs: Vec<PathBuf>) {
+        self.without_config = (dirs.into_iter())
+            .map(|dir| (dir.into_os_string(), ()))
+            .collect();
+    }
+
     /// The nearest config in `dir` (absolute, normalised) or above it.
     fn nearest(&mut self, dir: PathBuf) -> Option<PathBuf> {
         use crate::fs::FileSystem as _;
@@ -318,6 +329,9 @@ impl Discovery {
                 break;
             }
             visited.push(candidate_dir.as_os_str().to_owned());
+            if self.without_config.contains_key(candidate_dir.as_os_str()) {
+                continue;
+            }
             let candidate = candidate_dir.join(FILE_NAME);
             let cwd = self
                 .cwd

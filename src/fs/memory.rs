@@ -81,7 +81,10 @@ impl FileSystem for MemoryFs {
                 }
             }
         }
-        (files, Vec::new())
+        Walked {
+            files,
+            ..Walked::default()
+        }
     }
 
     fn root(&self) -> Option<&ProjectRoot> {
@@ -111,7 +114,11 @@ mod tests {
                 (PathBuf::from("/p/a/main.tf"), Kind::File)
             ]
         );
-        let (walked, errors) = fs.walk(&[PathBuf::from("/p")]);
+        let Walked {
+            files: walked,
+            errors,
+            ..
+        } = fs.walk(&[PathBuf::from("/p")]);
         assert!(errors.is_empty());
         let paths: Vec<_> = walked.into_iter().map(|(p, _)| p).collect();
         assert_eq!(

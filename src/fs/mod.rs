@@ -95,7 +95,18 @@ pub struct Listing {
 }
 
 /// Files found by a walk of directories, and the paths that could not be walked.
-pub type Walked = (Vec<(PathBuf, FileKind)>, Vec<FileError>);
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// The files of our kinds, unsorted.
+    pub files: Vec<(PathBuf, FileKind)>,
+    /// The paths that could not be walked.
+    pub errors: Vec<FileError>,
+    /// Directories on disk the walk listed whole, absolute and normalised, holding no entry
+    /// named `certgate.toml`: config discovery takes that answer instead of asking the disk
+    /// again (a `stat` per directory). Empty when the file system does not say.
+    pub without_config: Vec<PathBuf>,
+}
 
 /// Every way a scan looks at files. Paths are as the scan spells them (relative to the current
 /// directory or absolute).

@@ -15,9 +15,13 @@ pub fn included(files: &[(PathBuf, FileKind)], configs: &mut Configs) -> Vec<boo
     files
         .iter()
         .map(|(path, _)| {
-            let dir = path.parent().unwrap_or(Path::new(""));
+            // By bytes: `Path::parent` and `Path`'s `==` parse components, twice per file.
+            let dir = match crate::path_map::split_name(path) {
+                Some((dir, _)) => dir,
+                None => path.parent().unwrap_or(Path::new("")),
+            };
             let config = match &last_dir {
-                Some((known, config)) if *known == dir => config.clone(),
+                Some((known, config)) if known.as_os_str() == dir.as_os_str() => config.clone(),
                 _ => {
                     let lookup = if dir.as_os_str().is_empty() {
                         Path::new(".")
