@@ -23,8 +23,11 @@ use crate::paths::normalize;
 pub struct Discovery {
     pub files: Vec<(PathBuf, FileKind)>,
     pub errors: Vec<FileError>,
-    /// See [`crate::fs::Walked::without_config`].
-    pub without_config: Vec<PathBuf>,
+    /// When the walk listed on disk every directory holding a file it found: the directories
+    /// (as spelled in `files`) that may hold a `certgate.toml` all the same. Every other
+    /// directory of a file holds none, and config discovery needs no `stat` for it (see
+    /// [`crate::fs::Walked::config_unsure`]). `None`: unknown.
+    pub config_unsure: Option<std::collections::HashSet<PathBuf>>,
 }
 
 /// Discovers the files of our kinds under `roots` in `fs`. `in_memory` holds the contents that
@@ -66,11 +69,17 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides, fs: &dyn FileSystem) -
                 .push(FileError::unplaced(root, refused.to_string())),
         }
     }
+    let explicit = discovery.files.len();
     if !directories.is_empty() {
         let walked = fs.walk(&directories);
         discovery.files.extend(walked.files);
         discovery.errors.extend(walked.errors);
-        discovery.without_config = walked.without_config;
+        if walked.listed_on_disk {
+            // Files named on the command line were not found by listing their directory.
+            let named = (discovery.files[..explicit].iter())
+                .map(|(path, _)| crate::path_map::spelled_dir(path).to_path_buf());
+            discovery.config_unsure = Some(walked.config_unsure.into_iter().chain(named).collect());
+        }
     }
     // Stable, as `sort` is (paths equal by components may differ in spelling), on the
     // workers, by keys that compare as the paths do: comparing paths component by component

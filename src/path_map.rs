@@ -48,6 +48,20 @@ pub fn split_name(path: &Path) -> Option<(&Path, &OsStr)> {
     Some((path.parent()?, path.file_name()?))
 }
 
+/// The directory of `path` as it is spelled (the bytes before the last `/`), `.` for a bare
+/// name: how a walk names the directory of each file it finds, so that answers about
+/// directories can be matched to files without normalising either.
+pub fn spelled_dir(path: &Path) -> &Path {
+    match split_name(path) {
+        Some((dir, _)) if !dir.as_os_str().is_empty() => dir,
+        Some(_) => Path::new("."),
+        None => path
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    }
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;

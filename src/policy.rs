@@ -67,10 +67,14 @@ impl<'a> Configs<'a> {
         self.governing(found)
     }
 
-    /// Directories (absolute, normalised) known to hold no `certgate.toml` (see
-    /// [`crate::fs::Walked::without_config`]), instead of those given before.
-    pub fn known_without_config(&mut self, dirs: Vec<PathBuf>) {
-        self.discovery.known_without_config(dirs);
+    /// [`Configs::for_dir`] for a directory known to hold no `certgate.toml` itself (the walk
+    /// listed it): its parent's lookup, without asking the disk about `dir`.
+    pub fn for_dir_holding_none(&mut self, dir: &Path) -> Arc<Config> {
+        if let Some(explicit) = &self.explicit {
+            return explicit.clone();
+        }
+        let found = self.discovery.for_dir_holding_none(dir);
+        self.governing(found)
     }
 
     /// The config a discovered `certgate.toml` (or none) makes govern.

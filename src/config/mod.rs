@@ -277,9 +277,6 @@ pub struct Discovery {
     disk: crate::fs::DiskFs,
     /// The current directory, asked once: a scan looks up thousands of relative directories.
     cwd: Option<PathBuf>,
-    /// Directories (absolute, normalised) known to hold no config without asking the disk:
-    /// the walk listed them ([`crate::fs::Walked::without_config`]).
-    without_config: crate::path_map::PathMap<()>,
 }
 
 impl Discovery {
@@ -299,23 +296,34 @@ impl Discovery {
     /// [`Discovery::for_path`] for a directory that holds a discovered file: no probe whether
     /// it is one (a directory that does not exist holds no config either).
     pub fn for_dir(&mut self, dir: &Path) -> Option<PathBuf> {
-        let start = if dir.is_absolute() || dir.as_os_str().is_empty() {
+        let start = self.start(dir);
+        self.nearest(start)
+    }
+
+    /// Where a lookup of `dir` starts: absolute and normalised.
+    fn start(&mut self, dir: &Path) -> PathBuf {
+        if dir.is_absolute() || dir.as_os_str().is_empty() {
             absolute(dir)
         } else {
             let cwd = self
                 .cwd
                 .get_or_insert_with(|| std::env::current_dir().unwrap_or_default());
             crate::paths::normalize(&cwd.join(dir))
-        };
-        self.nearest(start)
+        }
     }
 
-    /// Takes the walk's word that `dirs` (absolute, normalised) hold no config, instead of
-    /// what it was told before.
-    pub fn known_without_config(&mut self, dirs: Vec<PathBuf>) {
-        self.without_config = (dirs.into_iter())
-            .map(|dir| (dir.into_os_string(), ()))
-            .collect();
+    /// [`Discovery::for_dir`] for a directory known to hold no config itself: the answer of
+    /// the directory above, remembered for both.
+    pub fn for_dir_holding_none(&mut self, dir: &Path) -> Option<PathBuf> {
+        let start = self.start(dir);
+        if let Some(cached) = self.by_dir.get(start.as_os_str()) {
+            return cached.clone();
+        }
+        let found = start
+            .parent()
+            .and_then(|parent| self.nearest(parent.to_path_buf()));
+        self.by_dir.insert(start.into_os_string(), found.clone());
+        found
     }
 
     /// The nearest config in `dir` (absolute, normalised) or above it.
@@ -329,9 +337,6 @@ impl Discovery {
                 break;
             }
             visited.push(candidate_dir.as_os_str().to_owned());
-            if self.without_config.contains_key(candidate_dir.as_os_str()) {
-                continue;
-            }
             let candidate = candidate_dir.join(FILE_NAME);
             let cwd = self
                 .cwd

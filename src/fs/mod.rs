@@ -102,10 +102,13 @@ pub struct Walked {
     pub files: Vec<(PathBuf, FileKind)>,
     /// The paths that could not be walked.
     pub errors: Vec<FileError>,
-    /// Directories on disk the walk listed whole, absolute and normalised, holding no entry
-    /// named `certgate.toml`: config discovery takes that answer instead of asking the disk
-    /// again (a `stat` per directory). Empty when the file system does not say.
-    pub without_config: Vec<PathBuf>,
+    /// Whether the walk listed on disk, whole, every directory holding one of `files`, except
+    /// those in `config_unsure`: config discovery then knows they hold no `certgate.toml`
+    /// without a `stat` each. `false` (file systems in memory): unknown, ask.
+    pub listed_on_disk: bool,
+    /// Directories as the walk spells them that hold an entry named `certgate.toml` (a file,
+    /// a link or a directory, ignored or not), or that could not be listed whole.
+    pub config_unsure: Vec<PathBuf>,
 }
 
 /// Every way a scan looks at files. Paths are as the scan spells them (relative to the current

@@ -35,19 +35,15 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
         .git_exclude(false);
     let files = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
-    // The directories holding an entry named like a config (of any kind: ignored, a link or
-    // a directory too), absolute: see `Walked::without_config`.
-    let cwd = std::env::current_dir().unwrap_or_default();
+    // The directories holding an entry named like a config, whatever it is: see
+    // `Walked::config_unsure`.
     let named_config = Arc::new(Mutex::new(Vec::new()));
     let rules = Arc::new(rules);
     let filter_rules = rules.clone();
-    let filter_cwd = cwd.clone();
     let filter_named = named_config.clone();
     builder.filter_entry(move |entry| {
-        if entry.file_name() == crate::paths::CONFIG_FILE
-            && let Some(dir) = entry.path().parent()
-        {
-            lock(&filter_named).push(crate::paths::normalize(&filter_cwd.join(dir)));
+        if entry.file_name() == crate::paths::CONFIG_FILE {
+            lock(&filter_named).push(crate::path_map::spelled_dir(entry.path()).to_path_buf());
         }
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
         // A file certgate never reads is dropped later anyway: no need to match it.
@@ -80,43 +76,22 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
             WalkState::Continue
         })
     });
-    let mut errors = into_inner(errors);
+    let errors = into_inner(errors);
     // A directory that could not be listed (or whose entry could not be read) was not seen
     // whole.
-    let mut unsure: std::collections::HashSet<PathBuf> = lock(&named_config).drain(..).collect();
+    let mut config_unsure = std::mem::take(&mut *lock(&named_config));
     for error in &errors {
-        let path = crate::paths::normalize(&cwd.join(&error.path));
-        unsure.extend(path.parent().map(Path::to_path_buf));
-        unsure.insert(path);
+        config_unsure.push(error.path.clone());
+        config_unsure.push(crate::path_map::spelled_dir(&error.path).to_path_buf());
     }
-    let files = into_inner(files);
-    let without_config = listed_without_config(&files, &cwd, &unsure);
+    let mut errors = errors;
     errors.extend(rules.take_errors());
     Walked {
-        files,
+        files: into_inner(files),
         errors,
-        without_config,
+        listed_on_disk: true,
+        config_unsure,
     }
-}
-
-/// The directories of the files a walk found (it listed each whole), absolute and
-/// normalised, less the `unsure` ones. Only these are looked up for a config one by one;
-/// the directories above them are few, and asked.
-fn listed_without_config(
-    files: &[(PathBuf, FileKind)],
-    cwd: &Path,
-    unsure: &std::collections::HashSet<PathBuf>,
-) -> Vec<PathBuf> {
-    use rayon::prelude::*;
-    let mut dirs: Vec<&Path> = (files.iter())
-        .filter_map(|(path, _)| crate::path_map::split_name(path).map(|(dir, _)| dir))
-        .collect();
-    dirs.par_sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
-    dirs.dedup();
-    dirs.into_par_iter()
-        .map(|dir| crate::paths::normalize(&cwd.join(dir)))
-        .filter(|dir| !unsure.contains(dir))
-        .collect()
 }
 
 /// Whether a symbolic link met in a walk is scanned: it must lead to a regular file inside the
@@ -175,7 +150,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_directories_listed_whole_without_a_config_entry_are_named_absolute() {
+    fn a_walk_names_the_directories_that_may_hold_a_config_entry_of_any_kind() {
         let (_dir, base) = crate::testing::canonical_tempdir();
         let repo = base.join("repo");
         for (path, text) in [
@@ -194,9 +169,17 @@ mod tests {
         }
         let root = Arc::new(ProjectRoot::of_dirs(std::slice::from_ref(&repo)));
         let walked = walk(std::slice::from_ref(&repo), &root);
+        assert!(walked.listed_on_disk);
         assert_eq!(walked.files.len(), 4);
-        let mut without: Vec<PathBuf> = walked.without_config;
-        without.sort();
-        assert_eq!(without, [repo.join("plain")]);
+        let mut unsure = walked.config_unsure;
+        unsure.sort();
+        assert_eq!(
+            unsure,
+            [
+                repo.join("configured"),
+                repo.join("ignored"),
+                repo.join("odd")
+            ]
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Stage: which discovered files their nearest config (or `--config`) leaves in the scan.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -7,28 +8,35 @@ use crate::config::Config;
 use crate::file_kind::FileKind;
 use crate::policy::Configs;
 
-/// Per file of `files` (sorted), whether no config excludes it.
-pub fn included(files: &[(PathBuf, FileKind)], configs: &mut Configs) -> Vec<bool> {
+/// Per file of `files` (sorted), whether no config excludes it. `unsure`: when discovery
+/// listed the files' directories on disk, those that may hold a config all the same (see
+/// [`crate::discover::Discovery::config_unsure`]); the others are not asked whether they do.
+pub fn included(
+    files: &[(PathBuf, FileKind)],
+    configs: &mut Configs,
+    unsure: Option<&HashSet<PathBuf>>,
+) -> Vec<bool> {
     // Every file of a directory has the same nearest config; the files come sorted, so the
     // config is looked up (with a file-system probe per ancestor) once per directory.
     let mut last_dir: Option<(&Path, Arc<Config>)> = None;
     files
         .iter()
         .map(|(path, _)| {
-            // By bytes: `Path::parent` and `Path`'s `==` parse components, twice per file.
-            let dir = match crate::path_map::split_name(path) {
-                Some((dir, _)) => dir,
-                None => path.parent().unwrap_or(Path::new("")),
-            };
+            let dir = path.parent().unwrap_or(Path::new(""));
             let config = match &last_dir {
-                Some((known, config)) if known.as_os_str() == dir.as_os_str() => config.clone(),
+                Some((known, config)) if *known == dir => config.clone(),
                 _ => {
                     let lookup = if dir.as_os_str().is_empty() {
                         Path::new(".")
                     } else {
                         dir
                     };
-                    let config = configs.for_dir(lookup);
+                    let listed = unsure
+                        .is_some_and(|unsure| !unsure.contains(crate::path_map::spelled_dir(path)));
+                    let config = match listed {
+                        true => configs.for_dir_holding_none(lookup),
+                        false => configs.for_dir(lookup),
+                    };
                     last_dir = Some((dir, config.clone()));
                     config
                 }

@@ -179,19 +179,12 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         Some((cache, changed)) => loader.reusing(&cache.loaded, changed),
         None => loader,
     };
-    let (files, discovery_errors, without_config) = match reuse {
-        Some(cache) => (
-            cache.files.clone(),
-            cache.discovery_errors.clone(),
-            Vec::new(),
-        ),
+    let (files, discovery_errors, config_unsure) = match reuse {
+        Some(cache) => (cache.files.clone(), cache.discovery_errors.clone(), None),
         None => {
             let discovery = discover(paths, &settings.overrides, &loader.fs());
-            (
-                Arc::new(discovery.files),
-                discovery.errors,
-                discovery.without_config,
-            )
+            let unsure = discovery.config_unsure;
+            (Arc::new(discovery.files), discovery.errors, unsure)
         }
     };
     stages.end("discovery");
@@ -207,14 +200,11 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
             configs.preload(&cache.configs);
             cache.included.clone()
         }
-        _ => {
-            // The walk saw which directories hold no config: their lookups ask the disk no
-            // more. Forgotten after: later lookups find their answers cached.
-            configs.known_without_config(without_config);
-            let included = configs::included(&files, &mut configs);
-            configs.known_without_config(Vec::new());
-            Arc::new(included)
-        }
+        _ => Arc::new(configs::included(
+            &files,
+            &mut configs,
+            config_unsure.as_ref(),
+        )),
     };
     let config_paths = configs.loaded_paths();
     // Held until this scan's front ends are done; re-scans of one cache take turns.
