@@ -322,7 +322,10 @@ impl Discovery {
         let found = start
             .parent()
             .and_then(|parent| self.nearest(parent.to_path_buf()));
-        self.by_dir.insert(start.into_os_string(), found.clone());
+        // Copied to its length: the joined path has room to spare, and there is one per
+        // directory.
+        self.by_dir
+            .insert(start.as_os_str().to_owned(), found.clone());
         found
     }
 

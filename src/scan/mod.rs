@@ -262,8 +262,16 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
     let by_file = judge::in_scope(&mut resources, &mut configs, &sources);
     let governing = judge::Governing::new(configs, by_file, settings.config_file.clone());
     // A module taken over skips its directory's reads, and so the errors they record.
-    let (read_errors, loaded) = loader.into_errors_and_loaded();
-    cache.loaded = loaded;
+    // What the files loaded are is kept, as the parsed modules are, only by a scan that will
+    // be repeated.
+    let read_errors = match settings.keep_parsed {
+        true => {
+            let (errors, loaded) = loader.into_errors_and_loaded();
+            cache.loaded = loaded;
+            errors
+        }
+        false => loader.into_errors(),
+    };
     let parsed = terraform.into_memo();
     drop(earlier);
     cache.terraform = std::sync::Mutex::new(

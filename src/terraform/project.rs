@@ -272,9 +272,13 @@ impl<'a> Project<'a> {
                 false => children.absent.push(child),
             }
         }
+        // Kept with the module only for a later scan (the memo); set by the first scan asking.
+        // A module taken over with a stale answer keeps it (this scan asked afresh, and so
+        // does every later one).
+        if !self.keep {
+            return children.found;
+        }
         let found = children.found.clone();
-        // Set by the first scan asking; a module taken over with a stale answer keeps it
-        // (this scan asked afresh, and so does every later one).
         let _ = module.local_children.set(children);
         found
     }
