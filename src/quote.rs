@@ -69,10 +69,29 @@ pub fn is_unsafe(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Whether `text` holds an [`is_unsafe`] character, by bytes: an ASCII control other than
+/// line feed and tab, DEL, a C1 control (`C2 80`–`C2 9F`) or a bidirectional override or
+/// isolate (`E2 80 AA`–`AE`, `E2 81 A6`–`A9`). In valid UTF-8 `C2` and `E2` only start
+/// characters, so `memchr` finds every candidate; a report of 100 000 files is megabytes,
+/// and decoding it character by character was most of writing it.
+pub fn holds_unsafe(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // No short cut: the fold vectorises.
+    let ascii = (bytes.iter()).fold(false, |found, &b| {
+        found | ((b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F)
+    });
+    ascii
+        || memchr::memchr2_iter(0xC2, 0xE2, bytes).any(|at| match bytes[at..] {
+            [0xC2, 0x80..=0x9F, ..] => true,
+            [0xE2, 0x80, 0xAA..=0xAE, ..] | [0xE2, 0x81, 0xA6..=0xA9, ..] => true,
+            _ => false,
+        })
+}
+
 /// `text` with every [`is_unsafe`] character written as a visible escape (`\r`, `\u{1b}`),
 /// the way Rust's `escape_debug` writes it. Text without one is returned as it is.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    if !holds_unsafe(text) {
         return text.into();
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -96,13 +115,8 @@ pub fn quoted(text: &str) -> String {
 /// value, but `cat report.json` cannot drive a terminal. They can only occur inside strings,
 /// and all of them are in the Basic Multilingual Plane, so one escape each is exact.
 pub fn json_safe(json: String) -> String {
-    // Most output holds no unsafe character: a byte test, which the compiler vectorises,
-    // clears it. Every unsafe character is an ASCII control or starts with 0xC2 (C1 controls)
-    // or 0xE2 (the bidirectional overrides); a byte that may start one sends the text to the
-    // exact test.
-    let may_hold_one =
-        |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F || b == 0xC2 || b == 0xE2;
-    if !json.bytes().any(may_hold_one) || !json.chars().any(is_unsafe) {
+    // Most output holds no unsafe character: a test of the bytes clears it.
+    if !holds_unsafe(&json) {
         return json;
     }
     let mut out = String::with_capacity(json.len() + 16);
@@ -127,6 +141,22 @@ mod tests {
         assert_eq!(cut.chars().count(), QUOTED_CHARS + 1);
         assert!(cut.ends_with("é…"));
         assert_eq!(clip("short"), "short");
+    }
+
+    #[test]
+    fn the_byte_test_agrees_with_the_character_test_around_every_boundary() {
+        let near = |c: u32| (c.saturating_sub(3)..=c + 3).filter_map(char::from_u32);
+        let edges = [
+            0, 0x09, 0x0A, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0x9F, 0xA0, 0x202A, 0x202E,
+        ]
+        .into_iter()
+        .chain([0x2066, 0x2069, 0x2026, 0x2014, 0x200F]);
+        for c in edges.flat_map(near) {
+            for text in [format!("{c}"), format!("a{c}b"), format!("…{c}—")] {
+                assert_eq!(holds_unsafe(&text), text.chars().any(is_unsafe), "{c:?}");
+            }
+        }
+        assert!(!holds_unsafe("résumé → ok … \n\t"));
     }
 
     #[test]
