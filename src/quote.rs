@@ -81,10 +81,13 @@ pub fn holds_unsafe(text: &str) -> bool {
         found | ((b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7F)
     });
     ascii
-        || memchr::memchr2_iter(0xC2, 0xE2, bytes).any(|at| match bytes[at..] {
-            [0xC2, 0x80..=0x9F, ..] => true,
-            [0xE2, 0x80, 0xAA..=0xAE, ..] | [0xE2, 0x81, 0xA6..=0xA9, ..] => true,
-            _ => false,
+        || memchr::memchr2_iter(0xC2, 0xE2, bytes).any(|at| {
+            matches!(
+                bytes[at..],
+                [0xC2, 0x80..=0x9F, ..]
+                    | [0xE2, 0x80, 0xAA..=0xAE, ..]
+                    | [0xE2, 0x81, 0xA6..=0xA9, ..]
+            )
         })
 }
 
