@@ -438,13 +438,8 @@ impl<'a> Loader<'a> {
     /// loaded (for a re-scan to take over, see [`Loader::reusing`]).
     pub fn into_errors_and_loaded(self) -> (Vec<FileError>, LoadedIndex) {
         let mut index = LoadedIndex::default();
-        let loaded: Vec<FileId> = into_inner(self.cache)
-            .into_values()
-            .filter_map(|slot| Some(slot.get()?.as_ref()?.id))
-            .collect();
-        index.by_hash = loaded
-            .into_iter()
-            .map(|id| (index.hash(self.sources.get(id).path()), id))
+        index.by_hash = (into_inner(self.cache).into_iter())
+            .filter_map(|(path, slot)| Some((index.hash(&path), slot.get()?.as_ref()?.id)))
             .collect();
         index.by_hash.sort_unstable();
         (into_inner(self.errors), index)

@@ -305,10 +305,7 @@ impl Discovery {
         if dir.is_absolute() || dir.as_os_str().is_empty() {
             absolute(dir)
         } else {
-            let cwd = self
-                .cwd
-                .get_or_insert_with(|| std::env::current_dir().unwrap_or_default());
-            crate::paths::normalize(&cwd.join(dir))
+            crate::paths::normalize(&current_dir(&mut self.cwd).join(dir))
         }
     }
 
@@ -341,9 +338,7 @@ impl Discovery {
             }
             visited.push(candidate_dir.as_os_str().to_owned());
             let candidate = candidate_dir.join(FILE_NAME);
-            let cwd = self
-                .cwd
-                .get_or_insert_with(|| std::env::current_dir().unwrap_or_default());
+            let cwd = current_dir(&mut self.cwd);
             if self.disk.is_file(crate::paths::below(&candidate, cwd)) {
                 found = Some(candidate);
                 break;
@@ -354,6 +349,11 @@ impl Discovery {
         }
         found
     }
+}
+
+/// The current directory, asked the first time (`cwd` remembers it).
+fn current_dir(cwd: &mut Option<PathBuf>) -> &Path {
+    cwd.get_or_insert_with(|| std::env::current_dir().unwrap_or_default())
 }
 
 /// Whether `path` is a config file: a `certgate.toml`, or the `--config` file (`explicit`).

@@ -76,7 +76,7 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
             WalkState::Continue
         })
     });
-    let errors = into_inner(errors);
+    let mut errors = into_inner(errors);
     // A directory that could not be listed (or whose entry could not be read) was not seen
     // whole.
     let mut config_unsure = std::mem::take(&mut *lock(&named_config));
@@ -84,7 +84,6 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
         config_unsure.push(error.path.clone());
         config_unsure.push(crate::path_map::spelled_dir(&error.path).to_path_buf());
     }
-    let mut errors = errors;
     errors.extend(rules.take_errors());
     Walked {
         files: into_inner(files),

@@ -123,13 +123,7 @@ pub fn check_report(report: &Report) -> Outcome {
     for finding in report.findings.iter().chain(&report.suppressed) {
         let what = format!("finding {} on `{}`", finding.rule, finding.address);
         check_span(sources, finding.span, &what)?;
-        for step in &finding.origin {
-            check_span(
-                sources,
-                step.span,
-                &format!("origin `{}` of {what}", step.note),
-            )?;
-        }
+        check_origins(sources, &finding.origin, &what)?;
         // Exception findings (`unused-exception`, …) belong to no declaration.
         if let Some(group) = finding.group()
             && report.groups.get(group).is_none()
@@ -178,7 +172,12 @@ fn check_identity(sources: &SourceMap, resource: &crate::model::Resource) -> Out
 /// A value's span and the spans of its origins.
 fn check_value(sources: &SourceMap, value: &crate::model::Value, what: &str) -> Outcome {
     check_span(sources, value.span, what)?;
-    for step in &value.origin {
+    check_origins(sources, &value.origin, what)
+}
+
+/// The span of every step of an origin chain.
+fn check_origins(sources: &SourceMap, origin: &[crate::model::Origin], what: &str) -> Outcome {
+    for step in origin {
         check_span(
             sources,
             step.span,

@@ -22,20 +22,14 @@ pub fn included(
     files
         .iter()
         .map(|(path, _)| {
-            let dir = path.parent().unwrap_or(Path::new(""));
+            // As the walk spells it, so that `unsure` answers for it.
+            let dir = crate::path_map::spelled_dir(path);
             let config = match &last_dir {
-                Some((known, config)) if *known == dir => config.clone(),
+                Some((known, config)) if known.as_os_str() == dir.as_os_str() => config.clone(),
                 _ => {
-                    let lookup = if dir.as_os_str().is_empty() {
-                        Path::new(".")
-                    } else {
-                        dir
-                    };
-                    let listed = unsure
-                        .is_some_and(|unsure| !unsure.contains(crate::path_map::spelled_dir(path)));
-                    let config = match listed {
-                        true => configs.for_dir_holding_none(lookup),
-                        false => configs.for_dir(lookup),
+                    let config = match unsure.is_some_and(|unsure| !unsure.contains(dir)) {
+                        true => configs.for_dir_holding_none(dir),
+                        false => configs.for_dir(dir),
                     };
                     last_dir = Some((dir, config.clone()));
                     config

@@ -29,11 +29,7 @@ pub fn in_scope(
     resources.retain(|resource| {
         let (_, config) = by_id.entry(resource.header.file).or_insert_with(|| {
             let path = sources.get(resource.header.file).path().to_path_buf();
-            let dir = match path.parent() {
-                Some(dir) if !dir.as_os_str().is_empty() => dir,
-                _ => Path::new("."),
-            };
-            let config = configs.for_dir(dir);
+            let config = configs.for_dir(crate::path_map::spelled_dir(&path));
             (path, config)
         });
         config.scope.includes(resource.kind, resource.is_slot)

@@ -16,6 +16,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::Inputs;
 use super::module::{Module, is_configuration_file};
 use super::project::Judged;
@@ -273,7 +275,6 @@ impl Memo {
             .filter_map(|(_, module)| Arc::get_mut(module))
             .collect();
         // Freeing the declarations is most of the work, and it divides among the workers.
-        use rayon::prelude::*;
         unwalked.into_par_iter().for_each(|module| module.strip());
     }
 

@@ -36,12 +36,12 @@ const LOCK_FILE: &str = ".terraform.lock.hcl";
 pub struct Project<'a> {
     loader: &'a Loader<'a>,
     pub command_line: CommandLine,
-    modules: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    modules: ModuleSlots,
     /// Helper modules read in full for their outputs (see [`Project::module_full`]).
-    full_modules: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    full_modules: ModuleSlots,
     /// Modules the earlier scan's memo held stripped, parsed again for a walk (see
     /// [`Project::declared`]).
-    declared: Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>,
+    declared: ModuleSlots,
     /// Whether each module directory asked about exists: every root asks again.
     existing: Mutex<PathHashMap<PathBuf, bool>>,
     /// [`MAX_TERRAFORM_MODULE_INSTANCES`]; tests lower it.
@@ -107,6 +107,8 @@ impl<'a> Project<'a> {
             judged: self.judged.into_inner().unwrap_or_else(|p| p.into_inner()),
             inputs: self.inputs,
             previous: Default::default(),
+            // What changed was this scan's news: a later scan says its own.
+            changed_places: Default::default(),
             ..self.earlier
         }
     }
@@ -114,19 +116,11 @@ impl<'a> Project<'a> {
     /// The module in `dir`, parsed on first use.
     pub fn module(&self, dir: &Path) -> Arc<Module> {
         let dir = normalize(dir);
-        let slot = self
-            .modules
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(dir.clone())
-            .or_default()
-            .clone();
-        slot.get_or_init(|| {
+        once_per_dir(&self.modules, &dir, || {
             self.earlier
                 .get(&dir)
-                .unwrap_or_else(|| Arc::new(self.parse(dir, false)))
+                .unwrap_or_else(|| Arc::new(self.parse(dir.clone(), false)))
         })
-        .clone()
     }
 
     /// The module in `dir` with its declarations, for a walk: [`Project::module`], unless the
@@ -137,15 +131,9 @@ impl<'a> Project<'a> {
         if !module.stripped {
             return module;
         }
-        let slot = self
-            .declared
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(module.dir.clone())
-            .or_default()
-            .clone();
-        slot.get_or_init(|| Arc::new(self.parse(module.dir.clone(), false)))
-            .clone()
+        once_per_dir(&self.declared, &module.dir, || {
+            Arc::new(self.parse(module.dir.clone(), false))
+        })
     }
 
     /// The module in `dir` with every file read: a helper module that deploys nothing is read
@@ -156,15 +144,9 @@ impl<'a> Project<'a> {
         if module.complete {
             return module;
         }
-        let slot = self
-            .full_modules
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(module.dir.clone())
-            .or_default()
-            .clone();
-        slot.get_or_init(|| Arc::new(self.parse(module.dir.clone(), true)))
-            .clone()
+        once_per_dir(&self.full_modules, &module.dir, || {
+            Arc::new(self.parse(module.dir.clone(), true))
+        })
     }
 
     fn parse(&self, dir: PathBuf, full: bool) -> Module {
@@ -427,6 +409,22 @@ fn with_version(mut resources: Vec<Resource>, version: ProviderVersion) -> Vec<R
 }
 
 /// `source = "./…"` or `"../…"`: a directory next to the caller.
+/// Modules by directory, each made once: concurrent askers wait for one parse.
+type ModuleSlots = Mutex<PathHashMap<PathBuf, Arc<OnceLock<Arc<Module>>>>>;
+
+/// The module of `dir` in `slots`, made by `make` the first time it is asked for.
+fn once_per_dir(
+    slots: &ModuleSlots,
+    dir: &Path,
+    make: impl FnOnce() -> Arc<Module>,
+) -> Arc<Module> {
+    let slot = (slots.lock().unwrap_or_else(|p| p.into_inner()))
+        .entry(dir.to_path_buf())
+        .or_default()
+        .clone();
+    slot.get_or_init(make).clone()
+}
+
 fn local_source(dir: &Path, call: &ModuleCall) -> Option<PathBuf> {
     let source = call.source()?;
     (source.starts_with("./") || source.starts_with("../")).then(|| normalize(&dir.join(source)))
