@@ -286,6 +286,11 @@ impl<'a> Loader<'a> {
         self.root().is_none_or(|root| root.contains(path))
     }
 
+    /// [`Self::allowed`] for a directory (or where one may be), remembered for the scan.
+    pub fn allowed_dir(&self, dir: &Path) -> bool {
+        self.root().is_none_or(|root| root.contains_dir(dir))
+    }
+
     /// Whether `path` is a regular file (or a buffer) inside the root.
     pub fn is_file(&self, path: &Path) -> bool {
         self.fs().is_file(path)

@@ -50,27 +50,33 @@ pub struct LineCol {
 pub struct SourceFile {
     path: PathBuf,
     text: Arc<str>,
-    line_starts: Vec<usize>,
-    /// For a file with non-ASCII text: how many characters precede each [`CHAR_BLOCK`]-byte
-    /// block, so a column costs at most one block's count however long its line is. Empty for
-    /// ASCII text, where characters are bytes.
-    chars_before_block: Vec<usize>,
+    /// Built on the first question about lines or columns: most files a scan loads hold no
+    /// finding, no fix and no suppression, and the tables were about a third of the size of
+    /// their texts (a tenth of the peak memory of a large scan).
+    index: std::sync::OnceLock<LineIndex>,
     /// The file on disk starts with a UTF-8 byte order mark, which `text` leaves out: offsets
     /// are into `text`, and a fix writes the mark back.
     has_bom: bool,
 }
 
-impl SourceFile {
-    pub fn new(path: PathBuf, text: impl Into<Arc<str>>) -> Self {
-        let text = text.into();
-        // Sized exactly: every loaded file keeps its table for the whole scan (and a kept
-        // cache), and a grown vector holds up to twice what it needs.
-        let newlines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        let mut line_starts = Vec::with_capacity(newlines + 1);
-        line_starts.push(0);
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+/// Where a text's lines start, and where its characters are.
+#[derive(Debug)]
+struct LineIndex {
+    /// The byte offsets where lines start: 0, then each offset just past a `\n`.
+    line_starts: Box<[usize]>,
+    /// For non-ASCII text: how many characters precede each [`CHAR_BLOCK`]-byte block, so a
+    /// column costs at most one block's count however long its line is. Empty for ASCII
+    /// text, where characters are bytes.
+    chars_before_block: Box<[usize]>,
+}
+
+impl LineIndex {
+    fn of(text: &str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
         let chars_before_block = if text.is_ascii() {
-            Vec::new()
+            Box::default()
         } else {
             let mut before = 0;
             let mut table = Vec::with_capacity(text.len() / CHAR_BLOCK + 1);
@@ -79,15 +85,27 @@ impl SourceFile {
                 before += count_chars(block);
             }
             table.push(before);
-            table
+            table.into_boxed_slice()
         };
-        SourceFile {
-            path,
-            text,
+        LineIndex {
             line_starts,
             chars_before_block,
+        }
+    }
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            path,
+            text: text.into(),
+            index: std::sync::OnceLock::new(),
             has_bom: false,
         }
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| LineIndex::of(&self.text))
     }
 
     /// Records that the file on disk starts with a UTF-8 byte order mark.
@@ -112,7 +130,7 @@ impl SourceFile {
 
     /// The byte offsets where lines start: 0, then each offset just past a `\n`.
     pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
+        &self.index().line_starts
     }
 
     /// The bytes of the line holding `offset` (clamped to the text): from its first byte to
@@ -120,20 +138,21 @@ impl SourceFile {
     /// long line costs no more per lookup than any other.
     pub fn line_bounds(&self, offset: usize) -> Range<usize> {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let end = self
-            .line_starts
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&start| start <= offset) - 1;
+        let end = line_starts
             .get(line + 1)
             .copied()
             .unwrap_or(self.text.len());
-        self.line_starts[line]..end
+        line_starts[line]..end
     }
 
     /// Line and column of a byte offset; offsets past the end clamp to the end.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let line_start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&start| start <= offset) - 1;
+        let line_start = line_starts[line];
         // A span may start inside a multi-byte character only if a parser is wrong; round down.
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
@@ -148,12 +167,13 @@ impl SourceFile {
 
     /// How many characters precede byte `offset` (a character boundary) in the text.
     fn chars_before(&self, offset: usize) -> usize {
-        if self.chars_before_block.is_empty() {
+        let chars_before_block = &self.index().chars_before_block;
+        if chars_before_block.is_empty() {
             return offset;
         }
         let block = offset / CHAR_BLOCK;
         let from = block * CHAR_BLOCK;
-        self.chars_before_block[block] + count_chars(&self.text.as_bytes()[from..offset])
+        chars_before_block[block] + count_chars(&self.text.as_bytes()[from..offset])
     }
 }
 

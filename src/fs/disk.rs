@@ -28,6 +28,11 @@ impl DiskFs {
     fn allowed(&self, path: &Path) -> bool {
         self.root.as_ref().is_none_or(|root| root.contains(path))
     }
+
+    /// [`Self::allowed`] for a directory, remembered (see [`ProjectRoot::contains_dir`]).
+    fn allowed_dir(&self, dir: &Path) -> bool {
+        self.root.as_ref().is_none_or(|root| root.contains_dir(dir))
+    }
 }
 
 impl FileSystem for DiskFs {
@@ -47,21 +52,38 @@ impl FileSystem for DiskFs {
         }
     }
 
+    // One `lstat` for a path that is no link (most are): it says what the path is, and only
+    // its directory needs checking (remembered), as for `read`.
     fn kind(&self, path: &Path) -> Result<Kind, Refused> {
-        if !self.allowed(path) {
-            return Err(Refused::Outside);
+        let Some(root) = &self.root else {
+            return regular::stat(path);
+        };
+        match regular::stat_unless_link(path) {
+            Ok(Some(_)) | Err(_) if !root.contains_unlinked(path) => Err(Refused::Outside),
+            Ok(Some(kind)) => Ok(kind),
+            Err(refused) => Err(refused),
+            Ok(None) if !root.contains(path) => Err(Refused::Outside),
+            Ok(None) => regular::stat(path),
         }
-        regular::stat(path)
     }
 
-    // One `stat` each: `kind` looks again at a path that fails only to word why, and these
-    // answer yes or no (discovery asks for a `certgate.toml` in every directory).
+    // `kind` looks again at a path that fails only to word why; these answer yes or no
+    // (discovery asks for a `certgate.toml` in every directory).
     fn is_file(&self, path: &Path) -> bool {
-        self.allowed(path) && regular::is_kind(path, Kind::File)
+        let Some(root) = &self.root else {
+            return regular::is_kind(path, Kind::File);
+        };
+        match std::fs::symlink_metadata(path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                root.contains(path) && regular::is_kind(path, Kind::File)
+            }
+            Ok(metadata) => metadata.is_file() && root.contains_unlinked(path),
+            Err(_) => false,
+        }
     }
 
     fn is_dir(&self, path: &Path) -> bool {
-        self.allowed(path) && regular::is_kind(path, Kind::Dir)
+        self.allowed_dir(path) && regular::is_kind(path, Kind::Dir)
     }
 
     fn list(&self, dir: &Path) -> Result<Listing, Refused> {
@@ -70,7 +92,7 @@ impl FileSystem for DiskFs {
         } else {
             dir
         };
-        if !self.allowed(listing) {
+        if !self.allowed_dir(listing) {
             return Err(Refused::Outside);
         }
         regular::observe(listing);

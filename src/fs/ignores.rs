@@ -118,7 +118,7 @@ impl IgnoreRules {
             return known.clone();
         }
         let mut chain = Vec::new();
-        if self.root.contains(dir) {
+        if self.root.contains_dir(dir) {
             let own = self.rules(dir);
             if own.ignore.is_some() || own.gitignore.is_some() || own.exclude.is_some() {
                 chain.push(own);

@@ -145,13 +145,36 @@ pub fn describe(file_type: &fs::FileType) -> &'static str {
 /// path that is not there is [`Refused::Missing`], a dangling link or a loop is named.
 pub fn stat(path: &Path) -> Result<Kind, Refused> {
     match fs::metadata(path) {
-        Ok(metadata) if metadata.is_file() => Ok(Kind::File),
-        Ok(metadata) if metadata.is_dir() => Ok(Kind::Dir),
-        Ok(metadata) => Ok(Kind::Other(describe(&metadata.file_type()))),
-        Err(error) => match missing(path, &error) {
-            why if why == "it does not exist" => Err(Refused::Missing),
-            why => Err(Refused::Unusable(why)),
-        },
+        Ok(metadata) => Ok(kind_of(&metadata)),
+        Err(error) => Err(refused(path, &error)),
+    }
+}
+
+/// [`stat`] with one `lstat`, for a path that is no symbolic link; `Ok(None)` for a link
+/// (which [`stat`] then follows). The answer is [`stat`]'s: an `lstat` of a name that is no
+/// link is its `stat`, and fails the same way.
+pub fn stat_unless_link(path: &Path) -> Result<Option<Kind>, Refused> {
+    match fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => Ok(None),
+        Ok(metadata) => Ok(Some(kind_of(&metadata))),
+        Err(error) => Err(refused(path, &error)),
+    }
+}
+
+fn kind_of(metadata: &fs::Metadata) -> Kind {
+    if metadata.is_file() {
+        Kind::File
+    } else if metadata.is_dir() {
+        Kind::Dir
+    } else {
+        Kind::Other(describe(&metadata.file_type()))
+    }
+}
+
+fn refused(path: &Path, error: &std::io::Error) -> Refused {
+    match missing(path, error) {
+        why if why == "it does not exist" => Refused::Missing,
+        why => Refused::Unusable(why),
     }
 }
 

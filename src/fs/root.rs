@@ -21,8 +21,9 @@ use crate::paths::normalize;
 pub struct ProjectRoot {
     dirs: Vec<PathBuf>,
     files: Vec<PathBuf>,
-    /// Canonical forms of directories already asked about.
-    canonical: Mutex<PathMap<Option<Arc<Canonical>>>>,
+    /// Where each directory already asked about in this scan lies (`None`: it has no
+    /// canonical form), by its spelling below the current directory (see [`Self::key`]).
+    canonical: Mutex<PathMap<Option<Place>>>,
     /// The current directory, asked once: the `lstat`s name paths below it relatively (see
     /// [`crate::paths::below`]).
     cwd: std::sync::OnceLock<PathBuf>,
@@ -34,6 +35,17 @@ pub struct ProjectRoot {
 struct Canonical {
     path: PathBuf,
     in_dirs: bool,
+}
+
+/// Where a directory lies.
+#[derive(Debug, Clone)]
+enum Place {
+    /// In a root directory, reached from one without a link: its canonical path is its
+    /// parent's and its name, rebuilt when asked (rarely) rather than kept, as a scan
+    /// remembers tens of thousands of directories.
+    Inside,
+    /// Anywhere else (a root directory itself, a link, outside the root): its canonical form.
+    At(Arc<Canonical>),
 }
 
 /// How the root was chosen, for `--project-root` and `project-root` messages.
@@ -136,22 +148,57 @@ impl ProjectRoot {
     }
 
     /// Whether `path` (a file or directory, existing or not) lies inside the root once every
-    /// symbolic link on the way is resolved.
+    /// symbolic link on the way is resolved. A directory asked about before (see
+    /// [`Self::contains_dir`]) is answered from memory; anything else costs one `lstat`.
     pub fn contains(&self, path: &Path) -> bool {
         let path = normalize(path);
-        // What `resolve` does for a name that is not a link, without building the real path
-        // when its directory is known to lie in the root (a scan asks about thousands).
-        if let Some((parent, name)) = split_name(&path)
-            && !std::fs::symlink_metadata(self.local(&path))
-                .is_ok_and(|m| m.file_type().is_symlink())
-        {
-            return match self.canonical(parent) {
-                Some(dir) if dir.in_dirs => true,
-                Some(dir) => self.holds(&dir.path.join(name)),
-                None => false,
-            };
+        let known = lock(&self.canonical)
+            .get(self.key(&path).as_os_str())
+            .cloned();
+        match known {
+            Some(Some(place)) => self.holds_place(&place),
+            // A dangling link: what `resolve` makes of it.
+            Some(None) => self.resolve(&path).is_some_and(|real| self.holds(&real)),
+            None => match split_name(&path) {
+                // What `resolve` does for a name that is not a link, without building the
+                // real path when its directory is known to lie in the root.
+                Some((parent, name))
+                    if !std::fs::symlink_metadata(self.local(&path))
+                        .is_ok_and(|m| m.file_type().is_symlink()) =>
+                {
+                    self.contains_in(parent, name)
+                }
+                _ => self.resolve(&path).is_some_and(|real| self.holds(&real)),
+            },
         }
-        self.resolve(&path).is_some_and(|real| self.holds(&real))
+    }
+
+    /// [`Self::contains`] for a directory (or where one may appear), remembered for the scan:
+    /// a scan asks about each module directory once per call leading there, and about every
+    /// directory it walks, and an `lstat` each time was a good part of its system calls.
+    pub fn contains_dir(&self, dir: &Path) -> bool {
+        let dir = normalize(dir);
+        match self.place(&dir) {
+            Some(place) => self.holds_place(&place),
+            None => self.resolve(&dir).is_some_and(|real| self.holds(&real)),
+        }
+    }
+
+    /// Whether the name `name` in `parent`, no link, lies inside the root.
+    fn contains_in(&self, parent: &Path, name: &std::ffi::OsStr) -> bool {
+        match self.place(parent) {
+            Some(Place::Inside) => true,
+            Some(Place::At(dir)) => dir.in_dirs || self.holds(&dir.path.join(name)),
+            None => false,
+        }
+    }
+
+    /// Whether a directory at `place` lies inside the root.
+    fn holds_place(&self, place: &Place) -> bool {
+        match place {
+            Place::Inside => true,
+            Place::At(known) => known.in_dirs || self.holds(&known.path),
+        }
     }
 
     /// Whether a resolved path lies in a root directory or is a named file.
@@ -166,11 +213,7 @@ impl ProjectRoot {
     pub fn contains_unlinked(&self, path: &Path) -> bool {
         let path = normalize(path);
         match split_name(&path) {
-            Some((parent, name)) => match self.canonical(parent) {
-                Some(dir) if dir.in_dirs => true,
-                Some(dir) => self.holds(&dir.path.join(name)),
-                None => false,
-            },
+            Some((parent, name)) => self.contains_in(parent, name),
             _ => self.contains(&path),
         }
     }
@@ -234,46 +277,80 @@ impl ProjectRoot {
     /// from the parent's: one `lstat` per directory, where `canonicalize` would read every
     /// component of the path again (a scan asks about thousands of directories).
     fn dir(&self, dir: &Path) -> Option<PathBuf> {
-        self.canonical(dir).map(|known| known.path.clone())
+        let place = self.place(dir)?;
+        self.path_of(dir, &place)
+    }
+
+    /// The canonical path of `dir`, at `place`.
+    fn path_of(&self, dir: &Path, place: &Place) -> Option<PathBuf> {
+        match place {
+            Place::At(known) => Some(known.path.clone()),
+            // Its parent was placed first. By its absolute form: the place of the current
+            // directory may have been found under another spelling (`/repo`, asked as `.`).
+            Place::Inside => {
+                let absolute = normalize(&self.cwd().join(dir));
+                let (parent, name) = (absolute.parent()?, absolute.file_name()?);
+                Some(self.dir(parent)?.join(name))
+            }
+        }
     }
 
     /// `path` as the `lstat`s name it (see [`crate::paths::below`]).
     fn local<'p>(&self, path: &'p Path) -> &'p Path {
-        let cwd = self
-            .cwd
-            .get_or_init(|| std::env::current_dir().unwrap_or_default());
-        crate::paths::below(path, cwd)
+        crate::paths::below(path, self.cwd())
     }
 
-    /// [`Self::dir`], remembered with whether it lies in a root directory.
-    fn canonical(&self, dir: &Path) -> Option<Arc<Canonical>> {
+    fn cwd(&self) -> &Path {
+        self.cwd
+            .get_or_init(|| std::env::current_dir().unwrap_or_default())
+    }
+
+    /// How a directory is remembered: as the `lstat`s name it, so that the walk's ignore rules
+    /// (absolute directories) and the loader (the same ones relative to the current
+    /// directory) share one answer; the empty path is `.`.
+    fn key<'p>(&self, dir: &'p Path) -> &'p Path {
+        if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            self.local(dir)
+        }
+    }
+
+    /// Where `dir` lies (see [`Self::dir`]), remembered.
+    fn place(&self, dir: &Path) -> Option<Place> {
         let dir = if dir.as_os_str().is_empty() {
             Path::new(".")
         } else {
             dir
         };
-        if let Some(known) = lock(&self.canonical).get(dir.as_os_str()) {
+        let key = self.key(dir);
+        if let Some(known) = lock(&self.canonical).get(key.as_os_str()) {
             return known.clone();
         }
-        let canonical = match (dir.parent(), dir.components().next_back()) {
-            (Some(parent), Some(Component::Normal(name))) => {
-                match std::fs::symlink_metadata(self.local(dir)) {
-                    Ok(metadata) if metadata.file_type().is_symlink() => {
-                        std::fs::canonicalize(dir).ok()
-                    }
-                    // A directory, or nothing yet: the parent's form and the name.
-                    _ => self.canonical(parent).map(|p| p.path.join(name)),
+        let place = match (dir.parent(), dir.components().next_back()) {
+            (Some(parent), Some(Component::Normal(name))) => match std::fs::symlink_metadata(key) {
+                Ok(metadata) if metadata.file_type().is_symlink() => {
+                    std::fs::canonicalize(dir).ok().map(|path| self.at(path))
                 }
-            }
+                // A directory, or nothing yet: the parent's form and the name.
+                _ => match self.place(parent) {
+                    Some(Place::Inside) => Some(Place::Inside),
+                    Some(Place::At(parent)) if parent.in_dirs => Some(Place::Inside),
+                    Some(Place::At(parent)) => Some(self.at(parent.path.join(name))),
+                    None => None,
+                },
+            },
             // `/`, `.`, `..`: resolved whole.
-            _ => std::fs::canonicalize(dir).ok(),
+            _ => std::fs::canonicalize(dir).ok().map(|path| self.at(path)),
         };
-        let canonical = canonical.map(|path| {
-            let in_dirs = self.dirs.iter().any(|d| path.starts_with(d));
-            Arc::new(Canonical { path, in_dirs })
-        });
-        lock(&self.canonical).insert(dir.as_os_str().to_owned(), canonical.clone());
-        canonical
+        lock(&self.canonical).insert(key.as_os_str().to_owned(), place.clone());
+        place
+    }
+
+    /// The place of the canonical path `path`.
+    fn at(&self, path: PathBuf) -> Place {
+        let in_dirs = self.dirs.iter().any(|d| path.starts_with(d));
+        Place::At(Arc::new(Canonical { path, in_dirs }))
     }
 }
 
@@ -371,6 +448,58 @@ mod tests {
         assert!(!root.contains(&repo.join("envs/out/secret.tf")));
         assert!(!root.contains(&repo.join("envs/out/missing/x.tf")));
         assert!(!root.contains(Path::new("/etc/passwd")));
+    }
+
+    #[test]
+    fn directories_remembered_get_the_answers_of_a_fresh_root_in_any_order_and_spelling() {
+        let (_dir, base) = crate::testing::canonical_tempdir();
+        let repo = base.join("repo");
+        for dir in ["a/b/c", "outside-link-target", "in-link-target/d"] {
+            let parent = if dir.starts_with("outside") {
+                &base
+            } else {
+                &repo
+            };
+            std::fs::create_dir_all(parent.join(dir)).unwrap();
+        }
+        std::fs::create_dir_all(base.join("outside/e")).unwrap();
+        let link = |target: &Path, at: &str| std::os::unix::fs::symlink(target, repo.join(at));
+        link(&base.join("outside"), "a/out").unwrap();
+        link(&repo.join("in-link-target"), "a/in").unwrap();
+        link(&base.join("nothing-here"), "a/dangling").unwrap();
+        let asked = [
+            ("a/b/c", true),
+            ("a/b/c/new", true),
+            ("a/b/../../..", false),
+            ("a/out", false),
+            ("a/out/e", false),
+            ("a/in", true),
+            ("a/in/d", true),
+            ("a/dangling", true),
+            ("a/dangling/x", false),
+            ("", true),
+        ];
+        // Each spelling of each path, asked in one order and the reverse, of one root that
+        // remembers and of a fresh root for each question.
+        for order in [false, true] {
+            let root = ProjectRoot::of_dirs(std::slice::from_ref(&repo));
+            let mut questions: Vec<_> = asked.iter().collect();
+            if order {
+                questions.reverse();
+            }
+            for (path, inside) in questions {
+                for path in [repo.join(path), base.join("repo/./").join(path)] {
+                    let fresh = ProjectRoot::of_dirs(std::slice::from_ref(&repo));
+                    assert_eq!(fresh.contains(&path), *inside, "{path:?}");
+                    assert_eq!(root.contains_dir(&path), *inside, "{path:?}");
+                    assert_eq!(root.contains(&path), *inside, "{path:?}");
+                    if let Some(parent) = path.parent() {
+                        let unlinked = root.contains_unlinked(&parent.join("f.tf"));
+                        assert_eq!(unlinked, fresh.contains(&parent.join("f.tf")), "{path:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

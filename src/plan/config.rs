@@ -58,7 +58,7 @@ impl<'p, 'l> Declarations<'p, 'l> {
         // simply has no declaration: listing it would record an error.
         let dir = self
             .module_dir(&module_path(declaration))
-            .filter(|dir| self.loader.allowed(dir))
+            .filter(|dir| self.loader.allowed_dir(dir))
             .filter(|dir| dir.as_os_str().is_empty() || self.loader.is_dir(dir))?;
         let loader = self.loader;
         let files = self.files.entry(dir.clone()).or_insert_with(|| {

@@ -247,7 +247,7 @@ impl<'a> Project<'a> {
         let mut children = super::module::LocalChildren::default();
         for child in (module.calls.iter())
             .filter_map(|call| local_source(&module.dir, call))
-            .filter(|child| self.loader.allowed(child))
+            .filter(|child| self.loader.allowed_dir(child))
         {
             match self.is_dir(&child) {
                 true => children.found.push(child),
@@ -498,7 +498,7 @@ impl Children for Resolver<'_, '_> {
             }
         };
         self.looked.borrow_mut().push(dir.clone());
-        if !loader.allowed(&dir) {
+        if !loader.allowed_dir(&dir) {
             return Err(format!("`{}` is outside the project root", shown_dir(&dir)));
         }
         if !self.project.is_dir(&dir) {
@@ -758,7 +758,7 @@ impl Walk<'_, '_> {
                 call.name
             ),
             Some(entry) => match entry {
-                Some(dir) if !self.project.loader.allowed(&dir) => self
+                Some(dir) if !self.project.loader.allowed_dir(&dir) => self
                     .project
                     .loader
                     .root()
@@ -794,7 +794,7 @@ impl Walk<'_, '_> {
     /// The notice for a call whose directory leaves the project root; `None` inside it.
     fn outside(&self, call: &ModuleCall, dir: &Path) -> Option<String> {
         let loader = self.project.loader;
-        if loader.allowed(dir) {
+        if loader.allowed_dir(dir) {
             return None;
         }
         let root = loader.root()?;

@@ -212,9 +212,16 @@ impl<'a> Relevance<'a> {
                 visiting.push(dir.to_path_buf());
                 let relevant = outline.local_sources.iter().any(|source| {
                     let child = normalize(&dir.join(source));
+                    // Decided already (for another caller): a directory decided irrelevant
+                    // was listed, so it is one, inside the root; one decided relevant is
+                    // relevant whatever it is. Asking the disk again for each caller was most
+                    // of the system calls here.
+                    if let Some(&known) = lock(&self.decided).relevant.get(&child) {
+                        return known;
+                    }
                     // A call leaving the project root is parsed, so that the front end can
                     // say it is not followed; nothing there is looked at.
-                    !self.loader.allowed(&child)
+                    !self.loader.allowed_dir(&child)
                         || !self.is_dir(&child)
                         || self.relevant_from(&child, visiting)
                 });

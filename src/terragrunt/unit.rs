@@ -323,7 +323,7 @@ fn module_dir(
         return None;
     }
     let dir = local_dir(unit_dir, source);
-    if !loader.allowed(&dir) {
+    if !loader.allowed_dir(&dir) {
         if let Some(root) = loader.root() {
             let message = root.outside_message(&format!("Terragrunt source `{source}`"), &dir);
             unit.errors
