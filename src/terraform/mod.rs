@@ -9,6 +9,7 @@
 
 mod azapi;
 mod azapi_deployment;
+mod by_name;
 mod comment_properties;
 mod comments;
 mod convert;

@@ -1,7 +1,9 @@
 //! One module directory's files assembled as Terraform reads them: primary files in name order,
 //! then override files merged over them; a name declared twice is an error.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+use super::by_name::ByName;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,12 +26,12 @@ pub struct Module {
     pub resources: Vec<ResourceBlock>,
     /// `data` blocks: only their written arguments are read (`data.TYPE.NAME.ARG`).
     pub data: Vec<ResourceBlock>,
-    pub outputs: HashMap<String, OutputBlock>,
+    pub outputs: ByName<OutputBlock>,
     /// `false` when only the files stating provider constraints were read (a helper module
     /// that deploys nothing, see `Project::parse`): its outputs need a full read.
     pub complete: bool,
-    pub variables: BTreeMap<String, Variable>,
-    pub locals: HashMap<String, Attribute>,
+    pub variables: ByName<Variable>,
+    pub locals: ByName<Attribute>,
     pub calls: Vec<ModuleCall>,
     /// azurerm version constraints from `required_providers`.
     pub azurerm_constraints: Vec<String>,
@@ -73,8 +75,8 @@ impl Module {
     pub fn strip(&mut self) {
         self.resources = Vec::new();
         self.data = Vec::new();
-        self.outputs = HashMap::new();
-        self.locals = HashMap::new();
+        self.outputs = ByName::default();
+        self.locals = ByName::default();
         self.stripped = true;
     }
 
@@ -149,6 +151,8 @@ pub fn assemble_taking(
 
     let siteless = cannot_declare_a_site(&ordered);
     let mut variables: Vec<Variable> = Vec::new();
+    let mut outputs: Vec<OutputBlock> = Vec::new();
+    let mut locals: Vec<Attribute> = Vec::new();
     let mut duplicates: Vec<FileError> = Vec::new();
     let mut replacements = FileItems::default();
     let mut first_seen: HashMap<(&'static str, String), Span> = HashMap::new();
@@ -251,7 +255,7 @@ pub fn assemble_taking(
         for output in items.outputs {
             let shown = format!("output `{}`", output.name);
             if unique("output", output.name.clone(), output.header, &shown) {
-                module.outputs.insert(output.name.clone(), output);
+                outputs.push(output);
             }
         }
         for variable in items.variables {
@@ -263,7 +267,7 @@ pub fn assemble_taking(
         for local in items.locals {
             let shown = format!("local `{}`", local.name);
             if unique("local", local.name.clone(), local.span, &shown) {
-                module.locals.insert(local.name.clone(), local);
+                locals.push(local);
             }
         }
         for call in items.calls {
@@ -282,6 +286,8 @@ pub fn assemble_taking(
     module.errors.extend(duplicates);
     overrides::merge(&mut module.resources, replacements.resources);
     overrides::merge(&mut module.data, replacements.data);
+    module.outputs = outputs.into_iter().map(|o| (o.name.clone(), o)).collect();
+    module.locals = locals.into_iter().map(|l| (l.name.clone(), l)).collect();
     // An override file's output replaces the value of the output of the same name.
     for output in replacements.outputs {
         if let Some(original) = module.outputs.get_mut(&output.name)
@@ -396,17 +402,9 @@ impl Module {
         FileItems {
             resources: self.resources.extract_if(.., |b| of(&b.header)).collect(),
             data: self.data.extract_if(.., |b| of(&b.header)).collect(),
-            outputs: (self.outputs.extract_if(|_, output| of(&output.header)))
-                .map(|(_, output)| output)
-                .collect(),
-            variables: (self
-                .variables
-                .extract_if(.., |_, variable| of(&variable.header)))
-            .map(|(_, variable)| variable)
-            .collect(),
-            locals: (self.locals.extract_if(|_, local| of(&local.span)))
-                .map(|(_, local)| local)
-                .collect(),
+            outputs: self.outputs.extract_if(|output| of(&output.header)),
+            variables: self.variables.extract_if(|variable| of(&variable.header)),
+            locals: self.locals.extract_if(|local| of(&local.span)),
             calls: self.calls.extract_if(.., |call| of(&call.header)).collect(),
             azurerm_constraints,
             json_comments: None,

@@ -1,7 +1,6 @@
 //! Terraform's override files: which files they are, and how their blocks (resources,
 //! variables, locals, module calls) merge over the ones declared in the module's other files.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::syntax::{Attribute, ModuleCall, NestedBlock, ResourceBlock, Variable, set_attribute};
@@ -64,7 +63,7 @@ pub fn merge_variables(originals: &mut [Variable], overrides: Vec<Variable>) {
 }
 
 /// Merges override locals: an override replaces the local of the same name.
-pub fn merge_locals(originals: &mut HashMap<String, Attribute>, overrides: Vec<Attribute>) {
+pub fn merge_locals(originals: &mut super::by_name::ByName<Attribute>, overrides: Vec<Attribute>) {
     for over in overrides {
         if let Some(original) = originals.get_mut(&over.name) {
             *original = over;
