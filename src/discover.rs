@@ -28,6 +28,9 @@ pub struct Discovery {
     /// directory of a file holds none, and config discovery needs no `stat` for it (see
     /// [`crate::fs::Walked::config_unsure`]). `None`: unknown.
     pub config_unsure: Option<std::collections::HashSet<PathBuf>>,
+    /// When the walk listed on disk: the Terraform module files of the directories it listed
+    /// (see [`crate::fs::module_listings`]).
+    pub module_listings: Option<crate::fs::module_listings::ModuleListings>,
 }
 
 /// Discovers the files of our kinds under `roots` in `fs`. `in_memory` holds the contents that
@@ -79,6 +82,7 @@ pub fn discover(roots: &[PathBuf], in_memory: &Overrides, fs: &dyn FileSystem) -
             let named = (discovery.files[..explicit].iter())
                 .map(|(path, _)| crate::path_map::spelled_dir(path).to_path_buf());
             discovery.config_unsure = Some(walked.config_unsure.into_iter().chain(named).collect());
+            discovery.module_listings = Some(walked.module_listings);
         }
     }
     // Stable, as `sort` is (paths equal by components may differ in spelling), on the

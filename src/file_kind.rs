@@ -32,6 +32,32 @@ pub enum FileKind {
     Terragrunt,
 }
 
+/// Terraform's dependency lock file, read with a root module's files.
+pub const TERRAFORM_LOCK_FILE: &str = ".terraform.lock.hcl";
+
+/// Whether Terraform reads the variables file `name` without being told:
+/// `terraform.tfvars(.json)` and `*.auto.tfvars(.json)`.
+pub fn is_automatic_tfvars(name: &str) -> bool {
+    name == "terraform.tfvars"
+        || name == "terraform.tfvars.json"
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+}
+
+/// Whether a file is among the files certgate reads of a Terraform module directory:
+/// configuration files, automatic variables files and the lock file.
+pub fn is_terraform_module_file(path: &Path) -> bool {
+    if FileKind::of(path).is_some_and(FileKind::is_terraform) {
+        return true;
+    }
+    let name = crate::path_map::split_name(path)
+        .map(|(_, name)| name)
+        .or_else(|| path.file_name())
+        .map(|name| name.to_string_lossy())
+        .unwrap_or_default();
+    name == TERRAFORM_LOCK_FILE || is_automatic_tfvars(&name)
+}
+
 const PARAMETERS_SCHEMA: &str = "deploymentparameters.json";
 const TEMPLATE_SCHEMA: &str = "deploymenttemplate.json";
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::FileError;
+use crate::fs::module_listings::ModuleListings;
 use crate::fs::{DiskFs, FileSystem, Kind, OverlayFs, ProjectRoot, Refused};
 use crate::lock::{into_inner, lock};
 use crate::paths::normalize;
@@ -149,6 +150,8 @@ pub struct Loader<'a> {
     naming_units: bool,
     /// What an earlier scan loaded, and the files changed since (see [`Loader::reusing`]).
     earlier: Option<(&'a LoadedIndex, &'a BTreeSet<PathBuf>)>,
+    /// What discovery's walk saw of module directories (see [`Loader::list_module_dir`]).
+    module_listings: Option<Arc<ModuleListings>>,
 }
 
 /// The files a scan loaded, by the hash of their normalised path: a re-scan's loader takes
@@ -194,6 +197,7 @@ impl<'a> Loader<'a> {
             custom: None,
             naming_units: false,
             earlier: None,
+            module_listings: None,
         }
     }
 
@@ -238,6 +242,15 @@ impl<'a> Loader<'a> {
     pub fn reusing(self, loaded: &'a LoadedIndex, changed: &'a BTreeSet<PathBuf>) -> Self {
         Loader {
             earlier: Some((loaded, changed)),
+            ..self
+        }
+    }
+
+    /// The same loader, answering listings of Terraform module directories from what
+    /// discovery's walk saw (see [`Loader::list_module_dir`]).
+    pub fn with_module_listings(self, listings: Option<Arc<ModuleListings>>) -> Self {
+        Loader {
+            module_listings: listings,
             ..self
         }
     }
@@ -379,6 +392,21 @@ impl<'a> Loader<'a> {
         .clone()
     }
 
+    /// [`Loader::list_dir`] for a Terraform module directory, whose files `wanted` picks
+    /// among [`crate::file_kind::is_terraform_module_file`]'s: answered from what discovery's
+    /// walk saw when it listed the directory whole and no buffer lies in it (see
+    /// [`crate::fs::module_listings`]), else listed.
+    pub fn list_module_dir(&self, dir: &Path, wanted: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+        let normal = normalize(dir);
+        let known = (self.module_listings.as_deref())
+            .filter(|_| self.allowed_dir(&normal) && !self.fs().holds_buffers_below(&normal))
+            .and_then(|listings| listings.files(&normal));
+        match known {
+            Some(files) => files.into_iter().filter(|path| wanted(path)).collect(),
+            None => self.list_dir(dir, wanted),
+        }
+    }
+
     /// The regular files directly in `dir` whose path satisfies `wanted`, sorted by name.
     /// In-memory buffers of this directory count as files. A directory that cannot be listed (and
     /// holds no buffer) is recorded as an error and yields nothing.
@@ -515,6 +543,38 @@ mod tests {
         );
         assert_eq!(loader.list_dir(&root, |_| true), [root.join("a.tf")]);
         assert!(loader.into_errors().is_empty());
+    }
+
+    #[test]
+    fn module_listings_from_the_walk_answer_as_the_disk_does_and_buffers_still_count() {
+        let (_dir, root) = crate::testing::canonical_tempdir();
+        for name in ["a/main.tf", "a/terraform.tfvars", "b/main.tf"] {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), "").unwrap();
+        }
+        let project = Arc::new(ProjectRoot::of_dirs(std::slice::from_ref(&root)));
+        let walked = DiskFs::new(project.clone()).walk(std::slice::from_ref(&root));
+        let listings = Some(Arc::new(walked.module_listings));
+        // A new file in `b` that exists only as a buffer: `b` is listed with it.
+        let overrides = Overrides::from([(root.join("b/new.tf"), String::new())]);
+        let sources = SourceMap::default();
+        let loader = Loader::with_overrides(&sources, &overrides)
+            .within(&project)
+            .with_module_listings(listings);
+        let wanted = crate::file_kind::is_terraform_module_file;
+        for dir in ["a", "b", "missing"] {
+            let dir = root.join(dir);
+            let known = loader.list_module_dir(&dir, wanted);
+            assert_eq!(known, loader.list_dir(&dir, wanted), "{dir:?}");
+        }
+        assert_eq!(
+            loader.list_module_dir(&root.join("a"), wanted),
+            [root.join("a/main.tf"), root.join("a/terraform.tfvars")]
+        );
+        assert_eq!(
+            loader.list_module_dir(&root.join("b"), wanted),
+            [root.join("b/main.tf"), root.join("b/new.tf")]
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod fault;
 pub mod ignores;
 #[cfg(any(test, feature = "harness"))]
 pub mod memory;
+pub mod module_listings;
 pub mod overlay;
 pub mod regular;
 pub mod replace;
@@ -109,6 +110,8 @@ pub struct Walked {
     /// Directories as the walk spells them that hold an entry named `certgate.toml` (a file,
     /// a link or a directory, ignored or not), or that could not be listed whole.
     pub config_unsure: Vec<PathBuf>,
+    /// The Terraform module files of the directories it listed on disk.
+    pub module_listings: module_listings::ModuleListings,
 }
 
 /// Every way a scan looks at files. Paths are as the scan spells them (relative to the current

@@ -92,6 +92,11 @@ impl<'a> OverlayFs<'a> {
         Err(path.into())
     }
 
+    /// Whether a buffer lies at or below `dir`: a listing of it then differs from the disk's.
+    pub fn holds_buffers_below(&self, dir: &Path) -> bool {
+        self.buffers.is_some() && self.in_memory(dir).is_ok()
+    }
+
     /// The buffers below `dir` (normalised), in path order.
     fn under(&self, dir: &'a Path) -> impl Iterator<Item = &'a PathBuf> + 'a {
         self.buffers

@@ -8,8 +8,9 @@ use ignore::{WalkBuilder, WalkState};
 
 use super::Walked;
 use crate::error::FileError;
-use crate::file_kind::FileKind;
+use crate::file_kind::{FileKind, is_terraform_module_file};
 use crate::fs::ignores::IgnoreRules;
+use crate::fs::module_listings::Collecting;
 use crate::fs::root::ProjectRoot;
 use crate::lock::{into_inner, lock};
 
@@ -38,16 +39,29 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
     // The directories holding an entry named like a config, whatever it is: see
     // `Walked::config_unsure`.
     let named_config = Arc::new(Mutex::new(Vec::new()));
+    // What the walk sees of Terraform module directories (see `fs::module_listings`): the
+    // module files it keeps are taken from `files` at the end; these are the others.
+    let listings = Arc::new(Mutex::new(Collecting::default()));
     let rules = Arc::new(rules);
     let filter_rules = rules.clone();
     let filter_named = named_config.clone();
+    let filter_listings = listings.clone();
     builder.filter_entry(move |entry| {
         if entry.file_name() == crate::paths::CONFIG_FILE {
             lock(&filter_named).push(crate::path_map::spelled_dir(entry.path()).to_path_buf());
         }
-        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        let file_type = entry.file_type();
+        let is_dir = file_type.is_some_and(|t| t.is_dir());
+        let module_file = entry.depth() > 0 && is_terraform_module_file(entry.path());
+        // A link (even to a file inside the root) is for the disk listing to check.
+        if module_file && !file_type.is_some_and(|t| t.is_file()) {
+            lock(&filter_listings).unsure(crate::path_map::spelled_dir(entry.path()));
+        }
         // A file certgate never reads is dropped later anyway: no need to match it.
         if !is_dir && FileKind::discovered(entry.path()).is_none() {
+            if module_file && !is_dir {
+                lock(&filter_listings).file(entry.path());
+            }
             return true;
         }
         let skipped = is_dir
@@ -55,7 +69,11 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
                 .file_name()
                 .to_str()
                 .is_some_and(|name| ALWAYS_SKIPPED.contains(&name));
-        !skipped && !filter_rules.is_ignored(entry.path(), is_dir)
+        let kept = !skipped && !filter_rules.is_ignored(entry.path(), is_dir);
+        if module_file && !is_dir && !kept {
+            lock(&filter_listings).file(entry.path());
+        }
+        kept
     });
     builder.build_parallel().run(|| {
         Box::new(|entry| {
@@ -84,12 +102,24 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
         config_unsure.push(error.path.clone());
         config_unsure.push(crate::path_map::spelled_dir(&error.path).to_path_buf());
     }
+    let files = into_inner(files);
+    let mut listings = std::mem::take(&mut *lock(&listings));
+    for (path, kind) in &files {
+        if kind.is_terraform() {
+            listings.file(path);
+        }
+    }
+    for error in &errors {
+        listings.unsure(&error.path);
+        listings.unsure(crate::path_map::spelled_dir(&error.path));
+    }
     errors.extend(rules.take_errors());
     Walked {
-        files: into_inner(files),
+        files,
         errors,
         listed_on_disk: true,
         config_unsure,
+        module_listings: listings.done(),
     }
 }
 
@@ -180,5 +210,68 @@ mod tests {
                 repo.join("odd")
             ]
         );
+    }
+
+    #[test]
+    fn a_walk_knows_the_module_files_a_listing_would_give_and_leaves_odd_directories_to_the_disk() {
+        let (_dir, base) = crate::testing::canonical_tempdir();
+        let repo = base.join("repo");
+        for (path, text) in [
+            ("plain/main.tf", ""),
+            ("plain/variables.tf.json", "{}"),
+            ("plain/terraform.tfvars", ""),
+            ("plain/prod.auto.tfvars.json", "{}"),
+            ("plain/.terraform.lock.hcl", ""),
+            ("plain/other.tfvars", ""),
+            ("plain/README.md", ""),
+            ("plain/MAIN.TF", ""),
+            ("plain/ignored.tf", ""),
+            ("plain/nested/child.tf", ""),
+            ("vars-only/terraform.tfvars", ""),
+            ("linked/main.tf", ""),
+            ("dir-named/main.tf", ""),
+            ("dir-named/sub.tf/keep", ""),
+            (".gitignore", "ignored.tf\n"),
+        ] {
+            std::fs::create_dir_all(repo.join(path).parent().unwrap()).unwrap();
+            std::fs::write(repo.join(path), text).unwrap();
+        }
+        std::os::unix::fs::symlink(repo.join("plain/main.tf"), repo.join("linked/link.tf"))
+            .unwrap();
+        let root = Arc::new(ProjectRoot::of_dirs(std::slice::from_ref(&repo)));
+        let walked = walk(std::slice::from_ref(&repo), &root);
+        let listings = walked.module_listings;
+        let disk = crate::fs::DiskFs::new(root);
+        let listed = |dir: &Path| -> Vec<PathBuf> {
+            let listing = crate::fs::FileSystem::list(&disk, dir).unwrap();
+            (listing.entries.into_iter())
+                .filter(|(path, kind)| {
+                    *kind == crate::fs::Kind::File
+                        && crate::file_kind::is_terraform_module_file(path)
+                })
+                .map(|(path, _)| path)
+                .collect()
+        };
+        for dir in ["plain", "plain/nested", "vars-only"] {
+            let dir = repo.join(dir);
+            assert_eq!(listings.files(&dir), Some(listed(&dir)), "{dir:?}");
+        }
+        let plain = listings.files(&repo.join("plain")).unwrap();
+        let names: Vec<_> = plain.iter().map(|p| p.file_name().unwrap()).collect();
+        assert_eq!(
+            names,
+            [
+                ".terraform.lock.hcl",
+                "ignored.tf",
+                "main.tf",
+                "prod.auto.tfvars.json",
+                "terraform.tfvars",
+                "variables.tf.json"
+            ]
+        );
+        // A link, and a directory with a module file's name: the disk decides.
+        assert_eq!(listings.files(&repo.join("linked")), None);
+        assert_eq!(listings.files(&repo.join("dir-named")), None);
+        assert_eq!(listings.directories(), 3);
     }
 }

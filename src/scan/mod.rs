@@ -179,14 +179,26 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         Some((cache, changed)) => loader.reusing(&cache.loaded, changed),
         None => loader,
     };
-    let (files, discovery_errors, config_unsure) = match reuse {
-        Some(cache) => (cache.files.clone(), cache.discovery_errors.clone(), None),
+    let (files, discovery_errors, config_unsure, module_listings) = match reuse {
+        Some(cache) => (
+            cache.files.clone(),
+            cache.discovery_errors.clone(),
+            None,
+            cache.module_listings.clone(),
+        ),
         None => {
             let discovery = discover(paths, &settings.overrides, &loader.fs());
             let unsure = discovery.config_unsure;
-            (Arc::new(discovery.files), discovery.errors, unsure)
+            let listings = discovery.module_listings.map(Arc::new);
+            (
+                Arc::new(discovery.files),
+                discovery.errors,
+                unsure,
+                listings,
+            )
         }
     };
+    let loader = loader.with_module_listings(module_listings.clone());
     stages.end("discovery");
     let mut errors = discovery_errors.clone();
     errors.extend(root_errors);
@@ -251,6 +263,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         overrides: settings.overrides.clone(),
         files,
         discovery_errors,
+        module_listings,
         found,
         included,
         configs: config_paths,

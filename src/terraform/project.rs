@@ -30,7 +30,7 @@ use crate::source::FileId;
 /// A root's judged resources, with the errors and notices found on the way.
 pub type Judged = (Vec<Resource>, Vec<FileError>);
 
-const LOCK_FILE: &str = ".terraform.lock.hcl";
+use crate::file_kind::TERRAFORM_LOCK_FILE as LOCK_FILE;
 
 /// Shared state for every root of one scan.
 pub struct Project<'a> {
@@ -150,10 +150,8 @@ impl<'a> Project<'a> {
     }
 
     fn parse(&self, dir: PathBuf, full: bool) -> Module {
-        let listing = self.loader.list_dir(&dir, |path| {
-            let is_lock = path.file_name().is_some_and(|n| n == LOCK_FILE);
-            module::is_configuration_file(path) || tfvars::is_automatic(path) || is_lock
-        });
+        let listing =
+            (self.loader).list_module_dir(&dir, crate::file_kind::is_terraform_module_file);
         let earlier = crate::lock::lock(&self.previous).remove(&dir);
         let mut files: Vec<ModuleFile> = listing
             .iter()

@@ -255,7 +255,7 @@ impl<'a> Relevance<'a> {
         };
         // An unreadable directory lists as empty (the loader records why, once, as parsing
         // it would): parse it so the caller's call reports it as before.
-        let files = self.loader.list_dir(dir, is_configuration_file);
+        let files = self.loader.list_module_dir(dir, is_configuration_file);
         if files.is_empty() && !self.loader.can_list(listing) {
             lock(&self.decided).missing.insert(dir.to_path_buf());
             return None;

@@ -195,10 +195,7 @@ pub fn is_automatic(path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    name == "terraform.tfvars"
-        || name == "terraform.tfvars.json"
-        || name.ends_with(".auto.tfvars")
-        || name.ends_with(".auto.tfvars.json")
+    crate::file_kind::is_automatic_tfvars(&name)
 }
 
 /// The assignments for a root module whose directory holds `listing`: for each variable the
