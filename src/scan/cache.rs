@@ -29,8 +29,6 @@ pub struct Cache {
     /// Every discovered file, sorted, and the paths that could not be walked.
     pub(super) files: Arc<Vec<(PathBuf, FileKind)>>,
     pub(super) discovery_errors: Vec<FileError>,
-    /// What the walk saw of Terraform module directories (see [`crate::fs::module_listings`]).
-    pub(super) module_listings: Option<Arc<crate::fs::module_listings::ModuleListings>>,
     /// What each file of `files` holds, in the same order; `None` for a file a config
     /// excludes.
     pub(super) found: Vec<FileFound>,

@@ -179,12 +179,15 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         Some((cache, changed)) => loader.reusing(&cache.loaded, changed),
         None => loader,
     };
+    // What the walk saw of module directories serves this scan only: a re-scan parses only
+    // the directories whose files changed, which it lists (their buffers are in them), and
+    // it runs when memory peaks.
     let (files, discovery_errors, config_unsure, module_listings) = match reuse {
         Some(cache) => (
             cache.files.clone(),
             cache.discovery_errors.clone(),
             None,
-            cache.module_listings.clone(),
+            None,
         ),
         None => {
             let discovery = discover(paths, &settings.overrides, &loader.fs());
@@ -198,7 +201,7 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
             )
         }
     };
-    let loader = loader.with_module_listings(module_listings.clone());
+    let loader = loader.with_module_listings(module_listings);
     stages.end("discovery");
     let mut errors = discovery_errors.clone();
     errors.extend(root_errors);
@@ -263,7 +266,6 @@ fn scan_on_workers(paths: &[PathBuf], settings: &Settings) -> Scanned {
         overrides: settings.overrides.clone(),
         files,
         discovery_errors,
-        module_listings,
         found,
         included,
         configs: config_paths,
