@@ -8,7 +8,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use super::Walked;
 use crate::error::FileError;
-use crate::file_kind::{FileKind, is_terraform_module_file};
+use crate::file_kind::FileKind;
 use crate::fs::ignores::IgnoreRules;
 use crate::fs::module_listings::Collecting;
 use crate::fs::root::ProjectRoot;
@@ -51,26 +51,29 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
             lock(&filter_named).push(crate::path_map::spelled_dir(entry.path()).to_path_buf());
         }
         let file_type = entry.file_type();
-        let is_dir = file_type.is_some_and(|t| t.is_dir());
-        let module_file = entry.depth() > 0 && is_terraform_module_file(entry.path());
-        // A link (even to a file inside the root) is for the disk listing to check.
-        if module_file && !file_type.is_some_and(|t| t.is_file()) {
+        if file_type.is_some_and(|t| t.is_dir()) {
+            let skipped =
+                (entry.file_name().to_str()).is_some_and(|name| ALWAYS_SKIPPED.contains(&name));
+            return !skipped && !filter_rules.is_ignored(entry.path(), true);
+        }
+        let kind = FileKind::of(entry.path());
+        // Entries a listing of the directory would give as module files: regular files, and
+        // links, which the disk listing follows and checks (so a directory holding one is
+        // left to it). Anything else of such a name a listing leaves out, and so does this.
+        let module_file = entry.depth() > 0 && is_module_file(kind, entry.file_name());
+        let is_file = file_type.is_some_and(|t| t.is_file());
+        if module_file && file_type.is_some_and(|t| t.is_symlink()) {
             lock(&filter_listings).unsure(crate::path_map::spelled_dir(entry.path()));
         }
         // A file certgate never reads is dropped later anyway: no need to match it.
-        if !is_dir && FileKind::discovered(entry.path()).is_none() {
-            if module_file && !is_dir {
+        if !kind.is_some_and(FileKind::is_discovered) {
+            if module_file && is_file {
                 lock(&filter_listings).file(entry.path());
             }
             return true;
         }
-        let skipped = is_dir
-            && entry
-                .file_name()
-                .to_str()
-                .is_some_and(|name| ALWAYS_SKIPPED.contains(&name));
-        let kept = !skipped && !filter_rules.is_ignored(entry.path(), is_dir);
-        if module_file && !is_dir && !kept {
+        let kept = !filter_rules.is_ignored(entry.path(), false);
+        if module_file && is_file && !kept {
             lock(&filter_listings).file(entry.path());
         }
         kept
@@ -120,6 +123,19 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
         listed_on_disk: true,
         config_unsure,
         module_listings: listings.done(),
+    }
+}
+
+/// [`crate::file_kind::is_terraform_module_file`] for a name whose kind is known: the walk
+/// asks about every entry it meets.
+fn is_module_file(kind: Option<FileKind>, name: &std::ffi::OsStr) -> bool {
+    match kind {
+        Some(kind) if kind.is_terraform() => true,
+        Some(FileKind::TerraformVars | FileKind::TerraformVarsJson) => name
+            .to_str()
+            .is_some_and(crate::file_kind::is_automatic_tfvars),
+        Some(_) => false,
+        None => name == crate::file_kind::TERRAFORM_LOCK_FILE,
     }
 }
 
@@ -252,7 +268,7 @@ mod tests {
                 .map(|(path, _)| path)
                 .collect()
         };
-        for dir in ["plain", "plain/nested", "vars-only"] {
+        for dir in ["plain", "plain/nested", "vars-only", "dir-named"] {
             let dir = repo.join(dir);
             assert_eq!(listings.files(&dir), Some(listed(&dir)), "{dir:?}");
         }
@@ -269,9 +285,12 @@ mod tests {
                 "variables.tf.json"
             ]
         );
-        // A link, and a directory with a module file's name: the disk decides.
+        // A link: the disk decides. A directory with a module file's name is no file.
         assert_eq!(listings.files(&repo.join("linked")), None);
-        assert_eq!(listings.files(&repo.join("dir-named")), None);
-        assert_eq!(listings.directories(), 3);
+        assert_eq!(
+            listings.files(&repo.join("dir-named")),
+            Some(vec![repo.join("dir-named/main.tf")])
+        );
+        assert_eq!(listings.directories(), 4);
     }
 }
