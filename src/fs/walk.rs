@@ -194,11 +194,24 @@ fn walk_error(error: &ignore::Error) -> FileError {
 mod tests {
     use super::*;
 
+    /// Writes `files` (path, text) below `repo`, then walks it.
+    fn walk_tree(repo: &Path, files: &[(&str, &str)], links: &[(&str, &str)]) -> Walked {
+        for (path, text) in files {
+            std::fs::create_dir_all(repo.join(path).parent().unwrap()).unwrap();
+            std::fs::write(repo.join(path), text).unwrap();
+        }
+        for (target, link) in links {
+            std::os::unix::fs::symlink(repo.join(target), repo.join(link)).unwrap();
+        }
+        let root = Arc::new(ProjectRoot::of_dirs(&[repo.to_path_buf()]));
+        walk(&[repo.to_path_buf()], &root)
+    }
+
     #[test]
     fn a_walk_names_the_directories_that_may_hold_a_config_entry_of_any_kind() {
         let (_dir, base) = crate::testing::canonical_tempdir();
         let repo = base.join("repo");
-        for (path, text) in [
+        let files = [
             ("plain/main.tf", ""),
             ("configured/main.tf", ""),
             ("configured/certgate.toml", ""),
@@ -208,12 +221,8 @@ mod tests {
             ("odd/main.tf", ""),
             ("odd/certgate.toml/keep", ""),
             (".gitignore", "ignored/certgate.toml\n"),
-        ] {
-            std::fs::create_dir_all(repo.join(path).parent().unwrap()).unwrap();
-            std::fs::write(repo.join(path), text).unwrap();
-        }
-        let root = Arc::new(ProjectRoot::of_dirs(std::slice::from_ref(&repo)));
-        let walked = walk(std::slice::from_ref(&repo), &root);
+        ];
+        let walked = walk_tree(&repo, &files, &[]);
         assert!(walked.listed_on_disk);
         assert_eq!(walked.files.len(), 4);
         let mut unsure = walked.config_unsure;
@@ -232,7 +241,7 @@ mod tests {
     fn a_walk_knows_the_module_files_a_listing_would_give_and_leaves_odd_directories_to_the_disk() {
         let (_dir, base) = crate::testing::canonical_tempdir();
         let repo = base.join("repo");
-        for (path, text) in [
+        let files = [
             ("plain/main.tf", ""),
             ("plain/variables.tf.json", "{}"),
             ("plain/terraform.tfvars", ""),
@@ -248,14 +257,9 @@ mod tests {
             ("dir-named/main.tf", ""),
             ("dir-named/sub.tf/keep", ""),
             (".gitignore", "ignored.tf\n"),
-        ] {
-            std::fs::create_dir_all(repo.join(path).parent().unwrap()).unwrap();
-            std::fs::write(repo.join(path), text).unwrap();
-        }
-        std::os::unix::fs::symlink(repo.join("plain/main.tf"), repo.join("linked/link.tf"))
-            .unwrap();
+        ];
+        let walked = walk_tree(&repo, &files, &[("plain/main.tf", "linked/link.tf")]);
         let root = Arc::new(ProjectRoot::of_dirs(std::slice::from_ref(&repo)));
-        let walked = walk(std::slice::from_ref(&repo), &root);
         let listings = walked.module_listings;
         let disk = crate::fs::DiskFs::new(root);
         let listed = |dir: &Path| -> Vec<PathBuf> {
