@@ -2,10 +2,11 @@
 //!
 //! Written here rather than taken from a crate: a `BTreeMap` allocates a whole node of eleven
 //! entries for a module with two variables (a variable is about 300 bytes), and a `HashMap`
-//! keeps up to twice its entries' room; at 100 000 files the parsed modules held about 15 MiB
-//! of empty slots. Insertion-ordered vector maps (`vecmap`, `indexmap`) look names up by a
-//! scan or a second table; a sorted vector needs neither. Modules are built once and then
-//! only read, so the cost of keeping it sorted is paid once, by [`FromIterator`].
+//! keeps up to twice its entries' room. At 100 000 files heaptrack put 15 MiB of the heap's
+//! peak in these maps; as sorted vectors they took 7 MiB off the peak RSS. Insertion-ordered
+//! vector maps (`vecmap`, `indexmap`) look names up by a scan or a second table; a sorted
+//! vector needs neither. Modules are built once and then only read, so the cost of keeping
+//! it sorted is paid once, by [`FromIterator`].
 
 use std::ops::Index;
 
