@@ -47,15 +47,24 @@ pub fn is_automatic_tfvars(name: &str) -> bool {
 /// Whether a file is among the files certgate reads of a Terraform module directory:
 /// configuration files, automatic variables files and the lock file.
 pub fn is_terraform_module_file(path: &Path) -> bool {
-    if FileKind::of(path).is_some_and(FileKind::is_terraform) {
-        return true;
-    }
     let name = crate::path_map::split_name(path)
         .map(|(_, name)| name)
         .or_else(|| path.file_name())
-        .map(|name| name.to_string_lossy())
         .unwrap_or_default();
-    name == TERRAFORM_LOCK_FILE || is_automatic_tfvars(&name)
+    is_terraform_module_name(FileKind::of(path), name)
+}
+
+/// [`is_terraform_module_file`] for a file `name` whose kind is known (the walk asks about
+/// every entry it meets, and has its kind already).
+pub fn is_terraform_module_name(kind: Option<FileKind>, name: &std::ffi::OsStr) -> bool {
+    match kind {
+        Some(kind) if kind.is_terraform() => true,
+        Some(FileKind::TerraformVars | FileKind::TerraformVarsJson) => {
+            name.to_str().is_some_and(is_automatic_tfvars)
+        }
+        Some(_) => false,
+        None => name == TERRAFORM_LOCK_FILE,
+    }
 }
 
 const PARAMETERS_SCHEMA: &str = "deploymentparameters.json";

@@ -7,7 +7,8 @@ use super::{FileSystem, Kind, Listing, Refused, Walked, regular};
 use crate::fs::root::ProjectRoot;
 
 /// Files on disk, read only inside `root` (anywhere without one). `Outside` is decided before
-/// any system call on the path itself, so nothing outside the root is ever opened.
+/// a path is opened, listed or followed: at most an `lstat` looks at its own name (to tell a
+/// link apart), so nothing outside the root is ever read.
 #[derive(Debug, Clone, Default)]
 pub struct DiskFs {
     root: Option<Arc<ProjectRoot>>,

@@ -152,10 +152,7 @@ impl ProjectRoot {
     /// [`Self::contains_dir`]) is answered from memory; anything else costs one `lstat`.
     pub fn contains(&self, path: &Path) -> bool {
         let path = normalize(path);
-        let known = lock(&self.canonical)
-            .get(self.key(&path).as_os_str())
-            .cloned();
-        match known {
+        match self.remembered(&path) {
             Some(Some(place)) => self.holds_place(&place),
             // A dangling link: what `resolve` makes of it.
             Some(None) => self.resolve(&path).is_some_and(|real| self.holds(&real)),
@@ -323,10 +320,10 @@ impl ProjectRoot {
         } else {
             dir
         };
-        let key = self.key(dir);
-        if let Some(known) = lock(&self.canonical).get(key.as_os_str()) {
-            return known.clone();
+        if let Some(known) = self.remembered(dir) {
+            return known;
         }
+        let key = self.key(dir);
         let place = match (dir.parent(), dir.components().next_back()) {
             (Some(parent), Some(Component::Normal(name))) => match std::fs::symlink_metadata(key) {
                 Ok(metadata) if metadata.file_type().is_symlink() => {
@@ -345,6 +342,13 @@ impl ProjectRoot {
         };
         lock(&self.canonical).insert(key.as_os_str().to_owned(), place.clone());
         place
+    }
+
+    /// What [`Self::place`] found for `dir` earlier in this scan, if it was asked.
+    fn remembered(&self, dir: &Path) -> Option<Option<Place>> {
+        lock(&self.canonical)
+            .get(self.key(dir).as_os_str())
+            .cloned()
     }
 
     /// The place of the canonical path `path`.

@@ -8,7 +8,7 @@ use ignore::{WalkBuilder, WalkState};
 
 use super::Walked;
 use crate::error::FileError;
-use crate::file_kind::FileKind;
+use crate::file_kind::{FileKind, is_terraform_module_name};
 use crate::fs::ignores::IgnoreRules;
 use crate::fs::module_listings::Collecting;
 use crate::fs::root::ProjectRoot;
@@ -60,7 +60,7 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
         // Entries a listing of the directory would give as module files: regular files, and
         // links, which the disk listing follows and checks (so a directory holding one is
         // left to it). Anything else of such a name a listing leaves out, and so does this.
-        let module_file = entry.depth() > 0 && is_module_file(kind, entry.file_name());
+        let module_file = entry.depth() > 0 && is_terraform_module_name(kind, entry.file_name());
         let is_file = file_type.is_some_and(|t| t.is_file());
         if module_file && file_type.is_some_and(|t| t.is_symlink()) {
             lock(&filter_listings).unsure(crate::path_map::spelled_dir(entry.path()));
@@ -98,23 +98,21 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
         })
     });
     let mut errors = into_inner(errors);
-    // A directory that could not be listed (or whose entry could not be read) was not seen
-    // whole.
-    let mut config_unsure = std::mem::take(&mut *lock(&named_config));
-    for error in &errors {
-        config_unsure.push(error.path.clone());
-        config_unsure.push(crate::path_map::spelled_dir(&error.path).to_path_buf());
-    }
     let files = into_inner(files);
+    let mut config_unsure = std::mem::take(&mut *lock(&named_config));
     let mut listings = std::mem::take(&mut *lock(&listings));
     for (path, kind) in &files {
         if kind.is_terraform() {
             listings.file(path);
         }
     }
+    // A directory that could not be listed (or whose entry could not be read) was not seen
+    // whole.
     for error in &errors {
-        listings.unsure(&error.path);
-        listings.unsure(crate::path_map::spelled_dir(&error.path));
+        for path in [&*error.path, crate::path_map::spelled_dir(&error.path)] {
+            config_unsure.push(path.to_path_buf());
+            listings.unsure(path);
+        }
     }
     errors.extend(rules.take_errors());
     Walked {
@@ -123,19 +121,6 @@ pub(super) fn walk(directories: &[PathBuf], project: &Arc<ProjectRoot>) -> Walke
         listed_on_disk: true,
         config_unsure,
         module_listings: listings.done(),
-    }
-}
-
-/// [`crate::file_kind::is_terraform_module_file`] for a name whose kind is known: the walk
-/// asks about every entry it meets.
-fn is_module_file(kind: Option<FileKind>, name: &std::ffi::OsStr) -> bool {
-    match kind {
-        Some(kind) if kind.is_terraform() => true,
-        Some(FileKind::TerraformVars | FileKind::TerraformVarsJson) => name
-            .to_str()
-            .is_some_and(crate::file_kind::is_automatic_tfvars),
-        Some(_) => false,
-        None => name == crate::file_kind::TERRAFORM_LOCK_FILE,
     }
 }
 

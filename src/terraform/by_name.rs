@@ -65,19 +65,19 @@ impl<V> ByName<V> {
         self.entries.iter().map(|(_, value)| value)
     }
 
-    /// Keeps the entries `keep` says yes to (order stays sorted).
+    /// Keeps the entries `keep` says yes to (order stays sorted), freeing the room of the
+    /// others: a pruned module is kept for the next scan.
     pub fn retain(&mut self, mut keep: impl FnMut(&str, &V) -> bool) {
         self.entries.retain(|(name, value)| keep(name, value));
         self.entries.shrink_to_fit();
     }
 
-    /// Takes out the values `take` says yes to, in name order.
+    /// Takes out the values `take` says yes to, in name order. The room stays: a module is
+    /// taken apart file by file, and what is left of it goes.
     pub fn extract_if(&mut self, mut take: impl FnMut(&V) -> bool) -> Vec<V> {
-        let taken = (self.entries.extract_if(.., |(_, value)| take(value)))
+        (self.entries.extract_if(.., |(_, value)| take(value)))
             .map(|(_, value)| value)
-            .collect();
-        self.entries.shrink_to_fit();
-        taken
+            .collect()
     }
 }
 
